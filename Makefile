@@ -1,0 +1,123 @@
+# revl -- RevOps rules as code.  `make help` lists the targets.
+
+CC       ?= cc
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    ?= build
+PKG_CONFIG ?= pkg-config
+
+WARN   = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+         -Werror=implicit-function-declaration
+ifdef CI
+WARN  += -Werror
+endif
+OPT     ?= -O2 -g
+# Recursively expanded on purpose: evaluated when a recipe runs, after
+# `deps` has installed what pkg-config describes.
+LUA_CFLAGS  = $(shell $(PKG_CONFIG) --cflags lua5.4 2>/dev/null)
+LUA_LIBS    = $(shell $(PKG_CONFIG) --libs lua5.4 2>/dev/null)
+EDIT_CFLAGS = $(shell $(PKG_CONFIG) --cflags libedit 2>/dev/null)
+EDIT_LIBS   = $(shell $(PKG_CONFIG) --libs libedit 2>/dev/null)
+CPPFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc -I$(BUILD)
+CFLAGS_ALL   = $(CPPFLAGS_ALL) $(OPT) $(WARN) $(LUA_CFLAGS) $(EDIT_CFLAGS) $(CFLAGS)
+LIBS_ALL     = $(LUA_LIBS) $(EDIT_LIBS) -lcsv -lm $(LDLIBS)
+
+CORE_SRC := $(wildcard src/*.c src/store/*.c src/parse/*.c src/ingest/*.c \
+              src/output/*.c src/gen/*.c src/metrics/*.c src/rules/*.c src/lua/*.c)
+CLI_SRC  := $(wildcard src/cli/*.c)
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+LUA_SRC  := $(sort $(wildcard lua/*.lua))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps check-deps test asan run install uninstall clean bench help fmt
+
+all: $(BUILD)/revl
+
+help:
+	@echo "make            build build/revl"
+	@echo "make deps       install missing Debian packages (apt-get)"
+	@echo "make run        deps, build, run the example job on examples/data"
+	@echo "make test       every test tier; ends with 'N passed, N failed'"
+	@echo "make asan       build with ASan+UBSan into build-asan/ and run the tests"
+	@echo "make bench      benchmarks (not part of make test)"
+	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
+	@echo "make clean"
+
+# ---- dependencies ------------------------------------------------------
+# Fast no-op when everything is there; otherwise apt-get (sudo when not
+# root), with `apt-get update` first only when the install needs it.
+DEBS = pkg-config liblua5.4-dev libcsv-dev libedit-dev
+deps:
+	@missing=""; \
+	command -v $(PKG_CONFIG) >/dev/null 2>&1 || missing="$$missing pkg-config"; \
+	$(PKG_CONFIG) --exists lua5.4 2>/dev/null || missing="$$missing liblua5.4-dev"; \
+	$(PKG_CONFIG) --exists libedit 2>/dev/null || missing="$$missing libedit-dev"; \
+	[ -f /usr/include/csv.h ] || missing="$$missing libcsv-dev"; \
+	if [ -n "$$missing" ]; then \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  echo "revl: installing$$missing"; \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing \
+	  || { $$sudo apt-get update -q && \
+	       $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; }; \
+	fi
+
+# Every build step runs this first (order-only): it is the check above.
+check-deps: deps
+
+# ---- build -------------------------------------------------------------
+$(BUILD)/revl: $(CLI_OBJ) $(BUILD)/librevl.a | check-deps
+	$(CC) $(OPT) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/librevl.a $(LIBS_ALL)
+
+$(BUILD)/librevl.a: $(CORE_OBJ) $(BUILD)/lua_embed.o
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c | check-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+# Lua parts of the runtime, embedded as byte arrays.
+$(BUILD)/embed: tests/tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -o $@ $<
+$(BUILD)/lua_embed.c: $(BUILD)/embed $(LUA_SRC)
+	$(BUILD)/embed $@ $(LUA_SRC)
+$(BUILD)/lua_embed.o: $(BUILD)/lua_embed.c
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/librevl.a tests/test.h | check-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests $< -o $@ $(BUILD)/librevl.a $(LIBS_ALL)
+
+-include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# ---- use ---------------------------------------------------------------
+run: $(BUILD)/revl
+	$(BUILD)/revl inspect --data examples/data
+
+test: $(BUILD)/revl $(UNIT_BIN)
+	@BUILD=$(BUILD) sh tests/run.sh
+
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+	  LDFLAGS="-fsanitize=address,undefined" test
+
+bench: $(BUILD)/revl
+	sh tests/bench/run.sh
+
+install: $(BUILD)/revl
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/revl/rules
+	install -m 755 $(BUILD)/revl $(DESTDIR)$(PREFIX)/bin/revl
+	for f in rules/*.lua; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(PREFIX)/share/revl/rules/ || true; done
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/revl
+	rm -rf $(DESTDIR)$(PREFIX)/share/revl
+
+fmt:
+	clang-format -i $(CORE_SRC) $(CLI_SRC) include/revl/*.h
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,63 @@
+/*
+ * common.h -- error reporting and exit codes shared by every revl module.
+ *
+ * Core functions never longjmp: they return 0 on success or a negative
+ * REVL_E* code and, when the caller passes one, fill a revl_error with the
+ * place and a message.  The CLI turns an error into
+ * "revl: FILE:LINE:COL: message" and the exit code the design fixes.
+ */
+#ifndef REVL_COMMON_H
+#define REVL_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define REVL_VERSION "0.1.0"
+
+/* Return codes of core functions. */
+enum {
+  REVL_OK = 0,
+  REVL_ENOMEM = -1, /* allocation failed */
+  REVL_EIO = -2,    /* file could not be read or written */
+  REVL_EDATA = -3,  /* input data is malformed */
+  REVL_EUSAGE = -4, /* caller asked for something impossible */
+  REVL_ESCRIPT = -5 /* a Lua script failed */
+};
+
+/* Process exit codes (DESIGN.md "CLI"). */
+enum {
+  REVL_EXIT_OK = 0,
+  REVL_EXIT_FAIL = 1,   /* rule or test failures */
+  REVL_EXIT_DATA = 2,   /* usage, data or I/O error */
+  REVL_EXIT_SCRIPT = 3  /* script error */
+};
+
+typedef struct revl_error {
+  int code;        /* REVL_E* */
+  char file[512];  /* "" when not about a file */
+  long line;       /* 0 when unknown */
+  long col;        /* 0 when unknown */
+  char msg[1024];
+} revl_error;
+
+/* Fill err (which may be NULL) and return code.  file may be NULL. */
+int revl_error_set(revl_error *err, int code, const char *file, long line,
+                   long col, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+/* Format err as "FILE:LINE:COL: msg" (parts omitted when unknown) into buf. */
+void revl_error_format(const revl_error *err, char *buf, size_t size);
+
+/* Print "revl: <formatted error>\n" to stderr. */
+void revl_error_print(const revl_error *err);
+
+/* Map a REVL_E* code to the process exit code. */
+int revl_exit_code(int code);
+
+/* Allocation helpers: abort-free; return NULL on failure like malloc. */
+void *revl_realloc_array(void *p, size_t n, size_t size);
+
+#endif

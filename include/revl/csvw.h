@@ -1,0 +1,42 @@
+/*
+ * csvw.h -- atomic CSV writer.
+ *
+ * Rows are written to a temporary file next to the target and renamed
+ * over it on revl_csvw_commit, so a reader never sees a half-written
+ * file.  Fields are quoted through libcsv only when they need it.
+ */
+#ifndef REVL_CSVW_H
+#define REVL_CSVW_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "revl/common.h"
+
+typedef struct revl_csvw revl_csvw;
+
+/* Open a writer for path (its directory must exist; see revl_mkdirs).
+ * Returns NULL and fills err on failure.  Caller owns the writer and must
+ * end it with revl_csvw_commit or revl_csvw_abort. */
+revl_csvw *revl_csvw_open(const char *path, revl_error *err);
+
+/* Append one field (n bytes) to the current row. */
+void revl_csvw_field(revl_csvw *w, const char *s, size_t n);
+void revl_csvw_str(revl_csvw *w, const char *s); /* NUL-terminated; NULL = empty */
+void revl_csvw_int(revl_csvw *w, int64_t v);
+void revl_csvw_fmt(revl_csvw *w, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* End the current row. */
+void revl_csvw_end(revl_csvw *w);
+
+/* Flush, close and rename into place; frees w.  Returns 0 or REVL_EIO. */
+int revl_csvw_commit(revl_csvw *w, revl_error *err);
+/* Discard the temporary file; frees w.  NULL is a no-op. */
+void revl_csvw_abort(revl_csvw *w);
+
+/* Create dir and its parents (mode 0777 & umask).  0 or REVL_EIO. */
+int revl_mkdirs(const char *dir, revl_error *err);
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * ingest.h -- loading CSV exports into a store.
+ *
+ * A data directory holds any of the well-known files (accounts.csv,
+ * deals.csv, ...) plus, optionally, mapping.lua.  Each file streams
+ * through libcsv into column builders; headers are mapped to canonical
+ * fields by a preset (generic, salesforce, hubspot) and the mapping file.
+ * Row-level problems reject the row (default) or stop the load (strict).
+ */
+#ifndef REVL_INGEST_H
+#define REVL_INGEST_H
+
+#include "revl/common.h"
+#include "revl/parse.h"
+#include "revl/store.h"
+
+enum { REVL_PRESET_GENERIC = 0, REVL_PRESET_SALESFORCE, REVL_PRESET_HUBSPOT };
+
+#define REVL_MAX_NULLS 32
+
+/* How one table is read: from the mapping file and its defaults. */
+typedef struct revl_table_map {
+  char name[64];        /* table name */
+  char *file;           /* file name, relative to the data dir */
+  int preset;           /* REVL_PRESET_* */
+  int npairs;
+  char **rename_from;   /* CSV header as written */
+  char **rename_to;     /* canonical or custom name */
+  char *key;            /* primary-key column (after renames) or NULL */
+  int nrefs;
+  char **ref_col;       /* foreign-key column */
+  char **ref_target;    /* "column" or "table.column" */
+  revl_parse_opts popts;
+  char currency[4];     /* default currency, "" = store default */
+  int nnulls;           /* 0: defaults */
+  char *nulls[REVL_MAX_NULLS];
+  int prob_scale;       /* 0 auto, 1 or 100 */
+  int nstages;
+  char **stage_name;    /* stage -> outcome */
+  char *stage_outcome;  /* 'w' won, 'l' lost, 'o' open */
+  char delimiter;       /* 0 = ',' */
+} revl_table_map;
+
+typedef struct revl_mapping {
+  revl_table_map *tables;
+  int ntables;
+  revl_table_map defaults; /* top-level options */
+} revl_mapping;
+
+/* Read a mapping file (a Lua chunk returning a table) with a bare Lua
+ * state.  Fills *m; caller frees with revl_mapping_done.  Errors carry
+ * the file and line. */
+int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err);
+void revl_mapping_done(revl_mapping *m);
+int revl_preset_from_name(const char *name);
+const char *revl_preset_name(int preset);
+
+typedef struct revl_load_opts {
+  const char *data_dir;
+  const char *map_file;  /* NULL: <data_dir>/mapping.lua when present */
+  int strict;            /* first problem stops the load */
+  const char *out_dir;   /* rejects go to <out_dir>/rejects/; NULL: none */
+} revl_load_opts;
+
+/* Load every known (and any other *.csv) file of o->data_dir into s.
+ * Returns 0, or a REVL_E* code with err filled (file-level problems, or
+ * any problem in strict mode). */
+int revl_load_dir(revl_store *s, const revl_load_opts *o, revl_error *err);
+
+/* Load one CSV file as table `name` with the given map (NULL: defaults
+ * for that table).  Links are not resolved; see revl_store_link_all. */
+int revl_load_file(revl_store *s, const char *name, const char *path,
+                   const revl_table_map *map, int strict, revl_error *err);
+
+/* Resolve the foreign keys of all well-known tables present in s. */
+int revl_store_link_all(revl_store *s, const revl_mapping *m);
+
+/* Write <out_dir>/rejects/<table>.csv for each table with rejects. */
+int revl_write_rejects(const revl_store *s, const char *out_dir,
+                       revl_error *err);
+
+/* ---- schema of the well-known tables ------------------------------- */
+
+typedef struct revl_field_def {
+  const char *name;
+  revl_type type;
+  int required;
+  const char *ref;      /* target table of a foreign key, or NULL */
+} revl_field_def;
+
+typedef struct revl_table_def {
+  const char *name;
+  const revl_field_def *fields;
+  int nfields;
+  const char *pk;       /* primary key field or NULL */
+} revl_table_def;
+
+const revl_table_def *revl_table_def_find(const char *name);
+extern const revl_table_def revl_table_defs[];
+extern const int revl_ntable_defs;
+
+/* Canonical field of table for a CSV header under a preset, or NULL. */
+const char *revl_preset_field(int preset, const char *table,
+                              const char *header);
+
+#endif

@@ -1,0 +1,197 @@
+/*
+ * store.h -- typed columnar tables of CRM data.
+ *
+ * A store owns tables; a table owns columns.  Every column is one typed
+ * array plus a validity bitmap, grown by doubling (no per-row
+ * allocation).  Strings are interned once per store, so equality and
+ * group-by are integer work.  Tables have a primary-key index and
+ * foreign keys resolved to row numbers with a reverse (CSR) index.
+ */
+#ifndef REVL_STORE_H
+#define REVL_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "revl/common.h"
+
+typedef enum revl_type {
+  REVL_T_STRING = 0,
+  REVL_T_INT,
+  REVL_T_NUMBER,
+  REVL_T_MONEY,
+  REVL_T_BOOL,
+  REVL_T_DATE,
+  REVL_T_DATETIME
+} revl_type;
+
+const char *revl_type_name(revl_type t);
+
+/* ---- string interning ---------------------------------------------- */
+
+/* Id 0 is reserved and never names a string. */
+typedef struct revl_intern {
+  char *bytes;       /* all strings, each NUL-terminated */
+  size_t nbytes, capbytes;
+  uint32_t *off;     /* id -> offset into bytes */
+  uint32_t *len;     /* id -> length */
+  uint32_t n, cap;   /* ids in use (including 0) */
+  uint32_t *slots;   /* open addressing: ids, 0 = empty */
+  uint32_t *hashes;  /* id -> hash */
+  uint32_t mask;
+} revl_intern;
+
+void revl_intern_init(revl_intern *in);
+void revl_intern_done(revl_intern *in);
+/* Id of s[0..n), added when new; 0 on allocation failure. */
+uint32_t revl_intern_add(revl_intern *in, const char *s, size_t n);
+/* Id of s[0..n) or 0 when the string was never interned. */
+uint32_t revl_intern_find(const revl_intern *in, const char *s, size_t n);
+static inline const char *revl_intern_str(const revl_intern *in, uint32_t id) {
+  return in->bytes + in->off[id];
+}
+static inline uint32_t revl_intern_len(const revl_intern *in, uint32_t id) {
+  return in->len[id];
+}
+size_t revl_intern_memory(const revl_intern *in);
+
+/* ---- columns ------------------------------------------------------- */
+
+typedef struct revl_table revl_table;
+
+typedef struct revl_column {
+  char *name;
+  revl_type type;
+  int canonical;      /* a DESIGN.md field of a well-known table */
+  int required;       /* rows without a value are rejected */
+  size_t n, cap;
+  uint64_t *valid;    /* bit i set = row i has a value */
+  union {
+    int64_t *i64;     /* INT, MONEY (minor units), DATETIME (UTC s) */
+    double *f64;      /* NUMBER */
+    uint32_t *str;    /* STRING: intern ids */
+    int32_t *date;    /* DATE: days since epoch */
+    uint8_t *b;       /* BOOL */
+    void *any;
+  } v;
+  uint32_t *cur;      /* MONEY: intern id of each row's currency */
+  size_t nnull;       /* rows without a value */
+  size_t nbad;        /* values that failed to parse and became null */
+  /* foreign key */
+  revl_table *ref;    /* target table or NULL */
+  int ref_col;        /* target column (unique) */
+  int32_t *ref_row;   /* row in ref, -1 when null or broken */
+  size_t nbroken;     /* non-null values with no target row */
+  uint32_t *rev_off;  /* CSR: rows of this table per target row */
+  uint32_t *rev_rows;
+  uint32_t broken_example; /* intern id of a broken value, for reports */
+} revl_column;
+
+static inline int revl_col_valid(const revl_column *c, size_t row) {
+  return (int)((c->valid[row >> 6] >> (row & 63)) & 1);
+}
+
+/* Append a null to c.  Returns 0 or REVL_ENOMEM. */
+int revl_col_push_null(revl_column *c);
+int revl_col_push_i64(revl_column *c, int64_t v);
+int revl_col_push_f64(revl_column *c, double v);
+int revl_col_push_str(revl_column *c, uint32_t id);
+int revl_col_push_date(revl_column *c, int32_t v);
+int revl_col_push_bool(revl_column *c, int v);
+int revl_col_push_money(revl_column *c, int64_t minor, uint32_t cur);
+/* Bytes used by the column's arrays and indexes. */
+size_t revl_col_memory(const revl_column *c);
+
+/* ---- tables -------------------------------------------------------- */
+
+struct revl_table {
+  char *name;
+  char *file;            /* source file, "" when built in memory */
+  size_t nrows;
+  revl_column **cols;
+  int ncols, capcols;
+  uint32_t *colslots;    /* name hash -> column index + 1 */
+  uint32_t colmask;
+  int pk;                /* primary-key column or -1 */
+  /* unique index on a string column: intern id -> row */
+  struct revl_uindex {
+    int col;
+    uint32_t *keys, *rows, mask;
+    size_t ndup;         /* rows whose value repeats an earlier row */
+  } *uidx;
+  int nuidx;
+  /* load report */
+  size_t nrejected;
+  size_t nduplicate;
+  struct revl_reject *rejects;  /* first REVL_REJECTS_KEPT */
+  size_t nrejects_kept;
+  char **warnings;
+  int nwarnings;
+  struct revl_store *store;
+};
+
+#define REVL_REJECTS_KEPT 10000
+
+typedef struct revl_reject {
+  long line, col;
+  char reason[160];
+  char *record;          /* the row re-encoded as CSV */
+} revl_reject;
+
+typedef struct revl_store {
+  revl_intern strings;
+  revl_table **tables;
+  int ntables, captables;
+  uint32_t default_currency; /* intern id, "USD" unless mapped */
+} revl_store;
+
+revl_store *revl_store_new(void);
+void revl_store_free(revl_store *s); /* NULL is a no-op */
+
+/* Table by name or NULL. */
+revl_table *revl_store_table(const revl_store *s, const char *name);
+/* New empty table owned by s; fails (NULL) when the name is taken. */
+revl_table *revl_store_add_table(revl_store *s, const char *name,
+                                 const char *file);
+
+/* Column index by name in O(1), or -1. */
+int revl_table_col(const revl_table *t, const char *name);
+static inline revl_column *revl_table_column(const revl_table *t,
+                                             const char *name) {
+  int i = revl_table_col(t, name);
+  return i < 0 ? NULL : t->cols[i];
+}
+/* Add a column (name copied); returns its index or a negative code. */
+int revl_table_add_col(revl_table *t, const char *name, revl_type type);
+/* Replace column i's data with an empty column of another type. */
+int revl_table_retype_col(revl_table *t, int i, revl_type type);
+/* Rename column i (fails when the name is taken). */
+int revl_table_rename_col(revl_table *t, int i, const char *name);
+void revl_table_add_warning(revl_table *t, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void revl_table_add_reject(revl_table *t, long line, long col,
+                           const char *reason, const char *record,
+                           size_t reclen);
+
+/* Unique index over string column col (built on first use; rows with
+ * repeated values keep the first).  Returns the index or NULL on
+ * allocation failure. */
+struct revl_uindex *revl_table_uindex(revl_table *t, int col);
+/* Row whose column col equals the interned id, or -1. */
+int64_t revl_uindex_get(const struct revl_uindex *u, uint32_t id);
+/* Row by primary key text, or -1. */
+int64_t revl_table_find(revl_table *t, const char *key, size_t n);
+
+/* Resolve foreign key column c of t against column tcol of target:
+ * fills ref_row, nbroken and the reverse index.  0 or REVL_ENOMEM. */
+int revl_table_link(revl_table *t, int c, revl_table *target, int tcol);
+
+/* Bytes used by the table (columns, indexes). */
+size_t revl_table_memory(const revl_table *t);
+
+/* Keep only rows with keep[row] != 0 (used to drop duplicate keys). */
+int revl_table_filter_rows(revl_table *t, const uint8_t *keep);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * cli.h -- what the sub-commands in src/cli/ share: the command table,
+ * option scanning and usage errors.
+ */
+#ifndef REVL_CLI_H
+#define REVL_CLI_H
+
+#include "revl/common.h"
+
+typedef struct cli_cmd {
+  const char *name;
+  const char *summary; /* one line for `revl help` */
+  const char *usage;   /* full text for `revl help CMD` / `CMD --help` */
+  int (*run)(int argc, char **argv); /* argv[0] is the command name */
+} cli_cmd;
+
+/* Option scanner over argv[1..argc): options are --name VALUE or
+ * --name=VALUE; anything else is a positional argument. */
+typedef struct cli_args {
+  int argc;
+  char **argv;
+  int i;           /* index of the argument being looked at */
+  const char *cmd; /* command name for messages */
+  int err;         /* set when an option lacked its value */
+} cli_args;
+
+void cli_args_init(cli_args *a, const char *cmd, int argc, char **argv);
+/* 1 while there is an argument at a->i. */
+int cli_more(const cli_args *a);
+/* If argv[i] is --name (or --name=...), store its value in *val, advance
+ * and return 1; on a missing value print a usage error, set a->err and
+ * return 1 (caller checks a->err).  0 when argv[i] is another thing. */
+int cli_opt(cli_args *a, const char *name, const char **val);
+/* If argv[i] is exactly --name, advance and return 1. */
+int cli_flag(cli_args *a, const char *name);
+
+/* Print "revl: CMD: message" and a hint to stderr; return REVL_EXIT_DATA
+ * (usage errors exit 2). */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Parse a non-negative integer option value; on error prints a usage
+ * error and returns -1. */
+int cli_parse_count(const char *cmd, const char *opt, const char *val,
+                    long long *out);
+/* The usage text of a command, printed for CMD --help. */
+int cli_print_help(const char *cmd);
+
+/* Commands (src/cli/cmd_*.c). */
+int cmd_inspect(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_repl(int argc, char **argv);
+
+extern const char cli_usage_inspect[];
+extern const char cli_usage_gen[];
+extern const char cli_usage_run[];
+extern const char cli_usage_repl[];
+
+#endif

@@ -1,0 +1,146 @@
+/*
+ * main.c -- `revl CMD ...`: the command table, help, version and the
+ * option scanner every command uses.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lua.h>
+
+#include "cli.h"
+
+static const char usage_main[] =
+    "usage: revl COMMAND [OPTIONS]\n"
+    "\n"
+    "RevOps rules as code: load CRM exports into typed tables, run Lua\n"
+    "playbooks over them, explore them interactively.\n"
+    "\n"
+    "Commands:\n";
+
+static const cli_cmd commands[] = {
+    {"inspect", "show what a data directory loads as: tables, types, problems",
+     cli_usage_inspect, cmd_inspect},
+    {"version", "print the version", "usage: revl version\n", NULL},
+    {"help", "show help for a command", "usage: revl help [COMMAND]\n", NULL},
+};
+#define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
+
+static void print_main_usage(FILE *f) {
+  fputs(usage_main, f);
+  for (int i = 0; i < NCOMMANDS; i++)
+    fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+  fputs("\nRun 'revl help COMMAND' for a command's options.\n"
+        "Exit status: 0 ok, 1 rule or test failures, 2 usage, data or I/O "
+        "error, 3 script error.\n",
+        f);
+}
+
+static const cli_cmd *find_cmd(const char *name) {
+  for (int i = 0; i < NCOMMANDS; i++)
+    if (strcmp(commands[i].name, name) == 0) return &commands[i];
+  return NULL;
+}
+
+int cli_print_help(const char *name) {
+  const cli_cmd *c = find_cmd(name);
+  if (!c) return cli_usage_error("help", "unknown command '%s'", name);
+  fputs(c->usage, stdout);
+  return REVL_EXIT_OK;
+}
+
+void cli_args_init(cli_args *a, const char *cmd, int argc, char **argv) {
+  a->argc = argc;
+  a->argv = argv;
+  a->i = 1;
+  a->cmd = cmd;
+  a->err = 0;
+}
+
+int cli_more(const cli_args *a) { return !a->err && a->i < a->argc; }
+
+int cli_opt(cli_args *a, const char *name, const char **val) {
+  const char *arg = a->argv[a->i];
+  size_t n = strlen(name);
+  if (strncmp(arg, name, n) != 0) return 0;
+  if (arg[n] == '=') {
+    *val = arg + n + 1;
+    a->i++;
+    return 1;
+  }
+  if (arg[n] != '\0') return 0;
+  if (a->i + 1 >= a->argc) {
+    cli_usage_error(a->cmd, "option %s needs a value", name);
+    a->err = 1;
+    return 1;
+  }
+  *val = a->argv[a->i + 1];
+  a->i += 2;
+  return 1;
+}
+
+int cli_flag(cli_args *a, const char *name) {
+  if (strcmp(a->argv[a->i], name) != 0) return 0;
+  a->i++;
+  return 1;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "revl: %s: ", cmd);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "\nTry 'revl help %s'.\n", cmd);
+  return REVL_EXIT_DATA;
+}
+
+int cli_parse_count(const char *cmd, const char *opt, const char *val,
+                    long long *out) {
+  char *end;
+  if (!val[0] || val[0] == '-') goto bad;
+  long long v = strtoll(val, &end, 10);
+  if (*end) goto bad;
+  *out = v;
+  return 0;
+bad:
+  cli_usage_error(cmd, "%s needs a non-negative integer, not '%s'", opt, val);
+  return -1;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    print_main_usage(stderr);
+    return REVL_EXIT_DATA;
+  }
+  const char *name = argv[1];
+  if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+    print_main_usage(stdout);
+    return REVL_EXIT_OK;
+  }
+  if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+    if (argc > 2) return cli_usage_error("version", "unexpected argument '%s'", argv[2]);
+    printf("revl %s (%s)\n", REVL_VERSION, LUA_RELEASE);
+    return REVL_EXIT_OK;
+  }
+  if (strcmp(name, "help") == 0) {
+    if (argc == 2) {
+      print_main_usage(stdout);
+      return REVL_EXIT_OK;
+    }
+    if (argc > 3) return cli_usage_error("help", "unexpected argument '%s'", argv[3]);
+    return cli_print_help(argv[2]);
+  }
+  const cli_cmd *c = find_cmd(name);
+  if (!c || !c->run) {
+    fprintf(stderr, "revl: unknown command '%s'\nTry 'revl help'.\n", name);
+    return REVL_EXIT_DATA;
+  }
+  for (int i = 2; i < argc; i++) {
+    if (strcmp(argv[i], "--") == 0) break;
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+      return cli_print_help(name);
+  }
+  return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,57 @@
+/*
+ * common.c -- error records and small allocation helpers.
+ */
+#include "revl/common.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int revl_error_set(revl_error *err, int code, const char *file, long line,
+                   long col, const char *fmt, ...) {
+  if (!err) return code;
+  err->code = code;
+  snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+  err->line = line;
+  err->col = col;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+void revl_error_format(const revl_error *err, char *buf, size_t size) {
+  size_t n = 0;
+  buf[0] = '\0';
+  if (err->file[0]) {
+    n += (size_t)snprintf(buf + n, size - n, "%s:", err->file);
+    if (n < size && err->line > 0)
+      n += (size_t)snprintf(buf + n, size - n, "%ld:", err->line);
+    if (n < size && err->line > 0 && err->col > 0)
+      n += (size_t)snprintf(buf + n, size - n, "%ld:", err->col);
+    if (n < size) n += (size_t)snprintf(buf + n, size - n, " ");
+  }
+  if (n < size) snprintf(buf + n, size - n, "%s", err->msg);
+}
+
+void revl_error_print(const revl_error *err) {
+  char buf[2048];
+  revl_error_format(err, buf, sizeof buf);
+  fprintf(stderr, "revl: %s\n", buf);
+}
+
+int revl_exit_code(int code) {
+  switch (code) {
+  case REVL_OK: return REVL_EXIT_OK;
+  case REVL_ESCRIPT: return REVL_EXIT_SCRIPT;
+  default: return REVL_EXIT_DATA;
+  }
+}
+
+void *revl_realloc_array(void *p, size_t n, size_t size) {
+  if (size && n > SIZE_MAX / size) return NULL;
+  return realloc(p, (n && size) ? n * size : 1);
+}

@@ -1,0 +1,797 @@
+/*
+ * ingest.c -- CSV files into typed columns.
+ *
+ * The file is read in large blocks and handed to libcsv one physical
+ * line at a time, so every record knows the line it started on.  libcsv
+ * calls field_cb for each field (copied into one reused row buffer) and
+ * record_cb at the end of a record, which parses the whole row and only
+ * then appends it to the columns: a row is either loaded whole or
+ * rejected whole, and nothing is allocated per row.
+ *
+ * Canonical fields get their schema type.  Custom fields are loaded as
+ * interned strings and given a type afterwards, from every distinct
+ * value they hold (see infer_types).
+ */
+#include "revl/ingest.h"
+
+#include <csv.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_STRING (1u << 20) /* longest string value kept: 1 MiB */
+
+typedef union value {
+  int64_t i;
+  double d;
+  uint32_t s;
+  int32_t date;
+} value;
+
+typedef struct loader {
+  revl_store *s;
+  revl_table *t;
+  const revl_table_map *map;
+  const char *path;
+  int strict;
+  revl_error *err;
+  int rc;            /* first fatal error, stops the parse */
+
+  char *row;         /* bytes of the current record's fields */
+  size_t rowlen, rowcap;
+  size_t *foff, *flen;
+  int nf, capf;
+  long line;         /* physical line being fed to libcsv */
+  long rec_line;     /* line the current record started on */
+
+  int header_done;
+  int ncsv;          /* fields in the header */
+  int *target;       /* csv column -> table column, -1 ignored */
+  uint8_t *isnull;   /* per csv column, scratch for one row */
+  value *vals;       /* per csv column, scratch for one row */
+  uint32_t *curs;    /* per csv column: currency id of a money value */
+  int cur_csv;       /* csv column of the currency field or -1 */
+  int amount_decimals;
+  uint32_t def_cur;
+
+  uint32_t *lines;   /* row -> line, for reports after the load */
+  size_t caplines;
+
+  const char *nulls[REVL_MAX_NULLS];
+  size_t nulllen[REVL_MAX_NULLS];
+  int nnulls;
+  int prob_col;      /* table column of probability or -1 */
+  double prob_max;
+} loader;
+
+static const char *default_nulls[] = {"", "NULL", "null", "N/A", "n/a",
+                                      "#N/A"};
+
+/* ---- row buffer ---------------------------------------------------- */
+
+static void field_cb(void *data, size_t len, void *ld_) {
+  loader *ld = ld_;
+  if (ld->rc) return;
+  if (ld->nf == 0) ld->rec_line = ld->line;
+  if (ld->nf == ld->capf) {
+    int cap = ld->capf ? ld->capf * 2 : 64;
+    size_t *o = realloc(ld->foff, (size_t)cap * sizeof *o);
+    if (!o) goto nomem;
+    ld->foff = o;
+    size_t *l = realloc(ld->flen, (size_t)cap * sizeof *l);
+    if (!l) goto nomem;
+    ld->flen = l;
+    ld->capf = cap;
+  }
+  if (ld->rowlen + len + 1 > ld->rowcap) {
+    size_t cap = ld->rowcap ? ld->rowcap : 4096;
+    while (cap < ld->rowlen + len + 1) cap *= 2;
+    char *r = realloc(ld->row, cap);
+    if (!r) goto nomem;
+    ld->row = r;
+    ld->rowcap = cap;
+  }
+  ld->foff[ld->nf] = ld->rowlen;
+  ld->flen[ld->nf] = len;
+  if (len) memcpy(ld->row + ld->rowlen, data, len);
+  ld->rowlen += len;
+  ld->row[ld->rowlen++] = '\0';
+  ld->nf++;
+  return;
+nomem:
+  ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, ld->line, 0,
+                          "out of memory");
+}
+
+/* The current record re-encoded as CSV, for the rejects file. */
+static size_t encode_record(loader *ld, char *buf, size_t size) {
+  size_t n = 0;
+  for (int j = 0; j < ld->nf && n + 4 < size; j++) {
+    if (j) buf[n++] = ',';
+    const char *f = ld->row + ld->foff[j];
+    size_t len = ld->flen[j];
+    int q = memchr(f, ',', len) || memchr(f, '"', len) ||
+            memchr(f, '\n', len) || memchr(f, '\r', len);
+    if (q) buf[n++] = '"';
+    for (size_t k = 0; k < len && n + 3 < size; k++) {
+      if (f[k] == '"') buf[n++] = '"';
+      buf[n++] = f[k] ? f[k] : ' ';
+    }
+    if (q && n + 1 < size) buf[n++] = '"';
+  }
+  buf[n] = '\0';
+  return n;
+}
+
+/* Report a problem with the current record.  Strict: a fatal error.
+ * Otherwise: when reject is set the row is rejected (returns 1), else the
+ * value becomes null and the problem is only counted. */
+static int problem(loader *ld, int csvcol, int reject, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+static int problem(loader *ld, int csvcol, int reject, const char *fmt, ...) {
+  char msg[400];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  if (ld->strict) {
+    ld->rc = revl_error_set(ld->err, REVL_EDATA, ld->path, ld->rec_line,
+                            csvcol + 1, "%s", msg);
+    return 1;
+  }
+  if (reject) {
+    static char rec[8192];
+    size_t n = encode_record(ld, rec, sizeof rec);
+    revl_table_add_reject(ld->t, ld->rec_line, csvcol + 1, msg, rec, n);
+  }
+  return reject;
+}
+
+/* ---- header -------------------------------------------------------- */
+
+static void trim(const char **s, size_t *n) {
+  while (*n && isspace((unsigned char)(*s)[0])) (*s)++, (*n)--;
+  while (*n && isspace((unsigned char)(*s)[*n - 1])) (*n)--;
+}
+
+static const char *mapped_name(const loader *ld, const char *header) {
+  const revl_table_map *m = ld->map;
+  if (m) {
+    for (int i = 0; i < m->npairs; i++)
+      if (strcmp(m->rename_from[i], header) == 0) return m->rename_to[i];
+  }
+  return revl_preset_field(m ? m->preset : 0, ld->t->name, header);
+}
+
+static int setup_header(loader *ld) {
+  revl_table *t = ld->t;
+  const revl_table_def *def = revl_table_def_find(t->name);
+  ld->ncsv = ld->nf;
+  ld->target = malloc((size_t)ld->nf * sizeof *ld->target);
+  ld->isnull = malloc((size_t)ld->nf);
+  ld->vals = malloc((size_t)ld->nf * sizeof *ld->vals);
+  ld->curs = malloc((size_t)ld->nf * sizeof *ld->curs);
+  if (!ld->target || !ld->isnull || !ld->vals || !ld->curs)
+    return ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, 1, 0,
+                                   "out of memory");
+  for (int j = 0; j < ld->nf; j++) {
+    const char *h = ld->row + ld->foff[j];
+    size_t hn = ld->flen[j];
+    trim(&h, &hn);
+    char name[256];
+    if (hn == 0)
+      snprintf(name, sizeof name, "column_%d", j + 1);
+    else
+      snprintf(name, sizeof name, "%.*s", (int)(hn < 255 ? hn : 255), h);
+    if (!revl_utf8_valid(name, strlen(name)))
+      return ld->rc = revl_error_set(ld->err, REVL_EDATA, ld->path, 1, j + 1,
+                                     "header is not valid UTF-8 text");
+    const char *canon = mapped_name(ld, name);
+    const revl_field_def *fd = NULL;
+    if (canon && def)
+      for (int k = 0; k < def->nfields; k++)
+        if (strcmp(def->fields[k].name, canon) == 0) fd = &def->fields[k];
+    const char *colname = canon ? canon : name;
+    char alt[300];
+    if (revl_table_col(t, colname) >= 0) {
+      /* a second column with the same name: keep it under name_2 */
+      int k = 2;
+      do snprintf(alt, sizeof alt, "%s_%d", colname, k++);
+      while (revl_table_col(t, alt) >= 0);
+      if (ld->strict)
+        return ld->rc = revl_error_set(ld->err, REVL_EDATA, ld->path, 1,
+                                       j + 1, "duplicate column name '%s'",
+                                       name);
+      revl_table_add_warning(t, "%s:1:%d: duplicate column '%s' kept as '%s'",
+                             ld->path, j + 1, name, alt);
+      colname = alt;
+      fd = NULL;
+    }
+    int ci = revl_table_add_col(t, colname, fd ? fd->type : REVL_T_STRING);
+    if (ci < 0)
+      return ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, 1, 0,
+                                     "out of memory");
+    t->cols[ci]->canonical = fd != NULL;
+    t->cols[ci]->required = fd ? fd->required : 0;
+    ld->target[j] = ci;
+    if (fd && strcmp(fd->name, "currency") == 0) ld->cur_csv = j;
+    if (fd && strcmp(fd->name, "probability") == 0) ld->prob_col = ci;
+  }
+  /* required fields must have a column */
+  if (def)
+    for (int k = 0; k < def->nfields; k++)
+      if (def->fields[k].required && revl_table_col(t, def->fields[k].name) < 0)
+        return ld->rc = revl_error_set(
+                   ld->err, REVL_EDATA, ld->path, 1, 0,
+                   "no column for required field '%s' of %s (map one in "
+                   "mapping.lua)",
+                   def->fields[k].name, t->name);
+  /* the primary key */
+  const char *key = ld->map && ld->map->key ? ld->map->key : def ? def->pk : NULL;
+  if (key) {
+    t->pk = revl_table_col(t, key);
+    if (t->pk < 0 && ld->map && ld->map->key)
+      return ld->rc = revl_error_set(ld->err, REVL_EDATA, ld->path, 1, 0,
+                                     "key column '%s' is not in the header",
+                                     key);
+    if (t->pk >= 0) {
+      t->cols[t->pk]->required = 1;
+      if (t->cols[t->pk]->type != REVL_T_STRING)
+        return ld->rc = revl_error_set(ld->err, REVL_EDATA, ld->path, 1, 0,
+                                       "key column '%s' must be text", key);
+    }
+  }
+  ld->header_done = 1;
+  return 0;
+}
+
+/* ---- values -------------------------------------------------------- */
+
+static int is_null(const loader *ld, const char *s, size_t n) {
+  for (int i = 0; i < ld->nnulls; i++)
+    if (ld->nulllen[i] == n && memcmp(ld->nulls[i], s, n) == 0) return 1;
+  return 0;
+}
+
+static int parse_value(loader *ld, revl_column *c, const char *s, size_t n,
+                       value *v, uint32_t cur, uint32_t *outcur,
+                       const char **why) {
+  const revl_parse_opts *po = ld->map ? &ld->map->popts : NULL;
+  switch (c->type) {
+  case REVL_T_STRING:
+    if (n > MAX_STRING) {
+      *why = "value longer than 1 MiB";
+      return -1;
+    }
+    if (!revl_utf8_valid(s, n)) {
+      *why = "not valid UTF-8 text";
+      return -1;
+    }
+    v->s = revl_intern_add(&ld->s->strings, s, n);
+    if (!v->s) {
+      *why = "out of memory";
+      return -1;
+    }
+    return 0;
+  case REVL_T_INT:
+    *why = "not an integer";
+    return revl_parse_int(s, n, po, &v->i);
+  case REVL_T_NUMBER:
+    if (ld->prob_col >= 0 && c == ld->t->cols[ld->prob_col]) {
+      int scale = ld->map && ld->map->prob_scale ? ld->map->prob_scale : 0;
+      *why = "not a percentage";
+      if (memchr(s, '%', n) || scale == 100)
+        return revl_parse_percent(s, n, po, 100, &v->d);
+      if (revl_parse_number(s, n, po, &v->d)) return -1;
+      if (v->d > ld->prob_max) ld->prob_max = v->d;
+      return 0;
+    }
+    *why = "not a number";
+    return revl_parse_number(s, n, po, &v->d);
+  case REVL_T_BOOL: {
+    int b;
+    *why = "not a boolean (true/false, yes/no, 1/0)";
+    if (revl_parse_bool(s, n, &b)) return -1;
+    v->i = b;
+    return 0;
+  }
+  case REVL_T_DATE:
+    *why = "not a date";
+    return revl_parse_date(s, n, po, &v->date);
+  case REVL_T_DATETIME:
+    *why = "not a date-time";
+    return revl_parse_datetime(s, n, po, &v->i);
+  case REVL_T_MONEY: {
+    char code[4];
+    const char *cs = revl_intern_str(&ld->s->strings, cur);
+    int dec = revl_currency_decimals(cs);
+    if (revl_parse_money(s, n, po, dec, &v->i, code)) {
+      *why = "not an amount of money";
+      return -1;
+    }
+    *outcur = cur;
+    if (code[0]) {
+      uint32_t id = revl_intern_add(&ld->s->strings, code, 3);
+      if (ld->cur_csv >= 0 && cur != ld->def_cur && id != cur) {
+        *why = "amount names a different currency than the currency column";
+        return -1;
+      }
+      *outcur = id;
+    }
+    return 0;
+  }
+  }
+  return -1;
+}
+
+static int valid_currency(const char *s, size_t n) {
+  if (n != 3) return 0;
+  for (int i = 0; i < 3; i++)
+    if (s[i] < 'A' || s[i] > 'Z') return 0;
+  return 1;
+}
+
+static void record_cb(int term, void *ld_) {
+  (void)term;
+  loader *ld = ld_;
+  revl_table *t = ld->t;
+  if (ld->rc) return;
+  if (!ld->header_done) {
+    setup_header(ld);
+    goto done;
+  }
+  /* a line holding only whitespace is not a record */
+  if (ld->nf == 1 && ld->flen[0] == 0) goto done;
+  if (ld->nf < ld->ncsv) {
+    problem(ld, ld->nf - 1, 1, "row has %d fields, header has %d", ld->nf,
+            ld->ncsv);
+    goto done;
+  }
+  if (ld->nf > ld->ncsv) {
+    for (int j = ld->ncsv; j < ld->nf; j++)
+      if (ld->flen[j]) {
+        problem(ld, j, 1, "row has %d fields, header has %d", ld->nf,
+                ld->ncsv);
+        goto done;
+      }
+  }
+  /* the row's currency first: amounts are parsed in its minor units */
+  uint32_t cur = ld->def_cur;
+  if (ld->cur_csv >= 0) {
+    const char *s = ld->row + ld->foff[ld->cur_csv];
+    size_t n = ld->flen[ld->cur_csv];
+    trim(&s, &n);
+    if (n && !is_null(ld, s, n)) {
+      char up[3];
+      for (size_t k = 0; k < n && k < 3; k++)
+        up[k] = (char)toupper((unsigned char)s[k]);
+      if (!valid_currency(up, n)) {
+        if (problem(ld, ld->cur_csv, 1, "currency: '%.*s' is not an ISO 4217 code",
+                    (int)(n > 40 ? 40 : n), s))
+          goto done;
+      } else {
+        cur = revl_intern_add(&ld->s->strings, up, 3);
+      }
+    }
+  }
+  for (int j = 0; j < ld->ncsv; j++) {
+    revl_column *c = t->cols[ld->target[j]];
+    const char *s = ld->row + ld->foff[j];
+    size_t n = ld->flen[j];
+    trim(&s, &n);
+    ld->isnull[j] = 0;
+    if (is_null(ld, s, n)) {
+      ld->isnull[j] = 1;
+      if (c->required) {
+        problem(ld, j, 1, "%s: required value is missing", c->name);
+        goto done;
+      }
+      continue;
+    }
+    const char *why = "";
+    if (parse_value(ld, c, s, n, &ld->vals[j], cur, &ld->curs[j], &why)) {
+      int reject = c->required || strcmp(why, "out of memory") == 0;
+      if (problem(ld, j, reject, "%s: %s: \"%.*s\"", c->name, why,
+                  (int)(n > 60 ? 60 : n), s))
+        goto done;
+      if (c->nbad++ == 0)
+        revl_table_add_warning(t, "%s:%ld:%d: %s: %s: \"%.*s\" (made null)",
+                               ld->path, ld->rec_line, j + 1, c->name, why,
+                               (int)(n > 60 ? 60 : n), s);
+      ld->isnull[j] = 1;
+    }
+  }
+  for (int j = 0; j < ld->ncsv; j++) {
+    revl_column *c = t->cols[ld->target[j]];
+    int rc;
+    if (ld->isnull[j])
+      rc = revl_col_push_null(c);
+    else
+      switch (c->type) {
+      case REVL_T_STRING: rc = revl_col_push_str(c, ld->vals[j].s); break;
+      case REVL_T_NUMBER: rc = revl_col_push_f64(c, ld->vals[j].d); break;
+      case REVL_T_BOOL: rc = revl_col_push_bool(c, (int)ld->vals[j].i); break;
+      case REVL_T_DATE: rc = revl_col_push_date(c, ld->vals[j].date); break;
+      case REVL_T_MONEY:
+        rc = revl_col_push_money(c, ld->vals[j].i, ld->curs[j]);
+        break;
+      default: rc = revl_col_push_i64(c, ld->vals[j].i); break;
+      }
+    if (rc) {
+      ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, ld->rec_line, 0,
+                              "out of memory");
+      goto done;
+    }
+  }
+  if (t->nrows == ld->caplines) {
+    size_t cap = ld->caplines ? ld->caplines * 2 : 1024;
+    uint32_t *l = realloc(ld->lines, cap * sizeof *l);
+    if (!l) {
+      ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, ld->rec_line, 0,
+                              "out of memory");
+      goto done;
+    }
+    ld->lines = l;
+    ld->caplines = cap;
+  }
+  ld->lines[t->nrows++] = (uint32_t)ld->rec_line;
+done:
+  ld->nf = 0;
+  ld->rowlen = 0;
+}
+
+/* ---- after the load ------------------------------------------------ */
+
+enum { K_BOOL = 1, K_INT = 2, K_NUM = 4, K_DATE = 8, K_DT = 16, K_MONEY = 32,
+       K_PCT = 64, K_ANY = 127 };
+
+/* What a custom text value could be.  Leading zeros ("00123") and
+ * numbers with a plus sign stay text: they are codes, not quantities. */
+static int kinds_of(const char *s, size_t n, const revl_parse_opts *po) {
+  int k = 0, b;
+  int64_t i;
+  double d;
+  int32_t day;
+  char code[4];
+  if (n > 1 && s[0] == '0' && s[1] >= '0' && s[1] <= '9') return 0;
+  if (s[0] == '+') return 0;
+  if (!revl_parse_bool(s, n, &b) && !(n == 1 && (s[0] == '0' || s[0] == '1')))
+    k |= K_BOOL;
+  if (!revl_parse_int(s, n, po, &i)) k |= K_INT;
+  if (!revl_parse_number(s, n, po, &d)) k |= K_NUM;
+  if (n >= 8 && !revl_parse_date(s, n, po, &day) && !memchr(s, ':', n) &&
+      !(s[0] >= '0' && s[0] <= '9' && memchr(s, '-', n) == NULL &&
+        memchr(s, '/', n) == NULL))
+    k |= K_DATE;
+  if (n >= 8 && !revl_parse_datetime(s, n, po, &i) &&
+      (memchr(s, '-', n) || memchr(s, '/', n)))
+    k |= K_DT;
+  if (!revl_parse_money(s, n, po, 2, &i, code) && code[0]) k |= K_MONEY;
+  if (n > 1 && s[n - 1] == '%' && !revl_parse_percent(s, n, po, 100, &d))
+    k |= K_PCT;
+  return k;
+}
+
+static int convert_column(loader *ld, int ci, revl_type type) {
+  revl_table *t = ld->t;
+  revl_column *c = t->cols[ci];
+  const revl_parse_opts *po = ld->map ? &ld->map->popts : NULL;
+  size_t n = c->n;
+  uint32_t *ids = c->v.str;
+  uint64_t *valid = c->valid;
+  c->v.str = NULL;
+  c->valid = NULL;
+  size_t nbad = c->nbad;
+  revl_table_retype_col(t, ci, type);
+  c->nbad = nbad;
+  int rc = 0;
+  for (size_t r = 0; r < n && !rc; r++) {
+    if (!((valid[r >> 6] >> (r & 63)) & 1)) {
+      rc = revl_col_push_null(c);
+      continue;
+    }
+    const char *s = revl_intern_str(&ld->s->strings, ids[r]);
+    size_t len = revl_intern_len(&ld->s->strings, ids[r]);
+    int64_t i;
+    double d;
+    int32_t day;
+    int b;
+    char code[4];
+    switch (type) {
+    case REVL_T_BOOL: revl_parse_bool(s, len, &b); rc = revl_col_push_bool(c, b); break;
+    case REVL_T_INT: revl_parse_int(s, len, po, &i); rc = revl_col_push_i64(c, i); break;
+    case REVL_T_NUMBER:
+      if (len && s[len - 1] == '%')
+        revl_parse_percent(s, len, po, 100, &d);
+      else
+        revl_parse_number(s, len, po, &d);
+      rc = revl_col_push_f64(c, d);
+      break;
+    case REVL_T_DATE: revl_parse_date(s, len, po, &day); rc = revl_col_push_date(c, day); break;
+    case REVL_T_DATETIME: revl_parse_datetime(s, len, po, &i); rc = revl_col_push_i64(c, i); break;
+    case REVL_T_MONEY: {
+      uint32_t cur = ld->def_cur;
+      revl_parse_money(s, len, po, revl_currency_decimals(
+                           revl_intern_str(&ld->s->strings, cur)), &i, code);
+      if (code[0]) cur = revl_intern_add(&ld->s->strings, code, 3);
+      rc = revl_col_push_money(c, i, cur);
+      break;
+    }
+    default: rc = revl_col_push_str(c, ids[r]); break;
+    }
+  }
+  free(ids);
+  free(valid);
+  return rc;
+}
+
+/* Give each custom column the narrowest type all its values fit. */
+static int infer_types(loader *ld) {
+  revl_table *t = ld->t;
+  const revl_parse_opts *po = ld->map ? &ld->map->popts : NULL;
+  uint8_t *seen = NULL;
+  int rc = 0;
+  for (int ci = 0; ci < t->ncols && !rc; ci++) {
+    revl_column *c = t->cols[ci];
+    if (c->canonical || c->type != REVL_T_STRING || ci == t->pk) continue;
+    if (c->nnull == c->n) continue;
+    free(seen);
+    seen = calloc(ld->s->strings.n, 1);
+    if (!seen) return REVL_ENOMEM;
+    int k = K_ANY;
+    for (size_t r = 0; r < c->n && k; r++) {
+      if (!revl_col_valid(c, r)) continue;
+      uint32_t id = c->v.str[r];
+      if (seen[id]) continue;
+      seen[id] = 1;
+      k &= kinds_of(revl_intern_str(&ld->s->strings, id),
+                    revl_intern_len(&ld->s->strings, id), po);
+    }
+    revl_type ty = REVL_T_STRING;
+    if (k & K_BOOL) ty = REVL_T_BOOL;
+    else if (k & K_INT) ty = REVL_T_INT;
+    else if (k & K_NUM) ty = REVL_T_NUMBER;
+    else if (k & K_DATE) ty = REVL_T_DATE;
+    else if (k & K_DT) ty = REVL_T_DATETIME;
+    else if (k & K_MONEY) ty = REVL_T_MONEY;
+    else if (k & K_PCT) ty = REVL_T_NUMBER;
+    if (ty != REVL_T_STRING) rc = convert_column(ld, ci, ty);
+  }
+  free(seen);
+  return rc;
+}
+
+/* Probability given as 0-100 in a column without a preset scale. */
+static void normalise_probability(loader *ld) {
+  if (ld->prob_col < 0 || ld->prob_max <= 1.0) return;
+  if (ld->map && ld->map->prob_scale) return;
+  revl_column *c = ld->t->cols[ld->prob_col];
+  for (size_t r = 0; r < c->n; r++) c->v.f64[r] /= 100.0;
+  revl_table_add_warning(ld->t, "%s: probability read as 0-100 (max %g)",
+                         ld->path, ld->prob_max);
+}
+
+/* Outcome of a stage name: from the mapping's stage table, else by
+ * name ("Closed Won", "Won" -> won; "Closed Lost", "Lost" -> lost). */
+static int stage_outcome(const revl_table_map *m, const char *stage) {
+  if (m)
+    for (int i = 0; i < m->nstages; i++)
+      if (strcmp(m->stage_name[i], stage) == 0) return m->stage_outcome[i];
+  char low[64];
+  size_t n = 0;
+  for (; stage[n] && n < sizeof low - 1; n++)
+    low[n] = (char)tolower((unsigned char)stage[n]);
+  low[n] = '\0';
+  if (strstr(low, "won") && !strstr(low, "not")) return 'w';
+  if (strstr(low, "lost") || strstr(low, "closed")) return 'l';
+  return 'o';
+}
+
+/* Deals without is_closed / is_won get them from the stage. */
+static int derive_outcomes(loader *ld) {
+  revl_table *t = ld->t;
+  if (strcmp(t->name, "deals") != 0) return 0;
+  int st = revl_table_col(t, "stage");
+  int hc = revl_table_col(t, "is_closed"), hw = revl_table_col(t, "is_won");
+  if (st < 0 || (hc >= 0 && hw >= 0)) return 0;
+  int ic = hc >= 0 ? -1 : revl_table_add_col(t, "is_closed", REVL_T_BOOL);
+  int iw = hw >= 0 ? -1 : revl_table_add_col(t, "is_won", REVL_T_BOOL);
+  if ((hc < 0 && ic < 0) || (hw < 0 && iw < 0)) return REVL_ENOMEM;
+  revl_column *s = t->cols[st];
+  uint32_t last = 0;
+  int out = 'o';
+  for (size_t r = 0; r < t->nrows; r++) {
+    if (s->v.str[r] != last) {
+      last = s->v.str[r];
+      out = stage_outcome(ld->map, revl_intern_str(&ld->s->strings, last));
+    }
+    if (ic >= 0 && revl_col_push_bool(t->cols[ic], out != 'o')) return REVL_ENOMEM;
+    if (iw >= 0 && revl_col_push_bool(t->cols[iw], out == 'w')) return REVL_ENOMEM;
+  }
+  if (ic >= 0) t->cols[ic]->canonical = 1;
+  if (iw >= 0) t->cols[iw]->canonical = 1;
+  return 0;
+}
+
+/* Rows repeating an earlier primary key are rejected; the first stays. */
+static int drop_duplicates(loader *ld) {
+  revl_table *t = ld->t;
+  if (t->pk < 0) return 0;
+  struct revl_uindex *u = revl_table_uindex(t, t->pk);
+  if (!u) return REVL_ENOMEM;
+  if (!u->ndup) return 0;
+  revl_column *c = t->cols[t->pk];
+  uint8_t *keep = malloc(t->nrows ? t->nrows : 1);
+  if (!keep) return REVL_ENOMEM;
+  for (size_t r = 0; r < t->nrows; r++) {
+    int64_t first = revl_uindex_get(u, c->v.str[r]);
+    keep[r] = first == (int64_t)r;
+    if (keep[r]) continue;
+    const char *key = revl_intern_str(&ld->s->strings, c->v.str[r]);
+    char msg[200];
+    snprintf(msg, sizeof msg, "%s: duplicate key \"%.60s\" (first at line %u)",
+             c->name, key, (unsigned)ld->lines[first]);
+    if (ld->strict) {
+      free(keep);
+      return revl_error_set(ld->err, REVL_EDATA, ld->path, ld->lines[r],
+                            t->pk + 1, "%s", msg);
+    }
+    t->nduplicate++;
+    revl_table_add_reject(t, ld->lines[r], 0, msg, key, strlen(key));
+  }
+  int rc = revl_table_filter_rows(t, keep);
+  free(keep);
+  return rc;
+}
+
+/* ---- the file ------------------------------------------------------ */
+
+static int is_dir(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int revl_load_file(revl_store *s, const char *name, const char *path,
+                   const revl_table_map *map, int strict, revl_error *err) {
+  loader ld;
+  memset(&ld, 0, sizeof ld);
+  ld.s = s;
+  ld.map = map;
+  ld.path = path;
+  ld.strict = strict;
+  ld.err = err;
+  ld.cur_csv = -1;
+  ld.prob_col = -1;
+  ld.def_cur = s->default_currency;
+  if (map && map->currency[0])
+    ld.def_cur = revl_intern_add(&s->strings, map->currency, 3);
+  if (map && map->nnulls) {
+    ld.nnulls = map->nnulls;
+    for (int i = 0; i < map->nnulls; i++) ld.nulls[i] = map->nulls[i];
+  } else {
+    ld.nnulls = (int)(sizeof default_nulls / sizeof default_nulls[0]);
+    for (int i = 0; i < ld.nnulls; i++) ld.nulls[i] = default_nulls[i];
+  }
+  for (int i = 0; i < ld.nnulls; i++) ld.nulllen[i] = strlen(ld.nulls[i]);
+
+  struct csv_parser p;
+  int rc = 0;
+  FILE *fp = NULL;
+  char *buf = NULL;
+  int parser_ready = 0;
+  if (is_dir(path))
+    return revl_error_set(err, REVL_EIO, path, 0, 0,
+                          "is a directory, not a CSV file");
+  fp = fopen(path, "rb");
+  if (!fp)
+    return revl_error_set(err, REVL_EIO, path, 0, 0, "cannot open: %s",
+                          strerror(errno));
+  ld.t = revl_store_add_table(s, name, path);
+  if (!ld.t) {
+    rc = revl_error_set(err, REVL_EUSAGE, path, 0, 0,
+                        "table '%s' is loaded twice", name);
+    goto out;
+  }
+  unsigned char opts = CSV_STRICT_FINI | (strict ? CSV_STRICT : 0);
+  if (csv_init(&p, opts) != 0) {
+    rc = revl_error_set(err, REVL_ENOMEM, path, 0, 0, "out of memory");
+    goto out;
+  }
+  parser_ready = 1;
+  if (map && map->delimiter) csv_set_delim(&p, (unsigned char)map->delimiter);
+  const size_t bufsize = 1 << 20;
+  buf = malloc(bufsize);
+  if (!buf) {
+    rc = revl_error_set(err, REVL_ENOMEM, path, 0, 0, "out of memory");
+    goto out;
+  }
+  size_t total = 0;
+  ld.line = 1;
+  int first = 1;
+  for (;;) {
+    size_t n = fread(buf, 1, bufsize, fp);
+    if (n == 0) {
+      if (ferror(fp)) {
+        rc = revl_error_set(err, REVL_EIO, path, 0, 0, "read error: %s",
+                            strerror(errno));
+        goto out;
+      }
+      break;
+    }
+    char *b = buf;
+    if (first) {
+      first = 0;
+      if (n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0) b += 3, n -= 3;
+      size_t probe = n < 8192 ? n : 8192;
+      char *nul = memchr(b, '\0', probe);
+      if (nul) {
+        rc = revl_error_set(err, REVL_EDATA, path, 0, 0,
+                            "binary file, not CSV (NUL byte at offset %zu)",
+                            (size_t)(nul - buf));
+        goto out;
+      }
+    }
+    total += n;
+    char *end = b + n;
+    while (b < end && !ld.rc) {
+      char *nl = memchr(b, '\n', (size_t)(end - b));
+      size_t len = nl ? (size_t)(nl - b) + 1 : (size_t)(end - b);
+      if (csv_parse(&p, b, len, field_cb, record_cb, &ld) != len) {
+        rc = revl_error_set(err, REVL_EDATA, path, ld.line, 0, "%s",
+                            csv_error(&p) == CSV_EPARSE
+                                ? "malformed quoted field (a quote inside "
+                                  "a field must be doubled)"
+                                : csv_strerror(csv_error(&p)));
+        goto out;
+      }
+      if (nl) ld.line++;
+      b += len;
+    }
+    if (ld.rc) {
+      rc = ld.rc;
+      goto out;
+    }
+  }
+  if (csv_fini(&p, field_cb, record_cb, &ld) != 0) {
+    rc = revl_error_set(err, REVL_EDATA, path, ld.rec_line ? ld.rec_line : ld.line,
+                        0, "unterminated quoted field (runs to end of file)");
+    goto out;
+  }
+  if (ld.rc) {
+    rc = ld.rc;
+    goto out;
+  }
+  if (total == 0 || !ld.header_done) {
+    rc = revl_error_set(err, REVL_EDATA, path, 0, 0,
+                        "empty file: expected a header row");
+    goto out;
+  }
+  normalise_probability(&ld);
+  if ((rc = infer_types(&ld)) || (rc = derive_outcomes(&ld)) ||
+      (rc = drop_duplicates(&ld))) {
+    if (rc == REVL_ENOMEM)
+      revl_error_set(err, rc, path, 0, 0, "out of memory");
+    goto out;
+  }
+out:
+  if (parser_ready) csv_free(&p);
+  if (fp) fclose(fp);
+  free(buf);
+  free(ld.row);
+  free(ld.foff);
+  free(ld.flen);
+  free(ld.target);
+  free(ld.isnull);
+  free(ld.vals);
+  free(ld.curs);
+  free(ld.lines);
+  return rc;
+}

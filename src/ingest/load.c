@@ -1,0 +1,243 @@
+/*
+ * load.c -- a whole data directory: which files, which maps, the links
+ * between tables, and the rejects written back out.
+ */
+#include "revl/csvw.h"
+#include "revl/ingest.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int file_exists(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0;
+}
+
+static const revl_table_map *find_map(const revl_mapping *m,
+                                      const char *table) {
+  if (!m) return NULL;
+  for (int i = 0; i < m->ntables; i++)
+    if (strcmp(m->tables[i].name, table) == 0) return &m->tables[i];
+  return NULL;
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Resolve one foreign key.  The target column is the mapping's choice,
+ * else the target's primary key; when most values miss the key but the
+ * target has another text column they match better (exports often join
+ * by account name), that column is used and a warning says so. */
+static int link_one(revl_store *s, revl_table *t, int ci, revl_table *target,
+                    const char *want) {
+  int tcol = -1;
+  if (want) {
+    tcol = revl_table_col(target, want);
+    if (tcol < 0) {
+      revl_table_add_warning(t, "%s: %s: target column %s.%s does not exist",
+                             t->file, t->cols[ci]->name, target->name, want);
+      return 0;
+    }
+    if (target->cols[tcol]->type != REVL_T_STRING) return 0;
+    return revl_table_link(t, ci, target, tcol);
+  }
+  if (target->pk < 0) return 0;
+  int rc = revl_table_link(t, ci, target, target->pk);
+  if (rc) return rc;
+  revl_column *c = t->cols[ci];
+  size_t nonnull = c->n - c->nnull;
+  if (nonnull == 0 || c->nbroken * 2 <= nonnull) return 0;
+  static const char *alts[] = {"name", "email", "domain"};
+  int best = -1;
+  size_t best_broken = c->nbroken;
+  for (size_t a = 0; a < sizeof alts / sizeof alts[0]; a++) {
+    int k = revl_table_col(target, alts[a]);
+    if (k < 0 || target->cols[k]->type != REVL_T_STRING) continue;
+    if ((rc = revl_table_link(t, ci, target, k))) return rc;
+    if (c->nbroken < best_broken) {
+      best = k;
+      best_broken = c->nbroken;
+    }
+  }
+  rc = revl_table_link(t, ci, target, best >= 0 ? best : target->pk);
+  if (!rc && best >= 0)
+    revl_table_add_warning(t, "%s: %s matched %s by %s (not by %s)", t->file,
+                           c->name, target->name, target->cols[best]->name,
+                           target->cols[target->pk]->name);
+  (void)s;
+  return rc;
+}
+
+int revl_store_link_all(revl_store *s, const revl_mapping *m) {
+  for (int ti = 0; ti < s->ntables; ti++) {
+    revl_table *t = s->tables[ti];
+    const revl_table_def *def = revl_table_def_find(t->name);
+    const revl_table_map *map = find_map(m, t->name);
+    for (int ci = 0; ci < t->ncols; ci++) {
+      revl_column *c = t->cols[ci];
+      if (c->type != REVL_T_STRING) continue;
+      const char *target_name = NULL, *want = NULL;
+      char buf[128];
+      if (def && c->canonical)
+        for (int k = 0; k < def->nfields; k++)
+          if (strcmp(def->fields[k].name, c->name) == 0)
+            target_name = def->fields[k].ref;
+      if (map)
+        for (int k = 0; k < map->nrefs; k++)
+          if (strcmp(map->ref_col[k], c->name) == 0) {
+            snprintf(buf, sizeof buf, "%s", map->ref_target[k]);
+            char *dot = strchr(buf, '.');
+            if (dot) {
+              *dot = '\0';
+              target_name = buf;
+              want = dot + 1;
+            } else {
+              want = buf;
+            }
+          }
+      if (!target_name) continue;
+      revl_table *target = revl_store_table(s, target_name);
+      if (!target) continue;
+      int rc = link_one(s, t, ci, target, want);
+      if (rc) return rc;
+    }
+  }
+  return 0;
+}
+
+int revl_load_dir(revl_store *s, const revl_load_opts *o, revl_error *err) {
+  revl_mapping m;
+  memset(&m, 0, sizeof m);
+  char path[4096];
+  int rc = 0;
+  struct stat st;
+  if (stat(o->data_dir, &st) != 0)
+    return revl_error_set(err, REVL_EIO, o->data_dir, 0, 0,
+                          "cannot open data directory: %s", strerror(errno));
+  if (!S_ISDIR(st.st_mode))
+    return revl_error_set(err, REVL_EIO, o->data_dir, 0, 0,
+                          "not a directory");
+  const char *map_file = o->map_file;
+  if (!map_file) {
+    snprintf(path, sizeof path, "%s/mapping.lua", o->data_dir);
+    if (file_exists(path)) map_file = path;
+  }
+  if (map_file && (rc = revl_mapping_read(map_file, &m, err))) return rc;
+
+  /* the well-known tables, from the mapping's file name or <table>.csv */
+  int loaded = 0;
+  for (int i = 0; i < revl_ntable_defs; i++) {
+    const char *name = revl_table_defs[i].name;
+    const revl_table_map *tm = find_map(&m, name);
+    char fpath[4096];
+    if (tm && tm->file)
+      snprintf(fpath, sizeof fpath, "%s/%s", o->data_dir, tm->file);
+    else
+      snprintf(fpath, sizeof fpath, "%s/%s.csv", o->data_dir, name);
+    if (!file_exists(fpath)) {
+      if (tm && tm->file) {
+        rc = revl_error_set(err, REVL_EIO, map_file, 0, 0,
+                            "%s: file '%s' does not exist", name, fpath);
+        goto out;
+      }
+      continue;
+    }
+    if ((rc = revl_load_file(s, name, fpath, tm ? tm : &m.defaults, o->strict,
+                             err)))
+      goto out;
+    loaded++;
+  }
+  /* any other *.csv: a table of custom fields named after the file */
+  DIR *d = opendir(o->data_dir);
+  if (d) {
+    char **names = NULL;
+    size_t nn = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+      size_t len = strlen(e->d_name);
+      if (len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0) continue;
+      char tname[256];
+      snprintf(tname, sizeof tname, "%.*s", (int)(len - 4), e->d_name);
+      if (revl_store_table(s, tname)) continue;
+      int claimed = 0;
+      for (int i = 0; i < m.ntables; i++)
+        if (m.tables[i].file && strcmp(m.tables[i].file, e->d_name) == 0)
+          claimed = 1;
+      if (claimed) continue;
+      char **nx = realloc(names, (nn + 1) * sizeof *nx);
+      if (!nx) break;
+      names = nx;
+      if ((names[nn] = strdup(tname))) nn++;
+    }
+    closedir(d);
+    qsort(names, nn, sizeof *names, cmp_str); /* stable table order */
+    for (size_t i = 0; i < nn; i++) {
+      if (!rc) {
+        const revl_table_map *tm = find_map(&m, names[i]);
+        snprintf(path, sizeof path, "%s/%s.csv", o->data_dir, names[i]);
+        rc = revl_load_file(s, names[i], path, tm ? tm : &m.defaults,
+                            o->strict, err);
+        loaded++;
+      }
+      free(names[i]);
+    }
+    free(names);
+    if (rc) goto out;
+  }
+  if (loaded == 0) {
+    rc = revl_error_set(err, REVL_EDATA, o->data_dir, 0, 0,
+                        "no CSV files found (expected accounts.csv, "
+                        "deals.csv, leads.csv, ...)");
+    goto out;
+  }
+  if ((rc = revl_store_link_all(s, &m))) {
+    revl_error_set(err, rc, o->data_dir, 0, 0, "out of memory");
+    goto out;
+  }
+  if (o->out_dir && (rc = revl_write_rejects(s, o->out_dir, err))) goto out;
+out:
+  revl_mapping_done(&m);
+  return rc;
+}
+
+int revl_write_rejects(const revl_store *s, const char *out_dir,
+                       revl_error *err) {
+  char dir[4096], path[4200];
+  snprintf(dir, sizeof dir, "%s/rejects", out_dir);
+  int made = 0;
+  for (int i = 0; i < s->ntables; i++) {
+    revl_table *t = s->tables[i];
+    if (!t->nrejected) continue;
+    if (!made) {
+      int rc = revl_mkdirs(dir, err);
+      if (rc) return rc;
+      made = 1;
+    }
+    snprintf(path, sizeof path, "%s/%s.csv", dir, t->name);
+    revl_csvw *w = revl_csvw_open(path, err);
+    if (!w) return REVL_EIO;
+    revl_csvw_str(w, "file");
+    revl_csvw_str(w, "line");
+    revl_csvw_str(w, "column");
+    revl_csvw_str(w, "reason");
+    revl_csvw_str(w, "record");
+    revl_csvw_end(w);
+    for (size_t k = 0; k < t->nrejects_kept; k++) {
+      revl_reject *r = &t->rejects[k];
+      revl_csvw_str(w, t->file);
+      revl_csvw_int(w, r->line);
+      revl_csvw_int(w, r->col);
+      revl_csvw_str(w, r->reason);
+      revl_csvw_str(w, r->record);
+      revl_csvw_end(w);
+    }
+    int rc = revl_csvw_commit(w, err);
+    if (rc) return rc;
+  }
+  return 0;
+}

@@ -1,0 +1,479 @@
+/*
+ * store.c -- tables, typed columns and their indexes (see revl/store.h).
+ *
+ * Columns grow by doubling, so loading n rows costs O(log n) reallocs per
+ * column and no per-row allocation.  Column names are found through a
+ * small open-addressed table.  Unique indexes map an interned id to a
+ * row; foreign keys are resolved once into row numbers and a reverse CSR
+ * index (target row -> its source rows) for joins and "deals by account".
+ */
+#include "revl/store.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *revl_type_name(revl_type t) {
+  switch (t) {
+  case REVL_T_STRING: return "string";
+  case REVL_T_INT: return "integer";
+  case REVL_T_NUMBER: return "number";
+  case REVL_T_MONEY: return "money";
+  case REVL_T_BOOL: return "bool";
+  case REVL_T_DATE: return "date";
+  case REVL_T_DATETIME: return "datetime";
+  }
+  return "?";
+}
+
+static size_t type_size(revl_type t) {
+  switch (t) {
+  case REVL_T_INT:
+  case REVL_T_MONEY:
+  case REVL_T_DATETIME: return 8;
+  case REVL_T_NUMBER: return sizeof(double);
+  case REVL_T_STRING:
+  case REVL_T_DATE: return 4;
+  case REVL_T_BOOL: return 1;
+  }
+  return 8;
+}
+
+/* ---- columns ------------------------------------------------------- */
+
+static int col_reserve(revl_column *c) {
+  if (c->n < c->cap) return 0;
+  size_t cap = c->cap ? c->cap * 2 : 1024;
+  void *v = realloc(c->v.any, cap * type_size(c->type));
+  if (!v) return REVL_ENOMEM;
+  c->v.any = v;
+  uint64_t *valid = realloc(c->valid, (cap / 64) * sizeof *valid);
+  if (!valid) return REVL_ENOMEM;
+  memset(valid + c->cap / 64, 0, ((cap - c->cap) / 64) * sizeof *valid);
+  c->valid = valid;
+  if (c->type == REVL_T_MONEY) {
+    uint32_t *cur = realloc(c->cur, cap * sizeof *cur);
+    if (!cur) return REVL_ENOMEM;
+    c->cur = cur;
+  }
+  c->cap = cap;
+  return 0;
+}
+
+#define SET_VALID(c) ((c)->valid[(c)->n >> 6] |= 1ull << ((c)->n & 63))
+
+int revl_col_push_null(revl_column *c) {
+  if (col_reserve(c)) return REVL_ENOMEM;
+  memset((char *)c->v.any + c->n * type_size(c->type), 0,
+         type_size(c->type));
+  if (c->cur) c->cur[c->n] = 0;
+  c->n++;
+  c->nnull++;
+  return 0;
+}
+
+int revl_col_push_i64(revl_column *c, int64_t v) {
+  if (col_reserve(c)) return REVL_ENOMEM;
+  SET_VALID(c);
+  c->v.i64[c->n++] = v;
+  return 0;
+}
+
+int revl_col_push_f64(revl_column *c, double v) {
+  if (col_reserve(c)) return REVL_ENOMEM;
+  SET_VALID(c);
+  c->v.f64[c->n++] = v;
+  return 0;
+}
+
+int revl_col_push_str(revl_column *c, uint32_t id) {
+  if (col_reserve(c)) return REVL_ENOMEM;
+  SET_VALID(c);
+  c->v.str[c->n++] = id;
+  return 0;
+}
+
+int revl_col_push_date(revl_column *c, int32_t v) {
+  if (col_reserve(c)) return REVL_ENOMEM;
+  SET_VALID(c);
+  c->v.date[c->n++] = v;
+  return 0;
+}
+
+int revl_col_push_bool(revl_column *c, int v) {
+  if (col_reserve(c)) return REVL_ENOMEM;
+  SET_VALID(c);
+  c->v.b[c->n++] = (uint8_t)(v != 0);
+  return 0;
+}
+
+int revl_col_push_money(revl_column *c, int64_t minor, uint32_t cur) {
+  if (col_reserve(c)) return REVL_ENOMEM;
+  SET_VALID(c);
+  c->cur[c->n] = cur;
+  c->v.i64[c->n++] = minor;
+  return 0;
+}
+
+size_t revl_col_memory(const revl_column *c) {
+  size_t m = c->cap * type_size(c->type) + (c->cap / 64) * 8;
+  if (c->cur) m += c->cap * 4;
+  if (c->ref_row) m += c->n * 4;
+  if (c->rev_off && c->ref) m += (c->ref->nrows + 1) * 4 + c->n * 4;
+  return m;
+}
+
+static void col_free(revl_column *c) {
+  if (!c) return;
+  free(c->name);
+  free(c->valid);
+  free(c->v.any);
+  free(c->cur);
+  free(c->ref_row);
+  free(c->rev_off);
+  free(c->rev_rows);
+  free(c);
+}
+
+/* ---- tables -------------------------------------------------------- */
+
+static uint32_t name_hash(const char *s) {
+  uint32_t h = 2166136261u;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+
+static int rebuild_colslots(revl_table *t) {
+  uint32_t size = 16;
+  while (size < (uint32_t)t->ncols * 2 + 2) size *= 2;
+  uint32_t *slots = calloc(size, sizeof *slots);
+  if (!slots) return REVL_ENOMEM;
+  for (int i = 0; i < t->ncols; i++) {
+    uint32_t j = name_hash(t->cols[i]->name) & (size - 1);
+    while (slots[j]) j = (j + 1) & (size - 1);
+    slots[j] = (uint32_t)i + 1;
+  }
+  free(t->colslots);
+  t->colslots = slots;
+  t->colmask = size - 1;
+  return 0;
+}
+
+int revl_table_col(const revl_table *t, const char *name) {
+  if (!t->colslots) return -1;
+  uint32_t j = name_hash(name) & t->colmask;
+  while (t->colslots[j]) {
+    int i = (int)t->colslots[j] - 1;
+    if (strcmp(t->cols[i]->name, name) == 0) return i;
+    j = (j + 1) & t->colmask;
+  }
+  return -1;
+}
+
+int revl_table_add_col(revl_table *t, const char *name, revl_type type) {
+  if (revl_table_col(t, name) >= 0) return REVL_EUSAGE;
+  if (t->ncols == t->capcols) {
+    int cap = t->capcols ? t->capcols * 2 : 16;
+    revl_column **cols = realloc(t->cols, (size_t)cap * sizeof *cols);
+    if (!cols) return REVL_ENOMEM;
+    t->cols = cols;
+    t->capcols = cap;
+  }
+  revl_column *c = calloc(1, sizeof *c);
+  if (!c || !(c->name = strdup(name))) {
+    free(c);
+    return REVL_ENOMEM;
+  }
+  c->type = type;
+  c->ref_col = -1;
+  t->cols[t->ncols++] = c;
+  if (rebuild_colslots(t)) {
+    t->ncols--;
+    col_free(c);
+    return REVL_ENOMEM;
+  }
+  return t->ncols - 1;
+}
+
+int revl_table_retype_col(revl_table *t, int i, revl_type type) {
+  revl_column *c = t->cols[i];
+  free(c->valid);
+  free(c->v.any);
+  free(c->cur);
+  c->valid = NULL;
+  c->v.any = NULL;
+  c->cur = NULL;
+  c->n = c->cap = 0;
+  c->nnull = 0;
+  c->type = type;
+  return 0;
+}
+
+int revl_table_rename_col(revl_table *t, int i, const char *name) {
+  if (revl_table_col(t, name) >= 0) return REVL_EUSAGE;
+  char *s = strdup(name);
+  if (!s) return REVL_ENOMEM;
+  free(t->cols[i]->name);
+  t->cols[i]->name = s;
+  return rebuild_colslots(t);
+}
+
+void revl_table_add_warning(revl_table *t, const char *fmt, ...) {
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  char **w = realloc(t->warnings, (size_t)(t->nwarnings + 1) * sizeof *w);
+  if (!w) return;
+  t->warnings = w;
+  if ((w[t->nwarnings] = strdup(buf))) t->nwarnings++;
+}
+
+void revl_table_add_reject(revl_table *t, long line, long col,
+                           const char *reason, const char *record,
+                           size_t reclen) {
+  t->nrejected++;
+  if (t->nrejects_kept >= REVL_REJECTS_KEPT) return;
+  if (t->nrejects_kept % 64 == 0) {
+    revl_reject *r = realloc(t->rejects,
+                             (t->nrejects_kept + 64) * sizeof *r);
+    if (!r) return;
+    t->rejects = r;
+  }
+  revl_reject *r = &t->rejects[t->nrejects_kept];
+  r->line = line;
+  r->col = col;
+  snprintf(r->reason, sizeof r->reason, "%s", reason);
+  r->record = malloc(reclen + 1);
+  if (r->record) {
+    memcpy(r->record, record, reclen);
+    r->record[reclen] = '\0';
+  }
+  t->nrejects_kept++;
+}
+
+revl_store *revl_store_new(void) {
+  revl_store *s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  revl_intern_init(&s->strings);
+  s->default_currency = revl_intern_add(&s->strings, "USD", 3);
+  if (!s->default_currency) {
+    free(s);
+    return NULL;
+  }
+  return s;
+}
+
+static void table_free(revl_table *t) {
+  for (int i = 0; i < t->ncols; i++) col_free(t->cols[i]);
+  free(t->cols);
+  free(t->colslots);
+  for (int i = 0; i < t->nuidx; i++) {
+    free(t->uidx[i].keys);
+    free(t->uidx[i].rows);
+  }
+  free(t->uidx);
+  for (size_t i = 0; i < t->nrejects_kept; i++) free(t->rejects[i].record);
+  free(t->rejects);
+  for (int i = 0; i < t->nwarnings; i++) free(t->warnings[i]);
+  free(t->warnings);
+  free(t->name);
+  free(t->file);
+  free(t);
+}
+
+void revl_store_free(revl_store *s) {
+  if (!s) return;
+  for (int i = 0; i < s->ntables; i++) table_free(s->tables[i]);
+  free(s->tables);
+  revl_intern_done(&s->strings);
+  free(s);
+}
+
+revl_table *revl_store_table(const revl_store *s, const char *name) {
+  for (int i = 0; i < s->ntables; i++)
+    if (strcmp(s->tables[i]->name, name) == 0) return s->tables[i];
+  return NULL;
+}
+
+revl_table *revl_store_add_table(revl_store *s, const char *name,
+                                 const char *file) {
+  if (revl_store_table(s, name)) return NULL;
+  if (s->ntables == s->captables) {
+    int cap = s->captables ? s->captables * 2 : 8;
+    revl_table **t = realloc(s->tables, (size_t)cap * sizeof *t);
+    if (!t) return NULL;
+    s->tables = t;
+    s->captables = cap;
+  }
+  revl_table *t = calloc(1, sizeof *t);
+  if (!t) return NULL;
+  t->name = strdup(name);
+  t->file = strdup(file ? file : "");
+  if (!t->name || !t->file) {
+    free(t->name);
+    free(t->file);
+    free(t);
+    return NULL;
+  }
+  t->pk = -1;
+  t->store = s;
+  s->tables[s->ntables++] = t;
+  return t;
+}
+
+/* ---- unique indexes ------------------------------------------------ */
+
+static uint32_t id_hash(uint32_t id) {
+  return (uint32_t)(((uint64_t)id * 0x9e3779b97f4a7c15ull) >> 32);
+}
+
+struct revl_uindex *revl_table_uindex(revl_table *t, int col) {
+  for (int i = 0; i < t->nuidx; i++)
+    if (t->uidx[i].col == col) return &t->uidx[i];
+  revl_column *c = t->cols[col];
+  if (c->type != REVL_T_STRING) return NULL;
+  struct revl_uindex *u =
+      realloc(t->uidx, (size_t)(t->nuidx + 1) * sizeof *u);
+  if (!u) return NULL;
+  t->uidx = u;
+  u = &t->uidx[t->nuidx];
+  memset(u, 0, sizeof *u);
+  uint32_t size = 16;
+  while (size < c->n * 2 + 2) size *= 2;
+  u->col = col;
+  u->mask = size - 1;
+  u->keys = calloc(size, sizeof *u->keys);
+  u->rows = malloc(size * sizeof *u->rows);
+  if (!u->keys || !u->rows) {
+    free(u->keys);
+    free(u->rows);
+    return NULL;
+  }
+  for (size_t r = 0; r < c->n; r++) {
+    if (!revl_col_valid(c, r)) continue;
+    uint32_t id = c->v.str[r];
+    uint32_t j = id_hash(id) & u->mask;
+    while (u->keys[j] && u->keys[j] != id) j = (j + 1) & u->mask;
+    if (u->keys[j]) {
+      u->ndup++;
+      continue;
+    }
+    u->keys[j] = id;
+    u->rows[j] = (uint32_t)r;
+  }
+  t->nuidx++;
+  return u;
+}
+
+int64_t revl_uindex_get(const struct revl_uindex *u, uint32_t id) {
+  if (!id) return -1;
+  uint32_t j = id_hash(id) & u->mask;
+  while (u->keys[j]) {
+    if (u->keys[j] == id) return u->rows[j];
+    j = (j + 1) & u->mask;
+  }
+  return -1;
+}
+
+int64_t revl_table_find(revl_table *t, const char *key, size_t n) {
+  if (t->pk < 0) return -1;
+  uint32_t id = revl_intern_find(&t->store->strings, key, n);
+  if (!id) return -1;
+  struct revl_uindex *u = revl_table_uindex(t, t->pk);
+  return u ? revl_uindex_get(u, id) : -1;
+}
+
+static void drop_uindexes(revl_table *t) {
+  for (int i = 0; i < t->nuidx; i++) {
+    free(t->uidx[i].keys);
+    free(t->uidx[i].rows);
+  }
+  t->nuidx = 0;
+}
+
+/* ---- foreign keys -------------------------------------------------- */
+
+int revl_table_link(revl_table *t, int ci, revl_table *target, int tcol) {
+  revl_column *c = t->cols[ci];
+  struct revl_uindex *u = revl_table_uindex(target, tcol);
+  if (!u) return REVL_ENOMEM;
+  free(c->ref_row);
+  free(c->rev_off);
+  free(c->rev_rows);
+  c->rev_off = c->rev_rows = NULL;
+  c->ref_row = malloc((c->n ? c->n : 1) * sizeof *c->ref_row);
+  c->rev_off = calloc(target->nrows + 2, sizeof *c->rev_off);
+  if (!c->ref_row || !c->rev_off) return REVL_ENOMEM;
+  c->ref = target;
+  c->ref_col = tcol;
+  c->nbroken = 0;
+  c->broken_example = 0;
+  size_t linked = 0;
+  for (size_t r = 0; r < c->n; r++) {
+    int64_t row = -1;
+    if (revl_col_valid(c, r)) {
+      row = revl_uindex_get(u, c->v.str[r]);
+      if (row < 0) {
+        c->nbroken++;
+        if (!c->broken_example) c->broken_example = c->v.str[r];
+      }
+    }
+    c->ref_row[r] = (int32_t)row;
+    if (row >= 0) {
+      c->rev_off[row + 2]++;
+      linked++;
+    }
+  }
+  /* counting sort: rev_off[k+1] ends as the start of target row k+1 */
+  for (size_t k = 2; k < target->nrows + 2; k++)
+    c->rev_off[k] += c->rev_off[k - 1];
+  c->rev_rows = malloc((linked ? linked : 1) * sizeof *c->rev_rows);
+  if (!c->rev_rows) return REVL_ENOMEM;
+  for (size_t r = 0; r < c->n; r++)
+    if (c->ref_row[r] >= 0)
+      c->rev_rows[c->rev_off[c->ref_row[r] + 1]++] = (uint32_t)r;
+  /* now rev_off[k]..rev_off[k+1] are the rows pointing at target row k */
+  return 0;
+}
+
+size_t revl_table_memory(const revl_table *t) {
+  size_t m = 0;
+  for (int i = 0; i < t->ncols; i++) m += revl_col_memory(t->cols[i]);
+  for (int i = 0; i < t->nuidx; i++) m += ((size_t)t->uidx[i].mask + 1) * 8;
+  return m;
+}
+
+int revl_table_filter_rows(revl_table *t, const uint8_t *keep) {
+  size_t out = 0;
+  for (int i = 0; i < t->ncols; i++) {
+    revl_column *c = t->cols[i];
+    size_t sz = type_size(c->type);
+    char *v = c->v.any;
+    out = 0;
+    c->nnull = 0;
+    for (size_t r = 0; r < c->n; r++) {
+      if (!keep[r]) continue;
+      int ok = revl_col_valid(c, r);
+      if (out != r) {
+        memmove(v + out * sz, v + r * sz, sz);
+        if (c->cur) c->cur[out] = c->cur[r];
+        uint64_t bit = 1ull << (out & 63);
+        if (ok)
+          c->valid[out >> 6] |= bit;
+        else
+          c->valid[out >> 6] &= ~bit;
+      }
+      if (!ok) c->nnull++;
+      out++;
+    }
+    for (size_t r = out; r < c->n; r++)
+      c->valid[r >> 6] &= ~(1ull << (r & 63));
+    c->n = out;
+  }
+  if (t->ncols) t->nrows = out;
+  drop_uindexes(t);
+  return 0;
+}

@@ -1,0 +1,105 @@
+#!/bin/sh
+# tests/run.sh -- every test tier: C unit tests, Lua API tests run by
+# revl itself, CLI golden cases.  Ends with one line "N passed, N failed"
+# and exits non-zero when anything failed.
+#
+# Golden cases: tests/cli/<suite>/<case>/cmd is a shell snippet run from
+# the repository root with $REVL (the binary), $CASE (the case directory)
+# and $TMP (a scratch directory).  Its stdout, stderr and exit status are
+# compared with the files stdout, stderr and rc there (a missing stdout or
+# stderr file means "must be empty"; a missing rc means 0).
+# REVL_UPDATE=1 rewrites the expected files from what the run produced.
+
+BUILD=${BUILD:-build}
+REVL=$(pwd)/$BUILD/revl
+export REVL
+pass=0
+fail=0
+failed_names=""
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/revl-test.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT INT TERM
+
+note_fail() {
+  fail=$((fail + 1))
+  failed_names="$failed_names $1"
+}
+
+# ---- C unit tests -------------------------------------------------------
+for t in "$BUILD"/tests/test_*; do
+  [ -x "$t" ] || continue
+  out=$("$t" 2>"$scratch/unit.err")
+  st=$?
+  line=$(printf '%s\n' "$out" | tail -n 1)
+  p=$(printf '%s' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+  f=$(printf '%s' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+  if [ -z "$p" ]; then p=0; f=1; fi
+  pass=$((pass + p))
+  if [ "$st" -ne 0 ] || [ "$f" -ne 0 ]; then
+    [ "$f" -eq 0 ] && f=1
+    fail=$((fail + f))
+    failed_names="$failed_names $(basename "$t")"
+    echo "FAIL $(basename "$t")"
+    cat "$scratch/unit.err"
+  fi
+done
+
+# ---- Lua API tests (run by revl itself) ---------------------------------
+if [ -d tests/lua ]; then
+  for t in tests/lua/test_*.lua; do
+    [ -f "$t" ] || continue
+    out=$("$REVL" run --data tests/lua/data --as-of 2025-06-30 "$t" 2>&1)
+    st=$?
+    line=$(printf '%s\n' "$out" | tail -n 1)
+    p=$(printf '%s' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+    f=$(printf '%s' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+    if [ -z "$p" ]; then p=0; f=1; fi
+    pass=$((pass + p))
+    if [ "$st" -ne 0 ] || [ "$f" -ne 0 ]; then
+      [ "$f" -eq 0 ] && f=1
+      fail=$((fail + f))
+      failed_names="$failed_names $t"
+      echo "FAIL $t"
+      printf '%s\n' "$out" | tail -n 30
+    fi
+  done
+fi
+
+# ---- CLI golden cases ----------------------------------------------------
+for c in tests/cli/*/*/; do
+  c=${c%/}
+  [ -f "$c/cmd" ] || continue
+  TMP="$scratch/case"
+  rm -rf "$TMP"
+  mkdir -p "$TMP"
+  CASE=$c
+  export CASE TMP
+  sh "$c/cmd" >"$scratch/out" 2>"$scratch/err"
+  st=$?
+  # paths under the scratch directory differ per run
+  sed -i "s#$TMP#\$TMP#g" "$scratch/out" "$scratch/err"
+  if [ -n "$REVL_UPDATE" ]; then
+    if [ -s "$scratch/out" ]; then cp "$scratch/out" "$c/stdout"; else rm -f "$c/stdout"; fi
+    if [ -s "$scratch/err" ]; then cp "$scratch/err" "$c/stderr"; else rm -f "$c/stderr"; fi
+    if [ "$st" -ne 0 ]; then echo "$st" >"$c/rc"; else rm -f "$c/rc"; fi
+  fi
+  want_rc=0
+  [ -f "$c/rc" ] && want_rc=$(cat "$c/rc")
+  ok=1
+  [ "$st" = "$want_rc" ] || { ok=0; echo "FAIL $c: exit $st, want $want_rc"; }
+  for s in stdout stderr; do
+    got="$scratch/out"
+    [ $s = stderr ] && got="$scratch/err"
+    if [ -f "$c/$s" ]; then
+      cmp -s "$got" "$c/$s" || { ok=0; echo "FAIL $c: $s differs"; diff "$c/$s" "$got" | head -20; }
+    elif [ -s "$got" ]; then
+      ok=0
+      echo "FAIL $c: unexpected $s:"
+      head -5 "$got"
+    fi
+  done
+  if [ $ok = 1 ]; then pass=$((pass + 1)); else note_fail "$c"; fi
+done
+
+[ -n "$failed_names" ] && echo "failed:$failed_names"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
