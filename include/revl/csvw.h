@@ -28,6 +28,8 @@ void revl_csvw_fmt(revl_csvw *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* Raw bytes, for non-CSV text files written the same atomic way. */
+void revl_csvw_raw(revl_csvw *w, const char *s, size_t n);
 /* End the current row. */
 void revl_csvw_end(revl_csvw *w);
 

@@ -20,6 +20,11 @@ static const char usage_main[] =
     "Commands:\n";
 
 static const cli_cmd commands[] = {
+    {"run", "run a playbook over a data directory", cli_usage_run, cmd_run},
+    {"repl", "explore data interactively (Lua with the revl module)",
+     cli_usage_repl, cmd_repl},
+    {"gen", "generate a realistic, deterministic example data set",
+     cli_usage_gen, cmd_gen},
     {"inspect", "show what a data directory loads as: tables, types, problems",
      cli_usage_inspect, cmd_inspect},
     {"version", "print the version", "usage: revl version\n", NULL},

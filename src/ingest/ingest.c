@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 
 #define MAX_STRING (1u << 20) /* longest string value kept: 1 MiB */
+#define MAX_COLUMNS 16384     /* columns in a header (Excel's limit too) */
 
 typedef union value {
   int64_t i;
@@ -56,17 +57,22 @@ typedef struct loader {
   value *vals;       /* per csv column, scratch for one row */
   uint32_t *curs;    /* per csv column: currency id of a money value */
   int cur_csv;       /* csv column of the currency field or -1 */
+  int row_cur;       /* the current row's currency column has a value */
   int amount_decimals;
   uint32_t def_cur;
 
   uint32_t *lines;   /* row -> line, for reports after the load */
+  uint8_t *pct;      /* row -> probability was written with '%' */
   size_t caplines;
 
   const char *nulls[REVL_MAX_NULLS];
   size_t nulllen[REVL_MAX_NULLS];
   int nnulls;
   int prob_col;      /* table column of probability or -1 */
-  double prob_max;
+  int prob_csv;      /* its csv column */
+  int prob_scale;    /* 0 auto, 1 or 100 (mapping, else preset) */
+  int row_pct;       /* the current row's probability had a '%' */
+  double prob_max;   /* largest probability written without '%' */
 } loader;
 
 static const char *default_nulls[] = {"", "NULL", "null", "N/A", "n/a",
@@ -77,7 +83,6 @@ static const char *default_nulls[] = {"", "NULL", "null", "N/A", "n/a",
 static void field_cb(void *data, size_t len, void *ld_) {
   loader *ld = ld_;
   if (ld->rc) return;
-  if (ld->nf == 0) ld->rec_line = ld->line;
   if (ld->nf == ld->capf) {
     int cap = ld->capf ? ld->capf * 2 : 64;
     size_t *o = realloc(ld->foff, (size_t)cap * sizeof *o);
@@ -106,6 +111,35 @@ static void field_cb(void *data, size_t len, void *ld_) {
 nomem:
   ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, ld->line, 0,
                           "out of memory");
+}
+
+/* A value quoted in a message: at most 60 bytes of it, control bytes and
+ * bytes that are not UTF-8 text written as \xHH, "..." when cut short.
+ * A message stays one line of valid text whatever the input holds. */
+static const char *show(const char *s, size_t n, char *buf, size_t size) {
+  size_t o = 0, i = 0;
+  while (i < n && i < 60 && o + 8 < size) {
+    unsigned char c = (unsigned char)s[i];
+    size_t k = 1;
+    if (c >= 0x80) {
+      k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+      if (i + k > n || !revl_utf8_valid(s + i, k)) k = 0;
+    }
+    if (k == 0 || c < 0x20 || c == 0x7f) {
+      o += (size_t)snprintf(buf + o, size - o, "\\x%02X", c);
+      i++;
+      continue;
+    }
+    memcpy(buf + o, s + i, k);
+    o += k;
+    i += k;
+  }
+  if (i < n) {
+    memcpy(buf + o, "...", 3);
+    o += 3;
+  }
+  buf[o] = '\0';
+  return buf;
 }
 
 /* The current record re-encoded as CSV, for the rejects file. */
@@ -174,6 +208,11 @@ static const char *mapped_name(const loader *ld, const char *header) {
 static int setup_header(loader *ld) {
   revl_table *t = ld->t;
   const revl_table_def *def = revl_table_def_find(t->name);
+  if (ld->nf > MAX_COLUMNS)
+    return ld->rc = revl_error_set(
+               ld->err, REVL_EDATA, ld->path, ld->rec_line, 0,
+               "header has %d columns; revl reads at most %d (is this a CSV "
+               "file?)", ld->nf, MAX_COLUMNS);
   ld->ncsv = ld->nf;
   ld->target = malloc((size_t)ld->nf * sizeof *ld->target);
   ld->isnull = malloc((size_t)ld->nf);
@@ -223,7 +262,10 @@ static int setup_header(loader *ld) {
     t->cols[ci]->required = fd ? fd->required : 0;
     ld->target[j] = ci;
     if (fd && strcmp(fd->name, "currency") == 0) ld->cur_csv = j;
-    if (fd && strcmp(fd->name, "probability") == 0) ld->prob_col = ci;
+    if (fd && strcmp(fd->name, "probability") == 0) {
+      ld->prob_col = ci;
+      ld->prob_csv = j;
+    }
   }
   /* required fields must have a column */
   if (def)
@@ -286,10 +328,11 @@ static int parse_value(loader *ld, revl_column *c, const char *s, size_t n,
     return revl_parse_int(s, n, po, &v->i);
   case REVL_T_NUMBER:
     if (ld->prob_col >= 0 && c == ld->t->cols[ld->prob_col]) {
-      int scale = ld->map && ld->map->prob_scale ? ld->map->prob_scale : 0;
       *why = "not a percentage";
-      if (memchr(s, '%', n) || scale == 100)
+      if (memchr(s, '%', n) || ld->prob_scale == 100) {
+        ld->row_pct = 1; /* already a fraction: never rescaled */
         return revl_parse_percent(s, n, po, 100, &v->d);
+      }
       if (revl_parse_number(s, n, po, &v->d)) return -1;
       if (v->d > ld->prob_max) ld->prob_max = v->d;
       return 0;
@@ -320,7 +363,7 @@ static int parse_value(loader *ld, revl_column *c, const char *s, size_t n,
     *outcur = cur;
     if (code[0]) {
       uint32_t id = revl_intern_add(&ld->s->strings, code, 3);
-      if (ld->cur_csv >= 0 && cur != ld->def_cur && id != cur) {
+      if (ld->row_cur && id != cur) {
         *why = "amount names a different currency than the currency column";
         return -1;
       }
@@ -350,19 +393,28 @@ static void record_cb(int term, void *ld_) {
   }
   /* a line holding only whitespace is not a record */
   if (ld->nf == 1 && ld->flen[0] == 0) goto done;
+  /* a ragged row that runs over several lines has a quote out of place */
+  char span[96] = "";
+  if (ld->line > ld->rec_line)
+    snprintf(span, sizeof span,
+             " (the row runs over lines %ld-%ld: check its quotes)",
+             ld->rec_line, ld->line);
   if (ld->nf < ld->ncsv) {
-    problem(ld, ld->nf - 1, 1, "row has %d fields, header has %d", ld->nf,
-            ld->ncsv);
+    problem(ld, ld->nf - 1, 1, "row has %d fields, header has %d%s", ld->nf,
+            ld->ncsv, span);
     goto done;
   }
   if (ld->nf > ld->ncsv) {
     for (int j = ld->ncsv; j < ld->nf; j++)
       if (ld->flen[j]) {
-        problem(ld, j, 1, "row has %d fields, header has %d", ld->nf,
-                ld->ncsv);
+        problem(ld, j, 1, "row has %d fields, header has %d%s", ld->nf,
+                ld->ncsv, span);
         goto done;
       }
   }
+  ld->row_pct = 0;
+  ld->row_cur = 0;
+  char shown[256];
   /* the row's currency first: amounts are parsed in its minor units */
   uint32_t cur = ld->def_cur;
   if (ld->cur_csv >= 0) {
@@ -374,11 +426,13 @@ static void record_cb(int term, void *ld_) {
       for (size_t k = 0; k < n && k < 3; k++)
         up[k] = (char)toupper((unsigned char)s[k]);
       if (!valid_currency(up, n)) {
-        if (problem(ld, ld->cur_csv, 1, "currency: '%.*s' is not an ISO 4217 code",
-                    (int)(n > 40 ? 40 : n), s))
+        if (problem(ld, ld->cur_csv, 1,
+                    "currency: \"%s\" is not an ISO 4217 code like USD",
+                    show(s, n, shown, sizeof shown)))
           goto done;
       } else {
         cur = revl_intern_add(&ld->s->strings, up, 3);
+        ld->row_cur = 1;
       }
     }
   }
@@ -399,13 +453,13 @@ static void record_cb(int term, void *ld_) {
     const char *why = "";
     if (parse_value(ld, c, s, n, &ld->vals[j], cur, &ld->curs[j], &why)) {
       int reject = c->required || strcmp(why, "out of memory") == 0;
-      if (problem(ld, j, reject, "%s: %s: \"%.*s\"", c->name, why,
-                  (int)(n > 60 ? 60 : n), s))
+      show(s, n, shown, sizeof shown);
+      if (problem(ld, j, reject, "%s: %s: \"%s\"", c->name, why, shown))
         goto done;
       if (c->nbad++ == 0)
-        revl_table_add_warning(t, "%s:%ld:%d: %s: %s: \"%.*s\" (made null)",
+        revl_table_add_warning(t, "%s:%ld:%d: %s: %s: \"%s\" (made null)",
                                ld->path, ld->rec_line, j + 1, c->name, why,
-                               (int)(n > 60 ? 60 : n), s);
+                               shown);
       ld->isnull[j] = 1;
     }
   }
@@ -434,14 +488,17 @@ static void record_cb(int term, void *ld_) {
   if (t->nrows == ld->caplines) {
     size_t cap = ld->caplines ? ld->caplines * 2 : 1024;
     uint32_t *l = realloc(ld->lines, cap * sizeof *l);
-    if (!l) {
+    if (l) ld->lines = l;
+    uint8_t *pc = l ? realloc(ld->pct, cap) : NULL;
+    if (!pc) {
       ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, ld->rec_line, 0,
                               "out of memory");
       goto done;
     }
-    ld->lines = l;
+    ld->pct = pc;
     ld->caplines = cap;
   }
+  ld->pct[t->nrows] = (uint8_t)ld->row_pct;
   ld->lines[t->nrows++] = (uint32_t)ld->rec_line;
 done:
   ld->nf = 0;
@@ -543,9 +600,7 @@ static int infer_types(loader *ld) {
     revl_column *c = t->cols[ci];
     if (c->canonical || c->type != REVL_T_STRING || ci == t->pk) continue;
     if (c->nnull == c->n) continue;
-    free(seen);
-    seen = calloc(ld->s->strings.n, 1);
-    if (!seen) return REVL_ENOMEM;
+    if (!seen && !(seen = calloc(ld->s->strings.n, 1))) return REVL_ENOMEM;
     int k = K_ANY;
     for (size_t r = 0; r < c->n && k; r++) {
       if (!revl_col_valid(c, r)) continue;
@@ -555,6 +610,9 @@ static int infer_types(loader *ld) {
       k &= kinds_of(revl_intern_str(&ld->s->strings, id),
                     revl_intern_len(&ld->s->strings, id), po);
     }
+    /* clear for the next column (one array, not one per column) */
+    for (size_t r = 0; r < c->n; r++)
+      if (revl_col_valid(c, r)) seen[c->v.str[r]] = 0;
     revl_type ty = REVL_T_STRING;
     if (k & K_BOOL) ty = REVL_T_BOOL;
     else if (k & K_INT) ty = REVL_T_INT;
@@ -569,14 +627,49 @@ static int infer_types(loader *ld) {
   return rc;
 }
 
-/* Probability given as 0-100 in a column without a preset scale. */
-static void normalise_probability(loader *ld) {
-  if (ld->prob_col < 0 || ld->prob_max <= 1.0) return;
-  if (ld->map && ld->map->prob_scale) return;
-  revl_column *c = ld->t->cols[ld->prob_col];
-  for (size_t r = 0; r < c->n; r++) c->v.f64[r] /= 100.0;
-  revl_table_add_warning(ld->t, "%s: probability read as 0-100 (max %g)",
-                         ld->path, ld->prob_max);
+/* Probability as a fraction 0..1.  Without a scale from the mapping or
+ * the preset, a column whose values written without '%' go above 1 is
+ * read as 0-100 (values with '%' are fractions already).  What is still
+ * outside 0..1 is no probability: made null and counted (strict: an
+ * error). */
+static int normalise_probability(loader *ld) {
+  if (ld->prob_col < 0) return 0;
+  revl_table *t = ld->t;
+  revl_column *c = t->cols[ld->prob_col];
+  if (!ld->prob_scale && ld->prob_max > 1.0) {
+    size_t small = 0;
+    for (size_t r = 0; r < c->n; r++) {
+      if (!revl_col_valid(c, r) || ld->pct[r]) continue;
+      if (c->v.f64[r] > 0 && c->v.f64[r] < 1) small++;
+      c->v.f64[r] /= 100.0;
+    }
+    if (small)
+      revl_table_add_warning(t,
+                             "%s: probability read as 0-100 (max %g); %zu "
+                             "values between 0 and 1 read as under 1%%",
+                             ld->path, ld->prob_max, small);
+    else
+      revl_table_add_warning(t, "%s: probability read as 0-100 (max %g)",
+                             ld->path, ld->prob_max);
+  }
+  for (size_t r = 0; r < c->n; r++) {
+    double v = c->v.f64[r];
+    if (!revl_col_valid(c, r) || (v >= 0 && v <= 1)) continue;
+    if (ld->strict)
+      return revl_error_set(ld->err, REVL_EDATA, ld->path, ld->lines[r],
+                            ld->prob_csv + 1,
+                            "%s: read as %g%%, outside 0-100%%", c->name,
+                            v * 100);
+    c->valid[r >> 6] &= ~(1ull << (r & 63));
+    c->v.f64[r] = 0;
+    c->nnull++;
+    if (c->nbad++ == 0)
+      revl_table_add_warning(t, "%s:%u:%d: %s: read as %g%%, outside 0-100%% "
+                             "(made null)",
+                             ld->path, (unsigned)ld->lines[r], ld->prob_csv + 1,
+                             c->name, v * 100);
+  }
+  return 0;
 }
 
 /* Outcome of a stage name: from the mapping's stage table, else by
@@ -636,16 +729,19 @@ static int drop_duplicates(loader *ld) {
     keep[r] = first == (int64_t)r;
     if (keep[r]) continue;
     const char *key = revl_intern_str(&ld->s->strings, c->v.str[r]);
-    char msg[200];
-    snprintf(msg, sizeof msg, "%s: duplicate key \"%.60s\" (first at line %u)",
-             c->name, key, (unsigned)ld->lines[first]);
+    char msg[400], shown[256];
+    snprintf(msg, sizeof msg, "%s: duplicate key \"%s\" (first at line %u)",
+             c->name,
+             show(key, revl_intern_len(&ld->s->strings, c->v.str[r]), shown,
+                  sizeof shown),
+             (unsigned)ld->lines[first]);
     if (ld->strict) {
       free(keep);
       return revl_error_set(ld->err, REVL_EDATA, ld->path, ld->lines[r],
                             t->pk + 1, "%s", msg);
     }
     t->nduplicate++;
-    revl_table_add_reject(t, ld->lines[r], 0, msg, key, strlen(key));
+    revl_table_add_reject(t, ld->lines[r], t->pk + 1, msg, key, strlen(key));
   }
   int rc = revl_table_filter_rows(t, keep);
   free(keep);
@@ -653,6 +749,31 @@ static int drop_duplicates(loader *ld) {
 }
 
 /* ---- the file ------------------------------------------------------ */
+
+/* What a file that is not CSV text is, from its first bytes, or NULL. */
+static const char *binary_kind(const char *b, size_t n) {
+  if (n >= 2 && memcmp(b, "\x1F\x8B", 2) == 0)
+    return "gzip-compressed file, not CSV text (decompress it first)";
+  if (n >= 4 && memcmp(b, "PK\x03\x04", 4) == 0)
+    return "zip archive (an Excel .xlsx workbook?), not CSV text (export "
+           "it as CSV)";
+  if (n >= 4 && memcmp(b, "\xD0\xCF\x11\xE0", 4) == 0)
+    return "Excel .xls workbook, not CSV text (export it as CSV)";
+  if (n >= 2 && (memcmp(b, "\xFF\xFE", 2) == 0 || memcmp(b, "\xFE\xFF", 2) == 0))
+    return "UTF-16 text, not UTF-8 (export it as CSV UTF-8)";
+  /* a NUL early on after bytes that are no text either */
+  const char *nul = memchr(b, '\0', n < 8192 ? n : 8192);
+  if (nul) {
+    size_t k = (size_t)(nul - b);
+    int text = revl_utf8_valid(b, k);
+    for (size_t i = 0; i < k && text; i++)
+      if ((unsigned char)b[i] < 0x20 && b[i] != '\t' && b[i] != '\r' &&
+          b[i] != '\n')
+        text = 0;
+    if (!text) return "binary file, not CSV text";
+  }
+  return NULL;
+}
 
 static int is_dir(const char *path) {
   struct stat st;
@@ -670,6 +791,13 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
   ld.err = err;
   ld.cur_csv = -1;
   ld.prob_col = -1;
+  /* Salesforce writes probability as 0-100, HubSpot as 0-1 */
+  if (map && map->prob_scale)
+    ld.prob_scale = map->prob_scale;
+  else if (map && map->preset == REVL_PRESET_SALESFORCE)
+    ld.prob_scale = 100;
+  else if (map && map->preset == REVL_PRESET_HUBSPOT)
+    ld.prob_scale = 1;
   ld.def_cur = s->default_currency;
   if (map && map->currency[0])
     ld.def_cur = revl_intern_add(&s->strings, map->currency, 3);
@@ -700,7 +828,10 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
                         "table '%s' is loaded twice", name);
     goto out;
   }
-  unsigned char opts = CSV_STRICT_FINI | (strict ? CSV_STRICT : 0);
+  /* libcsv is strict in both modes, so a stray quote never merges rows
+   * silently: the default mode rejects the row and starts afresh on the
+   * next line, --strict stops. */
+  const unsigned char opts = CSV_STRICT | CSV_STRICT_FINI;
   if (csv_init(&p, opts) != 0) {
     rc = revl_error_set(err, REVL_ENOMEM, path, 0, 0, "out of memory");
     goto out;
@@ -716,6 +847,8 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
   size_t total = 0;
   ld.line = 1;
   int first = 1;
+  int after_cr = 0; /* the last piece ended with \r */
+  int skip = 0;     /* the rest of a rejected line is not parsed */
   for (;;) {
     size_t n = fread(buf, 1, bufsize, fp);
     if (n == 0) {
@@ -730,29 +863,71 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
     if (first) {
       first = 0;
       if (n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0) b += 3, n -= 3;
-      size_t probe = n < 8192 ? n : 8192;
-      char *nul = memchr(b, '\0', probe);
-      if (nul) {
-        rc = revl_error_set(err, REVL_EDATA, path, 0, 0,
-                            "binary file, not CSV (NUL byte at offset %zu)",
-                            (size_t)(nul - buf));
+      const char *kind = binary_kind(b, n);
+      if (kind) {
+        rc = revl_error_set(err, REVL_EDATA, path, 0, 0, "%s", kind);
         goto out;
       }
     }
     total += n;
     char *end = b + n;
+    /* one physical line at a time (\n, \r\n or a lone \r ends it), so
+     * every record knows the line it started on */
     while (b < end && !ld.rc) {
-      char *nl = memchr(b, '\n', (size_t)(end - b));
-      size_t len = nl ? (size_t)(nl - b) + 1 : (size_t)(end - b);
-      if (csv_parse(&p, b, len, field_cb, record_cb, &ld) != len) {
-        rc = revl_error_set(err, REVL_EDATA, path, ld.line, 0, "%s",
-                            csv_error(&p) == CSV_EPARSE
-                                ? "malformed quoted field (a quote inside "
-                                  "a field must be doubled)"
-                                : csv_strerror(csv_error(&p)));
+      char *q = b;
+      while (q < end && *q != '\n' && *q != '\r' && *q != '\0') q++;
+      if (q < end && *q == '\0') {
+        if (!skip) csv_parse(&p, b, (size_t)(q - b), field_cb, NULL, &ld);
+        rc = revl_error_set(err, REVL_EDATA, path, ld.line, ld.nf + 1,
+                            "NUL byte: binary data, not CSV text");
         goto out;
       }
-      if (nl) ld.line++;
+      int eol = q < end;
+      size_t len = (size_t)(q - b) + (eol ? 1 : 0);
+      int crlf = eol && *q == '\n' && q == b && after_cr;
+      if (skip) {
+        if (eol) skip = 0;
+      } else {
+        if (p.pstate == 0) ld.rec_line = ld.line; /* ROW_NOT_BEGUN */
+        size_t got = csv_parse(&p, b, len, field_cb, record_cb, &ld);
+        if (got != len && !ld.rc) {
+          if (csv_error(&p) != CSV_EPARSE) {
+            rc = revl_error_set(err, REVL_ENOMEM, path, ld.line, 0, "%s",
+                                csv_strerror(csv_error(&p)));
+            goto out;
+          }
+          char msg[160];
+          int k = snprintf(msg, sizeof msg, "%s",
+                           b[got] == '"'
+                               ? "quote inside an unquoted field (quote the "
+                                 "whole field and double the quote)"
+                               : "text after a closing quote (a quote inside "
+                                 "a quoted field must be doubled)");
+          if (ld.line > ld.rec_line)
+            snprintf(msg + k, sizeof msg - (size_t)k,
+                     " in the row that began on line %ld", ld.rec_line);
+          if (strict || !ld.header_done) {
+            rc = revl_error_set(err, REVL_EDATA, path, ld.line, ld.nf + 1,
+                                "%s", msg);
+            goto out;
+          }
+          revl_table_add_reject(ld.t, ld.line, ld.nf + 1, msg, b,
+                                (size_t)(q - b));
+          csv_free(&p);
+          if (csv_init(&p, opts) != 0) {
+            parser_ready = 0;
+            rc = revl_error_set(err, REVL_ENOMEM, path, 0, 0, "out of memory");
+            goto out;
+          }
+          if (map && map->delimiter)
+            csv_set_delim(&p, (unsigned char)map->delimiter);
+          ld.nf = 0;
+          ld.rowlen = 0;
+          skip = !eol;
+        }
+      }
+      if (eol && !crlf) ld.line++;
+      after_cr = eol && *q == '\r';
       b += len;
     }
     if (ld.rc) {
@@ -761,8 +936,9 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
     }
   }
   if (csv_fini(&p, field_cb, record_cb, &ld) != 0) {
-    rc = revl_error_set(err, REVL_EDATA, path, ld.rec_line ? ld.rec_line : ld.line,
-                        0, "unterminated quoted field (runs to end of file)");
+    rc = revl_error_set(err, REVL_EDATA, path, ld.rec_line, ld.nf + 1,
+                        "unterminated quoted field: the quote is never "
+                        "closed (it runs to the end of the file)");
     goto out;
   }
   if (ld.rc) {
@@ -774,8 +950,7 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
                         "empty file: expected a header row");
     goto out;
   }
-  normalise_probability(&ld);
-  if ((rc = infer_types(&ld)) || (rc = derive_outcomes(&ld)) ||
+  if ((rc = normalise_probability(&ld)) || (rc = infer_types(&ld)) || (rc = derive_outcomes(&ld)) ||
       (rc = drop_duplicates(&ld))) {
     if (rc == REVL_ENOMEM)
       revl_error_set(err, rc, path, 0, 0, "out of memory");
@@ -793,5 +968,6 @@ out:
   free(ld.vals);
   free(ld.curs);
   free(ld.lines);
+  free(ld.pct);
   return rc;
 }

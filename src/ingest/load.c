@@ -121,7 +121,8 @@ int revl_load_dir(revl_store *s, const revl_load_opts *o, revl_error *err) {
                           "cannot open data directory: %s", strerror(errno));
   if (!S_ISDIR(st.st_mode))
     return revl_error_set(err, REVL_EIO, o->data_dir, 0, 0,
-                          "not a directory");
+                          "not a directory (--data takes the directory "
+                          "that holds the CSV files)");
   const char *map_file = o->map_file;
   if (!map_file) {
     snprintf(path, sizeof path, "%s/mapping.lua", o->data_dir);

@@ -9,6 +9,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +19,74 @@ static const char *table_keys[] = {
     "decimal", "thousands", "currency", "null", "probability_scale",
     "stages", "delimiter", NULL};
 
+#define CHUNK "mapping"            /* chunk name: errors read "mapping:LINE:" */
+#define MAX_INSTRUCTIONS 10000000
+#define MAX_MEMORY (64u << 20)
+
 static void hook_limit(lua_State *L, lua_Debug *ar) {
-  (void)ar;
-  luaL_error(L, "mapping file runs too long");
+  lua_getinfo(L, "l", ar);
+  lua_pushfstring(L, CHUNK ":%d: mapping file runs too long (stopped after "
+                     "%d instructions; it should only return a table)",
+                  ar->currentline, MAX_INSTRUCTIONS);
+  lua_error(L);
+}
+
+/* Allocations of the mapping's Lua state, capped at MAX_MEMORY: a
+ * runaway file gets an error instead of the out-of-memory killer. */
+static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  size_t *used = ud;
+  size_t old = ptr ? osize : 0;
+  if (nsize == 0) {
+    free(ptr);
+    *used -= old;
+    return NULL;
+  }
+  if (nsize > old && *used + (nsize - old) > MAX_MEMORY) return NULL;
+  void *p = realloc(ptr, nsize);
+  if (p) *used = *used - old + nsize;
+  return p;
+}
+
+typedef struct chunk_reader {
+  FILE *f;
+  int first;
+  char buf[4096];
+} chunk_reader;
+
+static const char *read_chunk(lua_State *L, void *ud, size_t *size) {
+  chunk_reader *r = ud;
+  (void)L;
+  *size = fread(r->buf, 1, sizeof r->buf, r->f);
+  if (r->first) {
+    r->first = 0;
+    if (*size >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) {
+      *size -= 3;
+      return *size ? r->buf + 3 : NULL;
+    }
+  }
+  return *size ? r->buf : NULL;
+}
+
+/* A Lua error as a revl error on the mapping file, with its line. */
+static int lua_fail(lua_State *L, int status, const char *path,
+                    revl_error *err) {
+  const char *m = lua_tostring(L, -1);
+  if (status == LUA_ERRMEM)
+    return revl_error_set(err, REVL_EDATA, path, 0, 0,
+                          "mapping file uses too much memory (more than "
+                          "%u MiB)", MAX_MEMORY >> 20);
+  if (!m) m = "error (not a string)";
+  long line = 0;
+  size_t k = strlen(CHUNK);
+  if (strncmp(m, CHUNK ":", k + 1) == 0) {
+    char *end;
+    line = strtol(m + k + 1, &end, 10);
+    if (end > m + k + 1 && end[0] == ':' && end[1] == ' ')
+      m = end + 2;
+    else
+      line = 0;
+  }
+  return revl_error_set(err, REVL_EDATA, path, line, 0, "%s", m);
 }
 
 /* Error positions: "path:LINE: msg" from Lua, or our own with the line
@@ -85,7 +151,7 @@ static int read_opts(lua_State *L, const char *path, const char *tname,
 
   lua_getfield(L, -1, "preset");
   if (!lua_isnil(L, -1)) {
-    const char *p = lua_tostring(L, -1);
+    const char *p = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
     int preset = revl_preset_from_name(p);
     if (preset < 0)
       rc = fail(err, path, "unknown preset '%s' (generic, salesforce, hubspot)",
@@ -119,8 +185,9 @@ static int read_opts(lua_State *L, const char *path, const char *tname,
   lua_getfield(L, -1, "currency");
   if (!lua_isnil(L, -1)) {
     size_t n;
-    const char *c = lua_tolstring(L, -1, &n);
-    if (!c || n != 3)
+    const char *c = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &n) : NULL;
+    if (!c || n != 3 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' ||
+        c[2] < 'A' || c[2] > 'Z')
       rc = fail(err, path, "currency must be an ISO 4217 code like \"EUR\"", NULL, NULL);
     else
       memcpy(tm->currency, c, 4);
@@ -220,18 +287,35 @@ static int is_table_name(const char *k) {
 
 int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
   memset(m, 0, sizeof *m);
-  lua_State *L = luaL_newstate();
-  if (!L) return revl_error_set(err, REVL_ENOMEM, path, 0, 0, "out of memory");
-  int rc = 0;
-  if (luaL_loadfilex(L, path, "t") != LUA_OK) {
-    rc = revl_error_set(err, REVL_EDATA, "", 0, 0, "%s", lua_tostring(L, -1));
+  chunk_reader r;
+  r.first = 1;
+  r.f = fopen(path, "r");
+  if (!r.f)
+    return revl_error_set(err, REVL_EIO, path, 0, 0,
+                          "cannot open mapping file: %s", strerror(errno));
+  size_t used = 0;
+  lua_State *L = lua_newstate(limited_alloc, &used);
+  if (!L) {
+    fclose(r.f);
+    return revl_error_set(err, REVL_ENOMEM, path, 0, 0, "out of memory");
+  }
+  int rc = 0, st = lua_load(L, read_chunk, &r, "=" CHUNK, "t");
+  if (ferror(r.f)) {
+    rc = revl_error_set(err, REVL_EIO, path, 0, 0,
+                        "cannot read mapping file: %s", strerror(errno));
+    fclose(r.f);
+    goto out;
+  }
+  fclose(r.f);
+  if (st != LUA_OK) {
+    rc = lua_fail(L, st, path, err);
     goto out;
   }
   lua_newtable(L); /* empty _ENV: data only */
   lua_setupvalue(L, -2, 1);
-  lua_sethook(L, hook_limit, LUA_MASKCOUNT, 10000000);
-  if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
-    rc = revl_error_set(err, REVL_EDATA, "", 0, 0, "%s", lua_tostring(L, -1));
+  lua_sethook(L, hook_limit, LUA_MASKCOUNT, MAX_INSTRUCTIONS);
+  if ((st = lua_pcall(L, 0, 1, 0)) != LUA_OK) {
+    rc = lua_fail(L, st, path, err);
     goto out;
   }
   lua_sethook(L, NULL, 0, 0);

@@ -97,6 +97,10 @@ void revl_csvw_fmt(revl_csvw *w, const char *fmt, ...) {
   revl_csvw_field(w, b, (size_t)n);
 }
 
+void revl_csvw_raw(revl_csvw *w, const char *s, size_t n) {
+  if (n && fwrite(s, 1, n, w->fp) != n) w->failed = 1;
+}
+
 void revl_csvw_end(revl_csvw *w) {
   putc('\n', w->fp);
   w->nfield = 0;

@@ -188,7 +188,12 @@ int revl_table_add_col(revl_table *t, const char *name, revl_type type) {
   c->type = type;
   c->ref_col = -1;
   t->cols[t->ncols++] = c;
-  if (rebuild_colslots(t)) {
+  if ((uint32_t)t->ncols * 2 + 2 <= t->colmask + 1) {
+    /* room left: one insert, not a rebuild (wide headers stay linear) */
+    uint32_t j = name_hash(name) & t->colmask;
+    while (t->colslots[j]) j = (j + 1) & t->colmask;
+    t->colslots[j] = (uint32_t)t->ncols;
+  } else if (rebuild_colslots(t)) {
     t->ncols--;
     col_free(c);
     return REVL_ENOMEM;

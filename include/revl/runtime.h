@@ -1,0 +1,55 @@
+/*
+ * runtime.h -- the Lua runtime: one sandboxed lua_State per run with the
+ * revl module, limits (time, memory) and the data store.
+ */
+#ifndef REVL_RUNTIME_H
+#define REVL_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "revl/common.h"
+
+typedef struct revl_rt_opts {
+  const char *data_dir;   /* loaded at start when set */
+  const char *map_file;
+  const char *out_dir;    /* outputs go here; default "out" */
+  int strict;
+  int32_t as_of;          /* days since epoch */
+  int fiscal_start;       /* 1-12; default 1 */
+  const char **params;    /* "key=value" strings */
+  int nparams;
+  double timeout;         /* seconds for the whole run; 0 = none */
+  double call_budget;     /* seconds per Lua rule call; 0 = 1 s */
+  size_t max_memory;      /* bytes of Lua heap; 0 = no limit */
+  int allow_io;           /* io, os, debug, package.loadlib */
+  const char *playbook;   /* path, for require and :reload */
+  int interactive;        /* REPL: Ctrl-C interrupts instead of killing */
+} revl_rt_opts;
+
+typedef struct revl_rt revl_rt;
+struct lua_State;
+
+/* New runtime; loads the data when o->data_dir is set.  NULL with err
+ * filled on failure (exit code via revl_exit_code(err->code)). */
+revl_rt *revl_rt_new(const revl_rt_opts *o, revl_error *err);
+void revl_rt_free(revl_rt *rt); /* NULL is a no-op */
+struct lua_State *revl_rt_lua(revl_rt *rt);
+
+/* Run a playbook file.  Prints errors as "revl: FILE:LINE: msg" with a
+ * traceback; returns the process exit code (0, 1 when checks failed or
+ * the playbook returned false, 3 script error, 2 data error). */
+int revl_rt_run_file(revl_rt *rt, const char *path);
+
+/* Run a chunk of source (REPL).  On success leaves the results on the
+ * stack above `base` and returns LUA_OK; otherwise the Lua status with
+ * the error message on the stack. */
+int revl_rt_exec(revl_rt *rt, const char *src, size_t n, const char *name,
+                 int *base);
+
+/* Ctrl-C: ask the running chunk to stop at the next instruction.
+ * Async-signal-safe. */
+void revl_rt_interrupt(revl_rt *rt);
+/* Exit status wanted by checks that failed (0 when none). */
+int revl_rt_status(revl_rt *rt);
+
+#endif

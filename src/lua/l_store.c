@@ -1,0 +1,1681 @@
+/*
+ * l_store.c -- tables, views and rows for Lua.
+ *
+ * A view is a table plus an optional vector of row numbers (NULL = every
+ * row) and an optional column selection.  Filters, sorts and aggregates
+ * run in C over the columns; Lua sees rows through a proxy whose
+ * __index reads one cell.  `view:rows()` reuses one proxy for the whole
+ * loop, and strings come from a per-store cache of Lua strings indexed
+ * by intern id, so a loop over a million rows allocates nothing per row
+ * except the money/date values it asks for.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lrevl.h"
+#include "revl/csvw.h"
+#include "revl/ingest.h"
+#include "revl/parse.h"
+
+typedef struct store_ud {
+  revl_store *s;
+  int cache_ref; /* registry ref of the intern id -> Lua string table */
+} store_ud;
+
+typedef struct view_ud {
+  revl_table *t;
+  uint32_t *rows; /* NULL: all rows of t */
+  size_t n;
+  int *cols;      /* selected columns or NULL */
+  int ncols;
+  store_ud *su;
+} view_ud;
+
+typedef struct row_ud {
+  revl_table *t;
+  size_t row;
+  store_ud *su;
+} row_ud;
+
+/* ---- store ---------------------------------------------------------- */
+
+static int store_gc(lua_State *L) {
+  store_ud *su = luaL_checkudata(L, 1, REVL_STORE);
+  revl_store_free(su->s);
+  su->s = NULL;
+  if (su->cache_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, su->cache_ref);
+  su->cache_ref = LUA_NOREF;
+  return 0;
+}
+
+/* Wrap s (takes ownership) in a store userdata pushed on the stack. */
+void revl_push_store(lua_State *L, revl_store *s);
+void revl_push_store(lua_State *L, revl_store *s) {
+  store_ud *su = lua_newuserdatauv(L, sizeof *su, 0);
+  su->s = NULL;
+  su->cache_ref = LUA_NOREF;
+  luaL_setmetatable(L, REVL_STORE);
+  lua_createtable(L, (int)(s->strings.n < 1u << 16 ? s->strings.n : 1u << 16), 0);
+  su->cache_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  su->s = s;
+}
+
+static void push_str(lua_State *L, store_ud *su, uint32_t id) {
+  lua_rawgeti(L, LUA_REGISTRYINDEX, su->cache_ref);
+  if (lua_rawgeti(L, -1, id) == LUA_TNIL) {
+    lua_pop(L, 1);
+    lua_pushlstring(L, revl_intern_str(&su->s->strings, id),
+                    revl_intern_len(&su->s->strings, id));
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, -3, id);
+  }
+  lua_remove(L, -2);
+}
+
+static void push_cell(lua_State *L, store_ud *su, revl_table *t, int ci,
+                      size_t row) {
+  revl_column *c = t->cols[ci];
+  if (!revl_col_valid(c, row)) {
+    lua_pushnil(L);
+    return;
+  }
+  switch (c->type) {
+  case REVL_T_STRING: push_str(L, su, c->v.str[row]); break;
+  case REVL_T_INT: lua_pushinteger(L, c->v.i64[row]); break;
+  case REVL_T_NUMBER: lua_pushnumber(L, c->v.f64[row]); break;
+  case REVL_T_BOOL: lua_pushboolean(L, c->v.b[row]); break;
+  case REVL_T_DATE: revl_push_date(L, c->v.date[row]); break;
+  case REVL_T_DATETIME: revl_push_datetime(L, c->v.i64[row]); break;
+  case REVL_T_MONEY:
+    revl_push_money(L, c->v.i64[row], revl_intern_str(&su->s->strings, c->cur[row]));
+    break;
+  }
+}
+
+/* ---- views ---------------------------------------------------------- */
+
+static view_ud *check_view(lua_State *L, int i) {
+  view_ud *v = luaL_checkudata(L, i, REVL_VIEW);
+  if (!v->su || !v->su->s) luaL_error(L, "this table's data was unloaded");
+  return v;
+}
+
+static int view_gc(lua_State *L) {
+  view_ud *v = luaL_checkudata(L, 1, REVL_VIEW);
+  free(v->rows);
+  free(v->cols);
+  v->rows = NULL;
+  v->cols = NULL;
+  return 0;
+}
+
+/* New empty view of t; uservalue 1 keeps the store alive. */
+static view_ud *new_view(lua_State *L, store_ud *su, int sidx, revl_table *t) {
+  sidx = lua_absindex(L, sidx);
+  view_ud *v = lua_newuserdatauv(L, sizeof *v, 1);
+  memset(v, 0, sizeof *v);
+  v->t = t;
+  v->su = su;
+  luaL_setmetatable(L, REVL_VIEW);
+  lua_pushvalue(L, sidx);
+  lua_setiuservalue(L, -2, 1);
+  return v;
+}
+
+void revl_push_table(lua_State *L, int sidx, revl_table *t) {
+  store_ud *su = luaL_checkudata(L, sidx, REVL_STORE);
+  view_ud *v = new_view(L, su, sidx, t);
+  v->n = t->nrows;
+}
+
+/* Derived view of v (at index 1) with room for n rows. */
+static view_ud *derive(lua_State *L, view_ud *v, size_t n) {
+  lua_getiuservalue(L, 1, 1);
+  view_ud *d = new_view(L, v->su, -1, v->t);
+  lua_remove(L, -2);
+  d->rows = malloc((n ? n : 1) * sizeof *d->rows);
+  if (!d->rows) luaL_error(L, "not enough memory");
+  if (v->ncols) {
+    d->cols = malloc((size_t)v->ncols * sizeof *d->cols);
+    if (!d->cols) luaL_error(L, "not enough memory");
+    memcpy(d->cols, v->cols, (size_t)v->ncols * sizeof *d->cols);
+    d->ncols = v->ncols;
+  }
+  return d;
+}
+
+#define VROW(v, i) ((v)->rows ? (size_t)(v)->rows[i] : (size_t)(i))
+
+/* Resolve "col" or "fk.col" on t: column index in the holding table and
+ * the foreign-key column of t (or -1). */
+static int resolve_field(revl_table *t, const char *name, revl_table **holder,
+                         int *via) {
+  *via = -1;
+  *holder = t;
+  int ci = revl_table_col(t, name);
+  if (ci >= 0) return ci;
+  const char *dot = strchr(name, '.');
+  if (!dot) return -1;
+  char fk[128];
+  snprintf(fk, sizeof fk, "%.*s", (int)(dot - name), name);
+  int f = revl_table_col(t, fk);
+  if (f < 0 || !t->cols[f]->ref) {
+    char fk2[140];
+    snprintf(fk2, sizeof fk2, "%s_id", fk);
+    f = revl_table_col(t, fk2);
+  }
+  if (f < 0 || !t->cols[f]->ref) return -1;
+  revl_table *target = t->cols[f]->ref;
+  int k = revl_table_col(target, dot + 1);
+  if (k < 0) return -1;
+  *via = f;
+  *holder = target;
+  return k;
+}
+
+static int check_field(lua_State *L, revl_table *t, int arg, revl_table **h,
+                       int *via) {
+  const char *name = luaL_checkstring(L, arg);
+  int ci = resolve_field(t, name, h, via);
+  if (ci < 0) luaL_error(L, "%s has no column '%s'", t->name, name);
+  return ci;
+}
+
+/* row of holder for base row r, or -1 */
+static int64_t hold_row(revl_table *t, int via, size_t r) {
+  if (via < 0) return (int64_t)r;
+  return t->cols[via]->ref_row ? t->cols[via]->ref_row[r] : -1;
+}
+
+static int view_len(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)check_view(L, 1)->n);
+  return 1;
+}
+
+static int view_count(lua_State *L) {
+  view_ud *v = check_view(L, 1);
+  if (lua_isnoneornil(L, 2)) {
+    lua_pushinteger(L, (lua_Integer)v->n);
+    return 1;
+  }
+  revl_table *h;
+  int via, ci = check_field(L, v->t, 2, &h, &via);
+  size_t k = 0;
+  for (size_t i = 0; i < v->n; i++) {
+    int64_t r = hold_row(v->t, via, VROW(v, i));
+    if (r >= 0 && revl_col_valid(h->cols[ci], (size_t)r)) k++;
+  }
+  lua_pushinteger(L, (lua_Integer)k);
+  return 1;
+}
+
+static int view_columns(lua_State *L) {
+  view_ud *v = check_view(L, 1);
+  int n = v->ncols ? v->ncols : v->t->ncols;
+  lua_createtable(L, n, 0);
+  for (int i = 0; i < n; i++) {
+    lua_pushstring(L, v->t->cols[v->ncols ? v->cols[i] : i]->name);
+    lua_rawseti(L, -2, i + 1);
+  }
+  return 1;
+}
+
+static int view_schema(lua_State *L) {
+  view_ud *v = check_view(L, 1);
+  revl_table *t = v->t;
+  lua_createtable(L, t->ncols, 0);
+  for (int i = 0; i < t->ncols; i++) {
+    revl_column *c = t->cols[i];
+    lua_createtable(L, 0, 6);
+    lua_pushstring(L, c->name);
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, revl_type_name(c->type));
+    lua_setfield(L, -2, "type");
+    lua_pushinteger(L, (lua_Integer)c->nnull);
+    lua_setfield(L, -2, "nulls");
+    lua_pushboolean(L, !c->canonical);
+    lua_setfield(L, -2, "custom");
+    if (c->ref) {
+      lua_pushfstring(L, "%s.%s", c->ref->name, c->ref->cols[c->ref_col]->name);
+      lua_setfield(L, -2, "references");
+    }
+    if (i == t->pk) {
+      lua_pushboolean(L, 1);
+      lua_setfield(L, -2, "key");
+    }
+    lua_rawseti(L, -2, i + 1);
+  }
+  return 1;
+}
+
+static int view_name(lua_State *L) {
+  lua_pushstring(L, check_view(L, 1)->t->name);
+  return 1;
+}
+
+/* ---- rows ----------------------------------------------------------- */
+
+static row_ud *push_row(lua_State *L, store_ud *su, int sidx, revl_table *t,
+                        size_t row) {
+  sidx = lua_absindex(L, sidx);
+  row_ud *r = lua_newuserdatauv(L, sizeof *r, 1);
+  r->t = t;
+  r->row = row;
+  r->su = su;
+  luaL_setmetatable(L, REVL_ROW);
+  lua_pushvalue(L, sidx);
+  lua_setiuservalue(L, -2, 1);
+  return r;
+}
+
+static int row_method_get(lua_State *L);
+static int row_method_follow(lua_State *L);
+static int row_method_totable(lua_State *L);
+
+static int row_index(lua_State *L) {
+  row_ud *r = luaL_checkudata(L, 1, REVL_ROW);
+  if (!r->su->s) return luaL_error(L, "this row's data was unloaded");
+  const char *k = luaL_checkstring(L, 2);
+  int ci = revl_table_col(r->t, k);
+  if (ci >= 0) {
+    push_cell(L, r->su, r->t, ci, r->row);
+    return 1;
+  }
+  /* deal.account follows account_id; deal.owner_rep is not needed:
+   * follow("owner") does it */
+  char fk[140];
+  snprintf(fk, sizeof fk, "%s_id", k);
+  int f = revl_table_col(r->t, fk);
+  if (f >= 0 && r->t->cols[f]->ref) {
+    int32_t tr = r->t->cols[f]->ref_row[r->row];
+    if (tr < 0) lua_pushnil(L);
+    else {
+      lua_getiuservalue(L, 1, 1);
+      push_row(L, r->su, -1, r->t->cols[f]->ref, (size_t)tr);
+    }
+    return 1;
+  }
+  if (strcmp(k, "get") == 0) lua_pushcfunction(L, row_method_get);
+  else if (strcmp(k, "follow") == 0) lua_pushcfunction(L, row_method_follow);
+  else if (strcmp(k, "totable") == 0) lua_pushcfunction(L, row_method_totable);
+  else if (strcmp(k, "_table") == 0) lua_pushstring(L, r->t->name);
+  else if (strcmp(k, "_row") == 0) lua_pushinteger(L, (lua_Integer)r->row + 1);
+  else {
+    const revl_table_def *d = revl_table_def_find(r->t->name);
+    if (d)
+      for (int i = 0; i < d->nfields; i++)
+        if (strcmp(d->fields[i].name, k) == 0) {
+          lua_pushnil(L); /* a canonical field this export lacks */
+          return 1;
+        }
+    return luaL_error(L, "%s has no column '%s'", r->t->name, k);
+  }
+  return 1;
+}
+
+static int row_method_get(lua_State *L) {
+  row_ud *r = luaL_checkudata(L, 1, REVL_ROW);
+  revl_table *h;
+  int via, ci = check_field(L, r->t, 2, &h, &via);
+  int64_t hr = hold_row(r->t, via, r->row);
+  if (hr < 0) lua_pushnil(L);
+  else push_cell(L, r->su, h, ci, (size_t)hr);
+  return 1;
+}
+
+static int row_method_follow(lua_State *L) {
+  row_ud *r = luaL_checkudata(L, 1, REVL_ROW);
+  const char *k = luaL_checkstring(L, 2);
+  int f = revl_table_col(r->t, k);
+  if (f < 0 || !r->t->cols[f]->ref)
+    return luaL_error(L, "%s.%s is not a loaded reference", r->t->name, k);
+  int32_t tr = r->t->cols[f]->ref_row[r->row];
+  if (tr < 0) return lua_pushnil(L), 1;
+  lua_getiuservalue(L, 1, 1);
+  push_row(L, r->su, -1, r->t->cols[f]->ref, (size_t)tr);
+  return 1;
+}
+
+static int row_method_totable(lua_State *L) {
+  row_ud *r = luaL_checkudata(L, 1, REVL_ROW);
+  lua_createtable(L, 0, r->t->ncols);
+  for (int i = 0; i < r->t->ncols; i++) {
+    push_cell(L, r->su, r->t, i, r->row);
+    lua_setfield(L, -2, r->t->cols[i]->name);
+  }
+  return 1;
+}
+
+static int row_newindex(lua_State *L) {
+  return luaL_error(L, "rows are read-only");
+}
+
+static int row_tostring(lua_State *L) {
+  row_ud *r = luaL_checkudata(L, 1, REVL_ROW);
+  if (r->t->pk >= 0 && revl_col_valid(r->t->cols[r->t->pk], r->row))
+    lua_pushfstring(L, "%s[%s]", r->t->name,
+                    revl_intern_str(&r->su->s->strings,
+                                    r->t->cols[r->t->pk]->v.str[r->row]));
+  else
+    lua_pushfstring(L, "%s[row %d]", r->t->name, (int)r->row + 1);
+  return 1;
+}
+
+static int row_eq(lua_State *L) {
+  row_ud *a = luaL_testudata(L, 1, REVL_ROW), *b = luaL_testudata(L, 2, REVL_ROW);
+  lua_pushboolean(L, a && b && a->t == b->t && a->row == b->row);
+  return 1;
+}
+
+/* pairs(row): column name, value */
+static int row_next(lua_State *L) {
+  row_ud *r = luaL_checkudata(L, 1, REVL_ROW);
+  int i = 0;
+  if (!lua_isnil(L, 2)) {
+    i = revl_table_col(r->t, luaL_checkstring(L, 2)) + 1;
+    if (i <= 0) return 0;
+  }
+  if (i >= r->t->ncols) return 0;
+  lua_pushstring(L, r->t->cols[i]->name);
+  push_cell(L, r->su, r->t, i, r->row);
+  return 2;
+}
+
+static int row_pairs(lua_State *L) {
+  lua_pushcfunction(L, row_next);
+  lua_pushvalue(L, 1);
+  lua_pushnil(L);
+  return 3;
+}
+
+
+/* t:get(id) -> row or nil */
+static int view_get(lua_State *L) {
+  view_ud *v = check_view(L, 1);
+  size_t n;
+  const char *key = luaL_checklstring(L, 2, &n);
+  if (v->t->pk < 0) return luaL_error(L, "%s has no key column", v->t->name);
+  int64_t r = revl_table_find(v->t, key, n);
+  if (r < 0) return lua_pushnil(L), 1;
+  lua_getiuservalue(L, 1, 1);
+  push_row(L, v->su, -1, v->t, (size_t)r);
+  return 1;
+}
+
+/* v:row(i): the i-th row of the view (1-based) */
+static int view_row(lua_State *L) {
+  view_ud *v = check_view(L, 1);
+  lua_Integer i = luaL_checkinteger(L, 2);
+  if (i < 1 || (size_t)i > v->n) return lua_pushnil(L), 1;
+  lua_getiuservalue(L, 1, 1);
+  push_row(L, v->su, -1, v->t, VROW(v, i - 1));
+  return 1;
+}
+
+/* iterator state: upvalue 1 view, 2 proxy row (or nil), 3 position,
+ * 4.. column indexes when values are asked for */
+static int rows_iter(lua_State *L) {
+  view_ud *v = lua_touserdata(L, lua_upvalueindex(1));
+  lua_Integer i = lua_tointeger(L, lua_upvalueindex(3));
+  if ((size_t)i >= v->n) return 0;
+  lua_pushinteger(L, i + 1);
+  lua_replace(L, lua_upvalueindex(3));
+  size_t row = VROW(v, i);
+  int nv = (int)lua_tointeger(L, lua_upvalueindex(4));
+  if (nv == 0) {
+    row_ud *r = lua_touserdata(L, lua_upvalueindex(2));
+    r->row = row;
+    lua_pushvalue(L, lua_upvalueindex(2));
+    return 1;
+  }
+  int *cols = lua_touserdata(L, lua_upvalueindex(5));
+  luaL_checkstack(L, nv, "too many columns");
+  for (int k = 0; k < nv; k++) push_cell(L, v->su, v->t, cols[k], row);
+  return nv;
+}
+
+/* v:rows() -> for row in ...; v:rows("a", "b") -> for a, b in ... */
+static int view_rows(lua_State *L) {
+  view_ud *v = check_view(L, 1);
+  int nv = lua_gettop(L) - 1;
+  lua_pushvalue(L, 1);
+  lua_getiuservalue(L, 1, 1);
+  push_row(L, v->su, -1, v->t, 0);
+  lua_remove(L, -2);
+  lua_pushinteger(L, 0);
+  lua_pushinteger(L, nv);
+  int *cols = lua_newuserdatauv(L, (size_t)(nv ? nv : 1) * sizeof *cols, 0);
+  for (int k = 0; k < nv; k++) {
+    const char *name = luaL_checkstring(L, k + 2);
+    cols[k] = revl_table_col(v->t, name);
+    if (cols[k] < 0) return luaL_error(L, "%s has no column '%s'", v->t->name, name);
+  }
+  lua_pushcclosure(L, rows_iter, 5);
+  return 1;
+}
+
+/* v:each(fn): fn(row) for every row (one reused proxy) */
+static int view_each(lua_State *L) {
+  view_ud *v = check_view(L, 1);
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_getiuservalue(L, 1, 1);
+  row_ud *r = push_row(L, v->su, -1, v->t, 0);
+  for (size_t i = 0; i < v->n; i++) {
+    r->row = VROW(v, i);
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, -2);
+    lua_call(L, 1, 0);
+  }
+  return 0;
+}
+
+/* ---- where ------------------------------------------------------------ */
+
+typedef struct crit_ud {
+  revl_crit *c;
+} crit_ud;
+
+static int crit_gc(lua_State *L) {
+  crit_ud *cu = lua_touserdata(L, 1);
+  revl_crit_free(cu->c);
+  cu->c = NULL;
+  return 0;
+}
+
+/* Lua callbacks of a filter: functions and patterns live in a table at
+ * a known stack index while the filter runs. */
+typedef struct cb_ctx {
+  lua_State *L;
+  int fns;        /* stack index of the table of functions/patterns */
+  int row;        /* stack index of the reused row proxy */
+  row_ud *proxy;
+} cb_ctx;
+
+static int cb_call(void *ud, const revl_crit *c, size_t row) {
+  cb_ctx *x = ud;
+  lua_State *L = x->L;
+  x->proxy->row = row;
+  lua_rawgeti(L, x->fns, c->ref);
+  lua_pushvalue(L, x->row);
+  lua_call(L, 1, 1); /* errors propagate with the playbook's traceback */
+  int r = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return r;
+}
+
+static int cb_match(void *ud, const revl_crit *c, const char *s, size_t n) {
+  cb_ctx *x = ud;
+  lua_State *L = x->L;
+  lua_getglobal(L, "string");
+  lua_getfield(L, -1, "find");
+  lua_remove(L, -2);
+  lua_pushlstring(L, s, n);
+  lua_rawgeti(L, x->fns, c->ref);
+  lua_call(L, 2, 1);
+  int r = !lua_isnil(L, -1);
+  lua_pop(L, 1);
+  return r;
+}
+
+static void set_name(lua_State *L, revl_crit *c, const char *name) {
+  c->name = strdup(name);
+  if (!c->name) luaL_error(L, "not enough memory");
+}
+
+/* Convert the Lua value at idx to the column's units into *a (or *da). */
+static void crit_operand(lua_State *L, int idx, revl_crit *c, revl_column *col,
+                         int64_t *a, double *da, const char *field) {
+  int ty = lua_type(L, idx);
+  switch (col->type) {
+  case REVL_T_STRING: {
+    if (ty != LUA_TSTRING)
+      luaL_error(L, "criterion on '%s': expected a string value, got %s", field,
+                 lua_typename(L, ty));
+    size_t n;
+    const char *s = lua_tolstring(L, idx, &n);
+    /* a string never seen cannot be equal to any cell; intern it so
+     * ordering comparisons still have its text */
+    uint32_t id = revl_intern_find(&c->t->store->strings, s, n);
+    if (!id) id = revl_intern_add(&c->t->store->strings, s, n);
+    if (!id) luaL_error(L, "not enough memory");
+    *a = id;
+    return;
+  }
+  case REVL_T_INT:
+  case REVL_T_NUMBER:
+    if (ty != LUA_TNUMBER)
+      luaL_error(L, "criterion on '%s': expected a number, got %s", field,
+                 lua_typename(L, ty));
+    *da = lua_tonumber(L, idx);
+    *a = lua_isinteger(L, idx) ? lua_tointeger(L, idx) : (int64_t)ceil(*da);
+    if (col->type == REVL_T_INT && !lua_isinteger(L, idx)) c->use_double = 1;
+    return;
+  case REVL_T_BOOL:
+    if (ty != LUA_TBOOLEAN)
+      luaL_error(L, "criterion on '%s': expected true or false, got %s", field,
+                 lua_typename(L, ty));
+    *a = lua_toboolean(L, idx);
+    return;
+  case REVL_T_DATE:
+  case REVL_T_DATETIME: {
+    int32_t d;
+    int64_t *dt = luaL_testudata(L, idx, REVL_DATETIME);
+    if (col->type == REVL_T_DATETIME && dt) {
+      *a = *dt;
+      return;
+    }
+    if (!revl_opt_date(L, idx, &d))
+      luaL_error(L, "criterion on '%s': expected a date, got %s", field,
+                 lua_typename(L, ty));
+    *a = col->type == REVL_T_DATE ? d : (int64_t)d * 86400;
+    return;
+  }
+  case REVL_T_MONEY: {
+    revl_money_ud *m = revl_test_money(L, idx);
+    if (m) {
+      *a = m->minor;
+      *da = (double)m->minor;
+      return;
+    }
+    if (ty != LUA_TNUMBER)
+      luaL_error(L, "criterion on '%s': expected an amount, got %s", field,
+                 lua_typename(L, ty));
+    /* major units; money columns compare in the default currency's
+     * minor units (a mixed-currency column needs an FX table) */
+    const char *cur = revl_intern_str(&c->t->store->strings, c->t->store->default_currency);
+    double scale = pow(10, revl_currency_decimals(cur));
+    *da = lua_tonumber(L, idx) * scale;
+    if (*da == floor(*da) && fabs(*da) < 9e15) *a = (int64_t)*da;
+    else c->use_double = 1;
+    return;
+  }
+  }
+}
+
+static revl_crit *compile_node(lua_State *L, int idx, revl_table *t, int fns);
+
+static revl_crit *new_crit(lua_State *L, revl_op op) {
+  revl_crit *c = revl_crit_new(op);
+  if (!c) luaL_error(L, "not enough memory");
+  return c;
+}
+
+/* {field, op, value} */
+static revl_crit *compile_triple(lua_State *L, int idx, revl_table *t,
+                                 int fns, const char *field, const char *opname,
+                                 int vidx) {
+  int op = revl_op_from_name(opname);
+  if (op < 0 || op >= REVL_OP_ALL)
+    luaL_error(L, "unknown operator '%s' (use = ~= < <= > >= in not_in between "
+                  "contains prefix suffix matches exists missing within_days "
+                  "older_than_days)", opname);
+  revl_table *h;
+  int via;
+  int ci = resolve_field(t, field, &h, &via);
+  if (ci < 0) luaL_error(L, "%s has no column '%s'", t->name, field);
+  revl_crit *c = new_crit(L, (revl_op)op);
+  c->base = t;
+  c->t = h;
+  c->col = ci;
+  c->via = via;
+  revl_column *col = h->cols[ci];
+  c->type = col->type;
+  /* anchor c so an error below frees it */
+  crit_ud *cu = lua_newuserdatauv(L, sizeof *cu, 0);
+  cu->c = c;
+  lua_newtable(L);
+  lua_pushcfunction(L, crit_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  int vt = lua_type(L, vidx);
+  char name[256];
+  switch (op) {
+  case REVL_OP_EXISTS:
+  case REVL_OP_MISSING:
+    snprintf(name, sizeof name, "%s %s", field, opname);
+    break;
+  case REVL_OP_WITHIN_DAYS:
+  case REVL_OP_OLDER_THAN_DAYS:
+    if (col->type != REVL_T_DATE && col->type != REVL_T_DATETIME)
+      luaL_error(L, "'%s' needs a date column; %s is %s", opname, field,
+                 revl_type_name(col->type));
+    if (!lua_isinteger(L, vidx) || lua_tointeger(L, vidx) < 0)
+      luaL_error(L, "'%s' on '%s' needs a whole number of days", opname, field);
+    c->a = lua_tointeger(L, vidx);
+    snprintf(name, sizeof name, "%s %s %lld", field, opname, (long long)c->a);
+    break;
+  case REVL_OP_IN:
+  case REVL_OP_NOT_IN: {
+    if (vt != LUA_TTABLE)
+      luaL_error(L, "'%s' on '%s' needs a list of values", opname, field);
+    size_t n = lua_rawlen(L, vidx);
+    c->set = malloc((n ? n : 1) * sizeof *c->set);
+    if (!c->set) luaL_error(L, "not enough memory");
+    for (size_t i = 1; i <= n; i++) {
+      lua_rawgeti(L, vidx, (lua_Integer)i);
+      double d = 0;
+      crit_operand(L, -1, c, col, &c->set[c->nset], &d, field);
+      if (col->type == REVL_T_NUMBER) {
+        if (d != floor(d))
+          luaL_error(L, "'%s' on number column '%s' takes whole numbers", opname, field);
+        c->set[c->nset] = (int64_t)d;
+      }
+      c->nset++;
+      lua_pop(L, 1);
+    }
+    revl_crit_finish_set(c);
+    snprintf(name, sizeof name, "%s %s {%zu values}", field, opname, n);
+    break;
+  }
+  case REVL_OP_BETWEEN:
+    if (vt != LUA_TTABLE || lua_rawlen(L, vidx) != 2)
+      luaL_error(L, "'between' on '%s' needs {low, high}", field);
+    lua_rawgeti(L, vidx, 1);
+    crit_operand(L, -1, c, col, &c->a, &c->da, field);
+    lua_rawgeti(L, vidx, 2);
+    crit_operand(L, -1, c, col, &c->b, &c->db, field);
+    snprintf(name, sizeof name, "%s between %s and %s", field,
+             luaL_tolstring(L, -2, NULL), luaL_tolstring(L, -1, NULL));
+    lua_pop(L, 4);
+    if (col->type == REVL_T_MONEY && c->use_double) {
+      /* both bounds compared as doubles */
+    }
+    break;
+  case REVL_OP_CONTAINS:
+  case REVL_OP_PREFIX:
+  case REVL_OP_SUFFIX:
+  case REVL_OP_MATCHES: {
+    if (col->type != REVL_T_STRING)
+      luaL_error(L, "'%s' needs a text column; %s is %s", opname, field,
+                 revl_type_name(col->type));
+    if (vt != LUA_TSTRING)
+      luaL_error(L, "'%s' on '%s' needs a string", opname, field);
+    size_t n;
+    const char *s = lua_tolstring(L, vidx, &n);
+    c->text = malloc(n + 1);
+    if (!c->text) luaL_error(L, "not enough memory");
+    memcpy(c->text, s, n + 1);
+    c->textlen = n;
+    if (op == REVL_OP_MATCHES) {
+      lua_pushvalue(L, vidx);
+      c->ref = (int)lua_rawlen(L, fns) + 1;
+      lua_rawseti(L, fns, c->ref);
+    }
+    snprintf(name, sizeof name, "%s %s \"%.100s\"", field, opname, s);
+    break;
+  }
+  default:
+    if (vt == LUA_TNIL)
+      luaL_error(L, "criterion '%s %s' has no value (use exists/missing for nulls)",
+                 field, opname);
+    crit_operand(L, vidx, c, col, &c->a, &c->da, field);
+    if (col->type == REVL_T_NUMBER) c->use_double = 1;
+    if (col->type == REVL_T_INT && c->use_double) {
+      /* integer column against a fraction: compare as doubles */
+      c->op = (revl_op)op;
+    }
+    snprintf(name, sizeof name, "%s %s %s", field, opname,
+             luaL_tolstring(L, vidx, NULL));
+    lua_pop(L, 1);
+    break;
+  }
+  (void)idx;
+  set_name(L, c, name);
+  cu->c = NULL; /* ownership passes to the caller */
+  lua_pop(L, 1);
+  return c;
+}
+
+static const char *opt_name(lua_State *L, int idx) {
+  lua_getfield(L, idx, "name");
+  const char *n = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+  lua_pop(L, 1); /* the string stays reachable from the spec table */
+  return n;
+}
+
+/* Wrap a node list under an owner userdata while compiling children. */
+static revl_crit *compile_list(lua_State *L, int idx, revl_table *t, int fns,
+                               revl_op op, int from_hash) {
+  revl_crit *c = new_crit(L, op);
+  crit_ud *cu = lua_newuserdatauv(L, sizeof *cu, 0);
+  cu->c = c;
+  lua_newtable(L);
+  lua_pushcfunction(L, crit_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  c->base = t;
+  if (!from_hash) {
+    size_t n = lua_rawlen(L, idx);
+    for (size_t i = 1; i <= n; i++) {
+      lua_rawgeti(L, idx, (lua_Integer)i);
+      revl_crit *k = compile_node(L, lua_gettop(L), t, fns);
+      lua_pop(L, 1);
+      if (revl_crit_add(c, k)) {
+        revl_crit_free(k);
+        luaL_error(L, "not enough memory");
+      }
+    }
+  } else {
+    /* {field = value, field2 = {op = value}} */
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+      if (lua_type(L, -2) != LUA_TSTRING) {
+        lua_pop(L, 1);
+        continue;
+      }
+      const char *field = lua_tostring(L, -2);
+      if (strcmp(field, "name") == 0 || strcmp(field, "points") == 0 ||
+          strcmp(field, "weight") == 0) {
+        lua_pop(L, 1);
+        continue;
+      }
+      int v = lua_gettop(L);
+      revl_crit *k = NULL;
+      if (lua_istable(L, v) && lua_rawlen(L, v) > 0) {
+        k = compile_triple(L, v, t, fns, field, "in", v);
+      } else if (lua_istable(L, v) && !luaL_testudata(L, v, REVL_MONEY)) {
+        /* {gt = 5, lte = 10} : each an operator */
+        revl_crit *all = new_crit(L, REVL_OP_ALL);
+        all->base = t;
+        crit_ud *au = lua_newuserdatauv(L, sizeof *au, 0);
+        au->c = all;
+        lua_newtable(L);
+        lua_pushcfunction(L, crit_gc);
+        lua_setfield(L, -2, "__gc");
+        lua_setmetatable(L, -2);
+        lua_pushnil(L);
+        while (lua_next(L, v)) {
+          if (lua_type(L, -2) != LUA_TSTRING)
+            luaL_error(L, "criterion on '%s': expected {op = value}", field);
+          revl_crit *kk = compile_triple(L, v, t, fns, field, lua_tostring(L, -2),
+                                         lua_gettop(L));
+          if (revl_crit_add(all, kk)) {
+            revl_crit_free(kk);
+            luaL_error(L, "not enough memory");
+          }
+          lua_pop(L, 1);
+        }
+        if (all->nkids == 1) {
+          k = all->kids[0];
+          all->nkids = 0;
+        } else {
+          k = all;
+          set_name(L, k, field);
+          au->c = NULL;
+        }
+        lua_pop(L, 1);
+      } else {
+        k = compile_triple(L, v, t, fns, field, "=", v);
+      }
+      lua_pop(L, 1);
+      if (revl_crit_add(c, k)) {
+        revl_crit_free(k);
+        luaL_error(L, "not enough memory");
+      }
+    }
+  }
+  cu->c = NULL;
+  lua_pop(L, 1);
+  return c;
+}
+
+static revl_crit *compile_node(lua_State *L, int idx, revl_table *t, int fns) {
+  idx = lua_absindex(L, idx);
+  if (lua_isfunction(L, idx)) {
+    revl_crit *c = new_crit(L, REVL_OP_FUNC);
+    c->base = t;
+    lua_pushvalue(L, idx);
+    c->ref = (int)lua_rawlen(L, fns) + 1;
+    lua_rawseti(L, fns, c->ref);
+    lua_Debug ar;
+    lua_pushvalue(L, idx);
+    lua_getinfo(L, ">S", &ar);
+    char name[300];
+    snprintf(name, sizeof name, "function %s:%d", ar.short_src, ar.linedefined);
+    c->name = strdup(name);
+    return c;
+  }
+  if (!lua_istable(L, idx))
+    luaL_error(L, "a criterion is a table or a function, not %s",
+               luaL_typename(L, idx));
+  const char *given = opt_name(L, idx);
+  revl_crit *c = NULL;
+  static const char *combos[] = {"all", "any", "none"};
+  for (int k = 0; k < 3 && !c; k++) {
+    lua_getfield(L, idx, combos[k]);
+    if (!lua_isnil(L, -1)) {
+      if (!lua_istable(L, -1)) luaL_error(L, "'%s' takes a list of criteria", combos[k]);
+      c = compile_list(L, lua_gettop(L), t, fns,
+                       (revl_op)(REVL_OP_ALL + k), 0);
+      if (!given) set_name(L, c, combos[k]);
+    }
+    lua_pop(L, 1);
+  }
+  if (!c) {
+    lua_rawgeti(L, idx, 1);
+    lua_rawgeti(L, idx, 2);
+    int triple = lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TSTRING;
+    int list = lua_istable(L, -2) || lua_isfunction(L, -2);
+    if (triple) {
+      const char *field = lua_tostring(L, -2), *op = lua_tostring(L, -1);
+      lua_rawgeti(L, idx, 3);
+      c = compile_triple(L, idx, t, fns, field, op, lua_gettop(L));
+      lua_pop(L, 1);
+    } else if (list) {
+      c = compile_list(L, idx, t, fns, REVL_OP_ALL, 0);
+      if (!given) set_name(L, c, "all");
+    } else {
+      lua_getfield(L, idx, "field");
+      if (lua_type(L, -1) == LUA_TSTRING) {
+        const char *field = lua_tostring(L, -1);
+        lua_getfield(L, idx, "op");
+        const char *op = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "=";
+        lua_getfield(L, idx, "value");
+        c = compile_triple(L, idx, t, fns, field, op, lua_gettop(L));
+        lua_pop(L, 2);
+      } else {
+        c = compile_list(L, idx, t, fns, REVL_OP_ALL, 1);
+        if (c->nkids == 1 && !given) {
+          revl_crit *k = c->kids[0];
+          c->nkids = 0;
+          revl_crit_free(c);
+          c = k;
+        } else if (!given) {
+          set_name(L, c, "all");
+        }
+      }
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 2);
+  }
+  if (given) {
+    free(c->name);
+    c->name = strdup(given);
+  }
+  return c;
+}
+
+revl_crit *revl_compile_crit(lua_State *L, int idx, revl_table *t) {
+  idx = lua_absindex(L, idx);
+  lua_newtable(L);
+  int fns = lua_gettop(L);
+  revl_crit *c = compile_node(L, idx, t, fns);
+  lua_pop(L, 1);
+  return c;
+}
+
+/* v:where(spec) -> view */
+static int view_where(lua_State *L) {
+  view_ud *v = check_view(L, 1);
+  luaL_argcheck(L, lua_istable(L, 2) || lua_isfunction(L, 2), 2,
+                "a filter table or function");
+  lua_settop(L, 2);
+  lua_newtable(L); /* 3: callbacks */
+  crit_ud *cu = lua_newuserdatauv(L, sizeof *cu, 0); /* 4: owner */
+  cu->c = NULL;
+  lua_newtable(L);
+  lua_pushcfunction(L, crit_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  cu->c = compile_node(L, 2, v->t, 3);
+  view_ud *d = derive(L, v, v->n); /* 5 */
+  lua_getiuservalue(L, 1, 1);
+  row_ud *proxy = push_row(L, v->su, -1, v->t, 0); /* 7 */
+  cb_ctx x = {L, 3, 7, proxy};
+  revl_rt_state *rt = revl_rt_get(L);
+  revl_crit_ctx ctx = {rt ? rt->as_of : 0, cb_call, cb_match, &x, 0};
+  d->n = revl_crit_filter(cu->c, v->rows, v->n, d->rows, &ctx);
+  lua_settop(L, 5);
+  return 1;
+}
+
+/* ---- sort, limit, select ------------------------------------------- */
+
+typedef struct sort_ctx {
+  revl_table *h;
+  int ci, via, desc;
+  revl_table *t;
+  const revl_intern *in;
+} sort_ctx;
+
+static sort_ctx *g_sort; /* qsort has no context argument in C11 */
+
+static int sort_cmp(const void *pa, const void *pb) {
+  sort_ctx *s = g_sort;
+  uint32_t ra = *(const uint32_t *)pa, rb = *(const uint32_t *)pb;
+  int64_t a = hold_row(s->t, s->via, ra), b = hold_row(s->t, s->via, rb);
+  revl_column *c = s->h->cols[s->ci];
+  int va = a >= 0 && revl_col_valid(c, (size_t)a);
+  int vb = b >= 0 && revl_col_valid(c, (size_t)b);
+  int k;
+  if (!va || !vb) k = va - vb; /* nulls last either way */
+  else {
+    switch (c->type) {
+    case REVL_T_STRING:
+      k = strcmp(revl_intern_str(s->in, c->v.str[a]), revl_intern_str(s->in, c->v.str[b]));
+      break;
+    case REVL_T_NUMBER: k = (c->v.f64[a] > c->v.f64[b]) - (c->v.f64[a] < c->v.f64[b]); break;
+    case REVL_T_BOOL: k = c->v.b[a] - c->v.b[b]; break;
+    case REVL_T_DATE: k = (c->v.date[a] > c->v.date[b]) - (c->v.date[a] < c->v.date[b]); break;
+    default: k = (c->v.i64[a] > c->v.i64[b]) - (c->v.i64[a] < c->v.i64[b]); break;
+    }
+    if (s->desc) k = -k;
+    if (k == 0) k = (ra > rb) - (ra < rb); /* stable */
+    return k;
+  }
+  if (k == 0) return (ra > rb) - (ra < rb);
+  return -k;
+}
+
+static int view_sort_by(lua_State *L) {
+  view_ud *v = check_view(L, 1);
+  sort_ctx s;
+  s.t = v->t;
+  s.ci = check_field(L, v->t, 2, &s.h, &s.via);
+  s.desc = lua_toboolean(L, 3);
+  if (lua_type(L, 3) == LUA_TSTRING) s.desc = strcmp(lua_tostring(L, 3), "desc") == 0;
+  s.in = &v->su->s->strings;
+  lua_settop(L, 1);
+  view_ud *d = derive(L, v, v->n);
+  for (size_t i = 0; i < v->n; i++) d->rows[i] = (uint32_t)VROW(v, i);
+  d->n = v->n;
+  g_sort = &s;
+  qsort(d->rows, d->n, sizeof *d->rows, sort_cmp);
+  g_sort = NULL;
+  return 1;
+}
+
+static int view_limit(lua_State *L) {
+  view_ud *v = check_view(L, 1);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  lua_Integer off = luaL_optinteger(L, 3, 0);
+  luaL_argcheck(L, n >= 0, 2, "must be >= 0");
+  luaL_argcheck(L, off >= 0, 3, "must be >= 0");
+  size_t start = (size_t)off < v->n ? (size_t)off : v->n;
+  size_t k = v->n - start < (size_t)n ? v->n - start : (size_t)n;
+  view_ud *d = derive(L, v, k);
+  for (size_t i = 0; i < k; i++) d->rows[i] = (uint32_t)VROW(v, start + i);
+  d->n = k;
+  return 1;
+}
+
+static int view_select(lua_State *L) {
+  view_ud *v = check_view(L, 1);
+  int n;
+  if (lua_istable(L, 2)) {
+    n = (int)lua_rawlen(L, 2);
+    for (int i = 1; i <= n; i++) lua_rawgeti(L, 2, i);
+    lua_remove(L, 2);
+  } else {
+    n = lua_gettop(L) - 1;
+  }
+  int *cols = malloc((size_t)(n ? n : 1) * sizeof *cols);
+  if (!cols) return luaL_error(L, "not enough memory");
+  for (int i = 0; i < n; i++) {
+    const char *name = lua_tostring(L, i + 2);
+    cols[i] = name ? revl_table_col(v->t, name) : -1;
+    if (cols[i] < 0) {
+      free(cols);
+      return luaL_error(L, "%s has no column '%s'", v->t->name, name ? name : "?");
+    }
+  }
+  lua_settop(L, 1);
+  view_ud *d;
+  /* derive allocates; keep cols safe by attaching after */
+  lua_getiuservalue(L, 1, 1);
+  d = new_view(L, v->su, -1, v->t);
+  lua_remove(L, -2);
+  d->cols = cols;
+  d->ncols = n;
+  d->n = v->n;
+  if (v->rows) {
+    d->rows = malloc((v->n ? v->n : 1) * sizeof *d->rows);
+    if (!d->rows) return luaL_error(L, "not enough memory");
+    memcpy(d->rows, v->rows, v->n * sizeof *d->rows);
+  }
+  return 1;
+}
+
+/* ---- aggregates ------------------------------------------------------ */
+
+typedef struct agg_in {
+  revl_table *t, *h;
+  int ci, via;
+} agg_in;
+
+static int cmp_i64v(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return (x > y) - (x < y);
+}
+static int cmp_dbl(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Push kind(col) over rows[0..n) (rows are base-table rows).  kind:
+ * sum avg min max median percentile count.  Returns values pushed. */
+static int aggregate(lua_State *L, store_ud *su, const agg_in *a,
+                     const uint32_t *rows, size_t n, int all, const char *kind,
+                     double p) {
+  revl_column *c = a->h->cols[a->ci];
+  const revl_intern *in = &su->s->strings;
+  int is_sum = strcmp(kind, "sum") == 0, is_avg = strcmp(kind, "avg") == 0;
+  int is_min = strcmp(kind, "min") == 0, is_max = strcmp(kind, "max") == 0;
+  int is_med = strcmp(kind, "median") == 0, is_pct = strcmp(kind, "percentile") == 0;
+  if (is_med) p = 50, is_pct = 1;
+  if (strcmp(kind, "count") == 0) {
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+      int64_t r = hold_row(a->t, a->via, all ? i : rows[i]);
+      if (r >= 0 && revl_col_valid(c, (size_t)r)) k++;
+    }
+    lua_pushinteger(L, (lua_Integer)k);
+    return 1;
+  }
+  if (!is_sum && !is_avg && !is_min && !is_max && !is_pct)
+    return luaL_error(L, "unknown aggregate '%s' (count sum avg min max median percentile)", kind);
+  if (c->type == REVL_T_STRING && !is_min && !is_max)
+    return luaL_error(L, "cannot %s text column '%s'", kind, c->name);
+  size_t k = 0;
+  int64_t isum = 0;
+  double dsum = 0;
+  uint32_t cur = 0;
+  int64_t imin = INT64_MAX, imax = INT64_MIN;
+  double dmin = HUGE_VAL, dmax = -HUGE_VAL;
+  size_t smin = 0, smax = 0;
+  int64_t *iv = NULL;
+  double *dv = NULL;
+  if (is_pct) {
+    if (c->type == REVL_T_NUMBER) dv = malloc((n ? n : 1) * sizeof *dv);
+    else iv = malloc((n ? n : 1) * sizeof *iv);
+    if (!dv && !iv) return luaL_error(L, "not enough memory");
+  }
+  for (size_t i = 0; i < n; i++) {
+    int64_t r = hold_row(a->t, a->via, all ? i : rows[i]);
+    if (r < 0 || !revl_col_valid(c, (size_t)r)) continue;
+    size_t rr = (size_t)r;
+    int64_t x;
+    switch (c->type) {
+    case REVL_T_NUMBER: {
+      double d = c->v.f64[rr];
+      dsum += d;
+      if (d < dmin) dmin = d;
+      if (d > dmax) dmax = d;
+      if (dv) dv[k] = d;
+      k++;
+      continue;
+    }
+    case REVL_T_STRING: {
+      const char *s = revl_intern_str(in, c->v.str[rr]);
+      if (k == 0 || strcmp(s, revl_intern_str(in, c->v.str[smin])) < 0) smin = rr;
+      if (k == 0 || strcmp(s, revl_intern_str(in, c->v.str[smax])) > 0) smax = rr;
+      k++;
+      continue;
+    }
+    case REVL_T_BOOL: x = c->v.b[rr]; break;
+    case REVL_T_DATE: x = c->v.date[rr]; break;
+    case REVL_T_MONEY:
+      if (!cur) cur = c->cur[rr];
+      else if (c->cur[rr] != cur) {
+        free(iv);
+        return luaL_error(L, "cannot %s '%s': it mixes %s and %s (load an FX table)",
+                          kind, c->name, revl_intern_str(in, cur),
+                          revl_intern_str(in, c->cur[rr]));
+      }
+      x = c->v.i64[rr];
+      break;
+    default: x = c->v.i64[rr]; break;
+    }
+    if (__builtin_add_overflow(isum, x, &isum)) {
+      free(iv);
+      return luaL_error(L, "sum of '%s' overflows", c->name);
+    }
+    if (x < imin) imin = x;
+    if (x > imax) imax = x;
+    if (iv) iv[k] = x;
+    k++;
+  }
+  const char *curs = cur ? revl_intern_str(in, cur)
+                         : revl_intern_str(in, su->s->default_currency);
+  if (k == 0) {
+    free(iv);
+    free(dv);
+    if (is_sum) {
+      if (c->type == REVL_T_MONEY) revl_push_money(L, 0, curs);
+      else if (c->type == REVL_T_NUMBER) lua_pushnumber(L, 0);
+      else lua_pushinteger(L, 0);
+      return 1;
+    }
+    lua_pushnil(L);
+    lua_pushstring(L, "no values");
+    return 2;
+  }
+  if (is_pct) {
+    double pos = p / 100.0 * (double)(k - 1);
+    size_t lo = (size_t)floor(pos), hi = (size_t)ceil(pos);
+    double frac = pos - (double)lo;
+    if (dv) {
+      qsort(dv, k, sizeof *dv, cmp_dbl);
+      lua_pushnumber(L, dv[lo] + (dv[hi] - dv[lo]) * frac);
+      free(dv);
+      return 1;
+    }
+    qsort(iv, k, sizeof *iv, cmp_i64v);
+    double val = (double)iv[lo] + (double)(iv[hi] - iv[lo]) * frac;
+    free(iv);
+    if (c->type == REVL_T_MONEY) {
+      revl_push_money(L, (int64_t)(val < 0 ? ceil(val - 0.5) : floor(val + 0.5)), curs);
+    } else if (c->type == REVL_T_DATE && frac == 0) {
+      revl_push_date(L, (int32_t)val);
+    } else {
+      lua_pushnumber(L, val);
+    }
+    return 1;
+  }
+  if (c->type == REVL_T_NUMBER) {
+    lua_pushnumber(L, is_sum ? dsum : is_avg ? dsum / (double)k : is_min ? dmin : dmax);
+    return 1;
+  }
+  if (c->type == REVL_T_STRING) {
+    push_str(L, su, c->v.str[is_min ? smin : smax]);
+    return 1;
+  }
+  int64_t val = is_min ? imin : is_max ? imax : isum;
+  if (is_avg) {
+    if (c->type == REVL_T_MONEY) {
+      /* exact: round half away from zero of isum / k */
+      int64_t q = isum / (int64_t)k, rem = isum % (int64_t)k;
+      if (2 * (rem < 0 ? -rem : rem) >= (int64_t)k) q += isum < 0 ? -1 : 1;
+      revl_push_money(L, q, curs);
+    } else {
+      lua_pushnumber(L, (double)isum / (double)k);
+    }
+    return 1;
+  }
+  switch (c->type) {
+  case REVL_T_MONEY: revl_push_money(L, val, curs); break;
+  case REVL_T_DATE:
+    if (is_sum) return luaL_error(L, "cannot sum dates");
+    revl_push_date(L, (int32_t)val);
+    break;
+  case REVL_T_DATETIME:
+    if (is_sum) return luaL_error(L, "cannot sum date-times");
+    revl_push_datetime(L, val);
+    break;
+  default: lua_pushinteger(L, val); break;
+  }
+  return 1;
+}
+
+static int view_agg(lua_State *L, const char *kind) {
+  view_ud *v = check_view(L, 1);
+  agg_in a;
+  a.t = v->t;
+  a.ci = check_field(L, v->t, 2, &a.h, &a.via);
+  double p = 0;
+  if (strcmp(kind, "percentile") == 0) {
+    p = luaL_checknumber(L, 3);
+    luaL_argcheck(L, p >= 0 && p <= 100, 3, "percentile must be 0-100");
+  }
+  return aggregate(L, v->su, &a, v->rows, v->n, v->rows == NULL, kind, p);
+}
+static int view_sum(lua_State *L) { return view_agg(L, "sum"); }
+static int view_avg(lua_State *L) { return view_agg(L, "avg"); }
+static int view_min(lua_State *L) { return view_agg(L, "min"); }
+static int view_max(lua_State *L) { return view_agg(L, "max"); }
+static int view_median(lua_State *L) { return view_agg(L, "median"); }
+static int view_percentile(lua_State *L) { return view_agg(L, "percentile"); }
+
+/* ---- group_by -------------------------------------------------------- */
+
+typedef struct gkey {
+  revl_table *h;
+  int ci, via;
+  const char *period; /* NULL, or month/quarter/year/week/fiscal_* */
+  const char *label;
+} gkey;
+
+static int64_t key_part(const gkey *k, revl_table *t, size_t row, int fs) {
+  int64_t r = hold_row(t, k->via, row);
+  revl_column *c = k->h->cols[k->ci];
+  if (r < 0 || !revl_col_valid(c, (size_t)r)) return INT64_MIN;
+  switch (c->type) {
+  case REVL_T_STRING: return c->v.str[r];
+  case REVL_T_BOOL: return c->v.b[r];
+  case REVL_T_NUMBER: {
+    double d = c->v.f64[r];
+    int64_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    return bits;
+  }
+  case REVL_T_DATE:
+  case REVL_T_DATETIME: {
+    int64_t day = c->type == REVL_T_DATE ? c->v.date[r]
+                  : (c->v.i64[r] >= 0 ? c->v.i64[r] / 86400 : -((-c->v.i64[r] + 86399) / 86400));
+    if (!k->period) return c->type == REVL_T_DATE ? day : c->v.i64[r];
+    int y;
+    unsigned m, d;
+    revl_civil_from_days((int32_t)day, &y, &m, &d);
+    if (strcmp(k->period, "month") == 0) return (int64_t)y * 12 + (m - 1);
+    if (strcmp(k->period, "quarter") == 0) return (int64_t)y * 4 + (m - 1) / 3;
+    if (strcmp(k->period, "year") == 0) return y;
+    if (strcmp(k->period, "fiscal_year") == 0) return fs == 1 ? y : ((int)m >= fs ? y + 1 : y);
+    if (strcmp(k->period, "fiscal_quarter") == 0) {
+      int fy = fs == 1 ? y : ((int)m >= fs ? y + 1 : y);
+      return (int64_t)fy * 4 + (((int)m - fs + 12) % 12) / 3;
+    }
+    if (strcmp(k->period, "week") == 0) {
+      int wd = (int)(((day % 7) + 7 + 3) % 7);
+      return day - wd; /* Monday of the week */
+    }
+    return day;
+  }
+  default: return c->v.i64[r];
+  }
+}
+
+/* push a group's key part as a Lua value, from its first row */
+static void push_key(lua_State *L, store_ud *su, const gkey *k, revl_table *t,
+                     size_t row, int fs) {
+  int64_t r = hold_row(t, k->via, row);
+  if (r < 0 || !revl_col_valid(k->h->cols[k->ci], (size_t)r)) {
+    lua_pushnil(L);
+    return;
+  }
+  if (k->period) {
+    revl_column *c = k->h->cols[k->ci];
+    int64_t day = c->type == REVL_T_DATE ? c->v.date[r]
+                  : (c->v.i64[r] >= 0 ? c->v.i64[r] / 86400 : -((-c->v.i64[r] + 86399) / 86400));
+    char buf[32];
+    revl_period_key((int32_t)day, k->period, fs, buf, sizeof buf);
+    lua_pushstring(L, buf);
+    return;
+  }
+  push_cell(L, su, k->h, k->ci, (size_t)r);
+}
+
+typedef struct gentry {
+  uint64_t hash;
+  uint32_t group;
+} gentry;
+
+static uint64_t mix64(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  return h;
+}
+
+typedef struct group_state {
+  uint32_t *gid;     /* row position -> group */
+  int64_t *keys;     /* group -> nk key parts */
+  uint32_t *first;   /* group -> first row */
+  uint32_t *off, *members;
+  uint32_t *slots;   /* hash: group+1 */
+  size_t ngroups;
+} group_state;
+
+static int group_gc(lua_State *L) {
+  group_state *g = lua_touserdata(L, 1);
+  free(g->gid);
+  free(g->keys);
+  free(g->first);
+  free(g->off);
+  free(g->members);
+  free(g->slots);
+  memset(g, 0, sizeof *g);
+  return 0;
+}
+
+typedef struct sort_groups {
+  lua_State *L;
+} sort_groups;
+
+/* v:group_by(key, ..., {aggregates}) -> list of result rows (a frame)
+ * key: "col", "fk.col", "col:month" (quarter, year, week, fiscal_quarter,
+ * fiscal_year, day); aggregates: {name = "count" | {"sum", "col"} |
+ * {"percentile", "col", 90}}; default {n = "count"}. */
+static int view_group_by(lua_State *L) {
+  view_ud *v = check_view(L, 1);
+  int top = lua_gettop(L);
+  int aggidx = 0;
+  if (top >= 2 && lua_istable(L, top)) aggidx = top, top--;
+  int nk = top - 1;
+  if (nk < 1) return luaL_error(L, "group_by needs at least one key column");
+  if (nk > 8) return luaL_error(L, "group_by takes at most 8 keys");
+  gkey keys[8];
+  revl_rt_state *rt = revl_rt_get(L);
+  int fs = rt ? rt->fiscal_start : 1;
+  for (int i = 0; i < nk; i++) {
+    const char *spec = luaL_checkstring(L, i + 2);
+    char field[200];
+    const char *colon = strchr(spec, ':');
+    snprintf(field, sizeof field, "%.*s", (int)(colon ? (size_t)(colon - spec) : strlen(spec)), spec);
+    keys[i].period = NULL;
+    keys[i].label = spec;
+    keys[i].ci = resolve_field(v->t, field, &keys[i].h, &keys[i].via);
+    if (keys[i].ci < 0) return luaL_error(L, "%s has no column '%s'", v->t->name, field);
+    if (colon) {
+      static const char *periods[] = {"day", "week", "month", "quarter", "year",
+                                      "fiscal_quarter", "fiscal_year", NULL};
+      for (int p = 0; periods[p]; p++)
+        if (strcmp(colon + 1, periods[p]) == 0) keys[i].period = periods[p];
+      if (!keys[i].period)
+        return luaL_error(L, "unknown period '%s' (day week month quarter year "
+                             "fiscal_quarter fiscal_year)", colon + 1);
+      revl_type ty = keys[i].h->cols[keys[i].ci]->type;
+      if (ty != REVL_T_DATE && ty != REVL_T_DATETIME)
+        return luaL_error(L, "'%s' is not a date column", field);
+      keys[i].label = lua_pushfstring(L, "%s_%s", field, keys[i].period);
+      lua_pop(L, 1);
+      lua_pushfstring(L, "%s_%s", field, keys[i].period);
+      lua_replace(L, i + 2);
+      keys[i].label = lua_tostring(L, i + 2);
+    } else {
+      keys[i].label = lua_tostring(L, i + 2);
+    }
+  }
+  group_state *g = lua_newuserdatauv(L, sizeof *g, 0);
+  memset(g, 0, sizeof *g);
+  lua_newtable(L);
+  lua_pushcfunction(L, group_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  int gidx = lua_gettop(L);
+  size_t n = v->n;
+  size_t cap = 16;
+  while (cap < n * 2 + 2) cap *= 2;
+  g->gid = malloc((n ? n : 1) * sizeof *g->gid);
+  g->slots = calloc(cap, sizeof *g->slots);
+  size_t gcap = 64;
+  g->keys = malloc(gcap * (size_t)nk * sizeof *g->keys);
+  g->first = malloc(gcap * sizeof *g->first);
+  if (!g->gid || !g->slots || !g->keys || !g->first) return luaL_error(L, "not enough memory");
+  int64_t kp[8];
+  for (size_t i = 0; i < n; i++) {
+    size_t row = VROW(v, i);
+    uint64_t h = 0x12345;
+    for (int k = 0; k < nk; k++) {
+      kp[k] = key_part(&keys[k], v->t, row, fs);
+      h = mix64(h ^ (uint64_t)kp[k]) + (uint64_t)k;
+    }
+    size_t s = h & (cap - 1);
+    uint32_t grp;
+    for (;;) {
+      uint32_t e = g->slots[s];
+      if (!e) {
+        if (g->ngroups == gcap) {
+          gcap *= 2;
+          int64_t *nkeys = realloc(g->keys, gcap * (size_t)nk * sizeof *nkeys);
+          if (!nkeys) return luaL_error(L, "not enough memory");
+          g->keys = nkeys;
+          uint32_t *nf = realloc(g->first, gcap * sizeof *nf);
+          if (!nf) return luaL_error(L, "not enough memory");
+          g->first = nf;
+        }
+        grp = (uint32_t)g->ngroups++;
+        memcpy(g->keys + (size_t)grp * nk, kp, (size_t)nk * sizeof *kp);
+        g->first[grp] = (uint32_t)row;
+        g->slots[s] = grp + 1;
+        break;
+      }
+      if (memcmp(g->keys + (size_t)(e - 1) * nk, kp, (size_t)nk * sizeof *kp) == 0) {
+        grp = e - 1;
+        break;
+      }
+      s = (s + 1) & (cap - 1);
+    }
+    g->gid[i] = grp;
+  }
+  /* members of each group, in view order (counting sort) */
+  g->off = calloc(g->ngroups + 1, sizeof *g->off);
+  g->members = malloc((n ? n : 1) * sizeof *g->members);
+  if (!g->off || !g->members) return luaL_error(L, "not enough memory");
+  for (size_t i = 0; i < n; i++) g->off[g->gid[i] + 1]++;
+  for (size_t k = 1; k <= g->ngroups; k++) g->off[k] += g->off[k - 1];
+  {
+    uint32_t *pos = malloc((g->ngroups ? g->ngroups : 1) * sizeof *pos);
+    if (!pos) return luaL_error(L, "not enough memory");
+    memcpy(pos, g->off, g->ngroups * sizeof *pos);
+    for (size_t i = 0; i < n; i++) g->members[pos[g->gid[i]]++] = (uint32_t)VROW(v, i);
+    free(pos);
+  }
+  /* result rows */
+  lua_createtable(L, (int)g->ngroups, 0);
+  int res = lua_gettop(L);
+  for (size_t grp = 0; grp < g->ngroups; grp++) {
+    lua_createtable(L, 0, nk + 2);
+    for (int k = 0; k < nk; k++) {
+      push_key(L, v->su, &keys[k], v->t, g->first[grp], fs);
+      lua_setfield(L, -2, keys[k].label);
+    }
+    const uint32_t *mrows = g->members + g->off[grp];
+    size_t mn = g->off[grp + 1] - g->off[grp];
+    if (!aggidx) {
+      lua_pushinteger(L, (lua_Integer)mn);
+      lua_setfield(L, -2, "n");
+    } else {
+      lua_pushnil(L);
+      while (lua_next(L, aggidx)) {
+        const char *name = lua_tostring(L, -2);
+        if (lua_type(L, -2) != LUA_TSTRING) return luaL_error(L, "aggregate names must be strings");
+        if (lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "count") == 0) {
+          lua_pushinteger(L, (lua_Integer)mn);
+        } else if (lua_istable(L, -1)) {
+          lua_rawgeti(L, -1, 1);
+          lua_rawgeti(L, -2, 2);
+          lua_rawgeti(L, -3, 3);
+          const char *kind = luaL_checkstring(L, -3);
+          agg_in a;
+          a.t = v->t;
+          const char *fname = lua_tostring(L, -2);
+          if (!fname) return luaL_error(L, "aggregate '%s' needs {kind, column}", name);
+          a.ci = resolve_field(v->t, fname, &a.h, &a.via);
+          if (a.ci < 0) return luaL_error(L, "%s has no column '%s'", v->t->name, fname);
+          double p = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : 50;
+          lua_pop(L, 3);
+          int got = aggregate(L, v->su, &a, mrows, mn, 0, kind, p);
+          if (got == 2) lua_pop(L, 1); /* nil + reason: keep nil */
+        } else {
+          return luaL_error(L, "aggregate '%s' must be \"count\" or {kind, column}", name);
+        }
+        lua_setfield(L, -4, name);
+        lua_pop(L, 1);
+      }
+    }
+    lua_rawseti(L, res, (lua_Integer)grp + 1);
+  }
+  /* sort the groups by their keys with the frame helper in Lua */
+  lua_getfield(L, LUA_REGISTRYINDEX, "revl.frame_sort");
+  if (lua_isfunction(L, -1)) {
+    lua_pushvalue(L, res);
+    lua_createtable(L, nk, 0);
+    for (int k = 0; k < nk; k++) {
+      lua_pushstring(L, keys[k].label);
+      lua_rawseti(L, -2, k + 1);
+    }
+    lua_call(L, 2, 1);
+  } else {
+    lua_pop(L, 1);
+    lua_pushvalue(L, res);
+  }
+  (void)gidx;
+  return 1;
+}
+
+/* ---- output ----------------------------------------------------------- */
+
+/* Resolve an output path under the run's output directory. */
+int revl_out_path(lua_State *L, const char *path, char *buf, size_t n);
+
+static void fmt_cell(store_ud *su, revl_table *t, int ci, size_t row, char *buf,
+                     size_t n, const char **s, size_t *len, int json) {
+  revl_column *c = t->cols[ci];
+  *s = buf;
+  if (!revl_col_valid(c, row)) {
+    *s = json ? "null" : "";
+    *len = strlen(*s);
+    return;
+  }
+  switch (c->type) {
+  case REVL_T_STRING:
+    *s = revl_intern_str(&su->s->strings, c->v.str[row]);
+    *len = revl_intern_len(&su->s->strings, c->v.str[row]);
+    return;
+  case REVL_T_INT: snprintf(buf, n, "%lld", (long long)c->v.i64[row]); break;
+  case REVL_T_NUMBER: {
+    double d = c->v.f64[row];
+    snprintf(buf, n, "%.15g", d);
+    if (strtod(buf, NULL) != d) snprintf(buf, n, "%.17g", d);
+    break;
+  }
+  case REVL_T_BOOL: snprintf(buf, n, "%s", c->v.b[row] ? "true" : "false"); break;
+  case REVL_T_DATE: revl_format_date(c->v.date[row], buf, n); break;
+  case REVL_T_DATETIME: revl_format_datetime(c->v.i64[row], buf, n); break;
+  case REVL_T_MONEY:
+    revl_format_money(c->v.i64[row],
+                      revl_currency_decimals(revl_intern_str(&su->s->strings, c->cur[row])),
+                      0, buf, n);
+    break;
+  }
+  *len = strlen(buf);
+}
+
+static void json_str(revl_csvw *w, const char *s, size_t n) {
+  revl_csvw_raw(w, "\"", 1);
+  size_t start = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    if (ch == '"' || ch == '\\' || ch < 0x20) {
+      revl_csvw_raw(w, s + start, i - start);
+      char esc[8];
+      if (ch == '"') memcpy(esc, "\\\"", 3);
+      else if (ch == '\\') memcpy(esc, "\\\\", 3);
+      else if (ch == '\n') memcpy(esc, "\\n", 3);
+      else if (ch == '\t') memcpy(esc, "\\t", 3);
+      else if (ch == '\r') memcpy(esc, "\\r", 3);
+      else snprintf(esc, sizeof esc, "\\u%04x", ch);
+      revl_csvw_raw(w, esc, strlen(esc));
+      start = i + 1;
+    }
+  }
+  revl_csvw_raw(w, s + start, n - start);
+  revl_csvw_raw(w, "\"", 1);
+}
+
+static int view_write(lua_State *L, int json) {
+  view_ud *v = check_view(L, 1);
+  const char *path = luaL_checkstring(L, 2);
+  char full[4096];
+  revl_out_path(L, path, full, sizeof full);
+  revl_error err;
+  revl_csvw *w = revl_csvw_open(full, &err);
+  if (!w) return luaL_error(L, "%s", err.msg);
+  int nc = v->ncols ? v->ncols : v->t->ncols;
+  char buf[64];
+  if (!json) {
+    for (int k = 0; k < nc; k++)
+      revl_csvw_str(w, v->t->cols[v->ncols ? v->cols[k] : k]->name);
+    revl_csvw_end(w);
+  }
+  for (size_t i = 0; i < v->n; i++) {
+    size_t row = VROW(v, i);
+    if (json) revl_csvw_raw(w, "{", 1);
+    for (int k = 0; k < nc; k++) {
+      int ci = v->ncols ? v->cols[k] : k;
+      const char *s;
+      size_t len;
+      fmt_cell(v->su, v->t, ci, row, buf, sizeof buf, &s, &len, json);
+      if (json) {
+        if (k) revl_csvw_raw(w, ",", 1);
+        json_str(w, v->t->cols[ci]->name, strlen(v->t->cols[ci]->name));
+        revl_csvw_raw(w, ":", 1);
+        revl_type ty = v->t->cols[ci]->type;
+        int quoted = revl_col_valid(v->t->cols[ci], row) &&
+                     (ty == REVL_T_STRING || ty == REVL_T_DATE || ty == REVL_T_DATETIME);
+        if (quoted) json_str(w, s, len);
+        else revl_csvw_raw(w, s, len);
+      } else {
+        revl_csvw_field(w, s, len);
+      }
+    }
+    if (json) revl_csvw_raw(w, "}\n", 2);
+    else revl_csvw_end(w);
+  }
+  if (revl_csvw_commit(w, &err)) return luaL_error(L, "%s: %s", err.file, err.msg);
+  lua_pushstring(L, full);
+  return 1;
+}
+static int view_to_csv(lua_State *L) { return view_write(L, 0); }
+static int view_to_jsonl(lua_State *L) { return view_write(L, 1); }
+
+static int view_tostring(lua_State *L) {
+  view_ud *v = luaL_checkudata(L, 1, REVL_VIEW);
+  lua_pushfstring(L, "%s (%d rows)", v->t->name, (int)v->n);
+  return 1;
+}
+
+/* v:ids() -> list of row numbers (1-based) in the table */
+static int view_ids(lua_State *L) {
+  view_ud *v = check_view(L, 1);
+  lua_createtable(L, (int)v->n, 0);
+  for (size_t i = 0; i < v->n; i++) {
+    lua_pushinteger(L, (lua_Integer)VROW(v, i) + 1);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+/* the C pointer of a view, for other bindings (rules, metrics) */
+int revl_view_rows(lua_State *L, int idx, revl_table **t, const uint32_t **rows,
+                   size_t *n);
+int revl_view_rows(lua_State *L, int idx, revl_table **t, const uint32_t **rows,
+                   size_t *n) {
+  view_ud *v = check_view(L, idx);
+  *t = v->t;
+  *rows = v->rows;
+  *n = v->n;
+  return 0;
+}
+
+static const luaL_Reg view_methods[] = {
+    {"count", view_count},     {"columns", view_columns},
+    {"schema", view_schema},   {"name", view_name},
+    {"get", view_get},         {"row", view_row},
+    {"rows", view_rows},       {"each", view_each},
+    {"where", view_where},     {"sort_by", view_sort_by},
+    {"limit", view_limit},     {"select", view_select},
+    {"sum", view_sum},         {"avg", view_avg},
+    {"min", view_min},         {"max", view_max},
+    {"median", view_median},   {"percentile", view_percentile},
+    {"group_by", view_group_by}, {"to_csv", view_to_csv},
+    {"to_jsonl", view_to_jsonl}, {"ids", view_ids},
+    {NULL, NULL}};
+
+static const luaL_Reg view_meta[] = {
+    {"__len", view_len}, {"__gc", view_gc}, {"__close", view_gc},
+    {"__tostring", view_tostring}, {NULL, NULL}};
+
+static const luaL_Reg row_meta[] = {
+    {"__index", row_index}, {"__newindex", row_newindex},
+    {"__tostring", row_tostring}, {"__eq", row_eq},
+    {"__pairs", row_pairs}, {NULL, NULL}};
+
+int luaopen_revl_store(lua_State *L) {
+  luaL_newmetatable(L, REVL_STORE);
+  lua_pushcfunction(L, store_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pop(L, 1);
+  luaL_newmetatable(L, REVL_VIEW);
+  luaL_setfuncs(L, view_meta, 0);
+  luaL_newlib(L, view_methods);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+  luaL_newmetatable(L, REVL_ROW);
+  luaL_setfuncs(L, row_meta, 0);
+  lua_pop(L, 1);
+  return 0;
+}

@@ -1,0 +1,68 @@
+/*
+ * lrevl.h -- what the Lua bindings in src/lua/ share.
+ */
+#ifndef REVL_LREVL_H
+#define REVL_LREVL_H
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <stdint.h>
+
+#include "revl/criteria.h"
+#include "revl/store.h"
+
+#define REVL_MONEY "revl.money"
+#define REVL_DATE "revl.date"
+#define REVL_DATETIME "revl.datetime"
+#define REVL_STORE "revl.store"
+#define REVL_TABLE "revl.table"
+#define REVL_VIEW "revl.view"
+#define REVL_ROW "revl.row"
+
+typedef struct revl_money_ud {
+  int64_t minor;
+  char cur[4];
+} revl_money_ud;
+
+/* The runtime's per-state settings, kept as a userdata in the registry. */
+typedef struct revl_rt_state {
+  int32_t as_of;
+  int fiscal_start;      /* first month of the fiscal year, 1-12 */
+  const char *out_dir;   /* where write_csv & co. write ("." default) */
+  int allow_io;
+} revl_rt_state;
+
+revl_rt_state *revl_rt_get(lua_State *L);
+
+/* l_value.c */
+int luaopen_revl_value(lua_State *L); /* fills the table at the top */
+void revl_push_money(lua_State *L, int64_t minor, const char *cur);
+void revl_push_date(lua_State *L, int32_t days);
+void revl_push_datetime(lua_State *L, int64_t secs);
+revl_money_ud *revl_test_money(lua_State *L, int idx);
+/* A date argument: revl.date, revl.datetime (its day) or "YYYY-MM-DD". */
+int revl_check_date(lua_State *L, int idx, int32_t *days);
+int revl_opt_date(lua_State *L, int idx, int32_t *days); /* 1 if present */
+/* Format money exactly: "1,234.50 USD". */
+void revl_money_format(int64_t minor, const char *cur, char *buf, size_t n);
+/* Period key of a day: "2024-02", "2024-Q1", "2024", "FY2025-Q1", "FY2025" */
+int revl_period_key(int32_t days, const char *period, int fiscal_start,
+                    char *buf, size_t n);
+
+/* l_store.c */
+int luaopen_revl_store(lua_State *L); /* fills the table at the top */
+/* Push the table object for t (store userdata at index sidx keeps it
+ * alive). */
+void revl_push_table(lua_State *L, int sidx, revl_table *t);
+/* Compile a criteria spec at idx against table t; raises on errors. */
+revl_crit *revl_compile_crit(lua_State *L, int idx, revl_table *t);
+/* Wrap s (takes ownership) in a store userdata pushed on the stack. */
+void revl_push_store(lua_State *L, revl_store *s);
+/* The table and row vector (NULL = all rows) of the view at idx. */
+int revl_view_rows(lua_State *L, int idx, revl_table **t,
+                   const uint32_t **rows, size_t *n);
+/* Resolve an output path under the run's output directory (relative
+ * paths only unless --allow-io); creates parent directories. */
+int revl_out_path(lua_State *L, const char *path, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,787 @@
+/*
+ * runtime.c -- the sandboxed Lua state behind `revl run` and `revl repl`.
+ *
+ * Limits follow lua.c and Redis: no hook runs while a playbook is within
+ * its budget.  A 10 ms interval timer (SIGALRM) counts ticks; when the
+ * run's deadline passes, or one Lua rule call has not returned within
+ * its budget, the signal handler installs a count hook that raises
+ * "time limit exceeded" at the next instruction and keeps raising it, so
+ * a pcall in the playbook cannot swallow it.  Memory is capped by a
+ * counting allocator.
+ */
+#include "revl/runtime.h"
+
+#include <errno.h>
+#include <lauxlib.h>
+#include <limits.h>
+#include <lua.h>
+#include <lualib.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "lrevl.h"
+#include "revl/csvw.h"
+#include "revl/ingest.h"
+#include "revl/parse.h"
+
+typedef struct { const char *name; const char *data; size_t len; } revl_embedded;
+extern const revl_embedded revl_embedded_files[];
+
+struct revl_rt {
+  lua_State *L;
+  revl_rt_opts o;
+  revl_rt_state st;       /* also reachable from Lua (registry) */
+  size_t mem_used, mem_limit;
+  int mem_hit;
+  int status;             /* exit status asked for by failed checks */
+  char out_dir[4096];
+  char playbook_dir[4096];
+  char rules_dirs[2][4096];
+};
+
+/* ---- limits ------------------------------------------------------------ */
+
+static volatile sig_atomic_t tick_count, kill_reason;
+static volatile sig_atomic_t deadline_ticks; /* 0 = none */
+static volatile sig_atomic_t budget_ticks;
+static lua_State *volatile watched;
+/* rules engine: a counter bumped per Lua call and a flag while inside */
+volatile sig_atomic_t revl_call_seq, revl_in_call;
+static sig_atomic_t last_seq, stuck;
+
+enum { KILL_NONE, KILL_TIMEOUT, KILL_BUDGET, KILL_INTERRUPT };
+
+static void limit_hook(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  const char *why = kill_reason == KILL_INTERRUPT ? "interrupted"
+                                                  : "time limit exceeded";
+  lua_Debug d;
+  if (kill_reason == KILL_INTERRUPT) {
+    /* the REPL survives an interrupt: raise once */
+    lua_sethook(L, NULL, 0, 0);
+    kill_reason = KILL_NONE;
+  }
+  if (lua_getstack(L, 0, &d) && lua_getinfo(L, "Sl", &d) && d.currentline > 0)
+    luaL_error(L, "%s:%d: %s", d.short_src, d.currentline, why);
+  luaL_error(L, "%s", why);
+}
+
+static void on_alarm(int sig) {
+  (void)sig;
+  tick_count++;
+  lua_State *L = watched;
+  if (!L || kill_reason) return;
+  if (deadline_ticks && tick_count >= deadline_ticks) kill_reason = KILL_TIMEOUT;
+  if (revl_in_call) {
+    if (revl_call_seq == last_seq) {
+      if (++stuck >= budget_ticks) kill_reason = KILL_BUDGET;
+    } else {
+      last_seq = revl_call_seq;
+      stuck = 0;
+    }
+  }
+  if (kill_reason)
+    lua_sethook(L, limit_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
+
+static void start_watchdog(revl_rt *rt) {
+  watched = rt->L;
+  tick_count = 0;
+  kill_reason = KILL_NONE;
+  deadline_ticks = rt->o.timeout > 0 ? (sig_atomic_t)(rt->o.timeout * 100 + 0.5) : 0;
+  if (rt->o.timeout > 0 && deadline_ticks < 1) deadline_ticks = 1;
+  double b = rt->o.call_budget > 0 ? rt->o.call_budget : 1.0;
+  budget_ticks = (sig_atomic_t)(b * 100 + 0.5);
+  if (budget_ticks < 1) budget_ticks = 1;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_alarm;
+  sa.sa_flags = SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGALRM, &sa, NULL);
+  struct itimerval it = {{0, 10000}, {0, 10000}};
+  setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void stop_watchdog(void) {
+  struct itimerval it = {{0, 0}, {0, 0}};
+  setitimer(ITIMER_REAL, &it, NULL);
+  watched = NULL;
+}
+
+void revl_rt_interrupt(revl_rt *rt) {
+  if (!rt || !rt->L) return;
+  kill_reason = KILL_INTERRUPT;
+  lua_sethook(rt->L, limit_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
+
+static void *counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  revl_rt *rt = ud;
+  if (!ptr) osize = 0;
+  if (nsize == 0) {
+    free(ptr);
+    rt->mem_used -= osize;
+    return NULL;
+  }
+  if (rt->mem_limit && nsize > osize &&
+      rt->mem_used + (nsize - osize) > rt->mem_limit) {
+    rt->mem_hit = 1;
+    return NULL;
+  }
+  void *p = realloc(ptr, nsize);
+  if (p) rt->mem_used = rt->mem_used - osize + nsize;
+  return p;
+}
+
+/* ---- registry helpers ------------------------------------------------- */
+
+revl_rt_state *revl_rt_get(lua_State *L) {
+  revl_rt_state *st = NULL;
+  lua_getfield(L, LUA_REGISTRYINDEX, "revl.rt");
+  st = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  return st;
+}
+
+static revl_rt *rt_of(lua_State *L) {
+  void *ud;
+  lua_getallocf(L, &ud);
+  return ud;
+}
+
+int revl_out_path(lua_State *L, const char *path, char *buf, size_t n) {
+  revl_rt *rt = rt_of(L);
+  if (!rt->st.allow_io) {
+    if (path[0] == '/')
+      return luaL_error(L, "output path '%s' must be relative to --out "
+                           "(absolute paths need --allow-io)", path);
+    for (const char *p = path; *p; p++)
+      if (p[0] == '.' && p[1] == '.' && (p == path || p[-1] == '/') &&
+          (p[2] == '/' || p[2] == '\0'))
+        return luaL_error(L, "output path '%s' may not leave --out (no '..')", path);
+  }
+  if (path[0] == '/') snprintf(buf, n, "%s", path);
+  else snprintf(buf, n, "%s/%s", rt->out_dir, path);
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", buf);
+  char *slash = strrchr(dir, '/');
+  if (slash && slash != dir) {
+    *slash = '\0';
+    revl_error err;
+    if (revl_mkdirs(dir, &err)) return luaL_error(L, "%s: %s", err.file, err.msg);
+  }
+  return 0;
+}
+
+/* ---- the revl module ----------------------------------------------------- */
+
+/* revl.<table>: a view of the current store's table, cached per load */
+static int revl_module_index(lua_State *L) {
+  const char *k = lua_tostring(L, 2);
+  if (!k) return 0;
+  lua_getfield(L, LUA_REGISTRYINDEX, "revl.tables");
+  if (lua_getfield(L, -1, k) != LUA_TNIL) return 1;
+  lua_pop(L, 1);
+  lua_getfield(L, LUA_REGISTRYINDEX, "revl.current");
+  if (lua_isnil(L, -1)) return 0;
+  revl_store *s = *(revl_store **)lua_touserdata(L, -1);
+  revl_table *t = revl_store_table(s, k);
+  if (!t) return 0;
+  revl_push_table(L, lua_gettop(L), t);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -4, k);
+  return 1;
+}
+
+static int set_store(lua_State *L, revl_store *s) {
+  revl_push_store(L, s);
+  lua_setfield(L, LUA_REGISTRYINDEX, "revl.current");
+  lua_newtable(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, "revl.tables");
+  return 0;
+}
+
+static int load_store(lua_State *L, const char *dir, const char *map,
+                      int strict, revl_error *err) {
+  revl_rt *rt = rt_of(L);
+  revl_store *s = revl_store_new();
+  if (!s) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+  revl_load_opts lo = {dir, map, strict, NULL};
+  (void)rt;
+  int rc = revl_load_dir(s, &lo, err);
+  if (rc) {
+    revl_store_free(s);
+    return rc;
+  }
+  set_store(L, s);
+  return 0;
+}
+
+/* revl.load{data = DIR, map = FILE, strict = bool} or revl.load(DIR) */
+static int l_load(lua_State *L) {
+  const char *dir, *map = NULL;
+  int strict = 0;
+  if (lua_istable(L, 1)) {
+    lua_getfield(L, 1, "data");
+    dir = luaL_checkstring(L, -1);
+    lua_getfield(L, 1, "map");
+    map = luaL_optstring(L, -1, NULL);
+    lua_getfield(L, 1, "strict");
+    strict = lua_toboolean(L, -1);
+  } else {
+    dir = luaL_checkstring(L, 1);
+  }
+  revl_error err;
+  if (load_store(L, dir, map, strict, &err)) {
+    char buf[2048];
+    revl_error_format(&err, buf, sizeof buf);
+    lua_pushnil(L);
+    lua_pushstring(L, buf);
+    return 2;
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+static int l_tables(lua_State *L) {
+  lua_newtable(L);
+  lua_getfield(L, LUA_REGISTRYINDEX, "revl.current");
+  if (lua_isnil(L, -1)) return lua_pop(L, 1), 1;
+  revl_store **sp = lua_touserdata(L, -1);
+  for (int i = 0; i < (*sp)->ntables; i++) {
+    lua_pushstring(L, (*sp)->tables[i]->name);
+    lua_rawseti(L, -3, i + 1);
+  }
+  lua_pop(L, 1);
+  return 1;
+}
+
+/* revl.write_csv(path, rows, columns) / revl.write_jsonl(path, rows, columns):
+ * rows a list of tables (or a frame); columns default to the frame's or
+ * the sorted keys of the first row. */
+static void push_columns(lua_State *L, int rows, int cols) {
+  if (!lua_isnoneornil(L, cols)) {
+    lua_pushvalue(L, cols);
+    return;
+  }
+  lua_getfield(L, rows, "columns");
+  if (lua_istable(L, -1)) return;
+  lua_pop(L, 1);
+  lua_getfield(L, LUA_REGISTRYINDEX, "revl.row_keys");
+  lua_pushvalue(L, rows);
+  lua_call(L, 1, 1);
+}
+
+/* Text of the cell at idx; returns how many values it left on the stack
+ * (the caller pops them after using *s). */
+static int cell_text(lua_State *L, int idx, char *buf, size_t n,
+                     const char **s, size_t *len, int *quote) {
+  revl_money_ud *m;
+  *quote = 0;
+  switch (lua_type(L, idx)) {
+  case LUA_TNIL: *s = ""; *len = 0; return 0;
+  case LUA_TBOOLEAN:
+    *s = lua_toboolean(L, idx) ? "true" : "false";
+    *len = strlen(*s);
+    return 0;
+  case LUA_TNUMBER:
+    if (lua_isinteger(L, idx)) snprintf(buf, n, "%lld", (long long)lua_tointeger(L, idx));
+    else {
+      double d = lua_tonumber(L, idx);
+      snprintf(buf, n, "%.15g", d);
+      if (strtod(buf, NULL) != d) snprintf(buf, n, "%.17g", d);
+    }
+    *s = buf;
+    *len = strlen(buf);
+    return 0;
+  case LUA_TSTRING:
+    *s = lua_tolstring(L, idx, len);
+    *quote = 1;
+    return 0;
+  default:
+    if ((m = revl_test_money(L, idx))) {
+      revl_format_money(m->minor, revl_currency_decimals(m->cur), 0, buf, n);
+      *s = buf;
+      *len = strlen(buf);
+      return 0;
+    }
+    *s = luaL_tolstring(L, idx, len); /* dates and anything else */
+    *quote = 1;
+    return 1;
+  }
+}
+
+static void json_text(revl_csvw *w, const char *s, size_t n) {
+  revl_csvw_raw(w, "\"", 1);
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    char esc[8];
+    if (ch == '"' || ch == '\\') {
+      esc[0] = '\\';
+      esc[1] = (char)ch;
+      revl_csvw_raw(w, esc, 2);
+    } else if (ch < 0x20) {
+      snprintf(esc, sizeof esc, "\\u%04x", ch);
+      revl_csvw_raw(w, esc, 6);
+    } else {
+      revl_csvw_raw(w, (const char *)&s[i], 1);
+    }
+  }
+  revl_csvw_raw(w, "\"", 1);
+}
+
+static int write_rows(lua_State *L, int json) {
+  const char *path = luaL_checkstring(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 3);
+  push_columns(L, 2, 3); /* 4 */
+  int nc = (int)lua_rawlen(L, 4);
+  char full[4096];
+  revl_out_path(L, path, full, sizeof full);
+  revl_error err;
+  revl_csvw *w = revl_csvw_open(full, &err);
+  if (!w) return luaL_error(L, "%s: %s", err.file, err.msg);
+  /* anchor w: if anything below raises, the temp file is removed */
+  revl_csvw **wp = lua_newuserdatauv(L, sizeof *wp, 0); /* 5 */
+  *wp = w;
+  lua_getfield(L, LUA_REGISTRYINDEX, "revl.csvw_mt");
+  lua_setmetatable(L, -2);
+  char buf[128];
+  if (!json) {
+    for (int k = 1; k <= nc; k++) {
+      lua_rawgeti(L, 4, k);
+      revl_csvw_str(w, luaL_tolstring(L, -1, NULL));
+      lua_pop(L, 2);
+    }
+    revl_csvw_end(w);
+  }
+  lua_Integer n = (lua_Integer)lua_rawlen(L, 2);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, 2, i); /* 6 */
+    if (json) revl_csvw_raw(w, "{", 1);
+    for (int k = 1; k <= nc; k++) {
+      lua_rawgeti(L, 4, k); /* 7 */
+      lua_pushvalue(L, -1);
+      lua_gettable(L, 6);   /* 8 */
+      const char *s;
+      size_t len;
+      int quote;
+      int extra = cell_text(L, 8, buf, sizeof buf, &s, &len, &quote);
+      if (json) {
+        size_t kl;
+        const char *ks = luaL_tolstring(L, 7, &kl);
+        if (k > 1) revl_csvw_raw(w, ",", 1);
+        json_text(w, ks, kl);
+        lua_pop(L, 1);
+        revl_csvw_raw(w, ":", 1);
+        if (lua_isnil(L, 8)) revl_csvw_raw(w, "null", 4);
+        else if (quote) json_text(w, s, len);
+        else revl_csvw_raw(w, s, len);
+      } else {
+        revl_csvw_field(w, s, len);
+      }
+      lua_pop(L, 2 + extra);
+    }
+    if (json) revl_csvw_raw(w, "}\n", 2);
+    else revl_csvw_end(w);
+    lua_pop(L, 1);
+  }
+  *wp = NULL;
+  if (revl_csvw_commit(w, &err)) return luaL_error(L, "%s: %s", err.file, err.msg);
+  lua_pushstring(L, full);
+  return 1;
+}
+
+static int csvw_gc(lua_State *L) {
+  revl_csvw **wp = lua_touserdata(L, 1);
+  if (*wp) revl_csvw_abort(*wp);
+  *wp = NULL;
+  return 0;
+}
+
+static int l_write_csv(lua_State *L) { return write_rows(L, 0); }
+static int l_write_jsonl(lua_State *L) { return write_rows(L, 1); }
+
+/* revl._fail(): a check failed; the run exits 1 */
+static int l_fail(lua_State *L) {
+  rt_of(L)->status = REVL_EXIT_FAIL;
+  return 0;
+}
+
+static int l_out_dir(lua_State *L) {
+  lua_pushstring(L, rt_of(L)->out_dir);
+  return 1;
+}
+
+static const luaL_Reg revl_funcs[] = {
+    {"load", l_load},           {"tables", l_tables},
+    {"write_csv", l_write_csv}, {"write_jsonl", l_write_jsonl},
+    {"_fail", l_fail},          {"out_dir", l_out_dir},
+    {NULL, NULL}};
+
+/* ---- sandbox ------------------------------------------------------------ */
+
+/* load(chunk [, name [, mode [, env]]]) restricted to text chunks */
+static int safe_load(lua_State *L) {
+  int envidx = lua_isnone(L, 4) ? 0 : 4;
+  const char *mode = luaL_optstring(L, 3, "t");
+  if (strchr(mode, 'b')) return luaL_error(L, "binary chunks are not allowed");
+  int st;
+  if (lua_type(L, 1) == LUA_TSTRING) {
+    size_t n;
+    const char *s = lua_tolstring(L, 1, &n);
+    if (n && s[0] == LUA_SIGNATURE[0]) {
+      lua_pushnil(L);
+      lua_pushliteral(L, "binary chunks are not allowed");
+      return 2;
+    }
+    st = luaL_loadbufferx(L, s, n, luaL_optstring(L, 2, s), "t");
+  } else {
+    return luaL_error(L, "load takes a string in revl playbooks");
+  }
+  if (st != LUA_OK) {
+    lua_pushnil(L);
+    lua_insert(L, -2);
+    return 2;
+  }
+  if (envidx) {
+    lua_pushvalue(L, envidx);
+    if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1);
+  }
+  return 1;
+}
+
+static int searcher_text(lua_State *L) {
+  const char *name = luaL_checkstring(L, 1);
+  revl_rt *rt = rt_of(L);
+  char rel[1024];
+  snprintf(rel, sizeof rel, "%s", name);
+  for (char *p = rel; *p; p++)
+    if (*p == '.') *p = '/';
+  const char *dirs[8];
+  int nd = 0;
+  if (rt->playbook_dir[0]) dirs[nd++] = rt->playbook_dir;
+  for (int i = 0; i < 2; i++)
+    if (rt->rules_dirs[i][0]) dirs[nd++] = rt->rules_dirs[i];
+  luaL_Buffer tried;
+  luaL_buffinit(L, &tried);
+  char path[4200];
+  const char *env = getenv("REVL_PATH");
+  char envcopy[4096] = "";
+  if (env) snprintf(envcopy, sizeof envcopy, "%s", env);
+  char *save = NULL;
+  for (char *tok = strtok_r(envcopy, ":", &save); tok && nd < 8; tok = strtok_r(NULL, ":", &save))
+    dirs[nd++] = tok;
+  for (int i = 0; i < nd; i++) {
+    for (int form = 0; form < 2; form++) {
+      snprintf(path, sizeof path, form ? "%s/%s/init.lua" : "%s/%s.lua", dirs[i], rel);
+      FILE *f = fopen(path, "r");
+      if (!f) {
+        luaL_addstring(&tried, "\n\tno file '");
+        luaL_addstring(&tried, path);
+        luaL_addstring(&tried, "'");
+        continue;
+      }
+      fclose(f);
+      if (luaL_loadfilex(L, path, "t") != LUA_OK)
+        return luaL_error(L, "error loading module '%s' from '%s':\n\t%s", name,
+                          path, lua_tostring(L, -1));
+      lua_pushstring(L, path);
+      return 2;
+    }
+  }
+  luaL_pushresult(&tried);
+  return 1;
+}
+
+static void remove_field(lua_State *L, const char *lib, const char *field) {
+  if (lua_getglobal(L, lib) == LUA_TTABLE) {
+    lua_pushnil(L);
+    lua_setfield(L, -2, field);
+  }
+  lua_pop(L, 1);
+}
+
+static void sandbox(lua_State *L, int allow_io) {
+  lua_pushnil(L);
+  lua_setglobal(L, "dofile");
+  lua_pushnil(L);
+  lua_setglobal(L, "loadfile");
+  lua_pushcfunction(L, safe_load);
+  lua_setglobal(L, "load");
+  remove_field(L, "string", "dump");
+  /* the string metatable is shared by every string: lock it */
+  lua_pushliteral(L, "");
+  lua_getmetatable(L, -1);
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 2);
+  /* require: preloaded and text modules only */
+  lua_getglobal(L, "package");
+  lua_createtable(L, 2, 0);
+  lua_getfield(L, -2, "searchers");
+  lua_rawgeti(L, -1, 1); /* the preload searcher */
+  lua_rawseti(L, -3, 1);
+  lua_pop(L, 1);
+  lua_pushcfunction(L, searcher_text);
+  lua_rawseti(L, -2, 2);
+  lua_setfield(L, -2, "searchers");
+  if (!allow_io) {
+    lua_pushnil(L);
+    lua_setfield(L, -2, "loadlib");
+    lua_pushnil(L);
+    lua_setfield(L, -2, "searchpath");
+    lua_pushliteral(L, "");
+    lua_setfield(L, -2, "cpath");
+  }
+  lua_pop(L, 1);
+  if (!allow_io) {
+    /* os: time/date/clock only -- and os.time() needs an argument:
+     * nothing reads the clock implicitly */
+    lua_getglobal(L, "os");
+    lua_createtable(L, 0, 3);
+    const char *keep[] = {"time", "date", "clock", "difftime"};
+    for (int i = 0; i < 4; i++) {
+      lua_getfield(L, -2, keep[i]);
+      lua_setfield(L, -2, keep[i]);
+    }
+    lua_setglobal(L, "os");
+    lua_pop(L, 1);
+    lua_pushnil(L);
+    lua_setglobal(L, "io");
+    lua_pushnil(L);
+    lua_setglobal(L, "debug");
+  }
+}
+
+/* ---- state ---------------------------------------------------------------- */
+
+static int msgh(lua_State *L) {
+  const char *msg = lua_tostring(L, 1);
+  if (msg == NULL) {
+    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+      return 1;
+    msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+  }
+  if (strstr(msg, "stack traceback:")) return 1;
+  luaL_traceback(L, L, msg, 1);
+  return 1;
+}
+
+static void exe_dir(char *buf, size_t n) {
+  ssize_t k = readlink("/proc/self/exe", buf, n - 1);
+  if (k <= 0) {
+    buf[0] = '\0';
+    return;
+  }
+  buf[k] = '\0';
+  char *s = strrchr(buf, '/');
+  if (s) *s = '\0';
+}
+
+static int open_runtime(lua_State *L) {
+  revl_rt *rt = lua_touserdata(L, 1);
+  luaL_openlibs(L);
+  sandbox(L, rt->o.allow_io);
+  lua_pushlightuserdata(L, &rt->st);
+  lua_setfield(L, LUA_REGISTRYINDEX, "revl.rt");
+  luaL_newmetatable(L, "revl.csvw");
+  lua_pushcfunction(L, csvw_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setfield(L, LUA_REGISTRYINDEX, "revl.csvw_mt");
+  lua_newtable(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, "revl.tables");
+  /* the module */
+  lua_newtable(L);
+  int m = lua_gettop(L);
+  luaL_setfuncs(L, revl_funcs, 0);
+  luaopen_revl_value(L);
+  luaopen_revl_store(L);
+  revl_push_date(L, rt->st.as_of);
+  lua_setfield(L, m, "as_of");
+  lua_pushstring(L, REVL_VERSION);
+  lua_setfield(L, m, "version");
+  lua_pushinteger(L, rt->st.fiscal_start);
+  lua_setfield(L, m, "fiscal_start");
+  lua_newtable(L);
+  for (int i = 0; i < rt->o.nparams; i++) {
+    const char *kv = rt->o.params[i];
+    const char *eq = strchr(kv, '=');
+    lua_pushlstring(L, kv, (size_t)(eq - kv));
+    lua_pushstring(L, eq + 1);
+    lua_settable(L, -3);
+  }
+  lua_setfield(L, m, "params");
+  lua_newtable(L);
+  lua_pushcfunction(L, revl_module_index);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, m);
+  lua_pushvalue(L, m);
+  lua_setglobal(L, "revl");
+  /* package.loaded.revl so require("revl") works */
+  lua_getglobal(L, "package");
+  lua_getfield(L, -1, "loaded");
+  lua_pushvalue(L, m);
+  lua_setfield(L, -2, "revl");
+  lua_pop(L, 2);
+  /* the Lua parts, in file order; each gets (revl, internals) */
+  lua_newtable(L);
+  int internals = lua_gettop(L);
+  for (const revl_embedded *e = revl_embedded_files; e->name; e++) {
+    char chunk[256];
+    snprintf(chunk, sizeof chunk, "@%s", e->name);
+    if (luaL_loadbufferx(L, e->data, e->len, chunk, "t") != LUA_OK) return lua_error(L);
+    lua_pushvalue(L, m);
+    lua_pushvalue(L, internals);
+    lua_call(L, 2, 0);
+  }
+  lua_getfield(L, internals, "frame_sort");
+  lua_setfield(L, LUA_REGISTRYINDEX, "revl.frame_sort");
+  lua_getfield(L, internals, "row_keys");
+  lua_setfield(L, LUA_REGISTRYINDEX, "revl.row_keys");
+  return 0;
+}
+
+revl_rt *revl_rt_new(const revl_rt_opts *o, revl_error *err) {
+  revl_rt *rt = calloc(1, sizeof *rt);
+  if (!rt) {
+    revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+    return NULL;
+  }
+  rt->o = *o;
+  rt->st.as_of = o->as_of;
+  rt->st.fiscal_start = o->fiscal_start ? o->fiscal_start : 1;
+  rt->st.allow_io = o->allow_io;
+  snprintf(rt->out_dir, sizeof rt->out_dir, "%s", o->out_dir ? o->out_dir : "out");
+  rt->st.out_dir = rt->out_dir;
+  rt->mem_limit = o->max_memory;
+  if (o->playbook) {
+    snprintf(rt->playbook_dir, sizeof rt->playbook_dir, "%s", o->playbook);
+    char *s = strrchr(rt->playbook_dir, '/');
+    if (s) *s = '\0';
+    else snprintf(rt->playbook_dir, sizeof rt->playbook_dir, ".");
+  }
+  char ed[4096];
+  exe_dir(ed, sizeof ed);
+  if (ed[0]) {
+    snprintf(rt->rules_dirs[0], sizeof rt->rules_dirs[0], "%.4000s/../rules", ed);
+    snprintf(rt->rules_dirs[1], sizeof rt->rules_dirs[1], "%.4000s/../share/revl/rules", ed);
+  }
+  rt->L = lua_newstate(counting_alloc, rt);
+  if (!rt->L) {
+    free(rt);
+    revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+    return NULL;
+  }
+  lua_gc(rt->L, LUA_GCGEN, 0, 0);
+  lua_pushcfunction(rt->L, open_runtime);
+  lua_pushlightuserdata(rt->L, rt);
+  if (lua_pcall(rt->L, 1, 0, 0) != LUA_OK) {
+    revl_error_set(err, REVL_ESCRIPT, NULL, 0, 0, "%s", lua_tostring(rt->L, -1));
+    revl_rt_free(rt);
+    return NULL;
+  }
+  if (o->data_dir) {
+    int rc = load_store(rt->L, o->data_dir, o->map_file, o->strict, err);
+    if (!rc && o->out_dir) {
+      lua_getfield(rt->L, LUA_REGISTRYINDEX, "revl.current");
+      revl_store **sp = lua_touserdata(rt->L, -1);
+      lua_pop(rt->L, 1);
+      rc = revl_write_rejects(*sp, rt->out_dir, err);
+    }
+    if (rc) {
+      revl_rt_free(rt);
+      return NULL;
+    }
+  }
+  return rt;
+}
+
+void revl_rt_free(revl_rt *rt) {
+  if (!rt) return;
+  if (rt->L) lua_close(rt->L);
+  free(rt);
+}
+
+lua_State *revl_rt_lua(revl_rt *rt) { return rt->L; }
+int revl_rt_status(revl_rt *rt) { return rt->status; }
+
+/* Print an error from the stack top the way every revl error reads. */
+static void report(revl_rt *rt, int status) {
+  lua_State *L = rt->L;
+  const char *msg = lua_tostring(L, -1);
+  if (status == LUA_ERRMEM || rt->mem_hit) {
+    fprintf(stderr, "revl: not enough memory (--max-memory %zu MB)\n",
+            rt->mem_limit / (1024 * 1024));
+    rt->mem_hit = 0;
+    return;
+  }
+  if (kill_reason == KILL_TIMEOUT || kill_reason == KILL_BUDGET) {
+    /* whatever the playbook did with the error, report the limit */
+    if (msg && !strstr(msg, "time limit exceeded"))
+      fprintf(stderr, "revl: time limit exceeded\n%s\n", msg);
+    else
+      fprintf(stderr, "revl: %s\n", msg ? msg : "time limit exceeded");
+    return;
+  }
+  fprintf(stderr, "revl: %s\n", msg ? msg : "(error object is not a string)");
+}
+
+int revl_rt_exec(revl_rt *rt, const char *src, size_t n, const char *name,
+                 int *base) {
+  lua_State *L = rt->L;
+  lua_pushcfunction(L, msgh);
+  int h = lua_gettop(L);
+  int st = luaL_loadbufferx(L, src, n, name, "t");
+  *base = h;
+  if (st != LUA_OK) return st;
+  start_watchdog(rt);
+  st = lua_pcall(L, 0, LUA_MULTRET, h);
+  stop_watchdog();
+  lua_sethook(L, NULL, 0, 0);
+  if (kill_reason == KILL_INTERRUPT) kill_reason = KILL_NONE;
+  return st;
+}
+
+int revl_rt_run_file(revl_rt *rt, const char *path) {
+  lua_State *L = rt->L;
+  struct stat sb;
+  if (stat(path, &sb) != 0) {
+    fprintf(stderr, "revl: %s: cannot open playbook: %s\n", path, strerror(errno));
+    return REVL_EXIT_DATA;
+  }
+  if (S_ISDIR(sb.st_mode)) {
+    fprintf(stderr, "revl: %s: is a directory, not a playbook\n", path);
+    return REVL_EXIT_DATA;
+  }
+  lua_pushcfunction(L, msgh);
+  int h = lua_gettop(L);
+  int st = luaL_loadfilex(L, path, "t");
+  if (st != LUA_OK) {
+    const char *msg = lua_tostring(L, -1);
+    fprintf(stderr, "revl: %s\n", msg ? msg : "cannot load playbook");
+    lua_settop(L, h - 1);
+    return REVL_EXIT_SCRIPT;
+  }
+  start_watchdog(rt);
+  st = lua_pcall(L, 0, 1, h);
+  stop_watchdog();
+  lua_sethook(L, NULL, 0, 0);
+  int code = REVL_EXIT_OK;
+  if (st != LUA_OK) {
+    report(rt, st);
+    code = REVL_EXIT_SCRIPT;
+  } else if (lua_isboolean(L, -1) && !lua_toboolean(L, -1)) {
+    code = REVL_EXIT_FAIL;
+  }
+  kill_reason = KILL_NONE;
+  lua_settop(L, h - 1);
+  if (code == REVL_EXIT_OK && rt->status) code = rt->status;
+  fflush(stdout);
+  return code;
+}
