@@ -30,13 +30,11 @@ const char *revl_type_name(revl_type t);
 
 /* Id 0 is reserved and never names a string. */
 typedef struct revl_intern {
-  char *bytes;       /* all strings, each NUL-terminated */
+  char *bytes;       /* records [id][len][bytes][NUL], 4-byte aligned */
   size_t nbytes, capbytes;
-  uint32_t *off;     /* id -> offset into bytes */
-  uint32_t *len;     /* id -> length */
+  uint32_t *off;     /* id -> offset of the string's bytes */
   uint32_t n, cap;   /* ids in use (including 0) */
-  uint32_t *slots;   /* open addressing: ids, 0 = empty */
-  uint32_t *hashes;  /* id -> hash */
+  uint64_t *slots;   /* open addressing: hash << 32 | record / 4 */
   uint32_t mask;
 } revl_intern;
 
@@ -44,14 +42,21 @@ void revl_intern_init(revl_intern *in);
 void revl_intern_done(revl_intern *in);
 /* Id of s[0..n), added when new; 0 on allocation failure. */
 uint32_t revl_intern_add(revl_intern *in, const char *s, size_t n);
+/* The hash revl_intern_add uses; with revl_intern_prefetch a loader can
+ * start the slot's cache miss early and overlap several of them. */
+uint32_t revl_intern_hash(const char *s, size_t n);
+void revl_intern_prefetch(const revl_intern *in, uint32_t h);
+uint32_t revl_intern_add_h(revl_intern *in, const char *s, size_t n,
+                           uint32_t h);
+/* Make room for `more` new strings without rehashing.  0 or ENOMEM. */
+int revl_intern_reserve(revl_intern *in, size_t more);
 /* Id of s[0..n) or 0 when the string was never interned. */
 uint32_t revl_intern_find(const revl_intern *in, const char *s, size_t n);
+/* The string of an id (NUL-terminated) and its length in bytes. */
 static inline const char *revl_intern_str(const revl_intern *in, uint32_t id) {
   return in->bytes + in->off[id];
 }
-static inline uint32_t revl_intern_len(const revl_intern *in, uint32_t id) {
-  return in->len[id];
-}
+uint32_t revl_intern_len(const revl_intern *in, uint32_t id);
 size_t revl_intern_memory(const revl_intern *in);
 
 /* ---- columns ------------------------------------------------------- */
@@ -90,6 +95,8 @@ static inline int revl_col_valid(const revl_column *c, size_t row) {
   return (int)((c->valid[row >> 6] >> (row & 63)) & 1);
 }
 
+/* Room for n rows in all.  0 or REVL_ENOMEM. */
+int revl_col_reserve(revl_column *c, size_t n);
 /* Append a null to c.  Returns 0 or REVL_ENOMEM. */
 int revl_col_push_null(revl_column *c);
 int revl_col_push_i64(revl_column *c, int64_t v);

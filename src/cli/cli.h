@@ -48,6 +48,13 @@ int cli_parse_count(const char *cmd, const char *opt, const char *val,
 /* The usage text of a command, printed for CMD --help. */
 int cli_print_help(const char *cmd);
 
+struct revl_rt_opts;
+/* Options shared by run and repl (src/cli/cmd_run.c).  Returns -1 when
+ * parsed, else the exit code of a usage error already printed. */
+int cli_parse_run_opts(const char *cmd, int argc, char **argv,
+                       struct revl_rt_opts *o, const char **playbook,
+                       const char ***params_out);
+
 /* Commands (src/cli/cmd_*.c). */
 int cmd_inspect(int argc, char **argv);
 int cmd_gen(int argc, char **argv);

@@ -56,10 +56,18 @@ typedef struct loader {
   uint8_t *isnull;   /* per csv column, scratch for one row */
   value *vals;       /* per csv column, scratch for one row */
   uint32_t *curs;    /* per csv column: currency id of a money value */
+  uint32_t *hashes;  /* per csv column: intern hash of a string value */
   int cur_csv;       /* csv column of the currency field or -1 */
   int row_cur;       /* the current row's currency column has a value */
+  char why[64];      /* a problem that needs its own words */
   int amount_decimals;
   uint32_t def_cur;
+
+  int pk_csv;        /* csv column of the primary key or -1 */
+  uint32_t *keys;    /* primary keys seen: open addressing on intern ids */
+  uint32_t *krows;   /* slot -> row holding that key */
+  uint32_t kmask;
+  size_t nkeys;
 
   uint32_t *lines;   /* row -> line, for reports after the load */
   uint8_t *pct;      /* row -> probability was written with '%' */
@@ -218,7 +226,8 @@ static int setup_header(loader *ld) {
   ld->isnull = malloc((size_t)ld->nf);
   ld->vals = malloc((size_t)ld->nf * sizeof *ld->vals);
   ld->curs = malloc((size_t)ld->nf * sizeof *ld->curs);
-  if (!ld->target || !ld->isnull || !ld->vals || !ld->curs)
+  ld->hashes = malloc((size_t)ld->nf * sizeof *ld->hashes);
+  if (!ld->target || !ld->isnull || !ld->vals || !ld->curs || !ld->hashes)
     return ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, 1, 0,
                                    "out of memory");
   for (int j = 0; j < ld->nf; j++) {
@@ -285,6 +294,8 @@ static int setup_header(loader *ld) {
                                      "key column '%s' is not in the header",
                                      key);
     if (t->pk >= 0) {
+      for (int j = 0; j < ld->ncsv; j++)
+        if (ld->target[j] == t->pk) ld->pk_csv = j;
       t->cols[t->pk]->required = 1;
       if (t->cols[t->pk]->type != REVL_T_STRING)
         return ld->rc = revl_error_set(ld->err, REVL_EDATA, ld->path, 1, 0,
@@ -304,7 +315,8 @@ static int is_null(const loader *ld, const char *s, size_t n) {
 }
 
 static int parse_value(loader *ld, revl_column *c, const char *s, size_t n,
-                       value *v, uint32_t cur, uint32_t *outcur,
+                       value *v, uint32_t hash, uint32_t cur,
+                       uint32_t *outcur,
                        const char **why) {
   const revl_parse_opts *po = ld->map ? &ld->map->popts : NULL;
   switch (c->type) {
@@ -317,7 +329,7 @@ static int parse_value(loader *ld, revl_column *c, const char *s, size_t n,
       *why = "not valid UTF-8 text";
       return -1;
     }
-    v->s = revl_intern_add(&ld->s->strings, s, n);
+    v->s = revl_intern_add_h(&ld->s->strings, s, n, hash);
     if (!v->s) {
       *why = "out of memory";
       return -1;
@@ -364,7 +376,9 @@ static int parse_value(loader *ld, revl_column *c, const char *s, size_t n,
     if (code[0]) {
       uint32_t id = revl_intern_add(&ld->s->strings, code, 3);
       if (ld->row_cur && id != cur) {
-        *why = "amount names a different currency than the currency column";
+        snprintf(ld->why, sizeof ld->why,
+                 "in %s, but the currency column says %s", code, cs);
+        *why = ld->why;
         return -1;
       }
       *outcur = id;
@@ -380,6 +394,37 @@ static int valid_currency(const char *s, size_t n) {
   for (int i = 0; i < 3; i++)
     if (s[i] < 'A' || s[i] > 'Z') return 0;
   return 1;
+}
+
+/* Slot of primary key id in the keys seen so far: 1 when it is there
+ * (a duplicate), 0 when *slot is free for it, -1 when out of memory.
+ * Grows the table first so that the free slot stays valid. */
+static int key_slot(loader *ld, uint32_t id, uint32_t *slot) {
+  if ((ld->nkeys + 1) * 2 > (size_t)ld->kmask + 1 || !ld->keys) {
+    uint32_t size = ld->keys ? (ld->kmask + 1) * 2 : 1024;
+    uint32_t *k = calloc(size, sizeof *k), *r = malloc(size * sizeof *r);
+    if (!k || !r) {
+      free(k);
+      free(r);
+      return -1;
+    }
+    for (uint32_t i = 0; ld->keys && i <= ld->kmask; i++) {
+      if (!ld->keys[i]) continue;
+      uint32_t j = (uint32_t)(ld->keys[i] * 2654435761u) & (size - 1);
+      while (k[j]) j = (j + 1) & (size - 1);
+      k[j] = ld->keys[i];
+      r[j] = ld->krows[i];
+    }
+    free(ld->keys);
+    free(ld->krows);
+    ld->keys = k;
+    ld->krows = r;
+    ld->kmask = size - 1;
+  }
+  uint32_t j = (uint32_t)(id * 2654435761u) & ld->kmask;
+  while (ld->keys[j] && ld->keys[j] != id) j = (j + 1) & ld->kmask;
+  *slot = j;
+  return ld->keys[j] != 0;
 }
 
 static void record_cb(int term, void *ld_) {
@@ -436,6 +481,16 @@ static void record_cb(int term, void *ld_) {
       }
     }
   }
+  /* start the intern-table cache misses of every string field of the
+   * row at once, so they overlap instead of queueing one by one */
+  for (int j = 0; j < ld->ncsv; j++) {
+    if (t->cols[ld->target[j]]->type != REVL_T_STRING) continue;
+    const char *s = ld->row + ld->foff[j];
+    size_t n = ld->flen[j];
+    trim(&s, &n);
+    ld->hashes[j] = revl_intern_hash(s, n);
+    revl_intern_prefetch(&ld->s->strings, ld->hashes[j]);
+  }
   for (int j = 0; j < ld->ncsv; j++) {
     revl_column *c = t->cols[ld->target[j]];
     const char *s = ld->row + ld->foff[j];
@@ -451,7 +506,8 @@ static void record_cb(int term, void *ld_) {
       continue;
     }
     const char *why = "";
-    if (parse_value(ld, c, s, n, &ld->vals[j], cur, &ld->curs[j], &why)) {
+    if (parse_value(ld, c, s, n, &ld->vals[j], ld->hashes[j], cur,
+                    &ld->curs[j], &why)) {
       int reject = c->required || strcmp(why, "out of memory") == 0;
       show(s, n, shown, sizeof shown);
       if (problem(ld, j, reject, "%s: %s: \"%s\"", c->name, why, shown))
@@ -461,6 +517,22 @@ static void record_cb(int term, void *ld_) {
                                ld->path, ld->rec_line, j + 1, c->name, why,
                                shown);
       ld->isnull[j] = 1;
+    }
+  }
+  /* a row repeating an earlier primary key is rejected; the first stays */
+  uint32_t kslot = 0;
+  if (ld->pk_csv >= 0) {
+    int d = key_slot(ld, ld->vals[ld->pk_csv].s, &kslot);
+    if (d < 0) goto nomem;
+    if (d) {
+      uint32_t id = ld->vals[ld->pk_csv].s;
+      show(revl_intern_str(&ld->s->strings, id),
+           revl_intern_len(&ld->s->strings, id), shown, sizeof shown);
+      if (problem(ld, ld->pk_csv, 1, "%s: duplicate key \"%s\" (first at line %u)",
+                  t->cols[t->pk]->name, shown,
+                  (unsigned)ld->lines[ld->krows[kslot]]) && !ld->strict)
+        t->nduplicate++;
+      goto done;
     }
   }
   for (int j = 0; j < ld->ncsv; j++) {
@@ -479,11 +551,12 @@ static void record_cb(int term, void *ld_) {
         break;
       default: rc = revl_col_push_i64(c, ld->vals[j].i); break;
       }
-    if (rc) {
-      ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, ld->rec_line, 0,
-                              "out of memory");
-      goto done;
-    }
+    if (rc) goto nomem;
+  }
+  if (ld->pk_csv >= 0) {
+    ld->keys[kslot] = ld->vals[ld->pk_csv].s;
+    ld->krows[kslot] = (uint32_t)t->nrows;
+    ld->nkeys++;
   }
   if (t->nrows == ld->caplines) {
     size_t cap = ld->caplines ? ld->caplines * 2 : 1024;
@@ -500,6 +573,10 @@ static void record_cb(int term, void *ld_) {
   }
   ld->pct[t->nrows] = (uint8_t)ld->row_pct;
   ld->lines[t->nrows++] = (uint32_t)ld->rec_line;
+  goto done;
+nomem:
+  ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, ld->rec_line, 0,
+                          "out of memory");
 done:
   ld->nf = 0;
   ld->rowlen = 0;
@@ -518,7 +595,6 @@ static int kinds_of(const char *s, size_t n, const revl_parse_opts *po) {
   double d;
   int32_t day;
   char code[4];
-  if (n > 1 && s[0] == '0' && s[1] >= '0' && s[1] <= '9') return 0;
   if (s[0] == '+') return 0;
   if (!revl_parse_bool(s, n, &b) && !(n == 1 && (s[0] == '0' || s[0] == '1')))
     k |= K_BOOL;
@@ -534,6 +610,9 @@ static int kinds_of(const char *s, size_t n, const revl_parse_opts *po) {
   if (!revl_parse_money(s, n, po, 2, &i, code) && code[0]) k |= K_MONEY;
   if (n > 1 && s[n - 1] == '%' && !revl_parse_percent(s, n, po, 100, &d))
     k |= K_PCT;
+  /* a leading zero makes a code, not a quantity ("02134", "007"); dates
+   * may have one ("03/01/2024") */
+  if (n > 1 && s[0] == '0' && s[1] >= '0' && s[1] <= '9') k &= K_DATE | K_DT;
   return k;
 }
 
@@ -636,7 +715,8 @@ static int normalise_probability(loader *ld) {
   if (ld->prob_col < 0) return 0;
   revl_table *t = ld->t;
   revl_column *c = t->cols[ld->prob_col];
-  if (!ld->prob_scale && ld->prob_max > 1.0) {
+  int scaled = !ld->prob_scale && ld->prob_max > 1.0;
+  if (scaled) {
     size_t small = 0;
     for (size_t r = 0; r < c->n; r++) {
       if (!revl_col_valid(c, r) || ld->pct[r]) continue;
@@ -646,8 +726,9 @@ static int normalise_probability(loader *ld) {
     if (small)
       revl_table_add_warning(t,
                              "%s: probability read as 0-100 (max %g); %zu "
-                             "values between 0 and 1 read as under 1%%",
-                             ld->path, ld->prob_max, small);
+                             "value%s between 0 and 1 read as under 1%%",
+                             ld->path, ld->prob_max, small,
+                             small == 1 ? "" : "s");
     else
       revl_table_add_warning(t, "%s: probability read as 0-100 (max %g)",
                              ld->path, ld->prob_max);
@@ -655,19 +736,25 @@ static int normalise_probability(loader *ld) {
   for (size_t r = 0; r < c->n; r++) {
     double v = c->v.f64[r];
     if (!revl_col_valid(c, r) || (v >= 0 && v <= 1)) continue;
+    /* the value as written, on the scale it was read with */
+    char msg[200];
+    if (ld->pct[r] || scaled)
+      snprintf(msg, sizeof msg, "%s: %g%s is outside 0-100", c->name, v * 100,
+               ld->pct[r] ? "%" : "");
+    else
+      snprintf(msg, sizeof msg, "%s: %g is outside 0-1%s", c->name, v,
+               ld->prob_scale == 1 && v > 1 && v <= 100
+                   ? " (a 0-100 export needs probability_scale = 100)"
+                   : "");
     if (ld->strict)
       return revl_error_set(ld->err, REVL_EDATA, ld->path, ld->lines[r],
-                            ld->prob_csv + 1,
-                            "%s: read as %g%%, outside 0-100%%", c->name,
-                            v * 100);
+                            ld->prob_csv + 1, "%s", msg);
     c->valid[r >> 6] &= ~(1ull << (r & 63));
     c->v.f64[r] = 0;
     c->nnull++;
     if (c->nbad++ == 0)
-      revl_table_add_warning(t, "%s:%u:%d: %s: read as %g%%, outside 0-100%% "
-                             "(made null)",
-                             ld->path, (unsigned)ld->lines[r], ld->prob_csv + 1,
-                             c->name, v * 100);
+      revl_table_add_warning(t, "%s:%u:%d: %s (made null)", ld->path,
+                             (unsigned)ld->lines[r], ld->prob_csv + 1, msg);
   }
   return 0;
 }
@@ -699,53 +786,24 @@ static int derive_outcomes(loader *ld) {
   int iw = hw >= 0 ? -1 : revl_table_add_col(t, "is_won", REVL_T_BOOL);
   if ((hc < 0 && ic < 0) || (hw < 0 && iw < 0)) return REVL_ENOMEM;
   revl_column *s = t->cols[st];
-  uint32_t last = 0;
-  int out = 'o';
+  /* one decision per distinct stage, memoised by intern id */
+  uint8_t *memo = calloc(ld->s->strings.n, 1);
+  if (!memo) return REVL_ENOMEM;
   for (size_t r = 0; r < t->nrows; r++) {
-    if (s->v.str[r] != last) {
-      last = s->v.str[r];
-      out = stage_outcome(ld->map, revl_intern_str(&ld->s->strings, last));
+    uint32_t id = s->v.str[r];
+    if (!memo[id])
+      memo[id] = (uint8_t)stage_outcome(ld->map, revl_intern_str(&ld->s->strings, id));
+    int out = memo[id];
+    if ((ic >= 0 && revl_col_push_bool(t->cols[ic], out != 'o')) ||
+        (iw >= 0 && revl_col_push_bool(t->cols[iw], out == 'w'))) {
+      free(memo);
+      return REVL_ENOMEM;
     }
-    if (ic >= 0 && revl_col_push_bool(t->cols[ic], out != 'o')) return REVL_ENOMEM;
-    if (iw >= 0 && revl_col_push_bool(t->cols[iw], out == 'w')) return REVL_ENOMEM;
   }
+  free(memo);
   if (ic >= 0) t->cols[ic]->canonical = 1;
   if (iw >= 0) t->cols[iw]->canonical = 1;
   return 0;
-}
-
-/* Rows repeating an earlier primary key are rejected; the first stays. */
-static int drop_duplicates(loader *ld) {
-  revl_table *t = ld->t;
-  if (t->pk < 0) return 0;
-  struct revl_uindex *u = revl_table_uindex(t, t->pk);
-  if (!u) return REVL_ENOMEM;
-  if (!u->ndup) return 0;
-  revl_column *c = t->cols[t->pk];
-  uint8_t *keep = malloc(t->nrows ? t->nrows : 1);
-  if (!keep) return REVL_ENOMEM;
-  for (size_t r = 0; r < t->nrows; r++) {
-    int64_t first = revl_uindex_get(u, c->v.str[r]);
-    keep[r] = first == (int64_t)r;
-    if (keep[r]) continue;
-    const char *key = revl_intern_str(&ld->s->strings, c->v.str[r]);
-    char msg[400], shown[256];
-    snprintf(msg, sizeof msg, "%s: duplicate key \"%s\" (first at line %u)",
-             c->name,
-             show(key, revl_intern_len(&ld->s->strings, c->v.str[r]), shown,
-                  sizeof shown),
-             (unsigned)ld->lines[first]);
-    if (ld->strict) {
-      free(keep);
-      return revl_error_set(ld->err, REVL_EDATA, ld->path, ld->lines[r],
-                            t->pk + 1, "%s", msg);
-    }
-    t->nduplicate++;
-    revl_table_add_reject(t, ld->lines[r], t->pk + 1, msg, key, strlen(key));
-  }
-  int rc = revl_table_filter_rows(t, keep);
-  free(keep);
-  return rc;
 }
 
 /* ---- the file ------------------------------------------------------ */
@@ -791,6 +849,7 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
   ld.err = err;
   ld.cur_csv = -1;
   ld.prob_col = -1;
+  ld.pk_csv = -1;
   /* Salesforce writes probability as 0-100, HubSpot as 0-1 */
   if (map && map->prob_scale)
     ld.prob_scale = map->prob_scale;
@@ -845,6 +904,7 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
     goto out;
   }
   size_t total = 0;
+  int reserved = 0;
   ld.line = 1;
   int first = 1;
   int after_cr = 0; /* the last piece ended with \r */
@@ -934,6 +994,19 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
       rc = ld.rc;
       goto out;
     }
+    if (!reserved && ld.header_done && ld.t->nrows > 0) {
+      /* size the columns and the string table once from the first
+       * block, instead of growing them (and copying) as rows arrive */
+      reserved = 1;
+      struct stat st;
+      if (fstat(fileno(fp), &st) == 0 && (size_t)st.st_size > total) {
+        double per_row = (double)total / (double)ld.t->nrows;
+        size_t est = (size_t)((double)st.st_size / per_row * 1.02) + 64;
+        for (int i = 0; i < ld.t->ncols; i++)
+          revl_col_reserve(ld.t->cols[i], est);
+        if (ld.t->pk >= 0) revl_intern_reserve(&s->strings, est);
+      }
+    }
   }
   if (csv_fini(&p, field_cb, record_cb, &ld) != 0) {
     rc = revl_error_set(err, REVL_EDATA, path, ld.rec_line, ld.nf + 1,
@@ -950,8 +1023,8 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
                         "empty file: expected a header row");
     goto out;
   }
-  if ((rc = normalise_probability(&ld)) || (rc = infer_types(&ld)) || (rc = derive_outcomes(&ld)) ||
-      (rc = drop_duplicates(&ld))) {
+  if ((rc = normalise_probability(&ld)) || (rc = infer_types(&ld)) ||
+      (rc = derive_outcomes(&ld))) {
     if (rc == REVL_ENOMEM)
       revl_error_set(err, rc, path, 0, 0, "out of memory");
     goto out;
@@ -967,7 +1040,10 @@ out:
   free(ld.isnull);
   free(ld.vals);
   free(ld.curs);
+  free(ld.hashes);
   free(ld.lines);
   free(ld.pct);
+  free(ld.keys);
+  free(ld.krows);
   return rc;
 }

@@ -457,6 +457,8 @@ static int view_rows(lua_State *L) {
   return 1;
 }
 
+static int call_for_row(lua_State *L, revl_table *t, size_t row, int nres);
+
 /* v:each(fn): fn(row) for every row (one reused proxy) */
 static int view_each(lua_State *L) {
   view_ud *v = check_view(L, 1);
@@ -467,7 +469,7 @@ static int view_each(lua_State *L) {
     r->row = VROW(v, i);
     lua_pushvalue(L, 2);
     lua_pushvalue(L, -2);
-    lua_call(L, 1, 0);
+    call_for_row(L, v->t, r->row, 0);
   }
   return 0;
 }
@@ -494,13 +496,41 @@ typedef struct cb_ctx {
   row_ud *proxy;
 } cb_ctx;
 
+/* Raise the error at the stack top again, naming the record it came
+ * from: "deals[D1]: file.lua:3: attempt to ..." */
+static int rethrow_for_row(lua_State *L, revl_table *t, size_t row) {
+  const char *msg = lua_tostring(L, -1);
+  if (t->pk >= 0 && revl_col_valid(t->cols[t->pk], row))
+    lua_pushfstring(L, "%s[%s]: %s", t->name,
+                    revl_intern_str(&t->store->strings, t->cols[t->pk]->v.str[row]),
+                    msg ? msg : "(error object)");
+  else
+    lua_pushfstring(L, "%s[row %d]: %s", t->name, (int)row + 1,
+                    msg ? msg : "(error object)");
+  return lua_error(L);
+}
+
+/* Call the function at the stack top with one argument under the
+ * per-call budget; errors name the record. */
+static int call_for_row(lua_State *L, revl_table *t, size_t row, int nres) {
+  revl_call_seq++;
+  revl_in_call = 1;
+  int st = lua_pcall(L, 1, nres, 0);
+  revl_in_call = 0;
+  if (st != LUA_OK) {
+    if (st == LUA_ERRMEM) return lua_error(L);
+    return rethrow_for_row(L, t, row);
+  }
+  return 0;
+}
+
 static int cb_call(void *ud, const revl_crit *c, size_t row) {
   cb_ctx *x = ud;
   lua_State *L = x->L;
   x->proxy->row = row;
   lua_rawgeti(L, x->fns, c->ref);
   lua_pushvalue(L, x->row);
-  lua_call(L, 1, 1); /* errors propagate with the playbook's traceback */
+  call_for_row(L, x->proxy->t, row, 1);
   int r = lua_toboolean(L, -1);
   lua_pop(L, 1);
   return r;

@@ -324,7 +324,7 @@ static int time_eq(lua_State *L) {
 /* date - date -> days; date - n -> date; datetime - datetime -> days. */
 static int time_sub(lua_State *L) {
   int32_t *d = luaL_testudata(L, 1, REVL_DATE);
-  int64_t a, b;
+  int64_t a = 0, b = 0;
   if (lua_isinteger(L, 2) && d) {
     revl_push_date(L, (int32_t)(*d - lua_tointeger(L, 2)));
     return 1;

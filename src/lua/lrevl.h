@@ -34,6 +34,11 @@ typedef struct revl_rt_state {
 
 revl_rt_state *revl_rt_get(lua_State *L);
 
+/* The watchdog's view of Lua calls made per record (runtime.c): bumped
+ * per call, set while inside one, so a call past its budget is stopped. */
+#include <signal.h>
+extern volatile sig_atomic_t revl_call_seq, revl_in_call;
+
 /* l_value.c */
 int luaopen_revl_value(lua_State *L); /* fills the table at the top */
 void revl_push_money(lua_State *L, int64_t minor, const char *cur);

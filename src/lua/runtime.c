@@ -61,14 +61,17 @@ static void limit_hook(lua_State *L, lua_Debug *ar) {
   const char *why = kill_reason == KILL_INTERRUPT ? "interrupted"
                                                   : "time limit exceeded";
   lua_Debug d;
+  /* raise only in Lua code: a C function (the message handler, a C
+   * method) finishes, and the next Lua instruction raises */
+  if (!lua_getstack(L, 0, &d) || !lua_getinfo(L, "Sl", &d) ||
+      d.currentline <= 0)
+    return;
   if (kill_reason == KILL_INTERRUPT) {
     /* the REPL survives an interrupt: raise once */
     lua_sethook(L, NULL, 0, 0);
     kill_reason = KILL_NONE;
   }
-  if (lua_getstack(L, 0, &d) && lua_getinfo(L, "Sl", &d) && d.currentline > 0)
-    luaL_error(L, "%s:%d: %s", d.short_src, d.currentline, why);
-  luaL_error(L, "%s", why);
+  luaL_error(L, "%s:%d: %s", d.short_src, d.currentline, why);
 }
 
 static void on_alarm(int sig) {

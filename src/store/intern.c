@@ -1,20 +1,29 @@
 /*
  * intern.c -- one copy of every distinct string in a store.
  *
- * Strings live back to back in one growable byte buffer; an id is an
- * index into the offset/length arrays.  Lookup is open addressing over
- * ids with the full hash kept per id, so a probe compares hashes before
- * bytes and growing the table never rehashes a string.
+ * Strings live back to back in one growable arena as records
+ * [id:u32][len:u32][bytes][NUL], 4-byte aligned; off[id] points at the
+ * bytes.  The lookup table is open addressing whose 64-bit slots hold
+ * (hash << 32 | record offset / 4): a probe rejects other strings by
+ * hash without touching memory, and a hit finds the length, the bytes
+ * and the id on one cache line.  On a million distinct keys that is two
+ * cache misses per lookup instead of four, which is most of the cost of
+ * loading an id column.
  */
 #include "revl/store.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#define SLOT(h, rec) (((uint64_t)(h) << 32) | (uint32_t)((rec) >> 2))
+#define SLOT_REC(s) ((size_t)(uint32_t)(s) << 2)
+#define SLOT_HASH(s) ((uint32_t)((s) >> 32))
+#define HDR 8
+
 /* A word-at-a-time multiplicative hash: fast on the short keys CRM data
- * is made of (ids, stages, owners), good enough spread for a power-of-two
+ * is made of (ids, stages, owners), good spread for a power-of-two
  * table. */
-static uint32_t hash_bytes(const char *s, size_t n) {
+uint32_t revl_intern_hash(const char *s, size_t n) {
   uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xff51afd7ed558ccdull);
   while (n >= 8) {
     uint64_t w;
@@ -32,31 +41,41 @@ static uint32_t hash_bytes(const char *s, size_t n) {
   h ^= h >> 29;
   h *= 0xbf58476d1ce4e5b9ull;
   h ^= h >> 32;
-  return (uint32_t)h;
+  /* 0 marks an empty slot together with offset 0; keep hashes nonzero */
+  return (uint32_t)h | 1u;
 }
 
-void revl_intern_init(revl_intern *in) {
-  memset(in, 0, sizeof *in);
-}
+void revl_intern_init(revl_intern *in) { memset(in, 0, sizeof *in); }
 
 void revl_intern_done(revl_intern *in) {
   free(in->bytes);
   free(in->off);
-  free(in->len);
   free(in->slots);
-  free(in->hashes);
   memset(in, 0, sizeof *in);
 }
 
-static int grow_slots(revl_intern *in) {
-  uint32_t size = in->mask ? (in->mask + 1) * 2 : 1024;
-  uint32_t *slots = calloc(size, sizeof *slots);
+static uint32_t rec_u32(const revl_intern *in, size_t rec, int field) {
+  uint32_t v;
+  memcpy(&v, in->bytes + rec + 4 * field, 4);
+  return v;
+}
+
+uint32_t revl_intern_len(const revl_intern *in, uint32_t id) {
+  return rec_u32(in, in->off[id] - HDR, 1);
+}
+
+static int first_use(revl_intern *in);
+
+static int rehash(revl_intern *in, uint32_t size) {
+  uint64_t *slots = calloc(size, sizeof *slots);
   if (!slots) return -1;
   uint32_t mask = size - 1;
   for (uint32_t id = 1; id < in->n; id++) {
-    uint32_t i = in->hashes[id] & mask;
+    size_t rec = in->off[id] - HDR;
+    uint32_t h = revl_intern_hash(in->bytes + in->off[id], rec_u32(in, rec, 1));
+    uint32_t i = h & mask;
     while (slots[i]) i = (i + 1) & mask;
-    slots[i] = id;
+    slots[i] = SLOT(h, rec);
   }
   free(in->slots);
   in->slots = slots;
@@ -64,92 +83,115 @@ static int grow_slots(revl_intern *in) {
   return 0;
 }
 
+static int grow_slots(revl_intern *in) {
+  return rehash(in, in->mask ? (in->mask + 1) * 2 : 1024);
+}
+
+int revl_intern_reserve(revl_intern *in, size_t more) {
+  if (!in->slots && first_use(in) != 0) return REVL_ENOMEM;
+  size_t want = ((size_t)in->n + more) * 2;
+  if (want > (size_t)1 << 31) want = (size_t)1 << 31;
+  uint32_t size = in->mask + 1;
+  while (size < want) size *= 2;
+  if (size > in->mask + 1 && rehash(in, size) != 0) return REVL_ENOMEM;
+  if (in->n + more > in->cap && more < UINT32_MAX / 2) {
+    uint32_t cap = (uint32_t)(in->n + more);
+    uint32_t *off = realloc(in->off, cap * sizeof *off);
+    if (!off) return REVL_ENOMEM;
+    in->off = off;
+    in->cap = cap;
+  }
+  return 0;
+}
+
 static int first_use(revl_intern *in) {
   in->cap = 1024;
   in->off = malloc(in->cap * sizeof *in->off);
-  in->len = malloc(in->cap * sizeof *in->len);
-  in->hashes = malloc(in->cap * sizeof *in->hashes);
   in->capbytes = 1 << 16;
   in->bytes = malloc(in->capbytes);
-  if (!in->off || !in->len || !in->hashes || !in->bytes) return -1;
-  /* id 0: the empty string slot that is never found by lookups */
-  in->bytes[0] = '\0';
-  in->nbytes = 1;
-  in->off[0] = 0;
-  in->len[0] = 0;
-  in->hashes[0] = 0;
+  if (!in->off || !in->bytes) return -1;
+  /* id 0: an empty record that no lookup finds */
+  memset(in->bytes, 0, 12);
+  in->nbytes = 12;
+  in->off[0] = HDR;
   in->n = 1;
   return grow_slots(in);
 }
 
-uint32_t revl_intern_find(const revl_intern *in, const char *s, size_t n) {
-  if (!in->slots) return 0;
-  uint32_t h = hash_bytes(s, n);
+static uint32_t probe(const revl_intern *in, const char *s, size_t n,
+                      uint32_t h, uint32_t *slot) {
   uint32_t i = h & in->mask;
   for (;;) {
-    uint32_t id = in->slots[i];
-    if (!id) return 0;
-    if (in->hashes[id] == h && in->len[id] == n &&
-        memcmp(in->bytes + in->off[id], s, n) == 0)
-      return id;
+    uint64_t e = in->slots[i];
+    if (!e) break;
+    if (SLOT_HASH(e) == h) {
+      size_t rec = SLOT_REC(e);
+      if (rec_u32(in, rec, 1) == n &&
+          memcmp(in->bytes + rec + HDR, s, n) == 0)
+        return rec_u32(in, rec, 0);
+    }
     i = (i + 1) & in->mask;
   }
+  *slot = i;
+  return 0;
+}
+
+uint32_t revl_intern_find(const revl_intern *in, const char *s, size_t n) {
+  if (!in->slots) return 0;
+  uint32_t slot;
+  return probe(in, s, n, revl_intern_hash(s, n), &slot);
 }
 
 uint32_t revl_intern_add(revl_intern *in, const char *s, size_t n) {
+  return revl_intern_add_h(in, s, n, revl_intern_hash(s, n));
+}
+
+void revl_intern_prefetch(const revl_intern *in, uint32_t h) {
+  if (in->slots) __builtin_prefetch(&in->slots[h & in->mask]);
+}
+
+uint32_t revl_intern_add_h(revl_intern *in, const char *s, size_t n,
+                           uint32_t h) {
   if (!in->slots && first_use(in) != 0) return 0;
-  if (n > UINT32_MAX - 1) return 0;
-  uint32_t h = hash_bytes(s, n);
-  uint32_t i = h & in->mask;
-  for (;;) {
-    uint32_t id = in->slots[i];
-    if (!id) break;
-    if (in->hashes[id] == h && in->len[id] == n &&
-        memcmp(in->bytes + in->off[id], s, n) == 0)
-      return id;
-    i = (i + 1) & in->mask;
-  }
+  if (n > UINT32_MAX / 2) return 0;
+  uint32_t i;
+  uint32_t id = probe(in, s, n, h, &i);
+  if (id) return id;
   if (in->n == in->cap) {
     uint32_t cap = in->cap * 2;
     uint32_t *off = realloc(in->off, cap * sizeof *off);
     if (!off) return 0;
     in->off = off;
-    uint32_t *len = realloc(in->len, cap * sizeof *len);
-    if (!len) return 0;
-    in->len = len;
-    uint32_t *hs = realloc(in->hashes, cap * sizeof *hs);
-    if (!hs) return 0;
-    in->hashes = hs;
     in->cap = cap;
   }
-  if (in->nbytes + n + 1 > in->capbytes) {
+  size_t need = (HDR + n + 1 + 3) & ~(size_t)3;
+  if (in->nbytes + need > in->capbytes) {
     size_t cap = in->capbytes * 2;
-    while (cap < in->nbytes + n + 1) cap *= 2;
+    while (cap < in->nbytes + need) cap *= 2;
     if (cap > UINT32_MAX) return 0; /* offsets are 32-bit: 4 GiB of text */
     char *b = realloc(in->bytes, cap);
     if (!b) return 0;
     in->bytes = b;
     in->capbytes = cap;
   }
-  uint32_t id = in->n++;
-  in->off[id] = (uint32_t)in->nbytes;
-  in->len[id] = (uint32_t)n;
-  in->hashes[id] = h;
-  memcpy(in->bytes + in->nbytes, s, n);
-  in->bytes[in->nbytes + n] = '\0';
-  in->nbytes += n + 1;
-  in->slots[i] = id;
+  id = in->n++;
+  size_t rec = in->nbytes;
+  uint32_t hdr[2] = {id, (uint32_t)n};
+  memcpy(in->bytes + rec, hdr, HDR);
+  memcpy(in->bytes + rec + HDR, s, n);
+  memset(in->bytes + rec + HDR + n, 0, need - HDR - n);
+  in->nbytes += need;
+  in->off[id] = (uint32_t)(rec + HDR);
+  in->slots[i] = SLOT(h, rec);
   /* keep the load factor under 1/2 */
   if ((uint64_t)in->n * 2 > (uint64_t)in->mask + 1 && grow_slots(in) != 0) {
-    in->n--; /* table could not grow: undo so the slot stays consistent */
-    in->slots[i] = 0;
-    in->nbytes -= n + 1;
-    return 0;
+    /* the table could not grow: the string is in place and findable, the
+     * next insert retries the growth */
   }
   return id;
 }
 
 size_t revl_intern_memory(const revl_intern *in) {
-  return in->capbytes + (size_t)in->cap * 12 +
-         (in->slots ? ((size_t)in->mask + 1) * 4 : 0);
+  return in->capbytes + (size_t)in->cap * 4 +
+         (in->slots ? ((size_t)in->mask + 1) * 8 : 0);
 }

@@ -42,9 +42,8 @@ static size_t type_size(revl_type t) {
 
 /* ---- columns ------------------------------------------------------- */
 
-static int col_reserve(revl_column *c) {
-  if (c->n < c->cap) return 0;
-  size_t cap = c->cap ? c->cap * 2 : 1024;
+static int col_grow(revl_column *c, size_t cap) {
+  cap = (cap + 63) & ~(size_t)63;
   void *v = realloc(c->v.any, cap * type_size(c->type));
   if (!v) return REVL_ENOMEM;
   c->v.any = v;
@@ -59,6 +58,15 @@ static int col_reserve(revl_column *c) {
   }
   c->cap = cap;
   return 0;
+}
+
+static int col_reserve(revl_column *c) {
+  if (c->n < c->cap) return 0;
+  return col_grow(c, c->cap ? c->cap * 2 : 1024);
+}
+
+int revl_col_reserve(revl_column *c, size_t n) {
+  return n > c->cap ? col_grow(c, n) : 0;
 }
 
 #define SET_VALID(c) ((c)->valid[(c)->n >> 6] |= 1ull << ((c)->n & 63))

@@ -1,0 +1,1 @@
+return { deals = { date_format = "dd.mm.yyyy" } }

@@ -1,0 +1,2 @@
+-- the mapping runs with no libraries at all
+return { deals = { file = string.lower("DEALS.csv") } }

@@ -1,0 +1,3 @@
+-- indexing a missing table
+local t = {}
+return { deals = { file = t.x.y } }

@@ -1,0 +1,6 @@
+return {
+  deals = {
+    preset = "salesforce"
+    key = "id",
+  }
+}

@@ -1,0 +1,3 @@
+return {
+  deals = { colums = { ["Deal Stage"] = "stage" } },
+}

@@ -1,0 +1,1 @@
+return { opportunities = { file = "opps.csv" } }

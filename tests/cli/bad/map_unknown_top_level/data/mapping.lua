@@ -1,0 +1,1 @@
+return { prest = "salesforce" }
