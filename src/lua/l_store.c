@@ -1416,14 +1416,42 @@ static int view_group_by(lua_State *L) {
   lua_setmetatable(L, -2);
   int gidx = lua_gettop(L);
   size_t n = v->n;
-  size_t cap = 16;
-  while (cap < n * 2 + 2) cap *= 2;
+  size_t cap = 1024;
   g->gid = malloc((n ? n : 1) * sizeof *g->gid);
   g->slots = calloc(cap, sizeof *g->slots);
   size_t gcap = 64;
   g->keys = malloc(gcap * (size_t)nk * sizeof *g->keys);
   g->first = malloc(gcap * sizeof *g->first);
   if (!g->gid || !g->slots || !g->keys || !g->first) return luaL_error(L, "not enough memory");
+  /* one plain string key: a dense intern id -> group map, no hashing */
+  revl_column *k0 = keys[0].h->cols[keys[0].ci];
+  if (nk == 1 && keys[0].via < 0 && k0->type == REVL_T_STRING) {
+    size_t nid = v->su->s->strings.n + 1;
+    uint32_t *map = calloc(nid, sizeof *map); /* group + 1; slot 0 = null */
+    if (!map) return luaL_error(L, "not enough memory");
+    free(g->slots);
+    g->slots = map; /* freed with the group state */
+    for (size_t i = 0; i < n; i++) {
+      size_t row = VROW(v, i);
+      uint32_t id = revl_col_valid(k0, row) ? k0->v.str[row] : 0;
+      uint32_t e = map[id];
+      if (!e) {
+        if (g->ngroups == gcap) {
+          gcap *= 2;
+          int64_t *nkeys = realloc(g->keys, gcap * sizeof *nkeys);
+          if (!nkeys) return luaL_error(L, "not enough memory");
+          g->keys = nkeys;
+          uint32_t *nf = realloc(g->first, gcap * sizeof *nf);
+          if (!nf) return luaL_error(L, "not enough memory");
+          g->first = nf;
+        }
+        e = map[id] = (uint32_t)++g->ngroups;
+        g->keys[e - 1] = id ? (int64_t)id : INT64_MIN;
+        g->first[e - 1] = (uint32_t)row;
+      }
+      g->gid[i] = e - 1;
+    }
+  } else {
   int64_t kp[8];
   for (size_t i = 0; i < n; i++) {
     size_t row = VROW(v, i);
@@ -1450,6 +1478,23 @@ static int view_group_by(lua_State *L) {
         memcpy(g->keys + (size_t)grp * nk, kp, (size_t)nk * sizeof *kp);
         g->first[grp] = (uint32_t)row;
         g->slots[s] = grp + 1;
+        if (g->ngroups * 2 > cap) {
+          /* grow the table with the groups, not the rows */
+          size_t ncap = cap * 2;
+          uint32_t *ns = calloc(ncap, sizeof *ns);
+          if (!ns) return luaL_error(L, "not enough memory");
+          for (size_t q = 0; q < g->ngroups; q++) {
+            uint64_t hh = 0x12345;
+            for (int k = 0; k < nk; k++)
+              hh = mix64(hh ^ (uint64_t)g->keys[q * (size_t)nk + (size_t)k]) + (uint64_t)k;
+            size_t j = hh & (ncap - 1);
+            while (ns[j]) j = (j + 1) & (ncap - 1);
+            ns[j] = (uint32_t)q + 1;
+          }
+          free(g->slots);
+          g->slots = ns;
+          cap = ncap;
+        }
         break;
       }
       if (memcmp(g->keys + (size_t)(e - 1) * nk, kp, (size_t)nk * sizeof *kp) == 0) {
@@ -1459,6 +1504,7 @@ static int view_group_by(lua_State *L) {
       s = (s + 1) & (cap - 1);
     }
     g->gid[i] = grp;
+  }
   }
   /* members of each group, in view order (counting sort) */
   g->off = calloc(g->ngroups + 1, sizeof *g->off);
@@ -1473,7 +1519,7 @@ static int view_group_by(lua_State *L) {
     for (size_t i = 0; i < n; i++) g->members[pos[g->gid[i]]++] = (uint32_t)VROW(v, i);
     free(pos);
   }
-  /* result rows */
+  /* result rows: keys first */
   lua_createtable(L, (int)g->ngroups, 0);
   int res = lua_gettop(L);
   for (size_t grp = 0; grp < g->ngroups; grp++) {
@@ -1482,41 +1528,88 @@ static int view_group_by(lua_State *L) {
       push_key(L, v->su, &keys[k], v->t, g->first[grp], fs);
       lua_setfield(L, -2, keys[k].label);
     }
-    const uint32_t *mrows = g->members + g->off[grp];
-    size_t mn = g->off[grp + 1] - g->off[grp];
     if (!aggidx) {
-      lua_pushinteger(L, (lua_Integer)mn);
+      lua_pushinteger(L, (lua_Integer)(g->off[grp + 1] - g->off[grp]));
       lua_setfield(L, -2, "n");
-    } else {
-      lua_pushnil(L);
-      while (lua_next(L, aggidx)) {
-        const char *name = lua_tostring(L, -2);
-        if (lua_type(L, -2) != LUA_TSTRING) return luaL_error(L, "aggregate names must be strings");
-        if (lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "count") == 0) {
-          lua_pushinteger(L, (lua_Integer)mn);
-        } else if (lua_istable(L, -1)) {
-          lua_rawgeti(L, -1, 1);
-          lua_rawgeti(L, -2, 2);
-          lua_rawgeti(L, -3, 3);
-          const char *kind = luaL_checkstring(L, -3);
-          agg_in a;
-          a.t = v->t;
-          const char *fname = lua_tostring(L, -2);
-          if (!fname) return luaL_error(L, "aggregate '%s' needs {kind, column}", name);
-          a.ci = resolve_field(v->t, fname, &a.h, &a.via);
-          if (a.ci < 0) return luaL_error(L, "%s has no column '%s'", v->t->name, fname);
-          double p = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : 50;
-          lua_pop(L, 3);
-          int got = aggregate(L, v->su, &a, mrows, mn, 0, kind, p);
-          if (got == 2) lua_pop(L, 1); /* nil + reason: keep nil */
-        } else {
-          return luaL_error(L, "aggregate '%s' must be \"count\" or {kind, column}", name);
-        }
-        lua_setfield(L, -4, name);
-        lua_pop(L, 1);
-      }
     }
     lua_rawseti(L, res, (lua_Integer)grp + 1);
+  }
+  /* then each aggregate, over all groups */
+  if (aggidx) {
+    lua_pushnil(L);
+    while (lua_next(L, aggidx)) {
+      if (lua_type(L, -2) != LUA_TSTRING) return luaL_error(L, "aggregate names must be strings");
+      const char *name = lua_tostring(L, -2);
+      int vi = lua_gettop(L);
+      if (lua_type(L, vi) == LUA_TSTRING && strcmp(lua_tostring(L, vi), "count") == 0) {
+        for (size_t grp = 0; grp < g->ngroups; grp++) {
+          lua_rawgeti(L, res, (lua_Integer)grp + 1);
+          lua_pushinteger(L, (lua_Integer)(g->off[grp + 1] - g->off[grp]));
+          lua_setfield(L, -2, name);
+          lua_pop(L, 1);
+        }
+      } else if (lua_istable(L, vi)) {
+        lua_rawgeti(L, vi, 1);
+        lua_rawgeti(L, vi, 2);
+        lua_rawgeti(L, vi, 3);
+        const char *kind = luaL_checkstring(L, -3);
+        const char *fname = lua_tostring(L, -2);
+        if (!fname) return luaL_error(L, "aggregate '%s' needs {kind, column}", name);
+        agg_in ag;
+        ag.t = v->t;
+        ag.ci = resolve_field(v->t, fname, &ag.h, &ag.via);
+        if (ag.ci < 0) return luaL_error(L, "%s has no column '%s'", v->t->name, fname);
+        double p = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : 50;
+        revl_column *c = ag.h->cols[ag.ci];
+        int fast = ag.via < 0 && strcmp(kind, "sum") == 0 &&
+                   (c->type == REVL_T_MONEY || c->type == REVL_T_INT);
+        if (fast) {
+          /* one pass over the rows in view order, sums per group */
+          int64_t *sum = lua_newuserdatauv(L, (g->ngroups ? g->ngroups : 1) * 12, 0);
+          uint32_t *cur = (uint32_t *)(sum + g->ngroups);
+          memset(sum, 0, g->ngroups * 12);
+          for (size_t i = 0; i < n; i++) {
+            size_t row = VROW(v, i);
+            if (!revl_col_valid(c, row)) continue;
+            uint32_t grp = g->gid[i];
+            if (c->type == REVL_T_MONEY) {
+              if (!cur[grp]) cur[grp] = c->cur[row];
+              else if (cur[grp] != c->cur[row])
+                return luaL_error(L, "cannot sum '%s': it mixes %s and %s (load an FX table)",
+                                  c->name, revl_intern_str(&v->su->s->strings, cur[grp]),
+                                  revl_intern_str(&v->su->s->strings, c->cur[row]));
+            }
+            if (__builtin_add_overflow(sum[grp], c->v.i64[row], &sum[grp]))
+              return luaL_error(L, "sum of '%s' overflows", c->name);
+          }
+          const char *defcur = revl_intern_str(&v->su->s->strings, v->su->s->default_currency);
+          for (size_t grp = 0; grp < g->ngroups; grp++) {
+            lua_rawgeti(L, res, (lua_Integer)grp + 1);
+            if (c->type == REVL_T_MONEY)
+              revl_push_money(L, sum[grp],
+                              cur[grp] ? revl_intern_str(&v->su->s->strings, cur[grp]) : defcur);
+            else
+              lua_pushinteger(L, sum[grp]);
+            lua_setfield(L, -2, name);
+            lua_pop(L, 1);
+          }
+          lua_pop(L, 1);
+        } else {
+          for (size_t grp = 0; grp < g->ngroups; grp++) {
+            lua_rawgeti(L, res, (lua_Integer)grp + 1);
+            int got = aggregate(L, v->su, &ag, g->members + g->off[grp],
+                                g->off[grp + 1] - g->off[grp], 0, kind, p);
+            if (got == 2) lua_pop(L, 1); /* nil + reason: keep nil */
+            lua_setfield(L, -2, name);
+            lua_pop(L, 1);
+          }
+        }
+        lua_pop(L, 3);
+      } else {
+        return luaL_error(L, "aggregate '%s' must be \"count\" or {kind, column}", name);
+      }
+      lua_settop(L, vi - 1);
+    }
   }
   /* sort the groups by their keys with the frame helper in Lua */
   lua_getfield(L, LUA_REGISTRYINDEX, "revl.frame_sort");

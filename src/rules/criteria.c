@@ -277,9 +277,102 @@ int revl_crit_eval(revl_crit *c, size_t row, revl_crit_ctx *ctx) {
   return cmp_op(c->op, v, c->a, c->b);
 }
 
+/* Column-at-a-time filtering for the common leaves: the type and the
+ * operator are decided once, outside the loop.  Returns 1 when handled. */
+static int filter_leaf(revl_crit *c, const uint32_t *in, size_t n,
+                       uint32_t *out, size_t *kept) {
+  if (c->via >= 0 || c->col < 0) return 0;
+  const revl_column *col = c->t->cols[c->col];
+  const uint64_t *valid = col->valid;
+  size_t k = 0;
+#define ROW(i) (in ? (size_t)in[i] : (i))
+#define VALID(r) ((valid[(r) >> 6] >> ((r) & 63)) & 1)
+#define LOOP(expr)                                                         \
+  for (size_t i = 0; i < n; i++) {                                         \
+    size_t r = ROW(i);                                                     \
+    if (VALID(r) && (expr)) out[k++] = (uint32_t)r;                        \
+  }
+  switch (col->type) {
+  case REVL_T_STRING: {
+    const uint32_t *v = col->v.str;
+    uint32_t a = (uint32_t)c->a;
+    if (c->op == REVL_OP_EQ) { LOOP(v[r] == a) }
+    else if (c->op == REVL_OP_IN) { LOOP(in_set(c, v[r])) }
+    else if (c->op == REVL_OP_NOT_IN) {
+      for (size_t i = 0; i < n; i++) {
+        size_t r = ROW(i);
+        if (!VALID(r) || !in_set(c, v[r])) out[k++] = (uint32_t)r;
+      }
+    } else return 0;
+    break;
+  }
+  case REVL_T_MONEY:
+  case REVL_T_INT:
+  case REVL_T_DATETIME: {
+    if (c->use_double) return 0;
+    const int64_t *v = col->v.i64;
+    int64_t a = c->a, b = c->b;
+    switch (c->op) {
+    case REVL_OP_EQ: LOOP(v[r] == a) break;
+    case REVL_OP_LT: LOOP(v[r] < a) break;
+    case REVL_OP_LE: LOOP(v[r] <= a) break;
+    case REVL_OP_GT: LOOP(v[r] > a) break;
+    case REVL_OP_GE: LOOP(v[r] >= a) break;
+    case REVL_OP_BETWEEN: LOOP(v[r] >= a && v[r] <= b) break;
+    default: return 0;
+    }
+    break;
+  }
+  case REVL_T_DATE: {
+    const int32_t *v = col->v.date;
+    int64_t a = c->a, b = c->b;
+    switch (c->op) {
+    case REVL_OP_EQ: LOOP(v[r] == a) break;
+    case REVL_OP_LT: LOOP(v[r] < a) break;
+    case REVL_OP_LE: LOOP(v[r] <= a) break;
+    case REVL_OP_GT: LOOP(v[r] > a) break;
+    case REVL_OP_GE: LOOP(v[r] >= a) break;
+    case REVL_OP_BETWEEN: LOOP(v[r] >= a && v[r] <= b) break;
+    default: return 0;
+    }
+    break;
+  }
+  case REVL_T_BOOL: {
+    const uint8_t *v = col->v.b;
+    if (c->op != REVL_OP_EQ) return 0;
+    uint8_t a = (uint8_t)c->a;
+    LOOP(v[r] == a)
+    break;
+  }
+  default: return 0;
+  }
+#undef LOOP
+#undef VALID
+#undef ROW
+  *kept = k;
+  return 1;
+}
+
 size_t revl_crit_filter(revl_crit *c, const uint32_t *in, size_t n,
                         uint32_t *out, revl_crit_ctx *ctx) {
   size_t k = 0;
+  /* ALL: narrow the rows one criterion at a time, declarative leaves
+   * first (in their own tight loops), functions last on what is left */
+  if (c->op == REVL_OP_ALL && c->nkids > 0) {
+    const uint32_t *cur = in;
+    size_t m = n;
+    for (int pass = 0; pass < 2; pass++)
+      for (int i = 0; i < c->nkids; i++) {
+        revl_crit *kid = c->kids[i];
+        int decl = revl_crit_is_declarative(kid);
+        if ((pass == 0) != decl) continue;
+        m = revl_crit_filter(kid, cur, m, out, ctx);
+        cur = out;
+        if (ctx->failed) return 0;
+      }
+    return m;
+  }
+  if (filter_leaf(c, in, n, out, &k)) return k;
   for (size_t i = 0; i < n && !ctx->failed; i++) {
     size_t row = in ? in[i] : i;
     if (revl_crit_eval(c, row, ctx)) out[k++] = (uint32_t)row;

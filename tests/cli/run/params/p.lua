@@ -1,0 +1,1 @@
+print(revl.params.region, revl.params.quota, revl.as_of)

@@ -1,0 +1,2 @@
+local m = require("helper")
+print(m.twice(21))

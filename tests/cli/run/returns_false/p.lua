@@ -1,0 +1,2 @@
+print("checked")
+return false

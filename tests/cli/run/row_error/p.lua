@@ -1,0 +1,3 @@
+revl.deals:each(function(d)
+  if d.id == "D3" then error("bad deal") end
+end)

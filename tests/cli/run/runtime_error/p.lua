@@ -1,0 +1,5 @@
+local function f(x)
+  return x.y.z
+end
+print("before")
+f({})
