@@ -27,7 +27,8 @@ CORE_SRC := $(wildcard src/*.c src/store/*.c src/parse/*.c src/ingest/*.c \
 CLI_SRC  := $(wildcard src/cli/*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
-LUA_SRC  := $(sort $(wildcard lua/*.lua))
+# lua/revl.lua first: the other parts extend what it defines
+LUA_SRC  := lua/revl.lua $(filter-out lua/revl.lua,$(sort $(wildcard lua/*.lua)))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 

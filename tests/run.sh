@@ -47,7 +47,11 @@ done
 if [ -d tests/lua ]; then
   for t in tests/lua/test_*.lua; do
     [ -f "$t" ] || continue
-    out=$("$REVL" run --data tests/lua/data --as-of 2025-06-30 --out "$scratch/luaout" "$t" 2>&1)
+    # a first line "-- revl: ARGS" replaces the default run arguments
+    args=$(sed -n '1s/^-- revl: //p' "$t")
+    [ -n "$args" ] || args="--data tests/lua/data --as-of 2025-06-30"
+    rm -rf "$scratch/luaout"
+    out=$(eval "\"\$REVL\" run $args --out \"\$scratch/luaout\" \"\$t\"" 2>&1)
     st=$?
     line=$(printf '%s\n' "$out" | tail -n 1)
     p=$(printf '%s' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')

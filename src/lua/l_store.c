@@ -1764,6 +1764,49 @@ int revl_view_rows(lua_State *L, int idx, revl_table **t, const uint32_t **rows,
   return 0;
 }
 
+void revl_view_push_row(lua_State *L, int vidx, size_t row) {
+  view_ud *v = check_view(L, vidx);
+  lua_getiuservalue(L, vidx, 1);
+  push_row(L, v->su, -1, v->t, row);
+  lua_remove(L, -2);
+}
+
+void revl_view_push_derived(lua_State *L, int vidx, uint32_t *rows, size_t n) {
+  vidx = lua_absindex(L, vidx);
+  view_ud *v = check_view(L, vidx);
+  lua_getiuservalue(L, vidx, 1);
+  view_ud *d = new_view(L, v->su, -1, v->t);
+  lua_remove(L, -2);
+  d->rows = rows;
+  d->n = n;
+}
+
+int revl_push_store_table(lua_State *L, int vidx, const char *name) {
+  view_ud *v = check_view(L, vidx);
+  revl_table *t = revl_store_table(v->su->s, name);
+  if (!t) return 0;
+  lua_getiuservalue(L, vidx, 1);
+  revl_push_table(L, -1, t);
+  lua_remove(L, -2);
+  return 1;
+}
+
+void revl_push_string_id(lua_State *L, int vidx, uint32_t id) {
+  view_ud *v = check_view(L, vidx);
+  push_str(L, v->su, id);
+}
+
+void revl_view_push_cell(lua_State *L, int vidx, revl_table *t, int col,
+                         size_t row) {
+  view_ud *v = check_view(L, vidx);
+  push_cell(L, v->su, t, col, row);
+}
+
+int revl_resolve_field(revl_table *t, const char *name, revl_table **holder,
+                       int *via) {
+  return resolve_field(t, name, holder, via);
+}
+
 static const luaL_Reg view_methods[] = {
     {"count", view_count},     {"columns", view_columns},
     {"schema", view_schema},   {"name", view_name},

@@ -54,6 +54,12 @@ void revl_money_format(int64_t minor, const char *cur, char *buf, size_t n);
 int revl_period_key(int32_t days, const char *period, int fiscal_start,
                     char *buf, size_t n);
 
+/* l_rules.c, l_route.c, l_metrics.c: add their functions to the
+ * module table at the top of the stack (like luaopen_revl_value). */
+int luaopen_revl_rules(lua_State *L);
+int luaopen_revl_route(lua_State *L);
+int luaopen_revl_metrics(lua_State *L);
+
 /* l_store.c */
 int luaopen_revl_store(lua_State *L); /* fills the table at the top */
 /* Push the table object for t (store userdata at index sidx keeps it
@@ -66,6 +72,26 @@ void revl_push_store(lua_State *L, revl_store *s);
 /* The table and row vector (NULL = all rows) of the view at idx. */
 int revl_view_rows(lua_State *L, int idx, revl_table **t,
                    const uint32_t **rows, size_t *n);
+/* A row proxy (a new userdata) for row `row` of the view's table. */
+void revl_view_push_row(lua_State *L, int vidx, size_t row);
+/* A new view of the same table over rows[0..n) (takes ownership of the
+ * malloc'ed vector; row numbers of the table). */
+void revl_view_push_derived(lua_State *L, int vidx, uint32_t *rows,
+                            size_t n);
+/* Push the table `name` of the view's store; 0 (nothing pushed) when
+ * that table is not loaded. */
+int revl_push_store_table(lua_State *L, int vidx, const char *name);
+/* Push the Lua string of an intern id (cached per store). */
+void revl_push_string_id(lua_State *L, int vidx, uint32_t id);
+/* Push a cell as a Lua value (nil when null); t belongs to the view's
+ * store. */
+void revl_view_push_cell(lua_State *L, int vidx, revl_table *t, int col,
+                         size_t row);
+/* "col" or "fk.col" on t: the column in *holder, reached through FK
+ * column *via (-1 when on t itself); -1 when there is no such field. */
+int revl_resolve_field(revl_table *t, const char *name, revl_table **holder,
+                       int *via);
+
 /* Resolve an output path under the run's output directory (relative
  * paths only unless --allow-io); creates parent directories. */
 int revl_out_path(lua_State *L, const char *path, char *buf, size_t n);

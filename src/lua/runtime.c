@@ -605,6 +605,9 @@ static int open_runtime(lua_State *L) {
   luaL_setfuncs(L, revl_funcs, 0);
   luaopen_revl_value(L);
   luaopen_revl_store(L);
+  luaopen_revl_rules(L);
+  luaopen_revl_route(L);
+  luaopen_revl_metrics(L);
   revl_push_date(L, rt->st.as_of);
   lua_setfield(L, m, "as_of");
   lua_pushstring(L, REVL_VERSION);
