@@ -68,6 +68,9 @@ typedef struct loader {
   uint32_t *krows;   /* slot -> row holding that key */
   uint32_t kmask;
   size_t nkeys;
+  uint64_t *pkbits;  /* intern id -> used as a key in this file */
+  size_t pkwords;
+  int dupmode;       /* a duplicate was seen: keys/krows are maintained */
 
   uint32_t *lines;   /* row -> line, for reports after the load */
   uint8_t *pct;      /* row -> probability was written with '%' */
@@ -519,13 +522,26 @@ static void record_cb(int term, void *ld_) {
       ld->isnull[j] = 1;
     }
   }
-  /* a row repeating an earlier primary key is rejected; the first stays */
+  /* a row repeating an earlier primary key is rejected; the first stays.
+   * A bitmap over intern ids answers "seen before?" without a cache miss
+   * on a big table; the id -> row map that names the first row is only
+   * built once a duplicate turns up. */
   uint32_t kslot = 0;
   if (ld->pk_csv >= 0) {
-    int d = key_slot(ld, ld->vals[ld->pk_csv].s, &kslot);
-    if (d < 0) goto nomem;
-    if (d) {
-      uint32_t id = ld->vals[ld->pk_csv].s;
+    uint32_t id = ld->vals[ld->pk_csv].s;
+    if (id / 64 < ld->pkwords && ((ld->pkbits[id / 64] >> (id % 64)) & 1)) {
+      if (!ld->dupmode) {
+        revl_column *pkc = t->cols[t->pk];
+        for (size_t r = 0; r < t->nrows; r++) {
+          uint32_t s0;
+          if (key_slot(ld, pkc->v.str[r], &s0) < 0) goto nomem;
+          ld->keys[s0] = pkc->v.str[r];
+          ld->krows[s0] = (uint32_t)r;
+          ld->nkeys++;
+        }
+        ld->dupmode = 1;
+      }
+      if (key_slot(ld, id, &kslot) < 0) goto nomem;
       show(revl_intern_str(&ld->s->strings, id),
            revl_intern_len(&ld->s->strings, id), shown, sizeof shown);
       if (problem(ld, ld->pk_csv, 1, "%s: duplicate key \"%s\" (first at line %u)",
@@ -533,6 +549,15 @@ static void record_cb(int term, void *ld_) {
                   (unsigned)ld->lines[ld->krows[kslot]]) && !ld->strict)
         t->nduplicate++;
       goto done;
+    }
+    if (ld->dupmode && key_slot(ld, id, &kslot) < 0) goto nomem;
+    if (id / 64 >= ld->pkwords) {
+      size_t words = (ld->s->strings.n / 64 + 1) * 2;
+      uint64_t *b = realloc(ld->pkbits, words * sizeof *b);
+      if (!b) goto nomem;
+      memset(b + ld->pkwords, 0, (words - ld->pkwords) * sizeof *b);
+      ld->pkbits = b;
+      ld->pkwords = words;
     }
   }
   for (int j = 0; j < ld->ncsv; j++) {
@@ -554,9 +579,13 @@ static void record_cb(int term, void *ld_) {
     if (rc) goto nomem;
   }
   if (ld->pk_csv >= 0) {
-    ld->keys[kslot] = ld->vals[ld->pk_csv].s;
-    ld->krows[kslot] = (uint32_t)t->nrows;
-    ld->nkeys++;
+    uint32_t id = ld->vals[ld->pk_csv].s;
+    ld->pkbits[id / 64] |= 1ull << (id % 64);
+    if (ld->dupmode) {
+      ld->keys[kslot] = id;
+      ld->krows[kslot] = (uint32_t)t->nrows;
+      ld->nkeys++;
+    }
   }
   if (t->nrows == ld->caplines) {
     size_t cap = ld->caplines ? ld->caplines * 2 : 1024;
@@ -1045,5 +1074,6 @@ out:
   free(ld.pct);
   free(ld.keys);
   free(ld.krows);
+  free(ld.pkbits);
   return rc;
 }
