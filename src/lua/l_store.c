@@ -618,8 +618,15 @@ static void crit_operand(lua_State *L, int idx, revl_crit *c, revl_column *col,
     const char *cur = revl_intern_str(&c->t->store->strings, c->t->store->default_currency);
     double scale = pow(10, revl_currency_decimals(cur));
     *da = lua_tonumber(L, idx) * scale;
-    if (*da == floor(*da) && fabs(*da) < 9e15) *a = (int64_t)*da;
-    else c->use_double = 1;
+    /* 999.99 * 100 is 99998.99999999999 in binary floating point: a
+     * value within a millionth of a minor unit is that minor unit */
+    double r = floor(*da + 0.5);
+    if (fabs(*da - r) < 1e-6 && fabs(r) < 9e15) {
+      *a = (int64_t)r;
+      *da = r;
+    } else {
+      c->use_double = 1;
+    }
     return;
   }
   }
@@ -709,10 +716,7 @@ static revl_crit *compile_triple(lua_State *L, int idx, revl_table *t,
     crit_operand(L, -1, c, col, &c->b, &c->db, field);
     snprintf(name, sizeof name, "%s between %s and %s", field,
              luaL_tolstring(L, -2, NULL), luaL_tolstring(L, -1, NULL));
-    lua_pop(L, 4);
-    if (col->type == REVL_T_MONEY && c->use_double) {
-      /* both bounds compared as doubles */
-    }
+    lua_pop(L, 4); /* da/db hold both bounds whatever use_double says */
     break;
   case REVL_OP_CONTAINS:
   case REVL_OP_PREFIX:
@@ -743,16 +747,11 @@ static revl_crit *compile_triple(lua_State *L, int idx, revl_table *t,
                  field, opname);
     crit_operand(L, vidx, c, col, &c->a, &c->da, field);
     if (col->type == REVL_T_NUMBER) c->use_double = 1;
-    if (col->type == REVL_T_INT && c->use_double) {
-      /* integer column against a fraction: compare as doubles */
-      c->op = (revl_op)op;
-    }
     snprintf(name, sizeof name, "%s %s %s", field, opname,
              luaL_tolstring(L, vidx, NULL));
     lua_pop(L, 1);
     break;
   }
-  (void)idx;
   set_name(L, c, name);
   cu->c = NULL; /* ownership passes to the caller */
   lua_pop(L, 1);

@@ -266,14 +266,12 @@ int revl_crit_eval(revl_crit *c, size_t row, revl_crit_ctx *ctx) {
       return day < (int64_t)ctx->as_of - c->a;
     }
     break;
-  case REVL_T_MONEY:
-    v = col->v.i64[row];
-    if (c->use_double) return cmp_opd(c->op, (double)v, c->da, c->db);
-    break;
+  case REVL_T_MONEY: v = col->v.i64[row]; break;
   default: v = col->v.i64[row]; break;
   }
   if (c->op == REVL_OP_IN) return in_set(c, v);
   if (c->op == REVL_OP_NOT_IN) return !in_set(c, v);
+  if (c->use_double) return cmp_opd(c->op, (double)v, c->da, c->db);
   return cmp_op(c->op, v, c->a, c->b);
 }
 
