@@ -837,6 +837,14 @@ static int derive_outcomes(loader *ld) {
 
 /* ---- the file ------------------------------------------------------ */
 
+/* libcsv grows its field buffer by a fixed block (128 bytes by
+ * default): a 100 MB field took a million reallocs, quadratic where
+ * realloc copies.  1 MiB blocks keep that to a hundred. */
+static void parser_options(struct csv_parser *p, const revl_table_map *map) {
+  csv_set_blk_size(p, 1 << 20);
+  if (map && map->delimiter) csv_set_delim(p, (unsigned char)map->delimiter);
+}
+
 /* What a file that is not CSV text is, from its first bytes, or NULL. */
 static const char *binary_kind(const char *b, size_t n) {
   if (n >= 2 && memcmp(b, "\x1F\x8B", 2) == 0)
@@ -925,7 +933,7 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
     goto out;
   }
   parser_ready = 1;
-  if (map && map->delimiter) csv_set_delim(&p, (unsigned char)map->delimiter);
+  parser_options(&p, map);
   const size_t bufsize = 1 << 20;
   buf = malloc(bufsize);
   if (!buf) {
@@ -1008,8 +1016,7 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
             rc = revl_error_set(err, REVL_ENOMEM, path, 0, 0, "out of memory");
             goto out;
           }
-          if (map && map->delimiter)
-            csv_set_delim(&p, (unsigned char)map->delimiter);
+          parser_options(&p, map);
           ld.nf = 0;
           ld.rowlen = 0;
           skip = !eol;

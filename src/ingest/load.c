@@ -176,7 +176,7 @@ int revl_load_dir(revl_store *s, const revl_load_opts *o, revl_error *err) {
       if ((names[nn] = strdup(tname))) nn++;
     }
     closedir(d);
-    qsort(names, nn, sizeof *names, cmp_str); /* stable table order */
+    if (nn) qsort(names, nn, sizeof *names, cmp_str); /* stable table order */
     for (size_t i = 0; i < nn; i++) {
       if (!rc) {
         const revl_table_map *tm = find_map(&m, names[i]);

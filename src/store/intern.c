@@ -192,6 +192,6 @@ uint32_t revl_intern_add_h(revl_intern *in, const char *s, size_t n,
 }
 
 size_t revl_intern_memory(const revl_intern *in) {
-  return in->capbytes + (size_t)in->cap * 4 +
+  return in->nbytes + (size_t)in->n * 4 +
          (in->slots ? ((size_t)in->mask + 1) * 8 : 0);
 }

@@ -62,7 +62,7 @@ static int col_grow(revl_column *c, size_t cap) {
 
 static int col_reserve(revl_column *c) {
   if (c->n < c->cap) return 0;
-  return col_grow(c, c->cap ? c->cap * 2 : 1024);
+  return col_grow(c, c->cap ? c->cap * 2 : 64);
 }
 
 int revl_col_reserve(revl_column *c, size_t n) {
@@ -124,9 +124,11 @@ int revl_col_push_money(revl_column *c, int64_t minor, uint32_t cur) {
   return 0;
 }
 
+/* Bytes the data takes (rows, not reserved capacity, so the figure
+ * depends on the data and not on how the arrays grew). */
 size_t revl_col_memory(const revl_column *c) {
-  size_t m = c->cap * type_size(c->type) + (c->cap / 64) * 8;
-  if (c->cur) m += c->cap * 4;
+  size_t m = c->n * type_size(c->type) + ((c->n + 63) / 64) * 8;
+  if (c->cur) m += c->n * 4;
   if (c->ref_row) m += c->n * 4;
   if (c->rev_off && c->ref) m += (c->ref->nrows + 1) * 4 + c->n * 4;
   return m;
