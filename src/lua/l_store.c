@@ -644,6 +644,7 @@ static revl_crit *new_crit(lua_State *L, revl_op op) {
 static revl_crit *compile_triple(lua_State *L, int idx, revl_table *t,
                                  int fns, const char *field, const char *opname,
                                  int vidx) {
+  (void)idx; /* the spec table: kept for error context by callers */
   int op = revl_op_from_name(opname);
   if (op < 0 || op >= REVL_OP_ALL)
     luaL_error(L, "unknown operator '%s' (use = ~= < <= > >= in not_in between "
@@ -714,8 +715,12 @@ static revl_crit *compile_triple(lua_State *L, int idx, revl_table *t,
     crit_operand(L, -1, c, col, &c->a, &c->da, field);
     lua_rawgeti(L, vidx, 2);
     crit_operand(L, -1, c, col, &c->b, &c->db, field);
-    snprintf(name, sizeof name, "%s between %s and %s", field,
-             luaL_tolstring(L, -2, NULL), luaL_tolstring(L, -1, NULL));
+    {
+      /* evaluate in order: argument order of a call is unspecified */
+      const char *lo = luaL_tolstring(L, -2, NULL); /* low bound */
+      const char *hi = luaL_tolstring(L, -2, NULL); /* high bound */
+      snprintf(name, sizeof name, "%s between %s and %s", field, lo, hi);
+    }
     lua_pop(L, 4); /* da/db hold both bounds whatever use_double says */
     break;
   case REVL_OP_CONTAINS:

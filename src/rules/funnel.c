@@ -1,0 +1,162 @@
+/*
+ * funnel.c -- funnel audits, and history lookups through the reverse
+ * foreign-key indexes (stage_history of a deal, activities of a lead).
+ */
+#include "revl/route.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int64_t cell_time(const revl_column *c, size_t row) {
+  if (!revl_col_valid(c, row)) return REVL_NO_TIME;
+  if (c->type == REVL_T_DATE) return (int64_t)c->v.date[row] * 86400;
+  if (c->type == REVL_T_DATETIME) return c->v.i64[row];
+  return REVL_NO_TIME;
+}
+
+int64_t revl_child_latest(const revl_table *child, int fk, int at, size_t r,
+                          int stage_col, uint32_t stage_id) {
+  const revl_column *f = child->cols[fk], *a = child->cols[at];
+  if (!f->rev_off) return REVL_NO_TIME;
+  const revl_column *s = stage_col >= 0 ? child->cols[stage_col] : NULL;
+  int64_t best = REVL_NO_TIME;
+  for (uint32_t k = f->rev_off[r]; k < f->rev_off[r + 1]; k++) {
+    uint32_t row = f->rev_rows[k];
+    if (s && stage_id && (!revl_col_valid(s, row) || s->v.str[row] != stage_id)) continue;
+    int64_t t = cell_time(a, row);
+    if (t != REVL_NO_TIME && (best == REVL_NO_TIME || t > best)) best = t;
+  }
+  return best;
+}
+
+static int in_sorted(const uint32_t *set, size_t n, uint32_t v) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (set[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < n && set[lo] == v;
+}
+
+int64_t revl_child_first_after(const revl_table *child, int fk, int at,
+                               size_t r, int64_t from, int type_col,
+                               const uint32_t *types, size_t ntypes,
+                               int32_t *which) {
+  const revl_column *f = child->cols[fk], *a = child->cols[at];
+  const revl_column *ty = type_col >= 0 ? child->cols[type_col] : NULL;
+  *which = -1;
+  if (!f->rev_off) return REVL_NO_TIME;
+  int64_t best = REVL_NO_TIME;
+  for (uint32_t k = f->rev_off[r]; k < f->rev_off[r + 1]; k++) {
+    uint32_t row = f->rev_rows[k];
+    int64_t t = cell_time(a, row);
+    if (t == REVL_NO_TIME || t < from) continue;
+    if (ntypes && (!ty || !revl_col_valid(ty, row) ||
+                   !in_sorted(types, ntypes, ty->v.str[row])))
+      continue;
+    if (best == REVL_NO_TIME || t < best || (t == best && (int32_t)row < *which)) {
+      best = t;
+      *which = (int32_t)row;
+    }
+  }
+  return best;
+}
+
+static int64_t floor_day(int64_t t) {
+  return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+}
+
+int revl_funnel_audit(revl_funnel *f, const uint32_t *rows, size_t n,
+                      int32_t as_of, revl_crit_ctx *ctx, revl_faudit *out) {
+  revl_table *t = f->base;
+  int ns = f->nstages;
+  int entry[256];
+  if (ns > 256) ns = 256;
+  const revl_column *sc = f->stage_col >= 0 ? t->cols[f->stage_col] : NULL;
+  revl_table *reps = f->owner_col >= 0 ? t->cols[f->owner_col]->ref : NULL;
+  for (size_t i = 0; i < n; i++) {
+    size_t row = rows ? rows[i] : i;
+    revl_faudit *a = &out[i];
+    memset(a, 0, sizeof *a);
+    a->row = (uint32_t)row;
+    a->entered = REVL_NO_TIME;
+    a->days = -1;
+    a->furthest = -1;
+    for (int s = 0; s < ns; s++) {
+      revl_fstage *st = &f->stages[s];
+      if (st->entry) {
+        entry[s] = revl_crit_eval(st->entry, row, ctx);
+        if (ctx && ctx->failed) return REVL_ESCRIPT;
+        if (entry[s]) a->furthest = s;
+      } else {
+        entry[s] = 1;
+        if (s == 0 && a->furthest < 0) a->furthest = 0;
+      }
+    }
+    /* the recorded stage */
+    a->recorded = REVL_FA_UNKNOWN;
+    if (sc && revl_col_valid(sc, row)) {
+      uint32_t v = sc->v.str[row];
+      for (int k = 0; k < f->nterminal; k++)
+        if (f->terminal[k] == v) a->recorded = REVL_FA_TERMINAL;
+      if (a->recorded == REVL_FA_UNKNOWN) {
+        int first = -1, best = -1;
+        for (int s = 0; s < ns; s++) {
+          revl_fstage *st = &f->stages[s];
+          for (int k = 0; k < st->nvalues; k++)
+            if (st->values[k] == v) {
+              if (first < 0) first = s;
+              if (entry[s]) best = s;
+              break;
+            }
+        }
+        a->recorded = best >= 0 ? best : first;
+        if (a->recorded < 0) a->recorded = REVL_FA_UNKNOWN;
+      }
+    }
+    if (a->recorded < 0) continue;
+    revl_fstage *st = &f->stages[a->recorded];
+    a->entry_met = entry[a->recorded];
+    if (st->exit) {
+      a->exit_met = revl_crit_eval(st->exit, row, ctx);
+      if (ctx && ctx->failed) return REVL_ESCRIPT;
+    }
+    for (int k = 0; k < st->nreq && k < 64; k++) {
+      int64_t hr = row;
+      if (st->req_via[k] >= 0) {
+        const revl_column *fk = t->cols[st->req_via[k]];
+        hr = fk->ref_row ? fk->ref_row[row] : -1;
+      }
+      if (hr < 0 || !revl_col_valid(st->req_holder[k]->cols[st->req_col[k]], (size_t)hr))
+        a->missing |= (uint64_t)1 << k;
+    }
+    if (st->entered_col >= 0)
+      a->entered = cell_time(t->cols[st->entered_col], row);
+    else if (f->hist)
+      a->entered = revl_child_latest(f->hist, f->hist_fk, f->hist_at, row, -1, 0);
+    if (a->entered != REVL_NO_TIME) {
+      int32_t from = f->cal ? revl_cal_day(f->cal, a->entered)
+                            : (int32_t)floor_day(a->entered);
+      a->days = f->cal ? revl_cal_business_days(f->cal, from, as_of) : as_of - from;
+      if (st->sla_days >= 0 && a->days > st->sla_days) a->sla_breached = 1;
+    }
+    if (st->role && reps && f->owner_role_col >= 0) {
+      const revl_column *oc = t->cols[f->owner_col];
+      int32_t rr = oc->ref_row ? oc->ref_row[row] : -1;
+      if (rr >= 0) {
+        const revl_column *rc = reps->cols[f->owner_role_col];
+        if (revl_col_valid(rc, (size_t)rr)) {
+          a->owner_role = rc->v.str[rr];
+          if (rc->v.str[rr] != st->role) a->role_mismatch = 1;
+        }
+      }
+    }
+    if (st->forecast && f->forecast_col >= 0) {
+      const revl_column *fc = t->cols[f->forecast_col];
+      if (revl_col_valid(fc, row) && fc->v.str[row] != st->forecast)
+        a->forecast_mismatch = 1;
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,71 @@
+/*
+ * sla.c -- response-time SLAs measured in business time.
+ *
+ * The clock starts at a datetime field of the record (created_at,
+ * mql_at) and stops at a datetime field, or at the first activity of
+ * the given types at or after the start, found through the activities'
+ * foreign key to the record (its reverse index: no scan of the table).
+ * Elapsed time is counted on the SLA's business calendar.
+ */
+#include "revl/route.h"
+
+#include <string.h>
+
+static int64_t tcell(const revl_column *c, size_t row) {
+  if (!revl_col_valid(c, row)) return REVL_NO_TIME;
+  if (c->type == REVL_T_DATE) return (int64_t)c->v.date[row] * 86400;
+  return c->v.i64[row];
+}
+
+int revl_sla_measure(revl_sla *s, const uint32_t *rows, size_t n, int64_t now,
+                     revl_crit_ctx *ctx, revl_sla_row *out, size_t *nout) {
+  revl_table *t = s->base;
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t row = rows ? rows[i] : i;
+    for (int j = 0; j < s->nkinds; j++) {
+      revl_sla_kind *kd = &s->kinds[j];
+      if (kd->when) {
+        int ok = revl_crit_eval(kd->when, row, ctx);
+        if (ctx && ctx->failed) return REVL_ESCRIPT;
+        if (!ok) continue;
+      }
+      int64_t start = tcell(t->cols[kd->start_col], row);
+      if (start == REVL_NO_TIME) continue;
+      revl_sla_row *o = &out[k++];
+      o->row = (uint32_t)row;
+      o->kind = j;
+      o->start = start;
+      o->act_row = -1;
+      int64_t stop = REVL_NO_TIME;
+      if (kd->stop_col >= 0) {
+        stop = tcell(t->cols[kd->stop_col], row);
+        if (stop != REVL_NO_TIME && stop < start) stop = start;
+      }
+      if (kd->use_acts && s->acts) {
+        int32_t which;
+        int64_t a = revl_child_first_after(s->acts, s->act_fk, s->act_at, row, start,
+                                           s->act_type, kd->types, kd->ntypes, &which);
+        if (a != REVL_NO_TIME && (stop == REVL_NO_TIME || a < stop)) {
+          stop = a;
+          o->act_row = which;
+        }
+      }
+      /* a stop after `now` has not happened yet */
+      if (stop != REVL_NO_TIME && stop > now) {
+        stop = REVL_NO_TIME;
+        o->act_row = -1;
+      }
+      o->stop = stop;
+      int64_t end = stop != REVL_NO_TIME ? stop : (now > start ? now : start);
+      o->secs = s->cal ? revl_cal_business_seconds(s->cal, start, end) : end - start;
+      if (stop != REVL_NO_TIME)
+        o->status = o->secs > kd->target ? REVL_SLA_BREACHED : REVL_SLA_MET;
+      else
+        o->status = o->secs > kd->target ? REVL_SLA_OPEN_BREACHED : REVL_SLA_OPEN;
+      break;
+    }
+  }
+  *nout = k;
+  return 0;
+}

@@ -1,0 +1,1 @@
+local cal = revl.calendar{timezone = "America/New_York"}

@@ -1,0 +1,6 @@
+local router = revl.router{
+  name = "inbound",
+  rules = {
+    {name = "sdr", team = "SDR", mdoe = "lowest"},
+  },
+}

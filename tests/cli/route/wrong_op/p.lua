@@ -1,0 +1,6 @@
+local router = revl.router{
+  name = "inbound",
+  rules = {
+    {name = "partners", when = {{"source", "like", "Partner%"}}, queue = "Partners"},
+  },
+}
