@@ -1,0 +1,1 @@
+local m = revl.icp{rules = {{"industry", "=", "Software", name = "software"}}}

@@ -1,0 +1,1 @@
+local card = revl.scorecard{table = "deals", fields = {"amount", {"Champion", field = "champoin"}}}

@@ -1,0 +1,1 @@
+local m = revl.icp{rules = {{"name", "like", "Ac%", points = 5}}}

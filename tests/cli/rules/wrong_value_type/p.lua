@@ -1,0 +1,1 @@
+local m = revl.icp{rules = {{"employees", ">", "many", points = 5}}}

@@ -1,0 +1,79 @@
+-- revl: --data tests/lua/rules_data --as-of 2025-06-30
+-- Decision logs: revl.log writes OUT/NAME.csv and OUT/NAME.jsonl with the
+-- run's metadata; the seeded generator is recorded.  The logs are read
+-- back by loading the output directory as data.  (tests/cli/rules/
+-- log_metadata checks the sha256 against the sha256sum program.)
+local t = revl.testing("rules: decision logs")
+
+-- the seeded generator: same seed, same numbers
+local g1, g2 = revl.random(42), revl.random(42)
+local a, b = {}, {}
+for i = 1, 5 do a[i], b[i] = g1:int(1, 1000), g2:int(1, 1000) end
+t:eq(table.concat(a, ","), table.concat(b, ","), "deterministic")
+t:eq(g1.seed, 42, "seed kept")
+local x = revl.random(7):next()
+t:ok(x >= 0 and x < 1, "next() in [0, 1)")
+t:eq(#revl.random(1):shuffle({1, 2, 3, 4}), 4, "shuffle keeps the elements")
+t:ok(revl.random(3):pick({"a"}) == "a", "pick")
+t:err(function() revl.random() end, "needs an integer seed", "a seed is required")
+
+local inputs = revl.inputs()
+t:eq(#inputs, 7, "seven input files")
+t:eq(inputs[1].table, "accounts", "first input table")
+t:eq(inputs[1].file, "tests/lua/rules_data/accounts.csv", "file as loaded")
+t:eq(inputs[1].rows, 6, "rows")
+
+local info = revl.run_info()
+t:eq(info.playbook, "tests/lua/test_rules_log.lua", "the playbook")
+t:ok(info.commit == "unknown" or (#info.commit == 40 and info.commit:match("^%x+$")),
+     "commit: 40 hex digits or unknown")
+t:ok(info.dirty == "true" or info.dirty == "false" or info.dirty == "unknown", "dirty flag")
+
+local m = revl.icp{name = "log-test", rules = {{"industry", "in", {"Software", "Fintech"}, points = 50},
+                                                 {"country", "=", "US", points = 30}}}
+local f = m:score()
+local csv, jsonl = revl.log(f, "icp_log")
+t:ok(csv:match("/icp_log%.csv$"), "csv path")
+t:ok(jsonl:match("/icp_log%.jsonl$"), "jsonl path")
+
+local ev = revl.trigger{type = "renewal", when = {renewal_within = 90}}:fire()
+revl.log(ev, "events_log", {seed = 99})
+
+t:err(function() revl.log(f, "../x") end, "plain file name", "no paths in log names")
+
+-- read the logs back
+local out = revl.out_dir()
+local ok, err = revl.load(out)
+t:ok(ok, "logs load as data: " .. tostring(err))
+local log = revl.icp_log
+t:eq(#log, 6, "one line per decision")
+t:eq(table.concat(log:columns(), ","),
+     "id,fit,tier,label,reasons,as_of,playbook,commit,dirty,revl_version,seed,inputs", "log columns")
+local r1 = log:row(1)
+t:eq(r1.id, "A1", "first decision")
+t:eq(r1.fit, 80, "decision")
+t:eq(r1.reasons, "industry in {Software, Fintech} [Software] +50; country = US [US] +30", "reasons")
+t:eq(tostring(r1.as_of), "2025-06-30", "as_of")
+t:eq(r1.playbook, "tests/lua/test_rules_log.lua", "playbook")
+t:eq(tostring(r1.commit), info.commit, "commit")
+t:eq(r1.revl_version, revl.version, "version")
+t:eq(r1.seed, "42;7;1;3", "the seeds used, in order")
+t:ok(r1.inputs:match("^tests/lua/rules_data/accounts%.csv=%x+;"), "inputs start with accounts")
+local n = 0
+for file, sha in r1.inputs:gmatch("([^;=]+)=(%x+)") do
+  n = n + 1
+  t:eq(#sha, 64, "sha256 of " .. file)
+end
+t:eq(n, 7, "a sha256 per input file")
+local ev_log = revl.events_log
+t:eq(#ev_log, 2, "events logged")
+t:eq(ev_log:row(1).seed, 99, "seed given to revl.log")
+t:eq(ev_log:row(1).reasons, "renewal 2025-08-01 (every 12 months) is in 32 days (at most 90)", "event reasons")
+t:eq(ev_log:row(2).account, "A2", "event account")
+
+-- a model keeps the data it was defined on; after a reload it asks to be defined again
+t:ok(revl.load("tests/lua/rules_data"), "reload the data")
+t:eq(#m:score(), 6, "score() still scores the data it was defined on")
+t:err(function() m:score(revl.accounts) end, "defined on another load of accounts", "stale model")
+
+return t:done()
