@@ -38,6 +38,10 @@ typedef struct row_ud {
   revl_table *t;
   size_t row;
   store_ud *su;
+  /* field name -> column, by the key string's address (Lua interns short
+   * strings, so a loop's field names hit); a hit is confirmed by name */
+  const char *ckey[4];
+  int ccol[4];
 } row_ud;
 
 /* ---- store ---------------------------------------------------------- */
@@ -262,6 +266,7 @@ static row_ud *push_row(lua_State *L, store_ud *su, int sidx, revl_table *t,
                         size_t row) {
   sidx = lua_absindex(L, sidx);
   row_ud *r = lua_newuserdatauv(L, sizeof *r, 1);
+  memset(r, 0, sizeof *r);
   r->t = t;
   r->row = row;
   r->su = su;
@@ -279,7 +284,17 @@ static int row_index(lua_State *L) {
   row_ud *r = luaL_checkudata(L, 1, REVL_ROW);
   if (!r->su->s) return luaL_error(L, "this row's data was unloaded");
   const char *k = luaL_checkstring(L, 2);
-  int ci = revl_table_col(r->t, k);
+  unsigned slot = (unsigned)(((uintptr_t)k >> 4) & 3);
+  int ci;
+  if (r->ckey[slot] == k && strcmp(r->t->cols[r->ccol[slot]]->name, k) == 0) {
+    ci = r->ccol[slot];
+  } else {
+    ci = revl_table_col(r->t, k);
+    if (ci >= 0) {
+      r->ckey[slot] = k;
+      r->ccol[slot] = ci;
+    }
+  }
   if (ci >= 0) {
     push_cell(L, r->su, r->t, ci, r->row);
     return 1;
