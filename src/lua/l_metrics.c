@@ -1,9 +1,4428 @@
 /*
- * l_metrics.c -- placeholder: the metrics bindings register nothing yet.
+ * l_metrics.c -- revl.metrics: revenue metrics over views, for Lua.
+ *
+ * Every metric scans the rows of a view once in C, keys each row by the
+ * `by` fields and the period of one of its dates (integer tuples, see
+ * revl/metrics.h), accumulates money exactly in int64 minor units per
+ * group, and returns a frame: one plain Lua table per group with the
+ * key columns, `period`, and the figures.  Ratios whose denominator is
+ * zero are nil, with the reason in `<column>_reason`.  Summing money of
+ * different currencies is an error (there is no FX table).  Lua helpers
+ * built on these live in lua/metrics.lua; docs/metrics.md is the
+ * reference for every formula.
+ *
+ * Memory: every buffer a metric allocates is registered in a scratch
+ * userdata anchored on the Lua stack, so luaL_error anywhere (mixed
+ * currencies, a typo in an option) frees it through __gc.
  */
-#include "lrevl.h"
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "lrevl.h"
+#include "revl/metrics.h"
+#include "revl/parse.h"
+
+#define VROW(rows, i) ((rows) ? (size_t)(rows)[i] : (size_t)(i))
+#define MAXBY 8
+
+/* ---- scratch memory ------------------------------------------------- */
+
+typedef struct scratch {
+  void **p;
+  size_t np, cap;
+  revl_mgroup *g[16];
+  int ng;
+} scratch;
+
+static int scratch_gc(lua_State *L) {
+  scratch *s = lua_touserdata(L, 1);
+  for (size_t i = 0; i < s->np; i++)
+    free(s->p[i]);
+  free(s->p);
+  s->p = NULL;
+  s->np = s->cap = 0;
+  for (int i = 0; i < s->ng; i++) {
+    revl_mgroup_free(s->g[i]);
+    free(s->g[i]);
+  }
+  s->ng = 0;
+  return 0;
+}
+
+/* A scratch area on the stack top; freed when the call returns or
+ * raises. */
+static scratch *new_scratch(lua_State *L) {
+  scratch *s = lua_newuserdatauv(L, sizeof *s, 0);
+  memset(s, 0, sizeof *s);
+  if (luaL_newmetatable(L, "revl.metrics.scratch")) {
+    lua_pushcfunction(L, scratch_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  return s;
+}
+
+static void *sreg(lua_State *L, scratch *s, void *p) {
+  if (!p) luaL_error(L, "not enough memory");
+  if (s->np == s->cap) {
+    size_t nc = s->cap ? s->cap * 2 : 32;
+    void **np = realloc(s->p, nc * sizeof *np);
+    if (!np) {
+      free(p);
+      luaL_error(L, "not enough memory");
+    }
+    s->p = np;
+    s->cap = nc;
+  }
+  s->p[s->np++] = p;
+  return p;
+}
+
+static void *salloc(lua_State *L, scratch *s, size_t n, size_t size) {
+  return sreg(L, s, malloc((n ? n : 1) * size));
+}
+
+static void *scalloc(lua_State *L, scratch *s, size_t n, size_t size) {
+  return sreg(L, s, calloc(n ? n : 1, size));
+}
+
+/* Grow a scratch buffer (keeps its registration). */
+static void *sgrow(lua_State *L, scratch *s, void *old, size_t n, size_t size) {
+  for (size_t i = 0; i < s->np; i++)
+    if (s->p[i] == old) {
+      void *np = realloc(old, (n ? n : 1) * size);
+      if (!np) luaL_error(L, "not enough memory");
+      s->p[i] = np;
+      return np;
+    }
+  return salloc(L, s, n, size);
+}
+
+static revl_mgroup *sgroup(lua_State *L, scratch *s, int nk) {
+  if (s->ng == 16) luaL_error(L, "too many groupings");
+  revl_mgroup *g = malloc(sizeof *g);
+  if (!g || revl_mgroup_init(g, nk)) {
+    free(g);
+    luaL_error(L, "not enough memory");
+  }
+  s->g[s->ng++] = g;
+  return g;
+}
+
+static int64_t gget(lua_State *L, revl_mgroup *g, const int64_t *key,
+                    uint32_t tag) {
+  int64_t r = revl_mgroup_get(g, key, tag);
+  if (r < 0) luaL_error(L, "not enough memory");
+  return r;
+}
+
+/* ---- small helpers -------------------------------------------------- */
+
+static int64_t floor_div64(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Day of a date or datetime cell (UTC date of a datetime); 0 if null. */
+static inline int cell_day(const revl_column *c, size_t row, int32_t *d) {
+  if (!c || !revl_col_valid(c, row)) return 0;
+  if (c->type == REVL_T_DATE)
+    *d = c->v.date[row];
+  else
+    *d = (int32_t)floor_div64(c->v.i64[row], 86400);
+  return 1;
+}
+
+/* Seconds of a date (midnight UTC) or datetime cell; 0 if null. */
+static inline int cell_secs(const revl_column *c, size_t row, int64_t *s) {
+  if (!c || !revl_col_valid(c, row)) return 0;
+  if (c->type == REVL_T_DATE)
+    *s = (int64_t)c->v.date[row] * 86400;
+  else
+    *s = c->v.i64[row];
+  return 1;
+}
+
+static inline int cell_true(const revl_column *c, size_t row) {
+  return c && revl_col_valid(c, row) && c->v.b[row];
+}
+
+static int as_of(lua_State *L) {
+  revl_rt_state *rt = revl_rt_get(L);
+  return rt ? rt->as_of : 0;
+}
+
+static int fiscal_start(lua_State *L) {
+  revl_rt_state *rt = revl_rt_get(L);
+  return rt && rt->fiscal_start >= 1 && rt->fiscal_start <= 12
+             ? rt->fiscal_start
+             : 1;
+}
+
+/* Column `name` of t with one of the types in `types` (a string of
+ * revl_type values + 1), or NULL when absent and !need. */
+static revl_column *get_col(lua_State *L, const char *fn, revl_table *t,
+                            const char *name, int need, const char *types) {
+  int ci = revl_table_col(t, name);
+  if (ci < 0) {
+    if (need)
+      luaL_error(L, "revl.metrics.%s: %s has no column '%s'", fn, t->name,
+                 name);
+    return NULL;
+  }
+  revl_column *c = t->cols[ci];
+  if (types && !strchr(types, (char)(c->type + 1)))
+    luaL_error(L,
+               "revl.metrics.%s: %s.%s is %s, not the type this metric reads",
+               fn, t->name, name, revl_type_name(c->type));
+  return c;
+}
+
+static const char T_MONEY[] = {REVL_T_MONEY + 1, 0};
+static const char T_DATES[] = {REVL_T_DATE + 1, REVL_T_DATETIME + 1, 0};
+static const char T_BOOL[] = {REVL_T_BOOL + 1, 0};
+static const char T_STR[] = {REVL_T_STRING + 1, 0};
+static const char T_NUM[] = {REVL_T_NUMBER + 1, REVL_T_INT + 1, 0};
+
+/* ---- options ---------------------------------------------------------- */
+
+/* Options table at o (or none): every key must be one of allowed. */
+static void check_opts(lua_State *L, int o, const char *fn,
+                       const char *const *allowed) {
+  if (lua_isnoneornil(L, o)) return;
+  if (!lua_istable(L, o))
+    luaL_error(L, "revl.metrics.%s: options must be a table, not %s", fn,
+               luaL_typename(L, o));
+  lua_pushnil(L);
+  while (lua_next(L, o)) {
+    lua_pop(L, 1);
+    const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    int ok = 0;
+    for (int i = 0; k && allowed[i]; i++)
+      if (strcmp(k, allowed[i]) == 0) ok = 1;
+    if (!ok) {
+      luaL_Buffer b;
+      luaL_buffinit(L, &b);
+      for (int i = 0; allowed[i]; i++) {
+        if (i) luaL_addstring(&b, " ");
+        luaL_addstring(&b, allowed[i]);
+      }
+      luaL_pushresult(&b);
+      luaL_error(L, "revl.metrics.%s: unknown option '%s' (options: %s)", fn,
+                 k ? k : luaL_typename(L, -2), lua_tostring(L, -1));
+    }
+  }
+}
+
+/* Push opts[key] (nil when there are no options); returns its type. */
+static int opt_get(lua_State *L, int o, const char *key) {
+  if (!lua_istable(L, o)) {
+    lua_pushnil(L);
+    return LUA_TNIL;
+  }
+  return lua_getfield(L, o, key);
+}
+
+static double opt_number(lua_State *L, int o, const char *fn, const char *key,
+                         double def) {
+  int ty = opt_get(L, o, key);
+  double v = def;
+  if (ty == LUA_TNUMBER)
+    v = lua_tonumber(L, -1);
+  else if (ty != LUA_TNIL)
+    luaL_error(L, "revl.metrics.%s: option '%s' must be a number", fn, key);
+  lua_pop(L, 1);
+  return v;
+}
+
+static int opt_bool(lua_State *L, int o, const char *key, int def) {
+  int ty = opt_get(L, o, key);
+  int v = ty == LUA_TNIL ? def : lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+/* A string option; the string stays alive in the options table. */
+static const char *opt_string(lua_State *L, int o, const char *fn,
+                              const char *key, const char *def) {
+  int ty = opt_get(L, o, key);
+  const char *v = def;
+  if (ty == LUA_TSTRING)
+    v = lua_tostring(L, -1);
+  else if (ty != LUA_TNIL)
+    luaL_error(L, "revl.metrics.%s: option '%s' must be a string", fn, key);
+  lua_pop(L, 1);
+  return v;
+}
+
+/* ---- windows and periods --------------------------------------------- */
+
+/* Which rows a metric looks at, and whether it buckets them by period.
+ * See docs/metrics.md "Periods" for the rules. */
+typedef struct mwin {
+  int kind;         /* bucket kind, or REVL_PK_NONE: one bucket */
+  int limited;      /* rows must fall in from..to */
+  int32_t from, to; /* inclusive days (INT32_MIN / INT32_MAX when open) */
+  int column;       /* result rows carry `period` */
+  int fs;
+  char label[48]; /* the one bucket's label when kind is NONE */
+} mwin;
+
+static void day_text(int32_t d, char *buf, size_t n) {
+  if (d == INT32_MIN || d == INT32_MAX)
+    buf[0] = '\0';
+  else
+    revl_format_date(d, buf, n);
+}
+
+/* Resolve period/from/to/periods.  def_current: without any of them the
+ * window is the period (of def_kind) holding as_of; otherwise no window
+ * at all (a snapshot metric). */
+static void get_window(lua_State *L, int o, const char *fn, int def_current,
+                       int def_kind, mwin *w) {
+  memset(w, 0, sizeof *w);
+  w->fs = fiscal_start(L);
+  w->kind = REVL_PK_NONE;
+  w->from = INT32_MIN;
+  w->to = INT32_MAX;
+  const char *p = opt_string(L, o, fn, "period", NULL);
+  int all = p && strcmp(p, "all") == 0;
+  int kind = REVL_PK_NONE;
+  if (p && !all) {
+    kind = revl_metrics_period_parse(p);
+    if (kind < 0)
+      luaL_error(L,
+                 "revl.metrics.%s: unknown period '%s' (week month quarter "
+                 "year fiscal_quarter fiscal_year all)",
+                 fn, p);
+  }
+  int has_from = 0, has_to = 0;
+  if (opt_get(L, o, "from") != LUA_TNIL)
+    has_from = revl_check_date(L, -1, &w->from);
+  lua_pop(L, 1);
+  if (opt_get(L, o, "to") != LUA_TNIL) has_to = revl_check_date(L, -1, &w->to);
+  lua_pop(L, 1);
+  double periods = opt_number(L, o, fn, "periods", 0);
+  if (periods < 0 || periods != floor(periods) || periods > 100000)
+    luaL_error(L, "revl.metrics.%s: 'periods' must be a whole number >= 1", fn);
+  if (has_from && has_to && w->from > w->to)
+    luaL_error(L, "revl.metrics.%s: 'from' is after 'to'", fn);
+  int32_t today = as_of(L);
+  if (periods > 0) {
+    if (has_from || has_to)
+      luaL_error(L, "revl.metrics.%s: give 'periods' or 'from'/'to', not both",
+                 fn);
+    if (all)
+      luaL_error(L, "revl.metrics.%s: 'periods' needs a period kind", fn);
+    if (kind < 0) kind = def_kind;
+    int64_t cur = revl_metrics_period_index(today, kind, w->fs);
+    int32_t a, b;
+    revl_metrics_period_bounds(cur - (int64_t)periods + 1, kind, w->fs,
+                               &w->from, &a);
+    revl_metrics_period_bounds(cur, kind, w->fs, &b, &w->to);
+    w->kind = kind;
+    w->limited = w->column = 1;
+    return;
+  }
+  if (has_from || has_to) {
+    w->limited = 1;
+    w->column = 1;
+    w->kind = kind;
+    if (kind < 0) {
+      char a[16], b[16];
+      day_text(w->from, a, sizeof a);
+      day_text(w->to, b, sizeof b);
+      snprintf(w->label, sizeof w->label, "%s..%s", a, b);
+    }
+    return;
+  }
+  if (all || (kind < 0 && !def_current)) return; /* no window */
+  if (kind < 0) kind = def_kind;
+  int64_t cur = revl_metrics_period_index(today, kind, w->fs);
+  revl_metrics_period_bounds(cur, kind, w->fs, &w->from, &w->to);
+  w->kind = kind;
+  w->limited = w->column = 1;
+}
+
+static inline int win_has(const mwin *w, int32_t d) {
+  return !w->limited || (d >= w->from && d <= w->to);
+}
+
+static inline int64_t win_ord(const mwin *w, int32_t d) {
+  return w->kind >= 0 ? revl_metrics_period_index(d, w->kind, w->fs) : 0;
+}
+
+/* First and last day of bucket ord. */
+static void win_bounds(const mwin *w, int64_t ord, int32_t *a, int32_t *b) {
+  if (w->kind >= 0) {
+    revl_metrics_period_bounds(ord, w->kind, w->fs, a, b);
+    if (w->limited && *a < w->from) *a = w->from;
+    if (w->limited && *b > w->to) *b = w->to;
+  } else {
+    *a = w->from;
+    *b = w->to;
+  }
+}
+
+static void push_period_label(lua_State *L, const mwin *w, int64_t ord) {
+  if (w->kind >= 0) {
+    int32_t a, b;
+    char buf[32];
+    revl_metrics_period_bounds(ord, w->kind, w->fs, &a, &b);
+    revl_period_key(a, revl_metrics_period_name(w->kind), w->fs, buf,
+                    sizeof buf);
+    lua_pushstring(L, buf);
+  } else {
+    lua_pushstring(L, w->label);
+  }
+}
+
+/* The buckets of a limited window, for metrics that report every
+ * period even without rows (quota attainment, coverage). */
+static int64_t win_first_ord(const mwin *w) {
+  return w->kind >= 0 ? revl_metrics_period_index(w->from, w->kind, w->fs) : 0;
+}
+static int64_t win_last_ord(const mwin *w) {
+  return w->kind >= 0 ? revl_metrics_period_index(w->to, w->kind, w->fs) : 0;
+}
+
+/* ---- by keys ----------------------------------------------------------- */
+
+typedef struct mkey {
+  revl_table *h;    /* table holding the field */
+  revl_column *c;   /* the field */
+  revl_column *via; /* FK column on the base table, or NULL */
+  int ci;
+  const char *label; /* as written: "owner", "owner.team" */
+} mkey;
+
+typedef struct mby {
+  revl_table *t;
+  int nk;
+  mkey k[MAXBY];
+} mby;
+
+static int64_t cell_key(const revl_column *c, size_t r) {
+  if (!revl_col_valid(c, r)) return INT64_MIN;
+  switch (c->type) {
+  case REVL_T_STRING:
+    return c->v.str[r];
+  case REVL_T_BOOL:
+    return c->v.b[r];
+  case REVL_T_DATE:
+    return c->v.date[r];
+  case REVL_T_NUMBER: {
+    int64_t bits;
+    double d = c->v.f64[r] == 0 ? 0.0 : c->v.f64[r]; /* -0 == 0 */
+    memcpy(&bits, &d, sizeof bits);
+    return bits;
+  }
+  default:
+    return c->v.i64[r];
+  }
+}
+
+/* Row of the key's holder table for base row `row`, or -1. */
+static inline int64_t key_row(const mkey *k, size_t row) {
+  if (!k->via) return (int64_t)row;
+  if (!k->via->ref_row) return -1;
+  return k->via->ref_row[row];
+}
+
+static inline int64_t by_part(const mkey *k, size_t row) {
+  int64_t r = key_row(k, row);
+  return r < 0 ? INT64_MIN : cell_key(k->c, (size_t)r);
+}
+
+static void resolve_key(lua_State *L, const char *fn, revl_table *t,
+                        const char *name, mkey *k) {
+  int via;
+  k->ci = revl_resolve_field(t, name, &k->h, &via);
+  if (k->ci < 0)
+    luaL_error(L, "revl.metrics.%s: %s has no column '%s'", fn, t->name, name);
+  k->c = k->h->cols[k->ci];
+  k->via = via >= 0 ? t->cols[via] : NULL;
+  k->label = name;
+}
+
+/* opts[key]: a field name or a list of them (strings stay alive in the
+ * options table). */
+static void get_by_key(lua_State *L, int o, const char *fn, const char *key,
+                       revl_table *t, mby *by) {
+  memset(by, 0, sizeof *by);
+  by->t = t;
+  int ty = opt_get(L, o, key);
+  if (ty == LUA_TSTRING) {
+    by->nk = 1;
+    resolve_key(L, fn, t, lua_tostring(L, -1), &by->k[0]);
+  } else if (ty == LUA_TTABLE) {
+    int n = (int)lua_rawlen(L, -1);
+    if (n > MAXBY)
+      luaL_error(L, "revl.metrics.%s: at most %d '%s' fields", fn, MAXBY, key);
+    for (int i = 1; i <= n; i++) {
+      lua_rawgeti(L, -1, i);
+      if (lua_type(L, -1) != LUA_TSTRING)
+        luaL_error(L, "revl.metrics.%s: '%s' takes field names", fn, key);
+      resolve_key(L, fn, t, lua_tostring(L, -1), &by->k[by->nk++]);
+      lua_pop(L, 1);
+    }
+  } else if (ty != LUA_TNIL) {
+    luaL_error(L,
+               "revl.metrics.%s: '%s' must be a field name or a list of them",
+               fn, key);
+  }
+  lua_pop(L, 1);
+}
+
+static void get_by(lua_State *L, int o, const char *fn, revl_table *t,
+                   mby *by) {
+  get_by_key(L, o, fn, "by", t, by);
+}
+
+/* ---- grouping ---------------------------------------------------------- */
+
+/* Rows to groups: by parts plus the period ordinal.  One plain string
+ * key without periods (by = "owner") goes through a dense intern-id
+ * table instead of hashing: that is the hot path of 1M-row metrics. */
+typedef struct mgrp {
+  const mby *by;
+  const mwin *w;
+  revl_mgroup *g;
+  uint32_t *dense;
+  size_t ndense;
+  int one; /* no keys, no periods: everything is group 0 */
+} mgrp;
+
+static void grp_init(lua_State *L, scratch *s, mgrp *G, const mby *by,
+                     const mwin *w) {
+  memset(G, 0, sizeof *G);
+  G->by = by;
+  G->w = w;
+  G->g = sgroup(L, s, by->nk + 1);
+  if (by->nk == 1 && !by->k[0].via && by->k[0].c->type == REVL_T_STRING &&
+      w->kind < 0) {
+    G->ndense = by->t->store->strings.n + 1;
+    G->dense = scalloc(L, s, G->ndense, sizeof *G->dense);
+  }
+  G->one = by->nk == 0 && w->kind < 0;
+}
+
+/* The general path: hash the key tuple (and fill the dense table). */
+static uint32_t grp_slow(lua_State *L, mgrp *G, size_t row, int64_t ord) {
+  if (G->dense) {
+    const revl_column *c = G->by->k[0].c;
+    uint32_t id = revl_col_valid(c, row) ? c->v.str[row] : 0;
+    int64_t key[2] = {id ? (int64_t)id : INT64_MIN, 0};
+    int64_t g = gget(L, G->g, key, (uint32_t)row);
+    if (id < G->ndense) G->dense[id] = (uint32_t)g + 1;
+    return (uint32_t)g;
+  }
+  int64_t key[MAXBY + 1];
+  int nk = G->by->nk;
+  for (int k = 0; k < nk; k++)
+    key[k] = by_part(&G->by->k[k], row);
+  key[nk] = ord;
+  if (G->one && G->g->n) return 0;
+  return (uint32_t)gget(L, G->g, key, (uint32_t)row);
+}
+
+static inline uint32_t grp_of(lua_State *L, mgrp *G, size_t row, int64_t ord) {
+  if (G->dense) {
+    const revl_column *c = G->by->k[0].c;
+    uint32_t id = revl_col_valid(c, row) ? c->v.str[row] : 0;
+    uint32_t e = id < G->ndense ? G->dense[id] : 0;
+    if (e) return e - 1;
+  } else if (G->one && G->g->n) {
+    return 0;
+  }
+  return grp_slow(L, G, row, ord);
+}
+
+static inline size_t grp_n(const mgrp *G) {
+  return G->g->n;
+}
+static inline int64_t grp_ord(const mgrp *G, size_t g) {
+  return G->g->keys[g * (size_t)G->g->nk + (size_t)G->by->nk];
+}
+
+/* Empty groups: every by key seen gets a row for every period of a
+ * bucketed window (a rep without deals in May still shows May), and a
+ * metric without `by` always has its rows, even over no data. */
+static void grp_fill(lua_State *L, mgrp *G) {
+  const mwin *w = G->w;
+  revl_mgroup *g = G->g;
+  int nk = G->by->nk;
+  int64_t key[MAXBY + 1];
+  if (w->kind < 0) { /* one bucket */
+    if (nk == 0 && g->n == 0) {
+      key[0] = 0;
+      gget(L, g, key, 0);
+    }
+    return;
+  }
+  if (!w->limited || w->from == INT32_MIN || w->to == INT32_MAX) return;
+  int64_t o0 = revl_metrics_period_index(w->from, w->kind, w->fs);
+  int64_t o1 = revl_metrics_period_index(w->to, w->kind, w->fs);
+  if (o1 - o0 > 1000) return;
+  if (nk == 0) {
+    for (int64_t o = o0; o <= o1; o++) {
+      key[0] = o;
+      gget(L, g, key, 0);
+    }
+    return;
+  }
+  size_t n = g->n;
+  for (size_t q = 0; q < n; q++) {
+    memcpy(key, g->keys + q * (size_t)g->nk, (size_t)nk * sizeof *key);
+    for (int64_t o = o0; o <= o1; o++) {
+      key[nk] = o;
+      gget(L, g, key, g->first[q]);
+    }
+  }
+}
+
+/* Key columns of group g into the table at the stack top, from its
+ * first row (of the view at vidx). */
+static void push_keys(lua_State *L, int vidx, const mgrp *G, size_t g) {
+  size_t row = G->g->first[g];
+  for (int k = 0; k < G->by->nk; k++) {
+    const mkey *key = &G->by->k[k];
+    int64_t r = key_row(key, row);
+    if (r < 0)
+      lua_pushnil(L);
+    else
+      revl_view_push_cell(L, vidx, key->h, key->ci, (size_t)r);
+    lua_setfield(L, -2, key->label);
+  }
+  if (G->w->column) {
+    push_period_label(L, G->w, grp_ord(G, g));
+    lua_setfield(L, -2, "period");
+  }
+}
+
+/* ---- result frames ----------------------------------------------------- */
+
+typedef struct mcols {
+  const char *name[48];
+  int n;
+  char reason[24][48];
+  int nreason;
+} mcols;
+
+static void col_add(mcols *mc, const char *name) {
+  for (int i = 0; i < mc->n; i++)
+    if (strcmp(mc->name[i], name) == 0) return;
+  if (mc->n < 48) mc->name[mc->n++] = name;
+}
+
+static void reason_add(mcols *mc, const char *col) {
+  char buf[48];
+  snprintf(buf, sizeof buf, "%s_reason", col);
+  for (int i = 0; i < mc->nreason; i++)
+    if (strcmp(mc->reason[i], buf) == 0) return;
+  if (mc->nreason < 24) memcpy(mc->reason[mc->nreason++], buf, sizeof buf);
+}
+
+/* row[name] = num / den, or nil and row[name_reason] = why when den is
+ * 0.  The row is at the stack top. */
+static void put_ratio(lua_State *L, mcols *mc, const char *name, double num,
+                      double den, const char *why) {
+  if (den == 0) {
+    char buf[48];
+    snprintf(buf, sizeof buf, "%s_reason", name);
+    lua_pushstring(L, why);
+    lua_setfield(L, -2, buf);
+    reason_add(mc, name);
+    return;
+  }
+  lua_pushnumber(L, num / den);
+  lua_setfield(L, -2, name);
+}
+
+static void put_nil(lua_State *L, mcols *mc, const char *name,
+                    const char *why) {
+  put_ratio(L, mc, name, 0, 0, why);
+}
+
+static void put_int(lua_State *L, const char *name, int64_t v) {
+  lua_pushinteger(L, (lua_Integer)v);
+  lua_setfield(L, -2, name);
+}
+
+static void put_num(lua_State *L, const char *name, double v) {
+  lua_pushnumber(L, v);
+  lua_setfield(L, -2, name);
+}
+
+/* Sort the list at `list` by the key columns and make it a frame whose
+ * columns are: by labels, period, extra keys, then mc's columns and the
+ * reason columns in use.  Leaves the frame at `list`. */
+static void finish_frame(lua_State *L, int list, const mby *by, int period,
+                         const char *const *extra, const mcols *mc) {
+  list = lua_absindex(L, list);
+  lua_newtable(L); /* sort keys */
+  int keys = lua_gettop(L), nkeys = 0;
+  lua_newtable(L); /* columns */
+  int cols = keys + 1, ncols = 0;
+  for (int k = 0; by && k < by->nk; k++) {
+    lua_pushstring(L, by->k[k].label);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, keys, ++nkeys);
+    lua_rawseti(L, cols, ++ncols);
+  }
+  if (period) {
+    lua_pushliteral(L, "period");
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, keys, ++nkeys);
+    lua_rawseti(L, cols, ++ncols);
+  }
+  for (int i = 0; extra && extra[i]; i++) {
+    lua_pushstring(L, extra[i]);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, keys, ++nkeys);
+    lua_rawseti(L, cols, ++ncols);
+  }
+  for (int i = 0; mc && i < mc->n; i++) {
+    lua_pushstring(L, mc->name[i]);
+    lua_rawseti(L, cols, ++ncols);
+  }
+  for (int i = 0; mc && i < mc->nreason; i++) {
+    lua_pushstring(L, mc->reason[i]);
+    lua_rawseti(L, cols, ++ncols);
+  }
+  lua_getfield(L, LUA_REGISTRYINDEX, "revl.frame_sort");
+  if (!lua_isfunction(L, -1))
+    luaL_error(L, "revl.metrics: frames are not available");
+  lua_pushvalue(L, list);
+  lua_pushvalue(L, keys);
+  lua_call(L, 2, 1);
+  lua_pushvalue(L, cols);
+  lua_setfield(L, -2, "columns");
+  lua_replace(L, list);
+  lua_settop(L, keys - 1);
+}
+
+/* ---- money --------------------------------------------------------------- */
+
+/* Money per group: a sum and its currency (a packed 3-letter code,
+ * 0 until the first value). */
+typedef struct macc {
+  int64_t v;
+  uint32_t cur;
+} macc;
+
+typedef struct curcache {
+  const revl_intern *in;
+  uint32_t id, code;
+} curcache;
+
+static uint32_t pack_code(const char *s) {
+  return (uint32_t)(unsigned char)s[0] | (uint32_t)(unsigned char)s[1] << 8 |
+         (uint32_t)(unsigned char)s[2] << 16;
+}
+
+static void unpack_code(uint32_t code, char out[4]) {
+  out[0] = (char)(code & 0xff);
+  out[1] = (char)((code >> 8) & 0xff);
+  out[2] = (char)((code >> 16) & 0xff);
+  out[3] = '\0';
+}
+
+static inline uint32_t cur_code(curcache *cc, const revl_column *c,
+                                size_t row) {
+  uint32_t id = c->cur ? c->cur[row] : 0;
+  if (id != cc->id || !cc->code) {
+    cc->id = id;
+    cc->code = id ? pack_code(revl_intern_str(cc->in, id)) : pack_code("USD");
+  }
+  return cc->code;
+}
+
+static void mixed_error(lua_State *L, const char *fn, const char *what,
+                        uint32_t a, uint32_t b) {
+  char ca[4], cb[4];
+  unpack_code(a, ca);
+  unpack_code(b, cb);
+  luaL_error(L,
+             "revl.metrics.%s: cannot add up %s: it mixes %s and %s (there "
+             "is no FX table; filter the rows to one currency first)",
+             fn, what, ca, cb);
+}
+
+static inline void macc_add(lua_State *L, const char *fn, const char *what,
+                            macc *a, int64_t v, uint32_t code) {
+  if (!a->cur)
+    a->cur = code;
+  else if (a->cur != code)
+    mixed_error(L, fn, what, a->cur, code);
+  if (__builtin_add_overflow(a->v, v, &a->v))
+    luaL_error(L, "revl.metrics.%s: the sum of %s overflows", fn, what);
+}
+
+/* Add b into a (same currency rules). */
+static void macc_merge(lua_State *L, const char *fn, const char *what, macc *a,
+                       const macc *b) {
+  if (b->cur) macc_add(L, fn, what, a, b->v, b->cur);
+}
+
+static uint32_t store_currency(const revl_table *t) {
+  return pack_code(
+      revl_intern_str(&t->store->strings, t->store->default_currency));
+}
+
+static void push_money_code(lua_State *L, int64_t v, uint32_t code) {
+  char c[4];
+  unpack_code(code, c);
+  revl_push_money(L, v, c);
+}
+
+/* row[name] = the money (the default currency when nothing was added) */
+static void put_money(lua_State *L, const char *name, const macc *a,
+                      uint32_t defcode) {
+  push_money_code(L, a->v, a->cur ? a->cur : defcode);
+  lua_setfield(L, -2, name);
+}
+
+/* A money option (money or a number of major units in `code`); 0 when
+ * absent.  Returns 1 when given. */
+static int opt_money_at(lua_State *L, int idx, const char *fn, const char *what,
+                        uint32_t defcode, macc *out) {
+  revl_money_ud *m = revl_test_money(L, idx);
+  if (m) {
+    out->v = m->minor;
+    out->cur = pack_code(m->cur);
+    return 1;
+  }
+  if (lua_type(L, idx) == LUA_TNUMBER) {
+    char c[4];
+    unpack_code(defcode, c);
+    double scale = pow(10, revl_currency_decimals(c));
+    double x = lua_tonumber(L, idx) * scale;
+    if (!isfinite(x) || fabs(x) > 9e18)
+      luaL_error(L, "revl.metrics.%s: %s is out of range", fn, what);
+    out->v = (int64_t)(x < 0 ? ceil(x - 0.5) : floor(x + 0.5));
+    out->cur = defcode;
+    return 1;
+  }
+  if (!lua_isnil(L, idx))
+    luaL_error(L, "revl.metrics.%s: %s must be money or a number", fn, what);
+  return 0;
+}
+
+/* ---- a tiny id -> int map (stages, categories) ----------------------------
+ */
+
+typedef struct idmap {
+  uint32_t *k;
+  int32_t *v;
+  size_t mask, n;
+} idmap;
+
+static void idmap_init(lua_State *L, scratch *s, idmap *m, size_t cap) {
+  size_t c = 16;
+  while (c < cap * 2)
+    c *= 2;
+  m->k = scalloc(L, s, c, sizeof *m->k);
+  m->v = salloc(L, s, c, sizeof *m->v);
+  m->mask = c - 1;
+  m->n = 0;
+}
+
+/* Slot of id (k == 0 when new). */
+static inline size_t idmap_slot(const idmap *m, uint32_t id) {
+  size_t s = (id * 0x9e3779b1u) & m->mask;
+  while (m->k[s] && m->k[s] != id)
+    s = (s + 1) & m->mask;
+  return s;
+}
+
+static inline int idmap_get(const idmap *m, uint32_t id, int32_t *v) {
+  size_t s = idmap_slot(m, id);
+  if (!m->k[s]) return 0;
+  *v = m->v[s];
+  return 1;
+}
+
+static void idmap_put(lua_State *L, scratch *s, idmap *m, uint32_t id,
+                      int32_t v) {
+  size_t sl = idmap_slot(m, id);
+  if (!m->k[sl]) {
+    if ((m->n + 1) * 2 > m->mask + 1) {
+      idmap old = *m;
+      idmap_init(L, s, m, (old.mask + 1));
+      for (size_t i = 0; i <= old.mask; i++)
+        if (old.k[i]) {
+          size_t t = idmap_slot(m, old.k[i]);
+          m->k[t] = old.k[i];
+          m->v[t] = old.v[i];
+          m->n++;
+        }
+      sl = idmap_slot(m, id);
+    }
+    m->k[sl] = id;
+    m->n++;
+  }
+  m->v[sl] = v;
+}
+
+/* ---- order statistics per group ------------------------------------------ */
+
+/* Samples (group, value) collected in one pass, then laid out per group
+ * (counting sort) for medians and percentiles. */
+typedef struct samples {
+  uint32_t *g;
+  double *v;
+  size_t n, cap;
+  uint32_t *off; /* after samples_sort: group k is sorted[off[k]..off[k+1]) */
+  double *sorted;
+} samples;
+
+static void samples_add(lua_State *L, scratch *s, samples *S, uint32_t g,
+                        double v) {
+  if (S->n == S->cap) {
+    size_t nc = S->cap ? S->cap * 2 : 1024;
+    S->g = sgrow(L, s, S->g, nc, sizeof *S->g);
+    S->v = sgrow(L, s, S->v, nc, sizeof *S->v);
+    S->cap = nc;
+  }
+  S->g[S->n] = g;
+  S->v[S->n++] = v;
+}
+
+static void samples_sort(lua_State *L, scratch *s, samples *S, size_t ngroups) {
+  S->off = scalloc(L, s, ngroups + 1, sizeof *S->off);
+  S->sorted = salloc(L, s, S->n, sizeof *S->sorted);
+  for (size_t i = 0; i < S->n; i++)
+    S->off[S->g[i] + 1]++;
+  for (size_t k = 1; k <= ngroups; k++)
+    S->off[k] += S->off[k - 1];
+  uint32_t *pos = salloc(L, s, ngroups + 1, sizeof *pos);
+  memcpy(pos, S->off, (ngroups + 1) * sizeof *pos);
+  for (size_t i = 0; i < S->n; i++)
+    S->sorted[pos[S->g[i]]++] = S->v[i];
+}
+
+static inline size_t samples_count(const samples *S, size_t g) {
+  return S->off[g + 1] - S->off[g];
+}
+
+/* Percentile p of group g (which must have samples). */
+static double samples_pct(const samples *S, size_t g, double p) {
+  return revl_metrics_percentile(S->sorted + S->off[g], samples_count(S, g), p);
+}
+
+static int64_t round_half_away(double x) {
+  return (int64_t)(x < 0 ? ceil(x - 0.5) : floor(x + 0.5));
+}
+
+/* Frame creation helpers: a list of rows at the stack top. */
+static int new_list(lua_State *L, size_t n) {
+  lua_createtable(L, (int)(n < 1u << 24 ? n : 1u << 24), 0);
+  return lua_gettop(L);
+}
+
+/* the store's table `name`, pushed as a view (stack top), or error */
+static revl_table *store_table(lua_State *L, int vidx, const char *fn,
+                               const char *name, int need) {
+  if (!revl_push_store_table(L, vidx, name)) {
+    if (need)
+      luaL_error(L, "revl.metrics.%s: needs the %s table, which is not loaded",
+                 fn, name);
+    lua_pushnil(L);
+    return NULL;
+  }
+  revl_table *t;
+  const uint32_t *rows;
+  size_t n;
+  revl_view_rows(L, -1, &t, &rows, &n);
+  return t;
+}
+
+/* ---- views and deal columns --------------------------------------------- */
+
+typedef struct mview {
+  int idx;
+  revl_table *t;
+  const uint32_t *rows;
+  size_t n;
+} mview;
+
+static void get_view(lua_State *L, int idx, const char *fn, mview *v) {
+  if (lua_isnoneornil(L, idx))
+    luaL_error(L, "revl.metrics.%s: argument %d is nil (is that table loaded?)",
+               fn, idx);
+  if (!luaL_testudata(L, idx, REVL_VIEW))
+    luaL_error(L,
+               "revl.metrics.%s: argument %d must be a table or view "
+               "(e.g. revl.deals), not %s",
+               fn, idx, luaL_typename(L, idx));
+  v->idx = lua_absindex(L, idx);
+  revl_view_rows(L, idx, &v->t, &v->rows, &v->n);
+}
+
+typedef struct dcols {
+  revl_column *id, *amount, *close, *created, *closed, *won, *stage, *prob,
+      *fcat, *owner;
+} dcols;
+
+static void deal_cols(lua_State *L, const char *fn, revl_table *t, dcols *d) {
+  d->id = t->pk >= 0 ? t->cols[t->pk] : get_col(L, fn, t, "id", 0, NULL);
+  d->amount = get_col(L, fn, t, "amount", 0, T_MONEY);
+  d->close = get_col(L, fn, t, "close_date", 0, T_DATES);
+  d->created = get_col(L, fn, t, "created_at", 0, T_DATES);
+  d->closed = get_col(L, fn, t, "is_closed", 0, T_BOOL);
+  d->won = get_col(L, fn, t, "is_won", 0, T_BOOL);
+  d->stage = get_col(L, fn, t, "stage", 0, T_STR);
+  d->prob = get_col(L, fn, t, "probability", 0, T_NUM);
+  d->fcat = get_col(L, fn, t, "forecast_category", 0, T_STR);
+  d->owner = get_col(L, fn, t, "owner", 0, T_STR);
+}
+
+static void need(lua_State *L, const char *fn, revl_table *t,
+                 const revl_column *c, const char *name) {
+  if (!c)
+    luaL_error(L, "revl.metrics.%s: %s has no column '%s'", fn, t->name, name);
+}
+
+/* Growable per-group accumulators (zeroed as they grow). */
+static void *acc_grow(lua_State *L, scratch *s, void *arr, size_t *cap,
+                      size_t g, size_t size) {
+  size_t nc = *cap ? *cap * 2 : 64;
+  while (nc <= g)
+    nc *= 2;
+  char *p = sgrow(L, s, arr, nc, size);
+  memset(p + *cap * size, 0, (nc - *cap) * size);
+  *cap = nc;
+  return p;
+}
+#define ACC(arr, cap, g)                                                       \
+  ((g) < (cap) ? &(arr)[g]                                                     \
+               : ((arr) = acc_grow(L, s, (arr), &(cap), (g), sizeof *(arr)),   \
+                  &(arr)[g]))
+/* make sure every group has an accumulator */
+#define ACC_ALL(arr, cap, n)                                                   \
+  do {                                                                         \
+    if ((n) > (cap))                                                           \
+      (arr) = acc_grow(L, s, (arr), &(cap), (n)-1, sizeof *(arr));             \
+  } while (0)
+
+/* ---- weighted pipeline ----------------------------------------------------
+ */
+
+typedef struct wp_acc {
+  int64_t deals, miss_amt, miss_prob;
+  macc pipe, wt;
+} wp_acc;
+
+/* revl.metrics.weighted_pipeline(deals, {by, period, from, to, periods,
+ * probabilities = {Stage = p}}): open deals, amount x probability per
+ * deal rounded half away from zero to the minor unit. */
+static int m_weighted_pipeline(lua_State *L) {
+  static const char *const allowed[] = {
+      "by", "period", "from", "to", "periods", "probabilities", NULL};
+  const char *fn = "weighted_pipeline";
+  mview v;
+  get_view(L, 1, fn, &v);
+  check_opts(L, 2, fn, allowed);
+  scratch *s = new_scratch(L);
+  dcols d;
+  deal_cols(L, fn, v.t, &d);
+  need(L, fn, v.t, d.amount, "amount");
+  need(L, fn, v.t, d.closed, "is_closed");
+  mwin w;
+  get_window(L, 2, fn, 0, REVL_PK_QUARTER, &w);
+  int dated = w.limited || w.kind >= 0;
+  if (dated) need(L, fn, v.t, d.close, "close_date");
+  mby by;
+  get_by(L, 2, fn, v.t, &by);
+  idmap pm;
+  int table = opt_get(L, 2, "probabilities") == LUA_TTABLE;
+  if (table) {
+    need(L, fn, v.t, d.stage, "stage");
+    idmap_init(L, s, &pm, 64);
+    int pt = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, pt)) {
+      if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TNUMBER)
+        luaL_error(L,
+                   "revl.metrics.%s: probabilities maps stage names to numbers",
+                   fn);
+      int64_t ppb;
+      if (revl_metrics_ppb(lua_tonumber(L, -1), &ppb))
+        luaL_error(
+            L, "revl.metrics.%s: probability of '%s' must be between 0 and 1",
+            fn, lua_tostring(L, -2));
+      size_t kl;
+      const char *k = lua_tolstring(L, -2, &kl);
+      uint32_t id = revl_intern_find(&v.t->store->strings, k, kl);
+      if (id) idmap_put(L, s, &pm, id, (int32_t)ppb);
+      lua_pop(L, 1);
+    }
+  } else {
+    if (!lua_isnil(L, -1))
+      luaL_error(
+          L, "revl.metrics.%s: probabilities must be a table {Stage = p}", fn);
+    if (!d.prob)
+      luaL_error(L,
+                 "revl.metrics.%s: %s has no probability column; give "
+                 "probabilities = {Stage = p, ...}",
+                 fn, v.t->name);
+  }
+  lua_pop(L, 1);
+  mgrp G;
+  grp_init(L, s, &G, &by, &w);
+  wp_acc *acc = NULL;
+  size_t cap = 0;
+  curcache cc = {&v.t->store->strings, 0, 0};
+  const revl_column *am = d.amount, *pr = d.prob, *st = d.stage, *cl = d.closed;
+  uint32_t last_stage = 0;
+  int32_t last_ppb = -1;
+  for (size_t i = 0; i < v.n; i++) {
+    size_t row = VROW(v.rows, i);
+    if (cell_true(cl, row)) continue;
+    int64_t ord = 0;
+    if (dated) {
+      int32_t day;
+      if (!cell_day(d.close, row, &day) || !win_has(&w, day)) continue;
+      ord = win_ord(&w, day);
+    }
+    uint32_t g = grp_of(L, &G, row, ord);
+    wp_acc *a = ACC(acc, cap, g);
+    a->deals++;
+    if (!revl_col_valid(am, row)) {
+      a->miss_amt++;
+      continue;
+    }
+    uint32_t code = cur_code(&cc, am, row);
+    macc_add(L, fn, "'amount'", &a->pipe, am->v.i64[row], code);
+    int64_t ppb;
+    if (table) {
+      uint32_t sid = revl_col_valid(st, row) ? st->v.str[row] : 0;
+      if (sid != last_stage || last_ppb < 0) {
+        int32_t pv = 0;
+        if (!sid || !idmap_get(&pm, sid, &pv)) {
+          if (!sid)
+            luaL_error(L, "revl.metrics.%s: deal with no stage (row %d)", fn,
+                       (int)row + 1);
+          luaL_error(L, "revl.metrics.%s: stage '%s' is not in probabilities",
+                     fn, revl_intern_str(&v.t->store->strings, sid));
+        }
+        last_stage = sid;
+        last_ppb = pv;
+      }
+      ppb = last_ppb;
+    } else {
+      if (!revl_col_valid(pr, row)) {
+        a->miss_prob++;
+        continue;
+      }
+      double p =
+          pr->type == REVL_T_NUMBER ? pr->v.f64[row] : (double)pr->v.i64[row];
+      if (revl_metrics_ppb(p, &ppb))
+        luaL_error(
+            L,
+            "revl.metrics.%s: probability %g is not between 0 and 1 (row %d)",
+            fn, p, (int)row + 1);
+    }
+    int64_t wv;
+    if (revl_metrics_weigh(am->v.i64[row], ppb, &wv))
+      luaL_error(L, "revl.metrics.%s: amount x probability overflows", fn);
+    macc_add(L, fn, "'amount'", &a->wt, wv, code);
+  }
+  grp_fill(L, &G);
+  size_t ng = grp_n(&G);
+  ACC_ALL(acc, cap, ng);
+  uint32_t defc = store_currency(v.t);
+  int list = new_list(L, ng);
+  mcols mc = {0};
+  const char *cols[] = {
+      "deals", "pipeline", "weighted", "missing_amount", "missing_probability",
+      NULL};
+  for (int i = 0; cols[i]; i++)
+    col_add(&mc, cols[i]);
+  for (size_t g = 0; g < ng; g++) {
+    lua_createtable(L, 0, 8);
+    push_keys(L, v.idx, &G, g);
+    put_int(L, "deals", acc[g].deals);
+    put_money(L, "pipeline", &acc[g].pipe, defc);
+    put_money(L, "weighted", &acc[g].wt, defc);
+    put_int(L, "missing_amount", acc[g].miss_amt);
+    put_int(L, "missing_probability", acc[g].miss_prob);
+    lua_rawseti(L, list, (lua_Integer)g + 1);
+  }
+  finish_frame(L, list, &by, w.column, NULL, &mc);
+  return 1;
+}
+
+/* ---- forecast roll-up ------------------------------------------------------
+ */
+
+enum { FC_CLOSED, FC_COMMIT, FC_BEST, FC_PIPE, FC_OMIT, FC_OTHER, FC_N };
+
+/* Forecast category from its name: case, spaces and punctuation do not
+ * matter ("Best Case", "best_case", "BestCase"). */
+static int fc_parse(const char *s) {
+  char b[32];
+  size_t k = 0;
+  for (; *s && k < sizeof b - 1; s++)
+    if (isalnum((unsigned char)*s)) b[k++] = (char)tolower((unsigned char)*s);
+  b[k] = '\0';
+  if (!strcmp(b, "closed") || !strcmp(b, "won") || !strcmp(b, "closedwon"))
+    return FC_CLOSED;
+  if (!strcmp(b, "commit") || !strcmp(b, "committed")) return FC_COMMIT;
+  if (!strcmp(b, "bestcase") || !strcmp(b, "upside")) return FC_BEST;
+  if (!strcmp(b, "pipeline")) return FC_PIPE;
+  if (!strcmp(b, "omitted") || !strcmp(b, "omit")) return FC_OMIT;
+  return FC_OTHER;
+}
+
+typedef struct fc_acc {
+  macc m[FC_N];
+  int64_t n[FC_N];
+  int64_t deals, miss_amt;
+} fc_acc;
+
+/* revl.metrics.forecast(deals, {by, period, from, to, periods}): deals
+ * closing in the window rolled up by forecast category, cumulatively. */
+static int m_forecast(lua_State *L) {
+  static const char *const allowed[] = {"by", "period",  "from",
+                                        "to", "periods", NULL};
+  const char *fn = "forecast";
+  mview v;
+  get_view(L, 1, fn, &v);
+  check_opts(L, 2, fn, allowed);
+  scratch *s = new_scratch(L);
+  dcols d;
+  deal_cols(L, fn, v.t, &d);
+  need(L, fn, v.t, d.amount, "amount");
+  need(L, fn, v.t, d.closed, "is_closed");
+  need(L, fn, v.t, d.won, "is_won");
+  need(L, fn, v.t, d.close, "close_date");
+  need(L, fn, v.t, d.fcat, "forecast_category");
+  mwin w;
+  get_window(L, 2, fn, 1, REVL_PK_QUARTER, &w);
+  mby by;
+  get_by(L, 2, fn, v.t, &by);
+  idmap cm;
+  idmap_init(L, s, &cm, 16);
+  mgrp G;
+  grp_init(L, s, &G, &by, &w);
+  fc_acc *acc = NULL;
+  size_t cap = 0;
+  curcache cc = {&v.t->store->strings, 0, 0};
+  for (size_t i = 0; i < v.n; i++) {
+    size_t row = VROW(v.rows, i);
+    int32_t day;
+    if (!cell_day(d.close, row, &day) || !win_has(&w, day)) continue;
+    uint32_t g = grp_of(L, &G, row, win_ord(&w, day));
+    fc_acc *a = ACC(acc, cap, g);
+    a->deals++;
+    int cat;
+    if (cell_true(d.won, row))
+      cat = FC_CLOSED;
+    else if (cell_true(d.closed, row))
+      cat = FC_OMIT;
+    else if (!revl_col_valid(d.fcat, row))
+      cat = FC_OTHER;
+    else {
+      uint32_t id = d.fcat->v.str[row];
+      int32_t c;
+      if (!idmap_get(&cm, id, &c)) {
+        c = fc_parse(revl_intern_str(&v.t->store->strings, id));
+        idmap_put(L, s, &cm, id, c);
+      }
+      cat = c == FC_CLOSED ? FC_OTHER : c; /* an open deal is not Closed */
+    }
+    a->n[cat]++;
+    if (!revl_col_valid(d.amount, row)) {
+      a->miss_amt++;
+      continue;
+    }
+    macc_add(L, fn, "'amount'", &a->m[cat], d.amount->v.i64[row],
+             cur_code(&cc, d.amount, row));
+  }
+  grp_fill(L, &G);
+  size_t ng = grp_n(&G);
+  ACC_ALL(acc, cap, ng);
+  uint32_t defc = store_currency(v.t);
+  int list = new_list(L, ng);
+  mcols mc = {0};
+  const char *cols[] = {"deals",           "closed",
+                        "commit",          "best_case",
+                        "pipeline",        "omitted",
+                        "uncategorized",   "commit_total",
+                        "best_case_total", "pipeline_total",
+                        "closed_deals",    "commit_deals",
+                        "best_case_deals", "pipeline_deals",
+                        "omitted_deals",   "uncategorized_deals",
+                        "missing_amount",  NULL};
+  for (int i = 0; cols[i]; i++)
+    col_add(&mc, cols[i]);
+  static const char *const names[FC_N] = {
+      "closed", "commit", "best_case", "pipeline", "omitted", "uncategorized"};
+  static const char *const nnames[FC_N] = {
+      "closed_deals",   "commit_deals",  "best_case_deals",
+      "pipeline_deals", "omitted_deals", "uncategorized_deals"};
+  for (size_t g = 0; g < ng; g++) {
+    fc_acc *a = &acc[g];
+    lua_createtable(L, 0, 20);
+    push_keys(L, v.idx, &G, g);
+    put_int(L, "deals", a->deals);
+    for (int c = 0; c < FC_N; c++) {
+      put_money(L, names[c], &a->m[c], defc);
+      put_int(L, nnames[c], a->n[c]);
+    }
+    macc cum = {0, 0};
+    macc_merge(L, fn, "forecast categories", &cum, &a->m[FC_CLOSED]);
+    macc_merge(L, fn, "forecast categories", &cum, &a->m[FC_COMMIT]);
+    put_money(L, "commit_total", &cum, defc);
+    macc_merge(L, fn, "forecast categories", &cum, &a->m[FC_BEST]);
+    put_money(L, "best_case_total", &cum, defc);
+    macc_merge(L, fn, "forecast categories", &cum, &a->m[FC_PIPE]);
+    put_money(L, "pipeline_total", &cum, defc);
+    put_int(L, "missing_amount", a->miss_amt);
+    lua_rawseti(L, list, (lua_Integer)g + 1);
+  }
+  finish_frame(L, list, &by, w.column, NULL, &mc);
+  return 1;
+}
+
+/* ---- closed deals: win rate, deal size, sales cycle, velocity ------------ */
+
+enum { CS_WR = 1, CS_SIZE = 2, CS_CYCLE = 4, CS_VEL = 8 };
+
+typedef struct cs_acc {
+  int64_t won, lost, won_amt_n, lost_amt_n, cyc_n, cyc_sum, cyc_bad;
+  macc won_amt, lost_amt;
+} cs_acc;
+
+static int closed_stats(lua_State *L, const char *fn, int what) {
+  static const char *const allowed[] = {"by", "period",  "from",
+                                        "to", "periods", NULL};
+  mview v;
+  get_view(L, 1, fn, &v);
+  check_opts(L, 2, fn, allowed);
+  scratch *s = new_scratch(L);
+  dcols d;
+  deal_cols(L, fn, v.t, &d);
+  need(L, fn, v.t, d.closed, "is_closed");
+  need(L, fn, v.t, d.won, "is_won");
+  need(L, fn, v.t, d.close, "close_date");
+  if (what & (CS_WR | CS_SIZE | CS_VEL)) need(L, fn, v.t, d.amount, "amount");
+  if (what & (CS_CYCLE | CS_VEL)) need(L, fn, v.t, d.created, "created_at");
+  mwin w;
+  get_window(L, 2, fn, 1, REVL_PK_QUARTER, &w);
+  mby by;
+  get_by(L, 2, fn, v.t, &by);
+  mgrp G;
+  grp_init(L, s, &G, &by, &w);
+  cs_acc *acc = NULL;
+  size_t cap = 0;
+  samples sz = {0}, cy = {0};
+  curcache cc = {&v.t->store->strings, 0, 0};
+  /* velocity: open deals now, per by key (whatever the window) */
+  revl_mgroup *og = NULL;
+  int64_t *open = NULL;
+  size_t ocap = 0;
+  if (what & CS_VEL) og = sgroup(L, s, by.nk);
+  /* The loop is written to branch little on the data: whether a deal
+   * is won is arithmetic (counts, a pointer select, a conditional
+   * sample append), so 1M rows cost a few ns each. */
+  const revl_column *am = (what & (CS_WR | CS_SIZE | CS_VEL)) ? d.amount : NULL;
+  const revl_column *cl = d.closed, *wn = d.won, *cd = d.close;
+  const revl_column *cr = (what & (CS_CYCLE | CS_VEL)) ? d.created : NULL;
+  uint32_t lo = (uint32_t)w.from, span = (uint32_t)w.to - (uint32_t)w.from;
+  /* velocity: open deals per by key, a separate pass (a dense count per
+   * intern id for one plain text key, else the hash) */
+  uint32_t *open_dense = NULL;
+  int64_t open_all = 0;
+  if (og && by.nk == 0) {
+    for (size_t i = 0; i < v.n; i++)
+      open_all += !cell_true(cl, VROW(v.rows, i));
+  } else if (og && by.nk == 1 && !by.k[0].via &&
+             by.k[0].c->type == REVL_T_STRING) {
+    const revl_column *kc = by.k[0].c;
+    open_dense = scalloc(L, s, v.t->store->strings.n + 1, sizeof *open_dense);
+    for (size_t i = 0; i < v.n; i++) {
+      size_t row = VROW(v.rows, i);
+      if (cell_true(cl, row)) continue;
+      open_dense[revl_col_valid(kc, row) ? kc->v.str[row] : 0]++;
+    }
+  } else if (og) {
+    for (size_t i = 0; i < v.n; i++) {
+      size_t row = VROW(v.rows, i);
+      if (cell_true(cl, row)) continue;
+      int64_t key[MAXBY];
+      for (int k = 0; k < by.nk; k++)
+        key[k] = by_part(&by.k[k], row);
+      size_t o = (size_t)gget(L, og, key, (uint32_t)row);
+      (*ACC(open, ocap, o))++;
+    }
+  }
+  /* In chunks of rows: first the closed deals in the window, compacted
+   * without a branch per row (a coin-flip branch costs more than the
+   * rest of the row), then the work on those, while the chunk's cells
+   * are still in cache. */
+  enum { CHUNK = 4096 };
+  uint32_t sel[CHUNK];
+  for (size_t base = 0; base < v.n; base += CHUNK) {
+    size_t end = base + CHUNK < v.n ? base + CHUNK : v.n, nsel = 0;
+    if (cd->type == REVL_T_DATE && !v.rows) {
+      const uint64_t *cv = cl->valid, *dv = cd->valid;
+      const uint8_t *cb = cl->v.b;
+      const int32_t *dd = cd->v.date;
+      for (size_t row = base; row < end; row++) {
+        uint32_t in = (uint32_t)((cv[row >> 6] >> (row & 63)) &
+                                 (dv[row >> 6] >> (row & 63)) & 1) &
+                      (cb[row] != 0) & ((uint32_t)dd[row] - lo <= span);
+        sel[nsel] = (uint32_t)row;
+        nsel += in;
+      }
+    } else {
+      for (size_t i = base; i < end; i++) {
+        size_t row = VROW(v.rows, i);
+        int32_t day = 0;
+        int hasday = cell_day(cd, row, &day);
+        uint32_t in =
+            (uint32_t)(revl_col_valid(cl, row) & (cl->v.b[row] != 0) & hasday) &
+            ((uint32_t)day - lo <= span);
+        sel[nsel] = (uint32_t)row;
+        nsel += in;
+      }
+    }
+    for (size_t i = 0; i < nsel; i++) {
+      size_t row = sel[i];
+      int32_t day = 0;
+      cell_day(cd, row, &day);
+      uint32_t g = grp_of(L, &G, row, win_ord(&w, day));
+      cs_acc *a = ACC(acc, cap, g);
+      int won = revl_col_valid(wn, row) & (wn->v.b[row] != 0);
+      a->won += won;
+      a->lost += !won;
+      if (am && revl_col_valid(am, row)) {
+        uint32_t code = cur_code(&cc, am, row);
+        macc *m = won ? &a->won_amt : &a->lost_amt;
+        macc_add(L, fn, "'amount'", m, am->v.i64[row], code);
+        a->won_amt_n += won;
+        a->lost_amt_n += !won;
+        if (what & CS_SIZE) {
+          if (sz.n == sz.cap) samples_add(L, s, &sz, g, 0), sz.n--;
+          sz.g[sz.n] = g;
+          sz.v[sz.n] = (double)am->v.i64[row];
+          sz.n += (size_t)won;
+        }
+      }
+      int32_t cday;
+      if (cr && cell_day(cr, row, &cday)) {
+        int32_t days = day - cday;
+        int ok = won & (days >= 0);
+        a->cyc_bad += won & (days < 0);
+        a->cyc_n += ok;
+        a->cyc_sum += ok ? days : 0;
+        if (what & CS_CYCLE) {
+          if (cy.n == cy.cap) samples_add(L, s, &cy, g, 0), cy.n--;
+          cy.g[cy.n] = g;
+          cy.v[cy.n] = (double)days;
+          cy.n += (size_t)ok;
+        }
+      }
+    }
+  }
+  grp_fill(L, &G);
+  size_t ng = grp_n(&G);
+  ACC_ALL(acc, cap, ng);
+  if (what & CS_SIZE) samples_sort(L, s, &sz, ng);
+  if (what & CS_CYCLE) samples_sort(L, s, &cy, ng);
+  uint32_t defc = store_currency(v.t);
+  int list = new_list(L, ng);
+  mcols mc = {0};
+  if (what & CS_VEL) col_add(&mc, "open_deals");
+  col_add(&mc, "won");
+  if (what & (CS_WR | CS_VEL)) col_add(&mc, "lost");
+  if (what & (CS_WR | CS_SIZE)) col_add(&mc, "won_amount");
+  if (what & CS_WR) {
+    col_add(&mc, "lost_amount");
+    col_add(&mc, "win_rate");
+    col_add(&mc, "win_rate_value");
+  }
+  if (what & CS_VEL) col_add(&mc, "win_rate");
+  if (what & (CS_SIZE | CS_VEL)) col_add(&mc, "avg_won");
+  if (what & CS_SIZE) col_add(&mc, "median_won");
+  if (what & CS_CYCLE) col_add(&mc, "cycle_deals");
+  if (what & (CS_CYCLE | CS_VEL)) col_add(&mc, "cycle_days_mean");
+  if (what & CS_CYCLE) col_add(&mc, "cycle_days_median");
+  if (what & CS_VEL) col_add(&mc, "velocity");
+  for (size_t g = 0; g < ng; g++) {
+    cs_acc *a = &acc[g];
+    lua_createtable(L, 0, 16);
+    push_keys(L, v.idx, &G, g);
+    put_int(L, "won", a->won);
+    if (what & (CS_WR | CS_VEL)) put_int(L, "lost", a->lost);
+    if (what & (CS_WR | CS_SIZE)) put_money(L, "won_amount", &a->won_amt, defc);
+    if (what & (CS_WR | CS_VEL))
+      put_ratio(L, &mc, "win_rate", (double)a->won, (double)(a->won + a->lost),
+                "no closed deals");
+    if (what & CS_WR) {
+      put_money(L, "lost_amount", &a->lost_amt, defc);
+      macc tot = a->won_amt;
+      macc_merge(L, fn, "'amount'", &tot, &a->lost_amt);
+      put_ratio(L, &mc, "win_rate_value", (double)a->won_amt.v, (double)tot.v,
+                tot.v == 0 && a->won + a->lost > 0
+                    ? "closed deals have no amount"
+                    : "no closed deals");
+    }
+    if (what & (CS_SIZE | CS_VEL)) {
+      if (a->won_amt_n) {
+        int64_t avg;
+        revl_metrics_muldiv(a->won_amt.v, 1, a->won_amt_n, &avg);
+        push_money_code(L, avg, a->won_amt.cur);
+        lua_setfield(L, -2, "avg_won");
+      } else {
+        put_nil(L, &mc, "avg_won", "no won deals with an amount");
+      }
+    }
+    if (what & CS_SIZE) {
+      if (samples_count(&sz, g)) {
+        push_money_code(L, round_half_away(samples_pct(&sz, g, 50)),
+                        a->won_amt.cur);
+        lua_setfield(L, -2, "median_won");
+      } else {
+        put_nil(L, &mc, "median_won", "no won deals with an amount");
+      }
+    }
+    if (what & CS_CYCLE) put_int(L, "cycle_deals", a->cyc_n);
+    if (what & (CS_CYCLE | CS_VEL))
+      put_ratio(L, &mc, "cycle_days_mean", (double)a->cyc_sum, (double)a->cyc_n,
+                "no won deals with created_at");
+    if (what & CS_CYCLE) {
+      if (samples_count(&cy, g))
+        put_num(L, "cycle_days_median", samples_pct(&cy, g, 50));
+      else
+        put_nil(L, &mc, "cycle_days_median", "no won deals with created_at");
+    }
+    if (what & CS_VEL) {
+      int64_t key[MAXBY];
+      memcpy(key, G.g->keys + g * (size_t)G.g->nk, (size_t)by.nk * sizeof *key);
+      int64_t nopen;
+      if (by.nk == 0)
+        nopen = open_all;
+      else if (open_dense)
+        nopen = open_dense[key[0] == INT64_MIN ? 0 : (size_t)key[0]];
+      else {
+        int64_t o = revl_mgroup_find(og, key);
+        nopen = o >= 0 && (size_t)o < ocap ? open[o] : 0;
+      }
+      put_int(L, "open_deals", nopen);
+      /* open x (won_amount / won_amt_n) x (won / closed) / (cyc_sum / cyc_n) */
+      const char *why = NULL;
+      if (a->won + a->lost == 0)
+        why = "no closed deals";
+      else if (a->won_amt_n == 0)
+        why = "no won deals with an amount";
+      else if (a->cyc_n == 0)
+        why = "no won deals with created_at";
+      else if (a->cyc_sum == 0)
+        why = "the sales cycle is 0 days";
+      if (why)
+        put_nil(L, &mc, "velocity", why);
+      else {
+        int64_t vel;
+        int64_t t1;
+        if (__builtin_mul_overflow(nopen, a->won, &t1) ||
+            revl_metrics_ratio3(a->won_amt.v, t1, a->cyc_n, a->won_amt_n,
+                                a->won + a->lost, a->cyc_sum, &vel))
+          luaL_error(L, "revl.metrics.%s: velocity overflows", fn);
+        push_money_code(L, vel, a->won_amt.cur);
+        lua_setfield(L, -2, "velocity");
+      }
+    }
+    lua_rawseti(L, list, (lua_Integer)g + 1);
+  }
+  finish_frame(L, list, &by, w.column, NULL, &mc);
+  return 1;
+}
+
+static int m_win_rate(lua_State *L) {
+  return closed_stats(L, "win_rate", CS_WR);
+}
+static int m_deal_size(lua_State *L) {
+  return closed_stats(L, "deal_size", CS_SIZE);
+}
+static int m_sales_cycle(lua_State *L) {
+  return closed_stats(L, "sales_cycle", CS_CYCLE);
+}
+static int m_velocity(lua_State *L) {
+  return closed_stats(L, "velocity", CS_VEL);
+}
+static int m_performance(lua_State *L) {
+  return closed_stats(L, "performance", CS_WR | CS_SIZE | CS_CYCLE | CS_VEL);
+}
+
+/* ---- quotas: coverage and attainment ----------------------------------------
+ */
+
+/* An annual quota for the days a..b: whole months are months / 12 of
+ * it, other spans days / 365 (rounded half away from zero). */
+static int64_t prorate(lua_State *L, const char *fn, int64_t annual, int32_t a,
+                       int32_t b) {
+  int y;
+  unsigned m, d, m2, d2;
+  revl_civil_from_days(a, &y, &m, &d);
+  int y2;
+  revl_civil_from_days(b, &y2, &m2, &d2);
+  int64_t out;
+  int rc;
+  if (d == 1 && (int)d2 == revl_days_in_month(y2, m2))
+    rc = revl_metrics_muldiv(
+        annual, revl_metrics_month_of(b) - revl_metrics_month_of(a) + 1, 12,
+        &out);
+  else
+    rc = revl_metrics_muldiv(annual, (int64_t)b - a + 1, 365, &out);
+  if (rc) luaL_error(L, "revl.metrics.%s: quota out of range", fn);
+  return out;
+}
+
+/* Where quotas come from: reps.quota (annual, prorated to each period),
+ * one amount for the whole (per period, as given), or a table keyed by
+ * the group's value (per period, as given). */
+typedef struct quota_src {
+  int mode; /* 0 reps, 1 scalar, 2 table */
+  int prorate;
+  macc scalar;
+  int tidx; /* the table's stack index (mode 2) */
+  revl_table *reps;
+  revl_column *q;  /* reps.quota */
+  int rcol[MAXBY]; /* per by key: the reps column giving its value */
+  int vidx_reps;   /* stack index of a reps view (for key cells) */
+} quota_src;
+
+#define REP_TAG 0x80000000u
+
+static void get_quota(lua_State *L, int o, const char *fn, mview *v,
+                      const mby *by, quota_src *q) {
+  memset(q, 0, sizeof *q);
+  q->prorate = opt_bool(L, o, "prorate", 1);
+  int ty = opt_get(L, o, "quota");
+  if (ty == LUA_TTABLE && !revl_test_money(L, -1)) {
+    if (by->nk != 1)
+      luaL_error(
+          L, "revl.metrics.%s: a quota table needs exactly one 'by' field", fn);
+    q->mode = 2;
+    q->tidx = lua_gettop(L); /* stays on the stack */
+    return;
+  }
+  if (ty != LUA_TNIL) {
+    if (by->nk)
+      luaL_error(L,
+                 "revl.metrics.%s: one quota amount cannot be split by '%s'; "
+                 "give quota = {value = amount, ...} or use reps' quotas",
+                 fn, by->k[0].label);
+    if (!revl_test_money(L, -1) && ty != LUA_TNUMBER)
+      luaL_error(L, "revl.metrics.%s: quota must be money, a number or a table",
+                 fn);
+    q->mode = 1;
+    q->tidx = lua_gettop(L); /* the amount stays on the stack */
+    return;
+  }
+  lua_pop(L, 1);
+  q->mode = 0;
+  q->reps = store_table(L, v->idx, fn, "reps", 1);
+  q->vidx_reps = lua_gettop(L); /* the reps view stays on the stack */
+  int qc = revl_table_col(q->reps, "quota");
+  if (qc < 0 || q->reps->cols[qc]->type != REVL_T_MONEY)
+    luaL_error(
+        L,
+        "revl.metrics.%s: reps has no money column 'quota'; give quota = ...",
+        fn);
+  q->q = q->reps->cols[qc];
+  for (int k = 0; k < by->nk; k++) {
+    const mkey *key = &by->k[k];
+    if (key->via && key->via->ref == q->reps)
+      q->rcol[k] = key->ci;
+    else if (!key->via && key->c->ref == q->reps)
+      q->rcol[k] = key->c->ref_col;
+    else
+      luaL_error(L,
+                 "revl.metrics.%s: quotas from reps need by = \"owner\" or "
+                 "\"owner.<field>\" (not '%s'); give quota = {...}",
+                 fn, key->label);
+  }
+}
+
+/* Make sure every (rep key, period) group exists and add its quota;
+ * table mode: every (table key, period).  quota[g] gets the amounts. */
+static void quota_groups(lua_State *L, scratch *s, const char *fn, mview *v,
+                         mgrp *G, quota_src *q, macc **quota, size_t *qcap) {
+  const mwin *w = G->w;
+  if (!w->limited)
+    luaL_error(L, "revl.metrics.%s: needs a period (not period = \"all\")", fn);
+  if (w->from == INT32_MIN || w->to == INT32_MAX)
+    luaL_error(L,
+               "revl.metrics.%s: quotas need a bounded window (give both "
+               "'from' and 'to')",
+               fn);
+  int64_t o0 = win_first_ord(w), o1 = win_last_ord(w);
+  if (o1 - o0 > 10000) luaL_error(L, "revl.metrics.%s: too many periods", fn);
+  int nk = G->by->nk;
+  int64_t key[MAXBY + 1];
+  if (q->mode == 0) {
+    revl_table *r = q->reps;
+    for (size_t row = 0; row < r->nrows; row++) {
+      if (!revl_col_valid(q->q, row)) continue;
+      uint32_t code =
+          pack_code(revl_intern_str(&r->store->strings, q->q->cur[row]));
+      for (int k = 0; k < nk; k++)
+        key[k] = cell_key(r->cols[q->rcol[k]], row);
+      for (int64_t ord = o0; ord <= o1; ord++) {
+        key[nk] = ord;
+        size_t g = (size_t)gget(L, G->g, key, (uint32_t)row | REP_TAG);
+        int32_t a, b;
+        win_bounds(w, ord, &a, &b);
+        int64_t amt = q->prorate ? prorate(L, fn, q->q->v.i64[row], a, b)
+                                 : q->q->v.i64[row];
+        if (g >= *qcap)
+          *quota = acc_grow(L, s, *quota, qcap, g, sizeof **quota);
+        macc_add(L, fn, "quotas", &(*quota)[g], amt, code);
+      }
+    }
+  } else if (q->mode == 2) {
+    const mkey *k0 = &G->by->k[0];
+    lua_pushnil(L);
+    while (lua_next(L, q->tidx)) {
+      if (lua_type(L, -2) == LUA_TSTRING && k0->c->type == REVL_T_STRING) {
+        size_t kl;
+        const char *ks = lua_tolstring(L, -2, &kl);
+        uint32_t id = revl_intern_find(&v->t->store->strings, ks, kl);
+        if (id)
+          for (int64_t ord = o0; ord <= o1; ord++) {
+            key[0] = id;
+            key[1] = ord;
+            gget(L, G->g, key, UINT32_MAX); /* key cells come from the table */
+          }
+      }
+      lua_pop(L, 1);
+    }
+  }
+}
+
+/* Keys of a group made from a reps row or a quota-table key. */
+static void push_quota_keys(lua_State *L, int vidx, const mgrp *G, quota_src *q,
+                            size_t g) {
+  uint32_t tag = G->g->first[g];
+  if (tag == UINT32_MAX) {
+    /* from the quota table: the one key is a string id */
+    int64_t id = G->g->keys[g * (size_t)G->g->nk];
+    revl_push_string_id(L, vidx, (uint32_t)id);
+    lua_setfield(L, -2, G->by->k[0].label);
+  } else if (tag & REP_TAG) {
+    size_t row = tag & ~REP_TAG;
+    for (int k = 0; k < G->by->nk; k++) {
+      revl_view_push_cell(L, q->vidx_reps, q->reps, q->rcol[k], row);
+      lua_setfield(L, -2, G->by->k[k].label);
+    }
+  } else {
+    push_keys(L, vidx, G, g);
+    return;
+  }
+  if (G->w->column) {
+    push_period_label(L, G->w, grp_ord(G, g));
+    lua_setfield(L, -2, "period");
+  }
+}
+
+/* The quota of group g: from quota_groups (reps), the amount, or the
+ * table (looked up by the key already set in the row at the top).
+ * Numbers are major units of `code` (the group's currency). */
+static int group_quota(lua_State *L, const char *fn, quota_src *q,
+                       const mby *by, macc *quota, size_t qcap, size_t g,
+                       uint32_t code, macc *out) {
+  out->v = 0;
+  out->cur = 0;
+  if (q->mode == 0) {
+    if (g < qcap && quota[g].cur) {
+      *out = quota[g];
+      return 1;
+    }
+    return 0;
+  }
+  if (q->mode == 1) return opt_money_at(L, q->tidx, fn, "quota", code, out);
+  lua_getfield(L, -1, by->k[0].label);
+  lua_gettable(L, q->tidx);
+  int got = opt_money_at(L, -1, fn, "a quota", code, out);
+  lua_pop(L, 1);
+  return got;
+}
+
+typedef struct qa_acc {
+  macc won, pipe;
+  int64_t won_n, open_n;
+} qa_acc;
+
+/* coverage and attainment share the scan: won and open amounts of the
+ * deals closing in each period. */
+static int quota_metric(lua_State *L, const char *fn, int coverage) {
+  static const char *const allowed[] = {"by",      "period", "from",    "to",
+                                        "periods", "quota",  "prorate", NULL};
+  mview v;
+  get_view(L, 1, fn, &v);
+  check_opts(L, 2, fn, allowed);
+  scratch *s = new_scratch(L);
+  dcols d;
+  deal_cols(L, fn, v.t, &d);
+  need(L, fn, v.t, d.amount, "amount");
+  need(L, fn, v.t, d.closed, "is_closed");
+  need(L, fn, v.t, d.won, "is_won");
+  need(L, fn, v.t, d.close, "close_date");
+  mwin w;
+  get_window(L, 2, fn, 1, REVL_PK_QUARTER, &w);
+  mby by;
+  get_by(L, 2, fn, v.t, &by);
+  int quota_given = opt_get(L, 2, "quota") != LUA_TNIL;
+  lua_pop(L, 1);
+  if (!coverage && by.nk == 0 && !quota_given) {
+    /* attainment is per rep unless asked otherwise */
+    if (!d.owner)
+      luaL_error(L, "revl.metrics.%s: %s has no column 'owner'", fn, v.t->name);
+    by.nk = 1;
+    by.k[0].h = v.t;
+    by.k[0].ci = revl_table_col(v.t, "owner");
+    by.k[0].c = d.owner;
+    by.k[0].via = NULL;
+    by.k[0].label = "owner";
+  }
+  quota_src q;
+  get_quota(L, 2, fn, &v, &by, &q);
+  mgrp G;
+  grp_init(L, s, &G, &by, &w);
+  macc *quota = NULL;
+  size_t qcap = 0;
+  quota_groups(L, s, fn, &v, &G, &q, &quota, &qcap);
+  qa_acc *acc = NULL;
+  size_t cap = 0;
+  curcache cc = {&v.t->store->strings, 0, 0};
+  for (size_t i = 0; i < v.n; i++) {
+    size_t row = VROW(v.rows, i);
+    int32_t day;
+    if (!cell_day(d.close, row, &day) || !win_has(&w, day)) continue;
+    int won = cell_true(d.won, row), closed = cell_true(d.closed, row);
+    if (closed && !won) continue;
+    if (!coverage && !won) continue;
+    uint32_t g = grp_of(L, &G, row, win_ord(&w, day));
+    qa_acc *a = ACC(acc, cap, g);
+    if (won)
+      a->won_n++;
+    else
+      a->open_n++;
+    if (!revl_col_valid(d.amount, row)) continue;
+    macc_add(L, fn, "'amount'", won ? &a->won : &a->pipe, d.amount->v.i64[row],
+             cur_code(&cc, d.amount, row));
+  }
+  grp_fill(L, &G);
+  size_t ng = grp_n(&G);
+  ACC_ALL(acc, cap, ng);
+  uint32_t defc = store_currency(v.t);
+  int list = new_list(L, ng);
+  mcols mc = {0};
+  col_add(&mc, "quota");
+  col_add(&mc, "won");
+  col_add(&mc, "won_deals");
+  if (coverage) {
+    col_add(&mc, "remaining");
+    col_add(&mc, "pipeline");
+    col_add(&mc, "open_deals");
+    col_add(&mc, "coverage");
+  } else {
+    col_add(&mc, "attainment");
+  }
+  for (size_t g = 0; g < ng; g++) {
+    qa_acc *a = &acc[g];
+    lua_createtable(L, 0, 10);
+    push_quota_keys(L, v.idx, &G, &q, g);
+    macc qv;
+    uint32_t gcode = a->won.cur ? a->won.cur : a->pipe.cur ? a->pipe.cur : defc;
+    int has_q = group_quota(L, fn, &q, &by, quota, qcap, g, gcode, &qv);
+    if (has_q) {
+      /* the quota must be in the deals' currency */
+      macc chk = qv;
+      macc_merge(L, fn, "quota and won amounts", &chk, &a->won);
+      macc_merge(L, fn, "quota and pipeline amounts", &chk, &a->pipe);
+      put_money(L, "quota", &qv, defc);
+    } else {
+      put_nil(L, &mc, "quota", "no quota");
+    }
+    put_money(L, "won", &a->won, has_q && qv.cur ? qv.cur : defc);
+    put_int(L, "won_deals", a->won_n);
+    if (coverage) {
+      put_int(L, "open_deals", a->open_n);
+      put_money(L, "pipeline", &a->pipe, has_q && qv.cur ? qv.cur : defc);
+      if (has_q) {
+        int64_t rem;
+        if (__builtin_sub_overflow(qv.v, a->won.v, &rem))
+          luaL_error(L, "revl.metrics.%s: quota out of range", fn);
+        push_money_code(L, rem, qv.cur ? qv.cur : defc);
+        lua_setfield(L, -2, "remaining");
+        if (rem > 0)
+          put_ratio(L, &mc, "coverage", (double)a->pipe.v, (double)rem, "");
+        else
+          put_nil(L, &mc, "coverage", "quota already met (nothing remaining)");
+      } else {
+        put_nil(L, &mc, "remaining", "no quota");
+        put_nil(L, &mc, "coverage", "no quota");
+      }
+    } else {
+      if (has_q && qv.v > 0)
+        put_ratio(L, &mc, "attainment", (double)a->won.v, (double)qv.v, "");
+      else
+        put_nil(L, &mc, "attainment", has_q ? "quota is zero" : "no quota");
+    }
+    lua_rawseti(L, list, (lua_Integer)g + 1);
+  }
+  finish_frame(L, list, &by, w.column, NULL, &mc);
+  return 1;
+}
+
+static int m_coverage(lua_State *L) {
+  return quota_metric(L, "coverage", 1);
+}
+static int m_quota_attainment(lua_State *L) {
+  return quota_metric(L, "quota_attainment", 0);
+}
+
+/* ---- plain frames (rows in the order built) ---------------------------------
+ */
+
+/* Give the list at `list` the frame metatable and these columns, without
+ * sorting (frame_sort of an empty list hands over the metatable). */
+static void plain_frame(lua_State *L, int list, const char *const *cols) {
+  list = lua_absindex(L, list);
+  lua_getfield(L, LUA_REGISTRYINDEX, "revl.frame_sort");
+  lua_newtable(L);
+  lua_newtable(L);
+  lua_call(L, 2, 1);
+  lua_getmetatable(L, -1);
+  lua_setmetatable(L, list);
+  lua_pop(L, 1);
+  lua_newtable(L);
+  for (int i = 0; cols[i]; i++) {
+    lua_pushstring(L, cols[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setfield(L, list, "columns");
+}
+
+/* Column names for a detail frame: the by labels, then fixed ones. */
+static const char **detail_cols(lua_State *L, scratch *s, const mby *by,
+                                const char *const *fixed, int period) {
+  int nf = 0;
+  while (fixed[nf])
+    nf++;
+  const char **c = salloc(L, s, (size_t)(by->nk + nf + 2), sizeof *c);
+  int k = 0;
+  for (int i = 0; i < nf; i++) {
+    int dup = 0; /* a fixed column that is also a key is listed once */
+    for (int j = 0; j < by->nk; j++)
+      dup |= strcmp(fixed[i], by->k[j].label) == 0;
+    if (!dup || i == 0) c[k++] = fixed[i];
+    if (i == 0) { /* keys right after the id */
+      for (int j = 0; j < by->nk; j++)
+        if (strcmp(by->k[j].label, fixed[0]) != 0) c[k++] = by->k[j].label;
+      if (period) c[k++] = "period";
+    }
+  }
+  c[k] = NULL;
+  return c;
+}
+
+/* by keys of base row `row` into the table at the top */
+static void push_row_keys(lua_State *L, int vidx, const mby *by, size_t row) {
+  for (int k = 0; k < by->nk; k++) {
+    int64_t r = key_row(&by->k[k], row);
+    if (r < 0)
+      lua_pushnil(L);
+    else
+      revl_view_push_cell(L, vidx, by->k[k].h, by->k[k].ci, (size_t)r);
+    lua_setfield(L, -2, by->k[k].label);
+  }
+}
+
+static void put_cell(lua_State *L, int vidx, revl_table *t,
+                     const revl_column *c, size_t row, const char *name) {
+  if (!c) return;
+  int ci = revl_table_col(t, c->name);
+  revl_view_push_cell(L, vidx, t, ci, row);
+  lua_setfield(L, -2, name);
+}
+
+/* ---- stage history
+ * ------------------------------------------------------------ */
+
+typedef struct shist {
+  revl_table *t;
+  revl_column *deal, *stage, *at, *close;
+  uint32_t *buf;
+  size_t cap;
+} shist;
+
+static void sh_open(lua_State *L, scratch *s, const char *fn, mview *v,
+                    shist *h) {
+  memset(h, 0, sizeof *h);
+  h->t =
+      store_table(L, v->idx, fn, "stage_history", 1); /* stays on the stack */
+  h->deal = get_col(L, fn, h->t, "deal_id", 1, T_STR);
+  h->stage = get_col(L, fn, h->t, "stage", 1, T_STR);
+  h->at = get_col(L, fn, h->t, "entered_at", 1, T_DATES);
+  h->close = get_col(L, fn, h->t, "close_date", 0, T_DATES);
+  if (h->deal->ref != v->t || !h->deal->rev_off)
+    luaL_error(L,
+               "revl.metrics.%s: stage_history.deal_id does not reference %s",
+               fn, v->t->name);
+  h->cap = 64;
+  h->buf = salloc(L, s, h->cap, sizeof *h->buf);
+}
+
+/* The history rows of deal row d, sorted by entered_at (then file
+ * order), into h->buf; returns how many. */
+static size_t sh_rows(lua_State *L, scratch *s, shist *h, size_t d) {
+  uint32_t a = h->deal->rev_off[d], b = h->deal->rev_off[d + 1];
+  size_t n = b - a;
+  if (n > h->cap) {
+    h->buf = sgrow(L, s, h->buf, n, sizeof *h->buf);
+    h->cap = n;
+  }
+  const revl_column *at = h->at;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t r = h->deal->rev_rows[a + i];
+    int64_t sr = 0;
+    cell_secs(at, r, &sr);
+    size_t j = i;
+    while (j > 0) {
+      int64_t sp = 0;
+      cell_secs(at, h->buf[j - 1], &sp);
+      if (sp < sr || (sp == sr && h->buf[j - 1] < r)) break;
+      h->buf[j] = h->buf[j - 1];
+      j--;
+    }
+    h->buf[j] = r;
+  }
+  return n;
+}
+
+/* An ordered list of stages: given, or inferred from the histories. */
+typedef struct stages {
+  idmap map; /* intern id -> index */
+  int n;
+  const char **name;
+} stages;
+
+typedef struct stage_stat {
+  uint32_t id;
+  double relpos;
+  int64_t n, won_end, lost_end;
+} stage_stat;
+
+static const stage_stat *g_stats; /* qsort context */
+
+static int stage_class(const stage_stat *a) {
+  int64_t term = a->won_end + a->lost_end;
+  if (2 * term <= a->n) return 0;           /* an open stage */
+  return a->won_end >= a->lost_end ? 1 : 2; /* won, then lost stages */
+}
+
+static int stage_cmp(const void *pa, const void *pb) {
+  const stage_stat *a = &g_stats[*(const int *)pa],
+                   *b = &g_stats[*(const int *)pb];
+  int ca = stage_class(a), cb = stage_class(b);
+  if (ca != cb) return ca - cb;
+  double ra = a->relpos / (double)a->n, rb = b->relpos / (double)b->n;
+  if (ra != rb) return ra < rb ? -1 : 1;
+  return (a->id > b->id) - (a->id < b->id);
+}
+
+static void get_stages(lua_State *L, scratch *s, int o, const char *fn,
+                       mview *v, shist *h, const dcols *d, stages *S) {
+  idmap_init(L, s, &S->map, 64);
+  const revl_intern *in = &v->t->store->strings;
+  if (opt_get(L, o, "stages") == LUA_TTABLE) {
+    int n = (int)lua_rawlen(L, -1);
+    if (n == 0) luaL_error(L, "revl.metrics.%s: 'stages' is empty", fn);
+    S->n = n;
+    S->name = salloc(L, s, (size_t)n, sizeof *S->name);
+    for (int i = 1; i <= n; i++) {
+      lua_rawgeti(L, -1, i);
+      if (lua_type(L, -1) != LUA_TSTRING)
+        luaL_error(L, "revl.metrics.%s: 'stages' is a list of stage names", fn);
+      size_t kl;
+      const char *k = lua_tolstring(L, -1, &kl);
+      S->name[i - 1] = k; /* alive in the options table */
+      uint32_t id = revl_intern_find(in, k, kl);
+      int32_t prev;
+      if (id && idmap_get(&S->map, id, &prev))
+        luaL_error(L, "revl.metrics.%s: stage '%s' is listed twice", fn, k);
+      if (id) idmap_put(L, s, &S->map, id, i - 1);
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return;
+  }
+  lua_pop(L, 1);
+  /* infer: mean relative position in each history; stages that mostly
+   * end closed deals go last (won ones first) */
+  idmap tmp;
+  idmap_init(L, s, &tmp, 64);
+  stage_stat *st = NULL;
+  size_t cap = 0, ns = 0;
+  for (size_t i = 0; i < v->n; i++) {
+    size_t row = VROW(v->rows, i);
+    size_t n = sh_rows(L, s, h, row);
+    int closed = cell_true(d->closed, row), won = cell_true(d->won, row);
+    for (size_t p = 0; p < n; p++) {
+      uint32_t r = h->buf[p];
+      if (!revl_col_valid(h->stage, r)) continue;
+      uint32_t id = h->stage->v.str[r];
+      int32_t k;
+      if (!idmap_get(&tmp, id, &k)) {
+        k = (int32_t)ns++;
+        idmap_put(L, s, &tmp, id, k);
+        stage_stat *e = ACC(st, cap, (size_t)k);
+        e->id = id;
+      }
+      stage_stat *e = &st[k];
+      e->n++;
+      e->relpos += n > 1 ? (double)p / (double)(n - 1) : 0.0;
+      if (p == n - 1 && closed) {
+        if (won)
+          e->won_end++;
+        else
+          e->lost_end++;
+      }
+    }
+  }
+  int *order = salloc(L, s, ns, sizeof *order);
+  for (size_t k = 0; k < ns; k++)
+    order[k] = (int)k;
+  g_stats = st;
+  qsort(order, ns, sizeof *order, stage_cmp);
+  g_stats = NULL;
+  S->n = (int)ns;
+  S->name = salloc(L, s, ns, sizeof *S->name);
+  for (size_t k = 0; k < ns; k++) {
+    S->name[k] = revl_intern_str(in, st[order[k]].id);
+    idmap_put(L, s, &S->map, st[order[k]].id, (int32_t)k);
+  }
+}
+
+static inline int stage_index(const stages *S, const shist *h, uint32_t r) {
+  int32_t k;
+  if (!revl_col_valid(h->stage, r) ||
+      !idmap_get(&S->map, h->stage->v.str[r], &k))
+    return -1;
+  return k;
+}
+
+/* A flat per-group block of `stride` int64s, grown with the groups. */
+static int64_t *flat_at(lua_State *L, scratch *s, int64_t **arr, size_t *cap,
+                        size_t g, size_t stride) {
+  if (g >= *cap) {
+    size_t nc = *cap ? *cap * 2 : 64;
+    while (nc <= g)
+      nc *= 2;
+    *arr = sgrow(L, s, *arr, nc * stride, sizeof **arr);
+    memset(*arr + *cap * stride, 0, (nc - *cap) * stride * sizeof **arr);
+    *cap = nc;
+  }
+  return *arr + g * stride;
+}
+
+/* revl.metrics.stage_conversion(deals, {stages, by, period, ...}) */
+static int m_stage_conversion(lua_State *L) {
+  static const char *const allowed[] = {"by",      "period", "from", "to",
+                                        "periods", "stages", NULL};
+  const char *fn = "stage_conversion";
+  mview v;
+  get_view(L, 1, fn, &v);
+  check_opts(L, 2, fn, allowed);
+  scratch *s = new_scratch(L);
+  dcols d;
+  deal_cols(L, fn, v.t, &d);
+  shist h;
+  sh_open(L, s, fn, &v, &h);
+  stages S;
+  get_stages(L, s, 2, fn, &v, &h, &d, &S);
+  mwin w;
+  get_window(L, 2, fn, 0, REVL_PK_QUARTER, &w);
+  mby by;
+  get_by(L, 2, fn, v.t, &by);
+  mgrp G;
+  grp_init(L, s, &G, &by, &w);
+  size_t K = (size_t)S.n, stride = 4 * K;
+  int64_t *cnt = NULL;
+  size_t cap = 0;
+  int *idx = NULL;
+  size_t icap = 0;
+  for (size_t i = 0; i < v.n; i++) {
+    size_t row = VROW(v.rows, i);
+    size_t n = sh_rows(L, s, &h, row);
+    if (!n) continue;
+    if (n > icap) {
+      idx = sgrow(L, s, idx, n, sizeof *idx);
+      icap = n;
+    }
+    for (size_t p = 0; p < n; p++)
+      idx[p] = stage_index(&S, &h, h.buf[p]);
+    int won = cell_true(d.won, row);
+    for (size_t k = 0; k < K; k++) {
+      size_t pos = n;
+      for (size_t p = 0; p < n; p++)
+        if (idx[p] == (int)k) {
+          pos = p;
+          break;
+        }
+      if (pos == n) continue;
+      int32_t day = 0;
+      cell_day(h.at, h.buf[pos], &day);
+      if (!win_has(&w, day)) continue;
+      uint32_t g = grp_of(L, &G, row, win_ord(&w, day));
+      int64_t *c = flat_at(L, s, &cnt, &cap, g, stride) + 4 * k;
+      int nxt = 0, later = 0;
+      for (size_t q = pos + 1; q < n; q++) {
+        if (idx[q] == (int)k + 1) nxt = 1;
+        if (idx[q] > (int)k) later = 1;
+      }
+      c[0]++;
+      c[1] += nxt;
+      c[2] += later;
+      c[3] += won;
+    }
+  }
+  grp_fill(L, &G);
+  size_t ng = grp_n(&G);
+  if (ng) flat_at(L, s, &cnt, &cap, ng - 1, stride);
+  int list = new_list(L, ng * K);
+  mcols mc = {0};
+  const char *cols[] = {
+      "entered",         "to_next",          "to_later", "won",
+      "conversion_next", "conversion_later", "win_rate", NULL};
+  for (int i = 0; cols[i]; i++)
+    col_add(&mc, cols[i]);
+  lua_Integer out = 0;
+  for (size_t g = 0; g < ng; g++)
+    for (size_t k = 0; k < K; k++) {
+      int64_t *c = cnt + g * stride + 4 * k;
+      lua_createtable(L, 0, 12);
+      push_keys(L, v.idx, &G, g);
+      lua_pushstring(L, S.name[k]);
+      lua_setfield(L, -2, "stage");
+      put_int(L, "position", (int64_t)k + 1);
+      put_int(L, "entered", c[0]);
+      put_int(L, "to_next", c[1]);
+      put_int(L, "to_later", c[2]);
+      put_int(L, "won", c[3]);
+      if (k + 1 == K)
+        put_nil(L, &mc, "conversion_next", "last stage");
+      else
+        put_ratio(L, &mc, "conversion_next", (double)c[1], (double)c[0],
+                  "no deals entered");
+      if (k + 1 == K)
+        put_nil(L, &mc, "conversion_later", "last stage");
+      else
+        put_ratio(L, &mc, "conversion_later", (double)c[2], (double)c[0],
+                  "no deals entered");
+      put_ratio(L, &mc, "win_rate", (double)c[3], (double)c[0],
+                "no deals entered");
+      lua_rawseti(L, list, ++out);
+    }
+  static const char *const extra[] = {"position", "stage", NULL};
+  finish_frame(L, list, &by, w.column, extra, &mc);
+  return 1;
+}
+
+/* revl.metrics.time_in_stage(deals, {stages, by, period, ..., current}) */
+static int m_time_in_stage(lua_State *L) {
+  static const char *const allowed[] = {"by",      "period", "from",    "to",
+                                        "periods", "stages", "current", NULL};
+  const char *fn = "time_in_stage";
+  mview v;
+  get_view(L, 1, fn, &v);
+  check_opts(L, 2, fn, allowed);
+  scratch *s = new_scratch(L);
+  dcols d;
+  deal_cols(L, fn, v.t, &d);
+  need(L, fn, v.t, d.closed, "is_closed");
+  shist h;
+  sh_open(L, s, fn, &v, &h);
+  stages S;
+  get_stages(L, s, 2, fn, &v, &h, &d, &S);
+  mwin w;
+  get_window(L, 2, fn, 0, REVL_PK_QUARTER, &w);
+  mby by;
+  get_by(L, 2, fn, v.t, &by);
+  int current = opt_bool(L, 2, "current", 1);
+  int64_t now = (int64_t)as_of(L) * 86400;
+  mgrp G;
+  grp_init(L, s, &G, &by, &w);
+  size_t K = (size_t)S.n;
+  int64_t *secs = salloc(L, s, K, sizeof *secs);
+  int32_t *first = salloc(L, s, K, sizeof *first);
+  uint8_t *seen = scalloc(L, s, K, 1);
+  samples sm = {0};
+  for (size_t i = 0; i < v.n; i++) {
+    size_t row = VROW(v.rows, i);
+    size_t n = sh_rows(L, s, &h, row);
+    if (!n) continue;
+    int open = !cell_true(d.closed, row);
+    for (size_t p = 0; p < n; p++) {
+      int k = stage_index(&S, &h, h.buf[p]);
+      if (k < 0) continue;
+      int64_t a = 0, b = 0;
+      cell_secs(h.at, h.buf[p], &a);
+      if (p + 1 < n)
+        cell_secs(h.at, h.buf[p + 1], &b);
+      else if (open && current)
+        b = now > a ? now : a;
+      else
+        continue; /* the final stage of a closed deal has no length */
+      if (!seen[k]) {
+        seen[k] = 1;
+        secs[k] = 0;
+        first[k] = (int32_t)floor_div64(a, 86400);
+      }
+      secs[k] += b - a;
+    }
+    for (size_t k = 0; k < K; k++) {
+      if (!seen[k]) continue;
+      seen[k] = 0;
+      if (!win_has(&w, first[k])) continue;
+      uint32_t g = grp_of(L, &G, row, win_ord(&w, first[k]));
+      samples_add(L, s, &sm, (uint32_t)(g * K + k), (double)secs[k] / 86400.0);
+    }
+  }
+  grp_fill(L, &G);
+  size_t ng = grp_n(&G);
+  samples_sort(L, s, &sm, ng * K);
+  int list = new_list(L, ng * K);
+  mcols mc = {0};
+  const char *cols[] = {"deals", "mean_days", "median_days", "p90_days", NULL};
+  for (int i = 0; cols[i]; i++)
+    col_add(&mc, cols[i]);
+  lua_Integer out = 0;
+  for (size_t g = 0; g < ng; g++)
+    for (size_t k = 0; k < K; k++) {
+      size_t gk = g * K + k, nsm = samples_count(&sm, gk);
+      lua_createtable(L, 0, 10);
+      push_keys(L, v.idx, &G, g);
+      lua_pushstring(L, S.name[k]);
+      lua_setfield(L, -2, "stage");
+      put_int(L, "position", (int64_t)k + 1);
+      put_int(L, "deals", (int64_t)nsm);
+      if (nsm) {
+        double sum = 0;
+        for (size_t j = sm.off[gk]; j < sm.off[gk + 1]; j++)
+          sum += sm.sorted[j];
+        put_num(L, "mean_days", sum / (double)nsm);
+        put_num(L, "median_days", samples_pct(&sm, gk, 50));
+        put_num(L, "p90_days", samples_pct(&sm, gk, 90));
+      } else {
+        put_nil(L, &mc, "mean_days", "no deals in this stage");
+        put_nil(L, &mc, "median_days", "no deals in this stage");
+        put_nil(L, &mc, "p90_days", "no deals in this stage");
+      }
+      lua_rawseti(L, list, ++out);
+    }
+  static const char *const extra[] = {"position", "stage", NULL};
+  finish_frame(L, list, &by, w.column, extra, &mc);
+  return 1;
+}
+
+typedef struct aged {
+  uint32_t row;
+  int32_t days;
+  int64_t entered;
+} aged;
+
+static int aged_cmp(const void *pa, const void *pb) {
+  const aged *a = pa, *b = pb;
+  if (a->days != b->days) return a->days > b->days ? -1 : 1;
+  return (a->row > b->row) - (a->row < b->row);
+}
+
+typedef struct ag_acc {
+  int64_t open, aged, max_days, unknown;
+  macc amount;
+} ag_acc;
+
+/* revl.metrics.stage_aging(deals, {days = N, by}) -> summary, deals */
+static int m_stage_aging(lua_State *L) {
+  static const char *const allowed[] = {"by", "days", NULL};
+  const char *fn = "stage_aging";
+  mview v;
+  get_view(L, 1, fn, &v);
+  check_opts(L, 2, fn, allowed);
+  scratch *s = new_scratch(L);
+  dcols d;
+  deal_cols(L, fn, v.t, &d);
+  need(L, fn, v.t, d.closed, "is_closed");
+  need(L, fn, v.t, d.stage, "stage");
+  double nd = opt_number(L, 2, fn, "days", -1);
+  if (nd < 0 || nd != floor(nd))
+    luaL_error(L, "revl.metrics.%s: needs days = N (a whole number of days)",
+               fn);
+  shist h;
+  sh_open(L, s, fn, &v, &h);
+  mwin w;
+  memset(&w, 0, sizeof w);
+  w.kind = REVL_PK_NONE;
+  mby by;
+  get_by(L, 2, fn, v.t, &by);
+  mgrp G;
+  grp_init(L, s, &G, &by, &w);
+  int32_t today = as_of(L);
+  ag_acc *acc = NULL;
+  size_t cap = 0, na = 0, acap = 0;
+  aged *list_a = NULL;
+  curcache cc = {&v.t->store->strings, 0, 0};
+  for (size_t i = 0; i < v.n; i++) {
+    size_t row = VROW(v.rows, i);
+    if (cell_true(d.closed, row)) continue;
+    uint32_t g = grp_of(L, &G, row, 0);
+    ag_acc *a = ACC(acc, cap, g);
+    a->open++;
+    size_t n = sh_rows(L, s, &h, row);
+    int64_t entered = 0;
+    int have = 0;
+    uint32_t cur = revl_col_valid(d.stage, row) ? d.stage->v.str[row] : 0;
+    for (size_t p = n; p-- > 0;)
+      if (revl_col_valid(h.stage, h.buf[p]) &&
+          h.stage->v.str[h.buf[p]] == cur) {
+        have = cell_secs(h.at, h.buf[p], &entered);
+        break;
+      }
+    if (!have) have = cell_secs(d.created, row, &entered);
+    if (!have) { /* no history for its stage and no created_at */
+      a->unknown++;
+      continue;
+    }
+    int32_t days = today - (int32_t)floor_div64(entered, 86400);
+    if (days > a->max_days) a->max_days = days;
+    if (days <= (int32_t)nd) continue;
+    a->aged++;
+    if (d.amount && revl_col_valid(d.amount, row))
+      macc_add(L, fn, "'amount'", &a->amount, d.amount->v.i64[row],
+               cur_code(&cc, d.amount, row));
+    aged *e = ACC(list_a, acap, na);
+    e->row = (uint32_t)row;
+    e->days = days;
+    e->entered = entered;
+    na++;
+  }
+  grp_fill(L, &G);
+  size_t ng = grp_n(&G);
+  ACC_ALL(acc, cap, ng);
+  uint32_t defc = store_currency(v.t);
+  int list = new_list(L, ng);
+  mcols mc = {0};
+  const char *cols[] = {"open_deals", "aged",     "aged_amount",
+                        "aged_share", "max_days", "unknown_age",
+                        NULL};
+  for (int i = 0; cols[i]; i++)
+    col_add(&mc, cols[i]);
+  for (size_t g = 0; g < ng; g++) {
+    lua_createtable(L, 0, 8);
+    push_keys(L, v.idx, &G, g);
+    put_int(L, "open_deals", acc[g].open);
+    put_int(L, "aged", acc[g].aged);
+    put_money(L, "aged_amount", &acc[g].amount, defc);
+    put_ratio(L, &mc, "aged_share", (double)acc[g].aged, (double)acc[g].open,
+              "no open deals");
+    put_int(L, "max_days", acc[g].max_days);
+    put_int(L, "unknown_age", acc[g].unknown);
+    lua_rawseti(L, list, (lua_Integer)g + 1);
+  }
+  finish_frame(L, list, &by, 0, NULL, &mc);
+  /* the aged deals, longest first */
+  if (na) qsort(list_a, na, sizeof *list_a, aged_cmp);
+  int det = new_list(L, na);
+  for (size_t i = 0; i < na; i++) {
+    size_t row = list_a[i].row;
+    lua_createtable(L, 0, 8);
+    put_cell(L, v.idx, v.t, d.id, row, "id");
+    push_row_keys(L, v.idx, &by, row);
+    put_cell(L, v.idx, v.t, d.stage, row, "stage");
+    put_cell(L, v.idx, v.t, d.owner, row, "owner");
+    put_cell(L, v.idx, v.t, d.amount, row, "amount");
+    revl_push_datetime(L, list_a[i].entered);
+    lua_setfield(L, -2, "entered_at");
+    put_int(L, "days_in_stage", list_a[i].days);
+    lua_rawseti(L, det, (lua_Integer)i + 1);
+  }
+  static const char *const dcol[] = {
+      "id", "stage", "owner", "amount", "entered_at", "days_in_stage", NULL};
+  plain_frame(L, det, detail_cols(L, s, &by, dcol, 0));
+  return 2;
+}
+
+typedef struct slip {
+  uint32_t row;
+  int32_t from, to;
+  int64_t ord;
+} slip;
+
+typedef struct sl_acc {
+  int64_t n, days;
+  macc amount;
+} sl_acc;
+
+/* revl.metrics.slipped_deals(deals, {by, period, from, to, periods}) */
+static int m_slipped_deals(lua_State *L) {
+  static const char *const allowed[] = {"by", "period",  "from",
+                                        "to", "periods", NULL};
+  const char *fn = "slipped_deals";
+  mview v;
+  get_view(L, 1, fn, &v);
+  check_opts(L, 2, fn, allowed);
+  scratch *s = new_scratch(L);
+  dcols d;
+  deal_cols(L, fn, v.t, &d);
+  shist h;
+  sh_open(L, s, fn, &v, &h);
+  if (!h.close)
+    luaL_error(L, "revl.metrics.%s: stage_history has no close_date column",
+               fn);
+  mwin w;
+  get_window(L, 2, fn, 1, REVL_PK_QUARTER, &w);
+  if (!w.limited)
+    luaL_error(L, "revl.metrics.%s: needs a period (not period = \"all\")", fn);
+  mby by;
+  get_by(L, 2, fn, v.t, &by);
+  mgrp G;
+  grp_init(L, s, &G, &by, &w);
+  sl_acc *acc = NULL;
+  size_t cap = 0, ns = 0, scap = 0;
+  slip *sl = NULL;
+  curcache cc = {&v.t->store->strings, 0, 0};
+  enum { MAXB = 64 };
+  int64_t bord[MAXB];
+  int32_t blast[MAXB];
+  for (size_t i = 0; i < v.n; i++) {
+    size_t row = VROW(v.rows, i);
+    size_t n = sh_rows(L, s, &h, row);
+    if (!n) continue;
+    int32_t now;
+    if (!cell_day(d.close, row, &now)) {
+      int found = 0;
+      for (size_t p = n; p-- > 0 && !found;)
+        found = cell_day(h.close, h.buf[p], &now);
+      if (!found) continue;
+    }
+    int nb = 0;
+    for (size_t p = 0; p < n; p++) {
+      int32_t c;
+      if (!cell_day(h.close, h.buf[p], &c) || !win_has(&w, c)) continue;
+      int64_t ord = win_ord(&w, c);
+      int k = 0;
+      while (k < nb && bord[k] != ord)
+        k++;
+      if (k == nb) {
+        if (nb == MAXB) continue;
+        bord[nb++] = ord;
+      }
+      blast[k] = c;
+    }
+    for (int k = 0; k < nb; k++) {
+      int32_t a, b;
+      win_bounds(&w, bord[k], &a, &b);
+      if (now <= b) continue;
+      uint32_t g = grp_of(L, &G, row, bord[k]);
+      sl_acc *ac = ACC(acc, cap, g);
+      ac->n++;
+      ac->days += now - blast[k];
+      if (d.amount && revl_col_valid(d.amount, row))
+        macc_add(L, fn, "'amount'", &ac->amount, d.amount->v.i64[row],
+                 cur_code(&cc, d.amount, row));
+      slip *e = ACC(sl, scap, ns);
+      e->row = (uint32_t)row;
+      e->from = blast[k];
+      e->to = now;
+      e->ord = bord[k];
+      ns++;
+    }
+  }
+  grp_fill(L, &G);
+  size_t ng = grp_n(&G);
+  ACC_ALL(acc, cap, ng);
+  uint32_t defc = store_currency(v.t);
+  int list = new_list(L, ng);
+  mcols mc = {0};
+  const char *cols[] = {"slipped", "slipped_amount", "days_pushed_mean", NULL};
+  for (int i = 0; cols[i]; i++)
+    col_add(&mc, cols[i]);
+  for (size_t g = 0; g < ng; g++) {
+    lua_createtable(L, 0, 8);
+    push_keys(L, v.idx, &G, g);
+    put_int(L, "slipped", acc[g].n);
+    put_money(L, "slipped_amount", &acc[g].amount, defc);
+    put_ratio(L, &mc, "days_pushed_mean", (double)acc[g].days, (double)acc[g].n,
+              "no slipped deals");
+    lua_rawseti(L, list, (lua_Integer)g + 1);
+  }
+  finish_frame(L, list, &by, w.column, NULL, &mc);
+  int det = new_list(L, ns);
+  for (size_t i = 0; i < ns; i++) {
+    size_t row = sl[i].row;
+    lua_createtable(L, 0, 10);
+    put_cell(L, v.idx, v.t, d.id, row, "id");
+    push_row_keys(L, v.idx, &by, row);
+    push_period_label(L, &w, sl[i].ord);
+    lua_setfield(L, -2, "period");
+    put_cell(L, v.idx, v.t, d.owner, row, "owner");
+    put_cell(L, v.idx, v.t, d.stage, row, "stage");
+    put_cell(L, v.idx, v.t, d.amount, row, "amount");
+    revl_push_date(L, sl[i].from);
+    lua_setfield(L, -2, "from_date");
+    revl_push_date(L, sl[i].to);
+    lua_setfield(L, -2, "to_date");
+    put_int(L, "days_pushed", sl[i].to - sl[i].from);
+    lua_rawseti(L, det, (lua_Integer)i + 1);
+  }
+  static const char *const dcol[] = {"id",          "owner",     "stage",
+                                     "amount",      "from_date", "to_date",
+                                     "days_pushed", NULL};
+  plain_frame(L, det, detail_cols(L, s, &by, dcol, 1));
+  return 2;
+}
+
+/* ---- pipeline waterfall ----------------------------------------------------
+ */
+
+enum {
+  WF_START,
+  WF_CREATED,
+  WF_PULLED,
+  WF_INC,
+  WF_DEC,
+  WF_PUSHED,
+  WF_LOST,
+  WF_WON,
+  WF_TIN,
+  WF_TOUT,
+  WF_END,
+  WF_REMOVED,
+  WF_N
+};
+static const char *const wf_names[WF_N] = {
+    "start", "created", "pulled_in",   "increased",    "decreased", "pushed",
+    "lost",  "won",     "transfer_in", "transfer_out", "end",       "removed"};
+
+typedef struct wf_rec {
+  uint32_t g, row;
+  uint8_t bucket, side; /* side 0 before, 1 after */
+} wf_rec;
+
+typedef struct wf_side {
+  mview v;
+  dcols d;
+  mby by;
+  idmap tr; /* before-store intern id -> after-store id (strings) */
+  int translate;
+  curcache cc;
+} wf_side;
+
+/* The by key of one side's row, in the after store's terms. */
+static void wf_key(lua_State *L, scratch *s, wf_side *sd,
+                   const revl_intern *ain, size_t row, int64_t *key) {
+  for (int k = 0; k < sd->by.nk; k++) {
+    int64_t p = by_part(&sd->by.k[k], row);
+    if (sd->translate && p != INT64_MIN &&
+        sd->by.k[k].c->type == REVL_T_STRING) {
+      int32_t t;
+      if (!idmap_get(&sd->tr, (uint32_t)p, &t)) {
+        const revl_intern *bin = &sd->by.k[k].h->store->strings;
+        uint32_t id = revl_intern_find(ain, revl_intern_str(bin, (uint32_t)p),
+                                       revl_intern_len(bin, (uint32_t)p));
+        t = id ? (int32_t)id : -(int32_t)p - 1;
+        idmap_put(L, s, &sd->tr, (uint32_t)p, t);
+      }
+      p = t;
+    }
+    key[k] = p;
+  }
+}
+
+/* Is the deal in scope (open, closing in the window)?  Its bucket ord. */
+static int wf_scope(const wf_side *sd, const mwin *w, size_t row,
+                    int64_t *ord) {
+  if (cell_true(sd->d.closed, row)) return 0;
+  *ord = 0;
+  if (w->limited || w->kind >= 0) {
+    int32_t day;
+    if (!cell_day(sd->d.close, row, &day) || !win_has(w, day)) return 0;
+    *ord = win_ord(w, day);
+  }
+  return 1;
+}
+
+static int64_t wf_amount(wf_side *sd, size_t row, uint32_t *code) {
+  const revl_column *am = sd->d.amount;
+  *code = 0;
+  if (!revl_col_valid(am, row)) return 0;
+  *code = cur_code(&sd->cc, am, row);
+  return am->v.i64[row];
+}
+
+typedef struct wf_state {
+  lua_State *L;
+  scratch *s;
+  const char *fn;
+  revl_mgroup *g;
+  macc *acc; /* WF_N per group */
+  size_t cap;
+  wf_rec *rec;
+  size_t nrec, rcap;
+  int nk;
+} wf_state;
+
+static void wf_add(wf_state *st, uint32_t g, int bucket, int64_t v,
+                   uint32_t code, int side, size_t row, int record) {
+  lua_State *L = st->L;
+  scratch *s = st->s;
+  if (g >= st->cap) {
+    size_t nc = st->cap ? st->cap * 2 : 64;
+    while (nc <= g)
+      nc *= 2;
+    st->acc = sgrow(L, s, st->acc, nc * WF_N, sizeof *st->acc);
+    memset(st->acc + st->cap * WF_N, 0,
+           (nc - st->cap) * WF_N * sizeof *st->acc);
+    st->cap = nc;
+  }
+  if (code)
+    macc_add(L, st->fn, "'amount'", &st->acc[g * WF_N + (size_t)bucket], v,
+             code);
+  if (record) {
+    wf_rec *r = ACC(st->rec, st->rcap, st->nrec);
+    r->g = g;
+    r->row = (uint32_t)row;
+    r->bucket = (uint8_t)bucket;
+    r->side = (uint8_t)side;
+    st->nrec++;
+  }
+}
+
+static int wf_rec_cmp(const void *pa, const void *pb) {
+  const wf_rec *a = pa, *b = pb;
+  if (a->g != b->g) return a->g < b->g ? -1 : 1;
+  if (a->bucket != b->bucket) return a->bucket < b->bucket ? -1 : 1;
+  if (a->side != b->side) return a->side < b->side ? -1 : 1;
+  return (a->row > b->row) - (a->row < b->row);
+}
+
+#define WF_SIDE_B 0x80000000u
+
+/* revl.metrics.waterfall(before, after, {by, period, from, to, periods}) */
+static int m_waterfall(lua_State *L) {
+  static const char *const allowed[] = {"by", "period",  "from",
+                                        "to", "periods", NULL};
+  const char *fn = "waterfall";
+  wf_side B, A;
+  memset(&B, 0, sizeof B);
+  memset(&A, 0, sizeof A);
+  get_view(L, 1, fn, &B.v);
+  get_view(L, 2, fn, &A.v);
+  check_opts(L, 3, fn, allowed);
+  scratch *s = new_scratch(L);
+  wf_side *sides[2] = {&B, &A};
+  for (int i = 0; i < 2; i++) {
+    wf_side *sd = sides[i];
+    deal_cols(L, fn, sd->v.t, &sd->d);
+    if (sd->v.t->pk < 0)
+      luaL_error(L, "revl.metrics.%s: %s has no key column", fn, sd->v.t->name);
+    need(L, fn, sd->v.t, sd->d.amount, "amount");
+    need(L, fn, sd->v.t, sd->d.closed, "is_closed");
+    need(L, fn, sd->v.t, sd->d.won, "is_won");
+    get_by(L, 3, fn, sd->v.t, &sd->by);
+    sd->cc.in = &sd->v.t->store->strings;
+  }
+  for (int k = 0; k < A.by.nk; k++)
+    if (A.by.k[k].c->type != B.by.k[k].c->type)
+      luaL_error(
+          L, "revl.metrics.%s: '%s' has different types in the two snapshots",
+          fn, A.by.k[k].label);
+  mwin w;
+  get_window(L, 3, fn, 0, REVL_PK_QUARTER, &w);
+  if (w.limited || w.kind >= 0) {
+    need(L, fn, B.v.t, B.d.close, "close_date");
+    need(L, fn, A.v.t, A.d.close, "close_date");
+  }
+  B.translate = B.v.t->store != A.v.t->store;
+  idmap_init(L, s, &B.tr, 64);
+  const revl_intern *ain = &A.v.t->store->strings;
+  wf_state st;
+  memset(&st, 0, sizeof st);
+  st.L = L;
+  st.s = s;
+  st.fn = fn;
+  st.nk = A.by.nk;
+  st.g = sgroup(L, s, A.by.nk + 1);
+  revl_table *bt = B.v.t, *at = A.v.t;
+  uint8_t *inb = scalloc(L, s, bt->nrows, 1);
+  uint8_t *matched = scalloc(L, s, bt->nrows, 1);
+  for (size_t i = 0; i < B.v.n; i++)
+    inb[VROW(B.v.rows, i)] = 1;
+  const revl_column *apk = at->cols[at->pk];
+  int64_t kb[MAXBY + 1], ka[MAXBY + 1];
+  /* every deal of the after view, with its before row when it has one,
+   * then the before deals that are gone */
+  for (int pass = 0; pass < 2; pass++) {
+    size_t n = pass == 0 ? A.v.n : B.v.n;
+    for (size_t i = 0; i < n; i++) {
+      int64_t ra = -1, rb = -1;
+      if (pass == 0) {
+        ra = (int64_t)VROW(A.v.rows, i);
+        if (revl_col_valid(apk, (size_t)ra)) {
+          if (bt == at)
+            rb = ra;
+          else {
+            uint32_t id = apk->v.str[ra];
+            rb = revl_table_find(bt, revl_intern_str(ain, id),
+                                 revl_intern_len(ain, id));
+          }
+        }
+        if (rb >= 0 && !inb[rb]) rb = -1;
+        if (rb >= 0) matched[rb] = 1;
+      } else {
+        rb = (int64_t)VROW(B.v.rows, i);
+        if (matched[rb]) continue;
+      }
+      int64_t ob = 0, oa = 0;
+      int sb = rb >= 0 && wf_scope(&B, &w, (size_t)rb, &ob);
+      int sa = ra >= 0 && wf_scope(&A, &w, (size_t)ra, &oa);
+      if (!sb && !sa) continue;
+      uint32_t cb = 0, ca = 0;
+      int64_t amb = sb ? wf_amount(&B, (size_t)rb, &cb) : 0;
+      int64_t ama = sa ? wf_amount(&A, (size_t)ra, &ca) : 0;
+      uint32_t gb = 0, ga = 0;
+      if (sb) {
+        wf_key(L, s, &B, ain, (size_t)rb, kb);
+        kb[st.nk] = ob;
+        gb = (uint32_t)gget(L, st.g, kb, (uint32_t)rb | WF_SIDE_B);
+        wf_add(&st, gb, WF_START, amb, cb, 0, (size_t)rb, 0);
+      }
+      if (sa) {
+        wf_key(L, s, &A, ain, (size_t)ra, ka);
+        ka[st.nk] = oa;
+        ga = (uint32_t)gget(L, st.g, ka, (uint32_t)ra);
+        wf_add(&st, ga, WF_END, ama, ca, 1, (size_t)ra, 0);
+      }
+      if (sb && sa && cb && ca && cb != ca)
+        mixed_error(L, fn, "a deal's amount in the two snapshots", cb, ca);
+      if (sb && sa && ob == oa) {
+        if (gb != ga) { /* same period, another owner or segment */
+          wf_add(&st, gb, WF_TOUT, amb, cb, 0, (size_t)rb, 1);
+          wf_add(&st, ga, WF_TIN, amb, cb, 1, (size_t)ra, 1);
+        }
+        if (ama > amb)
+          wf_add(&st, ga, WF_INC, ama - amb, ca ? ca : cb, 1, (size_t)ra, 1);
+        else if (ama < amb)
+          wf_add(&st, ga, WF_DEC, amb - ama, ca ? ca : cb, 1, (size_t)ra, 1);
+        continue;
+      }
+      if (sb) { /* leaves gb's scope */
+        int bucket;
+        if (ra < 0)
+          bucket = WF_LOST;
+        else if (cell_true(A.d.won, (size_t)ra))
+          bucket = WF_WON;
+        else if (cell_true(A.d.closed, (size_t)ra))
+          bucket = WF_LOST;
+        else
+          bucket = WF_PUSHED;
+        wf_add(&st, gb, bucket, amb, cb, 0, (size_t)rb, 1);
+        if (ra < 0) wf_add(&st, gb, WF_REMOVED, amb, cb, 0, (size_t)rb, 1);
+      }
+      if (sa) /* enters ga's scope */
+        wf_add(&st, ga, rb < 0 ? WF_CREATED : WF_PULLED, ama, ca, 1, (size_t)ra,
+               1);
+    }
+  }
+  size_t ng = st.g->n;
+  if (ng) wf_add(&st, (uint32_t)ng - 1, WF_START, 0, 0, 0, 0, 0);
+  if (st.nrec) qsort(st.rec, st.nrec, sizeof *st.rec, wf_rec_cmp);
+  uint32_t defc = store_currency(at);
+  /* rows */
+  int list = new_list(L, ng);
+  mcols mc = {0};
+  for (int b = 0; b < WF_N; b++) {
+    if (b == WF_END) continue;
+    col_add(&mc, wf_names[b]);
+  }
+  col_add(&mc, "end");
+  mgrp G; /* for push_keys of after-side groups */
+  memset(&G, 0, sizeof G);
+  G.by = &A.by;
+  G.w = &w;
+  G.g = st.g;
+  size_t ri = 0;
+  macc tot[WF_N];
+  memset(tot, 0, sizeof tot);
+  for (int pass = 0; pass <= (int)ng; pass++) {
+    /* pass < ng: group rows; pass == ng: the totals */
+    int is_tot = pass == (int)ng;
+    size_t g = (size_t)pass;
+    lua_createtable(L, 0, WF_N + 4);
+    if (!is_tot) {
+      uint32_t tag = st.g->first[g];
+      if (tag & WF_SIDE_B) {
+        size_t row = tag & ~WF_SIDE_B;
+        push_row_keys(L, B.v.idx, &B.by, row);
+        if (w.column) {
+          push_period_label(L, &w, grp_ord(&G, g));
+          lua_setfield(L, -2, "period");
+        }
+      } else {
+        push_keys(L, A.v.idx, &G, g);
+      }
+    }
+    for (int b = 0; b < WF_N; b++) {
+      if (is_tot)
+        put_money(L, wf_names[b], &tot[b], defc);
+      else {
+        macc *m = &st.acc[g * WF_N + (size_t)b];
+        put_money(L, wf_names[b], m, defc);
+        macc_merge(L, fn, "'amount'", &tot[b], m);
+      }
+    }
+    /* ids behind each bucket */
+    lua_createtable(L, 0, WF_N);
+    for (int b = WF_CREATED; b < WF_N; b++) {
+      if (b == WF_END) continue;
+      lua_newtable(L);
+      lua_setfield(L, -2, wf_names[b]);
+    }
+    size_t j0 = is_tot ? 0 : ri, j1 = j0;
+    while (j1 < st.nrec && (is_tot || st.rec[j1].g == g))
+      j1++;
+    if (!is_tot) ri = j1;
+    for (size_t j = j0; j < j1; j++) {
+      wf_rec *r = &st.rec[j];
+      wf_side *sd = r->side ? &A : &B;
+      lua_getfield(L, -1, wf_names[r->bucket]);
+      revl_view_push_cell(L, sd->v.idx, sd->v.t, sd->v.t->pk, r->row);
+      lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+      lua_pop(L, 1);
+    }
+    if (is_tot) { /* totals list each deal once per bucket, sorted */
+      lua_getglobal(L, "table");
+      lua_getfield(L, -1, "sort");
+      lua_remove(L, -2);
+      for (int b = WF_CREATED; b < WF_N; b++) {
+        if (b == WF_END) continue;
+        lua_pushvalue(L, -1);
+        lua_getfield(L, -3, wf_names[b]);
+        lua_call(L, 1, 0);
+      }
+      lua_pop(L, 1);
+    }
+    lua_setfield(L, -2, "ids");
+    if (is_tot) break;
+    lua_rawseti(L, list, (lua_Integer)g + 1);
+  }
+  int totals = lua_gettop(L);
+  finish_frame(L, list, &A.by, w.column, NULL, &mc);
+  lua_pushvalue(L, list);
+  lua_pushvalue(L, totals);
+  return 2;
+}
+
+/* ---- recurring revenue ------------------------------------------------------
+ */
+
+typedef struct subcols {
+  revl_column *account, *period, *mrr;
+} subcols;
+
+static void sub_cols(lua_State *L, const char *fn, revl_table *t, subcols *c) {
+  c->account = get_col(L, fn, t, "account_id", 1, NULL);
+  c->period = get_col(L, fn, t, "period", 1, T_DATES);
+  c->mrr = get_col(L, fn, t, "mrr", 1, T_MONEY);
+}
+
+/* A group's currency for recurring revenue (rows of other currencies
+ * are an error). */
+static void cur_check(lua_State *L, const char *fn, uint32_t *have,
+                      uint32_t code) {
+  if (!*have)
+    *have = code;
+  else if (*have != code)
+    mixed_error(L, fn, "'mrr'", *have, code);
+}
+
+/* revl.metrics.mrr(subscriptions, {by, period, from, to, periods}) */
+static int m_mrr(lua_State *L) {
+  static const char *const allowed[] = {"by", "period",  "from",
+                                        "to", "periods", NULL};
+  const char *fn = "mrr";
+  mview v;
+  get_view(L, 1, fn, &v);
+  check_opts(L, 2, fn, allowed);
+  scratch *s = new_scratch(L);
+  subcols c;
+  sub_cols(L, fn, v.t, &c);
+  mwin w;
+  get_window(L, 2, fn, 1, REVL_PK_MONTH, &w);
+  if (w.kind == REVL_PK_WEEK)
+    luaL_error(L,
+               "revl.metrics.%s: recurring revenue is monthly; "
+               "use month or longer periods",
+               fn);
+  mby by;
+  get_by(L, 2, fn, v.t, &by);
+  int32_t mcap = revl_metrics_month_of(as_of(L));
+  int32_t m0 = INT32_MAX, m1 = INT32_MIN;
+  if (w.limited) {
+    m0 = w.from == INT32_MIN ? INT32_MIN : revl_metrics_month_of(w.from);
+    m1 = w.to == INT32_MAX ? mcap : revl_metrics_month_of(w.to);
+    if (m1 > mcap) m1 = mcap;
+  }
+  /* units: (account, by keys); groups: by keys */
+  revl_mgroup *U = sgroup(L, s, by.nk + 1), *Gb = sgroup(L, s, by.nk);
+  uint32_t *unit = salloc(L, s, v.n, sizeof *unit);
+  int32_t *month = salloc(L, s, v.n, sizeof *month);
+  int64_t *value = salloc(L, s, v.n, sizeof *value);
+  uint32_t *group_of = NULL, *gcur = NULL;
+  int32_t *first_pos = NULL;
+  size_t ucap = 0, gcap = 0, k = 0;
+  curcache cc = {&v.t->store->strings, 0, 0};
+  int32_t dmin = INT32_MAX, dmax = INT32_MIN;
+  int64_t key[MAXBY + 1];
+  for (size_t i = 0; i < v.n; i++) {
+    size_t row = VROW(v.rows, i);
+    int32_t day;
+    if (!cell_day(c.period, row, &day) || !revl_col_valid(c.mrr, row) ||
+        !revl_col_valid(c.account, row))
+      continue;
+    int32_t m = revl_metrics_month_of(day);
+    if (m > mcap) continue;
+    for (int j = 0; j < by.nk; j++)
+      key[j] = by_part(&by.k[j], row);
+    size_t gb = (size_t)gget(L, Gb, key, (uint32_t)row);
+    key[by.nk] = cell_key(c.account, row);
+    size_t u = (size_t)gget(L, U, key, (uint32_t)row);
+    if (u >= ucap) {
+      size_t old = ucap;
+      group_of = acc_grow(L, s, group_of, &ucap, u, sizeof *group_of);
+      ucap = old;
+      first_pos = acc_grow(L, s, first_pos, &ucap, u, sizeof *first_pos);
+      for (size_t q = old; q < ucap; q++)
+        first_pos[q] = INT32_MAX;
+    }
+    group_of[u] = (uint32_t)gb;
+    uint32_t *gc = ACC(gcur, gcap, gb);
+    cur_check(L, fn, gc, cur_code(&cc, c.mrr, row));
+    int64_t val = c.mrr->v.i64[row];
+    if (val > 0 && m < first_pos[u]) first_pos[u] = m;
+    if (m < dmin) dmin = m;
+    if (m > dmax) dmax = m;
+    unit[k] = (uint32_t)u;
+    month[k] = m;
+    value[k] = val;
+    k++;
+  }
+  if (!w.limited) {
+    m0 = dmin;
+    m1 = dmax < mcap ? dmax : mcap;
+  } else if (m0 == INT32_MIN) {
+    m0 = dmin;
+  }
+  if (by.nk == 0 && Gb->n == 0)
+    gget(L, Gb, key, 0); /* a row even without data */
+  size_t ngroups = Gb->n;
+  int list;
+  mcols mc = {0};
+  const char *cols[] = {"mrr",
+                        "arr",
+                        "start_mrr",
+                        "new",
+                        "reactivation",
+                        "expansion",
+                        "contraction",
+                        "churned",
+                        "net_new",
+                        "customers",
+                        "customers_start",
+                        "new_customers",
+                        "reactivated_customers",
+                        "churned_customers",
+                        "logo_churn",
+                        "months",
+                        NULL};
+  for (int i = 0; cols[i]; i++)
+    col_add(&mc, cols[i]);
+  if (m0 == INT32_MAX || m0 > m1 || ngroups == 0) {
+    list = new_list(L, 0);
+    finish_frame(L, list, &by, w.column, NULL, &mc);
+    return 1;
+  }
+  size_t nm = (size_t)(m1 - m0 + 1);
+  revl_mrr_month *out = salloc(L, s, ngroups * nm, sizeof *out);
+  int rc = revl_metrics_mrr_moves(k, unit, month, value, U->n, group_of,
+                                  first_pos, m0, m1, ngroups, out);
+  if (rc == REVL_ENOMEM) luaL_error(L, "not enough memory");
+  if (rc) luaL_error(L, "revl.metrics.%s: recurring revenue overflows", fn);
+  /* buckets: periods of w's kind over months m0..m1 (or one bucket) */
+  list = new_list(L, ngroups);
+  lua_Integer ri = 0;
+  uint32_t defc = store_currency(v.t);
+  for (size_t g = 0; g < ngroups; g++) {
+    size_t mi = 0;
+    while (mi < nm) {
+      int32_t mday = revl_metrics_month_start(m0 + (int32_t)mi);
+      int64_t ord =
+          w.kind >= 0 ? revl_metrics_period_index(mday, w.kind, w.fs) : 0;
+      size_t mj = mi;
+      while (mj + 1 < nm &&
+             (w.kind < 0 || revl_metrics_period_index(
+                                revl_metrics_month_start(m0 + (int32_t)mj + 1),
+                                w.kind, w.fs) == ord))
+        mj++;
+      revl_mrr_month sum;
+      memset(&sum, 0, sizeof sum);
+      revl_mrr_month *f = out + g * nm + mi, *l = out + g * nm + mj;
+      sum.start = f->start;
+      sum.customers_start = f->customers_start;
+      sum.end = l->end;
+      sum.customers_end = l->customers_end;
+      for (size_t q = mi; q <= mj; q++) {
+        revl_mrr_month *x = out + g * nm + q;
+        sum.new_mrr += x->new_mrr;
+        sum.reactivation += x->reactivation;
+        sum.expansion += x->expansion;
+        sum.contraction += x->contraction;
+        sum.churned += x->churned;
+        sum.new_customers += x->new_customers;
+        sum.reactivated_customers += x->reactivated_customers;
+        sum.churned_customers += x->churned_customers;
+      }
+      uint32_t code = g < gcap && gcur[g] ? gcur[g] : defc;
+      lua_createtable(L, 0, 20);
+      size_t first_row = Gb->first[g];
+      for (int j = 0; j < by.nk; j++) {
+        int64_t r = key_row(&by.k[j], first_row);
+        if (r < 0)
+          lua_pushnil(L);
+        else
+          revl_view_push_cell(L, v.idx, by.k[j].h, by.k[j].ci, (size_t)r);
+        lua_setfield(L, -2, by.k[j].label);
+      }
+      if (w.column) {
+        push_period_label(L, &w, ord);
+        lua_setfield(L, -2, "period");
+      }
+      int64_t arr;
+      if (__builtin_mul_overflow(sum.end, 12, &arr))
+        luaL_error(L, "revl.metrics.%s: ARR overflows", fn);
+      push_money_code(L, sum.end, code), lua_setfield(L, -2, "mrr");
+      push_money_code(L, arr, code), lua_setfield(L, -2, "arr");
+      push_money_code(L, sum.start, code), lua_setfield(L, -2, "start_mrr");
+      push_money_code(L, sum.new_mrr, code), lua_setfield(L, -2, "new");
+      push_money_code(L, sum.reactivation, code),
+          lua_setfield(L, -2, "reactivation");
+      push_money_code(L, sum.expansion, code), lua_setfield(L, -2, "expansion");
+      push_money_code(L, sum.contraction, code),
+          lua_setfield(L, -2, "contraction");
+      push_money_code(L, sum.churned, code), lua_setfield(L, -2, "churned");
+      push_money_code(L, sum.end - sum.start, code),
+          lua_setfield(L, -2, "net_new");
+      put_int(L, "customers", sum.customers_end);
+      put_int(L, "customers_start", sum.customers_start);
+      put_int(L, "new_customers", sum.new_customers);
+      put_int(L, "reactivated_customers", sum.reactivated_customers);
+      put_int(L, "churned_customers", sum.churned_customers);
+      put_ratio(L, &mc, "logo_churn", (double)sum.churned_customers,
+                (double)sum.customers_start, "no customers at the start");
+      put_int(L, "months", (int64_t)(mj - mi + 1));
+      lua_rawseti(L, list, ++ri);
+      mi = mj + 1;
+    }
+  }
+  finish_frame(L, list, &by, w.column, NULL, &mc);
+  return 1;
+}
+
+typedef struct nrr_rec {
+  uint32_t unit;
+  uint16_t slot;
+  int64_t value;
+} nrr_rec;
+
+typedef struct nrr_acc {
+  int64_t start, end, exp, con, churn, n, churned_n;
+} nrr_acc;
+
+/* revl.metrics.nrr(subscriptions, {by, period, from, to, periods}):
+ * per window, the customers with MRR in the month before it, and what
+ * they pay in its last month (up to as_of). */
+static int m_nrr(lua_State *L) {
+  static const char *const allowed[] = {"by", "period",  "from",
+                                        "to", "periods", NULL};
+  const char *fn = "nrr";
+  mview v;
+  get_view(L, 1, fn, &v);
+  check_opts(L, 2, fn, allowed);
+  scratch *s = new_scratch(L);
+  subcols c;
+  sub_cols(L, fn, v.t, &c);
+  mwin w;
+  int given = 0;
+  static const char *const keys[] = {"period", "from", "to", "periods"};
+  for (int i = 0; i < 4; i++) {
+    given |= opt_get(L, 2, keys[i]) != LUA_TNIL;
+    lua_pop(L, 1);
+  }
+  int32_t today = as_of(L);
+  int32_t mcap = revl_metrics_month_of(today);
+  if (given) {
+    get_window(L, 2, fn, 1, REVL_PK_YEAR, &w);
+    if (!w.limited)
+      luaL_error(L, "revl.metrics.%s: needs a window (not period = \"all\")",
+                 fn);
+    if (w.kind == REVL_PK_WEEK)
+      luaL_error(L, "revl.metrics.%s: use month or longer periods", fn);
+  } else {
+    /* the trailing twelve months up to as_of */
+    memset(&w, 0, sizeof w);
+    w.kind = REVL_PK_NONE;
+    w.fs = fiscal_start(L);
+    w.limited = w.column = 1;
+    w.from = revl_metrics_month_start(mcap - 11);
+    w.to = today;
+    char a[16], b[16];
+    day_text(w.from, a, sizeof a);
+    day_text(w.to, b, sizeof b);
+    snprintf(w.label, sizeof w.label, "%s..%s", a, b);
+  }
+  if (w.from == INT32_MIN)
+    luaL_error(L, "revl.metrics.%s: needs a start ('from')", fn);
+  if (w.to == INT32_MAX) w.to = today; /* nothing after as_of counts anyway */
+  /* buckets and their start/end months */
+  int64_t o0 = win_first_ord(&w), o1 = win_last_ord(&w);
+  size_t nb = (size_t)(o1 - o0 + 1);
+  if (nb > 4096) luaL_error(L, "revl.metrics.%s: too many periods", fn);
+  int32_t *sm = salloc(L, s, nb, sizeof *sm),
+          *em = salloc(L, s, nb, sizeof *em);
+  int32_t mlo = INT32_MAX, mhi = INT32_MIN;
+  for (size_t b = 0; b < nb; b++) {
+    int32_t a, e;
+    win_bounds(&w, o0 + (int64_t)b, &a, &e);
+    sm[b] = revl_metrics_month_of(a) - 1;
+    em[b] = revl_metrics_month_of(e);
+    if (em[b] > mcap) em[b] = mcap;
+    if (sm[b] < mlo) mlo = sm[b];
+    if (em[b] > mlo && em[b] > mhi) mhi = em[b];
+    if (sm[b] > mhi) mhi = sm[b];
+  }
+  /* month -> slot among the months that matter */
+  size_t span = (size_t)(mhi - mlo + 1);
+  if (span > 100000) luaL_error(L, "revl.metrics.%s: window too long", fn);
+  int32_t *slot = salloc(L, s, span, sizeof *slot);
+  for (size_t q = 0; q < span; q++)
+    slot[q] = -1;
+  int nslot = 0;
+  for (size_t b = 0; b < nb; b++) {
+    if (slot[sm[b] - mlo] < 0) slot[sm[b] - mlo] = nslot++;
+    if (em[b] >= sm[b] && slot[em[b] - mlo] < 0) slot[em[b] - mlo] = nslot++;
+  }
+  if (nslot > 65535) luaL_error(L, "revl.metrics.%s: too many periods", fn);
+  int32_t dlo = revl_metrics_month_start(mlo),
+          dhi = revl_metrics_month_start(mhi + 1) - 1;
+  /* day -> month without calendar maths on the hot path: the month
+   * starts of the span */
+  int32_t *mstart = salloc(L, s, span + 1, sizeof *mstart);
+  for (size_t q = 0; q <= span; q++)
+    mstart[q] = revl_metrics_month_start(mlo + (int32_t)q);
+  mby by;
+  get_by(L, 2, fn, v.t, &by);
+  revl_mgroup *U = sgroup(L, s, by.nk + 1), *Gb = sgroup(L, s, by.nk);
+  uint32_t *ugroup = NULL, *gcur = NULL;
+  size_t ucap = 0, gcap = 0, nrec = 0, rcap = 0;
+  nrr_rec *rec = NULL;
+  curcache cc = {&v.t->store->strings, 0, 0};
+  const revl_column *pc = c.period, *mr = c.mrr, *ac = c.account;
+  int64_t key[MAXBY + 1];
+  for (size_t i = 0; i < v.n; i++) {
+    size_t row = VROW(v.rows, i);
+    int32_t day;
+    if (!cell_day(pc, row, &day) || day < dlo || day > dhi) continue;
+    size_t lo = 0, hi = span; /* the last month start <= day */
+    while (hi - lo > 1) {
+      size_t mid = (lo + hi) / 2;
+      if (mstart[mid] <= day)
+        lo = mid;
+      else
+        hi = mid;
+    }
+    int32_t sl = slot[lo];
+    if (sl < 0 || !revl_col_valid(mr, row) || !revl_col_valid(ac, row))
+      continue;
+    for (int j = 0; j < by.nk; j++)
+      key[j] = by_part(&by.k[j], row);
+    size_t gb = (size_t)gget(L, Gb, key, (uint32_t)row);
+    key[by.nk] = cell_key(ac, row);
+    size_t u = (size_t)gget(L, U, key, (uint32_t)row);
+    *ACC(ugroup, ucap, u) = (uint32_t)gb;
+    cur_check(L, fn, ACC(gcur, gcap, gb), cur_code(&cc, mr, row));
+    nrr_rec *r = ACC(rec, rcap, nrec);
+    r->unit = (uint32_t)u;
+    r->slot = (uint16_t)sl;
+    r->value = mr->v.i64[row];
+    nrec++;
+  }
+  if (by.nk == 0 && Gb->n == 0)
+    gget(L, Gb, key, 0); /* a row even without data */
+  size_t ng = Gb->n, nu = U->n;
+  nrr_acc *acc = scalloc(L, s, ng * nb, sizeof *acc);
+  int64_t *sv = salloc(L, s, nu, sizeof *sv),
+          *ev = salloc(L, s, nu, sizeof *ev);
+  for (size_t b = 0; b < nb; b++) {
+    if (em[b] <= sm[b]) continue; /* a period after as_of */
+    int32_t ss = slot[sm[b] - mlo], es = slot[em[b] - mlo];
+    memset(sv, 0, (nu ? nu : 1) * sizeof *sv);
+    memset(ev, 0, (nu ? nu : 1) * sizeof *ev);
+    for (size_t j = 0; j < nrec; j++) {
+      int64_t *dst = rec[j].slot == ss ? sv : rec[j].slot == es ? ev : NULL;
+      if (dst && __builtin_add_overflow(dst[rec[j].unit], rec[j].value,
+                                        &dst[rec[j].unit]))
+        luaL_error(L, "revl.metrics.%s: MRR overflows", fn);
+    }
+    for (size_t u = 0; u < nu; u++) {
+      if (sv[u] <= 0) continue;
+      nrr_acc *a = &acc[(size_t)ugroup[u] * nb + b];
+      int64_t e = ev[u] > 0 ? ev[u] : 0;
+      int ok = !__builtin_add_overflow(a->start, sv[u], &a->start) &&
+               !__builtin_add_overflow(a->end, e, &a->end);
+      a->n++;
+      if (e == 0) {
+        ok = ok && !__builtin_add_overflow(a->churn, sv[u], &a->churn);
+        a->churned_n++;
+      } else if (e > sv[u]) {
+        ok = ok && !__builtin_add_overflow(a->exp, e - sv[u], &a->exp);
+      } else {
+        ok = ok && !__builtin_add_overflow(a->con, sv[u] - e, &a->con);
+      }
+      if (!ok) luaL_error(L, "revl.metrics.%s: MRR overflows", fn);
+    }
+  }
+  uint32_t defc = store_currency(v.t);
+  int list = new_list(L, ng * nb);
+  mcols mc = {0};
+  const char *cols[] = {
+      "start_month", "end_month",       "start_mrr",         "end_mrr",
+      "expansion",   "contraction",     "churned",           "nrr",
+      "grr",         "customers_start", "churned_customers", "logo_churn",
+      NULL};
+  for (int i = 0; cols[i]; i++)
+    col_add(&mc, cols[i]);
+  lua_Integer ri = 0;
+  for (size_t g = 0; g < ng; g++)
+    for (size_t b = 0; b < nb; b++) {
+      if (em[b] <= sm[b]) continue;
+      nrr_acc *a = &acc[g * nb + b];
+      uint32_t code = g < gcap && gcur[g] ? gcur[g] : defc;
+      lua_createtable(L, 0, 16);
+      size_t first_row = Gb->first[g];
+      push_row_keys(L, v.idx, &by, first_row);
+      push_period_label(L, &w, o0 + (int64_t)b);
+      lua_setfield(L, -2, "period");
+      revl_push_date(L, revl_metrics_month_start(sm[b]));
+      lua_setfield(L, -2, "start_month");
+      revl_push_date(L, revl_metrics_month_start(em[b]));
+      lua_setfield(L, -2, "end_month");
+      push_money_code(L, a->start, code), lua_setfield(L, -2, "start_mrr");
+      push_money_code(L, a->end, code), lua_setfield(L, -2, "end_mrr");
+      push_money_code(L, a->exp, code), lua_setfield(L, -2, "expansion");
+      push_money_code(L, a->con, code), lua_setfield(L, -2, "contraction");
+      push_money_code(L, a->churn, code), lua_setfield(L, -2, "churned");
+      const char *why = "no customers at the start";
+      put_ratio(L, &mc, "nrr", (double)a->end, (double)a->start, why);
+      put_ratio(L, &mc, "grr", (double)(a->start - a->con - a->churn),
+                (double)a->start, why);
+      put_int(L, "customers_start", a->n);
+      put_int(L, "churned_customers", a->churned_n);
+      put_ratio(L, &mc, "logo_churn", (double)a->churned_n, (double)a->n, why);
+      lua_rawseti(L, list, ++ri);
+    }
+  finish_frame(L, list, &by, 1, NULL, &mc);
+  return 1;
+}
+
+/* ---- funnel ----------------------------------------------------------------
+ */
+
+enum { FN_LEAD, FN_MQL, FN_SQL, FN_OPP, FN_WON, FN_N };
+static const char *const fn_names[FN_N] = {"leads", "mql", "sql",
+                                           "opportunities", "won"};
+static const char *const fn_conv[FN_N] = {NULL, "conv_lead_mql", "conv_mql_sql",
+                                          "conv_sql_opp", "conv_opp_won"};
+static const char *const fn_days[FN_N] = {NULL, "days_lead_mql", "days_mql_sql",
+                                          "days_sql_opp", "days_opp_won"};
+static const char *const fn_mean[FN_N] = {
+    NULL, "days_lead_mql_mean", "days_mql_sql_mean", "days_sql_opp_mean",
+    "days_opp_won_mean"};
+
+typedef struct fn_acc {
+  int64_t n[FN_N];
+} fn_acc;
+
+/* revl.metrics.funnel(leads, {by, period, from, to, periods}): leads
+ * created in the window and how far they got. */
+static int m_funnel(lua_State *L) {
+  static const char *const allowed[] = {"by", "period",  "from",
+                                        "to", "periods", NULL};
+  const char *fn = "funnel";
+  mview v;
+  get_view(L, 1, fn, &v);
+  check_opts(L, 2, fn, allowed);
+  scratch *s = new_scratch(L);
+  revl_column *created = get_col(L, fn, v.t, "created_at", 1, T_DATES);
+  revl_column *mql = get_col(L, fn, v.t, "mql_at", 0, T_DATES);
+  revl_column *sql = get_col(L, fn, v.t, "sql_at", 0, T_DATES);
+  revl_column *conv = get_col(L, fn, v.t, "converted_deal_id", 0, T_STR);
+  revl_column *dwon = NULL, *dcreated = NULL, *dclose = NULL;
+  if (conv && conv->ref) {
+    dwon = get_col(L, fn, conv->ref, "is_won", 0, T_BOOL);
+    dcreated = get_col(L, fn, conv->ref, "created_at", 0, T_DATES);
+    dclose = get_col(L, fn, conv->ref, "close_date", 0, T_DATES);
+  }
+  mwin w;
+  get_window(L, 2, fn, 1, REVL_PK_QUARTER, &w);
+  mby by;
+  get_by(L, 2, fn, v.t, &by);
+  mgrp G;
+  grp_init(L, s, &G, &by, &w);
+  fn_acc *acc = NULL;
+  size_t cap = 0;
+  samples sm[FN_N];
+  memset(sm, 0, sizeof sm);
+  for (size_t i = 0; i < v.n; i++) {
+    size_t row = VROW(v.rows, i);
+    int64_t c0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0;
+    int32_t day = 0;
+    int has_c = cell_secs(created, row, &c0);
+    if (has_c) day = (int32_t)floor_div64(c0, 86400);
+    if ((w.limited || w.kind >= 0) && (!has_c || !win_has(&w, day))) continue;
+    uint32_t g = grp_of(L, &G, row, has_c ? win_ord(&w, day) : 0);
+    fn_acc *a = ACC(acc, cap, g);
+    int64_t d = conv && conv->ref_row ? conv->ref_row[row] : -1;
+    int won = d >= 0 && cell_true(dwon, (size_t)d);
+    int opp = conv && revl_col_valid(conv, row);
+    int has_s = cell_secs(sql, row, &t2), has_m = cell_secs(mql, row, &t1);
+    int r_sql = has_s || opp || won, r_mql = has_m || r_sql;
+    a->n[FN_LEAD]++;
+    a->n[FN_MQL] += r_mql;
+    a->n[FN_SQL] += r_sql;
+    a->n[FN_OPP] += opp || won;
+    a->n[FN_WON] += won;
+    if (has_c && has_m && t1 >= c0)
+      samples_add(L, s, &sm[FN_MQL], g, (double)(t1 - c0) / 86400.0);
+    if (has_m && has_s && t2 >= t1)
+      samples_add(L, s, &sm[FN_SQL], g, (double)(t2 - t1) / 86400.0);
+    if (d >= 0 && has_s && cell_secs(dcreated, (size_t)d, &t3) && t3 >= t2)
+      samples_add(L, s, &sm[FN_OPP], g, (double)(t3 - t2) / 86400.0);
+    int32_t cd;
+    if (won && cell_secs(dcreated, (size_t)d, &t3) &&
+        cell_day(dclose, (size_t)d, &cd)) {
+      t4 = cd - (int32_t)floor_div64(t3, 86400);
+      if (t4 >= 0) samples_add(L, s, &sm[FN_WON], g, (double)t4);
+    }
+  }
+  grp_fill(L, &G);
+  size_t ng = grp_n(&G);
+  ACC_ALL(acc, cap, ng);
+  for (int k = 1; k < FN_N; k++)
+    samples_sort(L, s, &sm[k], ng);
+  int list = new_list(L, ng);
+  mcols mc = {0};
+  for (int k = 0; k < FN_N; k++)
+    col_add(&mc, fn_names[k]);
+  for (int k = 1; k < FN_N; k++)
+    col_add(&mc, fn_conv[k]);
+  col_add(&mc, "conv_lead_won");
+  for (int k = 1; k < FN_N; k++)
+    col_add(&mc, fn_days[k]);
+  for (int k = 1; k < FN_N; k++)
+    col_add(&mc, fn_mean[k]);
+  for (size_t g = 0; g < ng; g++) {
+    fn_acc *a = &acc[g];
+    lua_createtable(L, 0, 24);
+    push_keys(L, v.idx, &G, g);
+    for (int k = 0; k < FN_N; k++)
+      put_int(L, fn_names[k], a->n[k]);
+    for (int k = 1; k < FN_N; k++) {
+      char why[64];
+      snprintf(why, sizeof why, "no %s", fn_names[k - 1]);
+      put_ratio(L, &mc, fn_conv[k], (double)a->n[k], (double)a->n[k - 1], why);
+      size_t ns = samples_count(&sm[k], g);
+      if (ns) {
+        double sum = 0;
+        for (size_t j = sm[k].off[g]; j < sm[k].off[g + 1]; j++)
+          sum += sm[k].sorted[j];
+        put_num(L, fn_mean[k], sum / (double)ns);
+        put_num(L, fn_days[k], samples_pct(&sm[k], g, 50));
+      } else {
+        put_nil(L, &mc, fn_days[k], "no timed transitions");
+        put_nil(L, &mc, fn_mean[k], "no timed transitions");
+      }
+    }
+    put_ratio(L, &mc, "conv_lead_won", (double)a->n[FN_WON],
+              (double)a->n[FN_LEAD], "no leads");
+    lua_rawseti(L, list, (lua_Integer)g + 1);
+  }
+  finish_frame(L, list, &by, w.column, NULL, &mc);
+  return 1;
+}
+
+/* ---- attribution
+ * -------------------------------------------------------------- */
+
+typedef struct touch {
+  uint32_t row;
+  int64_t at;
+} touch;
+
+static int touch_cmp(const void *pa, const void *pb) {
+  const touch *a = pa, *b = pb;
+  if (a->at != b->at) return a->at < b->at ? -1 : 1;
+  return (a->row > b->row) - (a->row < b->row);
+}
+
+typedef struct at_acc {
+  int64_t touches, deals;
+  uint32_t last_deal; /* deal row + 1 last counted */
+} at_acc;
+
+/* Where a deal's touches are collected. */
+typedef struct touches {
+  touch *t;
+  size_t cap;
+  const revl_column *at, *type;
+  const idmap *types; /* NULL: every type */
+} touches;
+
+/* Add activity row ar when it is dated on or before the close day (and
+ * of a wanted type); returns the new count. */
+static size_t add_touch(lua_State *L, scratch *s, touches *tc, uint32_t ar,
+                        int32_t close_day, size_t nt) {
+  int64_t at;
+  if (!cell_secs(tc->at, ar, &at) || floor_div64(at, 86400) > close_day)
+    return nt;
+  if (tc->types) {
+    int32_t one;
+    if (!revl_col_valid(tc->type, ar) ||
+        !idmap_get(tc->types, tc->type->v.str[ar], &one))
+      return nt;
+  }
+  if (nt >= tc->cap) tc->t = acc_grow(L, s, tc->t, &tc->cap, nt, sizeof *tc->t);
+  tc->t[nt].row = ar;
+  tc->t[nt].at = at;
+  return nt + 1;
+}
+
+/* revl.metrics.attribution(deals, {by = "campaign", models, half_life,
+ * types, lead_touches, period, from, to, periods}) -> frame, summary */
+static int m_attribution(lua_State *L) {
+  static const char *const allowed[] = {
+      "by",     "period",    "from",  "to",           "periods", "model",
+      "models", "half_life", "types", "lead_touches", NULL};
+  const char *fn = "attribution";
+  mview v;
+  get_view(L, 1, fn, &v);
+  check_opts(L, 2, fn, allowed);
+  scratch *s = new_scratch(L);
+  dcols d;
+  deal_cols(L, fn, v.t, &d);
+  need(L, fn, v.t, d.amount, "amount");
+  need(L, fn, v.t, d.won, "is_won");
+  need(L, fn, v.t, d.close, "close_date");
+  mwin w;
+  get_window(L, 2, fn, 1, REVL_PK_QUARTER, &w);
+  revl_table *act = store_table(L, v.idx, fn, "activities", 1);
+  int aidx = lua_gettop(L);
+  revl_column *adeal = get_col(L, fn, act, "deal_id", 1, T_STR);
+  revl_column *alead = get_col(L, fn, act, "lead_id", 0, T_STR);
+  revl_column *aat = get_col(L, fn, act, "at", 1, T_DATES);
+  revl_column *atype = get_col(L, fn, act, "type", 0, T_STR);
+  if (adeal->ref != v.t || !adeal->rev_off)
+    luaL_error(L, "revl.metrics.%s: activities.deal_id does not reference %s",
+               fn, v.t->name);
+  revl_column *lconv = NULL, *lcreated = NULL;
+  if (opt_bool(L, 2, "lead_touches", 1) && alead && alead->ref &&
+      alead->rev_off) {
+    revl_table *leads = alead->ref;
+    lconv = get_col(L, fn, leads, "converted_deal_id", 0, T_STR);
+    lcreated = get_col(L, fn, leads, "created_at", 0, T_DATES);
+    if (lconv && (lconv->ref != v.t || !lconv->rev_off)) lconv = NULL;
+  }
+  /* credit keys: activity fields */
+  mby by;
+  if (opt_get(L, 2, "by") == LUA_TNIL) {
+    lua_pop(L, 1);
+    memset(&by, 0, sizeof by);
+    by.t = act;
+    by.nk = 1;
+    resolve_key(L, fn, act, "campaign", &by.k[0]);
+  } else {
+    lua_pop(L, 1);
+    get_by(L, 2, fn, act, &by);
+  }
+  /* models */
+  int models[REVL_ATTR_NMODELS], nm = 0;
+  int ty = opt_get(L, 2, "models");
+  if (ty == LUA_TNIL) {
+    lua_pop(L, 1);
+    ty = opt_get(L, 2, "model");
+  }
+  if (ty == LUA_TSTRING || ty == LUA_TTABLE) {
+    int n = ty == LUA_TSTRING ? 1 : (int)lua_rawlen(L, -1);
+    for (int i = 1; i <= n; i++) {
+      if (ty == LUA_TTABLE)
+        lua_rawgeti(L, -1, i);
+      else
+        lua_pushvalue(L, -1);
+      const char *name = lua_tostring(L, -1);
+      int m = name ? revl_metrics_attr_model(name) : -1;
+      if (m < 0)
+        luaL_error(L,
+                   "revl.metrics.%s: unknown model '%s' (first_touch "
+                   "last_touch linear "
+                   "u_shaped w_shaped full_path time_decay)",
+                   fn, name ? name : "?");
+      if (nm < REVL_ATTR_NMODELS) models[nm++] = m;
+      lua_pop(L, 1);
+    }
+  } else if (ty == LUA_TNIL) {
+    for (int m = 0; m < REVL_ATTR_NMODELS; m++)
+      models[nm++] = m;
+  } else {
+    luaL_error(L, "revl.metrics.%s: 'models' is a list of model names", fn);
+  }
+  lua_pop(L, 1);
+  if (nm == 0) luaL_error(L, "revl.metrics.%s: no models", fn);
+  double half = opt_number(L, 2, fn, "half_life", 7);
+  if (!(half > 0))
+    luaL_error(L, "revl.metrics.%s: half_life must be > 0 days", fn);
+  idmap types;
+  int use_types = 0;
+  if (opt_get(L, 2, "types") == LUA_TTABLE) {
+    if (!atype)
+      luaL_error(L, "revl.metrics.%s: activities has no column 'type'", fn);
+    use_types = 1;
+    idmap_init(L, s, &types, 16);
+    int n = (int)lua_rawlen(L, -1);
+    for (int i = 1; i <= n; i++) {
+      lua_rawgeti(L, -1, i);
+      size_t kl;
+      const char *k = lua_tolstring(L, -1, &kl);
+      if (!k)
+        luaL_error(L, "revl.metrics.%s: 'types' is a list of activity types",
+                   fn);
+      uint32_t id = revl_intern_find(&act->store->strings, k, kl);
+      if (id) idmap_put(L, s, &types, id, 1);
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+  revl_mgroup *Gg = sgroup(L, s, by.nk + 1);
+  macc *credit = NULL; /* nm per group */
+  size_t ccap = 0;
+  at_acc *acc = NULL;
+  size_t cap = 0;
+  touch *tt = NULL;
+  touches tc = {NULL, 0, aat, atype, use_types ? &types : NULL};
+  int64_t *wts = NULL, *share = NULL;
+  uint32_t *scr = NULL, *tg = NULL;
+  int32_t *days = NULL;
+  size_t wcap = 0;
+  curcache cc = {&v.t->store->strings, 0, 0};
+  macc won_total = {0, 0}, unattributed = {0, 0};
+  int64_t won_deals = 0, untouched = 0;
+  int64_t key[MAXBY + 1];
+  for (size_t i = 0; i < v.n; i++) {
+    size_t row = VROW(v.rows, i);
+    if (!cell_true(d.won, row)) continue;
+    int32_t cday;
+    if (!cell_day(d.close, row, &cday) || !win_has(&w, cday)) continue;
+    if (!revl_col_valid(d.amount, row)) continue;
+    int64_t amount = d.amount->v.i64[row];
+    uint32_t code = cur_code(&cc, d.amount, row);
+    macc_add(L, fn, "won amounts", &won_total, amount, code);
+    won_deals++;
+    int64_t ord = win_ord(&w, cday);
+    /* touches: the deal's activities, then those of the leads converted
+     * to it (an activity on both counts once) */
+    size_t nt = 0;
+    int64_t lead_created = INT64_MAX;
+    for (uint32_t z = adeal->rev_off[row]; z < adeal->rev_off[row + 1]; z++)
+      nt = add_touch(L, s, &tc, adeal->rev_rows[z], cday, nt);
+    if (lconv)
+      for (uint32_t q = lconv->rev_off[row]; q < lconv->rev_off[row + 1]; q++) {
+        uint32_t lr = lconv->rev_rows[q];
+        int64_t lc;
+        if (cell_secs(lcreated, lr, &lc) && lc < lead_created)
+          lead_created = lc;
+        for (uint32_t z = alead->rev_off[lr]; z < alead->rev_off[lr + 1]; z++) {
+          uint32_t ar = alead->rev_rows[z];
+          if (adeal->ref_row[ar] != (int32_t)row)
+            nt = add_touch(L, s, &tc, ar, cday, nt);
+        }
+      }
+    tt = tc.t;
+    if (nt == 0) {
+      untouched++;
+      macc_add(L, fn, "won amounts", &unattributed, amount, code);
+      continue;
+    }
+    qsort(tt, nt, sizeof *tt, touch_cmp);
+    if (nt > wcap) {
+      wts = sgrow(L, s, wts, nt, sizeof *wts);
+      share = sgrow(L, s, share, nt, sizeof *share);
+      scr = sgrow(L, s, scr, nt, sizeof *scr);
+      tg = sgrow(L, s, tg, nt, sizeof *tg);
+      days = sgrow(L, s, days, nt, sizeof *days);
+      wcap = nt;
+    }
+    /* milestones: the last touch at or before lead / deal creation */
+    size_t lead_i = 0, opp_i = 0;
+    int64_t dc;
+    for (size_t k = 0; k < nt; k++) {
+      if (lead_created != INT64_MAX && tt[k].at <= lead_created) lead_i = k;
+      if (cell_secs(d.created, row, &dc) && tt[k].at <= dc) opp_i = k;
+      days[k] = cday - (int32_t)floor_div64(tt[k].at, 86400);
+    }
+    for (size_t k = 0; k < nt; k++) {
+      for (int j = 0; j < by.nk; j++)
+        key[j] = by_part(&by.k[j], tt[k].row);
+      key[by.nk] = ord;
+      tg[k] = (uint32_t)gget(L, Gg, key, tt[k].row);
+      at_acc *a = ACC(acc, cap, tg[k]);
+      a->touches++;
+      if (a->last_deal != row + 1) {
+        a->last_deal = (uint32_t)row + 1;
+        a->deals++;
+      }
+    }
+    if (Gg->n * (size_t)nm > ccap) {
+      size_t old = ccap, nc = ccap ? ccap : 64;
+      while (nc < Gg->n * (size_t)nm)
+        nc *= 2;
+      credit = sgrow(L, s, credit, nc, sizeof *credit);
+      memset(credit + old, 0, (nc - old) * sizeof *credit);
+      ccap = nc;
+    }
+    for (int mi = 0; mi < nm; mi++) {
+      if (revl_metrics_attr_weights(models[mi], nt, lead_i, opp_i, days, half,
+                                    wts) ||
+          revl_metrics_apportion(amount, wts, nt, share, scr))
+        luaL_error(L, "revl.metrics.%s: cannot split a deal's amount", fn);
+      for (size_t k = 0; k < nt; k++)
+        macc_add(L, fn, "credits",
+                 &credit[(size_t)tg[k] * (size_t)nm + (size_t)mi], share[k],
+                 code);
+    }
+  }
+  size_t ng = Gg->n;
+  ACC_ALL(acc, cap, ng);
+  uint32_t defc = store_currency(v.t);
+  int list = new_list(L, ng);
+  mcols mc = {0};
+  for (int mi = 0; mi < nm; mi++)
+    col_add(&mc, revl_metrics_attr_name(models[mi]));
+  col_add(&mc, "touches");
+  col_add(&mc, "deals");
+  for (size_t g = 0; g < ng; g++) {
+    lua_createtable(L, 0, 12);
+    push_row_keys(L, aidx, &by, Gg->first[g]);
+    if (w.column) {
+      push_period_label(L, &w, Gg->keys[g * (size_t)Gg->nk + (size_t)by.nk]);
+      lua_setfield(L, -2, "period");
+    }
+    for (int mi = 0; mi < nm; mi++)
+      put_money(L, revl_metrics_attr_name(models[mi]),
+                &credit[g * (size_t)nm + (size_t)mi],
+                won_total.cur ? won_total.cur : defc);
+    put_int(L, "touches", acc[g].touches);
+    put_int(L, "deals", acc[g].deals);
+    lua_rawseti(L, list, (lua_Integer)g + 1);
+  }
+  finish_frame(L, list, &by, w.column, NULL, &mc);
+  lua_createtable(L, 0, 6);
+  put_money(L, "won", &won_total, defc);
+  macc att = won_total;
+  att.v -= unattributed.v;
+  put_money(L, "attributed", &att, defc);
+  put_money(L, "unattributed", &unattributed,
+            won_total.cur ? won_total.cur : defc);
+  put_int(L, "deals", won_deals);
+  put_int(L, "deals_without_touches", untouched);
+  return 2;
+}
+
+/* ---- data quality -----------------------------------------------------------
+ */
+
+typedef struct fld {
+  revl_table *h;
+  revl_column *c, *via;
+  int ci;
+  const char *name;
+} fld;
+
+static inline int fld_has(const fld *f, size_t row) {
+  int64_t r = (int64_t)row;
+  if (f->via) r = f->via->ref_row ? f->via->ref_row[row] : -1;
+  return r >= 0 && revl_col_valid(f->c, (size_t)r);
+}
+
+/* A list option of field names (or every column of t when absent). */
+static fld *get_fields(lua_State *L, scratch *s, int o, const char *fn,
+                       const char *key, revl_table *t, int all, int *nf) {
+  int ty = opt_get(L, o, key);
+  fld *f;
+  if (ty == LUA_TNIL) {
+    lua_pop(L, 1);
+    if (!all) {
+      *nf = 0;
+      return NULL;
+    }
+    f = salloc(L, s, (size_t)t->ncols, sizeof *f);
+    for (int i = 0; i < t->ncols; i++) {
+      f[i].h = t;
+      f[i].c = t->cols[i];
+      f[i].via = NULL;
+      f[i].ci = i;
+      f[i].name = t->cols[i]->name;
+    }
+    *nf = t->ncols;
+    return f;
+  }
+  if (ty != LUA_TTABLE)
+    luaL_error(L, "revl.metrics.%s: '%s' is a list of field names", fn, key);
+  int n = (int)lua_rawlen(L, -1);
+  f = salloc(L, s, (size_t)n, sizeof *f);
+  for (int i = 1; i <= n; i++) {
+    lua_rawgeti(L, -1, i);
+    const char *name = lua_tostring(L, -1);
+    if (!name)
+      luaL_error(L, "revl.metrics.%s: '%s' is a list of field names", fn, key);
+    mkey k;
+    resolve_key(L, fn, t, name, &k);
+    f[i - 1].h = k.h;
+    f[i - 1].c = k.c;
+    f[i - 1].via = k.via;
+    f[i - 1].ci = k.ci;
+    f[i - 1].name = name;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  *nf = n;
+  return f;
+}
+
+/* revl.metrics.completeness(view, {fields, required, by}) -> per field,
+ * per group */
+static int m_completeness(lua_State *L) {
+  static const char *const allowed[] = {"by", "fields", "required", NULL};
+  const char *fn = "completeness";
+  mview v;
+  get_view(L, 1, fn, &v);
+  check_opts(L, 2, fn, allowed);
+  scratch *s = new_scratch(L);
+  int nf, nr;
+  fld *rq = get_fields(L, s, 2, fn, "required", v.t, 0, &nr);
+  /* fields: as given, else the required ones, else every column */
+  int has_fields = opt_get(L, 2, "fields") != LUA_TNIL;
+  lua_pop(L, 1);
+  fld *f =
+      has_fields || !rq ? get_fields(L, s, 2, fn, "fields", v.t, 1, &nf) : rq;
+  if (!has_fields && rq) nf = nr;
+  if (!rq) {
+    rq = f;
+    nr = nf;
+  }
+  mwin w;
+  memset(&w, 0, sizeof w);
+  w.kind = REVL_PK_NONE;
+  mby by;
+  get_by(L, 2, fn, v.t, &by);
+  mgrp G;
+  grp_init(L, s, &G, &by, &w);
+  size_t stride = (size_t)nf + 2; /* rows, complete, filled per field */
+  int64_t *cnt = NULL;
+  size_t cap = 0;
+  for (size_t i = 0; i < v.n; i++) {
+    size_t row = VROW(v.rows, i);
+    uint32_t g = grp_of(L, &G, row, 0);
+    int64_t *c = flat_at(L, s, &cnt, &cap, g, stride);
+    c[0]++;
+    int ok = 1;
+    for (int k = 0; k < nr && ok; k++)
+      ok = fld_has(&rq[k], row);
+    c[1] += ok;
+    for (int k = 0; k < nf; k++)
+      c[2 + k] += fld_has(&f[k], row);
+  }
+  grp_fill(L, &G);
+  size_t ng = grp_n(&G);
+  if (ng) flat_at(L, s, &cnt, &cap, ng - 1, stride);
+  int list = new_list(L, ng * (size_t)nf);
+  mcols mc = {0};
+  const char *cols[] = {"rows", "filled", "missing", "completeness", NULL};
+  for (int i = 0; cols[i]; i++)
+    col_add(&mc, cols[i]);
+  lua_Integer ri = 0;
+  for (size_t g = 0; g < ng; g++)
+    for (int k = 0; k < nf; k++) {
+      int64_t *c = cnt + g * stride;
+      lua_createtable(L, 0, 8);
+      push_keys(L, v.idx, &G, g);
+      lua_pushstring(L, f[k].name);
+      lua_setfield(L, -2, "field");
+      put_int(L, "position", k + 1);
+      put_int(L, "rows", c[0]);
+      put_int(L, "filled", c[2 + k]);
+      put_int(L, "missing", c[0] - c[2 + k]);
+      put_ratio(L, &mc, "completeness", (double)c[2 + k], (double)c[0],
+                "no rows");
+      lua_rawseti(L, list, ++ri);
+    }
+  static const char *const extra[] = {"position", "field", NULL};
+  finish_frame(L, list, &by, 0, extra, &mc);
+  /* per group: rows with every required field */
+  int list2 = new_list(L, ng);
+  mcols mc2 = {0};
+  const char *cols2[] = {"rows", "complete", "completeness", NULL};
+  for (int i = 0; cols2[i]; i++)
+    col_add(&mc2, cols2[i]);
+  for (size_t g = 0; g < ng; g++) {
+    int64_t *c = cnt + g * stride;
+    lua_createtable(L, 0, 6);
+    push_keys(L, v.idx, &G, g);
+    put_int(L, "rows", c[0]);
+    put_int(L, "complete", c[1]);
+    put_ratio(L, &mc2, "completeness", (double)c[1], (double)c[0], "no rows");
+    lua_rawseti(L, list2, (lua_Integer)g + 1);
+  }
+  finish_frame(L, list2, &by, 0, NULL, &mc2);
+  return 2;
+}
+
+/* revl.metrics.duplicates(accounts, {on, threshold, window, name, domain})
+ * -> one row per record in a cluster, summary */
+static int m_duplicates(lua_State *L) {
+  static const char *const allowed[] = {"on",   "threshold", "window",
+                                        "name", "domain",    NULL};
+  const char *fn = "duplicates";
+  mview v;
+  get_view(L, 1, fn, &v);
+  check_opts(L, 2, fn, allowed);
+  scratch *s = new_scratch(L);
+  const char *on = opt_string(L, 2, fn, "on", "both");
+  revl_dedupe_opts o;
+  o.use_domain = strcmp(on, "both") == 0 || strcmp(on, "domain") == 0;
+  o.use_name = strcmp(on, "both") == 0 || strcmp(on, "name") == 0;
+  if (!o.use_domain && !o.use_name)
+    luaL_error(L, "revl.metrics.%s: 'on' is \"both\", \"name\" or \"domain\"",
+               fn);
+  o.threshold = opt_number(L, 2, fn, "threshold", 0.92);
+  if (!(o.threshold > 0 && o.threshold <= 1))
+    luaL_error(L, "revl.metrics.%s: threshold must be in (0, 1]", fn);
+  double win = opt_number(L, 2, fn, "window", 8);
+  if (win < 1 || win > 1000 || win != floor(win))
+    luaL_error(L, "revl.metrics.%s: window must be a whole number 1-1000", fn);
+  o.window = (int)win;
+  const char *nname = opt_string(L, 2, fn, "name", "name");
+  const char *dname = opt_string(L, 2, fn, "domain", "domain");
+  revl_column *nc = o.use_name ? get_col(L, fn, v.t, nname, 1, T_STR) : NULL;
+  revl_column *dc = o.use_domain ? get_col(L, fn, v.t, dname, 1, T_STR) : NULL;
+  const revl_intern *in = &v.t->store->strings;
+  size_t n = v.n;
+  const char **names = salloc(L, s, n, sizeof *names);
+  const char **doms = salloc(L, s, n, sizeof *doms);
+  size_t *nl = salloc(L, s, n, sizeof *nl), *dl = salloc(L, s, n, sizeof *dl);
+  for (size_t i = 0; i < n; i++) {
+    size_t row = VROW(v.rows, i);
+    names[i] = NULL;
+    doms[i] = NULL;
+    if (nc && revl_col_valid(nc, row)) {
+      names[i] = revl_intern_str(in, nc->v.str[row]);
+      nl[i] = revl_intern_len(in, nc->v.str[row]);
+    }
+    if (dc && revl_col_valid(dc, row)) {
+      doms[i] = revl_intern_str(in, dc->v.str[row]);
+      dl[i] = revl_intern_len(in, dc->v.str[row]);
+    }
+  }
+  uint32_t *cl = salloc(L, s, n, sizeof *cl);
+  uint8_t *why = salloc(L, s, n, 1);
+  float *best = salloc(L, s, n, sizeof *best);
+  long nclus = revl_metrics_dedupe(n, names, nl, doms, dl, &o, cl, why, best);
+  if (nclus < 0) luaL_error(L, "revl.metrics.%s: not enough memory", fn);
+  /* members, by cluster then view order: counting sort */
+  uint32_t *off = scalloc(L, s, (size_t)nclus + 2, sizeof *off);
+  size_t members = 0;
+  for (size_t i = 0; i < n; i++)
+    if (cl[i]) off[cl[i] + 1]++, members++;
+  for (long c = 1; c <= nclus + 1; c++)
+    off[c] += off[c - 1];
+  uint32_t *ord = salloc(L, s, members, sizeof *ord);
+  for (size_t i = 0; i < n; i++)
+    if (cl[i]) ord[off[cl[i]]++] = (uint32_t)i;
+  int list = new_list(L, members);
+  int idcol = v.t->pk;
+  for (size_t j = 0; j < members; j++) {
+    size_t i = ord[j], row = VROW(v.rows, i);
+    lua_createtable(L, 0, 6);
+    put_int(L, "cluster", cl[i]);
+    /* plain Lua strings: these are read once, so filling the store's
+     * string cache with them would cost more than it saves */
+    if (idcol >= 0 && revl_col_valid(v.t->cols[idcol], row)) {
+      uint32_t id = v.t->cols[idcol]->v.str[row];
+      lua_pushlstring(L, revl_intern_str(in, id), revl_intern_len(in, id));
+      lua_setfield(L, -2, "id");
+    }
+    if (names[i]) {
+      lua_pushlstring(L, names[i], nl[i]);
+      lua_setfield(L, -2, "name");
+    }
+    if (doms[i]) {
+      lua_pushlstring(L, doms[i], dl[i]);
+      lua_setfield(L, -2, "domain");
+    }
+    lua_pushstring(L, why[i] == 3   ? "domain+name"
+                      : why[i] == 1 ? "domain"
+                                    : "name");
+    lua_setfield(L, -2, "match");
+    if (why[i] & 2) put_num(L, "similarity", best[i]);
+    lua_rawseti(L, list, (lua_Integer)j + 1);
+  }
+  static const char *const cols[] = {"cluster", "id",         "name", "domain",
+                                     "match",   "similarity", NULL};
+  plain_frame(L, list, cols);
+  lua_createtable(L, 0, 6);
+  put_int(L, "records", (int64_t)n);
+  put_int(L, "clusters", nclus);
+  put_int(L, "clustered", (int64_t)members);
+  put_int(L, "duplicates", (int64_t)members - nclus);
+  if (n) {
+    put_num(L, "duplicate_rate",
+            (double)((int64_t)members - nclus) / (double)n);
+    put_num(L, "uniqueness",
+            1.0 - (double)((int64_t)members - nclus) / (double)n);
+  } else {
+    lua_pushliteral(L, "no records");
+    lua_setfield(L, -2, "duplicate_rate_reason");
+  }
+  return 2;
+}
+
+/* revl.metrics.name_key(text), revl.metrics.domain_key(text): the
+ * normalised forms duplicates compares (nil when nothing is left) */
+static int m_name_key(lua_State *L) {
+  size_t n;
+  const char *t = luaL_checklstring(L, 1, &n);
+  char buf[1024];
+  size_t k = revl_metrics_norm_name(t, n, buf, sizeof buf);
+  if (k)
+    lua_pushlstring(L, buf, k);
+  else
+    lua_pushnil(L);
+  return 1;
+}
+
+static int m_domain_key(lua_State *L) {
+  size_t n;
+  const char *t = luaL_checklstring(L, 1, &n);
+  char buf[1024];
+  size_t k = revl_metrics_norm_domain(t, n, buf, sizeof buf);
+  if (k)
+    lua_pushlstring(L, buf, k);
+  else
+    lua_pushnil(L);
+  return 1;
+}
+
+static int m_similarity(lua_State *L) {
+  size_t na, nb;
+  const char *a = luaL_checklstring(L, 1, &na),
+             *b = luaL_checklstring(L, 2, &nb);
+  lua_pushnumber(L, revl_metrics_jaro_winkler(a, na, b, nb));
+  return 1;
+}
+
+/* revl.metrics.country(text) -> "US" or nil */
+static int m_country(lua_State *L) {
+  size_t n;
+  const char *t = luaL_checklstring(L, 1, &n);
+  const char *c = revl_metrics_country(t, n);
+  if (c)
+    lua_pushstring(L, c);
+  else
+    lua_pushnil(L);
+  return 1;
+}
+
+typedef struct cs_val {
+  uint32_t id;
+  int64_t n;
+} cs_val;
+
+static int cs_val_cmp(const void *pa, const void *pb) {
+  const cs_val *a = pa, *b = pb;
+  if (a->n != b->n) return a->n > b->n ? -1 : 1;
+  return (a->id > b->id) - (a->id < b->id);
+}
+
+/* revl.metrics.consistency(view, field, {allowed, normalize, by}) ->
+ * summary per group, the inconsistent values */
+static int m_consistency(lua_State *L) {
+  static const char *const allowed[] = {"by", "allowed", "normalize", NULL};
+  const char *fn = "consistency";
+  mview v;
+  get_view(L, 1, fn, &v);
+  const char *field = luaL_checkstring(L, 2);
+  check_opts(L, 3, fn, allowed);
+  scratch *s = new_scratch(L);
+  mkey fk;
+  resolve_key(L, fn, v.t, field, &fk);
+  if (fk.c->type != REVL_T_STRING)
+    luaL_error(L, "revl.metrics.%s: %s is %s; consistency checks text fields",
+               fn, field, revl_type_name(fk.c->type));
+  const char *norm = opt_string(L, 3, fn, "normalize", NULL);
+  if (norm && strcmp(norm, "country") != 0)
+    luaL_error(L, "revl.metrics.%s: normalize knows \"country\"", fn);
+  int country = norm != NULL;
+  /* the allowed set, as Lua strings in a table (stack) */
+  lua_newtable(L);
+  int set = lua_gettop(L);
+  int has_set = 0;
+  if (opt_get(L, 3, "allowed") == LUA_TTABLE) {
+    has_set = 1;
+    int n = (int)lua_rawlen(L, -1);
+    for (int i = 1; i <= n; i++) {
+      lua_rawgeti(L, -1, i);
+      if (lua_type(L, -1) != LUA_TSTRING)
+        luaL_error(L, "revl.metrics.%s: 'allowed' is a list of strings", fn);
+      lua_pushboolean(L, 1);
+      lua_rawset(L, set);
+    }
+  } else if (!lua_isnil(L, -1)) {
+    luaL_error(L, "revl.metrics.%s: 'allowed' is a list of strings", fn);
+  }
+  lua_pop(L, 1);
+  if (!has_set && !country)
+    luaL_error(
+        L, "revl.metrics.%s: give allowed = {...} or normalize = \"country\"",
+        fn);
+  mwin w;
+  memset(&w, 0, sizeof w);
+  w.kind = REVL_PK_NONE;
+  mby by;
+  get_by(L, 3, fn, v.t, &by);
+  mgrp G;
+  grp_init(L, s, &G, &by, &w);
+  /* verdict per distinct value: 1 consistent, 2 not */
+  idmap memo, bad;
+  idmap_init(L, s, &memo, 64);
+  idmap_init(L, s, &bad, 64);
+  cs_val *vals = NULL;
+  size_t vcap = 0, nv = 0;
+  int64_t *cnt = NULL; /* rows, missing, consistent */
+  size_t cap = 0;
+  const revl_intern *in = &fk.h->store->strings;
+  for (size_t i = 0; i < v.n; i++) {
+    size_t row = VROW(v.rows, i);
+    uint32_t g = grp_of(L, &G, row, 0);
+    int64_t *c = flat_at(L, s, &cnt, &cap, g, 3);
+    c[0]++;
+    int64_t r = key_row(&fk, row);
+    if (r < 0 || !revl_col_valid(fk.c, (size_t)r)) {
+      c[1]++;
+      continue;
+    }
+    uint32_t id = fk.c->v.str[r];
+    int32_t verdict;
+    if (!idmap_get(&memo, id, &verdict)) {
+      const char *txt = revl_intern_str(in, id);
+      size_t tl = revl_intern_len(in, id);
+      int ok;
+      if (country) {
+        const char *code = revl_metrics_country(txt, tl);
+        ok = code && tl == 2 && memcmp(code, txt, 2) == 0;
+        if (ok && has_set) {
+          lua_pushstring(L, code);
+          ok = lua_rawget(L, set) != LUA_TNIL;
+          lua_pop(L, 1);
+        }
+      } else {
+        lua_pushlstring(L, txt, tl);
+        ok = lua_rawget(L, set) != LUA_TNIL;
+        lua_pop(L, 1);
+      }
+      verdict = ok ? 1 : 2;
+      idmap_put(L, s, &memo, id, verdict);
+    }
+    if (verdict == 1) {
+      c[2]++;
+      continue;
+    }
+    int32_t vi;
+    if (!idmap_get(&bad, id, &vi)) {
+      vi = (int32_t)nv++;
+      idmap_put(L, s, &bad, id, vi);
+      cs_val *e = ACC(vals, vcap, (size_t)vi);
+      e->id = id;
+    }
+    vals[vi].n++;
+  }
+  grp_fill(L, &G);
+  size_t ng = grp_n(&G);
+  if (ng) flat_at(L, s, &cnt, &cap, ng - 1, 3);
+  int list = new_list(L, ng);
+  mcols mc = {0};
+  const char *cols[] = {"rows",    "checked",     "consistent", "inconsistent",
+                        "missing", "consistency", NULL};
+  for (int i = 0; cols[i]; i++)
+    col_add(&mc, cols[i]);
+  for (size_t g = 0; g < ng; g++) {
+    int64_t *c = cnt + g * 3;
+    int64_t checked = c[0] - c[1];
+    lua_createtable(L, 0, 8);
+    push_keys(L, v.idx, &G, g);
+    put_int(L, "rows", c[0]);
+    put_int(L, "checked", checked);
+    put_int(L, "consistent", c[2]);
+    put_int(L, "inconsistent", checked - c[2]);
+    put_int(L, "missing", c[1]);
+    put_ratio(L, &mc, "consistency", (double)c[2], (double)checked,
+              "no values");
+    lua_rawseti(L, list, (lua_Integer)g + 1);
+  }
+  finish_frame(L, list, &by, 0, NULL, &mc);
+  if (nv) qsort(vals, nv, sizeof *vals, cs_val_cmp);
+  int det = new_list(L, nv);
+  for (size_t i = 0; i < nv; i++) {
+    lua_createtable(L, 0, 3);
+    const char *txt = revl_intern_str(in, vals[i].id);
+    size_t tl = revl_intern_len(in, vals[i].id);
+    lua_pushlstring(L, txt, tl);
+    lua_setfield(L, -2, "value");
+    put_int(L, "rows", vals[i].n);
+    if (country) {
+      const char *code = revl_metrics_country(txt, tl);
+      if (code) {
+        lua_pushstring(L, code);
+        lua_setfield(L, -2, "suggestion");
+      }
+    }
+    lua_rawseti(L, det, (lua_Integer)i + 1);
+  }
+  static const char *const dcol[] = {"value", "rows", "suggestion", NULL};
+  plain_frame(L, det, dcol);
+  return 2;
+}
+
+typedef struct tl_rec {
+  uint32_t row;
+  int64_t last; /* INT64_MIN: never */
+} tl_rec;
+
+/* revl.metrics.timeliness(view, {days = N, by, via}) -> summary, stale */
+static int m_timeliness(lua_State *L) {
+  static const char *const allowed[] = {"by", "days", "via", NULL};
+  const char *fn = "timeliness";
+  mview v;
+  get_view(L, 1, fn, &v);
+  check_opts(L, 2, fn, allowed);
+  scratch *s = new_scratch(L);
+  double nd = opt_number(L, 2, fn, "days", -1);
+  if (nd < 0 || nd != floor(nd))
+    luaL_error(L, "revl.metrics.%s: needs days = N (a whole number of days)",
+               fn);
+  revl_table *act = store_table(L, v.idx, fn, "activities", 1);
+  revl_column *aat = get_col(L, fn, act, "at", 1, T_DATES);
+  const char *via = opt_string(L, 2, fn, "via", NULL);
+  revl_column *fkc = NULL;
+  if (via) {
+    fkc = get_col(L, fn, act, via, 1, T_STR);
+    if (fkc->ref != v.t)
+      luaL_error(L, "revl.metrics.%s: activities.%s does not reference %s", fn,
+                 via, v.t->name);
+  } else {
+    for (int i = 0; i < act->ncols && !fkc; i++)
+      if (act->cols[i]->ref == v.t && act->cols[i]->rev_off) fkc = act->cols[i];
+    if (!fkc)
+      luaL_error(L, "revl.metrics.%s: no activities column references %s", fn,
+                 v.t->name);
+  }
+  if (!fkc->rev_off)
+    luaL_error(L, "revl.metrics.%s: activities are not linked", fn);
+  mwin w;
+  memset(&w, 0, sizeof w);
+  w.kind = REVL_PK_NONE;
+  mby by;
+  get_by(L, 2, fn, v.t, &by);
+  mgrp G;
+  grp_init(L, s, &G, &by, &w);
+  int32_t today = as_of(L);
+  int64_t end =
+      ((int64_t)today + 1) * 86400; /* activities up to the end of as_of */
+  int32_t cutoff = today - (int32_t)nd;
+  int64_t *cnt = NULL;
+  size_t cap = 0, ns = 0, scap = 0;
+  tl_rec *stale = NULL;
+  for (size_t i = 0; i < v.n; i++) {
+    size_t row = VROW(v.rows, i);
+    uint32_t g = grp_of(L, &G, row, 0);
+    int64_t *c = flat_at(L, s, &cnt, &cap, g, 2);
+    c[0]++;
+    int64_t last = INT64_MIN;
+    for (uint32_t q = fkc->rev_off[row]; q < fkc->rev_off[row + 1]; q++) {
+      int64_t at;
+      if (cell_secs(aat, fkc->rev_rows[q], &at) && at < end && at > last)
+        last = at;
+    }
+    if (last != INT64_MIN && floor_div64(last, 86400) >= cutoff) {
+      c[1]++;
+      continue;
+    }
+    tl_rec *e = ACC(stale, scap, ns);
+    e->row = (uint32_t)row;
+    e->last = last;
+    ns++;
+  }
+  grp_fill(L, &G);
+  size_t ng = grp_n(&G);
+  if (ng) flat_at(L, s, &cnt, &cap, ng - 1, 2);
+  int list = new_list(L, ng);
+  mcols mc = {0};
+  const char *cols[] = {"records", "fresh", "stale", "timeliness", NULL};
+  for (int i = 0; cols[i]; i++)
+    col_add(&mc, cols[i]);
+  for (size_t g = 0; g < ng; g++) {
+    int64_t *c = cnt + g * 2;
+    lua_createtable(L, 0, 6);
+    push_keys(L, v.idx, &G, g);
+    put_int(L, "records", c[0]);
+    put_int(L, "fresh", c[1]);
+    put_int(L, "stale", c[0] - c[1]);
+    put_ratio(L, &mc, "timeliness", (double)c[1], (double)c[0], "no records");
+    lua_rawseti(L, list, (lua_Integer)g + 1);
+  }
+  finish_frame(L, list, &by, 0, NULL, &mc);
+  int det = new_list(L, ns);
+  for (size_t i = 0; i < ns; i++) {
+    lua_createtable(L, 0, 4);
+    if (v.t->pk >= 0)
+      put_cell(L, v.idx, v.t, v.t->cols[v.t->pk], stale[i].row, "id");
+    push_row_keys(L, v.idx, &by, stale[i].row);
+    if (stale[i].last != INT64_MIN) {
+      revl_push_datetime(L, stale[i].last);
+      lua_setfield(L, -2, "last_activity");
+      put_int(L, "days_since", today - floor_div64(stale[i].last, 86400));
+    }
+    lua_rawseti(L, det, (lua_Integer)i + 1);
+  }
+  static const char *const dcol[] = {"id", "last_activity", "days_since", NULL};
+  plain_frame(L, det, detail_cols(L, s, &by, dcol, 0));
+  return 2;
+}
+
+/* ---- periods helper
+ * ------------------------------------------------------------ */
+
+/* revl.metrics.window({period, from, to, periods}) -> frame of
+ * {period, from, to}: the buckets a metric would use (period metrics'
+ * default: the quarter holding as_of). */
+static int m_window(lua_State *L) {
+  static const char *const allowed[] = {"period", "from", "to", "periods",
+                                        NULL};
+  const char *fn = "window";
+  check_opts(L, 1, fn, allowed);
+  mwin w;
+  get_window(L, 1, fn, 1, REVL_PK_QUARTER, &w);
+  int list = new_list(L, 4);
+  lua_Integer ri = 0;
+  if (w.kind >= 0 && (w.from == INT32_MIN || w.to == INT32_MAX))
+    luaL_error(L,
+               "revl.metrics.%s: periods need a bounded window (give both "
+               "'from' and 'to')",
+               fn);
+  if (w.kind >= 0) {
+    int64_t o0 = win_first_ord(&w), o1 = win_last_ord(&w);
+    if (o1 - o0 > 100000)
+      luaL_error(L, "revl.metrics.%s: too many periods", fn);
+    for (int64_t o = o0; o <= o1; o++) {
+      int32_t a, b;
+      win_bounds(&w, o, &a, &b);
+      lua_createtable(L, 0, 3);
+      push_period_label(L, &w, o);
+      lua_setfield(L, -2, "period");
+      revl_push_date(L, a);
+      lua_setfield(L, -2, "from");
+      revl_push_date(L, b);
+      lua_setfield(L, -2, "to");
+      lua_rawseti(L, list, ++ri);
+    }
+  } else if (w.limited) {
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, w.label);
+    lua_setfield(L, -2, "period");
+    if (w.from != INT32_MIN)
+      revl_push_date(L, w.from), lua_setfield(L, -2, "from");
+    if (w.to != INT32_MAX) revl_push_date(L, w.to), lua_setfield(L, -2, "to");
+    lua_rawseti(L, list, ++ri);
+  }
+  static const char *const cols[] = {"period", "from", "to", NULL};
+  plain_frame(L, list, cols);
+  return 1;
+}
+
+/* ---- registration
+ * --------------------------------------------------------------- */
+
+static const luaL_Reg metric_funcs[] = {
+    {"weighted_pipeline", m_weighted_pipeline},
+    {"coverage", m_coverage},
+    {"forecast", m_forecast},
+    {"win_rate", m_win_rate},
+    {"deal_size", m_deal_size},
+    {"sales_cycle", m_sales_cycle},
+    {"velocity", m_velocity},
+    {"performance", m_performance},
+    {"stage_conversion", m_stage_conversion},
+    {"time_in_stage", m_time_in_stage},
+    {"stage_aging", m_stage_aging},
+    {"slipped_deals", m_slipped_deals},
+    {"quota_attainment", m_quota_attainment},
+    {"waterfall", m_waterfall},
+    {"mrr", m_mrr},
+    {"nrr", m_nrr},
+    {"funnel", m_funnel},
+    {"attribution", m_attribution},
+    {"completeness", m_completeness},
+    {"duplicates", m_duplicates},
+    {"consistency", m_consistency},
+    {"country", m_country},
+    {"name_key", m_name_key},
+    {"domain_key", m_domain_key},
+    {"similarity", m_similarity},
+    {"timeliness", m_timeliness},
+    {"window", m_window},
+    {NULL, NULL}};
+
+/* revl.metrics: the C metrics; lua/metrics.lua adds the Lua ones. */
 int luaopen_revl_metrics(lua_State *L) {
-  (void)L;
+  lua_newtable(L);
+  luaL_setfuncs(L, metric_funcs, 0);
+  lua_setfield(L, -2, "metrics");
   return 0;
 }
