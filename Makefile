@@ -96,7 +96,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/librevl.a tests/test.h | check-deps
 
 # ---- use ---------------------------------------------------------------
 run: $(BUILD)/revl
-	$(BUILD)/revl run examples/pipeline.lua --data examples/data --as-of 2025-12-31 --out examples/out
+	$(BUILD)/revl run examples/revops.lua --data examples/data --as-of 2025-12-31 --out examples/out
 
 test: $(BUILD)/revl $(UNIT_BIN)
 	@BUILD=$(BUILD) sh tests/run.sh

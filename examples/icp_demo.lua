@@ -1,6 +1,6 @@
--- examples/icp.lua -- score accounts against an Ideal Customer Profile and
+-- examples/icp_demo.lua -- score accounts against an Ideal Customer Profile and
 -- show why each one got its score.
---   revl run examples/icp.lua --data examples/data --as-of 2025-12-31 --out examples/out
+--   revl run examples/icp_demo.lua --data examples/data --as-of 2025-12-31 --out examples/out
 -- The production version of this model is rules/icp.lua (require("icp")
 -- from your own playbooks; this file's name hides it from playbooks in
 -- examples/).  docs/rules.md documents every option.

@@ -1,5 +1,5 @@
--- examples/meddpicc.lua -- a MEDDPICC scorecard for open deals.
---   revl run examples/meddpicc.lua --data examples/data --as-of 2025-12-31 --out examples/out
+-- examples/meddpicc_demo.lua -- a MEDDPICC scorecard for open deals.
+--   revl run examples/meddpicc_demo.lua --data examples/data --as-of 2025-12-31 --out examples/out
 -- The shipped scorecard rules/meddpicc.lua reads MEDDPICC deal fields
 -- (economic_buyer, champion, ...; require("meddpicc") from your own
 -- playbooks).  This example shows the other way: when the CRM has no such

@@ -1,7 +1,7 @@
--- examples/funnel.lua -- audit deals against a funnel definition and
+-- examples/funnel_demo.lua -- audit deals against a funnel definition and
 -- print the violations by stage.
 --
---   build/revl run examples/funnel.lua --data examples/data --as-of 2026-01-01 --out examples/out
+--   build/revl run examples/funnel_demo.lua --data examples/data --as-of 2026-01-01 --out examples/out
 --
 -- Each stage has a definition, entry and exit criteria, required fields
 -- (cumulative), an owner role, SLA days, a probability and a forecast

@@ -1,6 +1,6 @@
--- examples/routing.lua -- route inbound leads and show who got what, and why.
+-- examples/routing_demo.lua -- route inbound leads and show who got what, and why.
 --
---   build/revl run examples/routing.lua --data examples/data --as-of 2026-01-01 --out examples/out
+--   build/revl run examples/routing_demo.lua --data examples/data --as-of 2026-01-01 --out examples/out
 --
 -- The router below uses every strategy: a queue, the account owner (by
 -- domain, email domain or company name), the lead's own owner, a

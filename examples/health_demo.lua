@@ -1,5 +1,5 @@
--- examples/health.lua -- customer health scores from usage, with reasons.
---   revl run examples/health.lua --data examples/data --as-of 2025-12-31 --out examples/out
+-- examples/health_demo.lua -- customer health scores from usage, with reasons.
+--   revl run examples/health_demo.lua --data examples/data --as-of 2025-12-31 --out examples/out
 -- The production version is rules/health.lua (require("health") from your
 -- own playbooks).  docs/rules.md documents every option.
 

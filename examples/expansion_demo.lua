@@ -1,6 +1,6 @@
--- examples/expansion.lua -- expansion and churn-risk triggers that emit
+-- examples/expansion_demo.lua -- expansion and churn-risk triggers that emit
 -- events for the account owner.
---   revl run examples/expansion.lua --data examples/data --as-of 2025-12-31 --out examples/out
+--   revl run examples/expansion_demo.lua --data examples/data --as-of 2025-12-31 --out examples/out
 -- The production version is rules/expansion.lua (require("expansion")
 -- from your own playbooks).  docs/rules.md documents every option.
 

@@ -1,6 +1,6 @@
--- examples/sla.lua -- speed to lead in business hours, compliance by owner.
+-- examples/sla_demo.lua -- speed to lead in business hours, compliance by owner.
 --
---   build/revl run examples/sla.lua --data examples/data --as-of 2026-01-01 --out examples/out
+--   build/revl run examples/sla_demo.lua --data examples/data --as-of 2026-01-01 --out examples/out
 --
 -- The clock starts when the lead is created (or becomes an MQL) and stops
 -- at its first call, email or meeting; only business hours of the
