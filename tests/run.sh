@@ -68,6 +68,25 @@ if [ -d tests/lua ]; then
   done
 fi
 
+# ---- terminal tests (tests/repl/test_*.sh, REPL through a pty) ----------
+for t in tests/repl/test_*.sh; do
+  [ -f "$t" ] || continue
+  out=$(REVL="$REVL" sh "$t" 2>&1)
+  st=$?
+  line=$(printf '%s\n' "$out" | tail -n 1)
+  p=$(printf '%s' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+  f=$(printf '%s' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+  if [ -z "$p" ]; then p=0; f=1; fi
+  pass=$((pass + p))
+  if [ "$st" -ne 0 ] || [ "$f" -ne 0 ]; then
+    [ "$f" -eq 0 ] && f=1
+    fail=$((fail + f))
+    failed_names="$failed_names $t"
+    echo "FAIL $t"
+    printf '%s\n' "$out" | tail -n 30
+  fi
+done
+
 # ---- CLI golden cases ----------------------------------------------------
 for c in tests/cli/*/*/; do
   c=${c%/}
@@ -103,6 +122,23 @@ for c in tests/cli/*/*/; do
   done
   if [ $ok = 1 ]; then pass=$((pass + 1)); else note_fail "$c"; fi
 done
+
+# ---- benchmark tasks, correctness only (tests/bench/smoke.sh) ------------
+if [ -f tests/bench/smoke.sh ]; then
+  out=$(BUILD=$BUILD sh tests/bench/smoke.sh 2>&1)
+  st=$?
+  line=$(printf '%s\n' "$out" | tail -n 1)
+  p=$(printf '%s' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+  f=$(printf '%s' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+  if [ -z "$p" ]; then p=0; f=1; fi
+  pass=$((pass + p))
+  if [ "$st" -ne 0 ] || [ "$f" -ne 0 ]; then
+    [ "$f" -eq 0 ] && f=1
+    fail=$((fail + f))
+    failed_names="$failed_names tests/bench/smoke.sh"
+    printf '%s\n' "$out" | tail -n 30
+  fi
+fi
 
 [ -n "$failed_names" ] && echo "failed:$failed_names"
 echo "$pass passed, $fail failed"

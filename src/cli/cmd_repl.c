@@ -105,6 +105,11 @@ static void on_sigint(int sig) {
       raise(sig);
       return;
     }
+    if (g_presses == 2) {
+      static const char msg[] = "\n(revl: press Ctrl-C once more to quit)\n";
+      ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+      (void)w;
+    }
     revl_rt_interrupt(g_rt);
   } else {
     g_intr = 1;
@@ -151,7 +156,7 @@ static void report(repl *r, int status) {
   /* an interrupt needs no traceback */
   const char *nl = strchr(msg, '\n');
   if (nl && nl - msg >= 11 && memcmp(nl - 11, "interrupted", 11) == 0)
-    fprintf(stderr, "revl: %.*s\n", (int)(nl - msg), msg);
+    fprintf(stderr, "%srevl: %.*s\n", r->el ? "\n" : "", (int)(nl - msg), msg);
   else
     fprintf(stderr, "revl: %s\n", msg);
   fflush(stderr);
@@ -727,26 +732,167 @@ static void add_members(cctx *c, int obj, char sep) {
   }
 }
 
+/* The line up to the cursor, scanned: brackets, strings, comments. */
+typedef struct scan {
+  const char *line;
+  size_t n;
+  size_t *match; /* match[i]: the open bracket closed at i, or NONE */
+  size_t *open;  /* brackets still open, outermost first */
+  int depth;
+  int in_str, in_comment;
+  size_t str_start;
+} scan;
+
+#define NONE ((size_t)-1)
+
+static void scan_line(lua_State *L, scan *sc, const char *line, size_t n) {
+  memset(sc, 0, sizeof *sc);
+  sc->line = line;
+  sc->n = n;
+  sc->match = lua_newuserdatauv(L, (n + 1) * sizeof *sc->match, 0);
+  sc->open = lua_newuserdatauv(L, (n + 1) * sizeof *sc->open, 0);
+  char quote = 0;
+  for (size_t i = 0; i < n; i++) {
+    char ch = line[i];
+    sc->match[i] = NONE;
+    if (sc->in_str) {
+      if (quote == ']') {
+        if (ch == ']' && i + 1 < n && line[i + 1] == ']') {
+          sc->in_str = 0;
+          sc->match[++i] = NONE;
+        }
+      } else if (ch == '\\') {
+        if (i + 1 < n) sc->match[++i] = NONE;
+      } else if (ch == quote) {
+        sc->in_str = 0;
+      }
+      continue;
+    }
+    if (ch == '-' && i + 1 < n && line[i + 1] == '-') {
+      sc->in_comment = 1;
+      return;
+    }
+    if (ch == '"' || ch == '\'') {
+      sc->in_str = 1;
+      quote = ch;
+      sc->str_start = i + 1;
+    } else if (ch == '[' && i + 1 < n && line[i + 1] == '[') {
+      sc->in_str = 1;
+      quote = ']';
+      sc->str_start = i + 2;
+      sc->match[++i] = NONE;
+    } else if (ch == '(' || ch == '{' || ch == '[') {
+      sc->open[sc->depth++] = i;
+    } else if ((ch == ')' || ch == '}' || ch == ']') && sc->depth > 0) {
+      sc->match[i] = sc->open[--sc->depth];
+    }
+  }
+}
+
+/* The callee before the bracket at b, "X:method" or ":method" (after a
+ * call): *s its start, *m its ':', *e its end.  0 when it is no method
+ * call; -1 when there is no name before b at all. */
+static int callee_before(const scan *sc, size_t b, size_t *s, size_t *m, size_t *e) {
+  size_t k = b;
+  while (k > 0 && isspace((unsigned char)sc->line[k - 1])) k--;
+  *e = k;
+  while (k > 0 && chainch(sc->line[k - 1])) k--;
+  *s = k;
+  if (*s == *e) return -1;
+  *m = NONE;
+  for (size_t i = *s; i < *e; i++)
+    if (sc->line[i] == ':') *m = i;
+  return *m != NONE && *m + 1 < *e;
+}
+
+static int is_view_or_frame(lua_State *L, int idx) {
+  return is_view(L, idx) || is_frame(L, idx);
+}
+
+static void push_value_before(lua_State *L, const scan *sc, size_t pos, int hops);
+
+/* the receiver of the method call named at [s, e) with its ':' at m */
+static void push_receiver(lua_State *L, const scan *sc, size_t s, size_t m, int hops) {
+  if (m == s) {
+    push_value_before(L, sc, s, hops + 1);
+  } else if (memchr(sc->line + s, ':', m - s)) {
+    lua_pushnil(L);
+  } else {
+    eval_chain(L, sc->line + s, m - s);
+  }
+}
+
+/* The value of the expression ending at pos when it is a name chain or a
+ * view method call that keeps the table (where, sort_by, limit, select):
+ * `revl.deals:where{...}` gives revl.deals -- nothing is called. */
+static void push_value_before(lua_State *L, const scan *sc, size_t pos, int hops) {
+  const char *line = sc->line;
+  size_t e = pos;
+  while (e > 0 && isspace((unsigned char)line[e - 1])) e--;
+  if (e == 0 || hops > 16) {
+    lua_pushnil(L);
+    return;
+  }
+  char last = line[e - 1];
+  if (last == ')' || last == '}') {
+    static const char *const same[] = {"where", "sort_by", "limit", "select", NULL};
+    size_t o = sc->match[e - 1], s, m, ce;
+    if (o == NONE || callee_before(sc, o, &s, &m, &ce) != 1) {
+      lua_pushnil(L);
+      return;
+    }
+    int keeps = 0;
+    for (int i = 0; same[i]; i++)
+      if (strlen(same[i]) == ce - m - 1 && !memcmp(line + m + 1, same[i], ce - m - 1))
+        keeps = 1;
+    if (!keeps) {
+      lua_pushnil(L);
+      return;
+    }
+    push_receiver(L, sc, s, m, hops);
+    if (!is_view_or_frame(L, -1)) {
+      lua_pop(L, 1);
+      lua_pushnil(L);
+    }
+    return;
+  }
+  size_t s = e;
+  while (s > 0 && chainch(line[s - 1])) s--;
+  if (s == e || memchr(line + s, ':', e - s) ||
+      (s > 0 && (line[s - 1] == ')' || line[s - 1] == '}' || line[s - 1] == ']'))) {
+    lua_pushnil(L);
+    return;
+  }
+  eval_chain(L, line + s, e - s);
+}
+
 /* The view or frame whose method call encloses the cursor, as in
  * `revl.deals:where{st` or `v:sort_by("am`: pushes it and returns 1. */
-static int push_enclosing_call(lua_State *L, const char *line,
-                               const size_t *open, int depth) {
-  for (int d = depth - 1; d >= 0; d--) {
-    size_t e = open[d];
-    while (e > 0 && isspace((unsigned char)line[e - 1])) e--;
-    size_t s = e;
-    while (s > 0 && chainch(line[s - 1])) s--;
-    if (s == e) continue; /* `({`, `= {`: look further out */
-    const char *colon = NULL;
-    for (size_t k = s; k < e; k++)
-      if (line[k] == ':') colon = line + k;
-    if (!colon) return 0;
-    eval_chain(L, line + s, (size_t)(colon - (line + s)));
-    if (is_view(L, -1) || is_frame(L, -1)) return 1;
+static int push_enclosing_call(lua_State *L, const scan *sc) {
+  for (int d = sc->depth - 1; d >= 0; d--) {
+    size_t s, m, e;
+    int k = callee_before(sc, sc->open[d], &s, &m, &e);
+    if (k < 0) continue; /* `({`, `= {`: look further out */
+    if (k == 0) return 0;
+    push_receiver(L, sc, s, m, 0);
+    if (is_view_or_frame(L, -1)) return 1;
     lua_pop(L, 1);
     return 0;
   }
   return 0;
+}
+
+/* columns of the view or frame at idx */
+static void add_columns(cctx *c, int idx) {
+  lua_State *L = c->L;
+  idx = lua_absindex(L, idx);
+  if (is_view(L, idx)) {
+    add_view_columns(c, idx);
+  } else {
+    lua_pushliteral(L, "columns");
+    if (lua_rawget(L, idx) == LUA_TTABLE) add_list(c, -1);
+    lua_pop(L, 1);
+  }
 }
 
 static const char *const keywords[] = {
@@ -785,61 +931,19 @@ static int complete_cf(lua_State *L) {
     return 2;
   }
 
-  /* where are we: strings, comments, open brackets */
-  size_t open[64];
-  int depth = 0, in_str = 0;
-  size_t str_start = 0;
-  char quote = 0;
-  for (size_t i = 0; i < n; i++) {
-    char ch = line[i];
-    if (in_str) {
-      if (quote == ']') {
-        if (ch == ']' && i + 1 < n && line[i + 1] == ']') {
-          in_str = 0;
-          i++;
-        }
-      } else if (ch == '\\') {
-        i++;
-      } else if (ch == quote) {
-        in_str = 0;
-      }
-      continue;
-    }
-    if (ch == '-' && i + 1 < n && line[i + 1] == '-') {
-      lua_pushinteger(L, 0); /* a comment: nothing to complete */
-      return 2;
-    }
-    if (ch == '"' || ch == '\'') {
-      in_str = 1;
-      quote = ch;
-      str_start = i + 1;
-    } else if (ch == '[' && i + 1 < n && line[i + 1] == '[') {
-      in_str = 1;
-      quote = ']';
-      str_start = i + 2;
-      i++;
-    } else if (ch == '(' || ch == '{' || ch == '[') {
-      if (depth < 64) open[depth] = i;
-      depth++;
-    } else if (ch == ')' || ch == '}' || ch == ']') {
-      if (depth > 0) depth--;
-    }
+  scan sc;
+  scan_line(L, &sc, line, n);
+  if (sc.in_comment) {
+    lua_settop(L, c.set);
+    lua_pushinteger(L, 0);
+    return 2;
   }
-  if (depth > 64) depth = 64;
-
-  if (in_str) {
+  if (sc.in_str) {
     /* a column name in a view method's string argument */
-    c.partial = line + str_start;
-    c.plen = n - str_start;
+    c.partial = line + sc.str_start;
+    c.plen = n - sc.str_start;
     c.any = 1;
-    if (push_enclosing_call(L, line, open, depth)) {
-      if (is_view(L, -1)) add_view_columns(&c, -1);
-      else {
-        lua_pushliteral(L, "columns");
-        if (lua_rawget(L, -2) == LUA_TTABLE) add_list(&c, -1);
-        lua_pop(L, 1);
-      }
-    }
+    if (push_enclosing_call(L, &sc)) add_columns(&c, -1);
     lua_settop(L, c.set);
     lua_pushinteger(L, (lua_Integer)c.plen);
     return 2;
@@ -850,6 +954,7 @@ static int complete_cf(lua_State *L) {
   const char *word = line + s;
   size_t wn = n - s;
   if (wn && isdigit((unsigned char)word[0])) {
+    lua_settop(L, c.set);
     lua_pushinteger(L, 0);
     return 2;
   }
@@ -862,14 +967,8 @@ static int complete_cf(lua_State *L) {
     size_t p = s;
     while (p > 0 && isspace((unsigned char)line[p - 1])) p--;
     int key_pos = p > 0 && (line[p - 1] == '{' || line[p - 1] == ',' || line[p - 1] == ';');
-    if (key_pos && push_enclosing_call(L, line, open, depth)) {
-      /* a column name as a key of a where{} spec */
-      if (is_view(L, -1)) add_view_columns(&c, -1);
-      else {
-        lua_pushliteral(L, "columns");
-        if (lua_rawget(L, -2) == LUA_TTABLE) add_list(&c, -1);
-        lua_pop(L, 1);
-      }
+    if (key_pos && push_enclosing_call(L, &sc)) {
+      add_columns(&c, -1); /* a column as a key of a where{} spec */
     } else {
       lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
       add_keys(&c, -1, 0);
@@ -882,22 +981,24 @@ static int complete_cf(lua_State *L) {
   c.partial = sep + 1;
   c.plen = (size_t)(word + wn - c.partial);
   size_t on = (size_t)(sep - word);
-  if (memchr(word, ':', on)) { /* a:b.c is not a name */
-    lua_pushinteger(L, 0);
-    return 2;
-  }
-  eval_chain(L, word, on);
-  if (lua_isnil(L, -1) && *sep == '.' && !memchr(word, '.', on)) {
-    /* `deal.` with no such global: a row of the table named like it */
-    char name[128];
-    snprintf(name, sizeof name, "%.*s", (int)(on < 127 ? on : 127), word);
-    lua_pop(L, 1);
-    if (push_table_named(L, name)) add_view_columns(&c, -1);
-    lua_settop(L, c.set);
-  } else {
+  if (on == 0) {
+    /* `X:where{...}:so`: the receiver of a call */
+    push_value_before(L, &sc, s, 0);
     add_members(&c, -1, *sep);
-    lua_settop(L, c.set);
+  } else if (memchr(word, ':', on)) {
+    /* a:b.c is not a name */
+  } else {
+    eval_chain(L, word, on);
+    if (lua_isnil(L, -1) && *sep == '.' && !memchr(word, '.', on)) {
+      /* `deal.` with no such global: a row of the table named like it */
+      char name[128];
+      snprintf(name, sizeof name, "%.*s", (int)(on < 127 ? on : 127), word);
+      if (push_table_named(L, name)) add_view_columns(&c, -1);
+    } else {
+      add_members(&c, -1, *sep);
+    }
   }
+  lua_settop(L, c.set);
   lua_pushinteger(L, (lua_Integer)c.plen);
   return 2;
 }
@@ -956,6 +1057,12 @@ static unsigned char el_complete(EditLine *el, int ch) {
   (void)ch;
   const LineInfo *li = el_line(el);
   size_t n = (size_t)(li->cursor - li->buffer), count, wlen;
+  size_t blank = 0;
+  while (blank < n && isspace((unsigned char)li->buffer[blank])) blank++;
+  if (blank == n) { /* indentation, as in pasted code */
+    el_insertstr(el, "\t");
+    return CC_REFRESH;
+  }
   char **list = candidates(g_repl, li->buffer, n, &count, &wlen);
   if (!count) {
     free(list);
@@ -1114,9 +1221,10 @@ static int interactive(repl *r) {
   el_set(el, EL_PROMPT, prompt_fn);
   el_set(el, EL_GETCFN, read_char);
   if (r->hist) el_set(el, EL_HIST, history, r->hist);
-  el_set(el, EL_ADDFN, "revl-complete", "complete a name", el_complete);
+  /* el_wset: the narrow EL_ADDFN copies its strings and never frees them */
+  el_wset(el, EL_ADDFN, L"revl-complete", L"complete a name", el_complete);
   el_set(el, EL_BIND, "^I", "revl-complete", NULL);
-  el_set(el, EL_ADDFN, "revl-interrupt", "discard the line", el_interrupt);
+  el_wset(el, EL_ADDFN, L"revl-interrupt", L"discard the line", el_interrupt);
   el_set(el, EL_BIND, "^C", "revl-interrupt", NULL);
   el_source(el, NULL); /* ~/.editrc */
 

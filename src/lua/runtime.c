@@ -745,6 +745,7 @@ int revl_rt_exec(revl_rt *rt, const char *src, size_t n, const char *name,
   int h = lua_gettop(L);
   int st = luaL_loadbufferx(L, src, n, name, "t");
   *base = h;
+  rt->mem_hit = 0; /* a new chunk: forget an earlier out-of-memory */
   if (st != LUA_OK) return st;
   start_watchdog(rt);
   st = lua_pcall(L, 0, LUA_MULTRET, h);

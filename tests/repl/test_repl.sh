@@ -1,0 +1,176 @@
+#!/bin/sh
+# tests/repl/test_repl.sh -- `revl repl` on a terminal, driven through
+# tmux: auto-print, continuation lines, tab completion, Ctrl-C, :commands,
+# history, Ctrl-D.  Every check polls the screen (no fixed sleeps), with
+# a generous timeout.  Last line: "N passed, N failed"; exits non-zero
+# when a check failed.
+#
+#   sh tests/repl/test_repl.sh          (REVL=path/to/revl to choose)
+
+REVL=${REVL:-$(pwd)/build/revl}
+pass=0
+fail=0
+
+if ! command -v tmux >/dev/null 2>&1; then
+  echo "tmux is not installed: the terminal tests are skipped"
+  echo "0 passed, 0 failed"
+  exit 0
+fi
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/revl-repl.XXXXXX")
+SOCK="$TMP/tmux.sock"
+cleanup() {
+  tmux -S "$SOCK" kill-server >/dev/null 2>&1
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+"$REVL" gen --out "$TMP/data" --deals 200 --seed 1 >/dev/null || {
+  echo "FAIL could not generate test data"
+  echo "0 passed, 1 failed"
+  exit 1
+}
+
+tm() { tmux -S "$SOCK" -f /dev/null "$@"; }
+screen() { tm capture-pane -p -J -S -1000 -t repl; }
+type_text() { tm send-keys -t repl -l "$1"; }
+key() { tm send-keys -t repl "$@"; }
+
+# wait_for PATTERN [TENTHS]: poll the screen until grep -E finds PATTERN
+# (default timeout 10 s)
+wait_for() {
+  n=${2:-100}
+  i=0
+  while [ $i -lt $n ]; do
+    screen | grep -Eq -- "$1" && return 0
+    sleep 0.1
+    i=$((i + 1))
+  done
+  return 1
+}
+
+# check NAME PATTERN [TENTHS]
+check() {
+  if wait_for "$2" "$3"; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1))
+    echo "FAIL $1: no line matching /$2/ on the screen:"
+    screen | grep -v '^$' | tail -15 | sed 's/^/    /'
+  fi
+}
+
+# the last non-empty line of the screen, trailing blanks removed
+last_line() { screen | sed 's/[[:space:]]*$//' | grep -v '^$' | tail -n 1; }
+
+# wait_last PATTERN [TENTHS]: until the last line matches
+wait_last() {
+  n=${2:-100}
+  i=0
+  while [ $i -lt $n ]; do
+    last_line | grep -Eq -- "$1" && return 0
+    sleep 0.1
+    i=$((i + 1))
+  done
+  return 1
+}
+
+# type TEXT at a fresh prompt and wait until it shows: the keys after it
+# (Tab, Ctrl-C, Enter) then reach a line editor that has read it -- the
+# terminal drops unread input on Ctrl-C
+enter_text() {
+  wait_last '^(revl|\.\.\.)>$'
+  type_text "$1"
+  wait_last "$(printf '%s' "$1" | sed 's/[][\\.*^$(){}+?|]/\\&/g')\$"
+}
+
+# a line: text then Enter
+line() {
+  enter_text "$1"
+  key Enter
+}
+
+tm new-session -d -s repl -x 160 -y 50 \
+  "env REVL_HISTORY='$TMP/history' '$REVL' repl --data '$TMP/data' --as-of 2026-01-01; echo EXIT:\$?; sleep 120"
+
+check "prompt" '^revl> $'
+
+# an expression prints its value; a statement prints nothing
+line '1 + 41'
+check "expression" '^42$'
+line 'revl.deals:limit(2)'
+check "view as a table" '^\(deals: 2 rows\)$'
+line 'revl.deals:row(1)'
+check "row as fields" '^id +=  ?D0000001$'
+
+# an unfinished statement continues on a second prompt
+line 'for i = 1, 2 do'
+check "continuation prompt" '^\.\.\.> $'
+line 'print(i * 1000)'
+line 'end'
+check "continued loop ran" '^2000$'
+
+# tab completion
+enter_text 'revl.de'
+key Tab
+check "complete revl.de" '^revl> revl\.deals$'
+type_text ':count()'   # continues the completed line
+key Enter
+check "completed line runs" '^200$'
+enter_text 'revl.deals:where{sta'
+key Tab
+check "complete a column in where{}" 'where\{stage$'
+key C-u
+line 'd = revl.deals:row(2)'
+enter_text 'd.clo'
+key Tab
+check "complete a row field" '^revl> d\.close_date$'
+key C-u
+
+# Ctrl-C stops a running command; the session keeps its globals
+line 'kept = 7'
+line 'while true do end'
+sleep 0.3
+key C-c
+if ! wait_for 'revl: stdin:1: interrupted' 30; then key C-c; fi
+check "Ctrl-C interrupts" 'revl: stdin:1: interrupted'
+line 'kept * 11'
+check "globals survive an interrupt" '^77$'
+
+# Ctrl-C at the prompt discards the line
+enter_text 'discard_me()'
+key C-c
+check "Ctrl-C at the prompt" 'discard_me\(\)\^C$'
+line '"after" .. "ctrl-c"'
+check "prompt after Ctrl-C" '^afterctrl-c$'
+
+# errors keep the session
+line 'error("boom")'
+check "error message" '^revl: stdin:1: boom$'
+line '3 * 3 * 3'
+check "session after an error" '^27$'
+
+# :commands
+line ':tables'
+check ":tables" '^deals +200 +10$'
+line ':schema deals'
+check ":schema" '^close_date +date +0'
+line ':nope'
+check "unknown command" "unknown command ':nope'"
+
+# Ctrl-D leaves with status 0
+wait_last '^revl>$'
+key C-d
+check "Ctrl-D exits 0" '^EXIT:0$'
+
+# libedit writes spaces as \040
+if grep -q '^kept' "$TMP/history" 2>/dev/null; then
+  pass=$((pass + 1))
+else
+  fail=$((fail + 1))
+  echo "FAIL history: 'kept = 7' not in \$REVL_HISTORY"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
