@@ -89,7 +89,7 @@ static int grow_slots(revl_intern *in) {
 
 int revl_intern_reserve(revl_intern *in, size_t more) {
   if (!in->slots && first_use(in) != 0) return REVL_ENOMEM;
-  size_t want = ((size_t)in->n + more) * 2;
+  size_t want = ((size_t)in->n + more) * 4 / 3 + 1;
   if (want > (size_t)1 << 31) want = (size_t)1 << 31;
   uint32_t size = in->mask + 1;
   while (size < want) size *= 2;
@@ -183,8 +183,10 @@ uint32_t revl_intern_add_h(revl_intern *in, const char *s, size_t n,
   in->nbytes += need;
   in->off[id] = (uint32_t)(rec + HDR);
   in->slots[i] = SLOT(h, rec);
-  /* keep the load factor under 1/2 */
-  if ((uint64_t)in->n * 2 > (uint64_t)in->mask + 1 && grow_slots(in) != 0) {
+  /* keep the load factor under 3/4: slots are 8 bytes, and on a million
+   * keys the table is the biggest thing after the columns; probes stay
+   * short (hashes are compared in the slot) */
+  if ((uint64_t)in->n * 4 > ((uint64_t)in->mask + 1) * 3 && grow_slots(in) != 0) {
     /* the table could not grow: the string is in place and findable, the
      * next insert retries the growth */
   }
