@@ -32,7 +32,7 @@ LUA_SRC  := lua/revl.lua $(filter-out lua/revl.lua,$(sort $(wildcard lua/*.lua))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check-deps test asan run install uninstall clean bench help fmt
+.PHONY: all deps check-deps test asan run install uninstall clean bench bench-deps help fmt
 
 all: $(BUILD)/revl
 
@@ -42,7 +42,8 @@ help:
 	@echo "make run        deps, build, run the example job on examples/data"
 	@echo "make test       every test tier; ends with 'N passed, N failed'"
 	@echo "make asan       build with ASan+UBSan into build-asan/ and run the tests"
-	@echo "make bench      benchmarks (not part of make test)"
+	@echo "make bench      revl against peers on four tasks (SCALE=10: 10M deals)"
+	@echo "make bench-deps install the benchmark peers (apt-get, npm)"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 	@echo "make clean"
 
@@ -106,7 +107,10 @@ asan:
 	  LDFLAGS="-fsanitize=address,undefined" test
 
 bench: $(BUILD)/revl
-	sh tests/bench/run.sh
+	BUILD=$(BUILD) sh tests/bench/bench.sh
+
+bench-deps:
+	sh tests/bench/bench.sh deps
 
 install: $(BUILD)/revl
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/revl/rules

@@ -41,6 +41,17 @@ local function less(a, b)
   return tostring(a) < tostring(b)
 end
 
+-- columns (the keys, then the other fields sorted) and the Frame methods
+function internals.frame_finish(rows, keys)
+  local cols, seen = {}, {}
+  for _, k in ipairs(keys) do cols[#cols + 1] = k; seen[k] = true end
+  for _, k in ipairs(sorted_keys(rows)) do
+    if not seen[k] then cols[#cols + 1] = k end
+  end
+  rows.columns = cols
+  return setmetatable(rows, Frame)
+end
+
 function internals.frame_sort(rows, keys)
   sort(rows, function(x, y)
     for i = 1, #keys do
@@ -52,13 +63,7 @@ function internals.frame_sort(rows, keys)
     end
     return false
   end)
-  local cols, seen = {}, {}
-  for _, k in ipairs(keys) do cols[#cols + 1] = k; seen[k] = true end
-  for _, k in ipairs(sorted_keys(rows)) do
-    if not seen[k] then cols[#cols + 1] = k end
-  end
-  rows.columns = cols
-  return setmetatable(rows, Frame)
+  return internals.frame_finish(rows, keys)
 end
 
 --- revl.frame(rows [, columns]) -> frame

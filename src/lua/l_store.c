@@ -1383,6 +1383,43 @@ typedef struct sort_groups {
   lua_State *L;
 } sort_groups;
 
+/* Order of groups: by each key part, nulls last; text in byte order,
+ * numbers numerically, dates and periods chronologically. */
+typedef struct gsort_ctx {
+  const group_state *g;
+  const gkey *keys;
+  int nk;
+  const revl_intern *in;
+} gsort_ctx;
+
+static const gsort_ctx *g_gsort; /* qsort has no context argument in C11 */
+
+static int group_cmp(const void *pa, const void *pb) {
+  const gsort_ctx *x = g_gsort;
+  uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+  for (int k = 0; k < x->nk; k++) {
+    int64_t ka = x->g->keys[(size_t)a * x->nk + k], kb = x->g->keys[(size_t)b * x->nk + k];
+    if (ka == kb) continue;
+    if (ka == INT64_MIN) return 1;
+    if (kb == INT64_MIN) return -1;
+    revl_type ty = x->keys[k].h->cols[x->keys[k].ci]->type;
+    int c;
+    if (x->keys[k].period) ty = REVL_T_INT;
+    if (ty == REVL_T_STRING) {
+      c = strcmp(revl_intern_str(x->in, (uint32_t)ka), revl_intern_str(x->in, (uint32_t)kb));
+    } else if (ty == REVL_T_NUMBER) {
+      double da, db;
+      memcpy(&da, &ka, sizeof da);
+      memcpy(&db, &kb, sizeof db);
+      c = (da > db) - (da < db);
+    } else {
+      c = (ka > kb) - (ka < kb);
+    }
+    if (c) return c;
+  }
+  return (a > b) - (a < b);
+}
+
 /* v:group_by(key, ..., {aggregates}) -> list of result rows (a frame)
  * key: "col", "fk.col", "col:month" (quarter, year, week, fiscal_quarter,
  * fiscal_year, day); aggregates: {name = "count" | {"sum", "col"} |
@@ -1538,6 +1575,15 @@ static int view_group_by(lua_State *L) {
     for (size_t i = 0; i < n; i++) g->members[pos[g->gid[i]]++] = (uint32_t)VROW(v, i);
     free(pos);
   }
+  /* groups sorted by their keys, in C: pos[group] = place in the result */
+  uint32_t *pos = lua_newuserdatauv(L, (g->ngroups ? g->ngroups : 1) * 2 * sizeof *pos, 0);
+  uint32_t *ord = pos + g->ngroups;
+  for (size_t q = 0; q < g->ngroups; q++) ord[q] = (uint32_t)q;
+  gsort_ctx gs = {g, keys, nk, &v->su->s->strings};
+  g_gsort = &gs;
+  qsort(ord, g->ngroups, sizeof *ord, group_cmp);
+  g_gsort = NULL;
+  for (size_t q = 0; q < g->ngroups; q++) pos[ord[q]] = (uint32_t)q;
   /* result rows: keys first */
   lua_createtable(L, (int)g->ngroups, 0);
   int res = lua_gettop(L);
@@ -1551,7 +1597,7 @@ static int view_group_by(lua_State *L) {
       lua_pushinteger(L, (lua_Integer)(g->off[grp + 1] - g->off[grp]));
       lua_setfield(L, -2, "n");
     }
-    lua_rawseti(L, res, (lua_Integer)grp + 1);
+    lua_rawseti(L, res, (lua_Integer)pos[grp] + 1);
   }
   /* then each aggregate, over all groups */
   if (aggidx) {
@@ -1562,7 +1608,7 @@ static int view_group_by(lua_State *L) {
       int vi = lua_gettop(L);
       if (lua_type(L, vi) == LUA_TSTRING && strcmp(lua_tostring(L, vi), "count") == 0) {
         for (size_t grp = 0; grp < g->ngroups; grp++) {
-          lua_rawgeti(L, res, (lua_Integer)grp + 1);
+          lua_rawgeti(L, res, (lua_Integer)pos[grp] + 1);
           lua_pushinteger(L, (lua_Integer)(g->off[grp + 1] - g->off[grp]));
           lua_setfield(L, -2, name);
           lua_pop(L, 1);
@@ -1603,7 +1649,7 @@ static int view_group_by(lua_State *L) {
           }
           const char *defcur = revl_intern_str(&v->su->s->strings, v->su->s->default_currency);
           for (size_t grp = 0; grp < g->ngroups; grp++) {
-            lua_rawgeti(L, res, (lua_Integer)grp + 1);
+            lua_rawgeti(L, res, (lua_Integer)pos[grp] + 1);
             if (c->type == REVL_T_MONEY)
               revl_push_money(L, sum[grp],
                               cur[grp] ? revl_intern_str(&v->su->s->strings, cur[grp]) : defcur);
@@ -1615,7 +1661,7 @@ static int view_group_by(lua_State *L) {
           lua_pop(L, 1);
         } else {
           for (size_t grp = 0; grp < g->ngroups; grp++) {
-            lua_rawgeti(L, res, (lua_Integer)grp + 1);
+            lua_rawgeti(L, res, (lua_Integer)pos[grp] + 1);
             int got = aggregate(L, v->su, &ag, g->members + g->off[grp],
                                 g->off[grp + 1] - g->off[grp], 0, kind, p);
             if (got == 2) lua_pop(L, 1); /* nil + reason: keep nil */
@@ -1630,8 +1676,8 @@ static int view_group_by(lua_State *L) {
       lua_settop(L, vi - 1);
     }
   }
-  /* sort the groups by their keys with the frame helper in Lua */
-  lua_getfield(L, LUA_REGISTRYINDEX, "revl.frame_sort");
+  /* the frame's columns and methods, from the Lua side */
+  lua_getfield(L, LUA_REGISTRYINDEX, "revl.frame_finish");
   if (lua_isfunction(L, -1)) {
     lua_pushvalue(L, res);
     lua_createtable(L, nk, 0);

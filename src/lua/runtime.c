@@ -648,6 +648,8 @@ static int open_runtime(lua_State *L) {
   }
   lua_getfield(L, internals, "frame_sort");
   lua_setfield(L, LUA_REGISTRYINDEX, "revl.frame_sort");
+  lua_getfield(L, internals, "frame_finish");
+  lua_setfield(L, LUA_REGISTRYINDEX, "revl.frame_finish");
   lua_getfield(L, internals, "row_keys");
   lua_setfield(L, LUA_REGISTRYINDEX, "revl.row_keys");
   return 0;
