@@ -24,67 +24,47 @@ note_fail() {
   failed_names="$failed_names $1"
 }
 
-# ---- C unit tests -------------------------------------------------------
-for t in "$BUILD"/tests/test_*; do
-  [ -x "$t" ] || continue
-  out=$("$t" 2>"$scratch/unit.err")
-  st=$?
-  line=$(printf '%s\n' "$out" | tail -n 1)
+# tally NAME STATUS OUTPUT: add the "N passed, N failed" last line of a
+# test program's output; a non-zero status or a missing summary is a
+# failure, shown with the tail of the output.
+tally() {
+  line=$(printf '%s\n' "$3" | tail -n 1)
   p=$(printf '%s' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
   f=$(printf '%s' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
   if [ -z "$p" ]; then p=0; f=1; fi
   pass=$((pass + p))
-  if [ "$st" -ne 0 ] || [ "$f" -ne 0 ]; then
+  if [ "$2" -ne 0 ] || [ "$f" -ne 0 ]; then
     [ "$f" -eq 0 ] && f=1
     fail=$((fail + f))
-    failed_names="$failed_names $(basename "$t")"
-    echo "FAIL $(basename "$t")"
-    cat "$scratch/unit.err"
+    failed_names="$failed_names $1"
+    echo "FAIL $1"
+    printf '%s\n' "$3" | tail -n 30
   fi
+}
+
+# ---- C unit tests -------------------------------------------------------
+for t in "$BUILD"/tests/test_*; do
+  [ -x "$t" ] || continue
+  out=$("$t" 2>&1)
+  tally "$(basename "$t")" $? "$out"
 done
 
 # ---- Lua API tests (run by revl itself) ---------------------------------
-if [ -d tests/lua ]; then
-  for t in tests/lua/test_*.lua; do
-    [ -f "$t" ] || continue
-    # a first line "-- revl: ARGS" replaces the default run arguments
-    args=$(sed -n '1s/^-- revl: //p' "$t")
-    [ -n "$args" ] || args="--data tests/lua/data --as-of 2025-06-30"
-    rm -rf "$scratch/luaout"
-    out=$(eval "\"\$REVL\" run $args --out \"\$scratch/luaout\" \"\$t\"" 2>&1)
-    st=$?
-    line=$(printf '%s\n' "$out" | tail -n 1)
-    p=$(printf '%s' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-    f=$(printf '%s' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-    if [ -z "$p" ]; then p=0; f=1; fi
-    pass=$((pass + p))
-    if [ "$st" -ne 0 ] || [ "$f" -ne 0 ]; then
-      [ "$f" -eq 0 ] && f=1
-      fail=$((fail + f))
-      failed_names="$failed_names $t"
-      echo "FAIL $t"
-      printf '%s\n' "$out" | tail -n 30
-    fi
-  done
-fi
+for t in tests/lua/test_*.lua; do
+  [ -f "$t" ] || continue
+  # a first line "-- revl: ARGS" replaces the default run arguments
+  args=$(sed -n '1s/^-- revl: //p' "$t")
+  [ -n "$args" ] || args="--data tests/lua/data --as-of 2025-06-30"
+  rm -rf "$scratch/luaout"
+  out=$(eval "\"\$REVL\" run $args --out \"\$scratch/luaout\" \"\$t\"" 2>&1)
+  tally "$t" $? "$out"
+done
 
 # ---- terminal tests (tests/repl/test_*.sh, REPL through a pty) ----------
 for t in tests/repl/test_*.sh; do
   [ -f "$t" ] || continue
   out=$(REVL="$REVL" sh "$t" 2>&1)
-  st=$?
-  line=$(printf '%s\n' "$out" | tail -n 1)
-  p=$(printf '%s' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-  f=$(printf '%s' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-  if [ -z "$p" ]; then p=0; f=1; fi
-  pass=$((pass + p))
-  if [ "$st" -ne 0 ] || [ "$f" -ne 0 ]; then
-    [ "$f" -eq 0 ] && f=1
-    fail=$((fail + f))
-    failed_names="$failed_names $t"
-    echo "FAIL $t"
-    printf '%s\n' "$out" | tail -n 30
-  fi
+  tally "$t" $? "$out"
 done
 
 # ---- CLI golden cases ----------------------------------------------------
@@ -126,18 +106,7 @@ done
 # ---- benchmark tasks, correctness only (tests/bench/smoke.sh) ------------
 if [ -f tests/bench/smoke.sh ]; then
   out=$(BUILD=$BUILD sh tests/bench/smoke.sh 2>&1)
-  st=$?
-  line=$(printf '%s\n' "$out" | tail -n 1)
-  p=$(printf '%s' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-  f=$(printf '%s' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-  if [ -z "$p" ]; then p=0; f=1; fi
-  pass=$((pass + p))
-  if [ "$st" -ne 0 ] || [ "$f" -ne 0 ]; then
-    [ "$f" -eq 0 ] && f=1
-    fail=$((fail + f))
-    failed_names="$failed_names tests/bench/smoke.sh"
-    printf '%s\n' "$out" | tail -n 30
-  fi
+  tally tests/bench/smoke.sh $? "$out"
 fi
 
 [ -n "$failed_names" ] && echo "failed:$failed_names"

@@ -30,6 +30,9 @@ void revl_csvw_fmt(revl_csvw *w, const char *fmt, ...)
     ;
 /* Raw bytes, for non-CSV text files written the same atomic way. */
 void revl_csvw_raw(revl_csvw *w, const char *s, size_t n);
+/* A JSON string: s[0..n) quoted, with quotes, backslashes and control
+ * characters escaped (for JSON Lines written through the same writer). */
+void revl_csvw_json(revl_csvw *w, const char *s, size_t n);
 /* End the current row. */
 void revl_csvw_end(revl_csvw *w);
 

@@ -2419,29 +2419,8 @@ static int l_frame_view(lua_State *L) {
 
 /* ---- writing ----------------------------------------------------------------------------- */
 
-static void json_str(revl_csvw *w, const char *s, size_t n) {
-  revl_csvw_raw(w, "\"", 1);
-  size_t start = 0;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char ch = (unsigned char)s[i];
-    if (ch == '"' || ch == '\\' || ch < 0x20) {
-      revl_csvw_raw(w, s + start, i - start);
-      char esc[8];
-      if (ch == '"') memcpy(esc, "\\\"", 3);
-      else if (ch == '\\') memcpy(esc, "\\\\", 3);
-      else if (ch == '\n') memcpy(esc, "\\n", 3);
-      else if (ch == '\t') memcpy(esc, "\\t", 3);
-      else if (ch == '\r') memcpy(esc, "\\r", 3);
-      else snprintf(esc, sizeof esc, "\\u%04x", ch);
-      revl_csvw_raw(w, esc, strlen(esc));
-      start = i + 1;
-    }
-  }
-  revl_csvw_raw(w, s + start, n - start);
-  revl_csvw_raw(w, "\"", 1);
-}
 
-static void json_strz(revl_csvw *w, const char *s) { json_str(w, s, strlen(s)); }
+static void json_strz(revl_csvw *w, const char *s) { revl_csvw_json(w, s, strlen(s)); }
 
 static void json_items(revl_csvw *w, rlist *r) {
   revl_csvw_raw(w, "[", 1);
@@ -2564,7 +2543,7 @@ static void write_rframe(lua_State *L, int fidx, rframe *f, const char *path, in
       int k = frame_cell(L, fidx, f, i, c, b, &num);
       if (!json) revl_csvw_field(w, sb_str(b), b->n);
       else if (k == V_NIL) revl_csvw_raw(w, "null", 4);
-      else if (k == V_STR) json_str(w, sb_str(b), b->n);
+      else if (k == V_STR) revl_csvw_json(w, sb_str(b), b->n);
       else revl_csvw_raw(w, sb_str(b), b->n);
     }
     if (!json && meta && meta->on)
@@ -2613,7 +2592,7 @@ static void json_lua(lua_State *L, int idx, revl_csvw *w, int depth) {
   case LUA_TSTRING: {
     size_t n;
     const char *s = lua_tolstring(L, idx, &n);
-    json_str(w, s, n);
+    revl_csvw_json(w, s, n);
     return;
   }
   case LUA_TTABLE: {
@@ -2684,7 +2663,7 @@ static void json_lua(lua_State *L, int idx, revl_csvw *w, int depth) {
     }
     size_t n;
     const char *s = luaL_tolstring(L, idx, &n);
-    json_str(w, s, n);
+    revl_csvw_json(w, s, n);
     lua_pop(L, 1);
     return;
   }

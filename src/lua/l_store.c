@@ -1732,27 +1732,6 @@ static void fmt_cell(store_ud *su, revl_table *t, int ci, size_t row, char *buf,
   *len = strlen(buf);
 }
 
-static void json_str(revl_csvw *w, const char *s, size_t n) {
-  revl_csvw_raw(w, "\"", 1);
-  size_t start = 0;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char ch = (unsigned char)s[i];
-    if (ch == '"' || ch == '\\' || ch < 0x20) {
-      revl_csvw_raw(w, s + start, i - start);
-      char esc[8];
-      if (ch == '"') memcpy(esc, "\\\"", 3);
-      else if (ch == '\\') memcpy(esc, "\\\\", 3);
-      else if (ch == '\n') memcpy(esc, "\\n", 3);
-      else if (ch == '\t') memcpy(esc, "\\t", 3);
-      else if (ch == '\r') memcpy(esc, "\\r", 3);
-      else snprintf(esc, sizeof esc, "\\u%04x", ch);
-      revl_csvw_raw(w, esc, strlen(esc));
-      start = i + 1;
-    }
-  }
-  revl_csvw_raw(w, s + start, n - start);
-  revl_csvw_raw(w, "\"", 1);
-}
 
 static int view_write(lua_State *L, int json) {
   view_ud *v = check_view(L, 1);
@@ -1779,12 +1758,12 @@ static int view_write(lua_State *L, int json) {
       fmt_cell(v->su, v->t, ci, row, buf, sizeof buf, &s, &len, json);
       if (json) {
         if (k) revl_csvw_raw(w, ",", 1);
-        json_str(w, v->t->cols[ci]->name, strlen(v->t->cols[ci]->name));
+        revl_csvw_json(w, v->t->cols[ci]->name, strlen(v->t->cols[ci]->name));
         revl_csvw_raw(w, ":", 1);
         revl_type ty = v->t->cols[ci]->type;
         int quoted = revl_col_valid(v->t->cols[ci], row) &&
                      (ty == REVL_T_STRING || ty == REVL_T_DATE || ty == REVL_T_DATETIME);
-        if (quoted) json_str(w, s, len);
+        if (quoted) revl_csvw_json(w, s, len);
         else revl_csvw_raw(w, s, len);
       } else {
         revl_csvw_field(w, s, len);

@@ -319,24 +319,6 @@ static int cell_text(lua_State *L, int idx, char *buf, size_t n,
   }
 }
 
-static void json_text(revl_csvw *w, const char *s, size_t n) {
-  revl_csvw_raw(w, "\"", 1);
-  for (size_t i = 0; i < n; i++) {
-    unsigned char ch = (unsigned char)s[i];
-    char esc[8];
-    if (ch == '"' || ch == '\\') {
-      esc[0] = '\\';
-      esc[1] = (char)ch;
-      revl_csvw_raw(w, esc, 2);
-    } else if (ch < 0x20) {
-      snprintf(esc, sizeof esc, "\\u%04x", ch);
-      revl_csvw_raw(w, esc, 6);
-    } else {
-      revl_csvw_raw(w, (const char *)&s[i], 1);
-    }
-  }
-  revl_csvw_raw(w, "\"", 1);
-}
 
 static int write_rows(lua_State *L, int json) {
   const char *path = luaL_checkstring(L, 1);
@@ -379,11 +361,11 @@ static int write_rows(lua_State *L, int json) {
         size_t kl;
         const char *ks = luaL_tolstring(L, 7, &kl);
         if (k > 1) revl_csvw_raw(w, ",", 1);
-        json_text(w, ks, kl);
+        revl_csvw_json(w, ks, kl);
         lua_pop(L, 1);
         revl_csvw_raw(w, ":", 1);
         if (lua_isnil(L, 8)) revl_csvw_raw(w, "null", 4);
-        else if (quote) json_text(w, s, len);
+        else if (quote) revl_csvw_json(w, s, len);
         else revl_csvw_raw(w, s, len);
       } else {
         revl_csvw_field(w, s, len);
