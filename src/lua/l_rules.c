@@ -1465,6 +1465,7 @@ typedef struct rlist {
   ritem *it;
   int n, cap;
   sbuf *b;
+  int busy;  /* the shared scratch list is in use (see rl_scratch) */
 } rlist;
 
 static int rl_gc(lua_State *L) {
@@ -1477,12 +1478,35 @@ static int rl_gc(lua_State *L) {
 static rlist *rl_new(lua_State *L) {
   rlist *r = lua_newuserdatauv(L, sizeof *r, 1);
   memset(r, 0, sizeof *r);
-  lua_newtable(L);
-  lua_pushcfunction(L, rl_gc);
-  lua_setfield(L, -2, "__gc");
+  if (luaL_newmetatable(L, "revl.rlist")) {
+    lua_pushcfunction(L, rl_gc);
+    lua_setfield(L, -2, "__gc");
+  }
   lua_setmetatable(L, -2);
   r->b = sb_new(L);
   lua_setiuservalue(L, -2, 1);
+  return r;
+}
+
+/* One reasons list reused for every row of a write (a new one per row
+ * was most of the time of writing a 200k-row frame).  Pushed on the
+ * stack; the caller clears busy and pops it.  A nested use (busy) gets a
+ * fresh list. */
+static rlist *rl_scratch(lua_State *L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, "revl.rl_scratch");
+  rlist *r = luaL_testudata(L, -1, "revl.rlist");
+  if (!r || r->busy) {
+    int have = r != NULL;
+    lua_pop(L, 1);
+    r = rl_new(L);
+    if (!have) {
+      lua_pushvalue(L, -1);
+      lua_setfield(L, LUA_REGISTRYINDEX, "revl.rl_scratch");
+    }
+  }
+  r->n = 0;
+  sb_reset(r->b);
+  r->busy = 1;
   return r;
 }
 
@@ -1925,9 +1949,10 @@ static int frame_cell(lua_State *L, int fidx, rframe *f, size_t i, int c, sbuf *
     return V_STR;
   }
   case C_REASONS: {
-    rlist *r = rl_new(L);
+    rlist *r = rl_scratch(L);
     frame_items(L, fidx, f, i, 0, r);
     items_text(r, out);
+    r->busy = 0;
     lua_pop(L, 1);
     return V_STR;
   }
@@ -2533,9 +2558,10 @@ static void write_rframe(lua_State *L, int fidx, rframe *f, const char *path, in
         lua_pop(L, 1);
         revl_csvw_raw(w, ":", 1);
         if (f->ctype[c] == C_REASONS && meta && meta->on) {
-          rlist *r = rl_new(L);
+          rlist *r = rl_scratch(L);
           frame_items(L, fidx, f, i, 0, r);
           json_items(w, r);
+          r->busy = 0;
           lua_pop(L, 1);
           continue;
         }
