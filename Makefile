@@ -50,13 +50,16 @@ help:
 # ---- dependencies ------------------------------------------------------
 # Fast no-op when everything is there; otherwise apt-get (sudo when not
 # root), with `apt-get update` first only when the install needs it.
-DEBS = pkg-config liblua5.4-dev libcsv-dev libedit-dev
+# tmux drives the REPL's terminal tests; tzdata backs SLA calendars.
+DEBS = pkg-config liblua5.4-dev libcsv-dev libedit-dev tmux tzdata
 deps:
 	@missing=""; \
 	command -v $(PKG_CONFIG) >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	$(PKG_CONFIG) --exists lua5.4 2>/dev/null || missing="$$missing liblua5.4-dev"; \
 	$(PKG_CONFIG) --exists libedit 2>/dev/null || missing="$$missing libedit-dev"; \
 	[ -f /usr/include/csv.h ] || missing="$$missing libcsv-dev"; \
+	command -v tmux >/dev/null 2>&1 || missing="$$missing tmux"; \
+	[ -f /usr/share/zoneinfo/America/New_York ] || missing="$$missing tzdata"; \
 	if [ -n "$$missing" ]; then \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 	  echo "revl: installing$$missing"; \
