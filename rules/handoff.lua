@@ -88,7 +88,7 @@ function M.sql_leads() return revl.leads:where{status = {"SQL", "Converted"}} en
 
 --- handoff.recent_wins() -> deals won in the 180 days up to as-of
 function M.recent_wins()
-  return revl.deals:where{is_won = true, {"close_date", "within_days", 180}}
+  return revl.deals:where{{"is_won", "=", true}, {"close_date", "within_days", 180}}
 end
 
 function M.score_sdr_to_ae(view) return M.sdr_to_ae():score(view or M.sql_leads()) end

@@ -24,7 +24,6 @@
 #include "revl/parse.h"
 #include "revl/route.h"
 
-#define HOLD_MT "revl.crit_hold"
 #define CAL_MT "revl.calendar"
 #define ROUTER_MT "revl.router_ud"
 #define ROUTING_MT "revl.routing"
@@ -112,102 +111,10 @@ static revl_table *view_table(lua_State *L, int idx, const uint32_t **rows,
 
 /* ---- criteria with Lua functions ------------------------------------- */
 
-typedef struct hold {
-  revl_crit *c;
-} hold;
-
-static int hold_gc(lua_State *L) {
-  hold *h = lua_touserdata(L, 1);
-  revl_crit_free(h->c);
-  h->c = NULL;
-  return 0;
-}
-
-static hold *push_hold(lua_State *L, revl_crit *c) {
-  hold *h = lua_newuserdatauv(L, sizeof *h, 0);
-  h->c = c;
-  luaL_setmetatable(L, HOLD_MT);
-  return h;
-}
-
-static revl_crit *compile(lua_State *L, int idx, revl_table *t, int fns);
-
-/* A node over the list at idx (ALL / ANY / NONE). */
-static revl_crit *compile_list(lua_State *L, int idx, revl_table *t, int fns,
-                               revl_op op, const char *name) {
-  revl_crit *c = revl_crit_new(op);
-  if (!c) luaL_error(L, "not enough memory");
-  hold *h = push_hold(L, c);
-  c->base = t;
-  c->name = xstrdup(L, name);
-  size_t n = lua_rawlen(L, idx);
-  for (size_t i = 1; i <= n; i++) {
-    lua_rawgeti(L, idx, (lua_Integer)i);
-    revl_crit *k = compile(L, lua_gettop(L), t, fns);
-    lua_pop(L, 1);
-    if (revl_crit_add(c, k)) {
-      revl_crit_free(k);
-      luaL_error(L, "not enough memory");
-    }
-  }
-  h->c = NULL;
-  lua_pop(L, 1);
-  return c;
-}
-
+/* Criteria share the store's compiler; functions land in our fns table. */
 static revl_crit *compile(lua_State *L, int idx, revl_table *t, int fns) {
-  idx = lua_absindex(L, idx);
   luaL_checkstack(L, 8, "criteria nest too deeply");
-  if (lua_isfunction(L, idx)) {
-    revl_crit *c = revl_crit_new(REVL_OP_FUNC);
-    if (!c) luaL_error(L, "not enough memory");
-    hold *h = push_hold(L, c);
-    c->base = t;
-    lua_pushvalue(L, idx);
-    c->ref = (int)lua_rawlen(L, fns) + 1;
-    lua_rawseti(L, fns, c->ref);
-    lua_Debug ar;
-    lua_pushvalue(L, idx);
-    lua_getinfo(L, ">S", &ar);
-    char name[300];
-    snprintf(name, sizeof name, "function %s:%d", ar.short_src, ar.linedefined);
-    c->name = xstrdup(L, name);
-    h->c = NULL;
-    lua_pop(L, 1);
-    return c;
-  }
-  if (!lua_istable(L, idx))
-    luaL_error(L, "a criterion is a table or a function, not %s", luaL_typename(L, idx));
-  lua_getfield(L, idx, "name");
-  const char *given = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-  lua_pop(L, 1); /* still reachable from the spec */
-  static const char *combos[] = {"all", "any", "none"};
-  for (int k = 0; k < 3; k++) {
-    lua_getfield(L, idx, combos[k]);
-    if (!lua_isnil(L, -1)) {
-      if (!lua_istable(L, -1)) luaL_error(L, "'%s' takes a list of criteria", combos[k]);
-      revl_crit *c = compile_list(L, lua_gettop(L), t, fns, (revl_op)(REVL_OP_ALL + k),
-                                  given ? given : combos[k]);
-      lua_pop(L, 1);
-      return c;
-    }
-    lua_pop(L, 1);
-  }
-  lua_rawgeti(L, idx, 1);
-  int list = lua_istable(L, -1) || lua_isfunction(L, -1);
-  lua_pop(L, 1);
-  if (list) {
-    /* {{...}, {...}, field = value} would drop the field: say so */
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-      lua_pop(L, 1);
-      if (lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "name") != 0)
-        luaL_error(L, "criteria mix a list with '%s = ...': write it as {\"%s\", op, value} "
-                      "in the list", lua_tostring(L, -1), lua_tostring(L, -1));
-    }
-    return compile_list(L, idx, t, fns, REVL_OP_ALL, given ? given : "all");
-  }
-  return revl_compile_crit(L, idx, t);
+  return revl_compile_crit_fns(L, idx, t, fns);
 }
 
 static void call_row(lua_State *L, revl_table *t, size_t row, int nres) {
@@ -2240,10 +2147,6 @@ static const luaL_Reg funcs[] = {
  * lua/route.lua, which takes it away. */
 int luaopen_revl_route(lua_State *L) {
   int m = lua_gettop(L);
-  luaL_newmetatable(L, HOLD_MT);
-  lua_pushcfunction(L, hold_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pop(L, 1);
   luaL_newmetatable(L, CAL_MT);
   lua_pushcfunction(L, cal_gc);
   lua_setfield(L, -2, "__gc");

@@ -554,11 +554,11 @@ static int cb_call(void *ud, const revl_crit *c, size_t row) {
 static int cb_match(void *ud, const revl_crit *c, const char *s, size_t n) {
   cb_ctx *x = ud;
   lua_State *L = x->L;
-  lua_getglobal(L, "string");
-  lua_getfield(L, -1, "find");
-  lua_remove(L, -2);
+  /* string.find as it was at start-up: a playbook that replaces
+   * string.find does not change how its rules match */
+  lua_getfield(L, LUA_REGISTRYINDEX, "revl.string_find");
   lua_pushlstring(L, s, n);
-  lua_rawgeti(L, x->fns, c->ref);
+  lua_pushlstring(L, c->text, c->textlen);
   lua_call(L, 2, 1);
   int r = !lua_isnil(L, -1);
   lua_pop(L, 1);
@@ -753,11 +753,6 @@ static revl_crit *compile_triple(lua_State *L, int idx, revl_table *t,
     if (!c->text) luaL_error(L, "not enough memory");
     memcpy(c->text, s, n + 1);
     c->textlen = n;
-    if (op == REVL_OP_MATCHES) {
-      lua_pushvalue(L, vidx);
-      c->ref = (int)lua_rawlen(L, fns) + 1;
-      lua_rawseti(L, fns, c->ref);
-    }
     snprintf(name, sizeof name, "%s %s \"%.100s\"", field, opname, s);
     break;
   }
@@ -914,6 +909,14 @@ static revl_crit *compile_node(lua_State *L, int idx, revl_table *t, int fns) {
       c = compile_triple(L, idx, t, fns, field, op, lua_gettop(L));
       lua_pop(L, 1);
     } else if (list) {
+      /* {{...}, {...}, field = value} would drop the field: say so */
+      lua_pushnil(L);
+      while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "name") != 0)
+          luaL_error(L, "criteria mix a list with '%s = ...': write it as {\"%s\", op, value} "
+                        "in the list", lua_tostring(L, -1), lua_tostring(L, -1));
+      }
       c = compile_list(L, idx, t, fns, REVL_OP_ALL, 0);
       if (!given) set_name(L, c, "all");
     } else {
@@ -954,6 +957,10 @@ revl_crit *revl_compile_crit(lua_State *L, int idx, revl_table *t) {
   revl_crit *c = compile_node(L, idx, t, fns);
   lua_pop(L, 1);
   return c;
+}
+
+revl_crit *revl_compile_crit_fns(lua_State *L, int idx, revl_table *t, int fns) {
+  return compile_node(L, idx, t, lua_absindex(L, fns));
 }
 
 /* v:where(spec) -> view */

@@ -65,8 +65,14 @@ int luaopen_revl_store(lua_State *L); /* fills the table at the top */
 /* Push the table object for t (store userdata at index sidx keeps it
  * alive). */
 void revl_push_table(lua_State *L, int sidx, revl_table *t);
-/* Compile a criteria spec at idx against table t; raises on errors. */
+/* Compile a criteria spec at idx against table t; raises on errors.
+ * Lua functions in the spec are kept in a private table, so only its
+ * declarative parts can be evaluated: use revl_compile_crit_fns to keep
+ * them in the caller's table at fns (node->ref indexes it) and evaluate
+ * with callbacks that read it. */
 revl_crit *revl_compile_crit(lua_State *L, int idx, revl_table *t);
+revl_crit *revl_compile_crit_fns(lua_State *L, int idx, revl_table *t,
+                                 int fns);
 /* Wrap s (takes ownership) in a store userdata pushed on the stack. */
 void revl_push_store(lua_State *L, revl_store *s);
 /* The table and row vector (NULL = all rows) of the view at idx. */

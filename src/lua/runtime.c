@@ -572,6 +572,12 @@ static void exe_dir(char *buf, size_t n) {
 static int open_runtime(lua_State *L) {
   revl_rt *rt = lua_touserdata(L, 1);
   luaL_openlibs(L);
+  /* the rules engines match patterns with this string.find, whatever a
+   * playbook later does to the string table */
+  lua_getglobal(L, "string");
+  lua_getfield(L, -1, "find");
+  lua_setfield(L, LUA_REGISTRYINDEX, "revl.string_find");
+  lua_pop(L, 1);
   sandbox(L, rt->o.allow_io);
   lua_pushlightuserdata(L, &rt->st);
   lua_setfield(L, LUA_REGISTRYINDEX, "revl.rt");

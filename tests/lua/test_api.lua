@@ -100,6 +100,8 @@ t:err(function() deals:where{nosuch = 1} end, "no column 'nosuch'", "unknown fie
 t:err(function() deals:where{{"amount", "bogus", 1}} end, "unknown operator", "unknown op")
 t:err(function() deals:where{stage = 5} end, "expected a string", "wrong value type")
 t:err(function() deals:where{{"stage", "within_days", 3}} end, "needs a date column", "date op on text")
+t:err(function() deals:where{owner = "R1", {"amount", ">", 1}} end, "criteria mix a list with 'owner",
+      "a list with field = value pairs would drop the pairs")
 
 -- group_by in C
 local g = deals:group_by("owner", {n = "count", total = {"sum", "amount"}})

@@ -30,6 +30,8 @@ string.upper = function() return "pwned" end  -- only this playbook's string tab
 t:eq(("x"):len(), 1, "string methods still work")
 t:eq(revl.deals:where{{"name", "matches", "^Acme"}}:count(), 2, "patterns unaffected by tampering")
 t:eq(before, "ABC", "before tampering")
+string.find = function() return 1 end  -- would make every pattern match
+t:eq(revl.deals:where{{"name", "matches", "^Acme"}}:count(), 2, "matches uses the start-up string.find")
 
 -- _ENV tricks reach nothing new
 local env = _ENV
