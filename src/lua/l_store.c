@@ -660,6 +660,7 @@ static revl_crit *compile_triple(lua_State *L, int idx, revl_table *t,
                                  int fns, const char *field, const char *opname,
                                  int vidx) {
   (void)idx; /* the spec table: kept for error context by callers */
+  (void)fns; /* patterns are matched from c->text, nothing to register */
   int op = revl_op_from_name(opname);
   if (op < 0 || op >= REVL_OP_ALL)
     luaL_error(L, "unknown operator '%s' (use = ~= < <= > >= in not_in between "
