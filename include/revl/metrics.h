@@ -151,16 +151,9 @@ int revl_metrics_attr_weights(int model, size_t n, size_t lead_i, size_t opp_i,
 
 /* ---- text ----------------------------------------------------------- */
 
-/* Normalised company name: ASCII lower case, '.' and '\'' dropped,
- * other punctuation as spaces, "&" as "and", single spaces, legal
- * suffixes (Inc, LLC, Ltd, GmbH, S.A., ...) and a leading "the"
- * removed.  Writes at most cap-1 bytes and a NUL; returns the length. */
-size_t revl_metrics_norm_name(const char *s, size_t n, char *out, size_t cap);
-/* Normalised domain: lower case without scheme, user@, "www.", port,
- * path, query or trailing dot.  Returns the length (0: nothing left). */
-size_t revl_metrics_norm_domain(const char *s, size_t n, char *out, size_t cap);
-/* Free-mail domains (gmail.com, ...) say nothing about the company. */
-int revl_metrics_freemail(const char *domain, size_t n);
+/* Names and domains are normalised with revl_norm_company and
+ * revl_norm_domain (revl/route.h): routing and duplicate detection agree
+ * on what "the same company" is. */
 /* Jaro-Winkler similarity (prefix scale 0.1, up to 4 characters) over
  * bytes; strings longer than 256 bytes are compared on their first 256. */
 double revl_metrics_jaro_winkler(const char *a, size_t na, const char *b,

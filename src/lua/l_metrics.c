@@ -23,6 +23,7 @@
 
 #include "lrevl.h"
 #include "revl/metrics.h"
+#include "revl/route.h"
 #include "revl/parse.h"
 
 #define VROW(rows, i) ((rows) ? (size_t)(rows)[i] : (size_t)(i))
@@ -4030,7 +4031,7 @@ static int m_name_key(lua_State *L) {
   size_t n;
   const char *t = luaL_checklstring(L, 1, &n);
   char buf[1024];
-  size_t k = revl_metrics_norm_name(t, n, buf, sizeof buf);
+  size_t k = revl_norm_company(t, n, buf, sizeof buf);
   if (k)
     lua_pushlstring(L, buf, k);
   else
@@ -4042,7 +4043,7 @@ static int m_domain_key(lua_State *L) {
   size_t n;
   const char *t = luaL_checklstring(L, 1, &n);
   char buf[1024];
-  size_t k = revl_metrics_norm_domain(t, n, buf, sizeof buf);
+  size_t k = revl_norm_domain(t, n, buf, sizeof buf);
   if (k)
     lua_pushlstring(L, buf, k);
   else

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "revl/metrics.h"
+#include "revl/route.h"
 
 typedef struct skey {
   uint64_t prefix, prefix2; /* first 16 bytes, big-endian, for a fast compare */
@@ -185,8 +186,8 @@ long revl_metrics_dedupe(size_t n, const char *const *names,
     for (size_t i = 0; i < n; i++) {
       if (!domains[i]) continue;
       size_t k =
-          revl_metrics_norm_domain(domains[i], domain_len[i], buf, sizeof buf);
-      if (k == 0 || revl_metrics_freemail(buf, k)) continue;
+          revl_norm_domain(domains[i], domain_len[i], buf, sizeof buf);
+      if (k == 0 || revl_is_freemail(buf, k)) continue;
       if (arena_put(&A, buf, k, &doff[i])) {
         free(doff), free(dlen);
         goto done;
@@ -221,7 +222,7 @@ long revl_metrics_dedupe(size_t n, const char *const *names,
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
       if (!names[i]) continue;
-      size_t k = revl_metrics_norm_name(names[i], name_len[i], buf, sizeof buf);
+      size_t k = revl_norm_company(names[i], name_len[i], buf, sizeof buf);
       if (k == 0) continue;
       if (arena_put(&A, buf, k, &noff[i])) goto done;
       nlen[i] = (uint32_t)k;

@@ -44,6 +44,13 @@ size_t revl_norm_company(const char *s, size_t n, char *out, size_t cap) {
     int word = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
                (ch >= '0' && ch <= '9') || ch >= 0x80;
     if (!word) {
+      if (ch == '&' && bl + 3 <= sizeof buf) { /* "Smith & Wesson" */
+        memcpy(buf + bl, "and", 3);
+        ts[nt] = bl;
+        te[nt] = bl + 3;
+        bl += 3;
+        nt++;
+      }
       i++;
       continue;
     }
@@ -89,11 +96,17 @@ size_t revl_norm_company(const char *s, size_t n, char *out, size_t cap) {
     else if (!(stripped && in_list(CONNECT, w, wl))) break;
     nt--;
   }
+  /* a leading "the" and a dangling "and" say nothing about the company */
+  int first = 0;
+  if (nt > 1 && te[0] - ts[0] == 3 && memcmp(buf + ts[0], "the", 3) == 0) first = 1;
+  if (nt - first > 1 && te[nt - 1] - ts[nt - 1] == 3 &&
+      memcmp(buf + ts[nt - 1], "and", 3) == 0)
+    nt--;
   size_t o = 0;
-  for (int k = 0; k < nt; k++) {
+  for (int k = first; k < nt; k++) {
     size_t wl = te[k] - ts[k];
-    if (o + wl + (k ? 1 : 0) + 1 > cap) break;
-    if (k) out[o++] = ' ';
+    if (o + wl + (k > first ? 1 : 0) + 1 > cap) break;
+    if (k > first) out[o++] = ' ';
     memcpy(out + o, buf + ts[k], wl);
     o += wl;
   }
@@ -140,8 +153,11 @@ size_t revl_norm_domain(const char *s, size_t n, char *out, size_t cap) {
   while (n && s[n - 1] == '.') n--;
   while (n && s[0] == '.') s++, n--;
   if (n >= 4 && (s[0] == 'w' || s[0] == 'W') && (s[1] == 'w' || s[1] == 'W') &&
-      (s[2] == 'w' || s[2] == 'W') && s[3] == '.')
-    s += 4, n -= 4;
+      (s[2] == 'w' || s[2] == 'W')) {
+    if (s[3] == '.') s += 4, n -= 4;                       /* www. */
+    else if (n >= 5 && s[3] >= '0' && s[3] <= '9' && s[4] == '.')
+      s += 5, n -= 5;                                      /* www2. */
+  }
   if (n == 0 || n + 1 > cap) return 0;
   int dots = 0;
   for (size_t i = 0; i < n; i++) {
