@@ -99,4 +99,14 @@ t:eq(res2:get("M01").owner, "R6", "owner of the latest deal")
 -- A8's only deal D6 is R1's
 t:eq(res2:get("M11").owner, "R1", "deal owner when the account has none")
 
+-- one normaliser for routing and duplicate detection
+t:eq(revl.company_key("The Smith & Wesson Co."), "smith and wesson", "& as and, leading the dropped")
+t:eq(revl.company_key("Smith &"), "smith", "dangling and dropped")
+t:eq(revl.domain_key("https://WWW2.Acme.com/x"), "acme.com", "www2. host")
+for _, name in ipairs{"ACME, Inc.", "The Smith & Wesson Co.", "Sp. z o.o. Kowalski", "Gamma S.A. de C.V."} do
+  t:eq(revl.metrics.name_key(name), revl.company_key(name), "metrics and routing agree on " .. name)
+end
+t:eq(revl.metrics.domain_key("mailto:bob@eu.acme.com"), revl.domain_key("mailto:bob@eu.acme.com"),
+     "same domain key")
+
 return t:done()
