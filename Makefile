@@ -18,9 +18,9 @@ LUA_CFLAGS  = $(shell $(PKG_CONFIG) --cflags lua5.4 2>/dev/null)
 LUA_LIBS    = $(shell $(PKG_CONFIG) --libs lua5.4 2>/dev/null)
 EDIT_CFLAGS = $(shell $(PKG_CONFIG) --cflags libedit 2>/dev/null)
 EDIT_LIBS   = $(shell $(PKG_CONFIG) --libs libedit 2>/dev/null)
-CPPFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc -I$(BUILD)
+CPPFLAGS_ALL = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc -I$(BUILD)
 CFLAGS_ALL   = $(CPPFLAGS_ALL) $(OPT) $(WARN) $(LUA_CFLAGS) $(EDIT_CFLAGS) $(CFLAGS)
-LIBS_ALL     = $(LUA_LIBS) $(EDIT_LIBS) -lcsv -lm $(LDLIBS)
+LIBS_ALL     = $(LUA_LIBS) $(EDIT_LIBS) -lcsv -lm -pthread $(LDLIBS)
 
 CORE_SRC := $(wildcard src/*.c src/store/*.c src/parse/*.c src/ingest/*.c \
               src/output/*.c src/gen/*.c src/metrics/*.c src/rules/*.c src/lua/*.c)

@@ -18,6 +18,8 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,12 +45,13 @@ typedef struct loader {
   revl_error *err;
   int rc;            /* first fatal error, stops the parse */
 
-  char *row;         /* bytes of the current record's fields */
-  size_t rowlen, rowcap;
-  size_t *foff, *flen;
-  int nf, capf;
-  long line;         /* physical line being fed to libcsv */
-  long rec_line;     /* line the current record started on */
+  /* the record being handled: a view into the batch it came in */
+  const char *row;   /* field bytes, each NUL-terminated */
+  const size_t *foff, *flen;
+  const uint32_t *fhash; /* intern hash of each field, string columns only */
+  int nf;
+  long line;         /* line the record ended on */
+  long rec_line;     /* line the record started on */
 
   int header_done;
   int ncsv;          /* fields in the header */
@@ -56,7 +59,6 @@ typedef struct loader {
   uint8_t *isnull;   /* per csv column, scratch for one row */
   value *vals;       /* per csv column, scratch for one row */
   uint32_t *curs;    /* per csv column: currency id of a money value */
-  uint32_t *hashes;  /* per csv column: intern hash of a string value */
   int cur_csv;       /* csv column of the currency field or -1 */
   int row_cur;       /* the current row's currency column has a value */
   char why[64];      /* a problem that needs its own words */
@@ -88,41 +90,6 @@ typedef struct loader {
 
 static const char *default_nulls[] = {"", "NULL", "null", "N/A", "n/a",
                                       "#N/A"};
-
-/* ---- row buffer ---------------------------------------------------- */
-
-static void field_cb(void *data, size_t len, void *ld_) {
-  loader *ld = ld_;
-  if (ld->rc) return;
-  if (ld->nf == ld->capf) {
-    int cap = ld->capf ? ld->capf * 2 : 64;
-    size_t *o = realloc(ld->foff, (size_t)cap * sizeof *o);
-    if (!o) goto nomem;
-    ld->foff = o;
-    size_t *l = realloc(ld->flen, (size_t)cap * sizeof *l);
-    if (!l) goto nomem;
-    ld->flen = l;
-    ld->capf = cap;
-  }
-  if (ld->rowlen + len + 1 > ld->rowcap) {
-    size_t cap = ld->rowcap ? ld->rowcap : 4096;
-    while (cap < ld->rowlen + len + 1) cap *= 2;
-    char *r = realloc(ld->row, cap);
-    if (!r) goto nomem;
-    ld->row = r;
-    ld->rowcap = cap;
-  }
-  ld->foff[ld->nf] = ld->rowlen;
-  ld->flen[ld->nf] = len;
-  if (len) memcpy(ld->row + ld->rowlen, data, len);
-  ld->rowlen += len;
-  ld->row[ld->rowlen++] = '\0';
-  ld->nf++;
-  return;
-nomem:
-  ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, ld->line, 0,
-                          "out of memory");
-}
 
 /* A value quoted in a message: at most 60 bytes of it, control bytes and
  * bytes that are not UTF-8 text written as \xHH, "..." when cut short.
@@ -229,8 +196,7 @@ static int setup_header(loader *ld) {
   ld->isnull = malloc((size_t)ld->nf);
   ld->vals = malloc((size_t)ld->nf * sizeof *ld->vals);
   ld->curs = malloc((size_t)ld->nf * sizeof *ld->curs);
-  ld->hashes = malloc((size_t)ld->nf * sizeof *ld->hashes);
-  if (!ld->target || !ld->isnull || !ld->vals || !ld->curs || !ld->hashes)
+  if (!ld->target || !ld->isnull || !ld->vals || !ld->curs)
     return ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, 1, 0,
                                    "out of memory");
   for (int j = 0; j < ld->nf; j++) {
@@ -430,17 +396,15 @@ static int key_slot(loader *ld, uint32_t id, uint32_t *slot) {
   return ld->keys[j] != 0;
 }
 
-static void record_cb(int term, void *ld_) {
-  (void)term;
-  loader *ld = ld_;
+static void on_record(loader *ld) {
   revl_table *t = ld->t;
   if (ld->rc) return;
   if (!ld->header_done) {
     setup_header(ld);
-    goto done;
+    return;
   }
   /* a line holding only whitespace is not a record */
-  if (ld->nf == 1 && ld->flen[0] == 0) goto done;
+  if (ld->nf == 1 && ld->flen[0] == 0) return;
   /* a ragged row that runs over several lines has a quote out of place */
   char span[96] = "";
   if (ld->line > ld->rec_line)
@@ -450,14 +414,14 @@ static void record_cb(int term, void *ld_) {
   if (ld->nf < ld->ncsv) {
     problem(ld, ld->nf - 1, 1, "row has %d fields, header has %d%s", ld->nf,
             ld->ncsv, span);
-    goto done;
+    return;
   }
   if (ld->nf > ld->ncsv) {
     for (int j = ld->ncsv; j < ld->nf; j++)
       if (ld->flen[j]) {
         problem(ld, j, 1, "row has %d fields, header has %d%s", ld->nf,
                 ld->ncsv, span);
-        goto done;
+        return;
       }
   }
   ld->row_pct = 0;
@@ -477,22 +441,12 @@ static void record_cb(int term, void *ld_) {
         if (problem(ld, ld->cur_csv, 1,
                     "currency: \"%s\" is not an ISO 4217 code like USD",
                     show(s, n, shown, sizeof shown)))
-          goto done;
+          return;
       } else {
         cur = revl_intern_add(&ld->s->strings, up, 3);
         ld->row_cur = 1;
       }
     }
-  }
-  /* start the intern-table cache misses of every string field of the
-   * row at once, so they overlap instead of queueing one by one */
-  for (int j = 0; j < ld->ncsv; j++) {
-    if (t->cols[ld->target[j]]->type != REVL_T_STRING) continue;
-    const char *s = ld->row + ld->foff[j];
-    size_t n = ld->flen[j];
-    trim(&s, &n);
-    ld->hashes[j] = revl_intern_hash(s, n);
-    revl_intern_prefetch(&ld->s->strings, ld->hashes[j]);
   }
   for (int j = 0; j < ld->ncsv; j++) {
     revl_column *c = t->cols[ld->target[j]];
@@ -504,17 +458,17 @@ static void record_cb(int term, void *ld_) {
       ld->isnull[j] = 1;
       if (c->required) {
         problem(ld, j, 1, "%s: required value is missing", c->name);
-        goto done;
+        return;
       }
       continue;
     }
     const char *why = "";
-    if (parse_value(ld, c, s, n, &ld->vals[j], ld->hashes[j], cur,
+    if (parse_value(ld, c, s, n, &ld->vals[j], ld->fhash[j], cur,
                     &ld->curs[j], &why)) {
       int reject = c->required || strcmp(why, "out of memory") == 0;
       show(s, n, shown, sizeof shown);
       if (problem(ld, j, reject, "%s: %s: \"%s\"", c->name, why, shown))
-        goto done;
+        return;
       if (c->nbad++ == 0)
         revl_table_add_warning(t, "%s:%ld:%d: %s: %s: \"%s\" (made null)",
                                ld->path, ld->rec_line, j + 1, c->name, why,
@@ -548,7 +502,7 @@ static void record_cb(int term, void *ld_) {
                   t->cols[t->pk]->name, shown,
                   (unsigned)ld->lines[ld->krows[kslot]]) && !ld->strict)
         t->nduplicate++;
-      goto done;
+      return;
     }
     if (ld->dupmode && key_slot(ld, id, &kslot) < 0) goto nomem;
     if (id / 64 >= ld->pkwords) {
@@ -595,20 +549,17 @@ static void record_cb(int term, void *ld_) {
     if (!pc) {
       ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, ld->rec_line, 0,
                               "out of memory");
-      goto done;
+      return;
     }
     ld->pct = pc;
     ld->caplines = cap;
   }
   ld->pct[t->nrows] = (uint8_t)ld->row_pct;
   ld->lines[t->nrows++] = (uint32_t)ld->rec_line;
-  goto done;
+  return;
 nomem:
   ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, ld->rec_line, 0,
                           "out of memory");
-done:
-  ld->nf = 0;
-  ld->rowlen = 0;
 }
 
 /* ---- after the load ------------------------------------------------ */
@@ -875,6 +826,369 @@ static int is_dir(const char *path) {
   return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* ---- reading: libcsv on a thread of its own ------------------------
+ *
+ * A reader thread reads the file and runs libcsv; the loading thread
+ * types, interns and appends.  The reader hands over batches of whole
+ * records (their field bytes, offsets and lines) through a ring of
+ * NBATCH buffers that are reused for the whole file, so nothing is
+ * allocated per row.  Everything the reader finds -- records, lines
+ * libcsv cannot parse, a fatal error -- travels in file order, and the
+ * loading thread handles it in that order: what is reported, rejected
+ * or stopped at is the same as reading the file on one thread.  When
+ * the loading thread stops at an error it tells the reader, which ends
+ * at its next block. */
+
+enum { EV_ROW, EV_REJECT };
+
+typedef struct event {
+  int kind;
+  int nf;      /* EV_ROW: fields; EV_REJECT: column of the problem */
+  size_t f0;   /* EV_ROW: first field; EV_REJECT: message offset */
+  size_t text; /* EV_REJECT: offset of the line's bytes */
+  size_t textlen;
+  long line;   /* EV_ROW: first line; EV_REJECT: line of the problem */
+  long end;    /* EV_ROW: last line */
+} event;
+
+typedef struct batch {
+  char *bytes;
+  size_t nbytes, capbytes;
+  size_t *foff, *flen;
+  uint32_t *fhash; /* filled by the loading thread */
+  size_t nfields, capfields;
+  event *ev;
+  size_t nev, capev;
+  size_t fed;      /* bytes of the file read when the batch was closed */
+  int last;        /* the reader's final batch */
+  int fatal;       /* an error ending the file, after the events; 0 none */
+  long fline;
+  int fcol;
+  char fmsg[200];
+  int full;        /* handed over, not yet given back */
+} batch;
+
+#define NBATCH 4
+#define BATCH_EVENTS 2048
+#define BATCH_BYTES ((size_t)256 << 10)
+
+typedef struct reader {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  batch b[NBATCH];
+  atomic_int stop;     /* set by the loading thread: stop reading */
+  /* the reader thread's own */
+  FILE *fp;
+  const revl_table_map *map;
+  batch *cur;
+  unsigned next;
+  long line;           /* physical line being fed to libcsv */
+  long rec_line;       /* line the current record started on */
+  int nf;              /* fields of the current record so far */
+  size_t row0;         /* where the current record's bytes start */
+  size_t total;        /* bytes read */
+  int oom;
+} reader;
+
+static int batch_grow(batch *b, size_t bytes, size_t fields, size_t evs) {
+  if (b->nbytes + bytes > b->capbytes) {
+    size_t cap = b->capbytes ? b->capbytes : BATCH_BYTES + 4096;
+    while (cap < b->nbytes + bytes) cap *= 2;
+    char *p = realloc(b->bytes, cap);
+    if (!p) return -1;
+    b->bytes = p;
+    b->capbytes = cap;
+  }
+  if (b->nfields + fields > b->capfields) {
+    size_t cap = b->capfields ? b->capfields * 2 : 16384;
+    size_t *o = realloc(b->foff, cap * sizeof *o);
+    if (!o) return -1;
+    b->foff = o;
+    size_t *l = realloc(b->flen, cap * sizeof *l);
+    if (!l) return -1;
+    b->flen = l;
+    uint32_t *h = realloc(b->fhash, cap * sizeof *h);
+    if (!h) return -1;
+    b->fhash = h;
+    b->capfields = cap;
+  }
+  if (b->nev + evs > b->capev) {
+    size_t cap = b->capev ? b->capev * 2 : BATCH_EVENTS + 16;
+    event *e = realloc(b->ev, cap * sizeof *e);
+    if (!e) return -1;
+    b->ev = e;
+    b->capev = cap;
+  }
+  return 0;
+}
+
+/* Hand the batch being filled to the loading thread and start on the
+ * next one, waiting until it has been given back. */
+static void rd_deliver(reader *r, int last) {
+  batch *b = r->cur;
+  b->fed = r->total;
+  b->last = last;
+  pthread_mutex_lock(&r->mu);
+  b->full = 1;
+  pthread_cond_broadcast(&r->cv);
+  if (!last) {
+    r->next = (r->next + 1) % NBATCH;
+    b = &r->b[r->next];
+    while (b->full) pthread_cond_wait(&r->cv, &r->mu);
+  }
+  pthread_mutex_unlock(&r->mu);
+  if (last) return;
+  b->nbytes = b->nfields = b->nev = 0;
+  b->fatal = 0;
+  r->cur = b;
+  r->row0 = 0;
+}
+
+static void rd_field(void *data, size_t len, void *r_) {
+  reader *r = r_;
+  batch *b = r->cur;
+  if (r->oom) return;
+  if (batch_grow(b, len + 1, 1, 0)) {
+    r->oom = 1;
+    return;
+  }
+  b->foff[b->nfields] = b->nbytes;
+  b->flen[b->nfields++] = len;
+  if (len) memcpy(b->bytes + b->nbytes, data, len);
+  b->nbytes += len;
+  b->bytes[b->nbytes++] = '\0';
+  r->nf++;
+}
+
+static void rd_record(int term, void *r_) {
+  (void)term;
+  reader *r = r_;
+  batch *b = r->cur;
+  if (r->oom) return;
+  if (batch_grow(b, 0, 0, 1)) {
+    r->oom = 1;
+    return;
+  }
+  event *e = &b->ev[b->nev++];
+  e->kind = EV_ROW;
+  e->nf = r->nf;
+  e->f0 = b->nfields - (size_t)r->nf;
+  e->line = r->rec_line;
+  e->end = r->line;
+  r->nf = 0;
+  r->row0 = b->nbytes;
+  if (b->nev >= BATCH_EVENTS || b->nbytes >= BATCH_BYTES) rd_deliver(r, 0);
+}
+
+/* A line libcsv could not parse: the partial record is dropped and the
+ * loading thread decides (reject the line, or stop). */
+static void rd_reject(reader *r, const char *msg, const char *text,
+                      size_t len) {
+  batch *b = r->cur;
+  b->nfields -= (size_t)r->nf;
+  b->nbytes = r->row0;
+  size_t mlen = strlen(msg);
+  if (batch_grow(b, mlen + 1 + len + 1, 0, 1)) {
+    r->oom = 1;
+    return;
+  }
+  event *e = &b->ev[b->nev++];
+  e->kind = EV_REJECT;
+  e->nf = r->nf + 1;
+  e->line = r->line;
+  e->f0 = b->nbytes;
+  memcpy(b->bytes + b->nbytes, msg, mlen + 1);
+  b->nbytes += mlen + 1;
+  e->text = b->nbytes;
+  e->textlen = len;
+  if (len) memcpy(b->bytes + b->nbytes, text, len);
+  b->nbytes += len;
+  b->bytes[b->nbytes++] = '\0';
+  r->row0 = b->nbytes;
+  r->nf = 0;
+}
+
+static void rd_fatal(reader *r, int code, long line, int col, const char *fmt,
+                     ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+static void rd_fatal(reader *r, int code, long line, int col, const char *fmt,
+                     ...) {
+  batch *b = r->cur;
+  if (b->fatal) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(b->fmsg, sizeof b->fmsg, fmt, ap);
+  va_end(ap);
+  b->fatal = code;
+  b->fline = line;
+  b->fcol = col;
+}
+
+/* The reader thread's work: the file, one physical line at a time (\n,
+ * \r\n or a lone \r ends it), so every record knows the line it
+ * started on. */
+static void rd_run(reader *r) {
+  /* libcsv is strict in both modes, so a stray quote never merges rows
+   * silently: the default mode rejects the row and starts afresh on the
+   * next line, --strict stops. */
+  const unsigned char opts = CSV_STRICT | CSV_STRICT_FINI;
+  struct csv_parser p;
+  const size_t bufsize = 1 << 20;
+  char *buf = malloc(bufsize);
+  if (!buf || csv_init(&p, opts) != 0) {
+    free(buf);
+    rd_fatal(r, REVL_ENOMEM, 0, 0, "out of memory");
+    return;
+  }
+  parser_options(&p, r->map);
+  r->line = 1;
+  int first = 1;
+  int after_cr = 0; /* the last piece ended with \r */
+  int skip = 0;     /* the rest of a rejected line is not parsed */
+  for (;;) {
+    if (atomic_load_explicit(&r->stop, memory_order_relaxed)) goto out;
+    size_t n = fread(buf, 1, bufsize, r->fp);
+    if (n == 0) {
+      if (ferror(r->fp)) {
+        rd_fatal(r, REVL_EIO, 0, 0, "read error: %s", strerror(errno));
+        goto out;
+      }
+      break;
+    }
+    char *b = buf;
+    if (first) {
+      first = 0;
+      if (n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0) b += 3, n -= 3;
+      const char *kind = binary_kind(b, n);
+      if (kind) {
+        rd_fatal(r, REVL_EDATA, 0, 0, "%s", kind);
+        goto out;
+      }
+    }
+    r->total += n;
+    char *end = b + n;
+    while (b < end && !r->oom) {
+      char *q = b;
+      while (q < end && *q != '\n' && *q != '\r' && *q != '\0') q++;
+      if (q < end && *q == '\0') {
+        if (!skip) csv_parse(&p, b, (size_t)(q - b), rd_field, NULL, r);
+        rd_fatal(r, REVL_EDATA, r->line, r->nf + 1,
+                 "NUL byte: binary data, not CSV text");
+        goto out;
+      }
+      int eol = q < end;
+      size_t len = (size_t)(q - b) + (eol ? 1 : 0);
+      int crlf = eol && *q == '\n' && q == b && after_cr;
+      if (skip) {
+        if (eol) skip = 0;
+      } else {
+        if (p.pstate == 0) r->rec_line = r->line; /* ROW_NOT_BEGUN */
+        size_t got = csv_parse(&p, b, len, rd_field, rd_record, r);
+        if (got != len && !r->oom) {
+          if (csv_error(&p) != CSV_EPARSE) {
+            rd_fatal(r, REVL_ENOMEM, r->line, 0, "%s",
+                     csv_strerror(csv_error(&p)));
+            goto out;
+          }
+          char msg[160];
+          int k = snprintf(msg, sizeof msg, "%s",
+                           b[got] == '"'
+                               ? "quote inside an unquoted field (quote the "
+                                 "whole field and double the quote)"
+                               : "text after a closing quote (a quote inside "
+                                 "a quoted field must be doubled)");
+          if (r->line > r->rec_line)
+            snprintf(msg + k, sizeof msg - (size_t)k,
+                     " in the row that began on line %ld", r->rec_line);
+          rd_reject(r, msg, b, (size_t)(q - b));
+          csv_free(&p);
+          if (csv_init(&p, opts) != 0) {
+            free(buf);
+            rd_fatal(r, REVL_ENOMEM, 0, 0, "out of memory");
+            return;
+          }
+          parser_options(&p, r->map);
+          skip = !eol;
+        }
+      }
+      if (eol && !crlf) r->line++;
+      after_cr = eol && *q == '\r';
+      b += len;
+    }
+    if (r->oom) break;
+  }
+  if (!r->oom && csv_fini(&p, rd_field, rd_record, r) != 0)
+    rd_fatal(r, REVL_EDATA, r->rec_line, r->nf + 1,
+             "unterminated quoted field: the quote is never closed (it runs "
+             "to the end of the file)");
+out:
+  if (r->oom) rd_fatal(r, REVL_ENOMEM, r->line, 0, "out of memory");
+  csv_free(&p);
+  free(buf);
+}
+
+static void *rd_main(void *r_) {
+  reader *r = r_;
+  rd_run(r);
+  rd_deliver(r, 1);
+  return NULL;
+}
+
+/* The loading thread's side: handle one batch, in file order.  String
+ * fields are hashed a few records ahead and their intern-table slots
+ * prefetched, so the cache misses of many records overlap. */
+#define AHEAD 8
+
+static void hash_record(loader *ld, batch *b, const event *e) {
+  if (e->kind != EV_ROW || e->nf < ld->ncsv) return;
+  revl_table *t = ld->t;
+  for (int j = 0; j < ld->ncsv; j++) {
+    if (t->cols[ld->target[j]]->type != REVL_T_STRING) continue;
+    const char *s = b->bytes + b->foff[e->f0 + (size_t)j];
+    size_t n = b->flen[e->f0 + (size_t)j];
+    trim(&s, &n);
+    uint32_t h = revl_intern_hash(s, n);
+    b->fhash[e->f0 + (size_t)j] = h;
+    revl_intern_prefetch(&ld->s->strings, h);
+  }
+}
+
+static void load_batch(loader *ld, batch *b) {
+  size_t hashed = 0;
+  for (size_t i = 0; i < b->nev && !ld->rc; i++) {
+    event *e = &b->ev[i];
+    if (e->kind == EV_REJECT) {
+      const char *msg = b->bytes + e->f0;
+      if (ld->strict || !ld->header_done)
+        ld->rc = revl_error_set(ld->err, REVL_EDATA, ld->path, e->line,
+                                e->nf, "%s", msg);
+      else
+        revl_table_add_reject(ld->t, e->line, e->nf, msg, b->bytes + e->text,
+                              e->textlen);
+      continue;
+    }
+    if (ld->header_done) {
+      if (hashed <= i) hashed = i;
+      for (; hashed < b->nev && hashed <= i + AHEAD; hashed++)
+        hash_record(ld, b, &b->ev[hashed]);
+    }
+    ld->row = b->bytes;
+    ld->foff = b->foff + e->f0;
+    ld->flen = b->flen + e->f0;
+    ld->fhash = b->fhash + e->f0;
+    ld->nf = e->nf;
+    ld->rec_line = e->line;
+    ld->line = e->end;
+    on_record(ld);
+  }
+  if (!ld->rc && b->fatal)
+    ld->rc = revl_error_set(ld->err, b->fatal, ld->path, b->fline, b->fcol,
+                            "%s", b->fmsg);
+}
+
 int revl_load_file(revl_store *s, const char *name, const char *path,
                    const revl_table_map *map, int strict, revl_error *err) {
   loader ld;
@@ -906,11 +1220,10 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
   }
   for (int i = 0; i < ld.nnulls; i++) ld.nulllen[i] = strlen(ld.nulls[i]);
 
-  struct csv_parser p;
   int rc = 0;
   FILE *fp = NULL;
-  char *buf = NULL;
-  int parser_ready = 0;
+  reader *r = NULL;
+  int started = 0;
   if (is_dir(path))
     return revl_error_set(err, REVL_EIO, path, 0, 0,
                           "is a directory, not a CSV file");
@@ -924,131 +1237,60 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
                         "table '%s' is loaded twice", name);
     goto out;
   }
-  /* libcsv is strict in both modes, so a stray quote never merges rows
-   * silently: the default mode rejects the row and starts afresh on the
-   * next line, --strict stops. */
-  const unsigned char opts = CSV_STRICT | CSV_STRICT_FINI;
-  if (csv_init(&p, opts) != 0) {
+  struct stat st;
+  size_t fsize = fstat(fileno(fp), &st) == 0 ? (size_t)st.st_size : 0;
+  r = calloc(1, sizeof *r);
+  if (!r) {
     rc = revl_error_set(err, REVL_ENOMEM, path, 0, 0, "out of memory");
     goto out;
   }
-  parser_ready = 1;
-  parser_options(&p, map);
-  const size_t bufsize = 1 << 20;
-  buf = malloc(bufsize);
-  if (!buf) {
-    rc = revl_error_set(err, REVL_ENOMEM, path, 0, 0, "out of memory");
+  r->fp = fp;
+  r->map = map;
+  r->cur = &r->b[0];
+  atomic_init(&r->stop, 0);
+  pthread_t th;
+  if (pthread_mutex_init(&r->mu, NULL) != 0) goto nothread;
+  if (pthread_cond_init(&r->cv, NULL) != 0) {
+    pthread_mutex_destroy(&r->mu);
+    goto nothread;
+  }
+  if (pthread_create(&th, NULL, rd_main, r) != 0) {
+    pthread_cond_destroy(&r->cv);
+    pthread_mutex_destroy(&r->mu);
+  nothread:
+    rc = revl_error_set(err, REVL_ENOMEM, path, 0, 0,
+                        "cannot start the reading thread");
     goto out;
   }
-  size_t total = 0;
+  started = 1;
   int reserved = 0;
-  ld.line = 1;
-  int first = 1;
-  int after_cr = 0; /* the last piece ended with \r */
-  int skip = 0;     /* the rest of a rejected line is not parsed */
-  for (;;) {
-    size_t n = fread(buf, 1, bufsize, fp);
-    if (n == 0) {
-      if (ferror(fp)) {
-        rc = revl_error_set(err, REVL_EIO, path, 0, 0, "read error: %s",
-                            strerror(errno));
-        goto out;
-      }
-      break;
-    }
-    char *b = buf;
-    if (first) {
-      first = 0;
-      if (n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0) b += 3, n -= 3;
-      const char *kind = binary_kind(b, n);
-      if (kind) {
-        rc = revl_error_set(err, REVL_EDATA, path, 0, 0, "%s", kind);
-        goto out;
-      }
-    }
-    total += n;
-    char *end = b + n;
-    /* one physical line at a time (\n, \r\n or a lone \r ends it), so
-     * every record knows the line it started on */
-    while (b < end && !ld.rc) {
-      char *q = b;
-      while (q < end && *q != '\n' && *q != '\r' && *q != '\0') q++;
-      if (q < end && *q == '\0') {
-        if (!skip) csv_parse(&p, b, (size_t)(q - b), field_cb, NULL, &ld);
-        rc = revl_error_set(err, REVL_EDATA, path, ld.line, ld.nf + 1,
-                            "NUL byte: binary data, not CSV text");
-        goto out;
-      }
-      int eol = q < end;
-      size_t len = (size_t)(q - b) + (eol ? 1 : 0);
-      int crlf = eol && *q == '\n' && q == b && after_cr;
-      if (skip) {
-        if (eol) skip = 0;
-      } else {
-        if (p.pstate == 0) ld.rec_line = ld.line; /* ROW_NOT_BEGUN */
-        size_t got = csv_parse(&p, b, len, field_cb, record_cb, &ld);
-        if (got != len && !ld.rc) {
-          if (csv_error(&p) != CSV_EPARSE) {
-            rc = revl_error_set(err, REVL_ENOMEM, path, ld.line, 0, "%s",
-                                csv_strerror(csv_error(&p)));
-            goto out;
-          }
-          char msg[160];
-          int k = snprintf(msg, sizeof msg, "%s",
-                           b[got] == '"'
-                               ? "quote inside an unquoted field (quote the "
-                                 "whole field and double the quote)"
-                               : "text after a closing quote (a quote inside "
-                                 "a quoted field must be doubled)");
-          if (ld.line > ld.rec_line)
-            snprintf(msg + k, sizeof msg - (size_t)k,
-                     " in the row that began on line %ld", ld.rec_line);
-          if (strict || !ld.header_done) {
-            rc = revl_error_set(err, REVL_EDATA, path, ld.line, ld.nf + 1,
-                                "%s", msg);
-            goto out;
-          }
-          revl_table_add_reject(ld.t, ld.line, ld.nf + 1, msg, b,
-                                (size_t)(q - b));
-          csv_free(&p);
-          if (csv_init(&p, opts) != 0) {
-            parser_ready = 0;
-            rc = revl_error_set(err, REVL_ENOMEM, path, 0, 0, "out of memory");
-            goto out;
-          }
-          parser_options(&p, map);
-          ld.nf = 0;
-          ld.rowlen = 0;
-          skip = !eol;
-        }
-      }
-      if (eol && !crlf) ld.line++;
-      after_cr = eol && *q == '\r';
-      b += len;
-    }
-    if (ld.rc) {
-      rc = ld.rc;
-      goto out;
-    }
-    if (!reserved && ld.header_done && ld.t->nrows > 0) {
+  size_t total = 0;
+  for (unsigned k = 0;; k = (k + 1) % NBATCH) {
+    batch *b = &r->b[k];
+    pthread_mutex_lock(&r->mu);
+    while (!b->full) pthread_cond_wait(&r->cv, &r->mu);
+    pthread_mutex_unlock(&r->mu);
+    if (!ld.rc) load_batch(&ld, b);
+    if (ld.rc) atomic_store(&r->stop, 1);
+    int last = b->last;
+    total = b->fed;
+    if (!reserved && !ld.rc && ld.header_done && ld.t->nrows > 0) {
       /* size the columns and the string table once from the first
-       * block, instead of growing them (and copying) as rows arrive */
+       * batch, instead of growing them (and copying) as rows arrive */
       reserved = 1;
-      struct stat st;
-      if (fstat(fileno(fp), &st) == 0 && (size_t)st.st_size > total) {
+      if (fsize > total && total > 0) {
         double per_row = (double)total / (double)ld.t->nrows;
-        size_t est = (size_t)((double)st.st_size / per_row * 1.02) + 64;
+        size_t est = (size_t)((double)fsize / per_row * 1.02) + 64;
         for (int i = 0; i < ld.t->ncols; i++)
           revl_col_reserve(ld.t->cols[i], est);
         if (ld.t->pk >= 0) revl_intern_reserve(&s->strings, est);
       }
     }
-  }
-  if (csv_fini(&p, field_cb, record_cb, &ld) != 0) {
-    rc = revl_error_set(err, REVL_EDATA, path, ld.rec_line, ld.nf + 1,
-                        "unterminated quoted field: the quote is never "
-                        "closed (it runs to the end of the file)");
-    goto out;
+    pthread_mutex_lock(&r->mu);
+    b->full = 0;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+    if (last) break;
   }
   if (ld.rc) {
     rc = ld.rc;
@@ -1066,17 +1308,26 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
     goto out;
   }
 out:
-  if (parser_ready) csv_free(&p);
+  if (started) {
+    atomic_store(&r->stop, 1);
+    pthread_join(th, NULL);
+    pthread_cond_destroy(&r->cv);
+    pthread_mutex_destroy(&r->mu);
+  }
+  if (r)
+    for (int i = 0; i < NBATCH; i++) {
+      free(r->b[i].bytes);
+      free(r->b[i].foff);
+      free(r->b[i].flen);
+      free(r->b[i].fhash);
+      free(r->b[i].ev);
+    }
+  free(r);
   if (fp) fclose(fp);
-  free(buf);
-  free(ld.row);
-  free(ld.foff);
-  free(ld.flen);
   free(ld.target);
   free(ld.isnull);
   free(ld.vals);
   free(ld.curs);
-  free(ld.hashes);
   free(ld.lines);
   free(ld.pct);
   free(ld.keys);
