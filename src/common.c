@@ -1,6 +1,7 @@
 /*
  * common.c -- error records and small allocation helpers.
  */
+#define _DEFAULT_SOURCE /* madvise advice beyond POSIX */
 #include "revl/common.h"
 
 #include <stdarg.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 int revl_error_set(revl_error *err, int code, const char *file, long line,
                    long col, const char *fmt, ...) {
@@ -54,4 +56,17 @@ int revl_exit_code(int code) {
 void *revl_realloc_array(void *p, size_t n, size_t size) {
   if (size && n > SIZE_MAX / size) return NULL;
   return realloc(p, (n && size) ? n * size : 1);
+}
+
+void revl_advise_huge(void *p, size_t n) {
+#ifdef MADV_HUGEPAGE
+  const uintptr_t huge = (uintptr_t)2 << 20;
+  if (!p || n < 2 * huge) return;
+  uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+  uintptr_t e = ((uintptr_t)p + n) & ~(huge - 1);
+  if (e > a) madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)n;
+#endif
 }

@@ -60,4 +60,11 @@ int revl_exit_code(int code);
 /* Allocation helpers: abort-free; return NULL on failure like malloc. */
 void *revl_realloc_array(void *p, size_t n, size_t size);
 
+/* Ask for 2 MiB pages under a big block that is about to be filled
+ * (columns, the string table): a million-row load then takes a few
+ * dozen page faults instead of tens of thousands, and random lookups
+ * stop missing the TLB.  Only a hint: small blocks and systems without
+ * transparent huge pages are left as they are. */
+void revl_advise_huge(void *p, size_t n);
+
 #endif

@@ -46,6 +46,9 @@ uint32_t revl_intern_add(revl_intern *in, const char *s, size_t n);
  * start the slot's cache miss early and overlap several of them. */
 uint32_t revl_intern_hash(const char *s, size_t n);
 void revl_intern_prefetch(const revl_intern *in, uint32_t h);
+/* Second stage, once the slot is in cache: fetch the string it points
+ * at when the hash matches, so the comparison does not wait for it. */
+void revl_intern_prefetch_rec(const revl_intern *in, uint32_t h);
 uint32_t revl_intern_add_h(revl_intern *in, const char *s, size_t n,
                            uint32_t h);
 /* Make room for `more` new strings without rehashing.  0 or ENOMEM. */

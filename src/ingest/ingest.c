@@ -859,7 +859,8 @@ typedef struct batch {
   size_t nfields, capfields;
   event *ev;
   size_t nev, capev;
-  size_t fed;      /* bytes of the file read when the batch was closed */
+  size_t fed;      /* bytes of the file parsed when the batch was closed
+                      (all that was read, in the last batch) */
   int last;        /* the reader's final batch */
   int fatal;       /* an error ending the file, after the events; 0 none */
   long fline;
@@ -887,6 +888,7 @@ typedef struct reader {
   int nf;              /* fields of the current record so far */
   size_t row0;         /* where the current record's bytes start */
   size_t total;        /* bytes read */
+  size_t pos;          /* bytes handed to libcsv */
   int oom;
 } reader;
 
@@ -926,7 +928,7 @@ static int batch_grow(batch *b, size_t bytes, size_t fields, size_t evs) {
  * next one, waiting until it has been given back. */
 static void rd_deliver(reader *r, int last) {
   batch *b = r->cur;
-  b->fed = r->total;
+  b->fed = last ? r->total : r->pos;
   b->last = last;
   pthread_mutex_lock(&r->mu);
   b->full = 1;
@@ -1086,6 +1088,7 @@ static void rd_run(reader *r) {
         if (eol) skip = 0;
       } else {
         if (p.pstate == 0) r->rec_line = r->line; /* ROW_NOT_BEGUN */
+        r->pos = r->total - (size_t)(end - b) + len;
         size_t got = csv_parse(&p, b, len, rd_field, rd_record, r);
         if (got != len && !r->oom) {
           if (csv_error(&p) != CSV_EPARSE) {
@@ -1156,6 +1159,14 @@ static void hash_record(loader *ld, batch *b, const event *e) {
   }
 }
 
+static void prefetch_strings(loader *ld, batch *b, const event *e) {
+  if (e->kind != EV_ROW || e->nf < ld->ncsv) return;
+  revl_table *t = ld->t;
+  for (int j = 0; j < ld->ncsv; j++)
+    if (t->cols[ld->target[j]]->type == REVL_T_STRING)
+      revl_intern_prefetch_rec(&ld->s->strings, b->fhash[e->f0 + (size_t)j]);
+}
+
 static void load_batch(loader *ld, batch *b) {
   size_t hashed = 0;
   for (size_t i = 0; i < b->nev && !ld->rc; i++) {
@@ -1174,6 +1185,7 @@ static void load_batch(loader *ld, batch *b) {
       if (hashed <= i) hashed = i;
       for (; hashed < b->nev && hashed <= i + AHEAD; hashed++)
         hash_record(ld, b, &b->ev[hashed]);
+      if (i + AHEAD / 2 < hashed) prefetch_strings(ld, b, &b->ev[i + AHEAD / 2]);
     }
     ld->row = b->bytes;
     ld->foff = b->foff + e->f0;

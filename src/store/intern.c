@@ -69,6 +69,7 @@ static int first_use(revl_intern *in);
 static int rehash(revl_intern *in, uint32_t size) {
   uint64_t *slots = calloc(size, sizeof *slots);
   if (!slots) return -1;
+  revl_advise_huge(slots, (size_t)size * sizeof *slots);
   uint32_t mask = size - 1;
   for (uint32_t id = 1; id < in->n; id++) {
     size_t rec = in->off[id] - HDR;
@@ -98,8 +99,19 @@ int revl_intern_reserve(revl_intern *in, size_t more) {
     uint32_t cap = (uint32_t)(in->n + more);
     uint32_t *off = realloc(in->off, cap * sizeof *off);
     if (!off) return REVL_ENOMEM;
+    revl_advise_huge(off, cap * sizeof *off);
     in->off = off;
     in->cap = cap;
+  }
+  /* and room for that many strings as long as the ones so far, plus a
+   * half: what is never written costs address space, not memory */
+  size_t bytes = in->nbytes + in->nbytes / in->n * more * 3 / 2;
+  if (bytes > in->capbytes && bytes <= UINT32_MAX) {
+    char *b = realloc(in->bytes, bytes);
+    if (!b) return REVL_ENOMEM;
+    revl_advise_huge(b, bytes);
+    in->bytes = b;
+    in->capbytes = bytes;
   }
   return 0;
 }
@@ -150,6 +162,12 @@ void revl_intern_prefetch(const revl_intern *in, uint32_t h) {
   if (in->slots) __builtin_prefetch(&in->slots[h & in->mask]);
 }
 
+void revl_intern_prefetch_rec(const revl_intern *in, uint32_t h) {
+  if (!in->slots) return;
+  uint64_t e = in->slots[h & in->mask];
+  if (e && SLOT_HASH(e) == h) __builtin_prefetch(in->bytes + SLOT_REC(e));
+}
+
 uint32_t revl_intern_add_h(revl_intern *in, const char *s, size_t n,
                            uint32_t h) {
   if (!in->slots && first_use(in) != 0) return 0;
@@ -171,6 +189,7 @@ uint32_t revl_intern_add_h(revl_intern *in, const char *s, size_t n,
     if (cap > UINT32_MAX) return 0; /* offsets are 32-bit: 4 GiB of text */
     char *b = realloc(in->bytes, cap);
     if (!b) return 0;
+    revl_advise_huge(b, cap);
     in->bytes = b;
     in->capbytes = cap;
   }

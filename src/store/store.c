@@ -46,6 +46,7 @@ static int col_grow(revl_column *c, size_t cap) {
   cap = (cap + 63) & ~(size_t)63;
   void *v = realloc(c->v.any, cap * type_size(c->type));
   if (!v) return REVL_ENOMEM;
+  revl_advise_huge(v, cap * type_size(c->type));
   c->v.any = v;
   uint64_t *valid = realloc(c->valid, (cap / 64) * sizeof *valid);
   if (!valid) return REVL_ENOMEM;
@@ -54,6 +55,7 @@ static int col_grow(revl_column *c, size_t cap) {
   if (c->type == REVL_T_MONEY) {
     uint32_t *cur = realloc(c->cur, cap * sizeof *cur);
     if (!cur) return REVL_ENOMEM;
+    revl_advise_huge(cur, cap * sizeof *cur);
     c->cur = cur;
   }
   c->cap = cap;
