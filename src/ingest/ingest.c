@@ -63,6 +63,8 @@ typedef struct loader {
   int row_cur;       /* the current row's currency column has a value */
   char why[64];      /* a problem that needs its own words */
   int amount_decimals;
+  uint32_t dec_cur;  /* the currency dec is for (0: none yet) */
+  int dec;           /* its minor-unit digits */
   uint32_t def_cur;
 
   int pk_csv;        /* csv column of the primary key or -1 */
@@ -170,6 +172,9 @@ static int problem(loader *ld, int csvcol, int reject, const char *fmt, ...) {
 /* ---- header -------------------------------------------------------- */
 
 static void trim(const char **s, size_t *n) {
+  /* most values have no space around them: one look at each end */
+  if (!*n || ((unsigned char)(*s)[0] > ' ' && (unsigned char)(*s)[*n - 1] > ' '))
+    return;
   while (*n && isspace((unsigned char)(*s)[0])) (*s)++, (*n)--;
   while (*n && isspace((unsigned char)(*s)[*n - 1])) (*n)--;
 }
@@ -336,7 +341,11 @@ static int parse_value(loader *ld, revl_column *c, const char *s, size_t n,
   case REVL_T_MONEY: {
     char code[4];
     const char *cs = revl_intern_str(&ld->s->strings, cur);
-    int dec = revl_currency_decimals(cs);
+    if (cur != ld->dec_cur) {
+      ld->dec_cur = cur;
+      ld->dec = revl_currency_decimals(cs);
+    }
+    int dec = ld->dec;
     if (revl_parse_money(s, n, po, dec, &v->i, code)) {
       *why = "not an amount of money";
       return -1;
@@ -949,8 +958,8 @@ static void rd_deliver(reader *r, int last) {
 static void rd_field(void *data, size_t len, void *r_) {
   reader *r = r_;
   batch *b = r->cur;
-  if (r->oom) return;
-  if (batch_grow(b, len + 1, 1, 0)) {
+  if ((b->nbytes + len + 1 > b->capbytes || b->nfields == b->capfields) &&
+      (r->oom || batch_grow(b, len + 1, 1, 0))) {
     r->oom = 1;
     return;
   }
@@ -1072,9 +1081,19 @@ static void rd_run(reader *r) {
     }
     r->total += n;
     char *end = b + n;
+    /* lines end at \n unless the block holds a \r; a NUL ends the file */
+    char *stop = memchr(b, '\0', n);
+    if (!stop) stop = end;
+    int has_cr = memchr(b, '\r', (size_t)(stop - b)) != NULL;
     while (b < end && !r->oom) {
-      char *q = b;
-      while (q < end && *q != '\n' && *q != '\r' && *q != '\0') q++;
+      char *q;
+      if (!has_cr) {
+        q = memchr(b, '\n', (size_t)(stop - b));
+        if (!q) q = stop;
+      } else {
+        q = b;
+        while (q < stop && *q != '\n' && *q != '\r') q++;
+      }
       if (q < end && *q == '\0') {
         if (!skip) csv_parse(&p, b, (size_t)(q - b), rd_field, NULL, r);
         rd_fatal(r, REVL_EDATA, r->line, r->nf + 1,

@@ -879,6 +879,15 @@ int revl_utf8_valid(const char *s, size_t n) {
   const unsigned char *u = (const unsigned char *)s;
   size_t i = 0;
   while (i < n) {
+    /* eight ASCII bytes, none of them NUL, at a time */
+    const uint64_t high = 0x8080808080808080ull, ones = 0x0101010101010101ull;
+    while (n - i >= 8) {
+      uint64_t w;
+      memcpy(&w, u + i, 8);
+      if ((w & high) || ((w - ones) & ~w & high)) break;
+      i += 8;
+    }
+    if (i >= n) break;
     unsigned c = u[i];
     unsigned lo = 0x80, hi = 0xBF;
     size_t need, k;
