@@ -29,6 +29,9 @@
 #define MAX_STRING (1u << 20) /* longest string value kept: 1 MiB */
 #define MAX_COLUMNS 16384     /* columns in a header (Excel's limit too) */
 
+/* What the reader thread made of a field of a typed record. */
+enum { PRE_NONE, PRE_NULL, PRE_OK };
+
 typedef union value {
   int64_t i;
   double d;
@@ -49,6 +52,9 @@ typedef struct loader {
   const char *row;   /* field bytes, each NUL-terminated */
   const size_t *foff, *flen;
   const uint32_t *fhash; /* intern hash of each field, string columns only */
+  const uint8_t *fst;    /* PRE_* per field when the reader typed the
+                            record, else NULL */
+  const union value *fval; /* the values it parsed (PRE_OK) */
   int nf;
   long line;         /* line the record ended on */
   long rec_line;     /* line the record started on */
@@ -282,10 +288,15 @@ static int setup_header(loader *ld) {
 
 /* ---- values -------------------------------------------------------- */
 
-static int is_null(const loader *ld, const char *s, size_t n) {
-  for (int i = 0; i < ld->nnulls; i++)
-    if (ld->nulllen[i] == n && memcmp(ld->nulls[i], s, n) == 0) return 1;
+static int null_token(const char *const *nulls, const size_t *len, int k,
+                      const char *s, size_t n) {
+  for (int i = 0; i < k; i++)
+    if (len[i] == n && memcmp(nulls[i], s, n) == 0) return 1;
   return 0;
+}
+
+static int is_null(const loader *ld, const char *s, size_t n) {
+  return null_token(ld->nulls, ld->nulllen, ld->nnulls, s, n);
 }
 
 static int parse_value(loader *ld, revl_column *c, const char *s, size_t n,
@@ -463,7 +474,19 @@ static void on_record(loader *ld) {
     size_t n = ld->flen[j];
     trim(&s, &n);
     ld->isnull[j] = 0;
-    if (is_null(ld, s, n)) {
+    int pre = ld->fst ? ld->fst[j] : PRE_NONE;
+    if (pre == PRE_OK) {
+      /* typed on the reader thread: strings are valid text, hashed */
+      if (c->type != REVL_T_STRING) {
+        ld->vals[j] = ld->fval[j];
+        ld->curs[j] = cur;
+        continue;
+      }
+      ld->vals[j].s = revl_intern_add_h(&ld->s->strings, s, n, ld->fhash[j]);
+      if (ld->vals[j].s) continue;
+      /* out of memory: the general path says so */
+    }
+    if (pre == PRE_NULL || (pre == PRE_NONE && is_null(ld, s, n))) {
       ld->isnull[j] = 1;
       if (c->required) {
         problem(ld, j, 1, "%s: required value is missing", c->name);
@@ -858,13 +881,16 @@ typedef struct event {
   size_t textlen;
   long line;   /* EV_ROW: first line; EV_REJECT: line of the problem */
   long end;    /* EV_ROW: last line */
+  int typed;   /* EV_ROW: fst and fval hold what the reader parsed */
 } event;
 
 typedef struct batch {
   char *bytes;
   size_t nbytes, capbytes;
   size_t *foff, *flen;
-  uint32_t *fhash; /* filled by the loading thread */
+  uint32_t *fhash; /* intern hash of string fields */
+  uint8_t *fst;    /* PRE_* of the fields of typed records */
+  value *fval;
   size_t nfields, capfields;
   event *ev;
   size_t nev, capev;
@@ -899,6 +925,19 @@ typedef struct reader {
   size_t total;        /* bytes read */
   size_t pos;          /* bytes handed to libcsv */
   int oom;
+  int headed;          /* the header record has been handed over */
+  int typing;          /* the reader parses values (see rd_deliver) */
+  /* what the loading thread made of the header, so that the reader can
+   * parse values too (its state: 0 not yet, 1 ready, 2 nothing to do) */
+  int schema;
+  int ncsv;
+  uint8_t *kind;       /* per csv column: 1 + the REVL_T_* to parse, or 0 */
+  int cur_csv;
+  int def_dec;         /* minor-unit digits of the default currency */
+  const revl_parse_opts *po;
+  const char *const *nulls;
+  const size_t *nulllen;
+  int nnulls;
 } reader;
 
 static int batch_grow(batch *b, size_t bytes, size_t fields, size_t evs) {
@@ -921,6 +960,12 @@ static int batch_grow(batch *b, size_t bytes, size_t fields, size_t evs) {
     uint32_t *h = realloc(b->fhash, cap * sizeof *h);
     if (!h) return -1;
     b->fhash = h;
+    uint8_t *st = realloc(b->fst, cap);
+    if (!st) return -1;
+    b->fst = st;
+    value *v = realloc(b->fval, cap * sizeof *v);
+    if (!v) return -1;
+    b->fval = v;
     b->capfields = cap;
   }
   if (b->nev + evs > b->capev) {
@@ -942,6 +987,12 @@ static void rd_deliver(reader *r, int last) {
   pthread_mutex_lock(&r->mu);
   b->full = 1;
   pthread_cond_broadcast(&r->cv);
+  /* share the typing: the reader parses values only while the loading
+   * thread has batches queued (it is the slower one), and leaves them
+   * to it while it waits for work */
+  int queued = 0;
+  for (int i = 0; i < NBATCH; i++) queued += r->b[i].full;
+  r->typing = queued >= 2;
   if (!last) {
     r->next = (r->next + 1) % NBATCH;
     b = &r->b[r->next];
@@ -971,6 +1022,66 @@ static void rd_field(void *data, size_t len, void *r_) {
   r->nf++;
 }
 
+/* Parse the values of a record on the reader thread: what is null, what
+ * parses, the hashes of strings.  Anything unusual (a value that does
+ * not parse, an amount with its own currency code, probabilities) is
+ * left as PRE_NONE for the loading thread, which reports it. */
+static void rd_type(reader *r, batch *b, event *e) {
+  const char *row = b->bytes;
+  const size_t *foff = b->foff + e->f0, *flen = b->flen + e->f0;
+  uint8_t *st = b->fst + e->f0;
+  value *v = b->fval + e->f0;
+  uint32_t *fh = b->fhash + e->f0;
+  int dec = r->def_dec;
+  if (r->cur_csv >= 0) {
+    const char *s = row + foff[r->cur_csv];
+    size_t n = flen[r->cur_csv];
+    trim(&s, &n);
+    if (n == 3 && !null_token(r->nulls, r->nulllen, r->nnulls, s, n)) {
+      char up[4];
+      for (int k = 0; k < 3; k++) up[k] = (char)toupper((unsigned char)s[k]);
+      up[3] = '\0';
+      dec = revl_currency_decimals(up);
+    }
+  }
+  for (int j = 0; j < r->ncsv; j++) {
+    st[j] = PRE_NONE;
+    int kind = r->kind[j];
+    if (!kind) continue;
+    const char *s = row + foff[j];
+    size_t n = flen[j];
+    trim(&s, &n);
+    if (null_token(r->nulls, r->nulllen, r->nnulls, s, n)) {
+      st[j] = PRE_NULL;
+      continue;
+    }
+    int bad = 1;
+    switch ((revl_type)(kind - 1)) {
+    case REVL_T_STRING:
+      fh[j] = revl_intern_hash(s, n);
+      bad = n > MAX_STRING || !revl_utf8_valid(s, n);
+      break;
+    case REVL_T_INT: bad = revl_parse_int(s, n, r->po, &v[j].i); break;
+    case REVL_T_NUMBER: bad = revl_parse_number(s, n, r->po, &v[j].d); break;
+    case REVL_T_BOOL: {
+      int t;
+      bad = revl_parse_bool(s, n, &t);
+      v[j].i = t;
+      break;
+    }
+    case REVL_T_DATE: bad = revl_parse_date(s, n, r->po, &v[j].date); break;
+    case REVL_T_DATETIME: bad = revl_parse_datetime(s, n, r->po, &v[j].i); break;
+    case REVL_T_MONEY: {
+      char code[4];
+      bad = revl_parse_money(s, n, r->po, dec, &v[j].i, code) || code[0];
+      break;
+    }
+    }
+    if (!bad) st[j] = PRE_OK;
+  }
+  e->typed = 1;
+}
+
 static void rd_record(int term, void *r_) {
   (void)term;
   reader *r = r_;
@@ -986,8 +1097,19 @@ static void rd_record(int term, void *r_) {
   e->f0 = b->nfields - (size_t)r->nf;
   e->line = r->rec_line;
   e->end = r->line;
+  e->typed = 0;
   r->nf = 0;
   r->row0 = b->nbytes;
+  if (!r->headed) {
+    /* the header: wait until the loading thread has read it */
+    r->headed = 1;
+    rd_deliver(r, 0);
+    pthread_mutex_lock(&r->mu);
+    while (!r->schema) pthread_cond_wait(&r->cv, &r->mu);
+    pthread_mutex_unlock(&r->mu);
+    return;
+  }
+  if (r->typing && r->schema == 1 && e->nf >= r->ncsv) rd_type(r, b, e);
   if (b->nev >= BATCH_EVENTS || b->nbytes >= BATCH_BYTES) rd_deliver(r, 0);
 }
 
@@ -1169,6 +1291,11 @@ static void hash_record(loader *ld, batch *b, const event *e) {
   revl_table *t = ld->t;
   for (int j = 0; j < ld->ncsv; j++) {
     if (t->cols[ld->target[j]]->type != REVL_T_STRING) continue;
+    if (e->typed) {
+      if (b->fst[e->f0 + (size_t)j] == PRE_OK)
+        revl_intern_prefetch(&ld->s->strings, b->fhash[e->f0 + (size_t)j]);
+      continue;
+    }
     const char *s = b->bytes + b->foff[e->f0 + (size_t)j];
     size_t n = b->flen[e->f0 + (size_t)j];
     trim(&s, &n);
@@ -1182,8 +1309,36 @@ static void prefetch_strings(loader *ld, batch *b, const event *e) {
   if (e->kind != EV_ROW || e->nf < ld->ncsv) return;
   revl_table *t = ld->t;
   for (int j = 0; j < ld->ncsv; j++)
-    if (t->cols[ld->target[j]]->type == REVL_T_STRING)
+    if (t->cols[ld->target[j]]->type == REVL_T_STRING &&
+        (!e->typed || b->fst[e->f0 + (size_t)j] == PRE_OK))
       revl_intern_prefetch_rec(&ld->s->strings, b->fhash[e->f0 + (size_t)j]);
+}
+
+/* Tell the reader what the header says, once it has been read (or
+ * that there is nothing to type: the header failed, or a fatal error
+ * came first).  The reader waits for this after handing it over. */
+static void publish_schema(loader *ld, reader *r) {
+  int ok = !ld->rc && ld->header_done &&
+           (r->kind = malloc((size_t)ld->ncsv)) != NULL;
+  if (ok) {
+    for (int j = 0; j < ld->ncsv; j++) {
+      revl_column *c = ld->t->cols[ld->target[j]];
+      /* probabilities keep their scale logic on the loading thread */
+      r->kind[j] = (uint8_t)(ld->target[j] == ld->prob_col ? 0 : c->type + 1);
+    }
+    r->ncsv = ld->ncsv;
+    r->cur_csv = ld->cur_csv;
+    r->def_dec = revl_currency_decimals(
+        revl_intern_str(&ld->s->strings, ld->def_cur));
+    r->po = ld->map ? &ld->map->popts : NULL;
+    r->nulls = ld->nulls;
+    r->nulllen = ld->nulllen;
+    r->nnulls = ld->nnulls;
+  }
+  pthread_mutex_lock(&r->mu);
+  r->schema = ok ? 1 : 2;
+  pthread_cond_broadcast(&r->cv);
+  pthread_mutex_unlock(&r->mu);
 }
 
 static void load_batch(loader *ld, batch *b) {
@@ -1210,6 +1365,8 @@ static void load_batch(loader *ld, batch *b) {
     ld->foff = b->foff + e->f0;
     ld->flen = b->flen + e->f0;
     ld->fhash = b->fhash + e->f0;
+    ld->fst = e->typed ? b->fst + e->f0 : NULL;
+    ld->fval = b->fval + e->f0;
     ld->nf = e->nf;
     ld->rec_line = e->line;
     ld->line = e->end;
@@ -1294,7 +1451,7 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
     goto out;
   }
   started = 1;
-  int reserved = 0;
+  int reserved = 0, published = 0;
   size_t total = 0;
   for (unsigned k = 0;; k = (k + 1) % NBATCH) {
     batch *b = &r->b[k];
@@ -1303,6 +1460,10 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
     pthread_mutex_unlock(&r->mu);
     if (!ld.rc) load_batch(&ld, b);
     if (ld.rc) atomic_store(&r->stop, 1);
+    if (!published && (ld.header_done || ld.rc)) {
+      publish_schema(&ld, r);
+      published = 1;
+    }
     int last = b->last;
     total = b->fed;
     if (!reserved && !ld.rc && ld.header_done && ld.t->nrows > 0) {
@@ -1351,8 +1512,11 @@ out:
       free(r->b[i].foff);
       free(r->b[i].flen);
       free(r->b[i].fhash);
+      free(r->b[i].fst);
+      free(r->b[i].fval);
       free(r->b[i].ev);
     }
+  if (r) free(r->kind);
   free(r);
   if (fp) fclose(fp);
   free(ld.target);
