@@ -72,6 +72,13 @@ int revl_load_dir(revl_store *s, const revl_load_opts *o, revl_error *err);
 int revl_load_file(revl_store *s, const char *name, const char *path,
                    const revl_table_map *map, int strict, revl_error *err);
 
+/* Which thread parses values while a file loads: -1 (the default)
+ * shares the work between the reading and the loading thread as they
+ * go, 0 leaves it all to the loading thread, 1 gives it to the reading
+ * thread whenever it can.  The store comes out the same either way;
+ * tests set it to check that. */
+extern int revl_load_typing;
+
 /* Resolve the foreign keys of all well-known tables present in s. */
 int revl_store_link_all(revl_store *s, const revl_mapping *m);
 

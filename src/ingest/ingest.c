@@ -871,6 +871,8 @@ static int is_dir(const char *path) {
  * the loading thread stops at an error it tells the reader, which ends
  * at its next block. */
 
+int revl_load_typing = -1;
+
 enum { EV_ROW, EV_REJECT };
 
 typedef struct event {
@@ -992,7 +994,7 @@ static void rd_deliver(reader *r, int last) {
    * to it while it waits for work */
   int queued = 0;
   for (int i = 0; i < NBATCH; i++) queued += r->b[i].full;
-  r->typing = queued >= 2;
+  r->typing = revl_load_typing < 0 ? queued >= 2 : revl_load_typing;
   if (!last) {
     r->next = (r->next + 1) % NBATCH;
     b = &r->b[r->next];
