@@ -32,7 +32,7 @@ LUA_SRC  := lua/revl.lua $(filter-out lua/revl.lua,$(sort $(wildcard lua/*.lua))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check-deps test asan run install uninstall clean bench bench-deps help fmt
+.PHONY: all deps check-deps test asan tsan run install uninstall clean bench bench-deps help fmt
 
 all: $(BUILD)/revl
 
@@ -42,6 +42,7 @@ help:
 	@echo "make run        deps, build, run the example job on examples/data"
 	@echo "make test       every test tier; ends with 'N passed, N failed'"
 	@echo "make asan       build with ASan+UBSan into build-asan/ and run the tests"
+	@echo "make tsan       build with ThreadSanitizer into build-tsan/ and run the tests"
 	@echo "make bench      revl against peers on four tasks (SCALE=10: 10M deals)"
 	@echo "make bench-deps install the benchmark peers (apt-get, npm)"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
@@ -108,6 +109,14 @@ test: $(BUILD)/revl $(UNIT_BIN)
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 	  LDFLAGS="-fsanitize=address,undefined" test
+
+# ThreadSanitizer over the C unit tests: files load on two threads
+# (src/ingest/ingest.c; tests/unit/test_load_threads.c loads the bad-input
+# corpus both ways).  The other tiers interrupt busy Lua loops with
+# signals, which ThreadSanitizer holds back until a library call.
+tsan:
+	$(MAKE) BUILD=build-tsan OPT="-O1 -g -fsanitize=thread" \
+	  LDFLAGS="-fsanitize=thread" REVL_TIERS=unit test
 
 bench: $(BUILD)/revl
 	BUILD=$(BUILD) sh tests/bench/bench.sh

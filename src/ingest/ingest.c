@@ -1,12 +1,15 @@
 /*
  * ingest.c -- CSV files into typed columns.
  *
- * The file is read in large blocks and handed to libcsv one physical
- * line at a time, so every record knows the line it started on.  libcsv
- * calls field_cb for each field (copied into one reused row buffer) and
- * record_cb at the end of a record, which parses the whole row and only
- * then appends it to the columns: a row is either loaded whole or
- * rejected whole, and nothing is allocated per row.
+ * Two threads share a file.  The reader (rd_*) reads it in large blocks
+ * and hands it to libcsv one physical line at a time, so every record
+ * knows the line it started on; it collects whole records into batches
+ * and, while the loading thread has work queued, parses their values
+ * too (rd_type).  The loading thread (on_record) takes the batches in
+ * file order, parses what the reader left, interns strings, checks keys
+ * and only then appends the row to the columns: a row is either loaded
+ * whole or rejected whole, every problem is reported in file order as
+ * if one thread had done it all, and nothing is allocated per row.
  *
  * Canonical fields get their schema type.  Custom fields are loaded as
  * interned strings and given a type afterwards, from every distinct
