@@ -22,6 +22,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1286,6 +1287,29 @@ static void *rd_main(void *r_) {
   return NULL;
 }
 
+/* Start the reader thread.  Signals (Ctrl-C in the REPL, the --timeout
+ * timer) stay with the calling thread: the reader never sees them, so
+ * its reads are never interrupted and handlers run where they always
+ * did.  0, or -1 when the thread could not start. */
+static int rd_start(reader *r, pthread_t *th) {
+  if (pthread_mutex_init(&r->mu, NULL) != 0) return -1;
+  if (pthread_cond_init(&r->cv, NULL) != 0) {
+    pthread_mutex_destroy(&r->mu);
+    return -1;
+  }
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  int rc = pthread_create(th, NULL, rd_main, r);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (rc != 0) {
+    pthread_cond_destroy(&r->cv);
+    pthread_mutex_destroy(&r->mu);
+    return -1;
+  }
+  return 0;
+}
+
 /* The loading thread's side: handle one batch, in file order.  String
  * fields are hashed a few records ahead and their intern-table slots
  * prefetched, so the cache misses of many records overlap. */
@@ -1442,15 +1466,7 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
   r->cur = &r->b[0];
   atomic_init(&r->stop, 0);
   pthread_t th;
-  if (pthread_mutex_init(&r->mu, NULL) != 0) goto nothread;
-  if (pthread_cond_init(&r->cv, NULL) != 0) {
-    pthread_mutex_destroy(&r->mu);
-    goto nothread;
-  }
-  if (pthread_create(&th, NULL, rd_main, r) != 0) {
-    pthread_cond_destroy(&r->cv);
-    pthread_mutex_destroy(&r->mu);
-  nothread:
+  if (rd_start(r, &th) != 0) {
     rc = revl_error_set(err, REVL_ENOMEM, path, 0, 0,
                         "cannot start the reading thread");
     goto out;
