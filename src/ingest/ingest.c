@@ -420,6 +420,22 @@ static int key_slot(loader *ld, uint32_t id, uint32_t *slot) {
   return ld->keys[j] != 0;
 }
 
+/* Room for cap rows in the row -> line map (and the row -> "written
+ * with %" flags, kept only when there is a probability column). */
+static int reserve_lines(loader *ld, size_t cap) {
+  if (cap <= ld->caplines) return 0;
+  uint32_t *l = realloc(ld->lines, cap * sizeof *l);
+  if (!l) return -1;
+  ld->lines = l;
+  if (ld->prob_col >= 0) {
+    uint8_t *pc = realloc(ld->pct, cap);
+    if (!pc) return -1;
+    ld->pct = pc;
+  }
+  ld->caplines = cap;
+  return 0;
+}
+
 static void on_record(loader *ld) {
   revl_table *t = ld->t;
   if (ld->rc) return;
@@ -577,20 +593,10 @@ static void on_record(loader *ld) {
       ld->nkeys++;
     }
   }
-  if (t->nrows == ld->caplines) {
-    size_t cap = ld->caplines ? ld->caplines * 2 : 1024;
-    uint32_t *l = realloc(ld->lines, cap * sizeof *l);
-    if (l) ld->lines = l;
-    uint8_t *pc = l ? realloc(ld->pct, cap) : NULL;
-    if (!pc) {
-      ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, ld->rec_line, 0,
-                              "out of memory");
-      return;
-    }
-    ld->pct = pc;
-    ld->caplines = cap;
-  }
-  ld->pct[t->nrows] = (uint8_t)ld->row_pct;
+  if (t->nrows == ld->caplines &&
+      reserve_lines(ld, ld->caplines ? ld->caplines * 2 : 1024) != 0)
+    goto nomem;
+  if (ld->pct) ld->pct[t->nrows] = (uint8_t)ld->row_pct;
   ld->lines[t->nrows++] = (uint32_t)ld->rec_line;
   return;
 nomem:
@@ -1496,6 +1502,7 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
         size_t est = (size_t)((double)fsize / per_row * 1.02) + 64;
         for (int i = 0; i < ld.t->ncols; i++)
           revl_col_reserve(ld.t->cols[i], est);
+        reserve_lines(&ld, est);
         if (ld.t->pk >= 0) revl_intern_reserve(&s->strings, est);
       }
     }
