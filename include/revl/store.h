@@ -102,12 +102,44 @@ static inline int revl_col_valid(const revl_column *c, size_t row) {
 int revl_col_reserve(revl_column *c, size_t n);
 /* Append a null to c.  Returns 0 or REVL_ENOMEM. */
 int revl_col_push_null(revl_column *c);
-int revl_col_push_i64(revl_column *c, int64_t v);
-int revl_col_push_f64(revl_column *c, double v);
-int revl_col_push_str(revl_column *c, uint32_t id);
-int revl_col_push_date(revl_column *c, int32_t v);
-int revl_col_push_bool(revl_column *c, int v);
-int revl_col_push_money(revl_column *c, int64_t minor, uint32_t cur);
+/* Room for one more row (doubling).  0 or REVL_ENOMEM. */
+int revl_col_grow1(revl_column *c);
+
+/* Append a value: inline, since loading calls these for every field. */
+#define REVL_COL_APPEND(c, field, val)                                    \
+  do {                                                                   \
+    if ((c)->n == (c)->cap && revl_col_grow1(c)) return REVL_ENOMEM;     \
+    (c)->valid[(c)->n >> 6] |= 1ull << ((c)->n & 63);                   \
+    (c)->v.field[(c)->n++] = (val);                                      \
+  } while (0)
+
+static inline int revl_col_push_i64(revl_column *c, int64_t v) {
+  REVL_COL_APPEND(c, i64, v);
+  return 0;
+}
+static inline int revl_col_push_f64(revl_column *c, double v) {
+  REVL_COL_APPEND(c, f64, v);
+  return 0;
+}
+static inline int revl_col_push_str(revl_column *c, uint32_t id) {
+  REVL_COL_APPEND(c, str, id);
+  return 0;
+}
+static inline int revl_col_push_date(revl_column *c, int32_t v) {
+  REVL_COL_APPEND(c, date, v);
+  return 0;
+}
+static inline int revl_col_push_bool(revl_column *c, int v) {
+  REVL_COL_APPEND(c, b, (uint8_t)(v != 0));
+  return 0;
+}
+static inline int revl_col_push_money(revl_column *c, int64_t minor,
+                                      uint32_t cur) {
+  if (c->n == c->cap && revl_col_grow1(c)) return REVL_ENOMEM;
+  c->cur[c->n] = cur;
+  REVL_COL_APPEND(c, i64, minor);
+  return 0;
+}
 /* Bytes used by the column's arrays and indexes. */
 size_t revl_col_memory(const revl_column *c);
 

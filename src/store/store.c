@@ -67,11 +67,12 @@ static int col_reserve(revl_column *c) {
   return col_grow(c, c->cap ? c->cap * 2 : 64);
 }
 
+int revl_col_grow1(revl_column *c) { return col_reserve(c); }
+
 int revl_col_reserve(revl_column *c, size_t n) {
   return n > c->cap ? col_grow(c, n) : 0;
 }
 
-#define SET_VALID(c) ((c)->valid[(c)->n >> 6] |= 1ull << ((c)->n & 63))
 
 int revl_col_push_null(revl_column *c) {
   if (col_reserve(c)) return REVL_ENOMEM;
@@ -80,49 +81,6 @@ int revl_col_push_null(revl_column *c) {
   if (c->cur) c->cur[c->n] = 0;
   c->n++;
   c->nnull++;
-  return 0;
-}
-
-int revl_col_push_i64(revl_column *c, int64_t v) {
-  if (col_reserve(c)) return REVL_ENOMEM;
-  SET_VALID(c);
-  c->v.i64[c->n++] = v;
-  return 0;
-}
-
-int revl_col_push_f64(revl_column *c, double v) {
-  if (col_reserve(c)) return REVL_ENOMEM;
-  SET_VALID(c);
-  c->v.f64[c->n++] = v;
-  return 0;
-}
-
-int revl_col_push_str(revl_column *c, uint32_t id) {
-  if (col_reserve(c)) return REVL_ENOMEM;
-  SET_VALID(c);
-  c->v.str[c->n++] = id;
-  return 0;
-}
-
-int revl_col_push_date(revl_column *c, int32_t v) {
-  if (col_reserve(c)) return REVL_ENOMEM;
-  SET_VALID(c);
-  c->v.date[c->n++] = v;
-  return 0;
-}
-
-int revl_col_push_bool(revl_column *c, int v) {
-  if (col_reserve(c)) return REVL_ENOMEM;
-  SET_VALID(c);
-  c->v.b[c->n++] = (uint8_t)(v != 0);
-  return 0;
-}
-
-int revl_col_push_money(revl_column *c, int64_t minor, uint32_t cur) {
-  if (col_reserve(c)) return REVL_ENOMEM;
-  SET_VALID(c);
-  c->cur[c->n] = cur;
-  c->v.i64[c->n++] = minor;
   return 0;
 }
 
