@@ -92,6 +92,7 @@ typedef struct loader {
 
   const char *nulls[REVL_MAX_NULLS];
   size_t nulllen[REVL_MAX_NULLS];
+  uint64_t nullmask; /* len_bit of every token */
   int nnulls;
   int prob_col;      /* table column of probability or -1 */
   int prob_csv;      /* its csv column */
@@ -292,15 +293,20 @@ static int setup_header(loader *ld) {
 
 /* ---- values -------------------------------------------------------- */
 
+/* Bit n of a null-token length mask: set when some token is n bytes
+ * long (bit 63: 63 or more), so most values need no comparison. */
+static uint64_t len_bit(size_t n) { return 1ull << (n < 63 ? n : 63); }
+
 static int null_token(const char *const *nulls, const size_t *len, int k,
-                      const char *s, size_t n) {
+                      uint64_t mask, const char *s, size_t n) {
+  if (!(mask & len_bit(n))) return 0;
   for (int i = 0; i < k; i++)
     if (len[i] == n && memcmp(nulls[i], s, n) == 0) return 1;
   return 0;
 }
 
 static int is_null(const loader *ld, const char *s, size_t n) {
-  return null_token(ld->nulls, ld->nulllen, ld->nnulls, s, n);
+  return null_token(ld->nulls, ld->nulllen, ld->nnulls, ld->nullmask, s, n);
 }
 
 static int parse_value(loader *ld, revl_column *c, const char *s, size_t n,
@@ -490,18 +496,19 @@ static void on_record(loader *ld) {
   }
   for (int j = 0; j < ld->ncsv; j++) {
     revl_column *c = t->cols[ld->target[j]];
-    const char *s = ld->row + ld->foff[j];
-    size_t n = ld->flen[j];
-    trim(&s, &n);
     ld->isnull[j] = 0;
     int pre = ld->fst ? ld->fst[j] : PRE_NONE;
+    /* typed on the reader thread: values need no second look */
+    if (pre == PRE_OK && c->type != REVL_T_STRING) {
+      ld->vals[j] = ld->fval[j];
+      ld->curs[j] = cur;
+      continue;
+    }
+    const char *s = ld->row + ld->foff[j];
+    size_t n = ld->flen[j];
+    if (pre != PRE_NULL) trim(&s, &n);
     if (pre == PRE_OK) {
-      /* typed on the reader thread: strings are valid text, hashed */
-      if (c->type != REVL_T_STRING) {
-        ld->vals[j] = ld->fval[j];
-        ld->curs[j] = cur;
-        continue;
-      }
+      /* strings are valid text, hashed */
       ld->vals[j].s = revl_intern_add_h(&ld->s->strings, s, n, ld->fhash[j]);
       if (ld->vals[j].s) continue;
       /* out of memory: the general path says so */
@@ -950,6 +957,7 @@ typedef struct reader {
   const char *const *nulls;
   const size_t *nulllen;
   int nnulls;
+  uint64_t nullmask;
 } reader;
 
 static int batch_grow(batch *b, size_t bytes, size_t fields, size_t evs) {
@@ -1049,7 +1057,7 @@ static void rd_type(reader *r, batch *b, event *e) {
     const char *s = row + foff[r->cur_csv];
     size_t n = flen[r->cur_csv];
     trim(&s, &n);
-    if (n == 3 && !null_token(r->nulls, r->nulllen, r->nnulls, s, n)) {
+    if (n == 3 && !null_token(r->nulls, r->nulllen, r->nnulls, r->nullmask, s, n)) {
       char up[4];
       for (int k = 0; k < 3; k++) up[k] = (char)toupper((unsigned char)s[k]);
       up[3] = '\0';
@@ -1063,7 +1071,7 @@ static void rd_type(reader *r, batch *b, event *e) {
     const char *s = row + foff[j];
     size_t n = flen[j];
     trim(&s, &n);
-    if (null_token(r->nulls, r->nulllen, r->nnulls, s, n)) {
+    if (null_token(r->nulls, r->nulllen, r->nnulls, r->nullmask, s, n)) {
       st[j] = PRE_NULL;
       continue;
     }
@@ -1369,6 +1377,7 @@ static void publish_schema(loader *ld, reader *r) {
     r->nulls = ld->nulls;
     r->nulllen = ld->nulllen;
     r->nnulls = ld->nnulls;
+    r->nullmask = ld->nullmask;
   }
   pthread_mutex_lock(&r->mu);
   r->schema = ok ? 1 : 2;
@@ -1441,7 +1450,10 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
     ld.nnulls = (int)(sizeof default_nulls / sizeof default_nulls[0]);
     for (int i = 0; i < ld.nnulls; i++) ld.nulls[i] = default_nulls[i];
   }
-  for (int i = 0; i < ld.nnulls; i++) ld.nulllen[i] = strlen(ld.nulls[i]);
+  for (int i = 0; i < ld.nnulls; i++) {
+    ld.nulllen[i] = strlen(ld.nulls[i]);
+    ld.nullmask |= len_bit(ld.nulllen[i]);
+  }
 
   int rc = 0;
   FILE *fp = NULL;
