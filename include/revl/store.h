@@ -105,41 +105,46 @@ int revl_col_push_null(revl_column *c);
 /* Room for one more row (doubling).  0 or REVL_ENOMEM. */
 int revl_col_grow1(revl_column *c);
 
-/* Append a value: inline, since loading calls these for every field. */
-#define REVL_COL_APPEND(c, field, val)                                    \
-  do {                                                                   \
-    if ((c)->n == (c)->cap && revl_col_grow1(c)) return REVL_ENOMEM;     \
-    (c)->valid[(c)->n >> 6] |= 1ull << ((c)->n & 63);                   \
-    (c)->v.field[(c)->n++] = (val);                                      \
-  } while (0)
-
+/* Appending a value is inline, since loading calls it for every field:
+ * room for the row (growth out of line), its valid bit, then the value. */
+static inline int revl_col_room_(revl_column *c) {
+  if (c->n == c->cap && revl_col_grow1(c)) return 0;
+  c->valid[c->n >> 6] |= 1ull << (c->n & 63);
+  return 1;
+}
 static inline int revl_col_push_i64(revl_column *c, int64_t v) {
-  REVL_COL_APPEND(c, i64, v);
+  if (!revl_col_room_(c)) return REVL_ENOMEM;
+  c->v.i64[c->n++] = v;
   return 0;
 }
 static inline int revl_col_push_f64(revl_column *c, double v) {
-  REVL_COL_APPEND(c, f64, v);
+  if (!revl_col_room_(c)) return REVL_ENOMEM;
+  c->v.f64[c->n++] = v;
   return 0;
 }
 static inline int revl_col_push_str(revl_column *c, uint32_t id) {
-  REVL_COL_APPEND(c, str, id);
+  if (!revl_col_room_(c)) return REVL_ENOMEM;
+  c->v.str[c->n++] = id;
   return 0;
 }
 static inline int revl_col_push_date(revl_column *c, int32_t v) {
-  REVL_COL_APPEND(c, date, v);
+  if (!revl_col_room_(c)) return REVL_ENOMEM;
+  c->v.date[c->n++] = v;
   return 0;
 }
 static inline int revl_col_push_bool(revl_column *c, int v) {
-  REVL_COL_APPEND(c, b, (uint8_t)(v != 0));
+  if (!revl_col_room_(c)) return REVL_ENOMEM;
+  c->v.b[c->n++] = (uint8_t)(v != 0);
   return 0;
 }
 static inline int revl_col_push_money(revl_column *c, int64_t minor,
                                       uint32_t cur) {
-  if (c->n == c->cap && revl_col_grow1(c)) return REVL_ENOMEM;
+  if (!revl_col_room_(c)) return REVL_ENOMEM;
   c->cur[c->n] = cur;
-  REVL_COL_APPEND(c, i64, minor);
+  c->v.i64[c->n++] = minor;
   return 0;
 }
+
 /* Bytes used by the column's arrays and indexes. */
 size_t revl_col_memory(const revl_column *c);
 

@@ -43,6 +43,16 @@ typedef union value {
   int32_t date;
 } value;
 
+/* The null tokens of a file, with a mask of their lengths (bit n: some
+ * token is n bytes long; bit 63: 63 or more), so most values need no
+ * comparison at all. */
+typedef struct nullset {
+  const char *tok[REVL_MAX_NULLS];
+  size_t len[REVL_MAX_NULLS];
+  int n;
+  uint64_t mask;
+} nullset;
+
 typedef struct loader {
   revl_store *s;
   revl_table *t;
@@ -69,10 +79,11 @@ typedef struct loader {
   uint8_t *isnull;   /* per csv column, scratch for one row */
   value *vals;       /* per csv column, scratch for one row */
   uint32_t *curs;    /* per csv column: currency id of a money value */
+  int *strcsv;       /* the csv columns loaded as strings */
+  int nstrcsv;
   int cur_csv;       /* csv column of the currency field or -1 */
   int row_cur;       /* the current row's currency column has a value */
   char why[64];      /* a problem that needs its own words */
-  int amount_decimals;
   uint32_t dec_cur;  /* the currency dec is for (0: none yet) */
   int dec;           /* its minor-unit digits */
   uint32_t def_cur;
@@ -90,10 +101,7 @@ typedef struct loader {
   uint8_t *pct;      /* row -> probability was written with '%' */
   size_t caplines;
 
-  const char *nulls[REVL_MAX_NULLS];
-  size_t nulllen[REVL_MAX_NULLS];
-  uint64_t nullmask; /* len_bit of every token */
-  int nnulls;
+  nullset nulls;
   int prob_col;      /* table column of probability or -1 */
   int prob_csv;      /* its csv column */
   int prob_scale;    /* 0 auto, 1 or 100 (mapping, else preset) */
@@ -287,26 +295,45 @@ static int setup_header(loader *ld) {
                                        "key column '%s' must be text", key);
     }
   }
+  /* the string columns, whose values are hashed and prefetched ahead */
+  ld->strcsv = malloc((size_t)ld->ncsv * sizeof *ld->strcsv);
+  if (!ld->strcsv)
+    return ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, 1, 0,
+                                   "out of memory");
+  for (int j = 0; j < ld->ncsv; j++)
+    if (t->cols[ld->target[j]]->type == REVL_T_STRING)
+      ld->strcsv[ld->nstrcsv++] = j;
   ld->header_done = 1;
   return 0;
 }
 
 /* ---- values -------------------------------------------------------- */
 
-/* Bit n of a null-token length mask: set when some token is n bytes
- * long (bit 63: 63 or more), so most values need no comparison. */
 static uint64_t len_bit(size_t n) { return 1ull << (n < 63 ? n : 63); }
 
-static int null_token(const char *const *nulls, const size_t *len, int k,
-                      uint64_t mask, const char *s, size_t n) {
-  if (!(mask & len_bit(n))) return 0;
-  for (int i = 0; i < k; i++)
-    if (len[i] == n && memcmp(nulls[i], s, n) == 0) return 1;
+static void nulls_add(nullset *ns, const char *tok) {
+  ns->tok[ns->n] = tok;
+  ns->len[ns->n] = strlen(tok);
+  ns->mask |= len_bit(ns->len[ns->n++]);
+}
+
+static int is_null(const nullset *ns, const char *s, size_t n) {
+  if (!(ns->mask & len_bit(n))) return 0;
+  for (int i = 0; i < ns->n; i++)
+    if (ns->len[i] == n && memcmp(ns->tok[i], s, n) == 0) return 1;
   return 0;
 }
 
-static int is_null(const loader *ld, const char *s, size_t n) {
-  return null_token(ld->nulls, ld->nulllen, ld->nnulls, ld->nullmask, s, n);
+/* A currency code as written (trimmed, not null) -> up, upper case and
+ * NUL-terminated; 0 when it is not three letters like USD. */
+static int currency_code(const char *s, size_t n, char up[4]) {
+  if (n != 3) return 0;
+  for (int i = 0; i < 3; i++) {
+    up[i] = (char)toupper((unsigned char)s[i]);
+    if (up[i] < 'A' || up[i] > 'Z') return 0;
+  }
+  up[3] = '\0';
+  return 1;
 }
 
 static int parse_value(loader *ld, revl_column *c, const char *s, size_t n,
@@ -386,13 +413,6 @@ static int parse_value(loader *ld, revl_column *c, const char *s, size_t n,
   }
   }
   return -1;
-}
-
-static int valid_currency(const char *s, size_t n) {
-  if (n != 3) return 0;
-  for (int i = 0; i < 3; i++)
-    if (s[i] < 'A' || s[i] > 'Z') return 0;
-  return 1;
 }
 
 /* Slot of primary key id in the keys seen so far: 1 when it is there
@@ -479,11 +499,9 @@ static void on_record(loader *ld) {
     const char *s = ld->row + ld->foff[ld->cur_csv];
     size_t n = ld->flen[ld->cur_csv];
     trim(&s, &n);
-    if (n && !is_null(ld, s, n)) {
-      char up[3];
-      for (size_t k = 0; k < n && k < 3; k++)
-        up[k] = (char)toupper((unsigned char)s[k]);
-      if (!valid_currency(up, n)) {
+    char up[4];
+    if (n && !is_null(&ld->nulls, s, n)) {
+      if (!currency_code(s, n, up)) {
         if (problem(ld, ld->cur_csv, 1,
                     "currency: \"%s\" is not an ISO 4217 code like USD",
                     show(s, n, shown, sizeof shown)))
@@ -513,7 +531,7 @@ static void on_record(loader *ld) {
       if (ld->vals[j].s) continue;
       /* out of memory: the general path says so */
     }
-    if (pre == PRE_NULL || (pre == PRE_NONE && is_null(ld, s, n))) {
+    if (pre == PRE_NULL || (pre == PRE_NONE && is_null(&ld->nulls, s, n))) {
       ld->isnull[j] = 1;
       if (c->required) {
         problem(ld, j, 1, "%s: required value is missing", c->name);
@@ -953,11 +971,10 @@ typedef struct reader {
   uint8_t *kind;       /* per csv column: 1 + the REVL_T_* to parse, or 0 */
   int cur_csv;
   int def_dec;         /* minor-unit digits of the default currency */
+  char dec_code[4];    /* the last currency code seen, and its digits */
+  int dec_code_dec;
   const revl_parse_opts *po;
-  const char *const *nulls;
-  const size_t *nulllen;
-  int nnulls;
-  uint64_t nullmask;
+  const nullset *nulls;
 } reader;
 
 static int batch_grow(batch *b, size_t bytes, size_t fields, size_t evs) {
@@ -1057,11 +1074,13 @@ static void rd_type(reader *r, batch *b, event *e) {
     const char *s = row + foff[r->cur_csv];
     size_t n = flen[r->cur_csv];
     trim(&s, &n);
-    if (n == 3 && !null_token(r->nulls, r->nulllen, r->nnulls, r->nullmask, s, n)) {
-      char up[4];
-      for (int k = 0; k < 3; k++) up[k] = (char)toupper((unsigned char)s[k]);
-      up[3] = '\0';
-      dec = revl_currency_decimals(up);
+    char up[4];
+    if (!is_null(r->nulls, s, n) && currency_code(s, n, up)) {
+      if (memcmp(up, r->dec_code, 4) != 0) {
+        memcpy(r->dec_code, up, 4);
+        r->dec_code_dec = revl_currency_decimals(up);
+      }
+      dec = r->dec_code_dec;
     }
   }
   for (int j = 0; j < r->ncsv; j++) {
@@ -1071,7 +1090,7 @@ static void rd_type(reader *r, batch *b, event *e) {
     const char *s = row + foff[j];
     size_t n = flen[j];
     trim(&s, &n);
-    if (null_token(r->nulls, r->nulllen, r->nnulls, r->nullmask, s, n)) {
+    if (is_null(r->nulls, s, n)) {
       st[j] = PRE_NULL;
       continue;
     }
@@ -1106,8 +1125,7 @@ static void rd_record(int term, void *r_) {
   (void)term;
   reader *r = r_;
   batch *b = r->cur;
-  if (r->oom) return;
-  if (batch_grow(b, 0, 0, 1)) {
+  if (r->oom || (b->nev == b->capev && batch_grow(b, 0, 0, 1))) {
     r->oom = 1;
     return;
   }
@@ -1331,30 +1349,28 @@ static int rd_start(reader *r, pthread_t *th) {
 
 static void hash_record(loader *ld, batch *b, const event *e) {
   if (e->kind != EV_ROW || e->nf < ld->ncsv) return;
-  revl_table *t = ld->t;
-  for (int j = 0; j < ld->ncsv; j++) {
-    if (t->cols[ld->target[j]]->type != REVL_T_STRING) continue;
+  for (int k = 0; k < ld->nstrcsv; k++) {
+    size_t f = e->f0 + (size_t)ld->strcsv[k];
     if (e->typed) {
-      if (b->fst[e->f0 + (size_t)j] == PRE_OK)
-        revl_intern_prefetch(&ld->s->strings, b->fhash[e->f0 + (size_t)j]);
+      if (b->fst[f] == PRE_OK)
+        revl_intern_prefetch(&ld->s->strings, b->fhash[f]);
       continue;
     }
-    const char *s = b->bytes + b->foff[e->f0 + (size_t)j];
-    size_t n = b->flen[e->f0 + (size_t)j];
+    const char *s = b->bytes + b->foff[f];
+    size_t n = b->flen[f];
     trim(&s, &n);
-    uint32_t h = revl_intern_hash(s, n);
-    b->fhash[e->f0 + (size_t)j] = h;
-    revl_intern_prefetch(&ld->s->strings, h);
+    b->fhash[f] = revl_intern_hash(s, n);
+    revl_intern_prefetch(&ld->s->strings, b->fhash[f]);
   }
 }
 
 static void prefetch_strings(loader *ld, batch *b, const event *e) {
   if (e->kind != EV_ROW || e->nf < ld->ncsv) return;
-  revl_table *t = ld->t;
-  for (int j = 0; j < ld->ncsv; j++)
-    if (t->cols[ld->target[j]]->type == REVL_T_STRING &&
-        (!e->typed || b->fst[e->f0 + (size_t)j] == PRE_OK))
-      revl_intern_prefetch_rec(&ld->s->strings, b->fhash[e->f0 + (size_t)j]);
+  for (int k = 0; k < ld->nstrcsv; k++) {
+    size_t f = e->f0 + (size_t)ld->strcsv[k];
+    if (!e->typed || b->fst[f] == PRE_OK)
+      revl_intern_prefetch_rec(&ld->s->strings, b->fhash[f]);
+  }
 }
 
 /* Tell the reader what the header says, once it has been read (or
@@ -1374,10 +1390,7 @@ static void publish_schema(loader *ld, reader *r) {
     r->def_dec = revl_currency_decimals(
         revl_intern_str(&ld->s->strings, ld->def_cur));
     r->po = ld->map ? &ld->map->popts : NULL;
-    r->nulls = ld->nulls;
-    r->nulllen = ld->nulllen;
-    r->nnulls = ld->nnulls;
-    r->nullmask = ld->nullmask;
+    r->nulls = &ld->nulls;
   }
   pthread_mutex_lock(&r->mu);
   r->schema = ok ? 1 : 2;
@@ -1443,17 +1456,11 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
   ld.def_cur = s->default_currency;
   if (map && map->currency[0])
     ld.def_cur = revl_intern_add(&s->strings, map->currency, 3);
-  if (map && map->nnulls) {
-    ld.nnulls = map->nnulls;
-    for (int i = 0; i < map->nnulls; i++) ld.nulls[i] = map->nulls[i];
-  } else {
-    ld.nnulls = (int)(sizeof default_nulls / sizeof default_nulls[0]);
-    for (int i = 0; i < ld.nnulls; i++) ld.nulls[i] = default_nulls[i];
-  }
-  for (int i = 0; i < ld.nnulls; i++) {
-    ld.nulllen[i] = strlen(ld.nulls[i]);
-    ld.nullmask |= len_bit(ld.nulllen[i]);
-  }
+  if (map && map->nnulls)
+    for (int i = 0; i < map->nnulls; i++) nulls_add(&ld.nulls, map->nulls[i]);
+  else
+    for (size_t i = 0; i < sizeof default_nulls / sizeof *default_nulls; i++)
+      nulls_add(&ld.nulls, default_nulls[i]);
 
   int rc = 0;
   FILE *fp = NULL;
@@ -1563,6 +1570,7 @@ out:
   free(ld.isnull);
   free(ld.vals);
   free(ld.curs);
+  free(ld.strcsv);
   free(ld.lines);
   free(ld.pct);
   free(ld.keys);
