@@ -150,15 +150,7 @@ static int cb_func(void *ud, const revl_crit *c, size_t row) {
 }
 
 static int cb_match(void *ud, const revl_crit *c, const char *s, size_t n) {
-  lcb *x = ud;
-  lua_State *L = x->L;
-  lua_getfield(L, LUA_REGISTRYINDEX, "revl.route.find");
-  lua_pushlstring(L, s, n);
-  lua_pushlstring(L, c->text, c->textlen);
-  lua_call(L, 2, 1);
-  int r = !lua_isnil(L, -1);
-  lua_pop(L, 1);
-  return r;
+  return revl_crit_match(((lcb *)ud)->L, c, s, n);
 }
 
 /* Set up a crit context for objects whose uservalue table (at `keep`)
@@ -2176,13 +2168,6 @@ int luaopen_revl_route(lua_State *L) {
   luaL_newmetatable(L, SLA_MT);
   lua_pushcfunction(L, sla_gc);
   lua_setfield(L, -2, "__gc");
-  lua_pop(L, 1);
-  /* string.find, kept before a playbook can touch the string table */
-  lua_getglobal(L, "string");
-  if (lua_istable(L, -1)) {
-    lua_getfield(L, -1, "find");
-    lua_setfield(L, LUA_REGISTRYINDEX, "revl.route.find");
-  }
   lua_pop(L, 1);
   luaL_newlib(L, funcs);
   /* metatables route.lua extends with Lua methods */

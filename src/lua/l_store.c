@@ -551,9 +551,8 @@ static int cb_call(void *ud, const revl_crit *c, size_t row) {
   return r;
 }
 
-static int cb_match(void *ud, const revl_crit *c, const char *s, size_t n) {
-  cb_ctx *x = ud;
-  lua_State *L = x->L;
+int revl_crit_match(lua_State *L, const revl_crit *c, const char *s,
+                    size_t n) {
   /* string.find as it was at start-up: a playbook that replaces
    * string.find does not change how its rules match */
   lua_getfield(L, LUA_REGISTRYINDEX, "revl.string_find");
@@ -563,6 +562,10 @@ static int cb_match(void *ud, const revl_crit *c, const char *s, size_t n) {
   int r = !lua_isnil(L, -1);
   lua_pop(L, 1);
   return r;
+}
+
+static int cb_match(void *ud, const revl_crit *c, const char *s, size_t n) {
+  return revl_crit_match(((cb_ctx *)ud)->L, c, s, n);
 }
 
 static void set_name(lua_State *L, revl_crit *c, const char *name) {

@@ -73,6 +73,11 @@ void revl_push_table(lua_State *L, int sidx, revl_table *t);
 revl_crit *revl_compile_crit(lua_State *L, int idx, revl_table *t);
 revl_crit *revl_compile_crit_fns(lua_State *L, int idx, revl_table *t,
                                  int fns);
+/* The "matches" test of criterion c on text s: string.find as it was at
+ * start-up, so a playbook that replaces string.find changes no rule.
+ * For the match callback of revl_crit_eval and friends. */
+int revl_crit_match(lua_State *L, const revl_crit *c, const char *s,
+                    size_t n);
 /* Wrap s (takes ownership) in a store userdata pushed on the stack. */
 void revl_push_store(lua_State *L, revl_store *s);
 /* The table and row vector (NULL = all rows) of the view at idx. */

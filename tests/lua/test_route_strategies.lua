@@ -220,6 +220,15 @@ local pat = revl.router{ name = "pat", rules = {
 local pr = pat:route(batch("match"))
 t:eq(pr:get("M01").owner, "Acme desk", "matches")
 t:eq(pr:get("M02").owner, "Unassigned", "no match")
+-- ... the string.find of start-up: replacing it changes no rule (a new
+-- router, since one remembers what its patterns made of each value)
+local pat2 = revl.router{ name = "pat2", rules = {
+  { name = "acme", when = { { "email", "matches", "@acme%.com$" } }, queue = "Acme desk" } } }
+local find = string.find
+string.find = function() return 1 end
+local pr2 = pat2:route(batch("match"))
+string.find = find
+t:eq(pr2:get("M02").owner, "Unassigned", "matches ignores a replaced string.find")
 
 -- ---- outputs ----------------------------------------------------------------
 local fr = res:frame()
