@@ -412,6 +412,14 @@ static void put_id(revl_csvw *w, char prefix, uint64_t n, int width) {
   revl_csvw_field(w, b, 1 + fmt_pad(b + 1, n, width));
 }
 
+/* An optional reference: the id of record i (0-based), empty when i < 0. */
+static void put_ref(revl_csvw *w, char prefix, int64_t i, int width) {
+  if (i >= 0)
+    put_id(w, prefix, (uint64_t)i + 1, width);
+  else
+    put_empty(w);
+}
+
 static void put_money(revl_csvw *w, int64_t cents) {
   char b[32];
   size_t n = 0;
@@ -1156,10 +1164,7 @@ static int write_accounts(gen *g, revl_error *err) {
     else
       put(w, COUNTRY[a.country].code);
     if (g->format == REVL_GEN_SALESFORCE) {
-      if (a.parent >= 0)
-        put_id(w, 'A', (uint64_t)a.parent + 1, g->w_acct);
-      else
-        put_empty(w);
+      put_ref(w, 'A', a.parent, g->w_acct);
       put_dt(g, w, a.created_sec, DT_SF);
     } else if (g->format == REVL_GEN_HUBSPOT) {
       put_dt(g, w, a.created_sec, DT_HS);
@@ -1241,28 +1246,16 @@ static void put_activity(gen *g, int64_t lead_i, int64_t acct_i, int64_t deal_i,
                          int type, int campaign, int64_t at, int32_t owner) {
   revl_csvw *w = g->w_acts;
   put_id(w, 'T', (uint64_t)++g->act_id, g->w_act);
-  if (lead_i >= 0)
-    put_id(w, 'L', (uint64_t)lead_i + 1, g->w_lead);
-  else
-    put_empty(w);
-  if (acct_i >= 0)
-    put_id(w, 'A', (uint64_t)acct_i + 1, g->w_acct);
-  else
-    put_empty(w);
-  if (deal_i >= 0)
-    put_id(w, 'D', (uint64_t)deal_i + 1, g->w_deal);
-  else
-    put_empty(w);
+  put_ref(w, 'L', lead_i, g->w_lead);
+  put_ref(w, 'A', acct_i, g->w_acct);
+  put_ref(w, 'D', deal_i, g->w_deal);
   put(w, ACT_TYPE[type]);
   if (campaign >= 0)
     put(w, CAMPAIGN[campaign]);
   else
     put_empty(w);
   put_dt(g, w, at, DT_ISO);
-  if (owner >= 0)
-    put_id(w, 'R', (uint64_t)owner + 1, g->w_rep);
-  else
-    put_empty(w);
+  put_ref(w, 'R', owner, g->w_rep);
   revl_csvw_end(w);
 }
 
@@ -1369,19 +1362,10 @@ static int write_leads(gen *g, revl_error *err) {
         put_date(g, w, (int32_t)floordiv(l.conv, DAY));
       else
         put_empty(w);
-      if (l.conv_acct >= 0)
-        put_id(w, 'A', (uint64_t)l.conv_acct + 1, g->w_acct);
-      else
-        put_empty(w);
-      if (l.conv_deal >= 0)
-        put_id(w, 'D', (uint64_t)l.conv_deal + 1, g->w_deal);
-      else
-        put_empty(w);
+      put_ref(w, 'A', l.conv_acct, g->w_acct);
+      put_ref(w, 'D', l.conv_deal, g->w_deal);
       put_dt(g, w, l.created, DT_SF);
-      if (l.owner >= 0)
-        put_id(w, 'R', (uint64_t)l.owner + 1, g->w_rep);
-      else
-        put_empty(w);
+      put_ref(w, 'R', l.owner, g->w_rep);
       put(w, COUNTRY[l.country].name);
     } else {
       put(w, l.email);
@@ -1390,10 +1374,7 @@ static int write_leads(gen *g, revl_error *err) {
       put(w, COUNTRY[l.country].code);
       put(w, SOURCE[l.source]);
       put(w, LSTATUS[l.status]);
-      if (l.owner >= 0)
-        put_id(w, 'R', (uint64_t)l.owner + 1, g->w_rep);
-      else
-        put_empty(w);
+      put_ref(w, 'R', l.owner, g->w_rep);
       put_dt(g, w, l.created, DT_ISO);
       if (l.mql >= 0)
         put_dt(g, w, l.mql, DT_ISO);
@@ -1403,14 +1384,8 @@ static int write_leads(gen *g, revl_error *err) {
         put_dt(g, w, l.sql, DT_ISO);
       else
         put_empty(w);
-      if (l.conv_acct >= 0)
-        put_id(w, 'A', (uint64_t)l.conv_acct + 1, g->w_acct);
-      else
-        put_empty(w);
-      if (l.conv_deal >= 0)
-        put_id(w, 'D', (uint64_t)l.conv_deal + 1, g->w_deal);
-      else
-        put_empty(w);
+      put_ref(w, 'A', l.conv_acct, g->w_acct);
+      put_ref(w, 'D', l.conv_deal, g->w_deal);
     }
     revl_csvw_end(w);
     write_lead_activities(g, i, &l);
