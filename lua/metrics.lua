@@ -27,6 +27,22 @@ local function check_opts(fn, opts, allowed)
   return opts
 end
 
+-- rows in order of their values at keys, first key first: nil last, the
+-- rest by their text
+local function sort_by_keys(rows, keys)
+  sort(rows, function(a, b)
+    for _, k in ipairs(keys) do
+      local x, y = a[k], b[k]
+      if x ~= y then
+        if x == nil then return false end
+        if y == nil then return true end
+        return tostring(x) < tostring(y)
+      end
+    end
+    return false
+  end)
+end
+
 local getmetatable = getmetatable
 local function is_money(v)
   if type(v) ~= "userdata" then return false end
@@ -169,17 +185,7 @@ function M.forecast_gap(deals, opts)
       end
     end
   end
-  sort(out, function(a, b)
-    for _, k in ipairs(sortkeys) do
-      local x, y = a[k], b[k]
-      if x ~= y then
-        if x == nil then return false end
-        if y == nil then return true end
-        return tostring(x) < tostring(y)
-      end
-    end
-    return false
-  end)
+  sort_by_keys(out, sortkeys)
   return revl.frame(out, cols)
 end
 
@@ -360,17 +366,7 @@ function M.sla(ledger, opts)
   for _, k in ipairs(by) do cols[#cols + 1] = k end
   for _, c in ipairs({ "items", "breached", "met", "compliance" }) do cols[#cols + 1] = c end
   if any_reason then cols[#cols + 1] = "compliance_reason" end
-  sort(order, function(a, b)
-    for _, k in ipairs(by) do
-      local x, y = a[k], b[k]
-      if x ~= y then
-        if x == nil then return false end
-        if y == nil then return true end
-        return tostring(x) < tostring(y)
-      end
-    end
-    return false
-  end)
+  sort_by_keys(order, by)
   return revl.frame(order, cols)
 end
 
