@@ -182,6 +182,41 @@ typedef struct subrow {
   int has_seats;
 } subrow;
 
+/* Subscription row r (0 when it has no period). */
+static int sub_row(const revl_usage_src *s, size_t r, subrow *x) {
+  const revl_column *pc = s->subs->cols[s->s_period];
+  const revl_column *sc = s->s_seats >= 0 ? s->subs->cols[s->s_seats] : NULL;
+  const revl_column *mc = s->s_mrr >= 0 ? s->subs->cols[s->s_mrr] : NULL;
+  if (!col_day(pc, r, &x->period)) return 0;
+  x->has_seats = sc && revl_col_valid(sc, r);
+  x->seats = x->has_seats ? (sc->type == REVL_T_NUMBER ? (int64_t)sc->v.f64[r] : sc->v.i64[r]) : 0;
+  x->mrr = mc && revl_col_valid(mc, r) ? mc->v.i64[r] : 0;
+  x->cur = mc && revl_col_valid(mc, r) && mc->cur ? mc->cur[r] : 0;
+  return 1;
+}
+
+/* The account's subscription row in force on day d -- the latest period
+ * <= d, of equal periods the one listed last -- and in *paid_from (when
+ * not NULL) the first period <= d with mrr > 0, INT32_MAX when none.
+ * One pass, nothing allocated: health scores call this for every
+ * record.  0 when no row is in force. */
+static int sub_in_force(const revl_usage_src *s, size_t row, int32_t d,
+                        subrow *in_force, int32_t *paid_from) {
+  if (paid_from) *paid_from = INT32_MAX;
+  if (!s->subs) return 0;
+  size_t m;
+  const uint32_t *rs = children(s->subs, s->s_fk, row, &m);
+  int found = 0;
+  for (size_t i = 0; i < m; i++) {
+    subrow x;
+    if (!sub_row(s, rs[i], &x) || x.period > d) continue;
+    if (paid_from && x.mrr > 0 && x.period < *paid_from) *paid_from = x.period;
+    if (!found || x.period >= in_force->period) *in_force = x;
+    found = 1;
+  }
+  return found;
+}
+
 /* the account's subscription rows, sorted by period (insertion sort:
  * exports list them in order, so this is linear in practice) */
 static subrow *sub_rows(const revl_usage_src *s, size_t row, size_t *n) {
@@ -192,18 +227,10 @@ static subrow *sub_rows(const revl_usage_src *s, size_t row, size_t *n) {
   if (!m) return NULL;
   subrow *out = malloc(m * sizeof *out);
   if (!out) return NULL;
-  const revl_column *pc = s->subs->cols[s->s_period];
-  const revl_column *sc = s->s_seats >= 0 ? s->subs->cols[s->s_seats] : NULL;
-  const revl_column *mc = s->s_mrr >= 0 ? s->subs->cols[s->s_mrr] : NULL;
   size_t k = 0;
   for (size_t i = 0; i < m; i++) {
-    size_t r = rs[i];
     subrow x;
-    if (!col_day(pc, r, &x.period)) continue;
-    x.has_seats = sc && revl_col_valid(sc, r);
-    x.seats = x.has_seats ? (sc->type == REVL_T_NUMBER ? (int64_t)sc->v.f64[r] : sc->v.i64[r]) : 0;
-    x.mrr = mc && revl_col_valid(mc, r) ? mc->v.i64[r] : 0;
-    x.cur = mc && revl_col_valid(mc, r) && mc->cur ? mc->cur[r] : 0;
+    if (!sub_row(s, rs[i], &x)) continue;
     size_t j = k++;
     while (j > 0 && out[j - 1].period > x.period) {
       out[j] = out[j - 1];
@@ -217,16 +244,11 @@ static subrow *sub_rows(const revl_usage_src *s, size_t row, size_t *n) {
 
 int revl_seats_on(const revl_usage_src *s, size_t row, int32_t d,
                   int64_t *seats, int64_t *mrr) {
-  size_t n;
-  subrow *sr = sub_rows(s, row, &n);
-  int found = 0;
-  for (size_t i = 0; i < n && sr[i].period <= d; i++) {
-    *seats = sr[i].has_seats ? sr[i].seats : -1;
-    if (mrr) *mrr = sr[i].mrr;
-    found = 1;
-  }
-  free(sr);
-  return found;
+  subrow x;
+  if (!sub_in_force(s, row, d, &x, NULL)) return 0;
+  *seats = x.has_seats ? x.seats : -1;
+  if (mrr) *mrr = x.mrr;
+  return 1;
 }
 
 typedef struct obs {
@@ -316,19 +338,14 @@ int32_t revl_add_months_days(int32_t d, int months) {
 int revl_next_renewal(const revl_usage_src *s, size_t row, int32_t as_of,
                       int term_months, int32_t *renewal, int64_t *mrr,
                       uint32_t *currency, int64_t *seats) {
-  size_t n;
-  subrow *sr = sub_rows(s, row, &n);
-  int32_t start = INT32_MAX;
-  size_t last = SIZE_MAX;
-  for (size_t i = 0; i < n && sr[i].period <= as_of; i++) {
-    if (sr[i].mrr > 0 && sr[i].period < start) start = sr[i].period;
-    last = i;
-  }
-  int live = last != SIZE_MAX && sr[last].mrr > 0 && start != INT32_MAX;
+  subrow last;
+  int32_t start;
+  int live = sub_in_force(s, row, as_of, &last, &start) && last.mrr > 0 &&
+             start != INT32_MAX;
   if (live) {
-    *mrr = sr[last].mrr;
-    *currency = sr[last].cur;
-    *seats = sr[last].has_seats ? sr[last].seats : -1;
+    *mrr = last.mrr;
+    *currency = last.cur;
+    *seats = last.has_seats ? last.seats : -1;
     if (term_months < 1) term_months = 12;
     int y1, y2;
     unsigned m1, m2, d1, d2;
@@ -344,6 +361,5 @@ int revl_next_renewal(const revl_usage_src *s, size_t row, int32_t as_of,
     }
     *renewal = r;
   }
-  free(sr);
   return live;
 }
