@@ -213,6 +213,28 @@ static void push_id(lua_State *L, revl_table *t, size_t row) {
   lua_pushinteger(L, (lua_Integer)row + 1);
 }
 
+/* The table of the view at idx, for callers that do not need its rows. */
+static revl_table *view_table(lua_State *L, int idx) {
+  revl_table *t;
+  const uint32_t *rows;
+  size_t n;
+  revl_view_rows(L, idx, &t, &rows, &n);
+  return t;
+}
+
+/* The view given at 2, else the object's own at 1 (its uservalue uv),
+ * left at 2: its table and rows. */
+static revl_table *view_arg(lua_State *L, int uv, const uint32_t **rows, size_t *n) {
+  if (lua_isnoneornil(L, 2)) {
+    lua_settop(L, 1);
+    lua_getiuservalue(L, 1, uv);
+  }
+  lua_settop(L, 2);
+  revl_table *t;
+  revl_view_rows(L, 2, &t, rows, n);
+  return t;
+}
+
 static void id_text(sbuf *b, revl_table *t, size_t row) {
   if (t->pk >= 0 && revl_col_valid(t->cols[t->pk], row) &&
       t->cols[t->pk]->type == REVL_T_STRING)
@@ -301,15 +323,7 @@ static int rc_call(void *ud, const revl_crit *c, size_t row) {
 }
 
 static int rc_match(void *ud, const revl_crit *c, const char *s, size_t n) {
-  rctx *x = ud;
-  lua_State *L = x->L;
-  lua_rawgeti(L, x->fns, 0); /* string.find, kept when the table was made */
-  lua_pushlstring(L, s, n);
-  lua_pushlstring(L, c->text, c->textlen);
-  lua_call(L, 2, 1);
-  int r = !lua_isnil(L, -1);
-  lua_pop(L, 1);
-  return r;
+  return revl_crit_match(((rctx *)ud)->L, c, s, n);
 }
 
 static int job_tramp(lua_State *L) {
@@ -354,16 +368,6 @@ static void run_job(lua_State *L, rctx *x, int fidx, int pidx, int eidx) {
   if (st == LUA_OK) return;
   if (st == LUA_ERRMEM || x->cur == SIZE_MAX) lua_error(L);
   rethrow_for_row(L, x->t, x->cur);
-}
-
-/* A new functions table for compiled criteria: [0] = string.find. */
-static void push_fns(lua_State *L) {
-  lua_newtable(L);
-  lua_getglobal(L, "string");
-  if (lua_istable(L, -1)) lua_getfield(L, -1, "find");
-  else lua_pushnil(L);
-  lua_rawseti(L, -3, 0);
-  lua_pop(L, 1);
 }
 
 /* ---- criteria: compile, name, explain -------------------------------------- */
@@ -489,7 +493,7 @@ static int skip_hash_key(const char *k) {
   return strcmp(k, "name") == 0 || strcmp(k, "points") == 0 || strcmp(k, "weight") == 0;
 }
 
-static void fixup(lua_State *L, int s, revl_crit *c, int fns);
+static void fixup(lua_State *L, int s, revl_crit *c);
 
 /* a hash-form entry: field = value | {v1, v2} | {op = value, ...} */
 static void fixup_hash_entry(lua_State *L, const char *field, int v, revl_crit *k) {
@@ -529,19 +533,12 @@ static void fixup_hash_entry(lua_State *L, const char *field, int v, revl_crit *
 }
 
 /* Walk the spec beside the criteria compiled from it (l_store.c's
- * compile order): give Lua functions their slot in our functions table
- * and name every node the playbook did not name. */
-static void fixup(lua_State *L, int s, revl_crit *c, int fns) {
+ * compile order) and name every node the playbook did not name, from
+ * the values as written ("industry in {Software, Fintech}", "a and b"
+ * where the shared compiler says "{2 values}", "all"). */
+static void fixup(lua_State *L, int s, revl_crit *c) {
   s = lua_absindex(L, s);
-  if (c->op == REVL_OP_FUNC) {
-    if (lua_isfunction(L, s)) {
-      lua_pushvalue(L, s);
-      c->ref = (int)lua_rawlen(L, fns) + 1;
-      lua_rawseti(L, fns, c->ref);
-    }
-    return;
-  }
-  if (!lua_istable(L, s)) return;
+  if (c->op == REVL_OP_FUNC || !lua_istable(L, s)) return;
   int given = spec_has_name(L, s);
   static const char *combos[] = {"all", "any", "none"};
   for (int k = 0; k < 3; k++) {
@@ -551,7 +548,7 @@ static void fixup(lua_State *L, int s, revl_crit *c, int fns) {
       if (is_combo(c))
         for (int i = 0; i < c->nkids; i++) {
           lua_rawgeti(L, l, i + 1);
-          fixup(L, -1, c->kids[i], fns);
+          fixup(L, -1, c->kids[i]);
           lua_pop(L, 1);
         }
       lua_pop(L, 1);
@@ -579,7 +576,7 @@ static void fixup(lua_State *L, int s, revl_crit *c, int fns) {
     if (c->op == REVL_OP_ALL)
       for (int i = 0; i < c->nkids; i++) {
         lua_rawgeti(L, s, i + 1);
-        fixup(L, -1, c->kids[i], fns);
+        fixup(L, -1, c->kids[i]);
         lua_pop(L, 1);
       }
     if (!given && c->op == REVL_OP_ALL) {
@@ -660,8 +657,8 @@ static int compile_tramp(lua_State *L) {
   lua_pushcfunction(L, crit_holder_gc);
   lua_setfield(L, -2, "__gc");
   lua_setmetatable(L, -2);
-  *holder = revl_compile_crit(L, 2, j->t);
-  fixup(L, 2, *holder, 3);
+  *holder = revl_compile_crit_fns(L, 2, j->t, 3);
+  fixup(L, 2, *holder);
   if (!(*holder)->name) set_crit_name(L, *holder, "criterion");
   check_patterns(L, *holder);
   j->c = *holder;
@@ -839,13 +836,11 @@ static model *new_model(lua_State *L, int kind, int def, int vidx) {
   m->kind = kind;
   lua_pushvalue(L, def);
   lua_setiuservalue(L, -2, 1);
-  push_fns(L);
+  lua_newtable(L); /* the functions of compiled criteria */
   lua_setiuservalue(L, -2, 2);
   lua_pushvalue(L, vidx);
   lua_setiuservalue(L, -2, 3);
-  const uint32_t *rows;
-  size_t n;
-  revl_view_rows(L, vidx, &m->t, &rows, &n);
+  m->t = view_table(L, vidx);
   lua_getfield(L, def, "name");
   m->name = xstrdup(L, lua_isstring(L, -1) ? lua_tostring(L, -1) : "");
   lua_pop(L, 1);
@@ -987,9 +982,7 @@ static int l_icp_new(lua_State *L) {
   if (lua_istable(L, 6)) {
     revl_engage *e = icp->eng = xcalloc(L, 1, sizeof *e);
     lua_getfield(L, 6, "view");
-    const uint32_t *rows;
-    size_t n;
-    revl_view_rows(L, -1, &e->acts, &rows, &n);
+    e->acts = view_table(L, -1);
     lua_pop(L, 1); /* same store as the scored table: kept alive by it */
     if (e->acts->store != m->t->store)
       plain_error(L, "engagement: %s is not from the same data as %s", e->acts->name, m->t->name);
@@ -1101,12 +1094,9 @@ static void read_src(lua_State *L, int def, revl_table *t, revl_usage_src *src,
                      int need_usage, int need_subs) {
   memset(src, 0, sizeof *src);
   src->s_seats = src->s_mrr = -1;
-  const uint32_t *rows;
-  size_t n;
   lua_getfield(L, def, "usage");
   if (lua_isuserdata(L, -1)) {
-    revl_view_rows(L, -1, &src->usage, &rows, &n);
-    revl_table *u = src->usage;
+    revl_table *u = src->usage = view_table(L, -1);
     src->u_fk = fk_to(u, t, NULL);
     src->u_date = revl_table_col(u, "date");
     src->u_metric = revl_table_col(u, "metric");
@@ -1121,8 +1111,7 @@ static void read_src(lua_State *L, int def, revl_table *t, revl_usage_src *src,
   lua_pop(L, 1);
   lua_getfield(L, def, "subscriptions");
   if (lua_isuserdata(L, -1)) {
-    revl_view_rows(L, -1, &src->subs, &rows, &n);
-    revl_table *s = src->subs;
+    revl_table *s = src->subs = view_table(L, -1);
     src->s_fk = fk_to(s, t, NULL);
     src->s_period = revl_table_col(s, "period");
     src->s_seats = revl_table_col(s, "seats");
@@ -1344,7 +1333,6 @@ enum { C_ID, C_A, C_B, C_TIER, C_LABEL, C_ACTION, C_HBAND, C_COMP, C_COMPLETE,
        C_MISSING, C_REASONS };
 
 typedef struct rframe {
-  int kind;
   model *md;            /* kept alive by uservalue 1 */
   revl_table *t;
   uint32_t *rows;       /* NULL: position i is row i */
@@ -1401,7 +1389,6 @@ static rframe *new_frame(lua_State *L, int midx, model *md, const uint32_t *rows
   memset(f, 0, sizeof *f);
   luaL_setmetatable(L, RULES_FRAME);
   int fi = lua_gettop(L);
-  f->kind = md->kind;
   f->md = md;
   f->t = md->t;
   f->n = n;
@@ -1439,12 +1426,12 @@ static rframe *new_frame(lua_State *L, int midx, model *md, const uint32_t *rows
   return f;
 }
 
-static void *frame_alloc(lua_State *L, size_t n, size_t size) {
-  return xcalloc(L, n, size);
-}
-
 static const char *health_band_name(int b) {
   return b == 0 ? "red" : b == 1 ? "yellow" : b == 2 ? "green" : NULL;
+}
+
+static const char *kind_name(int kind) {
+  return kind == K_ICP ? "icp" : kind == K_HEALTH ? "health" : "scorecard";
 }
 
 static int fired(const rframe *f, size_t i, int bit) {
@@ -1560,6 +1547,24 @@ static void seen_value(lua_State *L, int fidx, rframe *f, size_t i, int slot, rl
   lua_pop(L, 2);
 }
 
+/* A "cap" reason in group: "<label><at>", the value before the cap and
+ * the points the cap took (or gave). */
+static void cap_item(rlist *r, long group, const char *label, double at, double before,
+                     double points) {
+  ritem *x = rl_add(r, "cap");
+  if (!x) return;
+  char v[64];
+  x->group = group;
+  x->crit = rl_mark(r);
+  sb_adds(r->b, label);
+  sb_num(r->b, at);
+  rl_end(r);
+  num_text(before, v, sizeof v);
+  x->value = rl_text(r, v);
+  x->points = points;
+  x->has_points = 1;
+}
+
 /* all = 1: every rule, met or not (explain); 0: what made the score */
 static void icp_items(lua_State *L, int fidx, rframe *f, size_t i, int all, rlist *r) {
   model *md = f->md;
@@ -1602,40 +1607,18 @@ static void icp_items(lua_State *L, int fidx, rframe *f, size_t i, int all, rlis
     double capped = raw;
     if (m->groups[g].has_cap && raw > m->groups[g].cap) {
       capped = m->groups[g].cap;
-      ritem *x = rl_add(r, "cap");
-      if (x) {
-        char t[200], v[64];
-        snprintf(t, sizeof t, "%s capped at ", m->groups[g].name);
-        x->group = gname;
-        x->crit = rl_mark(r);
-        sb_adds(r->b, t);
-        sb_num(r->b, m->groups[g].cap);
-        rl_end(r);
-        num_text(raw, v, sizeof v);
-        x->value = rl_text(r, v);
-        x->points = capped - raw;
-        x->has_points = 1;
-      }
+      char t[200];
+      snprintf(t, sizeof t, "%s capped at ", m->groups[g].name);
+      cap_item(r, gname, t, capped, raw, capped - raw);
     }
     total += capped;
   }
   double fit = total;
   if (m->has_cap && fit > m->cap) fit = m->cap;
   if (fit < 0) fit = 0;
-  if (fit != total) {
-    ritem *x = rl_add(r, "cap");
-    if (x) {
-      char v[64];
-      x->crit = rl_mark(r);
-      sb_adds(r->b, fit < total ? "total capped at " : "fit floored at ");
-      sb_num(r->b, fit);
-      rl_end(r);
-      num_text(total, v, sizeof v);
-      x->value = rl_text(r, v);
-      x->points = fit - total;
-      x->has_points = 1;
-    }
-  }
+  if (fit != total)
+    cap_item(r, -1, fit < total ? "total capped at " : "fit floored at ", fit, total,
+             fit - total);
   if (m->eng) {
     revl_engage *e = m->eng;
     int *cnt = calloc((size_t)e->ntypes + 1, sizeof *cnt);
@@ -1658,21 +1641,9 @@ static void icp_items(lua_State *L, int fidx, rframe *f, size_t i, int all, rlis
         x->has_points = 1;
         x->met = cnt[k] > 0;
       }
-      if (e->has_cap && revl_round_to(sum, 2) > eng) {
-        ritem *x = rl_add(r, "cap");
-        if (x) {
-          char v[64];
-          x->group = rl_text(r, "engagement");
-          x->crit = rl_mark(r);
-          sb_adds(r->b, "engagement capped at ");
-          sb_num(r->b, e->cap);
-          rl_end(r);
-          num_text(revl_round_to(sum, 2), v, sizeof v);
-          x->value = rl_text(r, v);
-          x->points = revl_round_to(eng - sum, 2);
-          x->has_points = 1;
-        }
-      }
+      if (e->has_cap && revl_round_to(sum, 2) > eng)
+        cap_item(r, rl_text(r, "engagement"), "engagement capped at ", e->cap,
+                 revl_round_to(sum, 2), revl_round_to(eng - sum, 2));
     }
     free(cnt);
     free(pts);
@@ -1768,13 +1739,11 @@ static void health_items(lua_State *L, int fidx, rframe *f, size_t i, int all, r
   }
 }
 
-static int card_present(const rframe *f, size_t i, int k) { return fired(f, i, k); }
-
 static void card_items(rframe *f, size_t i, int all, rlist *r) {
   model *md = f->md;
   for (int k = 0; k < md->nfields; k++) {
     cfield *c = &md->fields[k];
-    int ok = card_present(f, i, k);
+    int ok = fired(f, i, k);
     if (ok && !all) continue;
     ritem *x = rl_add(r, ok ? "present" : "missing");
     if (!x) return;
@@ -1787,8 +1756,8 @@ static void card_items(rframe *f, size_t i, int all, rlist *r) {
 }
 
 static void frame_items(lua_State *L, int fidx, rframe *f, size_t i, int all, rlist *r) {
-  if (f->kind == K_ICP) icp_items(L, fidx, f, i, all, r);
-  else if (f->kind == K_HEALTH) health_items(L, fidx, f, i, all, r);
+  if (f->md->kind == K_ICP) icp_items(L, fidx, f, i, all, r);
+  else if (f->md->kind == K_HEALTH) health_items(L, fidx, f, i, all, r);
   else card_items(f, i, all, r);
 }
 
@@ -1806,24 +1775,13 @@ static void items_text(rlist *r, sbuf *out) {
     if (strcmp(x->kind, "engagement") == 0) sb_adds(out, "engagement ");
     const char *c = rl_str(r, x->crit);
     if (c) sb_adds(out, c);
+    /* a component's score comes first, a rule's points last */
     if (component) {
       sb_adds(out, " ");
       if (x->has_points) sb_num(out, x->points);
       else sb_adds(out, "skipped (no data)");
-      if (x->has_weight) {
-        sb_adds(out, " (weight ");
-        sb_num(out, x->weight);
-        sb_adds(out, ")");
-      }
-      const char *v = rl_str(r, x->value);
-      if (v && *v) {
-        sb_adds(out, " [");
-        sb_adds(out, v);
-        sb_adds(out, "]");
-      }
-      continue;
     }
-    if (x->has_weight && missing && x->weight != 1) {
+    if (x->has_weight && (component || (missing && x->weight != 1))) {
       sb_adds(out, " (weight ");
       sb_num(out, x->weight);
       sb_adds(out, ")");
@@ -1834,12 +1792,11 @@ static void items_text(rlist *r, sbuf *out) {
       sb_adds(out, v);
       sb_adds(out, "]");
     }
-    if (x->has_points) {
+    if (x->has_points && !component) {
       sb_adds(out, " ");
       sb_points(out, x->points);
     }
   }
-  if (first) sb_adds(out, "");
 }
 
 static void push_items(lua_State *L, rlist *r) {
@@ -1941,7 +1898,7 @@ static int frame_cell(lua_State *L, int fidx, rframe *f, size_t i, int c, sbuf *
   case C_MISSING: {
     int first = 1;
     for (int k = 0; k < f->md->nfields; k++)
-      if (!card_present(f, i, k)) {
+      if (!fired(f, i, k)) {
         if (!first) sb_adds(out, "; ");
         first = 0;
         sb_adds(out, f->md->fields[k].label);
@@ -1993,7 +1950,7 @@ static void push_frame_row(lua_State *L, int fidx, rframe *f, size_t i) {
 typedef struct score_job {
   rframe *f;
   uint32_t *scratch;
-  double *tmp;          /* room for max(groups, components) doubles */
+  double *tmp;          /* health: room for the components' weights */
 } score_job;
 
 static int icp_run(lua_State *L, rctx *x) {
@@ -2001,7 +1958,7 @@ static int icp_run(lua_State *L, rctx *x) {
   rframe *f = j->f;
   model *md = f->md;
   revl_icp *m = md->icp;
-  size_t n = f->n, nw = (size_t)md->nwords;
+  size_t n = f->n;
   revl_crit_ctx ctx = {f->as_of, rc_call, rc_match, x, 0};
   for (int r = 0; r < m->nrules; r++)
     if (m->rules[r].crit)
@@ -2027,7 +1984,6 @@ static int icp_run(lua_State *L, rctx *x) {
     }
     lua_pop(L, 1);
   }
-  (void)nw;
   if (revl_icp_fit_all(m, f->mask, f->v, n, f->a)) return luaL_error(L, "not enough memory");
   if (m->eng && revl_icp_engagement_all(m, f->rows, n, f->as_of, f->b))
     return luaL_error(L, "not enough memory");
@@ -2175,21 +2131,20 @@ static rframe *score_rows(lua_State *L, int vidx, const uint32_t *rows, size_t n
   model *md = check_model(L, 1);
   rframe *f = new_frame(L, 1, md, rows, n);
   int fi = lua_gettop(L);
-  f->a = frame_alloc(L, n, sizeof *f->a);
-  f->mask = frame_alloc(L, n * (size_t)md->nwords, sizeof *f->mask);
+  f->a = xcalloc(L, n, sizeof *f->a);
+  f->mask = xcalloc(L, n * (size_t)md->nwords, sizeof *f->mask);
   int ntmp = 1;
   if (md->kind == K_ICP) {
     f->stride = md->icp->nfn;
-    if (md->icp->nfn) f->v = frame_alloc(L, n * (size_t)md->icp->nfn, sizeof *f->v);
-    f->b = frame_alloc(L, n, sizeof *f->b);
-    f->l1 = frame_alloc(L, n, sizeof *f->l1);
-    f->l2 = frame_alloc(L, n, sizeof *f->l2);
-    ntmp = md->icp->ngroups;
+    if (md->icp->nfn) f->v = xcalloc(L, n * (size_t)md->icp->nfn, sizeof *f->v);
+    f->b = xcalloc(L, n, sizeof *f->b);
+    f->l1 = xcalloc(L, n, sizeof *f->l1);
+    f->l2 = xcalloc(L, n, sizeof *f->l2);
   } else if (md->kind == K_HEALTH) {
     f->stride = md->ncomps;
-    f->v = frame_alloc(L, n * (size_t)md->ncomps, sizeof *f->v);
-    f->raw = frame_alloc(L, n * (size_t)md->ncomps, sizeof *f->raw);
-    f->l1 = frame_alloc(L, n, sizeof *f->l1);
+    f->v = xcalloc(L, n * (size_t)md->ncomps, sizeof *f->v);
+    f->raw = xcalloc(L, n * (size_t)md->ncomps, sizeof *f->raw);
+    f->l1 = xcalloc(L, n, sizeof *f->l1);
     ntmp = md->ncomps;
   } else {
     f->stride = md->nfields;
@@ -2215,15 +2170,9 @@ static rframe *score_rows(lua_State *L, int vidx, const uint32_t *rows, size_t n
 /* model:score([view]) -> frame */
 static int l_model_score(lua_State *L) {
   model *md = check_model(L, 1);
-  if (lua_isnoneornil(L, 2)) {
-    lua_settop(L, 1);
-    lua_getiuservalue(L, 1, 3);
-  }
-  lua_settop(L, 2);
-  revl_table *t;
   const uint32_t *rows;
   size_t n;
-  revl_view_rows(L, 2, &t, &rows, &n);
+  revl_table *t = view_arg(L, 3, &rows, &n);
   if (t != md->t) {
     if (strcmp(t->name, md->t->name) == 0)
       return luaL_error(L, "this model was defined on another load of %s; define it again "
@@ -2257,7 +2206,7 @@ static int l_model_index(lua_State *L) {
   if (strcmp(k, "name") == 0) lua_pushstring(L, md->name);
   else if (strcmp(k, "table") == 0) lua_pushstring(L, md->t->name);
   else if (strcmp(k, "kind") == 0)
-    lua_pushstring(L, md->kind == K_ICP ? "icp" : md->kind == K_HEALTH ? "health" : "scorecard");
+    lua_pushstring(L, kind_name(md->kind));
   else if (strcmp(k, "rules") == 0) {
     lua_newtable(L);
     if (md->kind == K_ICP)
@@ -2282,8 +2231,7 @@ static int l_model_index(lua_State *L) {
 
 static int l_model_tostring(lua_State *L) {
   model *md = check_model(L, 1);
-  const char *kind = md->kind == K_ICP ? "icp" : md->kind == K_HEALTH ? "health" : "scorecard";
-  lua_pushfstring(L, "revl.%s %s (%s)", kind, md->name[0] ? md->name : "(unnamed)", md->t->name);
+  lua_pushfstring(L, "revl.%s %s (%s)", kind_name(md->kind), md->name[0] ? md->name : "(unnamed)", md->t->name);
   return 1;
 }
 
@@ -2332,8 +2280,7 @@ static int l_frame_len(lua_State *L) {
 
 static int l_frame_tostring(lua_State *L) {
   rframe *f = check_frame(L, 1);
-  const char *kind = f->kind == K_ICP ? "icp" : f->kind == K_HEALTH ? "health" : "scorecard";
-  lua_pushfstring(L, "%s frame of %s (%d rows)", kind, f->t->name, (int)f->n);
+  lua_pushfstring(L, "%s frame of %s (%d rows)", kind_name(f->md->kind), f->t->name, (int)f->n);
   return 1;
 }
 
@@ -2523,6 +2470,32 @@ typedef struct logmeta {
 
 static void json_lua(lua_State *L, int idx, revl_csvw *w, int depth);
 
+/* End the header: a log's columns after the CSV column names; in JSON
+ * lines, the run record as the first line. */
+static void write_head_end(lua_State *L, revl_csvw *w, int json, const logmeta *meta) {
+  int on = meta && meta->on;
+  if (!json) {
+    if (on)
+      for (int k = 0; k < meta->ncols; k++) revl_csvw_str(w, meta->names[k]);
+    revl_csvw_end(w);
+  } else if (on) {
+    revl_csvw_raw(w, "{\"run\":", 7);
+    json_lua(L, meta->fidx, w, 0);
+    revl_csvw_raw(w, "}\n", 2);
+  }
+}
+
+/* End a record: a log's values after a CSV row. */
+static void write_rec_end(revl_csvw *w, int json, const logmeta *meta) {
+  if (json) {
+    revl_csvw_raw(w, "}\n", 2);
+    return;
+  }
+  if (meta && meta->on)
+    for (int k = 0; k < meta->ncols; k++) revl_csvw_str(w, meta->vals[k]);
+  revl_csvw_end(w);
+}
+
 /* Write the rule frame at fidx as CSV (json = 0) or JSON lines. */
 static void write_rframe(lua_State *L, int fidx, rframe *f, const char *path, int json,
                          logmeta *meta, char *full, size_t fulln) {
@@ -2532,20 +2505,13 @@ static void write_rframe(lua_State *L, int fidx, rframe *f, const char *path, in
   sbuf *b = sb_new(L);
   lua_getiuservalue(L, fidx, 3);
   int cols = lua_gettop(L);
-  if (!json) {
+  if (!json)
     for (int c = 0; c < f->ncols; c++) {
       lua_rawgeti(L, cols, c + 1);
       revl_csvw_str(w, lua_tostring(L, -1));
       lua_pop(L, 1);
     }
-    if (meta && meta->on)
-      for (int k = 0; k < meta->ncols; k++) revl_csvw_str(w, meta->names[k]);
-    revl_csvw_end(w);
-  } else if (meta && meta->on) {
-    revl_csvw_raw(w, "{\"run\":", 7);
-    json_lua(L, meta->fidx, w, 0);
-    revl_csvw_raw(w, "}\n", 2);
-  }
+  write_head_end(L, w, json, meta);
   for (size_t i = 0; i < f->n; i++) {
     if (json) revl_csvw_raw(w, "{", 1);
     for (int c = 0; c < f->ncols; c++) {
@@ -2572,10 +2538,7 @@ static void write_rframe(lua_State *L, int fidx, rframe *f, const char *path, in
       else if (k == V_STR) revl_csvw_json(w, sb_str(b), b->n);
       else revl_csvw_raw(w, sb_str(b), b->n);
     }
-    if (!json && meta && meta->on)
-      for (int k = 0; k < meta->ncols; k++) revl_csvw_str(w, meta->vals[k]);
-    if (json) revl_csvw_raw(w, "}\n", 2);
-    else revl_csvw_end(w);
+    write_rec_end(w, json, meta);
   }
   lua_pop(L, 2);
   commit_writer(L, wp);
@@ -2777,20 +2740,13 @@ static void write_plain(lua_State *L, int fidx, const char *path, int json, logm
   revl_csvw **wp = open_writer(L, path, full, fulln);
   revl_csvw *w = *wp;
   sbuf *b = sb_new(L);
-  if (!json) {
+  if (!json)
     for (int c = 1; c <= nc; c++) {
       lua_rawgeti(L, cols, c);
       revl_csvw_str(w, luaL_tolstring(L, -1, NULL));
       lua_pop(L, 2);
     }
-    if (meta->on)
-      for (int k = 0; k < meta->ncols; k++) revl_csvw_str(w, meta->names[k]);
-    revl_csvw_end(w);
-  } else if (meta->on) {
-    revl_csvw_raw(w, "{\"run\":", 7);
-    json_lua(L, meta->fidx, w, 0);
-    revl_csvw_raw(w, "}\n", 2);
-  }
+  write_head_end(L, w, json, meta);
   lua_Integer n = (lua_Integer)lua_rawlen(L, fidx);
   for (lua_Integer i = 1; i <= n; i++) {
     lua_rawgeti(L, fidx, i);
@@ -2822,10 +2778,7 @@ static void write_plain(lua_State *L, int fidx, const char *path, int json, logm
       }
       lua_pop(L, 2);
     }
-    if (!json && meta->on)
-      for (int k = 0; k < meta->ncols; k++) revl_csvw_str(w, meta->vals[k]);
-    if (json) revl_csvw_raw(w, "}\n", 2);
-    else revl_csvw_end(w);
+    write_rec_end(w, json, meta);
     lua_settop(L, row - 1);
   }
   lua_pop(L, 1);
@@ -2864,6 +2817,18 @@ static void shell_quote(sbuf *b, const char *s) {
   sb_adds(b, "'");
 }
 
+/* run_cmd of "<pre>'<arg>'<post>" (arg quoted for the shell) */
+static int run_quoted(lua_State *L, const char *pre, const char *arg, const char *post,
+                      char *out, size_t n, int *any_output) {
+  sbuf *b = sb_new(L);
+  sb_adds(b, pre);
+  shell_quote(b, arg);
+  sb_adds(b, post);
+  int st = run_cmd(sb_str(b), out, n, any_output);
+  lua_pop(L, 1);
+  return st;
+}
+
 static int is_hex(const char *s, size_t n) {
   for (size_t i = 0; i < n; i++) {
     char c = s[i];
@@ -2886,13 +2851,8 @@ static void push_sha256(lua_State *L, const char *path) {
     return;
   }
   lua_pop(L, 1);
-  sbuf *b = sb_new(L);
-  sb_adds(b, "sha256sum -- ");
-  shell_quote(b, path);
-  sb_adds(b, " 2>/dev/null");
   char out[512];
-  int st = run_cmd(sb_str(b), out, sizeof out, NULL);
-  lua_pop(L, 1);
+  int st = run_quoted(L, "sha256sum -- ", path, " 2>/dev/null", out, sizeof out, NULL);
   const char *h = out[0] == '\\' ? out + 1 : out;
   if (st == 0 && strlen(h) >= 64 && is_hex(h, 64)) lua_pushlstring(L, h, 64);
   else lua_pushliteral(L, "unknown");
@@ -2923,26 +2883,15 @@ static void git_info(lua_State *L, const char *playbook, char *commit, size_t cn
   if (slash) *slash = '\0';
   else snprintf(dir, sizeof dir, ".");
   if (!dir[0]) snprintf(dir, sizeof dir, "/");
-  sbuf *b = sb_new(L);
-  sb_adds(b, "git -C ");
-  shell_quote(b, dir);
-  sb_adds(b, " rev-parse HEAD 2>/dev/null");
   char out[256];
-  int st = run_cmd(sb_str(b), out, sizeof out, NULL);
-  if (st != 0 || strlen(out) != 40 || !is_hex(out, 40)) {
-    lua_pop(L, 1);
-    return;
-  }
+  int st = run_quoted(L, "git -C ", dir, " rev-parse HEAD 2>/dev/null", out, sizeof out, NULL);
+  if (st != 0 || strlen(out) != 40 || !is_hex(out, 40)) return;
   snprintf(commit, cn, "%s", out);
-  sb_reset(b);
   /* --no-optional-locks: a log never writes the repository's index */
-  sb_adds(b, "git --no-optional-locks -C ");
-  shell_quote(b, dir);
-  sb_adds(b, " status --porcelain --untracked-files=no 2>/dev/null");
   int any;
-  st = run_cmd(sb_str(b), out, sizeof out, &any);
+  st = run_quoted(L, "git --no-optional-locks -C ", dir,
+                  " status --porcelain --untracked-files=no 2>/dev/null", out, sizeof out, &any);
   if (st == 0) *dirty = any ? "true" : "false";
-  lua_pop(L, 1);
 }
 
 static revl_store *current_store(lua_State *L) {
@@ -3145,15 +3094,12 @@ static int l_crit_new(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_getfield(L, 1, "view"); /* 2 */
   lua_getfield(L, 1, "spec"); /* 3 */
-  revl_table *t;
-  const uint32_t *rows;
-  size_t n;
-  revl_view_rows(L, 2, &t, &rows, &n);
+  revl_table *t = view_table(L, 2);
   critobj *o = lua_newuserdatauv(L, sizeof *o, 2); /* 4 */
   o->c = NULL;
   o->t = t;
   luaL_setmetatable(L, RULES_CRIT);
-  push_fns(L); /* 5 */
+  lua_newtable(L); /* 5: the functions of compiled criteria */
   lua_pushvalue(L, 5);
   lua_setiuservalue(L, 4, 1);
   lua_pushvalue(L, 2);
@@ -3231,15 +3177,9 @@ static int l_crit_explain(lua_State *L) {
 /* c:where([view]) -> view of the records that satisfy it */
 static int l_crit_where(lua_State *L) {
   critobj *o = check_critobj(L, 1);
-  if (lua_isnoneornil(L, 2)) {
-    lua_settop(L, 1);
-    lua_getiuservalue(L, 1, 2);
-  }
-  lua_settop(L, 2);
-  revl_table *t;
   const uint32_t *rows;
   size_t n;
-  revl_view_rows(L, 2, &t, &rows, &n);
+  revl_table *t = view_arg(L, 2, &rows, &n);
   if (t != o->t) return luaL_error(L, "this criterion is about %s, not %s", o->t->name, t->name);
   uint32_t *out = malloc((n ? n : 1) * sizeof *out);
   if (!out) return luaL_error(L, "not enough memory");
@@ -3275,15 +3215,22 @@ static int l_crit_tostring(lua_State *L) {
 
 /* ---- trigger conditions --------------------------------------------------------------------- */
 
-static void hit_begin(lua_State *L, int list, size_t row) {
+/* A hit {row =, ...} for the caller to fill, then appended to list. */
+static void hit_begin(lua_State *L, size_t row) {
   lua_createtable(L, 0, 8);
   lua_pushinteger(L, (lua_Integer)row + 1);
   lua_setfield(L, -2, "row");
-  (void)list;
 }
 
 static void hit_end(lua_State *L, int list) {
   lua_rawseti(L, list, (lua_Integer)lua_rawlen(L, list) + 1);
+}
+
+/* hit_end with the text of b as the hit's reason */
+static void hit_end_reason(lua_State *L, int list, sbuf *b) {
+  lua_pushstring(L, sb_str(b));
+  lua_setfield(L, -2, "reason");
+  hit_end(L, list);
 }
 
 static void push_money_minor(lua_State *L, revl_table *t, uint32_t cur, int64_t minor) {
@@ -3314,7 +3261,7 @@ static int l_cond_util(lua_State *L) {
     revl_util_streak(&src, row, mid, min, as_of, &st);
     if (!st.nobs || st.start == INT32_MAX) continue;
     if (st.start > as_of - days || st.latest <= as_of - days) continue;
-    hit_begin(L, list, row);
+    hit_begin(L, row);
     lua_pushnumber(L, revl_round_to(st.latest_util, 4));
     lua_setfield(L, -2, "utilisation");
     lua_pushinteger(L, st.seats);
@@ -3334,9 +3281,7 @@ static int l_cond_util(lua_State *L) {
     sb_addf(b, " on %s, lowest ", d2);
     sb_num(b, revl_round_to(st.min_util, 4));
     sb_adds(b, "]");
-    lua_pushstring(L, sb_str(b));
-    lua_setfield(L, -2, "reason");
-    hit_end(L, list);
+    hit_end_reason(L, list, b);
   }
   lua_settop(L, list);
   return 1;
@@ -3368,7 +3313,7 @@ static int l_cond_growth(lua_State *L) {
     if (!(prev > 0)) continue;
     double g = (cur - prev) / prev;
     if (g < min) continue;
-    hit_begin(L, list, row);
+    hit_begin(L, row);
     lua_pushnumber(L, revl_round_to(cur, 4));
     lua_setfield(L, -2, "current");
     lua_pushnumber(L, revl_round_to(prev, 4));
@@ -3385,9 +3330,7 @@ static int l_cond_growth(lua_State *L) {
     sb_adds(b, "% (at least ");
     sb_num(b, revl_round_to(100 * min, 4));
     sb_adds(b, "%)");
-    lua_pushstring(L, sb_str(b));
-    lua_setfield(L, -2, "reason");
-    hit_end(L, list);
+    hit_end_reason(L, list, b);
   }
   lua_settop(L, list);
   return 1;
@@ -3437,7 +3380,7 @@ static int l_cond_renewal(lua_State *L) {
     }
     int32_t d = ren - as_of;
     if (d < 0 || d > days) continue;
-    hit_begin(L, list, row);
+    hit_begin(L, row);
     revl_push_date(L, ren);
     lua_setfield(L, -2, "renewal_date");
     lua_pushinteger(L, d);
@@ -3455,9 +3398,7 @@ static int l_cond_renewal(lua_State *L) {
     sb_reset(b);
     if (field) sb_addf(b, "%s %s is in %d days (at most %d)", field, ds, (int)d, (int)days);
     else sb_addf(b, "renewal %s (every %d months) is in %d days (at most %d)", ds, term, (int)d, (int)days);
-    lua_pushstring(L, sb_str(b));
-    lua_setfield(L, -2, "reason");
-    hit_end(L, list);
+    hit_end_reason(L, list, b);
   }
   lua_settop(L, list);
   return 1;
@@ -3478,7 +3419,7 @@ static int fnrows_run(lua_State *L, rctx *x) {
     lua_pushvalue(L, x->extra);
     call_row(x, row, 2);
     if (lua_toboolean(L, -2)) {
-      hit_begin(L, list, row);
+      hit_begin(L, row);
       if (!lua_isboolean(L, -3)) {
         lua_pushvalue(L, -3);
         lua_setfield(L, -2, "value");
@@ -3532,7 +3473,7 @@ static int l_crit_rows(lua_State *L) {
   int list = lua_gettop(L);
   sbuf *b = sb_new(L);
   for (size_t i = 0; i < k; i++) {
-    hit_begin(L, list, out[i]);
+    hit_begin(L, out[i]);
     sb_reset(b);
     sb_adds(b, o->c->name);
     if (o->c->col >= 0 || is_combo(o->c)) {
@@ -3540,9 +3481,7 @@ static int l_crit_rows(lua_State *L) {
       crit_seen(b, o->c, out[i]);
       sb_adds(b, "]");
     }
-    lua_pushstring(L, sb_str(b));
-    lua_setfield(L, -2, "reason");
-    hit_end(L, list);
+    hit_end_reason(L, list, b);
   }
   lua_settop(L, list);
   return 1;
@@ -3551,10 +3490,7 @@ static int l_crit_rows(lua_State *L) {
 /* C.owner(view, row) -> the record's owner: its own owner column, else
  * the owner of its most recently created deal */
 static int l_owner(lua_State *L) {
-  revl_table *t;
-  const uint32_t *rows;
-  size_t n;
-  revl_view_rows(L, 1, &t, &rows, &n);
+  revl_table *t = view_table(L, 1);
   lua_Integer r1 = luaL_checkinteger(L, 2);
   if (r1 < 1 || (size_t)r1 > t->nrows) return 0;
   size_t row = (size_t)r1 - 1;
@@ -3590,10 +3526,7 @@ static int l_owner(lua_State *L) {
 
 /* C.subview(view, rows) -> a view of those rows (1-based row numbers) */
 static int l_subview(lua_State *L) {
-  revl_table *t;
-  const uint32_t *rows;
-  size_t n;
-  revl_view_rows(L, 1, &t, &rows, &n);
+  revl_table *t = view_table(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
   size_t k = lua_rawlen(L, 2);
   uint32_t *out = malloc((k ? k : 1) * sizeof *out);
@@ -3611,10 +3544,7 @@ static int l_subview(lua_State *L) {
 
 /* C.record_id(view, row) -> the record's id */
 static int l_record_id(lua_State *L) {
-  revl_table *t;
-  const uint32_t *rows;
-  size_t n;
-  revl_view_rows(L, 1, &t, &rows, &n);
+  revl_table *t = view_table(L, 1);
   lua_Integer r = luaL_checkinteger(L, 2);
   if (r < 1 || (size_t)r > t->nrows) return 0;
   push_id(L, t, (size_t)r - 1);
@@ -3623,10 +3553,7 @@ static int l_record_id(lua_State *L) {
 
 /* C.row_of(view, record) -> 1-based row or nil */
 static int l_row_of(lua_State *L) {
-  revl_table *t;
-  const uint32_t *rows;
-  size_t n;
-  revl_view_rows(L, 1, &t, &rows, &n);
+  revl_table *t = view_table(L, 1);
   int64_t r = record_row(L, 2, t);
   if (r < 0) return 0;
   lua_pushinteger(L, (lua_Integer)r + 1);
@@ -3643,7 +3570,7 @@ static int l_is_frame(lua_State *L) {
 static int l_is_model(lua_State *L) {
   model *m = luaL_testudata(L, 1, RULES_MODEL);
   if (!m || !m->kind) return 0;
-  lua_pushstring(L, m->kind == K_ICP ? "icp" : m->kind == K_HEALTH ? "health" : "scorecard");
+  lua_pushstring(L, kind_name(m->kind));
   return 1;
 }
 
@@ -3661,10 +3588,7 @@ static int l_is_view(lua_State *L) {
 
 /* C.column_info(view, field) -> type name or nil (for definitions) */
 static int l_column_info(lua_State *L) {
-  revl_table *t;
-  const uint32_t *rows;
-  size_t n;
-  revl_view_rows(L, 1, &t, &rows, &n);
+  revl_table *t = view_table(L, 1);
   revl_table *h;
   int via;
   int c = revl_resolve_field(t, luaL_checkstring(L, 2), &h, &via);

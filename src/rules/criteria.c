@@ -290,6 +290,19 @@ static int filter_leaf(revl_crit *c, const uint32_t *in, size_t n,
     size_t r = ROW(i);                                                     \
     if (VALID(r) && (expr)) out[k++] = (uint32_t)r;                        \
   }
+/* compare the integer cells v (int64_t or int32_t) with c->a (and c->b),
+ * one loop per operator */
+#define CMP_LOOPS(v)                                                       \
+  int64_t a = c->a, b = c->b;                                              \
+  switch (c->op) {                                                         \
+  case REVL_OP_EQ: LOOP(v[r] == a) break;                                  \
+  case REVL_OP_LT: LOOP(v[r] < a) break;                                   \
+  case REVL_OP_LE: LOOP(v[r] <= a) break;                                  \
+  case REVL_OP_GT: LOOP(v[r] > a) break;                                   \
+  case REVL_OP_GE: LOOP(v[r] >= a) break;                                  \
+  case REVL_OP_BETWEEN: LOOP(v[r] >= a && v[r] <= b) break;                \
+  default: return 0;                                                       \
+  }
   switch (col->type) {
   case REVL_T_STRING: {
     const uint32_t *v = col->v.str;
@@ -309,30 +322,12 @@ static int filter_leaf(revl_crit *c, const uint32_t *in, size_t n,
   case REVL_T_DATETIME: {
     if (c->use_double) return 0;
     const int64_t *v = col->v.i64;
-    int64_t a = c->a, b = c->b;
-    switch (c->op) {
-    case REVL_OP_EQ: LOOP(v[r] == a) break;
-    case REVL_OP_LT: LOOP(v[r] < a) break;
-    case REVL_OP_LE: LOOP(v[r] <= a) break;
-    case REVL_OP_GT: LOOP(v[r] > a) break;
-    case REVL_OP_GE: LOOP(v[r] >= a) break;
-    case REVL_OP_BETWEEN: LOOP(v[r] >= a && v[r] <= b) break;
-    default: return 0;
-    }
+    CMP_LOOPS(v)
     break;
   }
   case REVL_T_DATE: {
     const int32_t *v = col->v.date;
-    int64_t a = c->a, b = c->b;
-    switch (c->op) {
-    case REVL_OP_EQ: LOOP(v[r] == a) break;
-    case REVL_OP_LT: LOOP(v[r] < a) break;
-    case REVL_OP_LE: LOOP(v[r] <= a) break;
-    case REVL_OP_GT: LOOP(v[r] > a) break;
-    case REVL_OP_GE: LOOP(v[r] >= a) break;
-    case REVL_OP_BETWEEN: LOOP(v[r] >= a && v[r] <= b) break;
-    default: return 0;
-    }
+    CMP_LOOPS(v)
     break;
   }
   case REVL_T_BOOL: {
@@ -344,6 +339,7 @@ static int filter_leaf(revl_crit *c, const uint32_t *in, size_t n,
   }
   default: return 0;
   }
+#undef CMP_LOOPS
 #undef LOOP
 #undef VALID
 #undef ROW

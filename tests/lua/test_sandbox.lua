@@ -32,6 +32,8 @@ t:eq(revl.deals:where{{"name", "matches", "^Acme"}}:count(), 2, "patterns unaffe
 t:eq(before, "ABC", "before tampering")
 string.find = function() return 1 end  -- would make every pattern match
 t:eq(revl.deals:where{{"name", "matches", "^Acme"}}:count(), 2, "matches uses the start-up string.find")
+local acme = revl.criterion({"name", "matches", "^Acme"}, revl.deals)
+t:eq(acme:where(revl.deals):count(), 2, "so do criteria made after string.find was replaced")
 
 -- _ENV tricks reach nothing new
 local env = _ENV
