@@ -127,6 +127,10 @@ static int64_t floor_div64(int64_t a, int64_t b) {
   return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+static int64_t round_half_away(double x) {
+  return (int64_t)(x < 0 ? ceil(x - 0.5) : floor(x + 0.5));
+}
+
 /* Day of a date or datetime cell (UTC date of a datetime); 0 if null. */
 static inline int cell_day(const revl_column *c, size_t row, int32_t *d) {
   if (!c || !revl_col_valid(c, row)) return 0;
@@ -246,6 +250,15 @@ static int opt_bool(lua_State *L, int o, const char *key, int def) {
   return v;
 }
 
+/* The required option days = N, a whole number of days. */
+static double opt_days(lua_State *L, int o, const char *fn) {
+  double nd = opt_number(L, o, fn, "days", -1);
+  if (nd < 0 || nd != floor(nd))
+    luaL_error(L, "revl.metrics.%s: needs days = N (a whole number of days)",
+               fn);
+  return nd;
+}
+
 /* A string option; the string stays alive in the options table. */
 static const char *opt_string(lua_State *L, int o, const char *fn,
                               const char *key, const char *def) {
@@ -262,21 +275,35 @@ static const char *opt_string(lua_State *L, int o, const char *fn,
 /* ---- windows and periods --------------------------------------------- */
 
 /* Which rows a metric looks at, and whether it buckets them by period.
- * See docs/metrics.md "Periods" for the rules. */
+ * See docs/metrics.md "Periods" for the rules.  Only a limited window
+ * has buckets (kind >= 0), and then result rows carry `period`. */
 typedef struct mwin {
   int kind;         /* bucket kind, or REVL_PK_NONE: one bucket */
-  int limited;      /* rows must fall in from..to */
+  int limited;      /* rows must fall in from..to; rows carry `period` */
   int32_t from, to; /* inclusive days (INT32_MIN / INT32_MAX when open) */
-  int column;       /* result rows carry `period` */
   int fs;
   char label[48]; /* the one bucket's label when kind is NONE */
 } mwin;
+
+/* No window: every row, one bucket, no `period` (snapshot metrics). */
+static void win_none(mwin *w) {
+  memset(w, 0, sizeof *w);
+  w->kind = REVL_PK_NONE;
+}
 
 static void day_text(int32_t d, char *buf, size_t n) {
   if (d == INT32_MIN || d == INT32_MAX)
     buf[0] = '\0';
   else
     revl_format_date(d, buf, n);
+}
+
+/* The one bucket's label: "from..to" (an open end is empty). */
+static void win_label(mwin *w) {
+  char a[16], b[16];
+  day_text(w->from, a, sizeof a);
+  day_text(w->to, b, sizeof b);
+  snprintf(w->label, sizeof w->label, "%s..%s", a, b);
 }
 
 /* Resolve period/from/to/periods.  def_current: without any of them the
@@ -325,19 +352,13 @@ static void get_window(lua_State *L, int o, const char *fn, int def_current,
                                &w->from, &a);
     revl_metrics_period_bounds(cur, kind, w->fs, &b, &w->to);
     w->kind = kind;
-    w->limited = w->column = 1;
+    w->limited = 1;
     return;
   }
   if (has_from || has_to) {
     w->limited = 1;
-    w->column = 1;
     w->kind = kind;
-    if (kind < 0) {
-      char a[16], b[16];
-      day_text(w->from, a, sizeof a);
-      day_text(w->to, b, sizeof b);
-      snprintf(w->label, sizeof w->label, "%s..%s", a, b);
-    }
+    if (kind < 0) win_label(w);
     return;
   }
   if (all || (kind < 0 && !def_current)) return; /* no window */
@@ -345,7 +366,7 @@ static void get_window(lua_State *L, int o, const char *fn, int def_current,
   int64_t cur = revl_metrics_period_index(today, kind, w->fs);
   revl_metrics_period_bounds(cur, kind, w->fs, &w->from, &w->to);
   w->kind = kind;
-  w->limited = w->column = 1;
+  w->limited = 1;
 }
 
 static inline int win_has(const mwin *w, int32_t d) {
@@ -389,6 +410,10 @@ static int64_t win_first_ord(const mwin *w) {
 static int64_t win_last_ord(const mwin *w) {
   return w->kind >= 0 ? revl_metrics_period_index(w->to, w->kind, w->fs) : 0;
 }
+
+/* The options of a metric grouped by fields and periods. */
+static const char *const by_period_opts[] = {"by", "period",  "from",
+                                             "to", "periods", NULL};
 
 /* ---- by keys ----------------------------------------------------------- */
 
@@ -449,10 +474,11 @@ static void resolve_key(lua_State *L, const char *fn, revl_table *t,
   k->label = name;
 }
 
-/* opts[key]: a field name or a list of them (strings stay alive in the
+/* opts.by: a field name or a list of them (strings stay alive in the
  * options table). */
-static void get_by_key(lua_State *L, int o, const char *fn, const char *key,
-                       revl_table *t, mby *by) {
+static void get_by(lua_State *L, int o, const char *fn, revl_table *t,
+                   mby *by) {
+  const char *key = "by";
   memset(by, 0, sizeof *by);
   by->t = t;
   int ty = opt_get(L, o, key);
@@ -476,11 +502,6 @@ static void get_by_key(lua_State *L, int o, const char *fn, const char *key,
                fn, key);
   }
   lua_pop(L, 1);
-}
-
-static void get_by(lua_State *L, int o, const char *fn, revl_table *t,
-                   mby *by) {
-  get_by_key(L, o, fn, "by", t, by);
 }
 
 /* ---- grouping ---------------------------------------------------------- */
@@ -545,8 +566,9 @@ static inline uint32_t grp_of(lua_State *L, mgrp *G, size_t row, int64_t ord) {
 static inline size_t grp_n(const mgrp *G) {
   return G->g->n;
 }
-static inline int64_t grp_ord(const mgrp *G, size_t g) {
-  return G->g->keys[g * (size_t)G->g->nk + (size_t)G->by->nk];
+/* The period ordinal of group i: the last part of its key. */
+static inline int64_t grp_ord(const revl_mgroup *g, size_t i) {
+  return g->keys[(i + 1) * (size_t)g->nk - 1];
 }
 
 /* Empty groups: every by key seen gets a row for every period of a
@@ -564,9 +586,8 @@ static void grp_fill(lua_State *L, mgrp *G) {
     }
     return;
   }
-  if (!w->limited || w->from == INT32_MIN || w->to == INT32_MAX) return;
-  int64_t o0 = revl_metrics_period_index(w->from, w->kind, w->fs);
-  int64_t o1 = revl_metrics_period_index(w->to, w->kind, w->fs);
+  if (w->from == INT32_MIN || w->to == INT32_MAX) return;
+  int64_t o0 = win_first_ord(w), o1 = win_last_ord(w);
   if (o1 - o0 > 1000) return;
   if (nk == 0) {
     for (int64_t o = o0; o <= o1; o++) {
@@ -585,23 +606,31 @@ static void grp_fill(lua_State *L, mgrp *G) {
   }
 }
 
-/* Key columns of group g into the table at the stack top, from its
- * first row (of the view at vidx). */
-static void push_keys(lua_State *L, int vidx, const mgrp *G, size_t g) {
-  size_t row = G->g->first[g];
-  for (int k = 0; k < G->by->nk; k++) {
-    const mkey *key = &G->by->k[k];
-    int64_t r = key_row(key, row);
+/* by keys of base row `row` (of the view at vidx) into the table at
+ * the top */
+static void push_row_keys(lua_State *L, int vidx, const mby *by, size_t row) {
+  for (int k = 0; k < by->nk; k++) {
+    int64_t r = key_row(&by->k[k], row);
     if (r < 0)
       lua_pushnil(L);
     else
-      revl_view_push_cell(L, vidx, key->h, key->ci, (size_t)r);
-    lua_setfield(L, -2, key->label);
+      revl_view_push_cell(L, vidx, by->k[k].h, by->k[k].ci, (size_t)r);
+    lua_setfield(L, -2, by->k[k].label);
   }
-  if (G->w->column) {
-    push_period_label(L, G->w, grp_ord(G, g));
-    lua_setfield(L, -2, "period");
-  }
+}
+
+/* row.period = the label of bucket ord (rows of a limited window) */
+static void put_period(lua_State *L, const mwin *w, int64_t ord) {
+  if (!w->limited) return;
+  push_period_label(L, w, ord);
+  lua_setfield(L, -2, "period");
+}
+
+/* Key columns of group g into the table at the stack top, from its
+ * first row (of the view at vidx). */
+static void push_keys(lua_State *L, int vidx, const mgrp *G, size_t g) {
+  push_row_keys(L, vidx, G->by, G->g->first[g]);
+  put_period(L, G->w, grp_ord(G->g, g));
 }
 
 /* ---- result frames ----------------------------------------------------- */
@@ -617,6 +646,11 @@ static void col_add(mcols *mc, const char *name) {
   for (int i = 0; i < mc->n; i++)
     if (strcmp(mc->name[i], name) == 0) return;
   if (mc->n < 48) mc->name[mc->n++] = name;
+}
+
+static void cols_add(mcols *mc, const char *const *names) {
+  for (int i = 0; names[i]; i++)
+    col_add(mc, names[i]);
 }
 
 static void reason_add(mcols *mc, const char *col) {
@@ -774,17 +808,19 @@ static uint32_t store_currency(const revl_table *t) {
       revl_intern_str(&t->store->strings, t->store->default_currency));
 }
 
-static void push_money_code(lua_State *L, int64_t v, uint32_t code) {
+/* row[name] = v minor units of `code` */
+static void put_money_code(lua_State *L, const char *name, int64_t v,
+                           uint32_t code) {
   char c[4];
   unpack_code(code, c);
   revl_push_money(L, v, c);
+  lua_setfield(L, -2, name);
 }
 
 /* row[name] = the money (the default currency when nothing was added) */
 static void put_money(lua_State *L, const char *name, const macc *a,
                       uint32_t defcode) {
-  push_money_code(L, a->v, a->cur ? a->cur : defcode);
-  lua_setfield(L, -2, name);
+  put_money_code(L, name, a->v, a->cur ? a->cur : defcode);
 }
 
 /* A money option (money or a number of major units in `code`); 0 when
@@ -804,7 +840,7 @@ static int opt_money_at(lua_State *L, int idx, const char *fn, const char *what,
     double x = lua_tonumber(L, idx) * scale;
     if (!isfinite(x) || fabs(x) > 9e18)
       luaL_error(L, "revl.metrics.%s: %s is out of range", fn, what);
-    out->v = (int64_t)(x < 0 ? ceil(x - 0.5) : floor(x + 0.5));
+    out->v = round_half_away(x);
     out->cur = defcode;
     return 1;
   }
@@ -893,6 +929,16 @@ static void samples_add(lua_State *L, scratch *s, samples *S, uint32_t g,
   S->v[S->n++] = v;
 }
 
+/* samples_add when keep, without a branch on keep: the slot past the
+ * end is written anyway and kept or not (closed_stats' hot loop). */
+static inline void samples_put(lua_State *L, scratch *s, samples *S, uint32_t g,
+                               double v, int keep) {
+  if (S->n == S->cap) samples_add(L, s, S, g, 0), S->n--;
+  S->g[S->n] = g;
+  S->v[S->n] = v;
+  S->n += (size_t)keep;
+}
+
 static void samples_sort(lua_State *L, scratch *s, samples *S, size_t ngroups) {
   S->off = scalloc(L, s, ngroups + 1, sizeof *S->off);
   S->sorted = salloc(L, s, S->n, sizeof *S->sorted);
@@ -915,8 +961,12 @@ static double samples_pct(const samples *S, size_t g, double p) {
   return revl_metrics_percentile(S->sorted + S->off[g], samples_count(S, g), p);
 }
 
-static int64_t round_half_away(double x) {
-  return (int64_t)(x < 0 ? ceil(x - 0.5) : floor(x + 0.5));
+/* Mean of group g (which must have samples), summed in sorted order. */
+static double samples_mean(const samples *S, size_t g) {
+  double sum = 0;
+  for (size_t j = S->off[g]; j < S->off[g + 1]; j++)
+    sum += S->sorted[j];
+  return sum / (double)samples_count(S, g);
 }
 
 /* Frame creation helpers: a list of rows at the stack top. */
@@ -1035,8 +1085,7 @@ static int m_weighted_pipeline(lua_State *L) {
   need(L, fn, v.t, d.closed, "is_closed");
   mwin w;
   get_window(L, 2, fn, 0, REVL_PK_QUARTER, &w);
-  int dated = w.limited || w.kind >= 0;
-  if (dated) need(L, fn, v.t, d.close, "close_date");
+  if (w.limited) need(L, fn, v.t, d.close, "close_date");
   mby by;
   get_by(L, 2, fn, v.t, &by);
   idmap pm;
@@ -1085,7 +1134,7 @@ static int m_weighted_pipeline(lua_State *L) {
     size_t row = VROW(v.rows, i);
     if (cell_true(cl, row)) continue;
     int64_t ord = 0;
-    if (dated) {
+    if (w.limited) {
       int32_t day;
       if (!cell_day(d.close, row, &day) || !win_has(&w, day)) continue;
       ord = win_ord(&w, day);
@@ -1142,8 +1191,7 @@ static int m_weighted_pipeline(lua_State *L) {
   const char *cols[] = {
       "deals", "pipeline", "weighted", "missing_amount", "missing_probability",
       NULL};
-  for (int i = 0; cols[i]; i++)
-    col_add(&mc, cols[i]);
+  cols_add(&mc, cols);
   for (size_t g = 0; g < ng; g++) {
     lua_createtable(L, 0, 8);
     push_keys(L, v.idx, &G, g);
@@ -1154,7 +1202,7 @@ static int m_weighted_pipeline(lua_State *L) {
     put_int(L, "missing_probability", acc[g].miss_prob);
     lua_rawseti(L, list, (lua_Integer)g + 1);
   }
-  finish_frame(L, list, &by, w.column, NULL, &mc);
+  finish_frame(L, list, &by, w.limited, NULL, &mc);
   return 1;
 }
 
@@ -1189,12 +1237,10 @@ typedef struct fc_acc {
 /* revl.metrics.forecast(deals, {by, period, from, to, periods}): deals
  * closing in the window rolled up by forecast category, cumulatively. */
 static int m_forecast(lua_State *L) {
-  static const char *const allowed[] = {"by", "period",  "from",
-                                        "to", "periods", NULL};
   const char *fn = "forecast";
   mview v;
   get_view(L, 1, fn, &v);
-  check_opts(L, 2, fn, allowed);
+  check_opts(L, 2, fn, by_period_opts);
   scratch *s = new_scratch(L);
   dcols d;
   deal_cols(L, fn, v.t, &d);
@@ -1260,8 +1306,7 @@ static int m_forecast(lua_State *L) {
                         "best_case_deals", "pipeline_deals",
                         "omitted_deals",   "uncategorized_deals",
                         "missing_amount",  NULL};
-  for (int i = 0; cols[i]; i++)
-    col_add(&mc, cols[i]);
+  cols_add(&mc, cols);
   static const char *const names[FC_N] = {
       "closed", "commit", "best_case", "pipeline", "omitted", "uncategorized"};
   static const char *const nnames[FC_N] = {
@@ -1287,7 +1332,7 @@ static int m_forecast(lua_State *L) {
     put_int(L, "missing_amount", a->miss_amt);
     lua_rawseti(L, list, (lua_Integer)g + 1);
   }
-  finish_frame(L, list, &by, w.column, NULL, &mc);
+  finish_frame(L, list, &by, w.limited, NULL, &mc);
   return 1;
 }
 
@@ -1296,16 +1341,14 @@ static int m_forecast(lua_State *L) {
 enum { CS_WR = 1, CS_SIZE = 2, CS_CYCLE = 4, CS_VEL = 8 };
 
 typedef struct cs_acc {
-  int64_t won, lost, won_amt_n, lost_amt_n, cyc_n, cyc_sum, cyc_bad;
+  int64_t won, lost, won_amt_n, cyc_n, cyc_sum;
   macc won_amt, lost_amt;
 } cs_acc;
 
 static int closed_stats(lua_State *L, const char *fn, int what) {
-  static const char *const allowed[] = {"by", "period",  "from",
-                                        "to", "periods", NULL};
   mview v;
   get_view(L, 1, fn, &v);
-  check_opts(L, 2, fn, allowed);
+  check_opts(L, 2, fn, by_period_opts);
   scratch *s = new_scratch(L);
   dcols d;
   deal_cols(L, fn, v.t, &d);
@@ -1408,27 +1451,16 @@ static int closed_stats(lua_State *L, const char *fn, int what) {
         macc *m = won ? &a->won_amt : &a->lost_amt;
         macc_add(L, fn, "'amount'", m, am->v.i64[row], code);
         a->won_amt_n += won;
-        a->lost_amt_n += !won;
-        if (what & CS_SIZE) {
-          if (sz.n == sz.cap) samples_add(L, s, &sz, g, 0), sz.n--;
-          sz.g[sz.n] = g;
-          sz.v[sz.n] = (double)am->v.i64[row];
-          sz.n += (size_t)won;
-        }
+        if (what & CS_SIZE)
+          samples_put(L, s, &sz, g, (double)am->v.i64[row], won);
       }
       int32_t cday;
       if (cr && cell_day(cr, row, &cday)) {
         int32_t days = day - cday;
         int ok = won & (days >= 0);
-        a->cyc_bad += won & (days < 0);
         a->cyc_n += ok;
         a->cyc_sum += ok ? days : 0;
-        if (what & CS_CYCLE) {
-          if (cy.n == cy.cap) samples_add(L, s, &cy, g, 0), cy.n--;
-          cy.g[cy.n] = g;
-          cy.v[cy.n] = (double)days;
-          cy.n += (size_t)ok;
-        }
+        if (what & CS_CYCLE) samples_put(L, s, &cy, g, (double)days, ok);
       }
     }
   }
@@ -1479,17 +1511,16 @@ static int closed_stats(lua_State *L, const char *fn, int what) {
       if (a->won_amt_n) {
         int64_t avg;
         revl_metrics_muldiv(a->won_amt.v, 1, a->won_amt_n, &avg);
-        push_money_code(L, avg, a->won_amt.cur);
-        lua_setfield(L, -2, "avg_won");
+        put_money_code(L, "avg_won", avg, a->won_amt.cur);
       } else {
         put_nil(L, &mc, "avg_won", "no won deals with an amount");
       }
     }
     if (what & CS_SIZE) {
       if (samples_count(&sz, g)) {
-        push_money_code(L, round_half_away(samples_pct(&sz, g, 50)),
-                        a->won_amt.cur);
-        lua_setfield(L, -2, "median_won");
+        put_money_code(L, "median_won",
+                       round_half_away(samples_pct(&sz, g, 50)),
+                       a->won_amt.cur);
       } else {
         put_nil(L, &mc, "median_won", "no won deals with an amount");
       }
@@ -1536,13 +1567,12 @@ static int closed_stats(lua_State *L, const char *fn, int what) {
             revl_metrics_ratio3(a->won_amt.v, t1, a->cyc_n, a->won_amt_n,
                                 a->won + a->lost, a->cyc_sum, &vel))
           luaL_error(L, "revl.metrics.%s: velocity overflows", fn);
-        push_money_code(L, vel, a->won_amt.cur);
-        lua_setfield(L, -2, "velocity");
+        put_money_code(L, "velocity", vel, a->won_amt.cur);
       }
     }
     lua_rawseti(L, list, (lua_Integer)g + 1);
   }
-  finish_frame(L, list, &by, w.column, NULL, &mc);
+  finish_frame(L, list, &by, w.limited, NULL, &mc);
   return 1;
 }
 
@@ -1728,10 +1758,7 @@ static void push_quota_keys(lua_State *L, int vidx, const mgrp *G, quota_src *q,
     push_keys(L, vidx, G, g);
     return;
   }
-  if (G->w->column) {
-    push_period_label(L, G->w, grp_ord(G, g));
-    lua_setfield(L, -2, "period");
-  }
+  put_period(L, G->w, grp_ord(G->g, g));
 }
 
 /* The quota of group g: from quota_groups (reps), the amount, or the
@@ -1785,14 +1812,9 @@ static int quota_metric(lua_State *L, const char *fn, int coverage) {
   lua_pop(L, 1);
   if (!coverage && by.nk == 0 && !quota_given) {
     /* attainment is per rep unless asked otherwise */
-    if (!d.owner)
-      luaL_error(L, "revl.metrics.%s: %s has no column 'owner'", fn, v.t->name);
+    need(L, fn, v.t, d.owner, "owner");
     by.nk = 1;
-    by.k[0].h = v.t;
-    by.k[0].ci = revl_table_col(v.t, "owner");
-    by.k[0].c = d.owner;
-    by.k[0].via = NULL;
-    by.k[0].label = "owner";
+    resolve_key(L, fn, v.t, "owner", &by.k[0]);
   }
   quota_src q;
   get_quota(L, 2, fn, &v, &by, &q);
@@ -1863,8 +1885,7 @@ static int quota_metric(lua_State *L, const char *fn, int coverage) {
         int64_t rem;
         if (__builtin_sub_overflow(qv.v, a->won.v, &rem))
           luaL_error(L, "revl.metrics.%s: quota out of range", fn);
-        push_money_code(L, rem, qv.cur ? qv.cur : defc);
-        lua_setfield(L, -2, "remaining");
+        put_money_code(L, "remaining", rem, qv.cur ? qv.cur : defc);
         if (rem > 0)
           put_ratio(L, &mc, "coverage", (double)a->pipe.v, (double)rem, "");
         else
@@ -1881,7 +1902,7 @@ static int quota_metric(lua_State *L, const char *fn, int coverage) {
     }
     lua_rawseti(L, list, (lua_Integer)g + 1);
   }
-  finish_frame(L, list, &by, w.column, NULL, &mc);
+  finish_frame(L, list, &by, w.limited, NULL, &mc);
   return 1;
 }
 
@@ -1937,22 +1958,15 @@ static const char **detail_cols(lua_State *L, scratch *s, const mby *by,
   return c;
 }
 
-/* by keys of base row `row` into the table at the top */
-static void push_row_keys(lua_State *L, int vidx, const mby *by, size_t row) {
-  for (int k = 0; k < by->nk; k++) {
-    int64_t r = key_row(&by->k[k], row);
-    if (r < 0)
-      lua_pushnil(L);
-    else
-      revl_view_push_cell(L, vidx, by->k[k].h, by->k[k].ci, (size_t)r);
-    lua_setfield(L, -2, by->k[k].label);
-  }
+/* Index of column c of t, -1 for none: looked up once, not per row */
+static int col_ci(const revl_table *t, const revl_column *c) {
+  return c ? revl_table_col(t, c->name) : -1;
 }
 
-static void put_cell(lua_State *L, int vidx, revl_table *t,
-                     const revl_column *c, size_t row, const char *name) {
-  if (!c) return;
-  int ci = revl_table_col(t, c->name);
+/* row[name] = cell (ci, row) of t; nothing for a missing column */
+static void put_cell(lua_State *L, int vidx, revl_table *t, int ci, size_t row,
+                     const char *name) {
+  if (ci < 0) return;
   revl_view_push_cell(L, vidx, t, ci, row);
   lua_setfield(L, -2, name);
 }
@@ -2123,17 +2137,12 @@ static inline int stage_index(const stages *S, const shist *h, uint32_t r) {
   return k;
 }
 
-/* A flat per-group block of `stride` int64s, grown with the groups. */
+/* A flat per-group block of `stride` int64s, grown with the groups
+ * (stride is 0 when there are no stages: still a real allocation). */
 static int64_t *flat_at(lua_State *L, scratch *s, int64_t **arr, size_t *cap,
                         size_t g, size_t stride) {
-  if (g >= *cap) {
-    size_t nc = *cap ? *cap * 2 : 64;
-    while (nc <= g)
-      nc *= 2;
-    *arr = sgrow(L, s, *arr, nc * stride, sizeof **arr);
-    memset(*arr + *cap * stride, 0, (nc - *cap) * stride * sizeof **arr);
-    *cap = nc;
-  }
+  if (g >= *cap)
+    *arr = acc_grow(L, s, *arr, cap, g, (stride ? stride : 1) * sizeof **arr);
   return *arr + g * stride;
 }
 
@@ -2206,8 +2215,7 @@ static int m_stage_conversion(lua_State *L) {
   const char *cols[] = {
       "entered",         "to_next",          "to_later", "won",
       "conversion_next", "conversion_later", "win_rate", NULL};
-  for (int i = 0; cols[i]; i++)
-    col_add(&mc, cols[i]);
+  cols_add(&mc, cols);
   lua_Integer out = 0;
   for (size_t g = 0; g < ng; g++)
     for (size_t k = 0; k < K; k++) {
@@ -2221,22 +2229,21 @@ static int m_stage_conversion(lua_State *L) {
       put_int(L, "to_next", c[1]);
       put_int(L, "to_later", c[2]);
       put_int(L, "won", c[3]);
-      if (k + 1 == K)
+      if (k + 1 == K) {
         put_nil(L, &mc, "conversion_next", "last stage");
-      else
+        put_nil(L, &mc, "conversion_later", "last stage");
+      } else {
         put_ratio(L, &mc, "conversion_next", (double)c[1], (double)c[0],
                   "no deals entered");
-      if (k + 1 == K)
-        put_nil(L, &mc, "conversion_later", "last stage");
-      else
         put_ratio(L, &mc, "conversion_later", (double)c[2], (double)c[0],
                   "no deals entered");
+      }
       put_ratio(L, &mc, "win_rate", (double)c[3], (double)c[0],
                 "no deals entered");
       lua_rawseti(L, list, ++out);
     }
   static const char *const extra[] = {"position", "stage", NULL};
-  finish_frame(L, list, &by, w.column, extra, &mc);
+  finish_frame(L, list, &by, w.limited, extra, &mc);
   return 1;
 }
 
@@ -2306,8 +2313,7 @@ static int m_time_in_stage(lua_State *L) {
   int list = new_list(L, ng * K);
   mcols mc = {0};
   const char *cols[] = {"deals", "mean_days", "median_days", "p90_days", NULL};
-  for (int i = 0; cols[i]; i++)
-    col_add(&mc, cols[i]);
+  cols_add(&mc, cols);
   lua_Integer out = 0;
   for (size_t g = 0; g < ng; g++)
     for (size_t k = 0; k < K; k++) {
@@ -2319,10 +2325,7 @@ static int m_time_in_stage(lua_State *L) {
       put_int(L, "position", (int64_t)k + 1);
       put_int(L, "deals", (int64_t)nsm);
       if (nsm) {
-        double sum = 0;
-        for (size_t j = sm.off[gk]; j < sm.off[gk + 1]; j++)
-          sum += sm.sorted[j];
-        put_num(L, "mean_days", sum / (double)nsm);
+        put_num(L, "mean_days", samples_mean(&sm, gk));
         put_num(L, "median_days", samples_pct(&sm, gk, 50));
         put_num(L, "p90_days", samples_pct(&sm, gk, 90));
       } else {
@@ -2333,7 +2336,7 @@ static int m_time_in_stage(lua_State *L) {
       lua_rawseti(L, list, ++out);
     }
   static const char *const extra[] = {"position", "stage", NULL};
-  finish_frame(L, list, &by, w.column, extra, &mc);
+  finish_frame(L, list, &by, w.limited, extra, &mc);
   return 1;
 }
 
@@ -2366,15 +2369,11 @@ static int m_stage_aging(lua_State *L) {
   deal_cols(L, fn, v.t, &d);
   need(L, fn, v.t, d.closed, "is_closed");
   need(L, fn, v.t, d.stage, "stage");
-  double nd = opt_number(L, 2, fn, "days", -1);
-  if (nd < 0 || nd != floor(nd))
-    luaL_error(L, "revl.metrics.%s: needs days = N (a whole number of days)",
-               fn);
+  double nd = opt_days(L, 2, fn);
   shist h;
   sh_open(L, s, fn, &v, &h);
   mwin w;
-  memset(&w, 0, sizeof w);
-  w.kind = REVL_PK_NONE;
+  win_none(&w);
   mby by;
   get_by(L, 2, fn, v.t, &by);
   mgrp G;
@@ -2427,8 +2426,7 @@ static int m_stage_aging(lua_State *L) {
   const char *cols[] = {"open_deals", "aged",     "aged_amount",
                         "aged_share", "max_days", "unknown_age",
                         NULL};
-  for (int i = 0; cols[i]; i++)
-    col_add(&mc, cols[i]);
+  cols_add(&mc, cols);
   for (size_t g = 0; g < ng; g++) {
     lua_createtable(L, 0, 8);
     push_keys(L, v.idx, &G, g);
@@ -2445,14 +2443,16 @@ static int m_stage_aging(lua_State *L) {
   /* the aged deals, longest first */
   if (na) qsort(list_a, na, sizeof *list_a, aged_cmp);
   int det = new_list(L, na);
+  int ci_id = col_ci(v.t, d.id), ci_stage = col_ci(v.t, d.stage),
+      ci_owner = col_ci(v.t, d.owner), ci_amount = col_ci(v.t, d.amount);
   for (size_t i = 0; i < na; i++) {
     size_t row = list_a[i].row;
     lua_createtable(L, 0, 8);
-    put_cell(L, v.idx, v.t, d.id, row, "id");
+    put_cell(L, v.idx, v.t, ci_id, row, "id");
     push_row_keys(L, v.idx, &by, row);
-    put_cell(L, v.idx, v.t, d.stage, row, "stage");
-    put_cell(L, v.idx, v.t, d.owner, row, "owner");
-    put_cell(L, v.idx, v.t, d.amount, row, "amount");
+    put_cell(L, v.idx, v.t, ci_stage, row, "stage");
+    put_cell(L, v.idx, v.t, ci_owner, row, "owner");
+    put_cell(L, v.idx, v.t, ci_amount, row, "amount");
     revl_push_datetime(L, list_a[i].entered);
     lua_setfield(L, -2, "entered_at");
     put_int(L, "days_in_stage", list_a[i].days);
@@ -2477,12 +2477,10 @@ typedef struct sl_acc {
 
 /* revl.metrics.slipped_deals(deals, {by, period, from, to, periods}) */
 static int m_slipped_deals(lua_State *L) {
-  static const char *const allowed[] = {"by", "period",  "from",
-                                        "to", "periods", NULL};
   const char *fn = "slipped_deals";
   mview v;
   get_view(L, 1, fn, &v);
-  check_opts(L, 2, fn, allowed);
+  check_opts(L, 2, fn, by_period_opts);
   scratch *s = new_scratch(L);
   dcols d;
   deal_cols(L, fn, v.t, &d);
@@ -2557,8 +2555,7 @@ static int m_slipped_deals(lua_State *L) {
   int list = new_list(L, ng);
   mcols mc = {0};
   const char *cols[] = {"slipped", "slipped_amount", "days_pushed_mean", NULL};
-  for (int i = 0; cols[i]; i++)
-    col_add(&mc, cols[i]);
+  cols_add(&mc, cols);
   for (size_t g = 0; g < ng; g++) {
     lua_createtable(L, 0, 8);
     push_keys(L, v.idx, &G, g);
@@ -2568,18 +2565,19 @@ static int m_slipped_deals(lua_State *L) {
               "no slipped deals");
     lua_rawseti(L, list, (lua_Integer)g + 1);
   }
-  finish_frame(L, list, &by, w.column, NULL, &mc);
+  finish_frame(L, list, &by, w.limited, NULL, &mc);
   int det = new_list(L, ns);
+  int ci_id = col_ci(v.t, d.id), ci_stage = col_ci(v.t, d.stage),
+      ci_owner = col_ci(v.t, d.owner), ci_amount = col_ci(v.t, d.amount);
   for (size_t i = 0; i < ns; i++) {
     size_t row = sl[i].row;
     lua_createtable(L, 0, 10);
-    put_cell(L, v.idx, v.t, d.id, row, "id");
+    put_cell(L, v.idx, v.t, ci_id, row, "id");
     push_row_keys(L, v.idx, &by, row);
-    push_period_label(L, &w, sl[i].ord);
-    lua_setfield(L, -2, "period");
-    put_cell(L, v.idx, v.t, d.owner, row, "owner");
-    put_cell(L, v.idx, v.t, d.stage, row, "stage");
-    put_cell(L, v.idx, v.t, d.amount, row, "amount");
+    put_period(L, &w, sl[i].ord);
+    put_cell(L, v.idx, v.t, ci_owner, row, "owner");
+    put_cell(L, v.idx, v.t, ci_stage, row, "stage");
+    put_cell(L, v.idx, v.t, ci_amount, row, "amount");
     revl_push_date(L, sl[i].from);
     lua_setfield(L, -2, "from_date");
     revl_push_date(L, sl[i].to);
@@ -2656,7 +2654,7 @@ static int wf_scope(const wf_side *sd, const mwin *w, size_t row,
                     int64_t *ord) {
   if (cell_true(sd->d.closed, row)) return 0;
   *ord = 0;
-  if (w->limited || w->kind >= 0) {
+  if (w->limited) {
     int32_t day;
     if (!cell_day(sd->d.close, row, &day) || !win_has(w, day)) return 0;
     *ord = win_ord(w, day);
@@ -2688,15 +2686,8 @@ static void wf_add(wf_state *st, uint32_t g, int bucket, int64_t v,
                    uint32_t code, int side, size_t row, int record) {
   lua_State *L = st->L;
   scratch *s = st->s;
-  if (g >= st->cap) {
-    size_t nc = st->cap ? st->cap * 2 : 64;
-    while (nc <= g)
-      nc *= 2;
-    st->acc = sgrow(L, s, st->acc, nc * WF_N, sizeof *st->acc);
-    memset(st->acc + st->cap * WF_N, 0,
-           (nc - st->cap) * WF_N * sizeof *st->acc);
-    st->cap = nc;
-  }
+  if (g >= st->cap)
+    st->acc = acc_grow(L, s, st->acc, &st->cap, g, WF_N * sizeof *st->acc);
   if (code)
     macc_add(L, st->fn, "'amount'", &st->acc[g * WF_N + (size_t)bucket], v,
              code);
@@ -2722,15 +2713,13 @@ static int wf_rec_cmp(const void *pa, const void *pb) {
 
 /* revl.metrics.waterfall(before, after, {by, period, from, to, periods}) */
 static int m_waterfall(lua_State *L) {
-  static const char *const allowed[] = {"by", "period",  "from",
-                                        "to", "periods", NULL};
   const char *fn = "waterfall";
   wf_side B, A;
   memset(&B, 0, sizeof B);
   memset(&A, 0, sizeof A);
   get_view(L, 1, fn, &B.v);
   get_view(L, 2, fn, &A.v);
-  check_opts(L, 3, fn, allowed);
+  check_opts(L, 3, fn, by_period_opts);
   scratch *s = new_scratch(L);
   wf_side *sides[2] = {&B, &A};
   for (int i = 0; i < 2; i++) {
@@ -2751,7 +2740,7 @@ static int m_waterfall(lua_State *L) {
           fn, A.by.k[k].label);
   mwin w;
   get_window(L, 3, fn, 0, REVL_PK_QUARTER, &w);
-  if (w.limited || w.kind >= 0) {
+  if (w.limited) {
     need(L, fn, B.v.t, B.d.close, "close_date");
     need(L, fn, A.v.t, A.d.close, "close_date");
   }
@@ -2858,11 +2847,6 @@ static int m_waterfall(lua_State *L) {
     col_add(&mc, wf_names[b]);
   }
   col_add(&mc, "end");
-  mgrp G; /* for push_keys of after-side groups */
-  memset(&G, 0, sizeof G);
-  G.by = &A.by;
-  G.w = &w;
-  G.g = st.g;
   size_t ri = 0;
   macc tot[WF_N];
   memset(tot, 0, sizeof tot);
@@ -2873,16 +2857,11 @@ static int m_waterfall(lua_State *L) {
     lua_createtable(L, 0, WF_N + 4);
     if (!is_tot) {
       uint32_t tag = st.g->first[g];
-      if (tag & WF_SIDE_B) {
-        size_t row = tag & ~WF_SIDE_B;
-        push_row_keys(L, B.v.idx, &B.by, row);
-        if (w.column) {
-          push_period_label(L, &w, grp_ord(&G, g));
-          lua_setfield(L, -2, "period");
-        }
-      } else {
-        push_keys(L, A.v.idx, &G, g);
-      }
+      if (tag & WF_SIDE_B)
+        push_row_keys(L, B.v.idx, &B.by, tag & ~WF_SIDE_B);
+      else
+        push_row_keys(L, A.v.idx, &A.by, tag);
+      put_period(L, &w, grp_ord(st.g, g));
     }
     for (int b = 0; b < WF_N; b++) {
       if (is_tot)
@@ -2929,7 +2908,7 @@ static int m_waterfall(lua_State *L) {
     lua_rawseti(L, list, (lua_Integer)g + 1);
   }
   int totals = lua_gettop(L);
-  finish_frame(L, list, &A.by, w.column, NULL, &mc);
+  finish_frame(L, list, &A.by, w.limited, NULL, &mc);
   lua_pushvalue(L, list);
   lua_pushvalue(L, totals);
   return 2;
@@ -2948,6 +2927,20 @@ static void sub_cols(lua_State *L, const char *fn, revl_table *t, subcols *c) {
   c->mrr = get_col(L, fn, t, "mrr", 1, T_MONEY);
 }
 
+/* Recurring revenue is tracked per unit, an (account, by keys) pair,
+ * and reported per group of by keys: the unit of base row `row`, and
+ * its group in *gb. */
+static size_t sub_unit(lua_State *L, const mby *by, revl_mgroup *U,
+                       revl_mgroup *Gb, const revl_column *account, size_t row,
+                       size_t *gb) {
+  int64_t key[MAXBY + 1];
+  for (int j = 0; j < by->nk; j++)
+    key[j] = by_part(&by->k[j], row);
+  *gb = (size_t)gget(L, Gb, key, (uint32_t)row);
+  key[by->nk] = cell_key(account, row);
+  return (size_t)gget(L, U, key, (uint32_t)row);
+}
+
 /* A group's currency for recurring revenue (rows of other currencies
  * are an error). */
 static void cur_check(lua_State *L, const char *fn, uint32_t *have,
@@ -2960,12 +2953,10 @@ static void cur_check(lua_State *L, const char *fn, uint32_t *have,
 
 /* revl.metrics.mrr(subscriptions, {by, period, from, to, periods}) */
 static int m_mrr(lua_State *L) {
-  static const char *const allowed[] = {"by", "period",  "from",
-                                        "to", "periods", NULL};
   const char *fn = "mrr";
   mview v;
   get_view(L, 1, fn, &v);
-  check_opts(L, 2, fn, allowed);
+  check_opts(L, 2, fn, by_period_opts);
   scratch *s = new_scratch(L);
   subcols c;
   sub_cols(L, fn, v.t, &c);
@@ -2995,7 +2986,6 @@ static int m_mrr(lua_State *L) {
   size_t ucap = 0, gcap = 0, k = 0;
   curcache cc = {&v.t->store->strings, 0, 0};
   int32_t dmin = INT32_MAX, dmax = INT32_MIN;
-  int64_t key[MAXBY + 1];
   for (size_t i = 0; i < v.n; i++) {
     size_t row = VROW(v.rows, i);
     int32_t day;
@@ -3004,11 +2994,7 @@ static int m_mrr(lua_State *L) {
       continue;
     int32_t m = revl_metrics_month_of(day);
     if (m > mcap) continue;
-    for (int j = 0; j < by.nk; j++)
-      key[j] = by_part(&by.k[j], row);
-    size_t gb = (size_t)gget(L, Gb, key, (uint32_t)row);
-    key[by.nk] = cell_key(c.account, row);
-    size_t u = (size_t)gget(L, U, key, (uint32_t)row);
+    size_t gb, u = sub_unit(L, &by, U, Gb, c.account, row, &gb);
     if (u >= ucap) {
       size_t old = ucap;
       group_of = acc_grow(L, s, group_of, &ucap, u, sizeof *group_of);
@@ -3036,7 +3022,7 @@ static int m_mrr(lua_State *L) {
     m0 = dmin;
   }
   if (by.nk == 0 && Gb->n == 0)
-    gget(L, Gb, key, 0); /* a row even without data */
+    gget(L, Gb, (int64_t[1]){0}, 0); /* a row even without data */
   size_t ngroups = Gb->n;
   int list;
   mcols mc = {0};
@@ -3057,11 +3043,10 @@ static int m_mrr(lua_State *L) {
                         "logo_churn",
                         "months",
                         NULL};
-  for (int i = 0; cols[i]; i++)
-    col_add(&mc, cols[i]);
+  cols_add(&mc, cols);
   if (m0 == INT32_MAX || m0 > m1 || ngroups == 0) {
     list = new_list(L, 0);
-    finish_frame(L, list, &by, w.column, NULL, &mc);
+    finish_frame(L, list, &by, w.limited, NULL, &mc);
     return 1;
   }
   size_t nm = (size_t)(m1 - m0 + 1);
@@ -3106,34 +3091,20 @@ static int m_mrr(lua_State *L) {
       }
       uint32_t code = g < gcap && gcur[g] ? gcur[g] : defc;
       lua_createtable(L, 0, 20);
-      size_t first_row = Gb->first[g];
-      for (int j = 0; j < by.nk; j++) {
-        int64_t r = key_row(&by.k[j], first_row);
-        if (r < 0)
-          lua_pushnil(L);
-        else
-          revl_view_push_cell(L, v.idx, by.k[j].h, by.k[j].ci, (size_t)r);
-        lua_setfield(L, -2, by.k[j].label);
-      }
-      if (w.column) {
-        push_period_label(L, &w, ord);
-        lua_setfield(L, -2, "period");
-      }
+      push_row_keys(L, v.idx, &by, Gb->first[g]);
+      put_period(L, &w, ord);
       int64_t arr;
       if (__builtin_mul_overflow(sum.end, 12, &arr))
         luaL_error(L, "revl.metrics.%s: ARR overflows", fn);
-      push_money_code(L, sum.end, code), lua_setfield(L, -2, "mrr");
-      push_money_code(L, arr, code), lua_setfield(L, -2, "arr");
-      push_money_code(L, sum.start, code), lua_setfield(L, -2, "start_mrr");
-      push_money_code(L, sum.new_mrr, code), lua_setfield(L, -2, "new");
-      push_money_code(L, sum.reactivation, code),
-          lua_setfield(L, -2, "reactivation");
-      push_money_code(L, sum.expansion, code), lua_setfield(L, -2, "expansion");
-      push_money_code(L, sum.contraction, code),
-          lua_setfield(L, -2, "contraction");
-      push_money_code(L, sum.churned, code), lua_setfield(L, -2, "churned");
-      push_money_code(L, sum.end - sum.start, code),
-          lua_setfield(L, -2, "net_new");
+      put_money_code(L, "mrr", sum.end, code);
+      put_money_code(L, "arr", arr, code);
+      put_money_code(L, "start_mrr", sum.start, code);
+      put_money_code(L, "new", sum.new_mrr, code);
+      put_money_code(L, "reactivation", sum.reactivation, code);
+      put_money_code(L, "expansion", sum.expansion, code);
+      put_money_code(L, "contraction", sum.contraction, code);
+      put_money_code(L, "churned", sum.churned, code);
+      put_money_code(L, "net_new", sum.end - sum.start, code);
       put_int(L, "customers", sum.customers_end);
       put_int(L, "customers_start", sum.customers_start);
       put_int(L, "new_customers", sum.new_customers);
@@ -3146,7 +3117,7 @@ static int m_mrr(lua_State *L) {
       mi = mj + 1;
     }
   }
-  finish_frame(L, list, &by, w.column, NULL, &mc);
+  finish_frame(L, list, &by, w.limited, NULL, &mc);
   return 1;
 }
 
@@ -3164,12 +3135,10 @@ typedef struct nrr_acc {
  * per window, the customers with MRR in the month before it, and what
  * they pay in its last month (up to as_of). */
 static int m_nrr(lua_State *L) {
-  static const char *const allowed[] = {"by", "period",  "from",
-                                        "to", "periods", NULL};
   const char *fn = "nrr";
   mview v;
   get_view(L, 1, fn, &v);
-  check_opts(L, 2, fn, allowed);
+  check_opts(L, 2, fn, by_period_opts);
   scratch *s = new_scratch(L);
   subcols c;
   sub_cols(L, fn, v.t, &c);
@@ -3191,16 +3160,12 @@ static int m_nrr(lua_State *L) {
       luaL_error(L, "revl.metrics.%s: use month or longer periods", fn);
   } else {
     /* the trailing twelve months up to as_of */
-    memset(&w, 0, sizeof w);
-    w.kind = REVL_PK_NONE;
+    win_none(&w);
     w.fs = fiscal_start(L);
-    w.limited = w.column = 1;
+    w.limited = 1;
     w.from = revl_metrics_month_start(mcap - 11);
     w.to = today;
-    char a[16], b[16];
-    day_text(w.from, a, sizeof a);
-    day_text(w.to, b, sizeof b);
-    snprintf(w.label, sizeof w.label, "%s..%s", a, b);
+    win_label(&w);
   }
   if (w.from == INT32_MIN)
     luaL_error(L, "revl.metrics.%s: needs a start ('from')", fn);
@@ -3249,7 +3214,6 @@ static int m_nrr(lua_State *L) {
   nrr_rec *rec = NULL;
   curcache cc = {&v.t->store->strings, 0, 0};
   const revl_column *pc = c.period, *mr = c.mrr, *ac = c.account;
-  int64_t key[MAXBY + 1];
   for (size_t i = 0; i < v.n; i++) {
     size_t row = VROW(v.rows, i);
     int32_t day;
@@ -3265,11 +3229,7 @@ static int m_nrr(lua_State *L) {
     int32_t sl = slot[lo];
     if (sl < 0 || !revl_col_valid(mr, row) || !revl_col_valid(ac, row))
       continue;
-    for (int j = 0; j < by.nk; j++)
-      key[j] = by_part(&by.k[j], row);
-    size_t gb = (size_t)gget(L, Gb, key, (uint32_t)row);
-    key[by.nk] = cell_key(ac, row);
-    size_t u = (size_t)gget(L, U, key, (uint32_t)row);
+    size_t gb, u = sub_unit(L, &by, U, Gb, ac, row, &gb);
     *ACC(ugroup, ucap, u) = (uint32_t)gb;
     cur_check(L, fn, ACC(gcur, gcap, gb), cur_code(&cc, mr, row));
     nrr_rec *r = ACC(rec, rcap, nrec);
@@ -3279,7 +3239,7 @@ static int m_nrr(lua_State *L) {
     nrec++;
   }
   if (by.nk == 0 && Gb->n == 0)
-    gget(L, Gb, key, 0); /* a row even without data */
+    gget(L, Gb, (int64_t[1]){0}, 0); /* a row even without data */
   size_t ng = Gb->n, nu = U->n;
   nrr_acc *acc = scalloc(L, s, ng * nb, sizeof *acc);
   int64_t *sv = salloc(L, s, nu, sizeof *sv),
@@ -3321,8 +3281,7 @@ static int m_nrr(lua_State *L) {
       "expansion",   "contraction",     "churned",           "nrr",
       "grr",         "customers_start", "churned_customers", "logo_churn",
       NULL};
-  for (int i = 0; cols[i]; i++)
-    col_add(&mc, cols[i]);
+  cols_add(&mc, cols);
   lua_Integer ri = 0;
   for (size_t g = 0; g < ng; g++)
     for (size_t b = 0; b < nb; b++) {
@@ -3330,19 +3289,17 @@ static int m_nrr(lua_State *L) {
       nrr_acc *a = &acc[g * nb + b];
       uint32_t code = g < gcap && gcur[g] ? gcur[g] : defc;
       lua_createtable(L, 0, 16);
-      size_t first_row = Gb->first[g];
-      push_row_keys(L, v.idx, &by, first_row);
-      push_period_label(L, &w, o0 + (int64_t)b);
-      lua_setfield(L, -2, "period");
+      push_row_keys(L, v.idx, &by, Gb->first[g]);
+      put_period(L, &w, o0 + (int64_t)b);
       revl_push_date(L, revl_metrics_month_start(sm[b]));
       lua_setfield(L, -2, "start_month");
       revl_push_date(L, revl_metrics_month_start(em[b]));
       lua_setfield(L, -2, "end_month");
-      push_money_code(L, a->start, code), lua_setfield(L, -2, "start_mrr");
-      push_money_code(L, a->end, code), lua_setfield(L, -2, "end_mrr");
-      push_money_code(L, a->exp, code), lua_setfield(L, -2, "expansion");
-      push_money_code(L, a->con, code), lua_setfield(L, -2, "contraction");
-      push_money_code(L, a->churn, code), lua_setfield(L, -2, "churned");
+      put_money_code(L, "start_mrr", a->start, code);
+      put_money_code(L, "end_mrr", a->end, code);
+      put_money_code(L, "expansion", a->exp, code);
+      put_money_code(L, "contraction", a->con, code);
+      put_money_code(L, "churned", a->churn, code);
       const char *why = "no customers at the start";
       put_ratio(L, &mc, "nrr", (double)a->end, (double)a->start, why);
       put_ratio(L, &mc, "grr", (double)(a->start - a->con - a->churn),
@@ -3377,12 +3334,10 @@ typedef struct fn_acc {
 /* revl.metrics.funnel(leads, {by, period, from, to, periods}): leads
  * created in the window and how far they got. */
 static int m_funnel(lua_State *L) {
-  static const char *const allowed[] = {"by", "period",  "from",
-                                        "to", "periods", NULL};
   const char *fn = "funnel";
   mview v;
   get_view(L, 1, fn, &v);
-  check_opts(L, 2, fn, allowed);
+  check_opts(L, 2, fn, by_period_opts);
   scratch *s = new_scratch(L);
   revl_column *created = get_col(L, fn, v.t, "created_at", 1, T_DATES);
   revl_column *mql = get_col(L, fn, v.t, "mql_at", 0, T_DATES);
@@ -3410,7 +3365,7 @@ static int m_funnel(lua_State *L) {
     int32_t day = 0;
     int has_c = cell_secs(created, row, &c0);
     if (has_c) day = (int32_t)floor_div64(c0, 86400);
-    if ((w.limited || w.kind >= 0) && (!has_c || !win_has(&w, day))) continue;
+    if (w.limited && (!has_c || !win_has(&w, day))) continue;
     uint32_t g = grp_of(L, &G, row, has_c ? win_ord(&w, day) : 0);
     fn_acc *a = ACC(acc, cap, g);
     int64_t d = conv && conv->ref_row ? conv->ref_row[row] : -1;
@@ -3462,12 +3417,8 @@ static int m_funnel(lua_State *L) {
       char why[64];
       snprintf(why, sizeof why, "no %s", fn_names[k - 1]);
       put_ratio(L, &mc, fn_conv[k], (double)a->n[k], (double)a->n[k - 1], why);
-      size_t ns = samples_count(&sm[k], g);
-      if (ns) {
-        double sum = 0;
-        for (size_t j = sm[k].off[g]; j < sm[k].off[g + 1]; j++)
-          sum += sm[k].sorted[j];
-        put_num(L, fn_mean[k], sum / (double)ns);
+      if (samples_count(&sm[k], g)) {
+        put_num(L, fn_mean[k], samples_mean(&sm[k], g));
         put_num(L, fn_days[k], samples_pct(&sm[k], g, 50));
       } else {
         put_nil(L, &mc, fn_days[k], "no timed transitions");
@@ -3478,7 +3429,7 @@ static int m_funnel(lua_State *L) {
               (double)a->n[FN_LEAD], "no leads");
     lua_rawseti(L, list, (lua_Integer)g + 1);
   }
-  finish_frame(L, list, &by, w.column, NULL, &mc);
+  finish_frame(L, list, &by, w.limited, NULL, &mc);
   return 1;
 }
 
@@ -3565,16 +3516,12 @@ static int m_attribution(lua_State *L) {
   }
   /* credit keys: activity fields */
   mby by;
-  if (opt_get(L, 2, "by") == LUA_TNIL) {
-    lua_pop(L, 1);
-    memset(&by, 0, sizeof by);
-    by.t = act;
+  get_by(L, 2, fn, act, &by);
+  if (opt_get(L, 2, "by") == LUA_TNIL) { /* by campaign unless asked */
     by.nk = 1;
     resolve_key(L, fn, act, "campaign", &by.k[0]);
-  } else {
-    lua_pop(L, 1);
-    get_by(L, 2, fn, act, &by);
   }
+  lua_pop(L, 1);
   /* models */
   int models[REVL_ATTR_NMODELS], nm = 0;
   int ty = opt_get(L, 2, "models");
@@ -3694,9 +3641,10 @@ static int m_attribution(lua_State *L) {
     /* milestones: the last touch at or before lead / deal creation */
     size_t lead_i = 0, opp_i = 0;
     int64_t dc;
+    int has_dc = cell_secs(d.created, row, &dc);
     for (size_t k = 0; k < nt; k++) {
       if (lead_created != INT64_MAX && tt[k].at <= lead_created) lead_i = k;
-      if (cell_secs(d.created, row, &dc) && tt[k].at <= dc) opp_i = k;
+      if (has_dc && tt[k].at <= dc) opp_i = k;
       days[k] = cday - (int32_t)floor_div64(tt[k].at, 86400);
     }
     for (size_t k = 0; k < nt; k++) {
@@ -3711,14 +3659,7 @@ static int m_attribution(lua_State *L) {
         a->deals++;
       }
     }
-    if (Gg->n * (size_t)nm > ccap) {
-      size_t old = ccap, nc = ccap ? ccap : 64;
-      while (nc < Gg->n * (size_t)nm)
-        nc *= 2;
-      credit = sgrow(L, s, credit, nc, sizeof *credit);
-      memset(credit + old, 0, (nc - old) * sizeof *credit);
-      ccap = nc;
-    }
+    ACC_ALL(credit, ccap, Gg->n * (size_t)nm);
     for (int mi = 0; mi < nm; mi++) {
       if (revl_metrics_attr_weights(models[mi], nt, lead_i, opp_i, days, half,
                                     wts) ||
@@ -3742,10 +3683,7 @@ static int m_attribution(lua_State *L) {
   for (size_t g = 0; g < ng; g++) {
     lua_createtable(L, 0, 12);
     push_row_keys(L, aidx, &by, Gg->first[g]);
-    if (w.column) {
-      push_period_label(L, &w, Gg->keys[g * (size_t)Gg->nk + (size_t)by.nk]);
-      lua_setfield(L, -2, "period");
-    }
+    put_period(L, &w, grp_ord(Gg, g));
     for (int mi = 0; mi < nm; mi++)
       put_money(L, revl_metrics_attr_name(models[mi]),
                 &credit[g * (size_t)nm + (size_t)mi],
@@ -3754,7 +3692,7 @@ static int m_attribution(lua_State *L) {
     put_int(L, "deals", acc[g].deals);
     lua_rawseti(L, list, (lua_Integer)g + 1);
   }
-  finish_frame(L, list, &by, w.column, NULL, &mc);
+  finish_frame(L, list, &by, w.limited, NULL, &mc);
   lua_createtable(L, 0, 6);
   put_money(L, "won", &won_total, defc);
   macc att = won_total;
@@ -3770,24 +3708,17 @@ static int m_attribution(lua_State *L) {
 /* ---- data quality -----------------------------------------------------------
  */
 
-typedef struct fld {
-  revl_table *h;
-  revl_column *c, *via;
-  int ci;
-  const char *name;
-} fld;
-
-static inline int fld_has(const fld *f, size_t row) {
-  int64_t r = (int64_t)row;
-  if (f->via) r = f->via->ref_row ? f->via->ref_row[row] : -1;
-  return r >= 0 && revl_col_valid(f->c, (size_t)r);
+/* Does base row `row` have a value in the key's field? */
+static inline int key_has(const mkey *k, size_t row) {
+  int64_t r = key_row(k, row);
+  return r >= 0 && revl_col_valid(k->c, (size_t)r);
 }
 
 /* A list option of field names (or every column of t when absent). */
-static fld *get_fields(lua_State *L, scratch *s, int o, const char *fn,
-                       const char *key, revl_table *t, int all, int *nf) {
+static mkey *get_fields(lua_State *L, scratch *s, int o, const char *fn,
+                        const char *key, revl_table *t, int all, int *nf) {
   int ty = opt_get(L, o, key);
-  fld *f;
+  mkey *f;
   if (ty == LUA_TNIL) {
     lua_pop(L, 1);
     if (!all) {
@@ -3800,7 +3731,7 @@ static fld *get_fields(lua_State *L, scratch *s, int o, const char *fn,
       f[i].c = t->cols[i];
       f[i].via = NULL;
       f[i].ci = i;
-      f[i].name = t->cols[i]->name;
+      f[i].label = t->cols[i]->name;
     }
     *nf = t->ncols;
     return f;
@@ -3814,13 +3745,7 @@ static fld *get_fields(lua_State *L, scratch *s, int o, const char *fn,
     const char *name = lua_tostring(L, -1);
     if (!name)
       luaL_error(L, "revl.metrics.%s: '%s' is a list of field names", fn, key);
-    mkey k;
-    resolve_key(L, fn, t, name, &k);
-    f[i - 1].h = k.h;
-    f[i - 1].c = k.c;
-    f[i - 1].via = k.via;
-    f[i - 1].ci = k.ci;
-    f[i - 1].name = name;
+    resolve_key(L, fn, t, name, &f[i - 1]);
     lua_pop(L, 1);
   }
   lua_pop(L, 1);
@@ -3838,11 +3763,11 @@ static int m_completeness(lua_State *L) {
   check_opts(L, 2, fn, allowed);
   scratch *s = new_scratch(L);
   int nf, nr;
-  fld *rq = get_fields(L, s, 2, fn, "required", v.t, 0, &nr);
+  mkey *rq = get_fields(L, s, 2, fn, "required", v.t, 0, &nr);
   /* fields: as given, else the required ones, else every column */
   int has_fields = opt_get(L, 2, "fields") != LUA_TNIL;
   lua_pop(L, 1);
-  fld *f =
+  mkey *f =
       has_fields || !rq ? get_fields(L, s, 2, fn, "fields", v.t, 1, &nf) : rq;
   if (!has_fields && rq) nf = nr;
   if (!rq) {
@@ -3850,8 +3775,7 @@ static int m_completeness(lua_State *L) {
     nr = nf;
   }
   mwin w;
-  memset(&w, 0, sizeof w);
-  w.kind = REVL_PK_NONE;
+  win_none(&w);
   mby by;
   get_by(L, 2, fn, v.t, &by);
   mgrp G;
@@ -3866,10 +3790,10 @@ static int m_completeness(lua_State *L) {
     c[0]++;
     int ok = 1;
     for (int k = 0; k < nr && ok; k++)
-      ok = fld_has(&rq[k], row);
+      ok = key_has(&rq[k], row);
     c[1] += ok;
     for (int k = 0; k < nf; k++)
-      c[2 + k] += fld_has(&f[k], row);
+      c[2 + k] += key_has(&f[k], row);
   }
   grp_fill(L, &G);
   size_t ng = grp_n(&G);
@@ -3877,15 +3801,14 @@ static int m_completeness(lua_State *L) {
   int list = new_list(L, ng * (size_t)nf);
   mcols mc = {0};
   const char *cols[] = {"rows", "filled", "missing", "completeness", NULL};
-  for (int i = 0; cols[i]; i++)
-    col_add(&mc, cols[i]);
+  cols_add(&mc, cols);
   lua_Integer ri = 0;
   for (size_t g = 0; g < ng; g++)
     for (int k = 0; k < nf; k++) {
       int64_t *c = cnt + g * stride;
       lua_createtable(L, 0, 8);
       push_keys(L, v.idx, &G, g);
-      lua_pushstring(L, f[k].name);
+      lua_pushstring(L, f[k].label);
       lua_setfield(L, -2, "field");
       put_int(L, "position", k + 1);
       put_int(L, "rows", c[0]);
@@ -3901,8 +3824,7 @@ static int m_completeness(lua_State *L) {
   int list2 = new_list(L, ng);
   mcols mc2 = {0};
   const char *cols2[] = {"rows", "complete", "completeness", NULL};
-  for (int i = 0; cols2[i]; i++)
-    col_add(&mc2, cols2[i]);
+  cols_add(&mc2, cols2);
   for (size_t g = 0; g < ng; g++) {
     int64_t *c = cnt + g * stride;
     lua_createtable(L, 0, 6);
@@ -4027,11 +3949,12 @@ static int m_duplicates(lua_State *L) {
 
 /* revl.metrics.name_key(text), revl.metrics.domain_key(text): the
  * normalised forms duplicates compares (nil when nothing is left) */
-static int m_name_key(lua_State *L) {
+static int push_norm(lua_State *L,
+                     size_t (*norm)(const char *, size_t, char *, size_t)) {
   size_t n;
   const char *t = luaL_checklstring(L, 1, &n);
   char buf[1024];
-  size_t k = revl_norm_company(t, n, buf, sizeof buf);
+  size_t k = norm(t, n, buf, sizeof buf);
   if (k)
     lua_pushlstring(L, buf, k);
   else
@@ -4039,16 +3962,11 @@ static int m_name_key(lua_State *L) {
   return 1;
 }
 
+static int m_name_key(lua_State *L) {
+  return push_norm(L, revl_norm_company);
+}
 static int m_domain_key(lua_State *L) {
-  size_t n;
-  const char *t = luaL_checklstring(L, 1, &n);
-  char buf[1024];
-  size_t k = revl_norm_domain(t, n, buf, sizeof buf);
-  if (k)
-    lua_pushlstring(L, buf, k);
-  else
-    lua_pushnil(L);
-  return 1;
+  return push_norm(L, revl_norm_domain);
 }
 
 static int m_similarity(lua_State *L) {
@@ -4124,8 +4042,7 @@ static int m_consistency(lua_State *L) {
         L, "revl.metrics.%s: give allowed = {...} or normalize = \"country\"",
         fn);
   mwin w;
-  memset(&w, 0, sizeof w);
-  w.kind = REVL_PK_NONE;
+  win_none(&w);
   mby by;
   get_by(L, 3, fn, v.t, &by);
   mgrp G;
@@ -4191,8 +4108,7 @@ static int m_consistency(lua_State *L) {
   mcols mc = {0};
   const char *cols[] = {"rows",    "checked",     "consistent", "inconsistent",
                         "missing", "consistency", NULL};
-  for (int i = 0; cols[i]; i++)
-    col_add(&mc, cols[i]);
+  cols_add(&mc, cols);
   for (size_t g = 0; g < ng; g++) {
     int64_t *c = cnt + g * 3;
     int64_t checked = c[0] - c[1];
@@ -4244,10 +4160,7 @@ static int m_timeliness(lua_State *L) {
   get_view(L, 1, fn, &v);
   check_opts(L, 2, fn, allowed);
   scratch *s = new_scratch(L);
-  double nd = opt_number(L, 2, fn, "days", -1);
-  if (nd < 0 || nd != floor(nd))
-    luaL_error(L, "revl.metrics.%s: needs days = N (a whole number of days)",
-               fn);
+  double nd = opt_days(L, 2, fn);
   revl_table *act = store_table(L, v.idx, fn, "activities", 1);
   revl_column *aat = get_col(L, fn, act, "at", 1, T_DATES);
   const char *via = opt_string(L, 2, fn, "via", NULL);
@@ -4267,8 +4180,7 @@ static int m_timeliness(lua_State *L) {
   if (!fkc->rev_off)
     luaL_error(L, "revl.metrics.%s: activities are not linked", fn);
   mwin w;
-  memset(&w, 0, sizeof w);
-  w.kind = REVL_PK_NONE;
+  win_none(&w);
   mby by;
   get_by(L, 2, fn, v.t, &by);
   mgrp G;
@@ -4306,8 +4218,7 @@ static int m_timeliness(lua_State *L) {
   int list = new_list(L, ng);
   mcols mc = {0};
   const char *cols[] = {"records", "fresh", "stale", "timeliness", NULL};
-  for (int i = 0; cols[i]; i++)
-    col_add(&mc, cols[i]);
+  cols_add(&mc, cols);
   for (size_t g = 0; g < ng; g++) {
     int64_t *c = cnt + g * 2;
     lua_createtable(L, 0, 6);
@@ -4322,8 +4233,7 @@ static int m_timeliness(lua_State *L) {
   int det = new_list(L, ns);
   for (size_t i = 0; i < ns; i++) {
     lua_createtable(L, 0, 4);
-    if (v.t->pk >= 0)
-      put_cell(L, v.idx, v.t, v.t->cols[v.t->pk], stale[i].row, "id");
+    put_cell(L, v.idx, v.t, v.t->pk, stale[i].row, "id");
     push_row_keys(L, v.idx, &by, stale[i].row);
     if (stale[i].last != INT64_MIN) {
       revl_push_datetime(L, stale[i].last);
