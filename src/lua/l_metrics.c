@@ -3947,28 +3947,6 @@ static int m_duplicates(lua_State *L) {
   return 2;
 }
 
-/* revl.metrics.name_key(text), revl.metrics.domain_key(text): the
- * normalised forms duplicates compares (nil when nothing is left) */
-static int push_norm(lua_State *L,
-                     size_t (*norm)(const char *, size_t, char *, size_t)) {
-  size_t n;
-  const char *t = luaL_checklstring(L, 1, &n);
-  char buf[1024];
-  size_t k = norm(t, n, buf, sizeof buf);
-  if (k)
-    lua_pushlstring(L, buf, k);
-  else
-    lua_pushnil(L);
-  return 1;
-}
-
-static int m_name_key(lua_State *L) {
-  return push_norm(L, revl_norm_company);
-}
-static int m_domain_key(lua_State *L) {
-  return push_norm(L, revl_norm_domain);
-}
-
 static int m_similarity(lua_State *L) {
   size_t na, nb;
   const char *a = luaL_checklstring(L, 1, &na),
@@ -4323,8 +4301,8 @@ static const luaL_Reg metric_funcs[] = {
     {"duplicates", m_duplicates},
     {"consistency", m_consistency},
     {"country", m_country},
-    {"name_key", m_name_key},
-    {"domain_key", m_domain_key},
+    {"name_key", revl_lua_company_key},
+    {"domain_key", revl_lua_domain_key},
     {"similarity", m_similarity},
     {"timeliness", m_timeliness},
     {"window", m_window},

@@ -2069,24 +2069,26 @@ static int l_sla_measure(lua_State *L) {
 
 /* ---- matching keys ---------------------------------------------------------- */
 
-static int l_company_key(lua_State *L) {
+/* revl.company_key / revl.domain_key, also revl.metrics.name_key and
+ * domain_key (duplicate detection and routing share the normalisers):
+ * the normalised form, nil when nothing is left */
+static int push_norm(lua_State *L,
+                     size_t (*norm)(const char *, size_t, char *, size_t)) {
   size_t n;
   const char *s = luaL_checklstring(L, 1, &n);
-  char buf[512];
-  size_t k = revl_norm_company(s, n, buf, sizeof buf);
+  char buf[1024];
+  size_t k = norm(s, n, buf, sizeof buf);
   if (k) lua_pushlstring(L, buf, k);
   else lua_pushnil(L);
   return 1;
 }
 
-static int l_domain_key(lua_State *L) {
-  size_t n;
-  const char *s = luaL_checklstring(L, 1, &n);
-  char buf[512];
-  size_t k = revl_norm_domain(s, n, buf, sizeof buf);
-  if (k) lua_pushlstring(L, buf, k);
-  else lua_pushnil(L);
-  return 1;
+int revl_lua_company_key(lua_State *L) {
+  return push_norm(L, revl_norm_company);
+}
+
+int revl_lua_domain_key(lua_State *L) {
+  return push_norm(L, revl_norm_domain);
 }
 
 static int l_is_freemail(lua_State *L) {
@@ -2128,8 +2130,8 @@ static const luaL_Reg funcs[] = {
     {"sla_new", l_sla_new},
     {"sla_kind", l_sla_kind},
     {"sla_measure", l_sla_measure},
-    {"company_key", l_company_key},
-    {"domain_key", l_domain_key},
+    {"company_key", revl_lua_company_key},
+    {"domain_key", revl_lua_domain_key},
     {"is_freemail", l_is_freemail},
     {"write_text", l_write_text},
     {"read_text", l_read_text},

@@ -58,6 +58,11 @@ int revl_period_key(int32_t days, const char *period, int fiscal_start,
  * module table at the top of the stack (like luaopen_revl_value). */
 int luaopen_revl_rules(lua_State *L);
 int luaopen_revl_route(lua_State *L);
+/* The company-name and domain keys of routing (src/rules/match.c) as Lua
+ * functions: revl.company_key, revl.domain_key, revl.metrics.name_key,
+ * revl.metrics.domain_key. */
+int revl_lua_company_key(lua_State *L);
+int revl_lua_domain_key(lua_State *L);
 int luaopen_revl_metrics(lua_State *L);
 
 /* l_store.c */
