@@ -319,7 +319,7 @@ long revl_metrics_dedupe(size_t n, const char *const *names,
       free(sl);
       free(sh);
     }
-    qsort(pairs, np, sizeof *pairs, pair_cmp);
+    if (np) qsort(pairs, np, sizeof *pairs, pair_cmp);
     for (size_t k = 0; k < np; k++) {
       uint32_t ia = pairs[k].a, ib = pairs[k].b;
       uint32_t ra = revl_uf_find(parent, ia), rb = revl_uf_find(parent, ib);

@@ -79,6 +79,8 @@ local dd = select(2, M.duplicates(acc, { on = "domain" }))
 t:eq(dd.clusters, 2, "by domain only: Acme (Q1 Q2), Globex; gmail.com never matches")
 local dn = select(2, M.duplicates(acc, { on = "name", threshold = 0.9 }))
 t:eq(dn.clusters, 4, "a lower threshold also joins Initech and Initech Labs")
+local d1 = select(2, M.duplicates(acc:where({ id = "Q1" }), { on = "name" }))
+t:eq(d1.clusters, 0, "one record: no pair to compare")
 
 -- ---- consistency -----------------------------------------------------------------------------
 local cs, bad = M.consistency(acc, "country", { normalize = "country" })
