@@ -25,6 +25,8 @@ typedef enum revl_type {
 } revl_type;
 
 const char *revl_type_name(revl_type t);
+/* Bytes of one value of type t in a column's array. */
+size_t revl_type_size(revl_type t);
 
 /* ---- string interning ---------------------------------------------- */
 
@@ -207,6 +209,17 @@ static inline revl_column *revl_table_column(const revl_table *t,
   int i = revl_table_col(t, name);
   return i < 0 ? NULL : t->cols[i];
 }
+/* "col" or "fk.col" (or "fk_id" spelled "fk") on t: the column index in
+ * *holder, reached through FK column *via of t (-1 when on t itself);
+ * -1 when there is no such field. */
+int revl_table_field(const revl_table *t, const char *name,
+                     const revl_table **holder, int *via);
+/* Row of the field's holder for row `row` of t (-1 when the reference
+ * is null or broken). */
+static inline int64_t revl_field_row(const revl_table *t, int via, size_t row) {
+  return via < 0 ? (int64_t)row : (int64_t)t->cols[via]->ref_row[row];
+}
+
 /* Add a column (name copied); returns its index or a negative code. */
 int revl_table_add_col(revl_table *t, const char *name, revl_type type);
 /* Replace column i's data with an empty column of another type. */

@@ -27,7 +27,7 @@ const char *revl_type_name(revl_type t) {
   return "?";
 }
 
-static size_t type_size(revl_type t) {
+size_t revl_type_size(revl_type t) {
   switch (t) {
   case REVL_T_INT:
   case REVL_T_MONEY:
@@ -44,9 +44,9 @@ static size_t type_size(revl_type t) {
 
 static int col_grow(revl_column *c, size_t cap) {
   cap = (cap + 63) & ~(size_t)63;
-  void *v = realloc(c->v.any, cap * type_size(c->type));
+  void *v = realloc(c->v.any, cap * revl_type_size(c->type));
   if (!v) return REVL_ENOMEM;
-  revl_advise_huge(v, cap * type_size(c->type));
+  revl_advise_huge(v, cap * revl_type_size(c->type));
   c->v.any = v;
   uint64_t *valid = realloc(c->valid, (cap / 64) * sizeof *valid);
   if (!valid) return REVL_ENOMEM;
@@ -76,8 +76,8 @@ int revl_col_reserve(revl_column *c, size_t n) {
 
 int revl_col_push_null(revl_column *c) {
   if (col_reserve(c)) return REVL_ENOMEM;
-  memset((char *)c->v.any + c->n * type_size(c->type), 0,
-         type_size(c->type));
+  memset((char *)c->v.any + c->n * revl_type_size(c->type), 0,
+         revl_type_size(c->type));
   if (c->cur) c->cur[c->n] = 0;
   c->n++;
   c->nnull++;
@@ -87,7 +87,7 @@ int revl_col_push_null(revl_column *c) {
 /* Bytes the data takes (rows, not reserved capacity, so the figure
  * depends on the data and not on how the arrays grew). */
 size_t revl_col_memory(const revl_column *c) {
-  size_t m = c->n * type_size(c->type) + ((c->n + 63) / 64) * 8;
+  size_t m = c->n * revl_type_size(c->type) + ((c->n + 63) / 64) * 8;
   if (c->cur) m += c->n * 4;
   if (c->ref_row) m += c->n * 4;
   if (c->rev_off && c->ref) m += (c->ref->nrows + 1) * 4 + c->n * 4;
@@ -128,6 +128,31 @@ static int rebuild_colslots(revl_table *t) {
   t->colslots = slots;
   t->colmask = size - 1;
   return 0;
+}
+
+int revl_table_field(const revl_table *t, const char *name,
+                     const revl_table **holder, int *via) {
+  *via = -1;
+  *holder = t;
+  int ci = revl_table_col(t, name);
+  if (ci >= 0) return ci;
+  const char *dot = strchr(name, '.');
+  if (!dot || dot - name > 120) return -1;
+  char fk[128];
+  snprintf(fk, sizeof fk, "%.*s", (int)(dot - name), name);
+  int f = revl_table_col(t, fk);
+  if (f < 0 || !t->cols[f]->ref) {
+    char fk2[140];
+    snprintf(fk2, sizeof fk2, "%s_id", fk);
+    f = revl_table_col(t, fk2);
+  }
+  if (f < 0 || !t->cols[f]->ref) return -1;
+  const revl_table *target = t->cols[f]->ref;
+  int k = revl_table_col(target, dot + 1);
+  if (k < 0) return -1;
+  *via = f;
+  *holder = target;
+  return k;
 }
 
 int revl_table_col(const revl_table *t, const char *name) {
@@ -425,7 +450,7 @@ int revl_table_filter_rows(revl_table *t, const uint8_t *keep) {
   size_t out = 0;
   for (int i = 0; i < t->ncols; i++) {
     revl_column *c = t->cols[i];
-    size_t sz = type_size(c->type);
+    size_t sz = revl_type_size(c->type);
     char *v = c->v.any;
     out = 0;
     c->nnull = 0;
