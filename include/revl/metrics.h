@@ -49,6 +49,13 @@ void revl_metrics_period_bounds(int64_t ord, int kind, int fs, int32_t *first,
 int32_t revl_metrics_month_of(int32_t days);
 int32_t revl_metrics_month_start(int32_t month);
 
+/* Label of the period (by name: "day", "week", "month", "quarter",
+ * "year", "fiscal_quarter"/"fq", "fiscal_year"/"fy") holding day `days`:
+ * "2024-02-29", "2024-W09", "2024-02", "2024-Q1", "2024", "FY2025-Q1",
+ * "FY2025".  Returns snprintf's count, or -1 for an unknown period. */
+int revl_period_key(int32_t days, const char *period, int fiscal_start,
+                    char *buf, size_t n);
+
 /* ---- exact arithmetic ---------------------------------------------- */
 
 /* a / b rounded half away from zero (b != 0), with a as a 128-bit

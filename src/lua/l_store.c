@@ -18,6 +18,7 @@
 #include "lrevl.h"
 #include "revl/csvw.h"
 #include "revl/ingest.h"
+#include "revl/metrics.h"
 #include "revl/parse.h"
 
 typedef struct store_ud {

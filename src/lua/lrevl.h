@@ -50,9 +50,6 @@ int revl_check_date(lua_State *L, int idx, int32_t *days);
 int revl_opt_date(lua_State *L, int idx, int32_t *days); /* 1 if present */
 /* Format money exactly: "1,234.50 USD". */
 void revl_money_format(int64_t minor, const char *cur, char *buf, size_t n);
-/* Period key of a day: "2024-02", "2024-Q1", "2024", "FY2025-Q1", "FY2025" */
-int revl_period_key(int32_t days, const char *period, int fiscal_start,
-                    char *buf, size_t n);
 
 /* l_rules.c, l_route.c, l_metrics.c: add their functions to the
  * module table at the top of the stack (like luaopen_revl_value). */

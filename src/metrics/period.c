@@ -8,6 +8,7 @@
  * follow revl_period_key: a fiscal year starting in month fs is named
  * by the calendar year it ends in.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "revl/metrics.h"
@@ -102,3 +103,35 @@ void revl_metrics_period_bounds(int64_t ord, int kind, int fs, int32_t *first,
   *first = period_first(ord, kind, fs);
   *last = period_first(ord + 1, kind, fs) - 1;
 }
+
+/* Label of the period holding a day (see revl/metrics.h). */
+int revl_period_key(int32_t days, const char *period, int fs, char *buf,
+                    size_t n) {
+  int y;
+  unsigned m, d;
+  revl_civil_from_days(days, &y, &m, &d);
+  if (strcmp(period, "day") == 0) return revl_format_date(days, buf, n);
+  if (strcmp(period, "month") == 0) return snprintf(buf, n, "%04d-%02u", y, m);
+  if (strcmp(period, "quarter") == 0)
+    return snprintf(buf, n, "%04d-Q%u", y, (m - 1) / 3 + 1);
+  if (strcmp(period, "year") == 0) return snprintf(buf, n, "%04d", y);
+  if (strcmp(period, "week") == 0) { /* ISO week */
+    int wd = (int)(((days % 7) + 7 + 3) % 7); /* 0 = Monday */
+    int32_t thu = days - wd + 3;
+    int ty;
+    unsigned tm, td;
+    revl_civil_from_days(thu, &ty, &tm, &td);
+    int32_t jan1 = revl_days_from_civil(ty, 1, 1);
+    return snprintf(buf, n, "%04d-W%02d", ty, (int)((thu - jan1) / 7 + 1));
+  }
+  if (fs < 1 || fs > 12) fs = 1;
+  /* a fiscal year is named by the calendar year it ends in */
+  int fy = (fs == 1) ? y : ((int)m >= fs ? y + 1 : y);
+  int fm = ((int)m - fs + 12) % 12; /* 0-based month of the fiscal year */
+  if (strcmp(period, "fiscal_quarter") == 0 || strcmp(period, "fq") == 0)
+    return snprintf(buf, n, "FY%04d-Q%d", fy, fm / 3 + 1);
+  if (strcmp(period, "fiscal_year") == 0 || strcmp(period, "fy") == 0)
+    return snprintf(buf, n, "FY%04d", fy);
+  return -1;
+}
+
