@@ -50,8 +50,7 @@ static volatile sig_atomic_t tick_count, kill_reason;
 static volatile sig_atomic_t deadline_ticks; /* 0 = none */
 static volatile sig_atomic_t budget_ticks;
 static lua_State *volatile watched;
-/* rules engine: a counter bumped per Lua call and a flag while inside */
-volatile sig_atomic_t revl_call_seq, revl_in_call;
+/* revl_call_seq, revl_in_call: the rules engine's call counters (lrevl.c) */
 static sig_atomic_t last_seq, stuck;
 
 enum { KILL_NONE, KILL_TIMEOUT, KILL_BUDGET, KILL_INTERRUPT };
@@ -143,42 +142,10 @@ static void *counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 
 /* ---- registry helpers ------------------------------------------------- */
 
-revl_rt_state *revl_rt_get(lua_State *L) {
-  revl_rt_state *st = NULL;
-  lua_getfield(L, LUA_REGISTRYINDEX, "revl.rt");
-  st = lua_touserdata(L, -1);
-  lua_pop(L, 1);
-  return st;
-}
-
 static revl_rt *rt_of(lua_State *L) {
   void *ud;
   lua_getallocf(L, &ud);
   return ud;
-}
-
-int revl_out_path(lua_State *L, const char *path, char *buf, size_t n) {
-  revl_rt *rt = rt_of(L);
-  if (!rt->st.allow_io) {
-    if (path[0] == '/')
-      return luaL_error(L, "output path '%s' must be relative to --out "
-                           "(absolute paths need --allow-io)", path);
-    for (const char *p = path; *p; p++)
-      if (p[0] == '.' && p[1] == '.' && (p == path || p[-1] == '/') &&
-          (p[2] == '/' || p[2] == '\0'))
-        return luaL_error(L, "output path '%s' may not leave --out (no '..')", path);
-  }
-  if (path[0] == '/') snprintf(buf, n, "%s", path);
-  else snprintf(buf, n, "%s/%s", rt->out_dir, path);
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%s", buf);
-  char *slash = strrchr(dir, '/');
-  if (slash && slash != dir) {
-    *slash = '\0';
-    revl_error err;
-    if (revl_mkdirs(dir, &err)) return luaL_error(L, "%s: %s", err.file, err.msg);
-  }
-  return 0;
 }
 
 /* ---- the revl module ----------------------------------------------------- */
