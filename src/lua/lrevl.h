@@ -109,4 +109,16 @@ int revl_resolve_field(revl_table *t, const char *name, revl_table **holder,
  * paths only unless --allow-io); creates parent directories. */
 int revl_out_path(lua_State *L, const char *path, char *buf, size_t n);
 
+/* l_frame.c: result frames as one userdata ("revl.cframe", __name
+ * "revl.frame").  revl_push_frame takes ownership of f (freed by __gc);
+ * anchor (a stack index, 0 = none) is kept alive with it: the store
+ * whose strings the frame's borrowed columns use. */
+struct revl_frame;
+void revl_push_frame(lua_State *L, struct revl_frame *f, int anchor);
+struct revl_frame *revl_test_frame(lua_State *L, int idx); /* NULL if not one */
+struct revl_frame *revl_check_frame(lua_State *L, int idx);
+/* revl.write_csv/write_jsonl(path, frame, columns) for a C frame at 2. */
+int revl_write_frame(lua_State *L, int json);
+int luaopen_revl_frame(lua_State *L); /* registers the metatables */
+
 #endif
