@@ -1,0 +1,172 @@
+/*
+ * frame_view.c -- view:group_by in the core: builds the key and
+ * aggregate input columns of a view (periods as ordinals, worked out
+ * once per distinct day), groups them with revl_frame_group_by and turns
+ * period ordinals back into their labels, once per group.
+ */
+#include "revl/frame_view.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "revl/metrics.h"
+
+#define MAXK 8
+#define MAXA 64
+
+static int64_t day_of(const revl_column *c, size_t r) {
+  if (c->type == REVL_T_DATE) return c->v.date[r];
+  int64_t s = c->v.i64[r];
+  return s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
+}
+
+/* Replace the DATE/DATETIME column ci of f (in place) by the INT ordinal
+ * of its period; the day -> ordinal map covers the days present. */
+static int to_ordinals(revl_frame *f, int ci, int kind, int fs, revl_error *err) {
+  revl_column *c = revl_frame_col(f, ci);
+  size_t n = c->n;
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
+  for (size_t i = 0; i < n; i++) {
+    if (!revl_col_valid(c, i)) continue;
+    int64_t d = day_of(c, i);
+    if (d < lo) lo = d;
+    if (d > hi) hi = d;
+  }
+  int64_t *map = NULL;
+  size_t span = lo <= hi ? (size_t)(hi - lo + 1) : 0;
+  if (span && span <= (size_t)1 << 22) {
+    map = malloc(span * sizeof *map);
+    if (!map) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t k = 0; k < span; k++) {
+      int32_t d = (int32_t)(lo + (int64_t)k);
+      map[k] = kind < 0 ? d : revl_metrics_period_index(d, kind, fs);
+    }
+  }
+  /* DATE cells are 4 bytes, INT 8: convert into a new array */
+  int64_t *out = malloc((n ? n : 1) * sizeof *out);
+  if (!out) {
+    free(map);
+    return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (!revl_col_valid(c, i)) {
+      out[i] = 0;
+      continue;
+    }
+    int64_t d = day_of(c, i);
+    out[i] = map ? map[d - lo] : kind < 0 ? d : revl_metrics_period_index((int32_t)d, kind, fs);
+  }
+  free(map);
+  free(c->v.any);
+  c->v.any = out;
+  c->type = REVL_T_INT;
+  c->cap = n ? n : 1;
+  return 0;
+}
+
+/* Column ci of g (INT period ordinals) becomes a STRING column of labels
+ * in g's own strings, keeping its name and place. */
+static int to_labels(revl_frame *g, int ci, const char *period, int kind, int fs,
+                     revl_error *err) {
+  int ni = revl_frame_add_col(g, "\x01period", REVL_T_STRING, NULL);
+  if (ni < 0) return revl_error_set(err, ni, NULL, 0, 0, "out of memory");
+  revl_column *src = revl_frame_col(g, ci), *dst = revl_frame_col(g, ni);
+  if (revl_col_reserve(dst, g->nrows ? g->nrows : 1))
+    return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+  char buf[48];
+  for (size_t r = 0; r < g->nrows; r++) {
+    int rc;
+    if (!revl_col_valid(src, r)) {
+      rc = revl_col_push_null(dst);
+    } else {
+      int64_t ord = src->v.i64[r];
+      int32_t first = (int32_t)ord, last;
+      if (kind >= 0) revl_metrics_period_bounds(ord, kind, fs, &first, &last);
+      revl_period_key(first, period, fs, buf, sizeof buf);
+      rc = revl_frame_push_cstr(g, ni, buf);
+    }
+    if (rc) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+  }
+  /* swap the new column into place and drop the old one */
+  revl_fcol *old = g->cols[ci];
+  g->cols[ci] = g->cols[ni];
+  g->ncols--;
+  free(g->cols[ci]->col.name);
+  g->cols[ci]->col.name = old->col.name;
+  free(old->col.valid);
+  free(old->col.v.any);
+  free(old->col.cur);
+  free(old);
+  return 0;
+}
+
+static int vagg_cmp(const void *a, const void *b) {
+  const revl_agg *x = a, *y = b;
+  int c = strcmp(x->name, y->name);
+  return c ? c : (x < y ? -1 : x > y);
+}
+
+int revl_view_group_by(const revl_view *v, const revl_gkey *keys, int nk,
+                       const revl_vagg *aggs, int na, int fiscal_start,
+                       revl_frame **out, revl_error *err) {
+  *out = NULL;
+  if (nk < 1 || nk > MAXK || na < 0 || na > MAXA)
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                          "group_by takes 1-%d keys and at most %d aggregates", MAXK, MAXA);
+  const char *fields[MAXK + MAXA], *labels[MAXK + MAXA];
+  char alab[MAXA][16];
+  int kinds[MAXK], nf = 0, rc = 0;
+  for (int i = 0; i < nk; i++) {
+    kinds[i] = REVL_PK_NONE;
+    if (keys[i].period && strcmp(keys[i].period, "day") != 0) {
+      kinds[i] = revl_metrics_period_parse(keys[i].period);
+      if (kinds[i] < 0)
+        return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "unknown period '%s'", keys[i].period);
+    }
+    fields[nf] = keys[i].field;
+    labels[nf++] = keys[i].label;
+  }
+  revl_agg ag[MAXA];
+  for (int j = 0; j < na; j++) {
+    ag[j].kind = aggs[j].kind;
+    ag[j].name = aggs[j].name;
+    ag[j].p = aggs[j].p;
+    ag[j].col = -1;
+    if (aggs[j].field) {
+      snprintf(alab[j], sizeof alab[j], "\x01a%d", j);
+      ag[j].col = nf;
+      fields[nf] = aggs[j].field;
+      labels[nf++] = alab[j];
+    }
+  }
+  qsort(ag, (size_t)na, sizeof *ag, vagg_cmp);
+  revl_frame *in = NULL, *g = NULL;
+  rc = revl_frame_from_view(v, fields, labels, nf, &in, err);
+  if (rc) goto out;
+  int kc[MAXK];
+  for (int i = 0; i < nk; i++) {
+    kc[i] = i;
+    if (!keys[i].period) continue;
+    revl_type ty = revl_frame_col(in, i)->type;
+    if (ty != REVL_T_DATE && ty != REVL_T_DATETIME) {
+      rc = revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "'%s' is not a date column",
+                          keys[i].field);
+      goto out;
+    }
+    if ((rc = to_ordinals(in, i, kinds[i], fiscal_start, err))) goto out;
+  }
+  rc = revl_frame_group_by(in, kc, nk, ag, na, 1, &g, err);
+  if (rc) goto out;
+  for (int i = 0; i < nk; i++)
+    if (keys[i].period &&
+        (rc = to_labels(g, i, keys[i].period, kinds[i], fiscal_start, err)))
+      goto out;
+  if ((rc = revl_frame_set_name(g, "group_by")))
+    rc = revl_error_set(err, rc, NULL, 0, 0, "out of memory");
+out:
+  revl_frame_free(in);
+  if (rc) revl_frame_free(g);
+  else *out = g;
+  return rc;
+}
