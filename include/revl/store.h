@@ -63,6 +63,9 @@ static inline const char *revl_intern_str(const revl_intern *in, uint32_t id) {
 }
 uint32_t revl_intern_len(const revl_intern *in, uint32_t id);
 size_t revl_intern_memory(const revl_intern *in);
+/* dst (uninitialised) becomes a copy of src with the same ids.  0 or
+ * REVL_ENOMEM (dst is then empty). */
+int revl_intern_copy(revl_intern *dst, const revl_intern *src);
 
 /* ---- columns ------------------------------------------------------- */
 

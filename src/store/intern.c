@@ -216,3 +216,25 @@ size_t revl_intern_memory(const revl_intern *in) {
   return in->nbytes + (size_t)in->n * 4 +
          (in->slots ? ((size_t)in->mask + 1) * 8 : 0);
 }
+
+int revl_intern_copy(revl_intern *dst, const revl_intern *src) {
+  revl_intern_init(dst);
+  if (!src->n) return 0;
+  dst->bytes = malloc(src->capbytes ? src->capbytes : 1);
+  dst->off = malloc((src->cap ? src->cap : 1) * sizeof *dst->off);
+  dst->slots = src->slots ? malloc(((size_t)src->mask + 1) * sizeof *dst->slots) : NULL;
+  if (!dst->bytes || !dst->off || (src->slots && !dst->slots)) {
+    revl_intern_done(dst);
+    return REVL_ENOMEM;
+  }
+  memcpy(dst->bytes, src->bytes, src->nbytes);
+  memcpy(dst->off, src->off, src->n * sizeof *dst->off);
+  if (src->slots)
+    memcpy(dst->slots, src->slots, ((size_t)src->mask + 1) * sizeof *dst->slots);
+  dst->nbytes = src->nbytes;
+  dst->capbytes = src->capbytes;
+  dst->n = src->n;
+  dst->cap = src->cap;
+  dst->mask = src->mask;
+  return 0;
+}
