@@ -1,0 +1,76 @@
+/*
+ * frame_write.c -- a frame as CSV or JSON Lines (see revl/frame.h).
+ *
+ * Both go through revl_csvw, so the file appears whole or not at all.
+ * Cells are written as revl_frame_cell_text reads them, which is what
+ * revl.write_csv / revl.write_jsonl write for the same Lua rows.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "revl/csvw.h"
+#include "revl/frame.h"
+
+/* Columns to write: cols[0..ncols) checked, or all of f's. */
+static int check_cols(const revl_frame *f, const int *cols, int ncols,
+                      revl_error *err) {
+  if (!cols) return 0;
+  for (int k = 0; k < ncols; k++)
+    if (cols[k] < 0 || cols[k] >= f->ncols)
+      return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                            "write: column %d out of range", cols[k]);
+  return 0;
+}
+
+static int write_frame(const revl_frame *f, const char *path, const int *cols,
+                       int ncols, int json, revl_error *err) {
+  int rc = check_cols(f, cols, ncols, err);
+  if (rc) return rc;
+  if (!cols) ncols = f->ncols;
+  revl_csvw *w = revl_csvw_open(path, err);
+  if (!w) return err && err->code ? err->code : REVL_EIO;
+  char buf[128];
+  if (!json) {
+    for (int k = 0; k < ncols; k++)
+      revl_csvw_str(w, f->cols[cols ? cols[k] : k]->col.name);
+    revl_csvw_end(w);
+  }
+  for (size_t r = 0; r < f->nrows; r++) {
+    if (json) revl_csvw_raw(w, "{", 1);
+    for (int k = 0; k < ncols; k++) {
+      int ci = cols ? cols[k] : k;
+      const revl_column *c = &f->cols[ci]->col;
+      size_t len;
+      const char *s = revl_frame_cell_text(f, ci, r, buf, sizeof buf, &len);
+      if (!json) {
+        revl_csvw_field(w, s, len);
+        continue;
+      }
+      if (k > 0) revl_csvw_raw(w, ",", 1);
+      revl_csvw_json(w, c->name, strlen(c->name));
+      revl_csvw_raw(w, ":", 1);
+      if (!revl_col_valid(c, r) ||
+          (c->type == REVL_T_NUMBER && !isfinite(c->v.f64[r])))
+        revl_csvw_raw(w, "null", 4);
+      else if (c->type == REVL_T_STRING || c->type == REVL_T_DATE ||
+               c->type == REVL_T_DATETIME)
+        revl_csvw_json(w, s, len);
+      else
+        revl_csvw_raw(w, s, len);
+    }
+    if (json) revl_csvw_raw(w, "}\n", 2);
+    else revl_csvw_end(w);
+  }
+  return revl_csvw_commit(w, err);
+}
+
+int revl_frame_write_csv(const revl_frame *f, const char *path,
+                         const int *cols, int ncols, revl_error *err) {
+  return write_frame(f, path, cols, ncols, 0, err);
+}
+
+int revl_frame_write_jsonl(const revl_frame *f, const char *path,
+                           const int *cols, int ncols, revl_error *err) {
+  return write_frame(f, path, cols, ncols, 1, err);
+}
