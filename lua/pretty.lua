@@ -49,7 +49,13 @@ local function kind(x)
   return nil
 end
 
-local function is_frame(x) return type(x) == "table" and kind(x) == "revl.frame" end
+-- a frame: a Lua frame (a table, revl.frame) or a C frame (a userdata
+-- whose metatable's __name is also "revl.frame")
+local function is_frame(x)
+  local tx = type(x)
+  return (tx == "table" or tx == "userdata") and kind(x) == "revl.frame"
+end
+local function is_cframe(x) return type(x) == "userdata" and kind(x) == "revl.frame" end
 
 local function safe_tostring(x)
   local ok, s = pcall(tostring, x)
@@ -89,6 +95,7 @@ local function plain(s) -- a string in a cell: control characters escaped
 end
 
 local function frame_len(f)
+  if type(f) == "userdata" then return #f end -- a C frame: its row count
   local n = rawlen(f)
   return n
 end
@@ -256,7 +263,24 @@ local function sorted_keys(rows)
   return keys
 end
 
+-- a C frame: its rows are read-only proxies, read without side effects
+local function cframe_text(f, o)
+  local total = #f
+  local cols = f.columns
+  local shown = min(total, o.rows)
+  local rows = {}
+  for i = 1, shown do
+    local r, vals = f[i], {}
+    for c = 1, #cols do vals[c] = r[cols[c]] end
+    rows[i] = vals
+  end
+  local out = #cols > 0 and grid(cols, rows, o) or {}
+  footer(out, total, shown, nil, o)
+  return concat(out, "\n")
+end
+
 local function frame_text(f, o)
+  if is_cframe(f) then return cframe_text(f, o) end
   local total = frame_len(f)
   local cols = rawget(f, "columns")
   if type(cols) ~= "table" then cols = sorted_keys(f) end
@@ -299,7 +323,8 @@ function revl.pretty(x, opts)
   if tx == "userdata" then
     local k = kind(x)
     if k == "revl.view" then return view_text(x, o) end
-    if k == "revl.row" then return row_text(x) end
+    if k == "revl.row" or k == "revl.frame.row" then return row_text(x) end
+    if k == "revl.frame" then return frame_text(x, o) end
     return safe_tostring(x)
   end
   if tx == "table" then

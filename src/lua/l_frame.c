@@ -16,6 +16,12 @@
 #include "lua/lrevl.h"
 #include "revl/frame.h"
 
+/* Until frame_write.c and the join land, these are weak: a call then
+ * raises "not available" instead of the whole build failing to link. */
+#pragma weak revl_frame_write_csv
+#pragma weak revl_frame_write_jsonl
+#pragma weak revl_frame_join
+
 #define REVL_CFRAME "revl.cframe"
 #define REVL_FROW "revl.cframe.row"
 
@@ -144,6 +150,11 @@ static int col_arg(lua_State *L, const revl_frame *f, int idx) {
     return luaL_error(L, "frame has no column '%s' (did you mean '%s'?)", name, best);
   return luaL_error(L, "frame has no column '%s'", name);
 }
+
+#define NEED(fn) \
+  do { \
+    if (!(fn)) return luaL_error(L, "%s is not available in this build", #fn); \
+  } while (0)
 
 static int core_fail(lua_State *L, const revl_error *err) {
   return luaL_error(L, "%s", err->msg);
@@ -401,6 +412,16 @@ static int frame_index_m(lua_State *L) {
 static int frame_write(lua_State *L, int json) {
   frame_ud *fu = check_fud(L, 1);
   const char *path = luaL_checkstring(L, 2);
+  if (!revl_frame_write_csv || !revl_frame_write_jsonl) {
+    /* no core writer in this build: revl.write_csv(path, f, f.columns) */
+    lua_getglobal(L, "revl");
+    lua_getfield(L, -1, json ? "write_jsonl" : "write_csv");
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, 1);
+    push_columns(L, fu->f);
+    lua_call(L, 3, 1);
+    return 1;
+  }
   char full[4096];
   revl_out_path(L, path, full, sizeof full);
   revl_error err;
@@ -415,9 +436,22 @@ static int frame_to_jsonl(lua_State *L) { return frame_write(L, 1); }
 
 /* revl.write_csv / write_jsonl with a C frame at 2; columns (a list of
  * names, optional) at 3.  Returns the full path. */
+static void push_rows(lua_State *L, int fidx, const revl_frame *f);
+
 int revl_write_frame(lua_State *L, int json) {
   revl_frame *f = revl_check_frame(L, 2);
   const char *path = luaL_checkstring(L, 1);
+  if (!revl_frame_write_csv || !revl_frame_write_jsonl) {
+    /* no core writer in this build: hand the Lua writer plain rows */
+    lua_settop(L, 3);
+    if (lua_isnil(L, 3)) {
+      push_columns(L, f);
+      lua_replace(L, 3);
+    }
+    push_rows(L, 2, f);
+    lua_replace(L, 2);
+    return -1;
+  }
   int nc = 0, *cols = NULL;
   if (lua_istable(L, 3)) {
     nc = (int)lua_rawlen(L, 3);
@@ -516,9 +550,20 @@ static int frame_join(lua_State *L) {
   }
   revl_frame *nf;
   revl_error err;
+  NEED(revl_frame_join);
   if (revl_frame_join(fu->f, lk, ou->f, rk, left, &nf, &err)) return core_fail(L, &err);
   push_derived(L, 1, nf);
   return 1;
+}
+
+/* A list of plain row tables of the frame at fidx. */
+static void push_rows(lua_State *L, int fidx, const revl_frame *f) {
+  size_t n = f->nrows;
+  lua_createtable(L, n > 1u << 24 ? 1 << 24 : (int)n, 1);
+  for (size_t i = 0; i < n; i++) {
+    frow_table(L, fidx, f, i);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
 }
 
 /* f:totable() -> a Lua frame (revl.frame) of plain row tables */

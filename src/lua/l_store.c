@@ -17,6 +17,7 @@
 
 #include "lrevl.h"
 #include "revl/csvw.h"
+#include "revl/frame_view.h"
 #include "revl/ingest.h"
 #include "revl/metrics.h"
 #include "revl/parse.h"
@@ -1292,150 +1293,11 @@ static int view_percentile(lua_State *L) { return view_agg(L, "percentile"); }
 
 /* ---- group_by -------------------------------------------------------- */
 
-typedef struct gkey {
-  revl_table *h;
-  int ci, via;
-  const char *period; /* NULL, or month/quarter/year/week/fiscal_* */
-  const char *label;
-} gkey;
-
-static int64_t key_part(const gkey *k, revl_table *t, size_t row, int fs) {
-  int64_t r = hold_row(t, k->via, row);
-  revl_column *c = k->h->cols[k->ci];
-  if (r < 0 || !revl_col_valid(c, (size_t)r)) return INT64_MIN;
-  switch (c->type) {
-  case REVL_T_STRING: return c->v.str[r];
-  case REVL_T_BOOL: return c->v.b[r];
-  case REVL_T_NUMBER: {
-    double d = c->v.f64[r];
-    int64_t bits;
-    memcpy(&bits, &d, sizeof bits);
-    return bits;
-  }
-  case REVL_T_DATE:
-  case REVL_T_DATETIME: {
-    int64_t day = c->type == REVL_T_DATE ? c->v.date[r]
-                  : (c->v.i64[r] >= 0 ? c->v.i64[r] / 86400 : -((-c->v.i64[r] + 86399) / 86400));
-    if (!k->period) return c->type == REVL_T_DATE ? day : c->v.i64[r];
-    int y;
-    unsigned m, d;
-    revl_civil_from_days((int32_t)day, &y, &m, &d);
-    if (strcmp(k->period, "month") == 0) return (int64_t)y * 12 + (m - 1);
-    if (strcmp(k->period, "quarter") == 0) return (int64_t)y * 4 + (m - 1) / 3;
-    if (strcmp(k->period, "year") == 0) return y;
-    if (strcmp(k->period, "fiscal_year") == 0) return fs == 1 ? y : ((int)m >= fs ? y + 1 : y);
-    if (strcmp(k->period, "fiscal_quarter") == 0) {
-      int fy = fs == 1 ? y : ((int)m >= fs ? y + 1 : y);
-      return (int64_t)fy * 4 + (((int)m - fs + 12) % 12) / 3;
-    }
-    if (strcmp(k->period, "week") == 0) {
-      int wd = (int)(((day % 7) + 7 + 3) % 7);
-      return day - wd; /* Monday of the week */
-    }
-    return day;
-  }
-  default: return c->v.i64[r];
-  }
-}
-
-/* push a group's key part as a Lua value, from its first row */
-static void push_key(lua_State *L, store_ud *su, const gkey *k, revl_table *t,
-                     size_t row, int fs) {
-  int64_t r = hold_row(t, k->via, row);
-  if (r < 0 || !revl_col_valid(k->h->cols[k->ci], (size_t)r)) {
-    lua_pushnil(L);
-    return;
-  }
-  if (k->period) {
-    revl_column *c = k->h->cols[k->ci];
-    int64_t day = c->type == REVL_T_DATE ? c->v.date[r]
-                  : (c->v.i64[r] >= 0 ? c->v.i64[r] / 86400 : -((-c->v.i64[r] + 86399) / 86400));
-    char buf[32];
-    revl_period_key((int32_t)day, k->period, fs, buf, sizeof buf);
-    lua_pushstring(L, buf);
-    return;
-  }
-  push_cell(L, su, k->h, k->ci, (size_t)r);
-}
-
-typedef struct gentry {
-  uint64_t hash;
-  uint32_t group;
-} gentry;
-
-static uint64_t mix64(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  return h;
-}
-
-typedef struct group_state {
-  uint32_t *gid;     /* row position -> group */
-  int64_t *keys;     /* group -> nk key parts */
-  uint32_t *first;   /* group -> first row */
-  uint32_t *off, *members;
-  uint32_t *slots;   /* hash: group+1 */
-  size_t ngroups;
-} group_state;
-
-static int group_gc(lua_State *L) {
-  group_state *g = lua_touserdata(L, 1);
-  free(g->gid);
-  free(g->keys);
-  free(g->first);
-  free(g->off);
-  free(g->members);
-  free(g->slots);
-  memset(g, 0, sizeof *g);
-  return 0;
-}
-
-typedef struct sort_groups {
-  lua_State *L;
-} sort_groups;
-
-/* Order of groups: by each key part, nulls last; text in byte order,
- * numbers numerically, dates and periods chronologically. */
-typedef struct gsort_ctx {
-  const group_state *g;
-  const gkey *keys;
-  int nk;
-  const revl_intern *in;
-} gsort_ctx;
-
-static const gsort_ctx *g_gsort; /* qsort has no context argument in C11 */
-
-static int group_cmp(const void *pa, const void *pb) {
-  const gsort_ctx *x = g_gsort;
-  uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-  for (int k = 0; k < x->nk; k++) {
-    int64_t ka = x->g->keys[(size_t)a * x->nk + k], kb = x->g->keys[(size_t)b * x->nk + k];
-    if (ka == kb) continue;
-    if (ka == INT64_MIN) return 1;
-    if (kb == INT64_MIN) return -1;
-    revl_type ty = x->keys[k].h->cols[x->keys[k].ci]->type;
-    int c;
-    if (x->keys[k].period) ty = REVL_T_INT;
-    if (ty == REVL_T_STRING) {
-      c = strcmp(revl_intern_str(x->in, (uint32_t)ka), revl_intern_str(x->in, (uint32_t)kb));
-    } else if (ty == REVL_T_NUMBER) {
-      double da, db;
-      memcpy(&da, &ka, sizeof da);
-      memcpy(&db, &kb, sizeof db);
-      c = (da > db) - (da < db);
-    } else {
-      c = (ka > kb) - (ka < kb);
-    }
-    if (c) return c;
-  }
-  return (a > b) - (a < b);
-}
-
-/* v:group_by(key, ..., {aggregates}) -> list of result rows (a frame)
+/* v:group_by(key, ..., {aggregates}) -> a frame (revl.frame userdata)
  * key: "col", "fk.col", "col:month" (quarter, year, week, fiscal_quarter,
  * fiscal_year, day); aggregates: {name = "count" | {"sum", "col"} |
- * {"percentile", "col", 90}}; default {n = "count"}. */
+ * {"percentile", "col", 90}}; default {n = "count"}.  The per-row work
+ * is revl_view_group_by's (src/frame/frame_view.c). */
 static int view_group_by(lua_State *L) {
   view_ud *v = check_view(L, 1);
   int top = lua_gettop(L);
@@ -1444,187 +1306,51 @@ static int view_group_by(lua_State *L) {
   int nk = top - 1;
   if (nk < 1) return luaL_error(L, "group_by needs at least one key column");
   if (nk > 8) return luaL_error(L, "group_by takes at most 8 keys");
-  gkey keys[8];
+  revl_gkey keys[8];
   revl_rt_state *rt = revl_rt_get(L);
   int fs = rt ? rt->fiscal_start : 1;
+  static const char *periods[] = {"day", "week", "month", "quarter", "year",
+                                  "fiscal_quarter", "fiscal_year", NULL};
   for (int i = 0; i < nk; i++) {
     const char *spec = luaL_checkstring(L, i + 2);
-    char field[200];
     const char *colon = strchr(spec, ':');
-    snprintf(field, sizeof field, "%.*s", (int)(colon ? (size_t)(colon - spec) : strlen(spec)), spec);
+    lua_pushlstring(L, spec, colon ? (size_t)(colon - spec) : strlen(spec));
+    keys[i].field = lua_tostring(L, -1); /* kept on the stack */
     keys[i].period = NULL;
     keys[i].label = spec;
-    keys[i].ci = resolve_field(v->t, field, &keys[i].h, &keys[i].via);
-    if (keys[i].ci < 0) return luaL_error(L, "%s has no column '%s'", v->t->name, field);
+    revl_table *h;
+    int via;
+    int ci = resolve_field(v->t, keys[i].field, &h, &via);
+    if (ci < 0) return luaL_error(L, "%s has no column '%s'", v->t->name, keys[i].field);
     if (colon) {
-      static const char *periods[] = {"day", "week", "month", "quarter", "year",
-                                      "fiscal_quarter", "fiscal_year", NULL};
       for (int p = 0; periods[p]; p++)
         if (strcmp(colon + 1, periods[p]) == 0) keys[i].period = periods[p];
       if (!keys[i].period)
         return luaL_error(L, "unknown period '%s' (day week month quarter year "
                              "fiscal_quarter fiscal_year)", colon + 1);
-      revl_type ty = keys[i].h->cols[keys[i].ci]->type;
+      revl_type ty = h->cols[ci]->type;
       if (ty != REVL_T_DATE && ty != REVL_T_DATETIME)
-        return luaL_error(L, "'%s' is not a date column", field);
-      keys[i].label = lua_pushfstring(L, "%s_%s", field, keys[i].period);
-      lua_pop(L, 1);
-      lua_pushfstring(L, "%s_%s", field, keys[i].period);
-      lua_replace(L, i + 2);
-      keys[i].label = lua_tostring(L, i + 2);
-    } else {
-      keys[i].label = lua_tostring(L, i + 2);
+        return luaL_error(L, "'%s' is not a date column", keys[i].field);
+      keys[i].label = lua_pushfstring(L, "%s_%s", keys[i].field, keys[i].period);
     }
   }
-  group_state *g = lua_newuserdatauv(L, sizeof *g, 0);
-  memset(g, 0, sizeof *g);
-  lua_newtable(L);
-  lua_pushcfunction(L, group_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_setmetatable(L, -2);
-  int gidx = lua_gettop(L);
-  size_t n = v->n;
-  size_t cap = 1024;
-  g->gid = malloc((n ? n : 1) * sizeof *g->gid);
-  g->slots = calloc(cap, sizeof *g->slots);
-  size_t gcap = 64;
-  g->keys = malloc(gcap * (size_t)nk * sizeof *g->keys);
-  g->first = malloc(gcap * sizeof *g->first);
-  if (!g->gid || !g->slots || !g->keys || !g->first) return luaL_error(L, "not enough memory");
-  /* one plain string key: a dense intern id -> group map, no hashing */
-  revl_column *k0 = keys[0].h->cols[keys[0].ci];
-  if (nk == 1 && keys[0].via < 0 && k0->type == REVL_T_STRING) {
-    size_t nid = v->su->s->strings.n + 1;
-    uint32_t *map = calloc(nid, sizeof *map); /* group + 1; slot 0 = null */
-    if (!map) return luaL_error(L, "not enough memory");
-    free(g->slots);
-    g->slots = map; /* freed with the group state */
-    for (size_t i = 0; i < n; i++) {
-      size_t row = VROW(v, i);
-      uint32_t id = revl_col_valid(k0, row) ? k0->v.str[row] : 0;
-      uint32_t e = map[id];
-      if (!e) {
-        if (g->ngroups == gcap) {
-          gcap *= 2;
-          int64_t *nkeys = realloc(g->keys, gcap * sizeof *nkeys);
-          if (!nkeys) return luaL_error(L, "not enough memory");
-          g->keys = nkeys;
-          uint32_t *nf = realloc(g->first, gcap * sizeof *nf);
-          if (!nf) return luaL_error(L, "not enough memory");
-          g->first = nf;
-        }
-        e = map[id] = (uint32_t)++g->ngroups;
-        g->keys[e - 1] = id ? (int64_t)id : INT64_MIN;
-        g->first[e - 1] = (uint32_t)row;
-      }
-      g->gid[i] = e - 1;
-    }
+  revl_vagg aggs[64];
+  int na = 0;
+  if (!aggidx) {
+    aggs[na++] = (revl_vagg){REVL_AGG_COUNT, NULL, "n", 0};
   } else {
-  int64_t kp[8];
-  for (size_t i = 0; i < n; i++) {
-    size_t row = VROW(v, i);
-    uint64_t h = 0x12345;
-    for (int k = 0; k < nk; k++) {
-      kp[k] = key_part(&keys[k], v->t, row, fs);
-      h = mix64(h ^ (uint64_t)kp[k]) + (uint64_t)k;
-    }
-    size_t s = h & (cap - 1);
-    uint32_t grp;
-    for (;;) {
-      uint32_t e = g->slots[s];
-      if (!e) {
-        if (g->ngroups == gcap) {
-          gcap *= 2;
-          int64_t *nkeys = realloc(g->keys, gcap * (size_t)nk * sizeof *nkeys);
-          if (!nkeys) return luaL_error(L, "not enough memory");
-          g->keys = nkeys;
-          uint32_t *nf = realloc(g->first, gcap * sizeof *nf);
-          if (!nf) return luaL_error(L, "not enough memory");
-          g->first = nf;
-        }
-        grp = (uint32_t)g->ngroups++;
-        memcpy(g->keys + (size_t)grp * nk, kp, (size_t)nk * sizeof *kp);
-        g->first[grp] = (uint32_t)row;
-        g->slots[s] = grp + 1;
-        if (g->ngroups * 2 > cap) {
-          /* grow the table with the groups, not the rows */
-          size_t ncap = cap * 2;
-          uint32_t *ns = calloc(ncap, sizeof *ns);
-          if (!ns) return luaL_error(L, "not enough memory");
-          for (size_t q = 0; q < g->ngroups; q++) {
-            uint64_t hh = 0x12345;
-            for (int k = 0; k < nk; k++)
-              hh = mix64(hh ^ (uint64_t)g->keys[q * (size_t)nk + (size_t)k]) + (uint64_t)k;
-            size_t j = hh & (ncap - 1);
-            while (ns[j]) j = (j + 1) & (ncap - 1);
-            ns[j] = (uint32_t)q + 1;
-          }
-          free(g->slots);
-          g->slots = ns;
-          cap = ncap;
-        }
-        break;
-      }
-      if (memcmp(g->keys + (size_t)(e - 1) * nk, kp, (size_t)nk * sizeof *kp) == 0) {
-        grp = e - 1;
-        break;
-      }
-      s = (s + 1) & (cap - 1);
-    }
-    g->gid[i] = grp;
-  }
-  }
-  /* members of each group, in view order (counting sort) */
-  g->off = calloc(g->ngroups + 1, sizeof *g->off);
-  g->members = malloc((n ? n : 1) * sizeof *g->members);
-  if (!g->off || !g->members) return luaL_error(L, "not enough memory");
-  for (size_t i = 0; i < n; i++) g->off[g->gid[i] + 1]++;
-  for (size_t k = 1; k <= g->ngroups; k++) g->off[k] += g->off[k - 1];
-  {
-    uint32_t *pos = malloc((g->ngroups ? g->ngroups : 1) * sizeof *pos);
-    if (!pos) return luaL_error(L, "not enough memory");
-    memcpy(pos, g->off, g->ngroups * sizeof *pos);
-    for (size_t i = 0; i < n; i++) g->members[pos[g->gid[i]]++] = (uint32_t)VROW(v, i);
-    free(pos);
-  }
-  /* groups sorted by their keys, in C: pos[group] = place in the result */
-  uint32_t *pos = lua_newuserdatauv(L, (g->ngroups ? g->ngroups : 1) * 2 * sizeof *pos, 0);
-  uint32_t *ord = pos + g->ngroups;
-  for (size_t q = 0; q < g->ngroups; q++) ord[q] = (uint32_t)q;
-  gsort_ctx gs = {g, keys, nk, &v->su->s->strings};
-  g_gsort = &gs;
-  qsort(ord, g->ngroups, sizeof *ord, group_cmp);
-  g_gsort = NULL;
-  for (size_t q = 0; q < g->ngroups; q++) pos[ord[q]] = (uint32_t)q;
-  /* result rows: keys first */
-  lua_createtable(L, (int)g->ngroups, 0);
-  int res = lua_gettop(L);
-  for (size_t grp = 0; grp < g->ngroups; grp++) {
-    lua_createtable(L, 0, nk + 2);
-    for (int k = 0; k < nk; k++) {
-      push_key(L, v->su, &keys[k], v->t, g->first[grp], fs);
-      lua_setfield(L, -2, keys[k].label);
-    }
-    if (!aggidx) {
-      lua_pushinteger(L, (lua_Integer)(g->off[grp + 1] - g->off[grp]));
-      lua_setfield(L, -2, "n");
-    }
-    lua_rawseti(L, res, (lua_Integer)pos[grp] + 1);
-  }
-  /* then each aggregate, over all groups */
-  if (aggidx) {
     lua_pushnil(L);
     while (lua_next(L, aggidx)) {
       if (lua_type(L, -2) != LUA_TSTRING) return luaL_error(L, "aggregate names must be strings");
+      if (na == 64) return luaL_error(L, "group_by takes at most 64 aggregates");
       const char *name = lua_tostring(L, -2);
       int vi = lua_gettop(L);
+      revl_vagg *a = &aggs[na++];
+      a->name = name; /* a key of the aggregate table: stays alive */
+      a->field = NULL;
+      a->p = 50;
       if (lua_type(L, vi) == LUA_TSTRING && strcmp(lua_tostring(L, vi), "count") == 0) {
-        for (size_t grp = 0; grp < g->ngroups; grp++) {
-          lua_rawgeti(L, res, (lua_Integer)pos[grp] + 1);
-          lua_pushinteger(L, (lua_Integer)(g->off[grp + 1] - g->off[grp]));
-          lua_setfield(L, -2, name);
-          lua_pop(L, 1);
-        }
+        a->kind = REVL_AGG_COUNT;
       } else if (lua_istable(L, vi)) {
         lua_rawgeti(L, vi, 1);
         lua_rawgeti(L, vi, 2);
@@ -1632,77 +1358,29 @@ static int view_group_by(lua_State *L) {
         const char *kind = luaL_checkstring(L, -3);
         const char *fname = lua_tostring(L, -2);
         if (!fname) return luaL_error(L, "aggregate '%s' needs {kind, column}", name);
-        agg_in ag;
-        ag.t = v->t;
-        ag.ci = resolve_field(v->t, fname, &ag.h, &ag.via);
-        if (ag.ci < 0) return luaL_error(L, "%s has no column '%s'", v->t->name, fname);
-        double p = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : 50;
-        revl_column *c = ag.h->cols[ag.ci];
-        int fast = ag.via < 0 && strcmp(kind, "sum") == 0 &&
-                   (c->type == REVL_T_MONEY || c->type == REVL_T_INT);
-        if (fast) {
-          /* one pass over the rows in view order, sums per group */
-          int64_t *sum = lua_newuserdatauv(L, (g->ngroups ? g->ngroups : 1) * 12, 0);
-          uint32_t *cur = (uint32_t *)(sum + g->ngroups);
-          memset(sum, 0, g->ngroups * 12);
-          for (size_t i = 0; i < n; i++) {
-            size_t row = VROW(v, i);
-            if (!revl_col_valid(c, row)) continue;
-            uint32_t grp = g->gid[i];
-            if (c->type == REVL_T_MONEY) {
-              if (!cur[grp]) cur[grp] = c->cur[row];
-              else if (cur[grp] != c->cur[row])
-                return luaL_error(L, "cannot sum '%s': it mixes %s and %s (load an FX table)",
-                                  c->name, revl_intern_str(&v->su->s->strings, cur[grp]),
-                                  revl_intern_str(&v->su->s->strings, c->cur[row]));
-            }
-            if (__builtin_add_overflow(sum[grp], c->v.i64[row], &sum[grp]))
-              return luaL_error(L, "sum of '%s' overflows", c->name);
-          }
-          const char *defcur = revl_intern_str(&v->su->s->strings, v->su->s->default_currency);
-          for (size_t grp = 0; grp < g->ngroups; grp++) {
-            lua_rawgeti(L, res, (lua_Integer)pos[grp] + 1);
-            if (c->type == REVL_T_MONEY)
-              revl_push_money(L, sum[grp],
-                              cur[grp] ? revl_intern_str(&v->su->s->strings, cur[grp]) : defcur);
-            else
-              lua_pushinteger(L, sum[grp]);
-            lua_setfield(L, -2, name);
-            lua_pop(L, 1);
-          }
-          lua_pop(L, 1);
-        } else {
-          for (size_t grp = 0; grp < g->ngroups; grp++) {
-            lua_rawgeti(L, res, (lua_Integer)pos[grp] + 1);
-            int got = aggregate(L, v->su, &ag, g->members + g->off[grp],
-                                g->off[grp + 1] - g->off[grp], 0, kind, p);
-            if (got == 2) lua_pop(L, 1); /* nil + reason: keep nil */
-            lua_setfield(L, -2, name);
-            lua_pop(L, 1);
-          }
-        }
-        lua_pop(L, 3);
+        a->kind = revl_agg_parse(kind);
+        if (a->kind < 0)
+          return luaL_error(L, "unknown aggregate '%s' (count sum avg min max median "
+                               "percentile)", kind);
+        revl_table *h;
+        int via;
+        if (resolve_field(v->t, fname, &h, &via) < 0)
+          return luaL_error(L, "%s has no column '%s'", v->t->name, fname);
+        a->field = fname;
+        if (a->kind == REVL_AGG_PERCENTILE && lua_isnumber(L, -1)) a->p = lua_tonumber(L, -1);
       } else {
         return luaL_error(L, "aggregate '%s' must be \"count\" or {kind, column}", name);
       }
       lua_settop(L, vi - 1);
     }
   }
-  /* the frame's columns and methods, from the Lua side */
-  lua_getfield(L, LUA_REGISTRYINDEX, "revl.frame_finish");
-  if (lua_isfunction(L, -1)) {
-    lua_pushvalue(L, res);
-    lua_createtable(L, nk, 0);
-    for (int k = 0; k < nk; k++) {
-      lua_pushstring(L, keys[k].label);
-      lua_rawseti(L, -2, k + 1);
-    }
-    lua_call(L, 2, 1);
-  } else {
-    lua_pop(L, 1);
-    lua_pushvalue(L, res);
-  }
-  (void)gidx;
+  revl_view cv = {v->t, v->rows, v->n};
+  revl_frame *f;
+  revl_error err;
+  if (revl_view_group_by(&cv, keys, nk, aggs, na, fs, &f, &err))
+    return luaL_error(L, "%s", err.msg);
+  lua_getiuservalue(L, 1, 1); /* the store */
+  revl_push_frame(L, f, -1);
   return 1;
 }
 

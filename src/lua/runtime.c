@@ -288,6 +288,10 @@ static int cell_text(lua_State *L, int idx, char *buf, size_t n,
 
 
 static int write_rows(lua_State *L, int json) {
+  if (revl_test_frame(L, 2)) { /* a C frame: written by the core */
+    int got = revl_write_frame(L, json);
+    if (got >= 0) return got; /* else arg 2 now holds its rows as tables */
+  }
   const char *path = luaL_checkstring(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 3);
@@ -560,6 +564,7 @@ static int open_runtime(lua_State *L) {
   luaL_setfuncs(L, revl_funcs, 0);
   luaopen_revl_value(L);
   luaopen_revl_store(L);
+  luaopen_revl_frame(L);
   luaopen_revl_rules(L);
   luaopen_revl_route(L);
   luaopen_revl_metrics(L);
