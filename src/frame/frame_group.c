@@ -119,6 +119,22 @@ static uint32_t default_cur(const revl_frame *f, const revl_fcol *fc) {
   return revl_intern_find(fc->dict, "USD", 3);
 }
 
+/* "Acme" or "Acme, 2025-01": group g's key cells (o's key columns),
+ * for messages. */
+static const char *group_label(const revl_frame *o, size_t g, char *buf, size_t n) {
+  size_t used = 0;
+  buf[0] = 0;
+  for (int k = 0; k < o->nkeys && used + 1 < n; k++) {
+    char cb[128];
+    size_t len;
+    const char *s = revl_frame_cell_text(o, k, g, cb, sizeof cb, &len);
+    int w = snprintf(buf + used, n - used, "%s%.*s", k ? ", " : "", (int)len, s);
+    if (w < 0) break;
+    used += (size_t)w;
+  }
+  return buf;
+}
+
 /* Aggregate a over the groups into a new column of o. */
 static int aggregate(const revl_frame *f, const revl_agg *a, const uint32_t *gid,
                      size_t ng, members *m, revl_frame *o, revl_error *err) {
@@ -187,15 +203,19 @@ static int aggregate(const revl_frame *f, const revl_agg *a, const uint32_t *gid
         if (c->type == REVL_T_MONEY) {
           if (!cur[g]) cur[g] = c->cur[i];
           else if (c->cur[i] != cur[g]) {
+            char gl[256];
             rc = revl_error_set(err, REVL_EDATA, NULL, 0, 0,
-                                "cannot %s '%s': it mixes %s and %s (load an FX table)", kind,
-                                c->name, revl_intern_str(fc->dict, cur[g]),
-                                revl_intern_str(fc->dict, c->cur[i]));
+                                "cannot %s '%s': it mixes %s and %s in group '%s' (load an FX table)",
+                                kind, c->name, revl_intern_str(fc->dict, cur[g]),
+                                revl_intern_str(fc->dict, c->cur[i]),
+                                group_label(o, g, gl, sizeof gl));
             goto out;
           }
         }
         if (__builtin_add_overflow(isum[g], x, &isum[g])) {
-          rc = revl_error_set(err, REVL_EDATA, NULL, 0, 0, "sum of '%s' overflows", c->name);
+          char gl[256];
+          rc = revl_error_set(err, REVL_EDATA, NULL, 0, 0, "sum of '%s' overflows in group '%s'",
+                              c->name, group_label(o, g, gl, sizeof gl));
           goto out;
         }
         if (first || (is_min && x < best[g]) || (is_max && x > best[g])) best[g] = x;
@@ -223,10 +243,12 @@ static int aggregate(const revl_frame *f, const revl_agg *a, const uint32_t *gid
             if (!cur[g]) cur[g] = c->cur[i];
             else if (c->cur[i] != cur[g]) {
               free(vals);
+              char gl[256];
               rc = revl_error_set(err, REVL_EDATA, NULL, 0, 0,
-                                  "cannot %s '%s': it mixes %s and %s (load an FX table)",
+                                  "cannot %s '%s': it mixes %s and %s in group '%s' (load an FX table)",
                                   kind, c->name, revl_intern_str(fc->dict, cur[g]),
-                                  revl_intern_str(fc->dict, c->cur[i]));
+                                  revl_intern_str(fc->dict, c->cur[i]),
+                                  group_label(o, g, gl, sizeof gl));
               goto out;
             }
           }
