@@ -34,7 +34,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps check-deps test asan tsan run install uninstall clean bench bench-deps help fmt
 
-all: $(BUILD)/revl
+all: $(BUILD)/revl $(BUILD)/open_pipeline
 
 help:
 	@echo "make            build build/revl"
@@ -97,13 +97,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/librevl.a tests/test.h | check-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests $< -o $@ $(BUILD)/librevl.a $(LIBS_ALL)
 
+# revl embedded in a C program, no Lua (examples/embed/)
+$(BUILD)/open_pipeline: examples/embed/open_pipeline.c $(BUILD)/librevl.a | check-deps
+	$(CC) $(CFLAGS_ALL) $< -o $@ $(BUILD)/librevl.a $(LIBS_ALL)
+
 -include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
 # ---- use ---------------------------------------------------------------
 run: $(BUILD)/revl
 	$(BUILD)/revl run examples/revops.lua --data examples/data --as-of 2025-12-31 --out examples/out
 
-test: $(BUILD)/revl $(UNIT_BIN)
+test: $(BUILD)/revl $(BUILD)/open_pipeline $(UNIT_BIN)
 	@BUILD=$(BUILD) sh tests/run.sh
 
 asan:
