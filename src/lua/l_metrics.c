@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lmetrics.h"
 #include "lrevl.h"
 #include "revl/metrics.h"
 #include "revl/route.h"
@@ -4312,6 +4313,10 @@ static const luaL_Reg metric_funcs[] = {
 int luaopen_revl_metrics(lua_State *L) {
   lua_newtable(L);
   luaL_setfuncs(L, metric_funcs, 0);
+  /* metrics ported to the core, registered by their family files after
+   * the entries above, so they replace them */
+  revl_open_metrics_deals(L);
+  revl_open_metrics_revenue(L);
   lua_setfield(L, -2, "metrics");
   return 0;
 }

@@ -1,0 +1,145 @@
+/*
+ * l_mopts.c -- the Lua side the revl.metrics bindings share (see
+ * lmetrics.h): common options into the core's structs, core errors into
+ * Lua errors with the same text, core frames into today's Lua frames.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "lmetrics.h"
+
+void revl_mopts_check(lua_State *L, int o, const char *fn,
+                      const char *const *allowed) {
+  if (lua_isnoneornil(L, o)) return;
+  if (!lua_istable(L, o))
+    luaL_error(L, "revl.metrics.%s: options must be a table, not %s", fn,
+               luaL_typename(L, o));
+  o = lua_absindex(L, o);
+  lua_pushnil(L);
+  while (lua_next(L, o)) {
+    lua_pop(L, 1);
+    const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    int ok = 0;
+    for (int i = 0; k && allowed[i]; i++)
+      if (strcmp(k, allowed[i]) == 0) ok = 1;
+    if (!ok) {
+      luaL_Buffer b;
+      luaL_buffinit(L, &b);
+      for (int i = 0; allowed[i]; i++) {
+        if (i) luaL_addstring(&b, " ");
+        luaL_addstring(&b, allowed[i]);
+      }
+      luaL_pushresult(&b);
+      luaL_error(L, "revl.metrics.%s: unknown option '%s' (options: %s)", fn,
+                 k ? k : luaL_typename(L, -2), lua_tostring(L, -1));
+    }
+  }
+}
+
+static int opt_get(lua_State *L, int o, const char *key) {
+  if (!lua_istable(L, o)) {
+    lua_pushnil(L);
+    return LUA_TNIL;
+  }
+  return lua_getfield(L, o, key);
+}
+
+void revl_mopts_window(lua_State *L, int o, const char *fn,
+                       revl_window_opts *w) {
+  memset(w, 0, sizeof *w);
+  o = lua_absindex(L, o);
+  int ty = opt_get(L, o, "period");
+  if (ty == LUA_TSTRING)
+    w->period = lua_tostring(L, -1); /* alive in the options table */
+  else if (ty != LUA_TNIL)
+    luaL_error(L, "revl.metrics.%s: option '%s' must be a string", fn,
+               "period");
+  lua_pop(L, 1);
+  if (opt_get(L, o, "from") != LUA_TNIL)
+    w->has_from = revl_check_date(L, -1, &w->from);
+  lua_pop(L, 1);
+  if (opt_get(L, o, "to") != LUA_TNIL)
+    w->has_to = revl_check_date(L, -1, &w->to);
+  lua_pop(L, 1);
+  ty = opt_get(L, o, "periods");
+  double p = 0;
+  if (ty == LUA_TNUMBER)
+    p = lua_tonumber(L, -1);
+  else if (ty != LUA_TNIL)
+    luaL_error(L, "revl.metrics.%s: option '%s' must be a number", fn,
+               "periods");
+  lua_pop(L, 1);
+  if (p < 0 || p != floor(p) || p > 100000)
+    luaL_error(L, "revl.metrics.%s: 'periods' must be a whole number >= 1", fn);
+  w->periods = (int)p;
+}
+
+void revl_mctx_from_lua(lua_State *L, const revl_table *t,
+                        revl_metric_ctx *cx) {
+  revl_rt_state *rt = revl_rt_get(L);
+  cx->store = t ? t->store : NULL;
+  cx->as_of = rt ? rt->as_of : 0;
+  cx->fiscal_start = rt && rt->fiscal_start >= 1 && rt->fiscal_start <= 12
+                         ? rt->fiscal_start
+                         : 1;
+}
+
+int revl_metric_raise(lua_State *L, const revl_error *err) {
+  lua_pushstring(L, err && err->msg[0] ? err->msg : "not enough memory");
+  return lua_error(L);
+}
+
+static void push_cell(lua_State *L, const revl_frame *f, int ci, size_t r) {
+  const revl_column *c = &f->cols[ci]->col;
+  switch (c->type) {
+  case REVL_T_STRING:
+    lua_pushstring(L, revl_frame_str(f, ci, r));
+    break;
+  case REVL_T_INT:
+    lua_pushinteger(L, (lua_Integer)c->v.i64[r]);
+    break;
+  case REVL_T_NUMBER:
+    lua_pushnumber(L, c->v.f64[r]);
+    break;
+  case REVL_T_MONEY:
+    revl_push_money(L, c->v.i64[r], revl_frame_currency(f, ci, r));
+    break;
+  case REVL_T_BOOL:
+    lua_pushboolean(L, c->v.b[r]);
+    break;
+  case REVL_T_DATE:
+    revl_push_date(L, c->v.date[r]);
+    break;
+  default:
+    revl_push_datetime(L, c->v.i64[r]);
+    break;
+  }
+}
+
+void revl_push_metric_frame(lua_State *L, const revl_frame *f) {
+  lua_createtable(L, (int)f->nrows, 1);
+  int list = lua_gettop(L);
+  for (size_t r = 0; r < f->nrows; r++) {
+    lua_createtable(L, 0, f->ncols);
+    for (int ci = 0; ci < f->ncols; ci++) {
+      if (!revl_frame_valid(f, ci, r)) continue;
+      push_cell(L, f, ci, r);
+      lua_setfield(L, -2, f->cols[ci]->col.name);
+    }
+    lua_rawseti(L, list, (lua_Integer)r + 1);
+  }
+  /* the frame metatable: frame_sort of an empty list hands it over */
+  lua_getfield(L, LUA_REGISTRYINDEX, "revl.frame_sort");
+  lua_newtable(L);
+  lua_newtable(L);
+  lua_call(L, 2, 1);
+  lua_getmetatable(L, -1);
+  lua_setmetatable(L, list);
+  lua_pop(L, 1);
+  lua_createtable(L, f->ncols, 0);
+  for (int ci = 0; ci < f->ncols; ci++) {
+    lua_pushstring(L, f->cols[ci]->col.name);
+    lua_rawseti(L, -2, ci + 1);
+  }
+  lua_setfield(L, list, "columns");
+}
