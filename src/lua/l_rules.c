@@ -25,6 +25,7 @@
 
 #include "lrevl.h"
 #include "revl/csvw.h"
+#include "revl/eval.h"
 #include "revl/parse.h"
 #include "revl/rules.h"
 
@@ -1953,45 +1954,71 @@ typedef struct score_job {
   double *tmp;          /* health: room for the components' weights */
 } score_job;
 
+/* call_row under lua_pcall: LUA_OK with nres results on the stack, or
+ * the error object on top and x->cur still naming the record (the core
+ * evaluators get an error code, never a longjmp). */
+static int pcall_row(rctx *x, size_t row, int nres) {
+  lua_State *L = x->L;
+  x->pr->row = row;
+  x->cur = row;
+  lua_pushvalue(L, x->proxy);
+  revl_call_seq++;
+  revl_in_call = 1;
+  int st = lua_pcall(L, 1, nres, 0);
+  revl_in_call = 0;
+  if (st == LUA_OK || st == LUA_ERRMEM) x->cur = SIZE_MAX; /* memory errors name no record */
+  return st;
+}
+
+static int rc_pcall(void *ud, const revl_crit *c, size_t row) {
+  rctx *x = ud;
+  lua_rawgeti(x->L, x->fns, c->ref);
+  if (pcall_row(x, row, 1) != LUA_OK) return -1;
+  int r = lua_toboolean(x->L, -1);
+  lua_pop(x->L, 1);
+  return r;
+}
+
+/* revl_eval_opts.fn for ICP function rules: the rule's function called
+ * on the record; a number is its points, a true value the rule's; a
+ * second result (the reason) is kept in the extra table. */
+static int icp_fn_cb(void *ctx, int rule, size_t i, size_t row, double *value,
+                     revl_error *err) {
+  rctx *x = ctx;
+  lua_State *L = x->L;
+  score_job *j = x->job;
+  rframe *f = j->f;
+  const revl_icp_rule *ru = &f->md->icp->rules[rule];
+  lua_rawgeti(L, x->fns, f->md->fnref[ru->fn]);
+  if (pcall_row(x, row, 2) != LUA_OK)
+    return revl_error_set(err, REVL_ESCRIPT, NULL, 0, 0, "%s", "rule function failed");
+  double p = 0;
+  if (lua_type(L, -2) == LUA_TNUMBER) p = lua_tonumber(L, -2);
+  else if (lua_toboolean(L, -2)) p = ru->points;
+  *value = p;
+  if (!lua_isnil(L, -1)) {
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, x->extra, (lua_Integer)(i * (size_t)f->stride + (size_t)ru->fn) + 1);
+  }
+  lua_pop(L, 2);
+  return 0;
+}
+
+/* ICP scoring is revl_icp_eval_into (src/rules/eval.c) on the frame's
+ * buffers; a Lua error stays on the stack and is raised here, naming
+ * the record through run_job. */
 static int icp_run(lua_State *L, rctx *x) {
   score_job *j = x->job;
   rframe *f = j->f;
-  model *md = f->md;
-  revl_icp *m = md->icp;
-  size_t n = f->n;
-  revl_crit_ctx ctx = {f->as_of, rc_call, rc_match, x, 0};
-  for (int r = 0; r < m->nrules; r++)
-    if (m->rules[r].crit)
-      revl_crit_mark(m->rules[r].crit, r, f->rows, n, j->scratch, f->mask, md->nwords, &ctx);
-  for (int r = 0; r < m->nrules; r++) {
-    int s = m->rules[r].fn;
-    if (s < 0) continue;
-    lua_rawgeti(L, x->fns, md->fnref[s]);
-    int fi = lua_gettop(L);
-    for (size_t i = 0; i < n; i++) {
-      lua_pushvalue(L, fi);
-      call_row(x, FROW(f, i), 2);
-      double p = 0;
-      if (lua_type(L, -2) == LUA_TNUMBER) p = lua_tonumber(L, -2);
-      else if (lua_toboolean(L, -2)) p = m->rules[r].points;
-      if (!isfinite(p)) p = 0;
-      f->v[i * (size_t)f->stride + (size_t)s] = p;
-      if (!lua_isnil(L, -1)) {
-        lua_pushvalue(L, -1);
-        lua_rawseti(L, x->extra, (lua_Integer)(i * (size_t)f->stride + (size_t)s) + 1);
-      }
-      lua_pop(L, 2);
-    }
-    lua_pop(L, 1);
-  }
-  if (revl_icp_fit_all(m, f->mask, f->v, n, f->a)) return luaL_error(L, "not enough memory");
-  if (m->eng && revl_icp_engagement_all(m, f->rows, n, f->as_of, f->b))
-    return luaL_error(L, "not enough memory");
-  for (size_t i = 0; i < n; i++) {
-    f->l1[i] = (int16_t)revl_band_pick(m->tiers, m->ntiers, f->a[i]);
-    f->l2[i] = (int16_t)(m->eng ? revl_band_pick(m->bands, m->nbands, f->b[i]) : -1);
-  }
-  return 0;
+  revl_eval_opts o = {f->as_of, icp_fn_cb, rc_pcall, rc_match, x};
+  revl_error err;
+  int rc = revl_icp_eval_into(f->md->icp, x->t, f->rows, f->n, &o, f->mask, f->v,
+                              (size_t)f->stride, j->scratch, f->a, f->b, f->l1, f->l2,
+                              &err);
+  if (rc == 0) return 0;
+  if (rc == REVL_ESCRIPT) return lua_error(L); /* the Lua error object */
+  if (rc == REVL_ENOMEM) return luaL_error(L, "not enough memory");
+  return luaL_error(L, "%s", err.msg);
 }
 
 static int health_run(lua_State *L, rctx *x) {
