@@ -172,9 +172,38 @@ int revl_frame_sort(revl_frame *f, const revl_sortkey *keys, int nk,
     if (f->cols[keys[k].col]->col.type == REVL_T_STRING &&
         !(rank[k] = string_ranks(f->cols[keys[k].col], n)))
       goto nomem;
-  for (size_t i = 0; i < n; i++) perm[i] = (uint32_t)i;
-  sort_ctx x = {f, keys, nk, rank};
-  merge_sort(&x, perm, tmp, n);
+  if (nk == 1 && rank[0]) {
+    /* one text key: ranks are dense (1..k), so a counting sort places
+     * every row in O(n + k), stably, without comparing anything */
+    const revl_column *c = &f->cols[keys[0].col]->col;
+    size_t k = 0;
+    for (uint32_t id = 0; id < f->cols[keys[0].col]->dict->n; id++)
+      if (rank[0][id] > k) k = rank[0][id];
+    uint32_t *cnt = calloc(k + 2, sizeof *cnt);
+    if (!cnt) goto nomem;
+    for (size_t i = 0; i < n; i++) {
+      uint32_t r = revl_col_valid(c, i) ? rank[0][c->v.str[i]] : (uint32_t)k + 1;
+      if (keys[0].desc && r <= k) r = (uint32_t)k + 1 - r;
+      cnt[r]++;
+    }
+    /* cnt[r] = rows of rank r (1..k+1); make it the start of rank r */
+    uint32_t sum = 0;
+    for (size_t r = 0; r <= k + 1; r++) {
+      uint32_t t = cnt[r];
+      cnt[r] = sum;
+      sum += t;
+    }
+    for (size_t i = 0; i < n; i++) {
+      uint32_t r = revl_col_valid(c, i) ? rank[0][c->v.str[i]] : (uint32_t)k + 1;
+      if (keys[0].desc && r <= k) r = (uint32_t)k + 1 - r;
+      perm[cnt[r]++] = (uint32_t)i;
+    }
+    free(cnt);
+  } else {
+    for (size_t i = 0; i < n; i++) perm[i] = (uint32_t)i;
+    sort_ctx x = {f, keys, nk, rank};
+    merge_sort(&x, perm, tmp, n);
+  }
   if (permute(f, perm)) goto nomem;
   goto out;
 nomem:
