@@ -74,4 +74,13 @@ int revl_decisions_fired(const revl_decisions *d, size_t i, int r);
 int revl_decisions_to_frame(const revl_decisions *d, revl_frame **out,
                             revl_error *err);
 
+/* Criteria: keep the records of rows[0..n) of t (rows NULL = every row,
+ * n = t->nrows) that satisfy c, in their order, in out (room for n);
+ * *k receives how many.  FUNC and MATCHES nodes go through
+ * o->crit_call / o->crit_match.  0, REVL_EUSAGE when c is about another
+ * table, REVL_ESCRIPT when a callback failed. */
+int revl_criteria_eval(revl_crit *c, const revl_table *t, const uint32_t *rows,
+                       size_t n, const revl_eval_opts *o, uint32_t *out,
+                       size_t *k, revl_error *err);
+
 #endif

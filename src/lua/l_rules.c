@@ -3145,12 +3145,16 @@ typedef struct crit_job {
   int32_t as_of;
 } crit_job;
 
+/* revl_criteria_eval (src/rules/eval.c) with per-row lua_pcall
+ * callbacks; a Lua error stays on the stack and is raised here. */
 static int crit_run(lua_State *L, rctx *x) {
-  (void)L;
   crit_job *j = x->job;
-  revl_crit_ctx ctx = {j->as_of, rc_call, rc_match, x, 0};
-  j->k = revl_crit_filter(j->c, j->rows, j->n, j->out, &ctx);
-  return 0;
+  revl_eval_opts o = {j->as_of, NULL, rc_pcall, rc_match, x};
+  revl_error err;
+  int rc = revl_criteria_eval(j->c, x->t, j->rows, j->n, &o, j->out, &j->k, &err);
+  if (rc == 0) return 0;
+  if (rc == REVL_ESCRIPT) return lua_error(L); /* the Lua error object */
+  return luaL_error(L, "%s", err.msg);
 }
 
 /* filter rows[0..n) of the criterion at oidx; pushes nothing */

@@ -198,3 +198,20 @@ out:
   revl_frame_free(f);
   return rc;
 }
+
+int revl_criteria_eval(revl_crit *c, const revl_table *t, const uint32_t *rows,
+                       size_t n, const revl_eval_opts *o, uint32_t *out,
+                       size_t *k, revl_error *err) {
+  *k = 0;
+  if (!c || !o || !t || c->base != t)
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                          "this criterion is about %s, not %s",
+                          c && c->base ? c->base->name : "?", t ? t->name : "?");
+  revl_crit_ctx ctx = {o->as_of, o->crit_call, o->crit_match, o->ctx, 0};
+  size_t got = revl_crit_filter(c, rows, n, out, &ctx);
+  if (ctx.failed)
+    return revl_error_set(err, REVL_ESCRIPT, NULL, 0, 0, "%s: a rule function failed",
+                          c->name ? c->name : "criterion");
+  *k = got;
+  return 0;
+}
