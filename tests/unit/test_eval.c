@@ -160,6 +160,18 @@ static void test_icp_eval(void) {
   /* a function rule without a callback */
   revl_eval_opts none = {0, NULL, NULL, NULL, NULL};
   CHECK_INT(revl_icp_eval(&m, &v, &none, &d, &err), REVL_EUSAGE);
+
+  /* criteria over a view: the records kept, in order; another table */
+  uint32_t in[4] = {3, 2, 1, 0}, kept[4];
+  size_t k = 99;
+  CHECK_INT(revl_criteria_eval(c, t, in, 4, &none, kept, &k, &err), 0);
+  CHECK_INT((int)k, 2);
+  CHECK_INT((int)kept[0], 2);
+  CHECK_INT((int)kept[1], 1);
+  CHECK_INT(revl_criteria_eval(c, other, NULL, other->nrows, &none, kept, &k, &err),
+            REVL_EUSAGE);
+  CHECK_INT((int)k, 0);
+  CHECK(strstr(err.msg, "about accounts, not reps") != NULL);
   revl_crit_free(c);
 out:
   revl_store_free(s);
