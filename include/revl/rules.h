@@ -171,8 +171,9 @@ typedef struct revl_usage_src {
   int s_fk, s_period, s_seats, s_mrr;
 } revl_usage_src;
 
-enum { REVL_AGG_SUM, REVL_AGG_AVG, REVL_AGG_MIN, REVL_AGG_MAX,
-       REVL_AGG_LAST, REVL_AGG_COUNT };
+/* How revl_usage_agg folds a metric's observations. */
+enum { REVL_UAGG_SUM, REVL_UAGG_AVG, REVL_UAGG_MIN, REVL_UAGG_MAX,
+       REVL_UAGG_LAST, REVL_UAGG_COUNT };
 
 /* Aggregate metric (intern id) of record row over days lo < d <= hi.
  * Returns the number of observations; *out is set when there is at

@@ -1141,7 +1141,7 @@ static int agg_of(const char *s) {
   static const char *names[] = {"sum", "avg", "min", "max", "last", "count"};
   for (int i = 0; i < 6; i++)
     if (s && strcmp(s, names[i]) == 0) return i;
-  return REVL_AGG_AVG;
+  return REVL_UAGG_AVG;
 }
 
 static const char *agg_name(int a) {
@@ -1225,7 +1225,7 @@ static int l_health_new(lua_State *L) {
                 : strcmp(kind, "utilisation") == 0 ? HC_UTIL : HC_GROWTH;
       const char *metric = opt_str(L, 6, "metric");
       c->metric = intern_of(L, m->t, metric);
-      c->agg = c->kind == HC_UTIL ? REVL_AGG_AVG : agg_of(opt_str(L, 6, "agg"));
+      c->agg = c->kind == HC_UTIL ? REVL_UAGG_AVG : agg_of(opt_str(L, 6, "agg"));
       c->days = (int)opt_num(L, 6, "days", 28, NULL);
       lua_getfield(L, 6, "per_seat");
       c->per_seat = c->kind == HC_USAGE && lua_toboolean(L, -1);
@@ -2048,7 +2048,7 @@ static int health_run(lua_State *L, rctx *x) {
       }
       case HC_USAGE: {
         int k2 = revl_usage_agg(&md->src, row, c->metric, as_of - c->days, as_of, c->agg, &v);
-        if (k2 > 0 || c->agg == REVL_AGG_SUM || c->agg == REVL_AGG_COUNT) raw = v;
+        if (k2 > 0 || c->agg == REVL_UAGG_SUM || c->agg == REVL_UAGG_COUNT) raw = v;
         if (c->per_seat && !isnan(raw)) {
           int64_t seats = 0;
           if (revl_seats_on(&md->src, row, as_of, &seats, NULL) && seats > 0) raw /= (double)seats;
@@ -2067,7 +2067,7 @@ static int health_run(lua_State *L, rctx *x) {
       }
       case HC_UTIL: {
         int64_t seats = 0;
-        if (revl_usage_agg(&md->src, row, c->metric, as_of - c->days, as_of, REVL_AGG_AVG, &v) > 0 &&
+        if (revl_usage_agg(&md->src, row, c->metric, as_of - c->days, as_of, REVL_UAGG_AVG, &v) > 0 &&
             revl_seats_on(&md->src, row, as_of, &seats, NULL) && seats > 0)
           raw = v / (double)seats;
         break;

@@ -6,19 +6,7 @@
  * data (revl_decisions) and as a revl_frame.  No Lua here.
  */
 #include "revl/frame.h"
-/* rules.h repeats enumerator names of frame.h (REVL_AGG_*); this file
- * uses neither set, so rules.h's are renamed while it is included */
-#define REVL_AGG_SUM RULES_AGG_SUM_
-#define REVL_AGG_AVG RULES_AGG_AVG_
-#define REVL_AGG_MIN RULES_AGG_MIN_
-#define REVL_AGG_MAX RULES_AGG_MAX_
-#define REVL_AGG_COUNT RULES_AGG_COUNT_
 #include "revl/rules.h"
-#undef REVL_AGG_SUM
-#undef REVL_AGG_AVG
-#undef REVL_AGG_MIN
-#undef REVL_AGG_MAX
-#undef REVL_AGG_COUNT
 #include "revl/eval.h"
 
 #include <math.h>

@@ -150,9 +150,9 @@ int revl_usage_agg(const revl_usage_src *s, size_t row, uint32_t metric,
     if (!col_day(dc, r, &d) || d <= lo || d > hi) continue;
     if (!col_num(vc, r, &v)) continue;
     switch (agg) {
-    case REVL_AGG_MIN: acc = k ? fmin(acc, v) : v; break;
-    case REVL_AGG_MAX: acc = k ? fmax(acc, v) : v; break;
-    case REVL_AGG_LAST:
+    case REVL_UAGG_MIN: acc = k ? fmin(acc, v) : v; break;
+    case REVL_UAGG_MAX: acc = k ? fmax(acc, v) : v; break;
+    case REVL_UAGG_LAST:
       if (d >= last_day) {
         last_day = d;
         acc = v;
@@ -162,16 +162,16 @@ int revl_usage_agg(const revl_usage_src *s, size_t row, uint32_t metric,
     }
     k++;
   }
-  if (agg == REVL_AGG_COUNT) {
+  if (agg == REVL_UAGG_COUNT) {
     *out = k;
     return k;
   }
-  if (agg == REVL_AGG_SUM) {
+  if (agg == REVL_UAGG_SUM) {
     *out = acc;
     return k;
   }
   if (k == 0) return 0;
-  *out = agg == REVL_AGG_AVG ? acc / k : acc;
+  *out = agg == REVL_UAGG_AVG ? acc / k : acc;
   return k;
 }
 

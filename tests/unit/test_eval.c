@@ -5,18 +5,7 @@
  * frame, and bad input (a view of another table, a failing callback).
  */
 #include "revl/frame.h"
-/* rules.h repeats frame.h's REVL_AGG_* names; rename its copies here */
-#define REVL_AGG_SUM RULES_AGG_SUM_
-#define REVL_AGG_AVG RULES_AGG_AVG_
-#define REVL_AGG_MIN RULES_AGG_MIN_
-#define REVL_AGG_MAX RULES_AGG_MAX_
-#define REVL_AGG_COUNT RULES_AGG_COUNT_
 #include "revl/rules.h"
-#undef REVL_AGG_SUM
-#undef REVL_AGG_AVG
-#undef REVL_AGG_MIN
-#undef REVL_AGG_MAX
-#undef REVL_AGG_COUNT
 #include "revl/eval.h"
 #include "revl/ingest.h"
 #include "revl/store.h"
