@@ -14,9 +14,8 @@
 #include "revl/common.h"
 #include "revl/criteria.h"
 
-/* rules.h and frame.h both name REVL_AGG_* enumerators, so this header
- * includes neither: the types are declared here, the definitions are
- * theirs. */
+/* Only declared here (defined in rules.h and frame.h), so including
+ * this header pulls in neither. */
 typedef struct revl_icp revl_icp;
 typedef struct revl_view revl_view;
 typedef struct revl_frame revl_frame;
