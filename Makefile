@@ -32,7 +32,7 @@ LUA_SRC  := lua/revl.lua $(filter-out lua/revl.lua,$(sort $(wildcard lua/*.lua))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check-deps test asan tsan run install uninstall clean bench bench-deps help fmt
+.PHONY: all deps check-deps test asan tsan run install uninstall clean bench bench-frame bench-deps help fmt
 
 all: $(BUILD)/revl $(BUILD)/open_pipeline
 
@@ -124,6 +124,11 @@ tsan:
 
 bench: $(BUILD)/revl
 	BUILD=$(BUILD) sh tests/bench/bench.sh
+
+# the C frame operations on 1M generated rows (tests/bench/bench_frame.c)
+bench-frame: $(BUILD)/librevl.a
+	$(CC) $(CFLAGS_ALL) tests/bench/bench_frame.c -o $(BUILD)/bench_frame $(BUILD)/librevl.a $(LIBS_ALL)
+	$(BUILD)/bench_frame
 
 bench-deps:
 	sh tests/bench/bench.sh deps
