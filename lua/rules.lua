@@ -158,10 +158,10 @@ local function read_engagement(e, tname)
   local atable = e.table or "activities"
   local view = table_view(atable)
   local key = e.key or (tname:gsub("s$", "") .. "_id")
-  if not C.column_info(view, key) then fail("engagement: %s has no column '%s'", atable, key) end
+  if not C.column_info(view, key) then fail("engagement: %s has no column '%s'%s", atable, key, C.column_hint(view, key)) end
   local ty, at = e.type or "type", e.at or "at"
-  if not C.column_info(view, ty) then fail("engagement: %s has no column '%s'", atable, ty) end
-  if not C.column_info(view, at) then fail("engagement: %s has no column '%s'", atable, at) end
+  if not C.column_info(view, ty) then fail("engagement: %s has no column '%s'%s", atable, ty, C.column_hint(view, ty)) end
+  if not C.column_info(view, at) then fail("engagement: %s has no column '%s'%s", atable, at, C.column_hint(view, at)) end
   if type(e.points) ~= "table" then
     fail("engagement.points must map activity types to points, e.g. {meeting = 10, email = 2}")
   end
@@ -375,7 +375,7 @@ local function define_health(spec)
       end
     elseif src == "field" then
       if type(c.field) ~= "string" then fail("component '%s': field must be a column name", name) end
-      if not C.column_info(def.view, c.field) then fail("%s has no column '%s'", tname, c.field) end
+      if not C.column_info(def.view, c.field) then fail("%s has no column '%s'%s", tname, c.field, C.column_hint(def.view, c.field)) end
       out.kind, out.field = "field", c.field
     elseif src == "usage" or src == "utilisation" or src == "usage_growth" then
       local metric = c[src]
@@ -577,7 +577,7 @@ local function read_condition(c, i, view, tname)
     local out = {kind = "renewal", label = "renewal", days = whole(c.renewal_within, what .. " renewal_within", 0)}
     if c.field ~= nil then
       local ty = C.column_info(view, c.field)
-      if not ty then fail("%s has no column '%s'", tname, tostring(c.field)) end
+      if not ty then fail("%s has no column '%s'%s", tname, tostring(c.field), C.column_hint(view, tostring(c.field))) end
       if ty ~= "date" and ty ~= "datetime" then
         fail("%s: %s is %s, not a date", what, c.field, ty)
       end
@@ -646,7 +646,7 @@ local function define_trigger(spec)
     if type(payload) == "table" then
       for _, f in ipairs(payload) do
         if type(f) ~= "string" or not C.column_info(view, f) then
-          fail("payload: %s has no column '%s'", tname, tostring(f))
+          fail("payload: %s has no column '%s'%s", tname, tostring(f), C.column_hint(view, tostring(f)))
         end
       end
     elseif type(payload) ~= "function" then
@@ -654,7 +654,7 @@ local function define_trigger(spec)
     end
   end
   if spec.owner ~= nil and (type(spec.owner) ~= "string" or not C.column_info(view, spec.owner)) then
-    fail("owner: %s has no column '%s'", tname, tostring(spec.owner))
+    fail("owner: %s has no column '%s'%s", tname, tostring(spec.owner), C.column_hint(view, tostring(spec.owner)))
   end
   return setmetatable({type = spec.type, table = tname, conds = sorted, payload = payload,
                        owner = spec.owner}, Trigger)
@@ -805,19 +805,29 @@ function M:limit(n) return self:frame():limit(n) end
 function M:index(col) return self:frame():index(col) end
 
 local write_csv, write_jsonl = revl.write_csv, revl.write_jsonl
+-- An error of the writer names the playbook line that called it, not this
+-- wrapper.
+local function from_caller(ok, ...)
+  if ok then return ... end
+  local e = ...
+  if type(e) == "string" then e = e:gsub("^lua/rules%.lua:%d+: ", "", 1) end
+  error(e, 3)
+end
 function revl.write_csv(path, rows, columns)
   if C.is_frame(rows) then
     if columns == nil then return rows:to_csv(path) end
     rows = rows:frame()
   end
-  return write_csv(path, rows, columns)
+  local p = from_caller(pcall(write_csv, path, rows, columns))
+  return p
 end
 function revl.write_jsonl(path, rows, columns)
   if C.is_frame(rows) then
     if columns == nil then return rows:to_jsonl(path) end
     rows = rows:frame()
   end
-  return write_jsonl(path, rows, columns)
+  local p = from_caller(pcall(write_jsonl, path, rows, columns))
+  return p
 end
 
 --- revl.inputs() -> {{table =, file =, rows =}} of the loaded data (sha256 with revl.log)

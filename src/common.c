@@ -4,6 +4,7 @@
 #define _DEFAULT_SOURCE /* madvise advice beyond POSIX */
 #include "revl/common.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -69,4 +70,44 @@ void revl_advise_huge(void *p, size_t n) {
   (void)p;
   (void)n;
 #endif
+}
+
+/* Edit distance of a and b, ignoring case; (size_t)-1 for names too
+ * long to be typos of each other. */
+static size_t near_dist(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b), prev[64], cur[64];
+  if (la > 63 || lb > 63) return (size_t)-1;
+  for (size_t j = 0; j <= lb; j++) prev[j] = j;
+  for (size_t i = 1; i <= la; i++) {
+    cur[0] = i;
+    for (size_t j = 1; j <= lb; j++) {
+      int ne = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+      size_t s = prev[j - 1] + (size_t)ne, d = prev[j] + 1, n = cur[j - 1] + 1;
+      cur[j] = s < d ? (s < n ? s : n) : (d < n ? d : n);
+    }
+    memcpy(prev, cur, (lb + 1) * sizeof *prev);
+  }
+  return prev[lb];
+}
+
+void revl_near_init(revl_near *n, const char *name) {
+  n->name = name ? name : "";
+  n->best = NULL;
+  n->dist = (size_t)-1;
+}
+
+void revl_near_add(revl_near *n, const char *candidate) {
+  if (!candidate || !*candidate) return;
+  size_t d = near_dist(n->name, candidate);
+  if (d < n->dist) n->dist = d, n->best = candidate;
+}
+
+const char *revl_near_hint(const revl_near *n, char *buf, size_t size) {
+  if (size) buf[0] = '\0';
+  /* a third of the name's length, at least one edit: "amout" -> "amount",
+   * never "id" -> "name" */
+  if (n->best && n->dist > 0 && n->dist <= (strlen(n->name) + 2) / 3 + 1 &&
+      n->dist < strlen(n->best))
+    snprintf(buf, size, " (did you mean '%s'?)", n->best);
+  return buf;
 }

@@ -67,4 +67,18 @@ void *revl_realloc_array(void *p, size_t n, size_t size);
  * transparent huge pages are left as they are. */
 void revl_advise_huge(void *p, size_t n);
 
+/* Suggesting the name a user meant.  revl_near_* keeps the candidate
+ * closest to name by edit distance (case-insensitive); revl_near_hint
+ * writes " (did you mean 'x'?)" into buf, or "" when no candidate is
+ * close enough to be a likely typo, and returns buf. */
+typedef struct revl_near {
+  const char *name;
+  const char *best;
+  size_t dist;
+} revl_near;
+
+void revl_near_init(revl_near *n, const char *name);
+void revl_near_add(revl_near *n, const char *candidate);
+const char *revl_near_hint(const revl_near *n, char *buf, size_t size);
+
 #endif

@@ -212,6 +212,11 @@ static inline revl_column *revl_table_column(const revl_table *t,
   int i = revl_table_col(t, name);
   return i < 0 ? NULL : t->cols[i];
 }
+/* " (did you mean 'x'?)" naming t's column (or "fk.col" field) nearest
+ * to a name t does not have, or "" when none is close; returns buf. */
+const char *revl_table_hint(const revl_table *t, const char *name, char *buf,
+                            size_t size);
+#define REVL_HINT(t, name) revl_table_hint((t), (name), (char[160]){0}, 160)
 /* "col" or "fk.col" (or "fk_id" spelled "fk") on t: the column index in
  * *holder, reached through FK column *via of t (-1 when on t itself);
  * -1 when there is no such field. */

@@ -210,8 +210,8 @@ int revl_frame_from_view(const revl_view *v, const char *const *fields,
     int via;
     int ci = revl_table_field(v->t, fields[k], &h, &via);
     if (ci < 0) {
-      rc = revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "%s has no column '%s'",
-                          v->t->name, fields[k]);
+      rc = revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "%s has no column '%s'%s",
+                          v->t->name, fields[k], REVL_HINT(v->t, fields[k]));
       goto out;
     }
     const revl_column *src = h->cols[ci];

@@ -16,11 +16,6 @@
 #include "lua/lrevl.h"
 #include "revl/frame.h"
 
-/* Until frame_write.c and the join land, these are weak: a call then
- * raises "not available" instead of the whole build failing to link. */
-#pragma weak revl_frame_write_csv
-#pragma weak revl_frame_write_jsonl
-#pragma weak revl_frame_join
 
 #define REVL_CFRAME "revl.cframe"
 #define REVL_FROW "revl.cframe.row"
@@ -120,41 +115,17 @@ static void push_fcell(lua_State *L, int fidx, const revl_frame *f, int ci,
 }
 
 /* Index of the column named at idx; raises naming the nearest column. */
-static size_t edit_dist(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b), prev[64], cur[64];
-  if (la > 63 || lb > 63) return (size_t)-1;
-  for (size_t j = 0; j <= lb; j++) prev[j] = j;
-  for (size_t i = 1; i <= la; i++) {
-    cur[0] = i;
-    for (size_t j = 1; j <= lb; j++) {
-      size_t s = prev[j - 1] + (a[i - 1] != b[j - 1]);
-      size_t d = prev[j] + 1, n = cur[j - 1] + 1;
-      cur[j] = s < d ? (s < n ? s : n) : (d < n ? d : n);
-    }
-    memcpy(prev, cur, (lb + 1) * sizeof *prev);
-  }
-  return prev[lb];
-}
-
 static int col_arg(lua_State *L, const revl_frame *f, int idx) {
   const char *name = luaL_checkstring(L, idx);
   int ci = revl_frame_col_index(f, name);
   if (ci >= 0) return ci;
-  const char *best = NULL;
-  size_t bd = (size_t)-1;
-  for (int i = 0; i < f->ncols; i++) {
-    size_t d = edit_dist(name, f->cols[i]->col.name);
-    if (d < bd) bd = d, best = f->cols[i]->col.name;
-  }
-  if (best && bd <= (strlen(name) + 2) / 3 + 1)
-    return luaL_error(L, "frame has no column '%s' (did you mean '%s'?)", name, best);
-  return luaL_error(L, "frame has no column '%s'", name);
+  revl_near n;
+  revl_near_init(&n, name);
+  for (int i = 0; i < f->ncols; i++) revl_near_add(&n, f->cols[i]->col.name);
+  char hint[160];
+  return luaL_error(L, "frame has no column '%s'%s", name, revl_near_hint(&n, hint, sizeof hint));
 }
 
-#define NEED(fn) \
-  do { \
-    if (!(fn)) return luaL_error(L, "%s is not available in this build", #fn); \
-  } while (0)
 
 static int core_fail(lua_State *L, const revl_error *err) {
   return luaL_error(L, "%s", err->msg);
@@ -412,16 +383,6 @@ static int frame_index_m(lua_State *L) {
 static int frame_write(lua_State *L, int json) {
   frame_ud *fu = check_fud(L, 1);
   const char *path = luaL_checkstring(L, 2);
-  if (!revl_frame_write_csv || !revl_frame_write_jsonl) {
-    /* no core writer in this build: revl.write_csv(path, f, f.columns) */
-    lua_getglobal(L, "revl");
-    lua_getfield(L, -1, json ? "write_jsonl" : "write_csv");
-    lua_pushvalue(L, 2);
-    lua_pushvalue(L, 1);
-    push_columns(L, fu->f);
-    lua_call(L, 3, 1);
-    return 1;
-  }
   char full[4096];
   revl_out_path(L, path, full, sizeof full);
   revl_error err;
@@ -436,23 +397,12 @@ static int frame_to_jsonl(lua_State *L) { return frame_write(L, 1); }
 
 /* revl.write_csv / write_jsonl with a C frame at 2; columns (a list of
  * names, optional) at 3.  Returns the full path. */
-static void push_rows(lua_State *L, int fidx, const revl_frame *f);
-
 int revl_write_frame(lua_State *L, int json) {
   revl_frame *f = revl_check_frame(L, 2);
   const char *path = luaL_checkstring(L, 1);
-  if (!revl_frame_write_csv || !revl_frame_write_jsonl) {
-    /* no core writer in this build: hand the Lua writer plain rows */
-    lua_settop(L, 3);
-    if (lua_isnil(L, 3)) {
-      push_columns(L, f);
-      lua_replace(L, 3);
-    }
-    push_rows(L, 2, f);
-    lua_replace(L, 2);
-    return -1;
-  }
   int nc = 0, *cols = NULL;
+  if (!lua_isnoneornil(L, 3) && !lua_istable(L, 3))
+    return luaL_error(L, "columns must be a list of column names, not %s", luaL_typename(L, 3));
   if (lua_istable(L, 3)) {
     nc = (int)lua_rawlen(L, 3);
     cols = lua_newuserdatauv(L, (size_t)(nc ? nc : 1) * sizeof *cols, 0);
@@ -550,7 +500,6 @@ static int frame_join(lua_State *L) {
   }
   revl_frame *nf;
   revl_error err;
-  NEED(revl_frame_join);
   if (revl_frame_join(fu->f, lk, ou->f, rk, left, &nf, &err)) return core_fail(L, &err);
   push_derived(L, 1, nf);
   return 1;
@@ -569,14 +518,9 @@ static void push_rows(lua_State *L, int fidx, const revl_frame *f) {
 /* f:totable() -> a Lua frame (revl.frame) of plain row tables */
 static int frame_totable(lua_State *L) {
   frame_ud *fu = check_fud(L, 1);
-  size_t n = fu->f->nrows;
   lua_getglobal(L, "revl");
   lua_getfield(L, -1, "frame");
-  lua_createtable(L, n > 1u << 24 ? 1 << 24 : (int)n, 1);
-  for (size_t i = 0; i < n; i++) {
-    frow_table(L, 1, fu->f, i);
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
+  push_rows(L, 1, fu->f);
   push_columns(L, fu->f);
   if (!lua_isfunction(L, -3)) {
     lua_setfield(L, -2, "columns");

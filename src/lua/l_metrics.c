@@ -175,8 +175,8 @@ static revl_column *get_col(lua_State *L, const char *fn, revl_table *t,
   int ci = revl_table_col(t, name);
   if (ci < 0) {
     if (need)
-      luaL_error(L, "revl.metrics.%s: %s has no column '%s'", fn, t->name,
-                 name);
+      luaL_error(L, "revl.metrics.%s: %s has no column '%s'%s", fn, t->name,
+                 name, REVL_HINT(t, name));
     return NULL;
   }
   revl_column *c = t->cols[ci];
@@ -469,7 +469,7 @@ static void resolve_key(lua_State *L, const char *fn, revl_table *t,
   int via;
   k->ci = revl_resolve_field(t, name, &k->h, &via);
   if (k->ci < 0)
-    luaL_error(L, "revl.metrics.%s: %s has no column '%s'", fn, t->name, name);
+    luaL_error(L, "revl.metrics.%s: %s has no column '%s'%s", fn, t->name, name, REVL_HINT(t, name));
   k->c = k->h->cols[k->ci];
   k->via = via >= 0 ? t->cols[via] : NULL;
   k->label = name;
@@ -1036,7 +1036,7 @@ static void deal_cols(lua_State *L, const char *fn, revl_table *t, dcols *d) {
 static void need(lua_State *L, const char *fn, revl_table *t,
                  const revl_column *c, const char *name) {
   if (!c)
-    luaL_error(L, "revl.metrics.%s: %s has no column '%s'", fn, t->name, name);
+    luaL_error(L, "revl.metrics.%s: %s has no column '%s'%s", fn, t->name, name, REVL_HINT(t, name));
 }
 
 /* Growable per-group accumulators (zeroed as they grow). */

@@ -498,7 +498,7 @@ static int l_router_new(lua_State *L) {
   if (!u->r) return luaL_error(L, "not enough memory");
   if (tf) {
     int c = revl_table_col(base, tf);
-    if (c < 0) return luaL_error(L, "%s has no column '%s'", base->name, tf);
+    if (c < 0) return luaL_error(L, "%s has no column '%s'%s", base->name, tf, REVL_HINT(base, tf));
     if (base->cols[c]->type != REVL_T_DATETIME && base->cols[c]->type != REVL_T_DATE)
       return luaL_error(L, "time field '%s' is %s, not a datetime", tf,
                         revl_type_name(base->cols[c]->type));
@@ -592,7 +592,7 @@ static int l_router_terr(lua_State *L) {
   revl_terr t;
   memset(&t, 0, sizeof t);
   t.col = revl_resolve_field(u->r->base, field, &t.holder, &t.via);
-  if (t.col < 0) return luaL_error(L, "%s has no column '%s'", u->r->base->name, field);
+  if (t.col < 0) return luaL_error(L, "%s has no column '%s'%s", u->r->base->name, field, REVL_HINT(u->r->base, field));
   if (t.holder->cols[t.col]->type != REVL_T_STRING)
     return luaL_error(L, "territory field '%s' must be text, it is %s", field,
                       revl_type_name(t.holder->cols[t.col]->type));
@@ -643,7 +643,7 @@ static int l_router_rule(lua_State *L) {
     const char *f = luaL_checkstring(L, 5);
     ru.kind = REVL_ST_OWNER_FIELD;
     ru.col = revl_resolve_field(r->base, f, &ru.holder, &ru.via);
-    if (ru.col < 0) return luaL_error(L, "%s has no column '%s'", r->base->name, f);
+    if (ru.col < 0) return luaL_error(L, "%s has no column '%s'%s", r->base->name, f, REVL_HINT(r->base, f));
     if (ru.holder->cols[ru.col]->type != REVL_T_STRING)
       return luaL_error(L, "owner field '%s' must be text (rep ids), it is %s", f,
                         revl_type_name(ru.holder->cols[ru.col]->type));
@@ -692,7 +692,7 @@ static int l_router_account(lua_State *L) {
     int explicit_ = f != NULL;
     if (!f) f = lf[i];
     int c = revl_table_col(r->base, f);
-    if (c < 0 && explicit_) return luaL_error(L, "%s has no column '%s'", r->base->name, f);
+    if (c < 0 && explicit_) return luaL_error(L, "%s has no column '%s'%s", r->base->name, f, REVL_HINT(r->base, f));
     if (c >= 0 && r->base->cols[c]->type != REVL_T_STRING) {
       if (explicit_) return luaL_error(L, "'%s' must be a text column", f);
       c = -1;
@@ -1520,7 +1520,7 @@ static int opt_col(lua_State *L, revl_table *t, int opts, const char *key,
   if (!name) return -1;
   int c = revl_table_col(t, name);
   if (c < 0) {
-    if (explicit_ || required) luaL_error(L, "%s has no column '%s'", t->name, name);
+    if (explicit_ || required) luaL_error(L, "%s has no column '%s'%s", t->name, name, REVL_HINT(t, name));
     return -1;
   }
   if ((int)want >= 0 && t->cols[c]->type != want) {
@@ -1658,7 +1658,7 @@ static int l_funnel_stage(lua_State *L) {
     const char *fld = lua_tostring(L, -1);
     if (!fld) return luaL_error(L, "required fields are names (text)");
     int c = revl_resolve_field(f->base, fld, &s->req_holder[i], &s->req_via[i]);
-    if (c < 0) return luaL_error(L, "required field: %s has no column '%s'", f->base->name, fld);
+    if (c < 0) return luaL_error(L, "required field: %s has no column '%s'%s", f->base->name, fld, REVL_HINT(f->base, fld));
     s->req_col[i] = c;
     s->req_name[i] = xstrdup(L, fld);
     s->nreq = i + 1;
@@ -1669,7 +1669,7 @@ static int l_funnel_stage(lua_State *L) {
   if (!lua_isnil(L, -1)) {
     const char *fld = luaL_checkstring(L, -1);
     int c = revl_table_col(f->base, fld);
-    if (c < 0) return luaL_error(L, "entered: %s has no column '%s'", f->base->name, fld);
+    if (c < 0) return luaL_error(L, "entered: %s has no column '%s'%s", f->base->name, fld, REVL_HINT(f->base, fld));
     if (f->base->cols[c]->type != REVL_T_DATETIME && f->base->cols[c]->type != REVL_T_DATE)
       return luaL_error(L, "entered: '%s' is %s, not a date or datetime", fld,
                         revl_type_name(f->base->cols[c]->type));
@@ -1948,7 +1948,7 @@ static int l_sla_kind(lua_State *L) {
   lua_getfield(L, 2, "start");
   const char *sf = luaL_checkstring(L, -1);
   kd->start_col = revl_table_col(t, sf);
-  if (kd->start_col < 0) return luaL_error(L, "start: %s has no column '%s'", t->name, sf);
+  if (kd->start_col < 0) return luaL_error(L, "start: %s has no column '%s'%s", t->name, sf, REVL_HINT(t, sf));
   if (t->cols[kd->start_col]->type != REVL_T_DATETIME && t->cols[kd->start_col]->type != REVL_T_DATE)
     return luaL_error(L, "start: '%s' is %s, not a datetime", sf,
                       revl_type_name(t->cols[kd->start_col]->type));
@@ -1957,7 +1957,7 @@ static int l_sla_kind(lua_State *L) {
   if (!lua_isnil(L, -1)) {
     const char *sf2 = luaL_checkstring(L, -1);
     kd->stop_col = revl_table_col(t, sf2);
-    if (kd->stop_col < 0) return luaL_error(L, "stop: %s has no column '%s'", t->name, sf2);
+    if (kd->stop_col < 0) return luaL_error(L, "stop: %s has no column '%s'%s", t->name, sf2, REVL_HINT(t, sf2));
     if (t->cols[kd->stop_col]->type != REVL_T_DATETIME && t->cols[kd->stop_col]->type != REVL_T_DATE)
       return luaL_error(L, "stop: '%s' is %s, not a datetime", sf2,
                         revl_type_name(t->cols[kd->stop_col]->type));

@@ -1213,7 +1213,7 @@ static int l_health_new(lua_State *L) {
       c->kind = HC_FIELD;
       const char *f = opt_str(L, 6, "field");
       c->fcol = revl_resolve_field(m->t, f, &c->ft, &c->fvia);
-      if (c->fcol < 0) plain_error(L, "%s: %s has no column '%s'", what, m->t->name, f);
+      if (c->fcol < 0) plain_error(L, "%s: %s has no column '%s'%s", what, m->t->name, f, REVL_HINT(m->t, f));
       revl_type ty = c->ft->cols[c->fcol]->type;
       if (ty != REVL_T_INT && ty != REVL_T_NUMBER && ty != REVL_T_MONEY && ty != REVL_T_BOOL)
         plain_error(L, "%s: field '%s' is %s, not a number (map it with a function)", what, f,
@@ -3629,6 +3629,14 @@ static int l_column_info(lua_State *L) {
   return 2;
 }
 
+/* C.column_hint(view, name): " (did you mean 'x'?)" or "" */
+static int l_column_hint(lua_State *L) {
+  revl_table *t = view_table(L, 1);
+  char buf[160];
+  lua_pushstring(L, revl_table_hint(t, luaL_checkstring(L, 2), buf, sizeof buf));
+  return 1;
+}
+
 /* ---- a seeded random generator ------------------------------------------------------------------ */
 
 typedef struct rng {
@@ -3824,6 +3832,7 @@ static const luaL_Reg private_funcs[] = {
     {"row_of", l_row_of},           {"is_frame", l_is_frame},
     {"is_model", l_is_model},       {"is_criterion", l_is_crit},
     {"is_view", l_is_view},         {"column_info", l_column_info},
+    {"column_hint", l_column_hint},
     {"input_files", l_input_files}, {"sha256", l_sha256},
     {"run_meta", l_run_meta},       {"set_definers", l_set_definers},
     {"frame_methods", l_frame_methods}, {NULL, NULL}};

@@ -186,7 +186,7 @@ static int check_field(lua_State *L, revl_table *t, int arg, revl_table **h,
                        int *via) {
   const char *name = luaL_checkstring(L, arg);
   int ci = resolve_field(t, name, h, via);
-  if (ci < 0) luaL_error(L, "%s has no column '%s'", t->name, name);
+  if (ci < 0) luaL_error(L, "%s has no column '%s'%s", t->name, name, REVL_HINT(t, name));
   return ci;
 }
 
@@ -328,7 +328,7 @@ static int row_index(lua_State *L) {
           lua_pushnil(L); /* a canonical field this export lacks */
           return 1;
         }
-    return luaL_error(L, "%s has no column '%s'", r->t->name, k);
+    return luaL_error(L, "%s has no column '%s'%s", r->t->name, k, REVL_HINT(r->t, k));
   }
   return 1;
 }
@@ -468,7 +468,7 @@ static int view_rows(lua_State *L) {
   for (int k = 0; k < nv; k++) {
     const char *name = luaL_checkstring(L, k + 2);
     cols[k] = revl_table_col(v->t, name);
-    if (cols[k] < 0) return luaL_error(L, "%s has no column '%s'", v->t->name, name);
+    if (cols[k] < 0) return luaL_error(L, "%s has no column '%s'%s", v->t->name, name, REVL_HINT(v->t, name));
   }
   lua_pushcclosure(L, rows_iter, 5);
   return 1;
@@ -674,7 +674,7 @@ static revl_crit *compile_triple(lua_State *L, int idx, revl_table *t,
   revl_table *h;
   int via;
   int ci = resolve_field(t, field, &h, &via);
-  if (ci < 0) luaL_error(L, "%s has no column '%s'", t->name, field);
+  if (ci < 0) luaL_error(L, "%s has no column '%s'%s", t->name, field, REVL_HINT(t, field));
   revl_crit *c = new_crit(L, (revl_op)op);
   c->base = t;
   c->t = h;
@@ -1081,7 +1081,7 @@ static int view_select(lua_State *L) {
     cols[i] = name ? revl_table_col(v->t, name) : -1;
     if (cols[i] < 0) {
       free(cols);
-      return luaL_error(L, "%s has no column '%s'", v->t->name, name ? name : "?");
+      return luaL_error(L, "%s has no column '%s'%s", v->t->name, name ? name : "?", REVL_HINT(v->t, name ? name : "?"));
     }
   }
   lua_settop(L, 1);
@@ -1321,7 +1321,7 @@ static int view_group_by(lua_State *L) {
     revl_table *h;
     int via;
     int ci = resolve_field(v->t, keys[i].field, &h, &via);
-    if (ci < 0) return luaL_error(L, "%s has no column '%s'", v->t->name, keys[i].field);
+    if (ci < 0) return luaL_error(L, "%s has no column '%s'%s", v->t->name, keys[i].field, REVL_HINT(v->t, keys[i].field));
     if (colon) {
       for (int p = 0; periods[p]; p++)
         if (strcmp(colon + 1, periods[p]) == 0) keys[i].period = periods[p];
@@ -1365,7 +1365,7 @@ static int view_group_by(lua_State *L) {
         revl_table *h;
         int via;
         if (resolve_field(v->t, fname, &h, &via) < 0)
-          return luaL_error(L, "%s has no column '%s'", v->t->name, fname);
+          return luaL_error(L, "%s has no column '%s'%s", v->t->name, fname, REVL_HINT(v->t, fname));
         a->field = fname;
         if (a->kind == REVL_AGG_PERCENTILE && lua_isnumber(L, -1)) a->p = lua_tonumber(L, -1);
       } else {

@@ -117,9 +117,8 @@ struct revl_frame;
 void revl_push_frame(lua_State *L, struct revl_frame *f, int anchor);
 struct revl_frame *revl_test_frame(lua_State *L, int idx); /* NULL if not one */
 struct revl_frame *revl_check_frame(lua_State *L, int idx);
-/* revl.write_csv/write_jsonl(path, frame, columns) for a C frame at 2;
- * -1 when the build has no core writer: then 2 holds the rows as tables
- * and 3 the columns, for the Lua-table writer. */
+/* revl.write_csv/write_jsonl(path, frame, columns) for a C frame at 2,
+ * written by the core; pushes the full path and returns 1. */
 int revl_write_frame(lua_State *L, int json);
 int luaopen_revl_frame(lua_State *L); /* registers the metatables */
 

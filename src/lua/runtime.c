@@ -288,10 +288,7 @@ static int cell_text(lua_State *L, int idx, char *buf, size_t n,
 
 
 static int write_rows(lua_State *L, int json) {
-  if (revl_test_frame(L, 2)) { /* a C frame: written by the core */
-    int got = revl_write_frame(L, json);
-    if (got >= 0) return got; /* else arg 2 now holds its rows as tables */
-  }
+  if (revl_test_frame(L, 2)) return revl_write_frame(L, json); /* by the core */
   const char *path = luaL_checkstring(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 3);

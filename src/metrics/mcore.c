@@ -144,8 +144,8 @@ int revl_mcol(const revl_table *t, const char *fn, const char *name, int need,
   if (ci < 0) {
     if (need)
       return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
-                            "revl.metrics.%s: %s has no column '%s'", fn,
-                            t->name, name);
+                            "revl.metrics.%s: %s has no column '%s'%s", fn,
+                            t->name, name, REVL_HINT(t, name));
     return 0;
   }
   const revl_column *c = t->cols[ci];

@@ -155,6 +155,34 @@ int revl_table_field(const revl_table *t, const char *name,
   return k;
 }
 
+const char *revl_table_hint(const revl_table *t, const char *name, char *buf,
+                            size_t size) {
+  revl_near n;
+  revl_near_init(&n, name);
+  const char *dot = name ? strchr(name, '.') : NULL;
+  if (dot && dot - name < 120) { /* "fk.col": suggest within the target */
+    char fk[128];
+    snprintf(fk, sizeof fk, "%.*s", (int)(dot - name), name);
+    int f = revl_table_col(t, fk);
+    if (f < 0) {
+      char fk2[140];
+      snprintf(fk2, sizeof fk2, "%s_id", fk);
+      f = revl_table_col(t, fk2);
+    }
+    if (f >= 0 && t->cols[f]->ref) {
+      revl_near_init(&n, dot + 1);
+      const revl_table *r = t->cols[f]->ref;
+      for (int i = 0; i < r->ncols; i++) revl_near_add(&n, r->cols[i]->name);
+      char one[160];
+      if (!*revl_near_hint(&n, one, sizeof one)) return revl_near_hint(&n, buf, size);
+      snprintf(buf, size, " (did you mean '%s.%s'?)", fk, n.best);
+      return buf;
+    }
+  }
+  for (int i = 0; i < t->ncols; i++) revl_near_add(&n, t->cols[i]->name);
+  return revl_near_hint(&n, buf, size);
+}
+
 int revl_table_col(const revl_table *t, const char *name) {
   if (!t->colslots) return -1;
   uint32_t j = name_hash(name) & t->colmask;

@@ -1,0 +1,133 @@
+-- test_frame_api.lua -- frames as C userdata: rows as read-only proxies,
+-- the methods that run in C, writing, and errors for bad input.
+local t = revl.testing("frame api")
+local deals = revl.deals
+
+local g = deals:group_by("owner", {n = "count", total = {"sum", "amount"}})
+t:eq(type(g), "userdata", "a group_by is a C frame")
+t:ok(tostring(g):find("^frame %(3 rows%)"), "tostring")
+t:eq(#g, 3, "len")
+t:eq(g:count(), 3, "count")
+t:eq(g[0], nil, "index 0")
+t:eq(g[4], nil, "index past the end")
+t:eq(g[2].owner, "R2", "index a row")
+t:eq(g[2].nope, nil, "unknown field is nil")
+t:eq(g[1], g[1], "rows of the same frame and row are equal")
+t:ok(g[1] ~= g[2], "different rows differ")
+t:eq(table.concat(g.columns, ","), "owner,n,total", "columns")
+t:eq(table.concat(g:column("owner"), ","), "R1,R2,R3", "column")
+t:eq(math.type(g[1].n), "integer", "count is an integer")
+t:eq(tostring(g[1].total), "4,500.09 USD", "money cell")
+
+-- ipairs and pairs
+local owners = {}
+for i, r in ipairs(g) do owners[i] = r.owner end
+t:eq(table.concat(owners, ","), "R1,R2,R3", "ipairs")
+local keys = {}
+for k, v in pairs(g[1]) do keys[#keys + 1] = k .. "=" .. tostring(v) end
+t:eq(table.concat(keys, " "), "owner=R1 n=3 total=4,500.09 USD", "pairs in column order")
+
+-- read-only rows, copies
+t:err(function() g[1].n = 5 end, "read%-only; use row:totable", "row is read-only")
+local copy = g[1]:totable()
+t:eq(type(copy), "table", "row:totable")
+copy.n = 5
+t:eq(copy.n, 5, "a copy is mutable")
+t:eq(g[1].n, 3, "the frame is unchanged")
+local lf = g:totable()
+t:eq(type(lf), "table", "f:totable is a Lua frame")
+t:eq(#lf, 3, "of every row")
+t:eq(table.concat(lf.columns, ","), "owner,n,total", "with the columns")
+lf[1].n = 7
+t:eq(lf[1].n, 7, "rows of a Lua frame are mutable")
+
+-- nulls are nil and skipped by pairs
+local byowner = deals:group_by("owner", {top = {"max", "amount"}})
+local r3 = byowner[3]
+t:eq(r3.owner, "R3", "R3")
+t:eq(tostring(r3.top), "300.00 USD", "max skips nulls")
+
+-- sort_by in place, where, limit, index
+local s = deals:group_by("owner", {n = "count", total = {"sum", "amount"}})
+t:eq(s:sort_by("total", true), s, "sort_by returns the frame")
+t:eq(s[1].owner, "R2", "sorted desc by total")
+s:sort_by("owner")
+t:eq(s[1].owner, "R1", "sorted asc")
+local big = g:where(function(r) return r.n >= 3 end)
+t:eq(#big, 2, "where")
+t:eq(big[2].owner, "R2", "where keeps order")
+t:eq(#g:limit(2), 2, "limit")
+t:eq(#g:limit(0), 0, "limit 0")
+t:eq(#g:limit(10), 3, "limit past the end")
+local ix = g:index("owner")
+t:eq(ix.R3.n, 2, "index")
+t:eq(ix.R9, nil, "index miss")
+
+-- group_by on a frame
+local gg = g:group_by("n", {owners = "count"})
+t:eq(#gg, 2, "group a frame")
+t:eq(gg[1].n, 2, "keys sorted")
+t:eq(gg[2].owners, 2, "count")
+
+-- join
+local a = deals:group_by("owner", {n = "count"})
+local b = deals:group_by("owner", {top = {"max", "amount"}})
+local ok, j = pcall(function() return a:join(b, "owner") end)
+if ok then
+  t:eq(#j, 3, "join")
+  t:eq(tostring(j[2].top), "15,000.00 USD", "joined value")
+  t:eq(table.concat(j.columns, ","), "owner,n,top", "joined columns")
+else
+  t:ok(tostring(j):find("not available"), "join: " .. tostring(j))
+end
+
+-- writing
+local p = g:to_csv("frames/g.csv")
+t:ok(p:match("frames/g.csv$"), "to_csv returns the path")
+local fh = io and io.open(p)
+if fh then
+  t:eq(fh:read("a"), "owner,n,total\nR1,3,4500.09\nR2,3,20234.56\nR3,2,300.00\n", "csv text")
+  fh:close()
+end
+local pj = g:to_jsonl("frames/g.jsonl")
+t:ok(pj:match("frames/g.jsonl$"), "to_jsonl")
+local pw = revl.write_csv("frames/w.csv", g, {"total", "owner"})
+fh = io and io.open(pw)
+if fh then
+  t:eq(fh:read("l"), "total,owner", "write_csv selects and orders columns")
+  fh:close()
+end
+t:err(function() revl.write_csv("frames/x.csv", g, {"totl"}) end, "did you mean 'total'", "write_csv bad column")
+t:err(function() revl.write_csv("frames/x.csv", g, 5) end, "columns must be a list", "write_csv columns not a list")
+t:err(function() deals:group_by("account.industy") end, "did you mean .account.industry.", "view field hint through a reference")
+
+-- shown by revl.pretty like a Lua frame
+local txt = revl.pretty(g)
+t:ok(txt:find("owner", 1, true) and txt:find("(3 rows)", 1, true), "pretty prints a C frame")
+t:ok(revl.pretty(g[1]):find("owner = R1", 1, true), "pretty prints a frame row")
+
+-- bad input
+t:err(function() g:sort_by("amout") end, "no column 'amout'", "sort_by unknown column")
+t:err(function() g:sort_by("totl") end, "did you mean 'total'%?", "did you mean")
+t:err(function() g:column("nope") end, "no column 'nope'", "column unknown")
+t:err(function() g:where(5) end, "function expected", "where needs a function")
+t:err(function() g:where(function() error("boom") end) end, "boom", "where passes errors")
+t:err(function() g:limit(-1) end, "not be negative", "negative limit")
+t:err(function() g:group_by("owner", {x = {"bogus", "n"}}) end, "unknown kind 'bogus'", "bad aggregate")
+t:err(function() g:group_by("owner", {x = 5}) end, "must be \"count\"", "bad aggregate spec")
+t:err(function() g:group_by({}) end, "at least one key", "no keys")
+t:err(function() deals:group_by("owner", {x = {"bogus", "amount"}}) end, "unknown aggregate 'bogus'",
+      "bad view aggregate")
+t:err(function() deals:group_by("nope") end, "no column 'nope'", "view group_by unknown column")
+t:err(function() deals:group_by("owner:month") end, "not a date column", "period of text")
+t:err(function() deals:group_by("close_date:decade") end, "unknown period", "bad period")
+t:err(function() g.columns = {} end, "read%-only", "frame is read-only")
+
+-- periods and datetime keys
+local m = deals:group_by("close_date:month", {n = "count"})
+t:eq(m[1].close_date_month, "2025-02", "month label")
+t:eq(m[#m].close_date_month, "2025-12", "months in order")
+local fy = deals:group_by("close_date:fiscal_year")
+t:ok(fy[1].close_date_fiscal_year:find("^FY"), "fiscal year label")
+
+return t:done()
