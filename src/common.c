@@ -104,10 +104,10 @@ void revl_near_add(revl_near *n, const char *candidate) {
 
 const char *revl_near_hint(const revl_near *n, char *buf, size_t size) {
   if (size) buf[0] = '\0';
-  /* a third of the name's length, at least one edit: "amout" -> "amount",
-   * never "id" -> "name" */
-  if (n->best && n->dist > 0 && n->dist <= (strlen(n->name) + 2) / 3 + 1 &&
-      n->dist < strlen(n->best))
+  /* at most one edit per three letters, at least one: "amout" ->
+   * "amount", "peroid" -> "period", never "type" -> "stage" */
+  size_t len = strlen(n->name), most = len / 3 ? len / 3 : 1;
+  if (n->best && n->dist > 0 && n->dist <= most && n->dist < strlen(n->best))
     snprintf(buf, size, " (did you mean '%s'?)", n->best);
   return buf;
 }

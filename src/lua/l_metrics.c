@@ -1061,152 +1061,6 @@ static void *acc_grow(lua_State *L, scratch *s, void *arr, size_t *cap,
       (arr) = acc_grow(L, s, (arr), &(cap), (n)-1, sizeof *(arr));             \
   } while (0)
 
-/* ---- weighted pipeline ----------------------------------------------------
- */
-
-typedef struct wp_acc {
-  int64_t deals, miss_amt, miss_prob;
-  macc pipe, wt;
-} wp_acc;
-
-/* revl.metrics.weighted_pipeline(deals, {by, period, from, to, periods,
- * probabilities = {Stage = p}}): open deals, amount x probability per
- * deal rounded half away from zero to the minor unit. */
-static int m_weighted_pipeline(lua_State *L) {
-  static const char *const allowed[] = {
-      "by", "period", "from", "to", "periods", "probabilities", NULL};
-  const char *fn = "weighted_pipeline";
-  mview v;
-  get_view(L, 1, fn, &v);
-  check_opts(L, 2, fn, allowed);
-  scratch *s = new_scratch(L);
-  dcols d;
-  deal_cols(L, fn, v.t, &d);
-  need(L, fn, v.t, d.amount, "amount");
-  need(L, fn, v.t, d.closed, "is_closed");
-  mwin w;
-  get_window(L, 2, fn, 0, REVL_PK_QUARTER, &w);
-  if (w.limited) need(L, fn, v.t, d.close, "close_date");
-  mby by;
-  get_by(L, 2, fn, v.t, &by);
-  idmap pm;
-  int table = opt_get(L, 2, "probabilities") == LUA_TTABLE;
-  if (table) {
-    need(L, fn, v.t, d.stage, "stage");
-    idmap_init(L, s, &pm, 64);
-    int pt = lua_gettop(L);
-    lua_pushnil(L);
-    while (lua_next(L, pt)) {
-      if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TNUMBER)
-        luaL_error(L,
-                   "revl.metrics.%s: probabilities maps stage names to numbers",
-                   fn);
-      int64_t ppb;
-      if (revl_metrics_ppb(lua_tonumber(L, -1), &ppb))
-        luaL_error(
-            L, "revl.metrics.%s: probability of '%s' must be between 0 and 1",
-            fn, lua_tostring(L, -2));
-      size_t kl;
-      const char *k = lua_tolstring(L, -2, &kl);
-      uint32_t id = revl_intern_find(&v.t->store->strings, k, kl);
-      if (id) idmap_put(L, s, &pm, id, (int32_t)ppb);
-      lua_pop(L, 1);
-    }
-  } else {
-    if (!lua_isnil(L, -1))
-      luaL_error(
-          L, "revl.metrics.%s: probabilities must be a table {Stage = p}", fn);
-    if (!d.prob)
-      luaL_error(L,
-                 "revl.metrics.%s: %s has no probability column; give "
-                 "probabilities = {Stage = p, ...}",
-                 fn, v.t->name);
-  }
-  lua_pop(L, 1);
-  mgrp G;
-  grp_init(L, s, &G, &by, &w);
-  wp_acc *acc = NULL;
-  size_t cap = 0;
-  curcache cc = {&v.t->store->strings, 0, 0};
-  const revl_column *am = d.amount, *pr = d.prob, *st = d.stage, *cl = d.closed;
-  uint32_t last_stage = 0;
-  int32_t last_ppb = -1;
-  for (size_t i = 0; i < v.n; i++) {
-    size_t row = VROW(v.rows, i);
-    if (cell_true(cl, row)) continue;
-    int64_t ord = 0;
-    if (w.limited) {
-      int32_t day;
-      if (!cell_day(d.close, row, &day) || !win_has(&w, day)) continue;
-      ord = win_ord(&w, day);
-    }
-    uint32_t g = grp_of(L, &G, row, ord);
-    wp_acc *a = ACC(acc, cap, g);
-    a->deals++;
-    if (!revl_col_valid(am, row)) {
-      a->miss_amt++;
-      continue;
-    }
-    uint32_t code = cur_code(&cc, am, row);
-    macc_add(L, fn, "'amount'", &a->pipe, am->v.i64[row], code);
-    int64_t ppb;
-    if (table) {
-      uint32_t sid = revl_col_valid(st, row) ? st->v.str[row] : 0;
-      if (sid != last_stage || last_ppb < 0) {
-        int32_t pv = 0;
-        if (!sid || !idmap_get(&pm, sid, &pv)) {
-          if (!sid)
-            luaL_error(L, "revl.metrics.%s: deal with no stage (row %d)", fn,
-                       (int)row + 1);
-          luaL_error(L, "revl.metrics.%s: stage '%s' is not in probabilities",
-                     fn, revl_intern_str(&v.t->store->strings, sid));
-        }
-        last_stage = sid;
-        last_ppb = pv;
-      }
-      ppb = last_ppb;
-    } else {
-      if (!revl_col_valid(pr, row)) {
-        a->miss_prob++;
-        continue;
-      }
-      double p =
-          pr->type == REVL_T_NUMBER ? pr->v.f64[row] : (double)pr->v.i64[row];
-      if (revl_metrics_ppb(p, &ppb))
-        luaL_error(
-            L,
-            "revl.metrics.%s: probability %g is not between 0 and 1 (row %d)",
-            fn, p, (int)row + 1);
-    }
-    int64_t wv;
-    if (revl_metrics_weigh(am->v.i64[row], ppb, &wv))
-      luaL_error(L, "revl.metrics.%s: amount x probability overflows", fn);
-    macc_add(L, fn, "'amount'", &a->wt, wv, code);
-  }
-  grp_fill(L, &G);
-  size_t ng = grp_n(&G);
-  ACC_ALL(acc, cap, ng);
-  uint32_t defc = store_currency(v.t);
-  int list = new_list(L, ng);
-  mcols mc = {0};
-  const char *cols[] = {
-      "deals", "pipeline", "weighted", "missing_amount", "missing_probability",
-      NULL};
-  cols_add(&mc, cols);
-  for (size_t g = 0; g < ng; g++) {
-    lua_createtable(L, 0, 8);
-    push_keys(L, v.idx, &G, g);
-    put_int(L, "deals", acc[g].deals);
-    put_money(L, "pipeline", &acc[g].pipe, defc);
-    put_money(L, "weighted", &acc[g].wt, defc);
-    put_int(L, "missing_amount", acc[g].miss_amt);
-    put_int(L, "missing_probability", acc[g].miss_prob);
-    lua_rawseti(L, list, (lua_Integer)g + 1);
-  }
-  finish_frame(L, list, &by, w.limited, NULL, &mc);
-  return 1;
-}
-
 /* ---- forecast roll-up ------------------------------------------------------
  */
 
@@ -4280,7 +4134,6 @@ static int m_window(lua_State *L) {
  * --------------------------------------------------------------- */
 
 static const luaL_Reg metric_funcs[] = {
-    {"weighted_pipeline", m_weighted_pipeline},
     {"coverage", m_coverage},
     {"forecast", m_forecast},
     {"win_rate", m_win_rate},
@@ -4316,6 +4169,9 @@ int luaopen_revl_metrics(lua_State *L) {
   /* metrics ported to the core, registered by their family files after
    * the entries above, so they replace them */
   revl_open_metrics_deals(L);
+  revl_open_metrics_quota(L);
+  revl_open_metrics_closed(L);
+  revl_open_metrics_stages(L);
   revl_open_metrics_revenue(L);
   lua_setfield(L, -2, "metrics");
   return 0;

@@ -74,6 +74,44 @@ void revl_mopts_window(lua_State *L, int o, const char *fn,
   w->periods = (int)p;
 }
 
+void revl_mopts_by(lua_State *L, int o, const char *fn, revl_by_opts *by) {
+  memset(by, 0, sizeof *by);
+  int ty = opt_get(L, o, "by");
+  if (ty == LUA_TSTRING) {
+    by->by[by->nby++] = lua_tostring(L, -1); /* alive in the options */
+  } else if (ty == LUA_TTABLE) {
+    int n = (int)lua_rawlen(L, -1);
+    if (n > REVL_METRIC_MAXBY)
+      luaL_error(L, "revl.metrics.%s: at most %d '%s' fields", fn,
+                 REVL_METRIC_MAXBY, "by");
+    for (int i = 1; i <= n; i++) {
+      lua_rawgeti(L, -1, i);
+      if (lua_type(L, -1) != LUA_TSTRING)
+        luaL_error(L, "revl.metrics.%s: '%s' takes field names", fn, "by");
+      by->by[by->nby++] = lua_tostring(L, -1); /* alive in the list */
+      lua_pop(L, 1);
+    }
+  } else if (ty != LUA_TNIL) {
+    luaL_error(L, "revl.metrics.%s: '%s' must be a field name or a list of them",
+               fn, "by");
+  }
+  lua_pop(L, 1);
+}
+
+void revl_mopts_view(lua_State *L, int idx, const char *fn, revl_view *v) {
+  if (lua_isnoneornil(L, idx))
+    luaL_error(L, "revl.metrics.%s: argument %d is nil (is that table loaded?)",
+               fn, idx);
+  if (!luaL_testudata(L, idx, REVL_VIEW))
+    luaL_error(L,
+               "revl.metrics.%s: argument %d must be a table or view "
+               "(e.g. revl.deals), not %s",
+               fn, idx, luaL_typename(L, idx));
+  revl_table *t;
+  revl_view_rows(L, idx, &t, &v->rows, &v->n);
+  v->t = t;
+}
+
 void revl_mctx_from_lua(lua_State *L, const revl_table *t,
                         revl_metric_ctx *cx) {
   revl_rt_state *rt = revl_rt_get(L);
@@ -85,7 +123,9 @@ void revl_mctx_from_lua(lua_State *L, const revl_table *t,
 }
 
 int revl_metric_raise(lua_State *L, const revl_error *err) {
+  luaL_where(L, 1); /* where the playbook called the metric, as luaL_error */
   lua_pushstring(L, err && err->msg[0] ? err->msg : "not enough memory");
+  lua_concat(L, 2);
   return lua_error(L);
 }
 
@@ -142,4 +182,15 @@ void revl_push_metric_frame(lua_State *L, const revl_frame *f) {
     lua_rawseti(L, -2, ci + 1);
   }
   lua_setfield(L, list, "columns");
+}
+
+int revl_metric_finish(lua_State *L, int rc, revl_frame *f,
+                       const revl_error *err) {
+  if (rc) {
+    revl_frame_free(f);
+    return revl_metric_raise(L, err);
+  }
+  revl_push_metric_frame(L, f);
+  revl_frame_free(f);
+  return 1;
 }

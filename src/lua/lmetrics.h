@@ -12,11 +12,18 @@
 #include "metrics/mcore.h"
 #include "revl/metric.h"
 
-/* Hooks (l_metrics_deals.c, l_metrics_revenue.c): set fields of the
- * metrics table at the top of the stack; called after the entries of
- * l_metrics.c, so they override them. */
-void revl_open_metrics_deals(lua_State *L);
-void revl_open_metrics_revenue(lua_State *L);
+/* Hooks, one per metric family's binding file (l_metrics_<family>.c):
+ * set fields of the metrics table at the top of the stack; called after
+ * the entries of l_metrics.c, so they override them. */
+void revl_open_metrics_deals(lua_State *L);   /* pipeline */
+void revl_open_metrics_quota(lua_State *L);   /* forecast, coverage, quotas */
+void revl_open_metrics_closed(lua_State *L);  /* closed-deal stats, funnel */
+void revl_open_metrics_stages(lua_State *L);  /* stages, waterfall */
+void revl_open_metrics_revenue(lua_State *L); /* retention, attribution, quality */
+/* A core metric's outcome: raise err (rc != 0) or push f as a Lua frame;
+ * frees f either way. */
+int revl_metric_finish(lua_State *L, int rc, revl_frame *f,
+                       const revl_error *err);
 
 /* Options table at o (or none): every key must be one of allowed, else
  * "revl.metrics.<fn>: unknown option 'k' (options: a b c)". */
@@ -26,10 +33,17 @@ void revl_mopts_check(lua_State *L, int o, const char *fn,
  * types with today's texts). */
 void revl_mopts_window(lua_State *L, int o, const char *fn,
                        revl_window_opts *w);
+/* The `by` option at o (a field name or a list of them) into by; the
+ * names stay owned by the options table. */
+void revl_mopts_by(lua_State *L, int o, const char *fn, revl_by_opts *by);
+/* The view argument at idx (raises "argument N is nil ..." / "must be a
+ * table or view" as every metric does). */
+void revl_mopts_view(lua_State *L, int idx, const char *fn, revl_view *v);
 /* The context of a metric call: the store of t, as_of, fiscal start. */
 void revl_mctx_from_lua(lua_State *L, const revl_table *t,
                         revl_metric_ctx *cx);
-/* Raise err's message as the Lua error (no position added). */
+/* Raise err's message as the Lua error, after the caller's position
+ * (what luaL_error would have added). */
 int revl_metric_raise(lua_State *L, const revl_error *err);
 /* Push f as a Lua frame: a list of plain row tables (strings, integers,
  * numbers, booleans, revl.money, revl.date; null cells absent), the
