@@ -799,10 +799,15 @@ C.set_definers{icp = define_icp, health = define_health, scorecard = define_scor
 local M = C.frame_methods()
 function M:frame() return revl.frame(self:rows_list(), self.columns) end
 function M:count() return #self end
-function M:sort_by(col, desc) return self:frame():sort_by(col, desc) end
-function M:where(fn) return self:frame():where(fn) end
-function M:limit(n) return self:frame():limit(n) end
-function M:index(col) return self:frame():index(col) end
+-- sorting, filtering, grouping and joining run on the C frame of the
+-- same cells
+function M:cframe(columns) return C.rules_cframe(self, columns) end
+function M:sort_by(col, desc) return C.rules_cframe(self):sort_by(col, desc) end
+function M:where(fn) return C.rules_cframe(self):where(fn) end
+function M:limit(n) return C.rules_cframe(self):limit(n) end
+function M:index(col) return C.rules_cframe(self):index(col) end
+function M:group_by(...) return C.rules_cframe(self):group_by(...) end
+function M:join(...) return C.rules_cframe(self):join(...) end
 
 local write_csv, write_jsonl = revl.write_csv, revl.write_jsonl
 -- An error of the writer names the playbook line that called it, not this

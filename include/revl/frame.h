@@ -56,7 +56,8 @@ typedef enum revl_display {
   REVL_DK_RATIO,    /* 0..1, shown as a percentage */
   REVL_DK_PERCENT,  /* already in percent */
   REVL_DK_MULTIPLE, /* coverage: 3.2x */
-  REVL_DK_DAYS
+  REVL_DK_DAYS,
+  REVL_DK_POINTS    /* scores: a whole number reads as an integer (90, 33.6) */
 } revl_display;
 
 typedef struct revl_fcol {

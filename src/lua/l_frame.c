@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <math.h>
+
 #include "lua/lrevl.h"
 #include "revl/frame.h"
 
@@ -103,7 +105,14 @@ static void push_fcell(lua_State *L, int fidx, const revl_frame *f, int ci,
   switch (c->type) {
   case REVL_T_STRING: push_sid(L, fidx, f, ci, c->v.str[row]); break;
   case REVL_T_INT: lua_pushinteger(L, (lua_Integer)c->v.i64[row]); break;
-  case REVL_T_NUMBER: lua_pushnumber(L, c->v.f64[row]); break;
+  case REVL_T_NUMBER: {
+    double d = c->v.f64[row];
+    if (f->cols[ci]->kind == REVL_DK_POINTS && d == floor(d) && fabs(d) < 9007199254740992.0)
+      lua_pushinteger(L, (lua_Integer)d);
+    else
+      lua_pushnumber(L, d);
+    break;
+  }
   case REVL_T_MONEY:
     revl_push_money(L, c->v.i64[row], revl_intern_str(f->cols[ci]->dict, c->cur[row]));
     break;

@@ -26,6 +26,7 @@
 #include "lrevl.h"
 #include "revl/csvw.h"
 #include "revl/eval.h"
+#include "revl/frame.h"
 #include "revl/parse.h"
 #include "revl/rules.h"
 
@@ -1932,6 +1933,91 @@ static void push_frame_cell(lua_State *L, int fidx, rframe *f, size_t i, int c, 
   }
 }
 
+/* C.rules_cframe(rf [, {columns}]) -> the rules frame (or those of its
+ * columns) as a C frame (revl.frame): the same cells, typed (numbers,
+ * booleans, text; ids borrowed from the store), so sort, group by and
+ * join run in the core.  Leaving out `reasons` saves building its text. */
+static int l_rules_cframe(lua_State *L) {
+  rframe *rf = check_frame(L, 1);
+  int pick[80], np = 0;
+  lua_getiuservalue(L, 1, 3); /* the column names */
+  int names = lua_gettop(L);
+  if (lua_istable(L, 2)) {
+    int n = (int)lua_rawlen(L, 2);
+    for (int k = 1; k <= n && np < 80; k++) {
+      lua_rawgeti(L, 2, k);
+      const char *want = luaL_checkstring(L, -1);
+      int found = -1;
+      revl_near nr;
+      revl_near_init(&nr, want);
+      for (int c = 0; c < rf->ncols && found < 0; c++) {
+        lua_rawgeti(L, names, c + 1);
+        const char *nm = lua_tostring(L, -1);
+        if (nm && strcmp(nm, want) == 0) found = c;
+        revl_near_add(&nr, nm);
+        lua_pop(L, 1);
+      }
+      if (found < 0) {
+        char hint[160];
+        return luaL_error(L, "this frame has no column '%s'%s", want,
+                          revl_near_hint(&nr, hint, sizeof hint));
+      }
+      pick[np++] = found;
+      lua_pop(L, 1);
+    }
+  } else {
+    luaL_argcheck(L, lua_isnoneornil(L, 2), 2, "a list of column names expected");
+    for (int c = 0; c < rf->ncols; c++) pick[np++] = c;
+  }
+  revl_frame *f = revl_frame_new(rf->t->store);
+  if (!f) return luaL_error(L, "not enough memory");
+  revl_push_frame(L, f, 1); /* owns f from here; keeps the rules frame alive */
+  int ci[80];
+  for (int k = 0; k < np; k++) {
+    int c = pick[k];
+    lua_rawgeti(L, names, c + 1);
+    const char *name = lua_tostring(L, -1);
+    int ct = rf->ctype[c];
+    revl_type ty = ct == C_A || ct == C_B || ct == C_COMP ? REVL_T_NUMBER
+                   : ct == C_COMPLETE                    ? REVL_T_BOOL
+                                                         : REVL_T_STRING;
+    const revl_intern *dict = NULL;
+    if (ct == C_ID && rf->t->pk >= 0 && rf->t->cols[rf->t->pk]->type == REVL_T_STRING)
+      dict = &rf->t->store->strings;
+    ci[k] = revl_frame_add_col(f, name ? name : "?", ty, dict);
+    if (ci[k] < 0) return luaL_error(L, "column '%s' given twice", name);
+    if (ty == REVL_T_NUMBER) f->cols[ci[k]]->kind = REVL_DK_POINTS;
+    lua_pop(L, 1);
+  }
+  if (revl_frame_reserve(f, rf->n)) return luaL_error(L, "not enough memory");
+  sbuf *b = sb_new(L);
+  for (size_t i = 0; i < rf->n; i++) {
+    size_t row = FROW(rf, i);
+    for (int k = 0; k < np; k++) {
+      int c = pick[k];
+      revl_column *col = revl_frame_col(f, ci[k]);
+      int rc;
+      if (f->cols[ci[k]]->dict != &f->own) { /* the store's id */
+        const revl_column *pk = rf->t->cols[rf->t->pk];
+        rc = revl_col_valid(pk, row) ? revl_col_push_str(col, pk->v.str[row])
+                                     : revl_col_push_null(col);
+      } else {
+        sb_reset(b);
+        double num = 0;
+        int kind = frame_cell(L, 1, rf, i, c, b, &num);
+        if (kind == V_NIL) rc = revl_col_push_null(col);
+        else if (kind == V_NUM) rc = revl_col_push_f64(col, num);
+        else if (kind == V_BOOL) rc = revl_col_push_bool(col, num != 0);
+        else rc = revl_frame_push_text(f, ci[k], sb_str(b), b->n);
+      }
+      if (rc) return luaL_error(L, "not enough memory");
+    }
+  }
+  lua_pop(L, 1); /* the buffer */
+  if (revl_frame_seal(f)) return luaL_error(L, "rules frame: columns of unequal length");
+  return 1;
+}
+
 static void push_frame_row(lua_State *L, int fidx, rframe *f, size_t i) {
   fidx = lua_absindex(L, fidx);
   sbuf *b = sb_new(L);
@@ -3835,7 +3921,8 @@ static const luaL_Reg private_funcs[] = {
     {"column_hint", l_column_hint},
     {"input_files", l_input_files}, {"sha256", l_sha256},
     {"run_meta", l_run_meta},       {"set_definers", l_set_definers},
-    {"frame_methods", l_frame_methods}, {NULL, NULL}};
+    {"frame_methods", l_frame_methods}, {"rules_cframe", l_rules_cframe},
+    {NULL, NULL}};
 
 static void new_meta(lua_State *L, const char *name, const luaL_Reg *methods,
                      lua_CFunction index, lua_CFunction gc, lua_CFunction tostr) {

@@ -130,4 +130,25 @@ t:eq(m[#m].close_date_month, "2025-12", "months in order")
 local fy = deals:group_by("close_date:fiscal_year")
 t:ok(fy[1].close_date_fiscal_year:find("^FY"), "fiscal year label")
 
+-- a rules frame as a C frame: sort, group and join in the core
+local icp = revl.icp{name = "t", rules = {{"industry", "==", "Software", points = 50}},
+                     tiers = {{"A", 50}, {"D"}}}
+local sc = icp:score()
+local cf = sc:cframe{"id", "tier", "fit"}
+t:eq(type(cf), "userdata", "cframe is a C frame")
+t:eq(table.concat(cf.columns, ","), "id,tier,fit", "cframe picks columns")
+t:eq(#cf, #sc, "cframe keeps every record")
+t:eq(math.type(cf[1].fit), "integer", "whole points read as integers")
+t:eq(#sc:cframe().columns, #sc.columns, "cframe() keeps every column")
+local byt = sc:group_by("tier", {n = "count"})
+local total = 0
+for _, r in ipairs(byt) do total = total + r.n end
+t:eq(total, #sc, "group_by of a rules frame counts every record")
+local srt = sc:sort_by("fit", true)
+t:ok(srt[1].fit >= srt[#srt].fit, "sort_by of a rules frame")
+local j = revl.deals:group_by("account_id", {n = "count"}):join(cf, "account_id", "id")
+t:ok(#j > 0 and j[1].tier ~= nil, "join a group to a rules frame")
+t:err(function() sc:cframe{"tierr"} end, "did you mean 'tier'", "cframe unknown column")
+t:err(function() sc:cframe(5) end, "list of column names", "cframe bad argument")
+
 return t:done()
