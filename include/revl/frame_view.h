@@ -1,6 +1,7 @@
 /*
- * frame_view.h -- group-by of a store view into a result frame (the
- * per-row work of view:group_by, src/frame/frame_view.c).
+ * frame_view.h -- the per-row work of store views in the core: group-by
+ * into a result frame (src/frame/frame_view.c), one aggregate over a
+ * view and sorting a view by a field (src/frame/view_ops.c).
  */
 #ifndef REVL_FRAME_VIEW_H
 #define REVL_FRAME_VIEW_H
@@ -33,5 +34,30 @@ typedef struct revl_vagg {
 int revl_view_group_by(const revl_view *v, const revl_gkey *keys, int nk,
                        const revl_vagg *aggs, int na, int fiscal_start,
                        revl_frame **out, revl_error *err);
+
+/* One value of an aggregate over a view (view:sum, :avg, ...). */
+typedef struct revl_vresult {
+  int has;        /* 0: no values (the caller says why: "no values") */
+  revl_type type; /* of the value */
+  int64_t i;      /* INT, MONEY (minor units), DATETIME */
+  double d;       /* NUMBER */
+  int32_t date;   /* DATE */
+  uint32_t str;   /* STRING: an id of the store's strings */
+  uint32_t cur;   /* MONEY: the currency's id in the store's strings */
+} revl_vresult;
+
+/* kind ("count", "sum", "avg", "min", "max", "median", "percentile" with
+ * p in 0..100) of field ("col" or "fk.col") over v's rows.  Sums of money
+ * are exact and refuse to mix currencies; the sum over no values is 0
+ * (of the store's default currency for money); other kinds have no value
+ * then.  Percentiles interpolate linearly between closest ranks (money
+ * rounded half away from zero; a date only when it falls on a rank). */
+int revl_view_aggregate(const revl_view *v, const char *field, const char *kind,
+                        double p, revl_vresult *out, revl_error *err);
+
+/* The rows of v ordered by field (stable, nulls last either way) into
+ * rows (room for v->n). */
+int revl_view_sort(const revl_view *v, const char *field, int desc,
+                   uint32_t *rows, revl_error *err);
 
 #endif

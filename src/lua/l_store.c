@@ -996,57 +996,18 @@ static int view_where(lua_State *L) {
 
 /* ---- sort, limit, select ------------------------------------------- */
 
-typedef struct sort_ctx {
-  revl_table *h;
-  int ci, via, desc;
-  revl_table *t;
-  const revl_intern *in;
-} sort_ctx;
-
-static sort_ctx *g_sort; /* qsort has no context argument in C11 */
-
-static int sort_cmp(const void *pa, const void *pb) {
-  sort_ctx *s = g_sort;
-  uint32_t ra = *(const uint32_t *)pa, rb = *(const uint32_t *)pb;
-  int64_t a = hold_row(s->t, s->via, ra), b = hold_row(s->t, s->via, rb);
-  revl_column *c = s->h->cols[s->ci];
-  int va = a >= 0 && revl_col_valid(c, (size_t)a);
-  int vb = b >= 0 && revl_col_valid(c, (size_t)b);
-  int k;
-  if (!va || !vb) k = va - vb; /* nulls last either way */
-  else {
-    switch (c->type) {
-    case REVL_T_STRING:
-      k = strcmp(revl_intern_str(s->in, c->v.str[a]), revl_intern_str(s->in, c->v.str[b]));
-      break;
-    case REVL_T_NUMBER: k = (c->v.f64[a] > c->v.f64[b]) - (c->v.f64[a] < c->v.f64[b]); break;
-    case REVL_T_BOOL: k = c->v.b[a] - c->v.b[b]; break;
-    case REVL_T_DATE: k = (c->v.date[a] > c->v.date[b]) - (c->v.date[a] < c->v.date[b]); break;
-    default: k = (c->v.i64[a] > c->v.i64[b]) - (c->v.i64[a] < c->v.i64[b]); break;
-    }
-    if (s->desc) k = -k;
-    if (k == 0) k = (ra > rb) - (ra < rb); /* stable */
-    return k;
-  }
-  if (k == 0) return (ra > rb) - (ra < rb);
-  return -k;
-}
-
+/* v:sort_by(field [, desc | "desc"]): revl_view_sort's order */
 static int view_sort_by(lua_State *L) {
   view_ud *v = check_view(L, 1);
-  sort_ctx s;
-  s.t = v->t;
-  s.ci = check_field(L, v->t, 2, &s.h, &s.via);
-  s.desc = lua_toboolean(L, 3);
-  if (lua_type(L, 3) == LUA_TSTRING) s.desc = strcmp(lua_tostring(L, 3), "desc") == 0;
-  s.in = &v->su->s->strings;
+  const char *field = luaL_checkstring(L, 2);
+  int desc = lua_toboolean(L, 3);
+  if (lua_type(L, 3) == LUA_TSTRING) desc = strcmp(lua_tostring(L, 3), "desc") == 0;
   lua_settop(L, 1);
   view_ud *d = derive(L, v, v->n);
-  for (size_t i = 0; i < v->n; i++) d->rows[i] = (uint32_t)VROW(v, i);
+  revl_view cv = {v->t, v->rows, v->n};
+  revl_error err;
+  if (revl_view_sort(&cv, field, desc, d->rows, &err)) return luaL_error(L, "%s", err.msg);
   d->n = v->n;
-  g_sort = &s;
-  qsort(d->rows, d->n, sizeof *d->rows, sort_cmp);
-  g_sort = NULL;
   return 1;
 }
 
@@ -1103,186 +1064,35 @@ static int view_select(lua_State *L) {
 
 /* ---- aggregates ------------------------------------------------------ */
 
-typedef struct agg_in {
-  revl_table *t, *h;
-  int ci, via;
-} agg_in;
-
-static int cmp_i64v(const void *a, const void *b) {
-  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-  return (x > y) - (x < y);
-}
-static int cmp_dbl(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-/* Push kind(col) over rows[0..n) (rows are base-table rows).  kind:
- * sum avg min max median percentile count.  Returns values pushed. */
-static int aggregate(lua_State *L, store_ud *su, const agg_in *a,
-                     const uint32_t *rows, size_t n, int all, const char *kind,
-                     double p) {
-  revl_column *c = a->h->cols[a->ci];
-  const revl_intern *in = &su->s->strings;
-  int is_sum = strcmp(kind, "sum") == 0, is_avg = strcmp(kind, "avg") == 0;
-  int is_min = strcmp(kind, "min") == 0, is_max = strcmp(kind, "max") == 0;
-  int is_med = strcmp(kind, "median") == 0, is_pct = strcmp(kind, "percentile") == 0;
-  if (is_med) p = 50, is_pct = 1;
-  if (strcmp(kind, "count") == 0) {
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-      int64_t r = hold_row(a->t, a->via, all ? i : rows[i]);
-      if (r >= 0 && revl_col_valid(c, (size_t)r)) k++;
-    }
-    lua_pushinteger(L, (lua_Integer)k);
-    return 1;
-  }
-  if (!is_sum && !is_avg && !is_min && !is_max && !is_pct)
-    return luaL_error(L, "unknown aggregate '%s' (count sum avg min max median percentile)", kind);
-  if (c->type == REVL_T_STRING && !is_min && !is_max)
-    return luaL_error(L, "cannot %s text column '%s'", kind, c->name);
-  size_t k = 0;
-  int64_t isum = 0;
-  double dsum = 0;
-  uint32_t cur = 0;
-  int64_t imin = INT64_MAX, imax = INT64_MIN;
-  double dmin = HUGE_VAL, dmax = -HUGE_VAL;
-  size_t smin = 0, smax = 0;
-  int64_t *iv = NULL;
-  double *dv = NULL;
-  if (is_pct) {
-    if (c->type == REVL_T_NUMBER) dv = malloc((n ? n : 1) * sizeof *dv);
-    else iv = malloc((n ? n : 1) * sizeof *iv);
-    if (!dv && !iv) return luaL_error(L, "not enough memory");
-  }
-  for (size_t i = 0; i < n; i++) {
-    int64_t r = hold_row(a->t, a->via, all ? i : rows[i]);
-    if (r < 0 || !revl_col_valid(c, (size_t)r)) continue;
-    size_t rr = (size_t)r;
-    int64_t x;
-    switch (c->type) {
-    case REVL_T_NUMBER: {
-      double d = c->v.f64[rr];
-      dsum += d;
-      if (d < dmin) dmin = d;
-      if (d > dmax) dmax = d;
-      if (dv) dv[k] = d;
-      k++;
-      continue;
-    }
-    case REVL_T_STRING: {
-      const char *s = revl_intern_str(in, c->v.str[rr]);
-      if (k == 0 || strcmp(s, revl_intern_str(in, c->v.str[smin])) < 0) smin = rr;
-      if (k == 0 || strcmp(s, revl_intern_str(in, c->v.str[smax])) > 0) smax = rr;
-      k++;
-      continue;
-    }
-    case REVL_T_BOOL: x = c->v.b[rr]; break;
-    case REVL_T_DATE: x = c->v.date[rr]; break;
-    case REVL_T_MONEY:
-      if (!cur) cur = c->cur[rr];
-      else if (c->cur[rr] != cur) {
-        free(iv);
-        return luaL_error(L, "cannot %s '%s': it mixes %s and %s (load an FX table)",
-                          kind, c->name, revl_intern_str(in, cur),
-                          revl_intern_str(in, c->cur[rr]));
-      }
-      x = c->v.i64[rr];
-      break;
-    default: x = c->v.i64[rr]; break;
-    }
-    if (__builtin_add_overflow(isum, x, &isum)) {
-      free(iv);
-      return luaL_error(L, "sum of '%s' overflows", c->name);
-    }
-    if (x < imin) imin = x;
-    if (x > imax) imax = x;
-    if (iv) iv[k] = x;
-    k++;
-  }
-  const char *curs = cur ? revl_intern_str(in, cur)
-                         : revl_intern_str(in, su->s->default_currency);
-  if (k == 0) {
-    free(iv);
-    free(dv);
-    if (is_sum) {
-      if (c->type == REVL_T_MONEY) revl_push_money(L, 0, curs);
-      else if (c->type == REVL_T_NUMBER) lua_pushnumber(L, 0);
-      else lua_pushinteger(L, 0);
-      return 1;
-    }
-    lua_pushnil(L);
-    lua_pushstring(L, "no values");
-    return 2;
-  }
-  if (is_pct) {
-    double pos = p / 100.0 * (double)(k - 1);
-    size_t lo = (size_t)floor(pos), hi = (size_t)ceil(pos);
-    double frac = pos - (double)lo;
-    if (dv) {
-      qsort(dv, k, sizeof *dv, cmp_dbl);
-      lua_pushnumber(L, dv[lo] + (dv[hi] - dv[lo]) * frac);
-      free(dv);
-      return 1;
-    }
-    qsort(iv, k, sizeof *iv, cmp_i64v);
-    double val = (double)iv[lo] + (double)(iv[hi] - iv[lo]) * frac;
-    free(iv);
-    if (c->type == REVL_T_MONEY) {
-      revl_push_money(L, (int64_t)(val < 0 ? ceil(val - 0.5) : floor(val + 0.5)), curs);
-    } else if (c->type == REVL_T_DATE && frac == 0) {
-      revl_push_date(L, (int32_t)val);
-    } else {
-      lua_pushnumber(L, val);
-    }
-    return 1;
-  }
-  if (c->type == REVL_T_NUMBER) {
-    lua_pushnumber(L, is_sum ? dsum : is_avg ? dsum / (double)k : is_min ? dmin : dmax);
-    return 1;
-  }
-  if (c->type == REVL_T_STRING) {
-    push_str(L, su, c->v.str[is_min ? smin : smax]);
-    return 1;
-  }
-  int64_t val = is_min ? imin : is_max ? imax : isum;
-  if (is_avg) {
-    if (c->type == REVL_T_MONEY) {
-      /* exact: round half away from zero of isum / k */
-      int64_t q = isum / (int64_t)k, rem = isum % (int64_t)k;
-      if (2 * (rem < 0 ? -rem : rem) >= (int64_t)k) q += isum < 0 ? -1 : 1;
-      revl_push_money(L, q, curs);
-    } else {
-      lua_pushnumber(L, (double)isum / (double)k);
-    }
-    return 1;
-  }
-  switch (c->type) {
-  case REVL_T_MONEY: revl_push_money(L, val, curs); break;
-  case REVL_T_DATE:
-    if (is_sum) return luaL_error(L, "cannot sum dates");
-    revl_push_date(L, (int32_t)val);
-    break;
-  case REVL_T_DATETIME:
-    if (is_sum) return luaL_error(L, "cannot sum date-times");
-    revl_push_datetime(L, val);
-    break;
-  default: lua_pushinteger(L, val); break;
-  }
-  return 1;
-}
-
+/* v:sum(field) / avg / min / max / median / percentile(field, p), computed
+ * by revl_view_aggregate; nil, "no values" when there are none. */
 static int view_agg(lua_State *L, const char *kind) {
   view_ud *v = check_view(L, 1);
-  agg_in a;
-  a.t = v->t;
-  a.ci = check_field(L, v->t, 2, &a.h, &a.via);
+  const char *field = luaL_checkstring(L, 2);
   double p = 0;
   if (strcmp(kind, "percentile") == 0) {
     p = luaL_checknumber(L, 3);
     luaL_argcheck(L, p >= 0 && p <= 100, 3, "percentile must be 0-100");
   }
-  return aggregate(L, v->su, &a, v->rows, v->n, v->rows == NULL, kind, p);
+  revl_view cv = {v->t, v->rows, v->n};
+  revl_vresult r;
+  revl_error err;
+  if (revl_view_aggregate(&cv, field, kind, p, &r, &err)) return luaL_error(L, "%s", err.msg);
+  if (!r.has) {
+    lua_pushnil(L);
+    lua_pushstring(L, "no values");
+    return 2;
+  }
+  const revl_intern *in = &v->su->s->strings;
+  switch (r.type) {
+  case REVL_T_STRING: push_str(L, v->su, r.str); break;
+  case REVL_T_NUMBER: lua_pushnumber(L, r.d); break;
+  case REVL_T_MONEY: revl_push_money(L, r.i, revl_intern_str(in, r.cur)); break;
+  case REVL_T_DATE: revl_push_date(L, r.date); break;
+  case REVL_T_DATETIME: revl_push_datetime(L, r.i); break;
+  default: lua_pushinteger(L, (lua_Integer)r.i); break;
+  }
+  return 1;
 }
 static int view_sum(lua_State *L) { return view_agg(L, "sum"); }
 static int view_avg(lua_State *L) { return view_agg(L, "avg"); }

@@ -18,7 +18,7 @@
 static char mt_dir[256];
 
 /* Make the scratch directory (0, or 2 to exit with). */
-static int mt_begin(const char *what) {
+static inline int mt_begin(const char *what) {
   const char *base = getenv("TMPDIR");
   snprintf(mt_dir, sizeof mt_dir, "%s/revl-%s.XXXXXX",
            base && base[0] ? base : "/tmp", what);
@@ -29,10 +29,10 @@ static int mt_begin(const char *what) {
   return 0;
 }
 
-static void mt_end(void) { rmdir(mt_dir); }
+static inline void mt_end(void) { rmdir(mt_dir); }
 
 /* Table `name` of s loaded from CSV text, or NULL (message printed). */
-static revl_table *mt_load(revl_store *s, const char *name, const char *text) {
+static inline revl_table *mt_load(revl_store *s, const char *name, const char *text) {
   char path[512];
   snprintf(path, sizeof path, "%s/%s.csv", mt_dir, name);
   FILE *f = fopen(path, "wb");
@@ -50,7 +50,7 @@ static revl_table *mt_load(revl_store *s, const char *name, const char *text) {
 }
 
 /* Resolve references between the loaded tables. */
-static int mt_link(revl_store *s) {
+static inline int mt_link(revl_store *s) {
   if (revl_store_link_all(s, NULL)) {
     fprintf(stderr, "linking the test tables failed\n");
     return -1;
@@ -60,7 +60,7 @@ static int mt_link(revl_store *s) {
 
 /* Cell text of column `col` in row `row` of f ("" for null, "?" for no
  * such column). */
-static const char *mt_cell(const revl_frame *f, const char *col, size_t row) {
+static inline const char *mt_cell(const revl_frame *f, const char *col, size_t row) {
   static char buf[128];
   size_t len;
   int ci = revl_frame_col_index(f, col);
