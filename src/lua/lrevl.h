@@ -67,7 +67,10 @@ int luaopen_revl_store(lua_State *L); /* fills the table at the top */
 /* Push the table object for t (store userdata at index sidx keeps it
  * alive). */
 void revl_push_table(lua_State *L, int sidx, revl_table *t);
-/* Compile a criteria spec at idx against table t; raises on errors.
+/* l_crit.c: a userdata at the stack top that frees the criteria stored
+ * in the returned slot when collected (so an error cannot leak them). */
+revl_crit **revl_crit_anchor(lua_State *L);
+/* l_crit.c: compile a criteria spec at idx against table t; raises on errors.
  * Lua functions in the spec are kept in a private table, so only its
  * declarative parts can be evaluated: use revl_compile_crit_fns to keep
  * them in the caller's table at fns (node->ref indexes it) and evaluate
