@@ -82,4 +82,76 @@ int revl_criteria_eval(revl_crit *c, const revl_table *t, const uint32_t *rows,
                        size_t n, const revl_eval_opts *o, uint32_t *out,
                        size_t *k, revl_error *err);
 
+/* ---- health scores --------------------------------------------------- */
+
+/* What a health component reads. */
+enum {
+  REVL_HC_CRITERIA = 1, /* points of the rules that fire */
+  REVL_HC_FIELD,        /* a numeric field ("account.nps") */
+  REVL_HC_USAGE,        /* a usage metric folded over the last `days` */
+  REVL_HC_UTIL,         /* average usage per seat in force */
+  REVL_HC_FN,           /* the caller's function (a Lua rule) */
+  REVL_HC_GROWTH        /* change of a usage metric between two windows */
+};
+
+typedef struct revl_band revl_band;
+typedef struct revl_usage_src revl_usage_src;
+typedef struct revl_table revl_table;
+
+typedef struct revl_hcomp {
+  char *name;
+  double weight;
+  int kind;                  /* REVL_HC_* */
+  int rule0, nrules;         /* CRITERIA: hrules[rule0 .. rule0+nrules) */
+  revl_table *ft;            /* FIELD: the table holding it */
+  int fcol, fvia;            /* its column, the FK reaching it (-1) */
+  uint32_t metric;           /* USAGE, UTIL, GROWTH: the metric's id */
+  int agg, days;             /* REVL_UAGG_*, window length */
+  int per_seat;              /* USAGE: divided by the seats in force */
+  revl_band *bands;          /* mapping of a raw metric to 0..100 */
+  int nbands;
+  double lo, hi;
+  int mapping;               /* 0 none (already 0..100), 1 bands, 2 linear */
+  double missing;            /* the value of a record without a raw value */
+  int has_missing;
+  int fnref;                 /* FN: the caller's handle of its function */
+  char *desc;                /* what the raw value is, for reasons */
+} revl_hcomp;
+
+typedef struct revl_hrule {
+  revl_crit *crit;
+  double points;
+  int comp;
+} revl_hrule;
+
+/* A health model as the evaluator reads it (all borrowed). */
+typedef struct revl_health {
+  const revl_hcomp *comps;
+  int ncomps;
+  const revl_hrule *hrules;
+  int nhrules;
+  double red, yellow;        /* band limits: red <= red, yellow <= yellow */
+  const revl_usage_src *src; /* usage and seats of the scored table */
+  int nwords;                /* mask words per record */
+} revl_health;
+
+/* A FN component on position i (record row): the raw value in *raw (NaN
+ * for none); 0, or a negative REVL_E* code that stops the evaluation. */
+typedef int (*revl_health_fn)(void *ctx, int comp, size_t i, size_t row,
+                              double *raw, revl_error *err);
+
+/* Score rows[0..n) of t (rows NULL: every row) into the caller's
+ * buffers: mask (n * nwords, zeroed: rules that fired), v and raw (n *
+ * ncomps: component scores 0..100 and raw values), score (n: the
+ * weighted mean rounded to 0.1, NaN when no component has a value),
+ * band (n: 0 red, 1 yellow, 2 green, -1 none); scratch holds n, wtmp
+ * ncomps.  Criteria callbacks and fn come from o / fn.  REVL_ESCRIPT
+ * when a callback failed. */
+int revl_health_eval_into(const revl_health *h, const revl_table *t,
+                          const uint32_t *rows, size_t n,
+                          const revl_eval_opts *o, revl_health_fn fn,
+                          uint64_t *mask, double *v, double *raw,
+                          double *score, int16_t *band, uint32_t *scratch,
+                          double *wtmp, revl_error *err);
+
 #endif

@@ -166,23 +166,6 @@ static void fmt_cell(sbuf *b, revl_table *t, int ci, size_t row) {
   sb_adds(b, buf);
 }
 
-/* numeric value of a cell (money in major units, dates in days) */
-static int cell_number(revl_table *t, int ci, size_t row, double *out) {
-  revl_column *c = t->cols[ci];
-  if (!revl_col_valid(c, row)) return 0;
-  switch (c->type) {
-  case REVL_T_INT: *out = (double)c->v.i64[row]; return 1;
-  case REVL_T_NUMBER: *out = c->v.f64[row]; return 1;
-  case REVL_T_BOOL: *out = c->v.b[row]; return 1;
-  case REVL_T_MONEY: {
-    int dec = revl_currency_decimals(revl_intern_str(&t->store->strings, c->cur[row]));
-    *out = (double)c->v.i64[row] / pow(10, dec);
-    return 1;
-  }
-  default: return 0;
-  }
-}
-
 /* row of the table holding a field, from a base row; -1 when the
  * reference is null or broken */
 static int64_t via_row(revl_table *base, int via, size_t row) {
@@ -721,33 +704,13 @@ static void crit_seen(sbuf *b, const revl_crit *c, size_t row) {
 
 enum { K_ICP = 1, K_HEALTH, K_CARD };
 
-enum { HC_CRITERIA = 1, HC_FIELD, HC_USAGE, HC_UTIL, HC_FN, HC_GROWTH };
-
-typedef struct hcomp {
-  char *name;
-  double weight;
-  int kind;
-  int rule0, nrules;         /* HC_CRITERIA: rules[rule0 .. rule0+nrules) */
-  revl_table *ft;            /* HC_FIELD */
-  int fcol, fvia;
-  uint32_t metric;           /* HC_USAGE, HC_UTIL, HC_GROWTH */
-  int agg, days;
-  int per_seat;              /* HC_USAGE: divided by the seats in force */
-  revl_band *bands;          /* mapping of a raw metric to 0..100 */
-  int nbands;
-  double lo, hi;
-  int mapping;               /* 0 none (already 0..100), 1 bands, 2 linear */
-  double missing;
-  int has_missing;
-  int fnref;                 /* HC_FN */
-  char *desc;                /* what the raw value is, for reasons */
-} hcomp;
-
-typedef struct hrule {
-  revl_crit *crit;
-  double points;
-  int comp;
-} hrule;
+/* health components and rules are the core's (revl/eval.h) */
+enum {
+  HC_CRITERIA = REVL_HC_CRITERIA, HC_FIELD = REVL_HC_FIELD, HC_USAGE = REVL_HC_USAGE,
+  HC_UTIL = REVL_HC_UTIL, HC_FN = REVL_HC_FN, HC_GROWTH = REVL_HC_GROWTH
+};
+typedef revl_hcomp hcomp;
+typedef revl_hrule hrule;
 
 typedef struct cfield {
   char *label;
@@ -2107,87 +2070,45 @@ static int icp_run(lua_State *L, rctx *x) {
   return luaL_error(L, "%s", err.msg);
 }
 
+/* revl_health_fn for function components: the component's function
+ * called on the record; a number is its raw value, a boolean 100 or 0;
+ * a second result (the reason) is kept in the extra table. */
+static int health_fn_cb(void *ctx, int comp, size_t i, size_t row, double *raw,
+                        revl_error *err) {
+  rctx *x = ctx;
+  lua_State *L = x->L;
+  model *md = ((score_job *)x->job)->f->md;
+  const hcomp *c = &md->comps[comp];
+  lua_rawgeti(L, x->fns, c->fnref);
+  if (pcall_row(x, row, 2) != LUA_OK)
+    return revl_error_set(err, REVL_ESCRIPT, NULL, 0, 0, "%s", "component function failed");
+  if (lua_type(L, -2) == LUA_TNUMBER) *raw = lua_tonumber(L, -2);
+  else if (lua_isboolean(L, -2)) *raw = lua_toboolean(L, -2) ? 100 : 0;
+  if (!lua_isnil(L, -1)) {
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, x->extra, (lua_Integer)(i * (size_t)md->ncomps + (size_t)comp) + 1);
+  }
+  lua_pop(L, 2);
+  return 0;
+}
+
+/* Health scoring is revl_health_eval_into (src/rules/health_eval.c) on
+ * the frame's buffers; a Lua error stays on the stack and is raised
+ * here, naming the record through run_job. */
 static int health_run(lua_State *L, rctx *x) {
   score_job *j = x->job;
   rframe *f = j->f;
   model *md = f->md;
-  size_t n = f->n, nc = (size_t)md->ncomps;
-  revl_crit_ctx ctx = {f->as_of, rc_call, rc_match, x, 0};
-  for (int r = 0; r < md->nhrules; r++)
-    revl_crit_mark(md->hrules[r].crit, r, f->rows, n, j->scratch, f->mask, md->nwords, &ctx);
-  int32_t as_of = f->as_of;
-  for (size_t k = 0; k < nc; k++) {
-    hcomp *c = &md->comps[k];
-    for (size_t i = 0; i < n; i++) {
-      size_t row = FROW(f, i);
-      double raw = NAN, v = 0;
-      switch (c->kind) {
-      case HC_CRITERIA:
-        raw = 0;
-        for (int q = 0; q < c->nrules; q++)
-          if (fired(f, i, c->rule0 + q)) raw += md->hrules[c->rule0 + q].points;
-        break;
-      case HC_FIELD: {
-        int64_t r2 = via_row(f->t, c->fvia, row);
-        if (r2 >= 0 && cell_number(c->ft, c->fcol, (size_t)r2, &v)) raw = v;
-        break;
-      }
-      case HC_USAGE: {
-        int k2 = revl_usage_agg(&md->src, row, c->metric, as_of - c->days, as_of, c->agg, &v);
-        if (k2 > 0 || c->agg == REVL_UAGG_SUM || c->agg == REVL_UAGG_COUNT) raw = v;
-        if (c->per_seat && !isnan(raw)) {
-          int64_t seats = 0;
-          if (revl_seats_on(&md->src, row, as_of, &seats, NULL) && seats > 0) raw /= (double)seats;
-          else raw = NAN;
-        }
-        break;
-      }
-      case HC_GROWTH: {
-        double prev;
-        if (revl_usage_agg(&md->src, row, c->metric, as_of - c->days, as_of, c->agg, &v) > 0 &&
-            revl_usage_agg(&md->src, row, c->metric, as_of - 2 * c->days, as_of - c->days, c->agg,
-                           &prev) > 0 &&
-            prev > 0)
-          raw = (v - prev) / prev;
-        break;
-      }
-      case HC_UTIL: {
-        int64_t seats = 0;
-        if (revl_usage_agg(&md->src, row, c->metric, as_of - c->days, as_of, REVL_UAGG_AVG, &v) > 0 &&
-            revl_seats_on(&md->src, row, as_of, &seats, NULL) && seats > 0)
-          raw = v / (double)seats;
-        break;
-      }
-      case HC_FN:
-        lua_rawgeti(L, x->fns, c->fnref);
-        call_row(x, row, 2);
-        if (lua_type(L, -2) == LUA_TNUMBER) raw = lua_tonumber(L, -2);
-        else if (lua_isboolean(L, -2)) raw = lua_toboolean(L, -2) ? 100 : 0;
-        if (!lua_isnil(L, -1)) {
-          lua_pushvalue(L, -1);
-          lua_rawseti(L, x->extra, (lua_Integer)(i * nc + k) + 1);
-        }
-        lua_pop(L, 2);
-        if (!isfinite(raw)) raw = NAN;
-        break;
-      }
-      double val;
-      if (isnan(raw)) val = c->has_missing ? c->missing : NAN;
-      else if (c->mapping == 1) val = revl_metric_score(raw, c->bands, c->nbands, 0, 0);
-      else if (c->mapping == 2) val = revl_metric_score(raw, NULL, 0, c->lo, c->hi);
-      else val = raw < 0 ? 0 : raw > 100 ? 100 : raw;
-      f->v[i * nc + k] = val;
-      f->raw[i * nc + k] = raw;
-    }
-  }
-  double *w = j->tmp;
-  for (size_t k = 0; k < nc; k++) w[k] = md->comps[k].weight;
-  for (size_t i = 0; i < n; i++) {
-    double s = revl_weighted_mean(f->v + i * nc, w, (int)nc);
-    f->a[i] = isnan(s) ? NAN : revl_round_to(s, 1);
-    f->l1[i] = (int16_t)(isnan(s) ? -1 : revl_health_band(s, md->red, md->yellow));
-  }
-  return 0;
+  revl_health h = {md->comps, md->ncomps, md->hrules, md->nhrules, md->red, md->yellow,
+                   &md->src, md->nwords};
+  revl_eval_opts o = {f->as_of, NULL, rc_pcall, rc_match, x};
+  revl_error err;
+  int rc = revl_health_eval_into(&h, x->t, f->rows, f->n, &o, health_fn_cb, f->mask, f->v,
+                                 f->raw, f->a, f->l1, j->scratch, j->tmp, &err);
+  if (rc == 0) return 0;
+  if (rc == REVL_ESCRIPT) return lua_error(L); /* the Lua error object */
+  if (rc == REVL_ENOMEM) return luaL_error(L, "not enough memory");
+  return luaL_error(L, "%s", err.msg);
 }
 
 static int present_cell(revl_table *t, int col, size_t row) {
