@@ -154,4 +154,26 @@ int revl_health_eval_into(const revl_health *h, const revl_table *t,
                           double *score, int16_t *band, uint32_t *scratch,
                           double *wtmp, revl_error *err);
 
+/* ---- trigger conditions ------------------------------------------------ */
+
+/* The records of v that meet a usage condition, as a frame: `row` (the
+ * record's row in v->t), the values behind the decision and `reason`.
+ * Utilisation: metric / seats >= min without a break for at least `days`
+ * up to as_of (columns utilisation seats since sustained_days). Growth:
+ * agg of the metric over the last `days` against the `days` before, at
+ * least min (current previous growth).  Renewal: the next renewal from
+ * the subscriptions (term months) or the date field (ft, fcol through
+ * fvia) within `days` (renewal_date days_to_renewal mrr seats). */
+int revl_trigger_util(const revl_usage_src *src, const revl_view *v,
+                      const char *metric, uint32_t mid, double min, int32_t days,
+                      int32_t as_of, revl_frame **out, revl_error *err);
+int revl_trigger_growth(const revl_usage_src *src, const revl_view *v,
+                        const char *metric, uint32_t mid, double min, int32_t days,
+                        int agg, const char *agg_name, int32_t as_of,
+                        revl_frame **out, revl_error *err);
+int revl_trigger_renewal(const revl_usage_src *src, const revl_view *v,
+                         const char *field, const revl_table *ft, int fcol, int fvia,
+                         int32_t days, int term, int32_t as_of, revl_frame **out,
+                         revl_error *err);
+
 #endif

@@ -3271,9 +3271,33 @@ static void hit_end_reason(lua_State *L, int list, sbuf *b) {
   hit_end(L, list);
 }
 
-static void push_money_minor(lua_State *L, revl_table *t, uint32_t cur, int64_t minor) {
-  const revl_intern *in = &t->store->strings;
-  revl_push_money(L, minor, revl_intern_str(in, cur ? cur : t->store->default_currency));
+/* The hits of a core condition (a frame: row, values, reason) as the
+ * list of {row = N (1-based), value fields..., reason =} tables the
+ * trigger code reads; frees f. */
+static int push_hits(lua_State *L, revl_frame *f) {
+  revl_push_frame(L, f, 0); /* freed by its __gc, even if what follows raises */
+  int fi = lua_gettop(L);
+  lua_createtable(L, (int)(f->nrows < 1u << 20 ? f->nrows : 1u << 20), 0);
+  for (size_t r = 0; r < f->nrows; r++) {
+    lua_createtable(L, 0, f->ncols);
+    for (int ci = 0; ci < f->ncols; ci++) {
+      const revl_column *c = &f->cols[ci]->col;
+      if (!revl_col_valid(c, r)) continue;
+      switch (c->type) {
+      case REVL_T_INT:
+        lua_pushinteger(L, (lua_Integer)c->v.i64[r] + (ci == 0)); /* row: 1-based */
+        break;
+      case REVL_T_NUMBER: lua_pushnumber(L, c->v.f64[r]); break;
+      case REVL_T_DATE: revl_push_date(L, c->v.date[r]); break;
+      case REVL_T_MONEY: revl_push_money(L, c->v.i64[r], revl_frame_currency(f, ci, r)); break;
+      default: lua_pushstring(L, revl_frame_str(f, ci, r)); break;
+      }
+      lua_setfield(L, -2, c->name);
+    }
+    lua_rawseti(L, -2, (lua_Integer)r + 1);
+  }
+  lua_remove(L, fi);
+  return 1;
 }
 
 /* C.cond_utilisation(view, {usage =, subscriptions =, metric =, min =, days =}) */
@@ -3289,40 +3313,13 @@ static int l_cond_util(lua_State *L) {
   uint32_t mid = intern_of(L, t, metric ? metric : "active_seats");
   double min = opt_num(L, 2, "min", 0.8, NULL);
   int32_t days = (int32_t)opt_num(L, 2, "days", 14, NULL);
-  int32_t as_of = revl_rt_get(L)->as_of;
-  lua_newtable(L);
-  int list = lua_gettop(L);
-  sbuf *b = sb_new(L);
-  for (size_t i = 0; i < n; i++) {
-    size_t row = rows ? rows[i] : i;
-    revl_streak st;
-    revl_util_streak(&src, row, mid, min, as_of, &st);
-    if (!st.nobs || st.start == INT32_MAX) continue;
-    if (st.start > as_of - days || st.latest <= as_of - days) continue;
-    hit_begin(L, row);
-    lua_pushnumber(L, revl_round_to(st.latest_util, 4));
-    lua_setfield(L, -2, "utilisation");
-    lua_pushinteger(L, st.seats);
-    lua_setfield(L, -2, "seats");
-    revl_push_date(L, st.start);
-    lua_setfield(L, -2, "since");
-    lua_pushinteger(L, as_of - st.start);
-    lua_setfield(L, -2, "sustained_days");
-    char d1[16], d2[16];
-    revl_format_date(st.start, d1, sizeof d1);
-    revl_format_date(st.latest, d2, sizeof d2);
-    sb_reset(b);
-    sb_addf(b, "%s / seats >= ", metric ? metric : "active_seats");
-    sb_num(b, min);
-    sb_addf(b, " since %s (%d days, at least %d) [latest ", d1, (int)(as_of - st.start), (int)days);
-    sb_num(b, revl_round_to(st.latest_util, 4));
-    sb_addf(b, " on %s, lowest ", d2);
-    sb_num(b, revl_round_to(st.min_util, 4));
-    sb_adds(b, "]");
-    hit_end_reason(L, list, b);
-  }
-  lua_settop(L, list);
-  return 1;
+  revl_view v = {t, rows, n};
+  revl_frame *f = NULL;
+  revl_error err;
+  if (revl_trigger_util(&src, &v, metric ? metric : "active_seats", mid, min, days,
+                        revl_rt_get(L)->as_of, &f, &err))
+    return luaL_error(L, "%s", err.msg);
+  return push_hits(L, f);
 }
 
 /* C.cond_growth(view, {usage =, metric =, days =, min =, agg =}) */
@@ -3339,39 +3336,13 @@ static int l_cond_growth(lua_State *L) {
   double min = opt_num(L, 2, "min", 0.2, NULL);
   int32_t days = (int32_t)opt_num(L, 2, "days", 28, NULL);
   int agg = agg_of(opt_str(L, 2, "agg"));
-  int32_t as_of = revl_rt_get(L)->as_of;
-  lua_newtable(L);
-  int list = lua_gettop(L);
-  sbuf *b = sb_new(L);
-  for (size_t i = 0; i < n; i++) {
-    size_t row = rows ? rows[i] : i;
-    double cur, prev;
-    if (revl_usage_agg(&src, row, mid, as_of - days, as_of, agg, &cur) <= 0) continue;
-    if (revl_usage_agg(&src, row, mid, as_of - 2 * days, as_of - days, agg, &prev) <= 0) continue;
-    if (!(prev > 0)) continue;
-    double g = (cur - prev) / prev;
-    if (g < min) continue;
-    hit_begin(L, row);
-    lua_pushnumber(L, revl_round_to(cur, 4));
-    lua_setfield(L, -2, "current");
-    lua_pushnumber(L, revl_round_to(prev, 4));
-    lua_setfield(L, -2, "previous");
-    lua_pushnumber(L, revl_round_to(g, 4));
-    lua_setfield(L, -2, "growth");
-    sb_reset(b);
-    sb_addf(b, "%s %s %dd ", metric, agg_name(agg), (int)days);
-    sb_num(b, revl_round_to(cur, 4));
-    sb_adds(b, " vs ");
-    sb_num(b, revl_round_to(prev, 4));
-    sb_adds(b, " before: ");
-    sb_points(b, revl_round_to(100 * g, 1));
-    sb_adds(b, "% (at least ");
-    sb_num(b, revl_round_to(100 * min, 4));
-    sb_adds(b, "%)");
-    hit_end_reason(L, list, b);
-  }
-  lua_settop(L, list);
-  return 1;
+  revl_view v = {t, rows, n};
+  revl_frame *f = NULL;
+  revl_error err;
+  if (revl_trigger_growth(&src, &v, metric, mid, min, days, agg, agg_name(agg),
+                          revl_rt_get(L)->as_of, &f, &err))
+    return luaL_error(L, "%s", err.msg);
+  return push_hits(L, f);
 }
 
 /* C.cond_renewal(view, {subscriptions =, days =, term =, field =}) */
@@ -3396,50 +3367,12 @@ static int l_cond_renewal(lua_State *L) {
   } else {
     read_src(L, 2, t, &src, 0, 1);
   }
-  lua_newtable(L);
-  int list = lua_gettop(L);
-  sbuf *b = sb_new(L);
-  for (size_t i = 0; i < n; i++) {
-    size_t row = rows ? rows[i] : i;
-    int32_t ren;
-    int64_t mrr = 0, seats = -1;
-    uint32_t cur = 0;
-    if (field) {
-      int64_t r2 = via_row(t, fvia, row);
-      revl_column *c = ft->cols[fcol];
-      if (r2 < 0 || !revl_col_valid(c, (size_t)r2)) continue;
-      if (c->type == REVL_T_DATE) ren = c->v.date[r2];
-      else {
-        int64_t s = c->v.i64[r2];
-        ren = (int32_t)(s >= 0 ? s / 86400 : -((-s + 86399) / 86400));
-      }
-    } else if (!revl_next_renewal(&src, row, as_of, term, &ren, &mrr, &cur, &seats)) {
-      continue;
-    }
-    int32_t d = ren - as_of;
-    if (d < 0 || d > days) continue;
-    hit_begin(L, row);
-    revl_push_date(L, ren);
-    lua_setfield(L, -2, "renewal_date");
-    lua_pushinteger(L, d);
-    lua_setfield(L, -2, "days_to_renewal");
-    if (!field) {
-      push_money_minor(L, t, cur, mrr);
-      lua_setfield(L, -2, "mrr");
-      if (seats >= 0) {
-        lua_pushinteger(L, seats);
-        lua_setfield(L, -2, "seats");
-      }
-    }
-    char ds[16];
-    revl_format_date(ren, ds, sizeof ds);
-    sb_reset(b);
-    if (field) sb_addf(b, "%s %s is in %d days (at most %d)", field, ds, (int)d, (int)days);
-    else sb_addf(b, "renewal %s (every %d months) is in %d days (at most %d)", ds, term, (int)d, (int)days);
-    hit_end_reason(L, list, b);
-  }
-  lua_settop(L, list);
-  return 1;
+  revl_view v = {t, rows, n};
+  revl_frame *f = NULL;
+  revl_error err;
+  if (revl_trigger_renewal(&src, &v, field, ft, fcol, fvia, days, term, as_of, &f, &err))
+    return luaL_error(L, "%s", err.msg);
+  return push_hits(L, f);
 }
 
 typedef struct fnrows_job {
