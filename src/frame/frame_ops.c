@@ -74,7 +74,13 @@ static int cmp_cell(const sort_ctx *x, int k, uint32_t a, uint32_t b) {
   int r;
   switch (c->type) {
   case REVL_T_STRING: {
-    uint32_t ra = x->rank[k][c->v.str[a]], rb = x->rank[k][c->v.str[b]];
+    uint32_t ia = c->v.str[a], ib = c->v.str[b];
+    if (!x->rank[k]) { /* few rows over a big dict: compare the bytes */
+      r = ia == ib ? 0 : strcmp(revl_intern_str(fc->dict, ia), revl_intern_str(fc->dict, ib));
+      r = (r > 0) - (r < 0);
+      break;
+    }
+    uint32_t ra = x->rank[k][ia], rb = x->rank[k][ib];
     r = (ra > rb) - (ra < rb);
     break;
   }
@@ -168,8 +174,11 @@ int revl_frame_sort(revl_frame *f, const revl_sortkey *keys, int nk,
   perm = malloc(n * sizeof *perm);
   tmp = malloc((n / 2 + 1) * sizeof *tmp);
   if (!perm || !tmp) goto nomem;
+  /* ranks cost a pass over the whole dict: worth it for many rows, not
+   * for a few hundred groups of a million-string store */
   for (int k = 0; k < nk; k++)
     if (f->cols[keys[k].col]->col.type == REVL_T_STRING &&
+        n * 16 >= f->cols[keys[k].col]->dict->n &&
         !(rank[k] = string_ranks(f->cols[keys[k].col], n)))
       goto nomem;
   if (nk == 1 && rank[0]) {

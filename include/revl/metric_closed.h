@@ -1,0 +1,36 @@
+/*
+ * metric_closed.h -- closed-deal metrics computed in the core (win rate,
+ * deal size, sales cycle, velocity, performance: src/metrics/closed.c).
+ * Each returns 0 and a new frame the caller owns in *out, or a negative
+ * REVL_E* code with err filled ("revl.metrics.<name>: ...").
+ */
+#ifndef REVL_METRIC_CLOSED_H
+#define REVL_METRIC_CLOSED_H
+
+#include "revl/frame.h"
+#include "revl/metric.h"
+
+/* The closed deals (is_closed) whose close_date is in the window (by
+ * default the quarter holding as_of), grouped by `by` and period. */
+typedef struct revl_closed_opts {
+  revl_window_opts win;
+  revl_by_opts by;
+} revl_closed_opts;
+
+/* won lost won_amount lost_amount win_rate win_rate_value */
+int revl_metric_win_rate(const revl_metric_ctx *cx, const revl_view *v,
+                         const revl_closed_opts *o, revl_frame **out, revl_error *err);
+/* won won_amount avg_won median_won */
+int revl_metric_deal_size(const revl_metric_ctx *cx, const revl_view *v,
+                          const revl_closed_opts *o, revl_frame **out, revl_error *err);
+/* won cycle_deals cycle_days_mean cycle_days_median */
+int revl_metric_sales_cycle(const revl_metric_ctx *cx, const revl_view *v,
+                            const revl_closed_opts *o, revl_frame **out, revl_error *err);
+/* open_deals won lost win_rate avg_won cycle_days_mean velocity */
+int revl_metric_velocity(const revl_metric_ctx *cx, const revl_view *v,
+                         const revl_closed_opts *o, revl_frame **out, revl_error *err);
+/* all of the above in one pass */
+int revl_metric_performance(const revl_metric_ctx *cx, const revl_view *v,
+                            const revl_closed_opts *o, revl_frame **out, revl_error *err);
+
+#endif
