@@ -34,4 +34,17 @@ int revl_metric_weighted_pipeline(const revl_metric_ctx *cx,
                                   const revl_weighted_pipeline_opts *o,
                                   revl_frame **out, revl_error *err);
 
+typedef struct revl_forecast_opts {
+  revl_window_opts win;
+  revl_by_opts by;
+} revl_forecast_opts;
+
+/* The deals closing in the window (by default the quarter holding
+ * as_of) rolled up by forecast category: closed commit best_case
+ * pipeline omitted uncategorized, the cumulative commit_total
+ * best_case_total pipeline_total, a <category>_deals count for each and
+ * missing_amount.  Won deals count as closed, lost ones as omitted. */
+int revl_metric_forecast(const revl_metric_ctx *cx, const revl_view *v,
+                         const revl_forecast_opts *o, revl_frame **out, revl_error *err);
+
 #endif

@@ -1,7 +1,7 @@
 /*
  * l_metrics_deals.c -- Lua bindings of the deal metrics computed in the
  * core (revl/metric_deals.h): check and parse the options, call the
- * core, push the frame.  Ported so far: weighted_pipeline.
+ * core, push the frame: weighted_pipeline and forecast.
  */
 #include <string.h>
 
@@ -52,8 +52,28 @@ static int lm_weighted_pipeline(lua_State *L) {
   return revl_metric_finish(L, rc, f, &err);
 }
 
+/* revl.metrics.forecast(deals, {by, period, from, to, periods}) */
+static int lm_forecast(lua_State *L) {
+  static const char *const allowed[] = {"by", "period", "from", "to", "periods", NULL};
+  const char *fn = "forecast";
+  revl_view v;
+  revl_mopts_view(L, 1, fn, &v);
+  revl_mopts_check(L, 2, fn, allowed);
+  revl_forecast_opts o;
+  memset(&o, 0, sizeof o);
+  revl_mopts_window(L, 2, fn, &o.win);
+  revl_mopts_by(L, 2, fn, &o.by);
+  revl_metric_ctx cx;
+  revl_mctx_from_lua(L, v.t, &cx);
+  revl_error err = {0};
+  revl_frame *f = NULL;
+  int rc = revl_metric_forecast(&cx, &v, &o, &f, &err);
+  return revl_metric_finish(L, rc, f, &err);
+}
+
 void revl_open_metrics_deals(lua_State *L) {
-  static const luaL_Reg funcs[] = {
-      {"weighted_pipeline", lm_weighted_pipeline}, {NULL, NULL}};
+  static const luaL_Reg funcs[] = {{"weighted_pipeline", lm_weighted_pipeline},
+                                   {"forecast", lm_forecast},
+                                   {NULL, NULL}};
   luaL_setfuncs(L, funcs, 0);
 }

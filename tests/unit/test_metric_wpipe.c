@@ -4,7 +4,7 @@
  * reached through a reference, periods with empty buckets filled in, a
  * probabilities table, per-deal rounding, nulls, an empty view, and the
  * errors (mixed currencies, unknown stage, bad probability, missing
- * column).
+ * column); the forecast roll-up by category.
  */
 #include "revl/metric_deals.h"
 #include "test.h"
@@ -107,6 +107,50 @@ static void test_probabilities(revl_store *s, revl_table *t) {
                      "'ownr' (did you mean 'owner'?)");
 }
 
+static void test_forecast(void) {
+  revl_store *s = revl_store_new();
+  revl_table *t = mt_load(s, "deals",
+                          "id,stage,amount,currency,close_date,forecast_category,is_closed,is_won\n"
+                          "F1,Closed Won,100.00,USD,2025-05-01,Pipeline,true,true\n"
+                          "F2,Negotiation,50.00,USD,2025-05-02,commit,false,false\n"
+                          "F3,Demo,25.00,USD,2025-05-03,Best Case,false,false\n"
+                          "F4,Demo,10.00,USD,2025-05-04,Closed,false,false\n"
+                          "F5,Closed Lost,7.00,USD,2025-05-05,Commit,true,false\n"
+                          "F6,Demo,,USD,2025-05-06,Pipeline,false,false\n"
+                          "F7,Demo,1.00,USD,2025-09-06,Pipeline,false,false\n");
+  CHECK(t != NULL);
+  if (!t) {
+    revl_store_free(s);
+    return;
+  }
+  revl_metric_ctx cx = {s, 20269, 1};
+  revl_forecast_opts o;
+  memset(&o, 0, sizeof o);
+  revl_view v = revl_view_all(t);
+  revl_frame *f = NULL;
+  revl_error err;
+  int frc = revl_metric_forecast(&cx, &v, &o, &f, &err);
+  if (frc) fprintf(stderr, "%s\n", err.msg);
+  CHECK_INT(frc, 0);
+  if (!f) {
+    revl_store_free(s);
+    return;
+  }
+  CHECK_INT((long long)f->nrows, 1);
+  CHECK_STR(mt_cell(f, "period", 0), "2025-Q2");
+  CHECK_STR(mt_cell(f, "deals", 0), "6");
+  CHECK_STR(mt_cell(f, "closed", 0), "100.00");      /* won, whatever its category */
+  CHECK_STR(mt_cell(f, "omitted", 0), "7.00");       /* lost */
+  CHECK_STR(mt_cell(f, "uncategorized", 0), "10.00"); /* open but marked Closed */
+  CHECK_STR(mt_cell(f, "commit_total", 0), "150.00");
+  CHECK_STR(mt_cell(f, "best_case_total", 0), "175.00");
+  CHECK_STR(mt_cell(f, "pipeline_total", 0), "175.00");
+  CHECK_STR(mt_cell(f, "pipeline_deals", 0), "1");
+  CHECK_STR(mt_cell(f, "missing_amount", 0), "1");
+  revl_frame_free(f);
+  revl_store_free(s);
+}
+
 static void test_mixed(void) {
   revl_store *s = revl_store_new();
   revl_table *t = mt_load(s, "deals",
@@ -141,6 +185,7 @@ int main(void) {
   }
   revl_store_free(s);
   test_mixed();
+  test_forecast();
   mt_end();
   TEST_END();
 }
