@@ -3343,56 +3343,6 @@ static int m_timeliness(lua_State *L) {
   return 2;
 }
 
-/* ---- periods helper
- * ------------------------------------------------------------ */
-
-/* revl.metrics.window({period, from, to, periods}) -> frame of
- * {period, from, to}: the buckets a metric would use (period metrics'
- * default: the quarter holding as_of). */
-static int m_window(lua_State *L) {
-  static const char *const allowed[] = {"period", "from", "to", "periods",
-                                        NULL};
-  const char *fn = "window";
-  check_opts(L, 1, fn, allowed);
-  mwin w;
-  get_window(L, 1, fn, 1, REVL_PK_QUARTER, &w);
-  int list = new_list(L, 4);
-  lua_Integer ri = 0;
-  if (w.kind >= 0 && (w.from == INT32_MIN || w.to == INT32_MAX))
-    luaL_error(L,
-               "revl.metrics.%s: periods need a bounded window (give both "
-               "'from' and 'to')",
-               fn);
-  if (w.kind >= 0) {
-    int64_t o0 = win_first_ord(&w), o1 = win_last_ord(&w);
-    if (o1 - o0 > 100000)
-      luaL_error(L, "revl.metrics.%s: too many periods", fn);
-    for (int64_t o = o0; o <= o1; o++) {
-      int32_t a, b;
-      win_bounds(&w, o, &a, &b);
-      lua_createtable(L, 0, 3);
-      push_period_label(L, &w, o);
-      lua_setfield(L, -2, "period");
-      revl_push_date(L, a);
-      lua_setfield(L, -2, "from");
-      revl_push_date(L, b);
-      lua_setfield(L, -2, "to");
-      lua_rawseti(L, list, ++ri);
-    }
-  } else if (w.limited) {
-    lua_createtable(L, 0, 3);
-    lua_pushstring(L, w.label);
-    lua_setfield(L, -2, "period");
-    if (w.from != INT32_MIN)
-      revl_push_date(L, w.from), lua_setfield(L, -2, "from");
-    if (w.to != INT32_MAX) revl_push_date(L, w.to), lua_setfield(L, -2, "to");
-    lua_rawseti(L, list, ++ri);
-  }
-  static const char *const cols[] = {"period", "from", "to", NULL};
-  plain_frame(L, list, cols);
-  return 1;
-}
-
 /* ---- registration
  * --------------------------------------------------------------- */
 
@@ -3414,7 +3364,6 @@ static const luaL_Reg metric_funcs[] = {
     {"domain_key", revl_lua_domain_key},
     {"similarity", m_similarity},
     {"timeliness", m_timeliness},
-    {"window", m_window},
     {NULL, NULL}};
 
 /* revl.metrics: the C metrics; lua/metrics.lua adds the Lua ones. */
