@@ -573,11 +573,53 @@ static void on_record(loader *ld) {
         ld->dupmode = 1;
       }
       if (key_slot(ld, id, &kslot) < 0) goto nomem;
+      int policy = ld->map ? ld->map->dup_policy : REVL_DUP_FIRST;
+      unsigned first_line = (unsigned)ld->lines[ld->krows[kslot]];
       show(revl_intern_str(&ld->s->strings, id),
            revl_intern_len(&ld->s->strings, id), shown, sizeof shown);
+      if (policy == REVL_DUP_ERROR) {
+        ld->rc = revl_error_set(ld->err, REVL_EDATA, ld->path, ld->rec_line,
+                                ld->pk_csv + 1,
+                                "%s: duplicate key \"%s\" (first at line %u; "
+                                "the mapping says duplicates = \"error\")",
+                                t->cols[t->pk]->name, shown, first_line);
+        return;
+      }
+      if (policy == REVL_DUP_KEEP) {
+        /* kept under "KEY#LINE": unique, since lines are */
+        char gen[600];
+        int gl = snprintf(gen, sizeof gen, "%.*s#%ld",
+                          (int)revl_intern_len(&ld->s->strings, id),
+                          revl_intern_str(&ld->s->strings, id), ld->rec_line);
+        if (gl < 0 || (size_t)gl >= sizeof gen) gl = (int)sizeof gen - 1;
+        uint32_t gid = revl_intern_add(&ld->s->strings, gen, (size_t)gl);
+        uint32_t gslot;
+        if (key_slot(ld, gid, &gslot) < 0) goto nomem;
+        if (gid / 64 < ld->pkwords && ((ld->pkbits[gid / 64] >> (gid % 64)) & 1)) {
+          if (problem(ld, ld->pk_csv, 1, "%s: generated key \"%s\" is already a key",
+                      t->cols[t->pk]->name, gen) && !ld->strict)
+            t->nduplicate++;
+          return;
+        }
+        revl_table_add_warning(t, "%s:%ld:%d: %s: duplicate key \"%s\" (first at "
+                               "line %u) kept as \"%s\"", ld->path, ld->rec_line,
+                               ld->pk_csv + 1, t->cols[t->pk]->name, shown,
+                               first_line, gen);
+        ld->vals[ld->pk_csv].s = gid;
+        id = gid;
+        kslot = gslot;
+        if (id / 64 >= ld->pkwords) {
+          size_t words = (ld->s->strings.n / 64 + 1) * 2;
+          uint64_t *b = realloc(ld->pkbits, words * sizeof *b);
+          if (!b) goto nomem;
+          memset(b + ld->pkwords, 0, (words - ld->pkwords) * sizeof *b);
+          ld->pkbits = b;
+          ld->pkwords = words;
+        }
+        goto push;
+      }
       if (problem(ld, ld->pk_csv, 1, "%s: duplicate key \"%s\" (first at line %u)",
-                  t->cols[t->pk]->name, shown,
-                  (unsigned)ld->lines[ld->krows[kslot]]) && !ld->strict)
+                  t->cols[t->pk]->name, shown, first_line) && !ld->strict)
         t->nduplicate++;
       return;
     }
@@ -591,6 +633,7 @@ static void on_record(loader *ld) {
       ld->pkwords = words;
     }
   }
+push:
   for (int j = 0; j < ld->ncsv; j++) {
     revl_column *c = t->cols[ld->target[j]];
     int rc;
@@ -1456,11 +1499,11 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
   ld.def_cur = s->default_currency;
   if (map && map->currency[0])
     ld.def_cur = revl_intern_add(&s->strings, map->currency, 3);
-  if (map && map->nnulls)
-    for (int i = 0; i < map->nnulls; i++) nulls_add(&ld.nulls, map->nulls[i]);
-  else
+  if (!map || !map->null_replace)
     for (size_t i = 0; i < sizeof default_nulls / sizeof *default_nulls; i++)
       nulls_add(&ld.nulls, default_nulls[i]);
+  if (map)
+    for (int i = 0; i < map->nnulls; i++) nulls_add(&ld.nulls, map->nulls[i]);
 
   int rc = 0;
   FILE *fp = NULL;

@@ -17,7 +17,7 @@
 static const char *table_keys[] = {
     "file", "preset", "columns", "key", "references", "date_format",
     "decimal", "thousands", "currency", "null", "probability_scale",
-    "stages", "delimiter", NULL};
+    "stages", "delimiter", "null_add", "duplicates", NULL};
 
 #define CHUNK "mapping"            /* chunk name: errors read "mapping:LINE:" */
 #define MAX_INSTRUCTIONS 10000000
@@ -205,17 +205,39 @@ static int read_opts(lua_State *L, const char *path, const char *tname,
   lua_pop(L, 1);
   if (rc) return rc;
 
-  lua_getfield(L, -1, "null");
-  if (lua_istable(L, -1)) {
-    int n = (int)luaL_len(L, -1);
-    if (n > REVL_MAX_NULLS) n = REVL_MAX_NULLS;
-    for (int i = 1; i <= n; i++) {
-      lua_rawgeti(L, -1, i);
-      if (lua_type(L, -1) == LUA_TSTRING) tm->nulls[tm->nnulls++] = dupstr(L, -1);
-      lua_pop(L, 1);
+  /* null = {...} replaces the default tokens, null_add = {...} adds to
+   * whatever list is in force (the defaults, or the top level's) */
+  const char *nk[2] = {"null", "null_add"};
+  for (int w = 0; w < 2 && !rc; w++) {
+    lua_getfield(L, -1, nk[w]);
+    if (lua_istable(L, -1)) {
+      if (w == 0) tm->null_replace = 1;
+      int n = (int)luaL_len(L, -1);
+      for (int i = 1; i <= n && !rc; i++) {
+        lua_rawgeti(L, -1, i);
+        if (lua_type(L, -1) != LUA_TSTRING)
+          rc = fail(err, path, "%s: '%s' must be a list of strings", tname, nk[w]);
+        else if (tm->nnulls >= REVL_MAX_NULLS)
+          rc = fail(err, path, "%s: more than 32 null tokens in '%s'", tname, nk[w]);
+        else
+          tm->nulls[tm->nnulls++] = dupstr(L, -1);
+        lua_pop(L, 1);
+      }
+    } else if (!lua_isnil(L, -1)) {
+      rc = fail(err, path, "%s: '%s' must be a list of strings", tname, nk[w]);
     }
-  } else if (!lua_isnil(L, -1)) {
-    rc = fail(err, path, "'null' must be a list of strings", NULL, NULL);
+    lua_pop(L, 1);
+  }
+  if (rc) return rc;
+
+  lua_getfield(L, -1, "duplicates");
+  if (!lua_isnil(L, -1)) {
+    const char *d = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+    if (strcmp(d, "first") == 0) tm->dup_policy = REVL_DUP_FIRST;
+    else if (strcmp(d, "error") == 0) tm->dup_policy = REVL_DUP_ERROR;
+    else if (strcmp(d, "keep") == 0) tm->dup_policy = REVL_DUP_KEEP;
+    else rc = fail(err, path, "%s: duplicates = '%s' is not one of first, error, keep",
+                   tname, d);
   }
   lua_pop(L, 1);
   if (rc) return rc;
@@ -372,6 +394,8 @@ int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
       memcpy(t->currency, m->defaults.currency, 4);
       t->prob_scale = m->defaults.prob_scale;
       t->delimiter = m->defaults.delimiter;
+      t->null_replace = m->defaults.null_replace;
+      t->dup_policy = m->defaults.dup_policy;
       for (int i = 0; i < m->defaults.nnulls; i++)
         t->nulls[t->nnulls++] = strdup(m->defaults.nulls[i]);
       int had_nulls = t->nnulls;
