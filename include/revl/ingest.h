@@ -41,6 +41,9 @@ typedef struct revl_table_map {
   char *nulls[REVL_MAX_NULLS];
   int null_replace;     /* 1: nulls replace the defaults; 0: added to them */
   int dup_policy;       /* REVL_DUP_*: a row repeating a primary key */
+  int nconsts;          /* constants = { field = "value" } */
+  char **const_name;    /* a column the file lacks, added to every row */
+  char **const_value;
   int prob_scale;       /* 0 auto, 1 or 100 */
   int nstages;
   char **stage_name;    /* stage -> outcome */

@@ -207,6 +207,13 @@ static const char *mapped_name(const loader *ld, const char *header) {
   return revl_preset_field(m ? m->preset : 0, ld->t->name, header);
 }
 
+/* Is name one of the mapping's constants (added after the load)? */
+static int is_constant(const revl_table_map *m, const char *name) {
+  for (int k = 0; m && k < m->nconsts; k++)
+    if (strcmp(m->const_name[k], name) == 0) return 1;
+  return 0;
+}
+
 static int setup_header(loader *ld) {
   revl_table *t = ld->t;
   const revl_table_def *def = revl_table_def_find(t->name);
@@ -272,7 +279,8 @@ static int setup_header(loader *ld) {
   /* required fields must have a column */
   if (def)
     for (int k = 0; k < def->nfields; k++)
-      if (def->fields[k].required && revl_table_col(t, def->fields[k].name) < 0)
+      if (def->fields[k].required && revl_table_col(t, def->fields[k].name) < 0 &&
+          !is_constant(ld->map, def->fields[k].name))
         return ld->rc = revl_error_set(
                    ld->err, REVL_EDATA, ld->path, 1, 0,
                    "no column for required field '%s' of %s (map one in "
@@ -866,6 +874,29 @@ static int stage_outcome(const revl_table_map *m, const char *stage) {
 }
 
 /* Deals without is_closed / is_won get them from the stage. */
+/* constants = { field = "value" } of the mapping: a text column the
+ * file does not have, with the value on every row.  A file that has the
+ * column too is an error: the mapping would hide its values. */
+static int add_constants(loader *ld) {
+  revl_table *t = ld->t;
+  if (!ld->map) return 0;
+  for (int k = 0; k < ld->map->nconsts; k++) {
+    const char *name = ld->map->const_name[k], *val = ld->map->const_value[k];
+    if (revl_table_col(t, name) >= 0)
+      return revl_error_set(ld->err, REVL_EDATA, ld->path, 1, 0,
+                            "column '%s' is in the file and also a constant of "
+                            "the mapping (constants = { %s = ... })", name, name);
+    int ci = revl_table_add_col(t, name, REVL_T_STRING);
+    if (ci < 0) return REVL_ENOMEM;
+    uint32_t id = revl_intern_add(&ld->s->strings, val, strlen(val));
+    revl_column *c = t->cols[ci];
+    if (revl_col_reserve(c, t->nrows)) return REVL_ENOMEM;
+    for (size_t r = 0; r < t->nrows; r++)
+      if (revl_col_push_str(c, id)) return REVL_ENOMEM;
+  }
+  return 0;
+}
+
 static int derive_outcomes(loader *ld) {
   revl_table *t = ld->t;
   if (strcmp(t->name, "deals") != 0) return 0;
@@ -1584,7 +1615,8 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
     goto out;
   }
   if ((rc = normalise_probability(&ld)) || (rc = infer_types(&ld)) ||
-      (rc = derive_outcomes(&ld))) {
+      (rc = add_constants(&ld)) || (rc = derive_outcomes(&ld))) {
+    if (rc == REVL_EDATA) goto out;
     if (rc == REVL_ENOMEM)
       revl_error_set(err, rc, path, 0, 0, "out of memory");
     goto out;

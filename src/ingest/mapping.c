@@ -17,7 +17,7 @@
 static const char *table_keys[] = {
     "file", "preset", "columns", "key", "references", "date_format",
     "decimal", "thousands", "currency", "null", "probability_scale",
-    "stages", "delimiter", "null_add", "duplicates", NULL};
+    "stages", "delimiter", "null_add", "duplicates", "constants", NULL};
 
 #define CHUNK "mapping"            /* chunk name: errors read "mapping:LINE:" */
 #define MAX_INSTRUCTIONS 10000000
@@ -272,6 +272,42 @@ static int read_opts(lua_State *L, const char *path, const char *tname,
     lua_pop(L, 1);
   }
 
+  /* constants = { stage = "Closed Won" }: a column with one value */
+  lua_getfield(L, -1, "constants");
+  if (lua_istable(L, -1)) {
+    const revl_table_def *td = revl_table_def_find(tname);
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING) {
+        lua_pop(L, 3);
+        return fail(err, path, "%s: 'constants' must map field names to strings",
+                    tname, NULL);
+      }
+      const char *f = lua_tostring(L, -2);
+      if ((td && td->pk && strcmp(td->pk, f) == 0) || (tm->key && strcmp(tm->key, f) == 0)) {
+        lua_pop(L, 3);
+        return fail(err, path, "%s: the primary key '%s' cannot be a constant",
+                    tname, f);
+      }
+      char **n = realloc(tm->const_name, (size_t)(tm->nconsts + 1) * sizeof *n);
+      if (n) tm->const_name = n;
+      char **v = realloc(tm->const_value, (size_t)(tm->nconsts + 1) * sizeof *v);
+      if (v) tm->const_value = v;
+      if (!n || !v) {
+        lua_pop(L, 3);
+        return revl_error_set(err, REVL_ENOMEM, path, 0, 0, "out of memory");
+      }
+      tm->const_name[tm->nconsts] = dupstr(L, -2);
+      tm->const_value[tm->nconsts] = dupstr(L, -1);
+      tm->nconsts++;
+      lua_pop(L, 1);
+    }
+  } else if (!lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    return fail(err, path, "%s: 'constants' must map field names to strings", tname, NULL);
+  }
+  lua_pop(L, 1);
+
   /* stages = { won = {...}, lost = {...}, open = {...} } */
   lua_getfield(L, -1, "stages");
   if (lua_istable(L, -1)) {
@@ -440,6 +476,12 @@ static void map_done(revl_table_map *t) {
   for (int i = 0; i < t->nstages; i++) free(t->stage_name[i]);
   free(t->stage_name);
   free(t->stage_outcome);
+  for (int i = 0; i < t->nconsts; i++) {
+    free(t->const_name[i]);
+    free(t->const_value[i]);
+  }
+  free(t->const_name);
+  free(t->const_value);
 }
 
 void revl_mapping_done(revl_mapping *m) {
