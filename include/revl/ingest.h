@@ -18,6 +18,11 @@ enum { REVL_PRESET_GENERIC = 0, REVL_PRESET_SALESFORCE, REVL_PRESET_HUBSPOT };
 
 #define REVL_MAX_NULLS 32
 
+/* What happens to a row whose primary key an earlier row has: rejected
+ * (the first row stays), the load stops, or it is kept under a
+ * generated key "KEY#LINE". */
+enum { REVL_DUP_FIRST = 0, REVL_DUP_ERROR, REVL_DUP_KEEP };
+
 /* How one table is read: from the mapping file and its defaults. */
 typedef struct revl_table_map {
   char name[64];        /* table name */
@@ -32,8 +37,13 @@ typedef struct revl_table_map {
   char **ref_target;    /* "column" or "table.column" */
   revl_parse_opts popts;
   char currency[4];     /* default currency, "" = store default */
-  int nnulls;           /* 0: defaults */
+  int nnulls;           /* tokens read as null, see null_replace */
   char *nulls[REVL_MAX_NULLS];
+  int null_replace;     /* 1: nulls replace the defaults; 0: added to them */
+  int dup_policy;       /* REVL_DUP_*: a row repeating a primary key */
+  int nconsts;          /* constants = { field = "value" } */
+  char **const_name;    /* a column the file lacks, added to every row */
+  char **const_value;
   int prob_scale;       /* 0 auto, 1 or 100 */
   int nstages;
   char **stage_name;    /* stage -> outcome */

@@ -207,6 +207,13 @@ static const char *mapped_name(const loader *ld, const char *header) {
   return revl_preset_field(m ? m->preset : 0, ld->t->name, header);
 }
 
+/* Is name one of the mapping's constants (added after the load)? */
+static int is_constant(const revl_table_map *m, const char *name) {
+  for (int k = 0; m && k < m->nconsts; k++)
+    if (strcmp(m->const_name[k], name) == 0) return 1;
+  return 0;
+}
+
 static int setup_header(loader *ld) {
   revl_table *t = ld->t;
   const revl_table_def *def = revl_table_def_find(t->name);
@@ -272,7 +279,8 @@ static int setup_header(loader *ld) {
   /* required fields must have a column */
   if (def)
     for (int k = 0; k < def->nfields; k++)
-      if (def->fields[k].required && revl_table_col(t, def->fields[k].name) < 0)
+      if (def->fields[k].required && revl_table_col(t, def->fields[k].name) < 0 &&
+          !is_constant(ld->map, def->fields[k].name))
         return ld->rc = revl_error_set(
                    ld->err, REVL_EDATA, ld->path, 1, 0,
                    "no column for required field '%s' of %s (map one in "
@@ -573,11 +581,53 @@ static void on_record(loader *ld) {
         ld->dupmode = 1;
       }
       if (key_slot(ld, id, &kslot) < 0) goto nomem;
+      int policy = ld->map ? ld->map->dup_policy : REVL_DUP_FIRST;
+      unsigned first_line = (unsigned)ld->lines[ld->krows[kslot]];
       show(revl_intern_str(&ld->s->strings, id),
            revl_intern_len(&ld->s->strings, id), shown, sizeof shown);
+      if (policy == REVL_DUP_ERROR) {
+        ld->rc = revl_error_set(ld->err, REVL_EDATA, ld->path, ld->rec_line,
+                                ld->pk_csv + 1,
+                                "%s: duplicate key \"%s\" (first at line %u; "
+                                "the mapping says duplicates = \"error\")",
+                                t->cols[t->pk]->name, shown, first_line);
+        return;
+      }
+      if (policy == REVL_DUP_KEEP) {
+        /* kept under "KEY#LINE": unique, since lines are */
+        char gen[600];
+        int gl = snprintf(gen, sizeof gen, "%.*s#%ld",
+                          (int)revl_intern_len(&ld->s->strings, id),
+                          revl_intern_str(&ld->s->strings, id), ld->rec_line);
+        if (gl < 0 || (size_t)gl >= sizeof gen) gl = (int)sizeof gen - 1;
+        uint32_t gid = revl_intern_add(&ld->s->strings, gen, (size_t)gl);
+        uint32_t gslot;
+        if (key_slot(ld, gid, &gslot) < 0) goto nomem;
+        if (gid / 64 < ld->pkwords && ((ld->pkbits[gid / 64] >> (gid % 64)) & 1)) {
+          if (problem(ld, ld->pk_csv, 1, "%s: generated key \"%s\" is already a key",
+                      t->cols[t->pk]->name, gen) && !ld->strict)
+            t->nduplicate++;
+          return;
+        }
+        revl_table_add_warning(t, "%s:%ld:%d: %s: duplicate key \"%s\" (first at "
+                               "line %u) kept as \"%s\"", ld->path, ld->rec_line,
+                               ld->pk_csv + 1, t->cols[t->pk]->name, shown,
+                               first_line, gen);
+        ld->vals[ld->pk_csv].s = gid;
+        id = gid;
+        kslot = gslot;
+        if (id / 64 >= ld->pkwords) {
+          size_t words = (ld->s->strings.n / 64 + 1) * 2;
+          uint64_t *b = realloc(ld->pkbits, words * sizeof *b);
+          if (!b) goto nomem;
+          memset(b + ld->pkwords, 0, (words - ld->pkwords) * sizeof *b);
+          ld->pkbits = b;
+          ld->pkwords = words;
+        }
+        goto push;
+      }
       if (problem(ld, ld->pk_csv, 1, "%s: duplicate key \"%s\" (first at line %u)",
-                  t->cols[t->pk]->name, shown,
-                  (unsigned)ld->lines[ld->krows[kslot]]) && !ld->strict)
+                  t->cols[t->pk]->name, shown, first_line) && !ld->strict)
         t->nduplicate++;
       return;
     }
@@ -591,6 +641,7 @@ static void on_record(loader *ld) {
       ld->pkwords = words;
     }
   }
+push:
   for (int j = 0; j < ld->ncsv; j++) {
     revl_column *c = t->cols[ld->target[j]];
     int rc;
@@ -823,6 +874,29 @@ static int stage_outcome(const revl_table_map *m, const char *stage) {
 }
 
 /* Deals without is_closed / is_won get them from the stage. */
+/* constants = { field = "value" } of the mapping: a text column the
+ * file does not have, with the value on every row.  A file that has the
+ * column too is an error: the mapping would hide its values. */
+static int add_constants(loader *ld) {
+  revl_table *t = ld->t;
+  if (!ld->map) return 0;
+  for (int k = 0; k < ld->map->nconsts; k++) {
+    const char *name = ld->map->const_name[k], *val = ld->map->const_value[k];
+    if (revl_table_col(t, name) >= 0)
+      return revl_error_set(ld->err, REVL_EDATA, ld->path, 1, 0,
+                            "column '%s' is in the file and also a constant of "
+                            "the mapping (constants = { %s = ... })", name, name);
+    int ci = revl_table_add_col(t, name, REVL_T_STRING);
+    if (ci < 0) return REVL_ENOMEM;
+    uint32_t id = revl_intern_add(&ld->s->strings, val, strlen(val));
+    revl_column *c = t->cols[ci];
+    if (revl_col_reserve(c, t->nrows)) return REVL_ENOMEM;
+    for (size_t r = 0; r < t->nrows; r++)
+      if (revl_col_push_str(c, id)) return REVL_ENOMEM;
+  }
+  return 0;
+}
+
 static int derive_outcomes(loader *ld) {
   revl_table *t = ld->t;
   if (strcmp(t->name, "deals") != 0) return 0;
@@ -1456,11 +1530,11 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
   ld.def_cur = s->default_currency;
   if (map && map->currency[0])
     ld.def_cur = revl_intern_add(&s->strings, map->currency, 3);
-  if (map && map->nnulls)
-    for (int i = 0; i < map->nnulls; i++) nulls_add(&ld.nulls, map->nulls[i]);
-  else
+  if (!map || !map->null_replace)
     for (size_t i = 0; i < sizeof default_nulls / sizeof *default_nulls; i++)
       nulls_add(&ld.nulls, default_nulls[i]);
+  if (map)
+    for (int i = 0; i < map->nnulls; i++) nulls_add(&ld.nulls, map->nulls[i]);
 
   int rc = 0;
   FILE *fp = NULL;
@@ -1541,7 +1615,8 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
     goto out;
   }
   if ((rc = normalise_probability(&ld)) || (rc = infer_types(&ld)) ||
-      (rc = derive_outcomes(&ld))) {
+      (rc = add_constants(&ld)) || (rc = derive_outcomes(&ld))) {
+    if (rc == REVL_EDATA) goto out;
     if (rc == REVL_ENOMEM)
       revl_error_set(err, rc, path, 0, 0, "out of memory");
     goto out;

@@ -17,7 +17,7 @@
 static const char *table_keys[] = {
     "file", "preset", "columns", "key", "references", "date_format",
     "decimal", "thousands", "currency", "null", "probability_scale",
-    "stages", "delimiter", NULL};
+    "stages", "delimiter", "null_add", "duplicates", "constants", NULL};
 
 #define CHUNK "mapping"            /* chunk name: errors read "mapping:LINE:" */
 #define MAX_INSTRUCTIONS 10000000
@@ -205,17 +205,39 @@ static int read_opts(lua_State *L, const char *path, const char *tname,
   lua_pop(L, 1);
   if (rc) return rc;
 
-  lua_getfield(L, -1, "null");
-  if (lua_istable(L, -1)) {
-    int n = (int)luaL_len(L, -1);
-    if (n > REVL_MAX_NULLS) n = REVL_MAX_NULLS;
-    for (int i = 1; i <= n; i++) {
-      lua_rawgeti(L, -1, i);
-      if (lua_type(L, -1) == LUA_TSTRING) tm->nulls[tm->nnulls++] = dupstr(L, -1);
-      lua_pop(L, 1);
+  /* null = {...} replaces the default tokens, null_add = {...} adds to
+   * whatever list is in force (the defaults, or the top level's) */
+  const char *nk[2] = {"null", "null_add"};
+  for (int w = 0; w < 2 && !rc; w++) {
+    lua_getfield(L, -1, nk[w]);
+    if (lua_istable(L, -1)) {
+      if (w == 0) tm->null_replace = 1;
+      int n = (int)luaL_len(L, -1);
+      for (int i = 1; i <= n && !rc; i++) {
+        lua_rawgeti(L, -1, i);
+        if (lua_type(L, -1) != LUA_TSTRING)
+          rc = fail(err, path, "%s: '%s' must be a list of strings", tname, nk[w]);
+        else if (tm->nnulls >= REVL_MAX_NULLS)
+          rc = fail(err, path, "%s: more than 32 null tokens in '%s'", tname, nk[w]);
+        else
+          tm->nulls[tm->nnulls++] = dupstr(L, -1);
+        lua_pop(L, 1);
+      }
+    } else if (!lua_isnil(L, -1)) {
+      rc = fail(err, path, "%s: '%s' must be a list of strings", tname, nk[w]);
     }
-  } else if (!lua_isnil(L, -1)) {
-    rc = fail(err, path, "'null' must be a list of strings", NULL, NULL);
+    lua_pop(L, 1);
+  }
+  if (rc) return rc;
+
+  lua_getfield(L, -1, "duplicates");
+  if (!lua_isnil(L, -1)) {
+    const char *d = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+    if (strcmp(d, "first") == 0) tm->dup_policy = REVL_DUP_FIRST;
+    else if (strcmp(d, "error") == 0) tm->dup_policy = REVL_DUP_ERROR;
+    else if (strcmp(d, "keep") == 0) tm->dup_policy = REVL_DUP_KEEP;
+    else rc = fail(err, path, "%s: duplicates = '%s' is not one of first, error, keep",
+                   tname, d);
   }
   lua_pop(L, 1);
   if (rc) return rc;
@@ -249,6 +271,42 @@ static int read_opts(lua_State *L, const char *path, const char *tname,
     }
     lua_pop(L, 1);
   }
+
+  /* constants = { stage = "Closed Won" }: a column with one value */
+  lua_getfield(L, -1, "constants");
+  if (lua_istable(L, -1)) {
+    const revl_table_def *td = revl_table_def_find(tname);
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING) {
+        lua_pop(L, 3);
+        return fail(err, path, "%s: 'constants' must map field names to strings",
+                    tname, NULL);
+      }
+      const char *f = lua_tostring(L, -2);
+      if ((td && td->pk && strcmp(td->pk, f) == 0) || (tm->key && strcmp(tm->key, f) == 0)) {
+        lua_pop(L, 3);
+        return fail(err, path, "%s: the primary key '%s' cannot be a constant",
+                    tname, f);
+      }
+      char **n = realloc(tm->const_name, (size_t)(tm->nconsts + 1) * sizeof *n);
+      if (n) tm->const_name = n;
+      char **v = realloc(tm->const_value, (size_t)(tm->nconsts + 1) * sizeof *v);
+      if (v) tm->const_value = v;
+      if (!n || !v) {
+        lua_pop(L, 3);
+        return revl_error_set(err, REVL_ENOMEM, path, 0, 0, "out of memory");
+      }
+      tm->const_name[tm->nconsts] = dupstr(L, -2);
+      tm->const_value[tm->nconsts] = dupstr(L, -1);
+      tm->nconsts++;
+      lua_pop(L, 1);
+    }
+  } else if (!lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    return fail(err, path, "%s: 'constants' must map field names to strings", tname, NULL);
+  }
+  lua_pop(L, 1);
 
   /* stages = { won = {...}, lost = {...}, open = {...} } */
   lua_getfield(L, -1, "stages");
@@ -372,6 +430,8 @@ int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
       memcpy(t->currency, m->defaults.currency, 4);
       t->prob_scale = m->defaults.prob_scale;
       t->delimiter = m->defaults.delimiter;
+      t->null_replace = m->defaults.null_replace;
+      t->dup_policy = m->defaults.dup_policy;
       for (int i = 0; i < m->defaults.nnulls; i++)
         t->nulls[t->nnulls++] = strdup(m->defaults.nulls[i]);
       int had_nulls = t->nnulls;
@@ -416,6 +476,12 @@ static void map_done(revl_table_map *t) {
   for (int i = 0; i < t->nstages; i++) free(t->stage_name[i]);
   free(t->stage_name);
   free(t->stage_outcome);
+  for (int i = 0; i < t->nconsts; i++) {
+    free(t->const_name[i]);
+    free(t->const_value[i]);
+  }
+  free(t->const_name);
+  free(t->const_value);
 }
 
 void revl_mapping_done(revl_mapping *m) {

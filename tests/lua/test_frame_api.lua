@@ -62,6 +62,20 @@ t:eq(#g:limit(10), 3, "limit past the end")
 local ix = g:index("owner")
 t:eq(ix.R3.n, 2, "index")
 t:eq(ix.R9, nil, "index miss")
+local withnull = revl.frame({{k = "a", n = 1}, {n = 2}, {k = "a", n = 3}}, {"k", "n"})
+local nix = withnull:index("k")
+t:eq(nix.a.n, 3, "index: last row of a repeated value")
+local nkeys = 0
+for _ in pairs(nix) do nkeys = nkeys + 1 end
+t:eq(nkeys, 1, "index leaves out a null key")
+local byamt = deals:group_by("amount", {c = "count"})
+local aix = byamt:index("amount")
+local nnull = 0
+for i = 1, #byamt do if byamt[i].amount == nil then nnull = nnull + 1 end end
+t:eq(nnull, 1, "group_by keeps a null group")
+local na = 0
+for _ in pairs(aix) do na = na + 1 end
+t:eq(na, #byamt - 1, "index of a group_by with a null group leaves it out")
 
 -- group_by on a frame
 local gg = g:group_by("n", {owners = "count"})

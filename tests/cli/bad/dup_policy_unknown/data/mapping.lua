@@ -1,0 +1,1 @@
+return { duplicates = "last_wins" }

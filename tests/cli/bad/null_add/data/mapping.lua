@@ -1,0 +1,4 @@
+return {
+  null_add = { "Select" },
+  deals = { null_add = { "-" } },
+}

@@ -1,0 +1,1 @@
+return { deals = { file = "won_deals.csv", constants = { stage = 3 } } }
