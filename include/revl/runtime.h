@@ -33,6 +33,9 @@ struct lua_State;
  * filled on failure (exit code via revl_exit_code(err->code)). */
 revl_rt *revl_rt_new(const revl_rt_opts *o, revl_error *err);
 void revl_rt_free(revl_rt *rt); /* NULL is a no-op */
+/* Close the Lua state, running pending __gc finalizers under the per-call
+ * budget; REVL_EXIT_SCRIPT (message printed) when one hit a limit. */
+int revl_rt_close(revl_rt *rt);
 struct lua_State *revl_rt_lua(revl_rt *rt);
 
 /* Run a playbook file.  Prints errors as "revl: FILE:LINE: msg" with a

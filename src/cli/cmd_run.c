@@ -126,6 +126,8 @@ int cmd_run(int argc, char **argv) {
     return revl_exit_code(err.code);
   }
   rc = revl_rt_run_file(rt, playbook);
+  int crc = revl_rt_close(rt);
+  if (rc == REVL_EXIT_OK) rc = crc;
   revl_rt_free(rt);
   return rc;
 }

@@ -38,6 +38,7 @@ struct revl_rt {
   revl_rt_state st;       /* also reachable from Lua (registry) */
   size_t mem_used, mem_limit;
   int mem_hit;
+  int gc_mem;             /* a __gc finalizer ran out of memory */
   int status;             /* exit status asked for by failed checks */
   char out_dir[4096];
   char playbook_dir[4096];
@@ -73,11 +74,25 @@ static void limit_hook(lua_State *L, lua_Debug *ar) {
   luaL_error(L, "%s:%d: %s", d.short_src, d.currentline, why);
 }
 
+static volatile sig_atomic_t kill_tick; /* tick_count when a limit hit */
+
 static void on_alarm(int sig) {
   (void)sig;
   tick_count++;
   lua_State *L = watched;
-  if (!L || kill_reason) return;
+  if (!L) return;
+  if (kill_reason == KILL_TIMEOUT || kill_reason == KILL_BUDGET) {
+    /* the hook raises at the next Lua instruction; code that runs no
+     * hook (a C loop) still ends 2 s later */
+    if (tick_count - kill_tick > 200) {
+      static const char m[] = "revl: time limit exceeded (still running 2 s later)\n";
+      ssize_t w = write(2, m, sizeof m - 1);
+      (void)w;
+      _exit(REVL_EXIT_SCRIPT);
+    }
+    return;
+  }
+  if (kill_reason) return;
   if (deadline_ticks && tick_count >= deadline_ticks) kill_reason = KILL_TIMEOUT;
   if (revl_in_call) {
     if (revl_call_seq == last_seq) {
@@ -87,8 +102,10 @@ static void on_alarm(int sig) {
       stuck = 0;
     }
   }
-  if (kill_reason)
+  if (kill_reason) {
+    kill_tick = tick_count;
     lua_sethook(L, limit_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+  }
 }
 
 static void start_watchdog(revl_rt *rt) {
@@ -119,7 +136,128 @@ static void stop_watchdog(void) {
 void revl_rt_interrupt(revl_rt *rt) {
   if (!rt || !rt->L) return;
   kill_reason = KILL_INTERRUPT;
-  lua_sethook(rt->L, limit_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+  lua_State *L = watched;
+  lua_sethook(L ? L : rt->L, limit_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
+
+/* ---- every thread under the limits --------------------------------------
+ *
+ * A hook belongs to one lua_State, and the signal handler arms the thread
+ * in `watched`.  So every way a playbook runs code on another thread goes
+ * through here: coroutine.resume and coroutine.wrap make the resumed
+ * thread the watched one while it runs, and __gc finalizers (which Lua
+ * runs with hooks disabled on the collecting thread) run on a thread of
+ * their own. */
+
+static revl_rt *rt_of(lua_State *L);
+
+static void arm(lua_State *L) {
+  if (kill_reason)
+    lua_sethook(L, limit_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
+
+/* Call the function below the `nargs` arguments on L's stack while thread
+ * `co` is the watched one; re-arm L afterwards if a limit hit meanwhile. */
+static int call_watching(lua_State *L, lua_State *co, int nargs) {
+  lua_State *prev = watched;
+  if (prev) {
+    watched = co;
+    arm(co);
+  }
+  int st = lua_pcall(L, nargs, LUA_MULTRET, 0);
+  if (prev) watched = prev;
+  arm(L);
+  return st;
+}
+
+/* coroutine.resume: upvalue 1 is Lua's */
+static int co_resume(lua_State *L) {
+  lua_State *co = lua_tothread(L, 1);
+  int n = lua_gettop(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  if (call_watching(L, co ? co : L, n) != LUA_OK) return lua_error(L);
+  return lua_gettop(L);
+}
+
+/* the function coroutine.wrap returns: upvalues Lua's wrapper, its thread */
+static int co_wrapped(lua_State *L) {
+  lua_State *co = lua_tothread(L, lua_upvalueindex(2));
+  int n = lua_gettop(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  if (call_watching(L, co ? co : L, n) != LUA_OK) return lua_error(L);
+  return lua_gettop(L);
+}
+
+/* coroutine.wrap: upvalue 1 is Lua's */
+static int co_wrap(lua_State *L) {
+  lua_settop(L, 1);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, 1, 1);
+  /* Lua's wrapper keeps its thread as its only upvalue */
+  if (!lua_getupvalue(L, 1, 1) || !lua_isthread(L, -1)) {
+    lua_settop(L, 1);
+    return 1;
+  }
+  lua_pushcclosure(L, co_wrapped, 2);
+  return 1;
+}
+
+/* a finalizer: upvalue 1 is the playbook's __gc function */
+static int gc_guard(lua_State *L) {
+  lua_State *co = lua_newthread(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_pushvalue(L, 1);
+  lua_xmove(L, co, 2);
+  lua_State *prev = watched;
+  if (prev) watched = co;
+  arm(co);
+  int nres = 0;
+  int st = lua_resume(co, L, 1, &nres);
+  if (prev) watched = prev;
+  arm(L);
+  if (st != LUA_OK && st != LUA_YIELD) {
+    /* Lua turns a finalizer's error into a warning; the run still fails
+     * when it was the memory limit */
+    if (st == LUA_ERRMEM) rt_of(L)->gc_mem = 1;
+    lua_xmove(co, L, 1);
+    return lua_error(L);
+  }
+  return 0;
+}
+
+/* setmetatable: upvalue 1 is Lua's; a __gc function runs under gc_guard */
+static int safe_setmetatable(lua_State *L) {
+  if (lua_istable(L, 2)) {
+    lua_getfield(L, 2, "__gc");
+    if (lua_isfunction(L, -1) && lua_tocfunction(L, -1) != gc_guard) {
+      lua_pushcclosure(L, gc_guard, 1);
+      lua_setfield(L, 2, "__gc");
+    } else {
+      lua_pop(L, 1);
+    }
+  }
+  int n = lua_gettop(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, n, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+static void guard_threads(lua_State *L) {
+  lua_getglobal(L, "coroutine");
+  lua_getfield(L, -1, "resume");
+  lua_pushcclosure(L, co_resume, 1);
+  lua_setfield(L, -2, "resume");
+  lua_getfield(L, -1, "wrap");
+  lua_pushcclosure(L, co_wrap, 1);
+  lua_setfield(L, -2, "wrap");
+  lua_pop(L, 1);
+  lua_getglobal(L, "setmetatable");
+  lua_pushcclosure(L, safe_setmetatable, 1);
+  lua_setglobal(L, "setmetatable");
 }
 
 static void *counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
@@ -468,6 +606,7 @@ static void sandbox(lua_State *L, int allow_io) {
   lua_pushcfunction(L, safe_load);
   lua_setglobal(L, "load");
   remove_field(L, "string", "dump");
+  guard_threads(L);
   /* the string metatable is shared by every string: lock it */
   lua_pushliteral(L, "");
   lua_getmetatable(L, -1);
@@ -667,9 +806,34 @@ revl_rt *revl_rt_new(const revl_rt_opts *o, revl_error *err) {
   return rt;
 }
 
+int revl_rt_close(revl_rt *rt) {
+  if (!rt || !rt->L) return REVL_EXIT_OK;
+  /* finalizers still pending run now, together under the per-call
+   * budget as the playbook's own calls are */
+  int code = REVL_EXIT_OK;
+  double t = rt->o.timeout;
+  rt->o.timeout = rt->o.call_budget > 0 ? rt->o.call_budget : 1.0;
+  rt->gc_mem = 0;
+  start_watchdog(rt);
+  lua_close(rt->L);
+  stop_watchdog();
+  rt->L = NULL;
+  rt->o.timeout = t;
+  if (kill_reason == KILL_TIMEOUT) {
+    fprintf(stderr, "revl: time limit exceeded in a __gc finalizer at exit\n");
+    code = REVL_EXIT_SCRIPT;
+  } else if (rt->gc_mem) {
+    fprintf(stderr, "revl: not enough memory in a __gc finalizer at exit "
+            "(--max-memory %zu MB)\n", rt->mem_limit / (1024 * 1024));
+    code = REVL_EXIT_SCRIPT;
+  }
+  kill_reason = KILL_NONE;
+  return code;
+}
+
 void revl_rt_free(revl_rt *rt) {
   if (!rt) return;
-  if (rt->L) lua_close(rt->L);
+  revl_rt_close(rt);
   free(rt);
 }
 
@@ -734,12 +898,17 @@ int revl_rt_run_file(revl_rt *rt, const char *path) {
     lua_settop(L, h - 1);
     return REVL_EXIT_SCRIPT;
   }
+  rt->gc_mem = 0;
   start_watchdog(rt);
   st = lua_pcall(L, 0, 1, h);
   stop_watchdog();
   lua_sethook(L, NULL, 0, 0);
   int code = REVL_EXIT_OK;
-  if (st != LUA_OK) {
+  if (st == LUA_OK && rt->gc_mem) {
+    fprintf(stderr, "revl: not enough memory in a __gc finalizer "
+            "(--max-memory %zu MB)\n", rt->mem_limit / (1024 * 1024));
+    code = REVL_EXIT_SCRIPT;
+  } else if (st != LUA_OK) {
     report(rt, st);
     code = REVL_EXIT_SCRIPT;
   } else if (lua_isboolean(L, -1) && !lua_toboolean(L, -1)) {

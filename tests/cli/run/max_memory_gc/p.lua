@@ -1,0 +1,5 @@
+setmetatable({}, {__gc = function()
+  local t = {}
+  for i = 1, 1e9 do t[i] = ("x"):rep(100) .. i end
+end})
+collectgarbage()
