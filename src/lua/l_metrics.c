@@ -2976,6 +2976,7 @@ int luaopen_revl_metrics(lua_State *L) {
   revl_open_metrics_closed(L);
   revl_open_metrics_stages(L);
   revl_open_metrics_revenue(L);
+  revl_open_metrics_quality(L);
   lua_setfield(L, -2, "metrics");
   return 0;
 }

@@ -19,7 +19,8 @@ void revl_open_metrics_deals(lua_State *L);   /* pipeline */
 void revl_open_metrics_quota(lua_State *L);   /* forecast, coverage, quotas */
 void revl_open_metrics_closed(lua_State *L);  /* closed-deal stats, funnel */
 void revl_open_metrics_stages(lua_State *L);  /* stages, waterfall */
-void revl_open_metrics_revenue(lua_State *L); /* retention, attribution, quality */
+void revl_open_metrics_revenue(lua_State *L); /* retention, attribution */
+void revl_open_metrics_quality(lua_State *L); /* data-quality checks */
 /* A core metric's outcome: raise err (rc != 0) or push f as a Lua frame;
  * frees f either way. */
 int revl_metric_finish(lua_State *L, int rc, revl_frame *f,
