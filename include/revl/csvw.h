@@ -19,6 +19,27 @@ typedef struct revl_csvw revl_csvw;
  * end it with revl_csvw_commit or revl_csvw_abort. */
 revl_csvw *revl_csvw_open(const char *path, revl_error *err);
 
+/* Open a writer for rel under the directory root (created when missing),
+ * confined to it: rel must be relative without "..", every directory
+ * component is opened (or created) without following symlinks, a final
+ * name that is a symlink is an error, and the temporary file is created
+ * with O_EXCL | O_NOFOLLOW and renamed within its directory.  Errors
+ * name rel; the writer's path for messages is "root/rel". */
+revl_csvw *revl_csvw_open_in(const char *root, const char *rel,
+                             revl_error *err);
+
+/* The directory step of revl_csvw_open_in, for readers of files under
+ * --out: *dfd (caller closes) is the directory holding rel's final name
+ * *base (a pointer into rel). */
+int revl_out_dir_open(const char *root, const char *rel, int *dfd,
+                      const char **base, revl_error *err);
+
+/* Remove the temporary files of every open writer (async-signal-safe). */
+void revl_csvw_remove_temps(void);
+/* Remove them on SIGINT, SIGTERM and SIGHUP, then die of the signal as
+ * before (signals the parent ignores stay ignored). */
+void revl_csvw_catch_signals(void);
+
 /* Append one field (n bytes) to the current row. */
 void revl_csvw_field(revl_csvw *w, const char *s, size_t n);
 void revl_csvw_str(revl_csvw *w, const char *s); /* NUL-terminated; NULL = empty */

@@ -220,5 +220,11 @@ int revl_frame_write_csv(const revl_frame *f, const char *path,
                          const int *cols, int ncols, revl_error *err);
 int revl_frame_write_jsonl(const revl_frame *f, const char *path,
                            const int *cols, int ncols, revl_error *err);
+/* The same into an open writer (revl/csvw.h), which it commits or, on
+ * a bad column, aborts: for writers opened confined to a directory. */
+struct revl_csvw;
+int revl_frame_write_to(const revl_frame *f, struct revl_csvw *w,
+                        const int *cols, int ncols, int json,
+                        revl_error *err);
 
 #endif

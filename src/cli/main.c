@@ -9,6 +9,8 @@
 
 #include <lua.h>
 
+#include "revl/csvw.h"
+
 #include "cli.h"
 
 static const char usage_main[] =
@@ -137,6 +139,7 @@ int main(int argc, char **argv) {
     if (argc > 3) return cli_usage_error("help", "unexpected argument '%s'", argv[3]);
     return cli_print_help(argv[2]);
   }
+  revl_csvw_catch_signals(); /* no temporary file outlives a Ctrl-C */
   const cli_cmd *c = find_cmd(name);
   if (!c || !c->run) {
     fprintf(stderr, "revl: unknown command '%s'\nTry 'revl help'.\n", name);

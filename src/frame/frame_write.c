@@ -23,13 +23,14 @@ static int check_cols(const revl_frame *f, const int *cols, int ncols,
   return 0;
 }
 
-static int write_frame(const revl_frame *f, const char *path, const int *cols,
-                       int ncols, int json, revl_error *err) {
+int revl_frame_write_to(const revl_frame *f, revl_csvw *w, const int *cols,
+                        int ncols, int json, revl_error *err) {
   int rc = check_cols(f, cols, ncols, err);
-  if (rc) return rc;
+  if (rc) {
+    revl_csvw_abort(w);
+    return rc;
+  }
   if (!cols) ncols = f->ncols;
-  revl_csvw *w = revl_csvw_open(path, err);
-  if (!w) return err && err->code ? err->code : REVL_EIO;
   char buf[128];
   if (!json) {
     for (int k = 0; k < ncols; k++)
@@ -63,6 +64,15 @@ static int write_frame(const revl_frame *f, const char *path, const int *cols,
     else revl_csvw_end(w);
   }
   return revl_csvw_commit(w, err);
+}
+
+static int write_frame(const revl_frame *f, const char *path, const int *cols,
+                       int ncols, int json, revl_error *err) {
+  int rc = check_cols(f, cols, ncols, err);
+  if (rc) return rc;
+  revl_csvw *w = revl_csvw_open(path, err);
+  if (!w) return err && err->code ? err->code : REVL_EIO;
+  return revl_frame_write_to(f, w, cols, ncols, json, err);
 }
 
 int revl_frame_write_csv(const revl_frame *f, const char *path,

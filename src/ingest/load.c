@@ -208,19 +208,13 @@ out:
 
 int revl_write_rejects(const revl_store *s, const char *out_dir,
                        revl_error *err) {
-  char dir[4096], path[4200];
-  snprintf(dir, sizeof dir, "%s/rejects", out_dir);
-  int made = 0;
+  char rel[300];
   for (int i = 0; i < s->ntables; i++) {
     revl_table *t = s->tables[i];
     if (!t->nrejected) continue;
-    if (!made) {
-      int rc = revl_mkdirs(dir, err);
-      if (rc) return rc;
-      made = 1;
-    }
-    snprintf(path, sizeof path, "%s/%s.csv", dir, t->name);
-    revl_csvw *w = revl_csvw_open(path, err);
+    /* confined to out_dir like a playbook's outputs */
+    snprintf(rel, sizeof rel, "rejects/%s.csv", t->name);
+    revl_csvw *w = revl_csvw_open_in(out_dir, rel, err);
     if (!w) return REVL_EIO;
     revl_csvw_str(w, "file");
     revl_csvw_str(w, "line");

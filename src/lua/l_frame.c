@@ -16,6 +16,7 @@
 #include <math.h>
 
 #include "lua/lrevl.h"
+#include "revl/csvw.h"
 #include "revl/frame.h"
 
 
@@ -137,6 +138,7 @@ static int col_arg(lua_State *L, const revl_frame *f, int idx) {
 
 
 static int core_fail(lua_State *L, const revl_error *err) {
+  if (err->file[0]) return luaL_error(L, "%s: %s", err->file, err->msg);
   return luaL_error(L, "%s", err->msg);
 }
 
@@ -393,10 +395,9 @@ static int frame_write(lua_State *L, int json) {
   frame_ud *fu = check_fud(L, 1);
   const char *path = luaL_checkstring(L, 2);
   char full[4096];
-  revl_out_path(L, path, full, sizeof full);
   revl_error err;
-  int rc = json ? revl_frame_write_jsonl(fu->f, full, NULL, 0, &err)
-                : revl_frame_write_csv(fu->f, full, NULL, 0, &err);
+  revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
+  int rc = w ? revl_frame_write_to(fu->f, w, NULL, 0, json, &err) : err.code;
   if (rc) return core_fail(L, &err);
   lua_pushstring(L, full);
   return 1;
@@ -422,10 +423,10 @@ int revl_write_frame(lua_State *L, int json) {
     }
   }
   char full[4096];
-  revl_out_path(L, path, full, sizeof full);
   revl_error err;
-  int rc = json ? revl_frame_write_jsonl(f, full, cols, cols ? nc : 0, &err)
-                : revl_frame_write_csv(f, full, cols, cols ? nc : 0, &err);
+  revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
+  int rc = w ? revl_frame_write_to(f, w, cols, cols ? nc : 0, json, &err)
+             : err.code;
   if (rc) return core_fail(L, &err);
   lua_pushstring(L, full);
   return 1;

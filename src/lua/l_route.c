@@ -1197,10 +1197,9 @@ static int routing_to_csv(lua_State *L) {
   routing_ud *u = check_routing(L, 1);
   const char *path = luaL_checkstring(L, 2);
   char full[4096];
-  revl_out_path(L, path, full, sizeof full);
   revl_error err;
-  revl_csvw *w = revl_csvw_open(full, &err);
-  if (!w) return luaL_error(L, "%s: %s", err.file, err.msg);
+  revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
+  if (!w) return revl_raise(L, &err);
   revl_router *r = u->r;
   revl_route_result *o = &u->res;
   const char *hdr[] = {"id", "at", "owner", "kind", "rule", "strategy", "team",
@@ -1259,7 +1258,7 @@ static int routing_to_csv(lua_State *L) {
     revl_csvw_end(w);
   }
   free(trail);
-  if (revl_csvw_commit(w, &err)) return luaL_error(L, "%s: %s", err.file, err.msg);
+  if (revl_csvw_commit(w, &err)) return revl_raise(L, &err);
   lua_pushstring(L, full);
   return 1;
 }
@@ -1443,12 +1442,11 @@ static int l_write_text(lua_State *L) {
   size_t n;
   const char *s = luaL_checklstring(L, 2, &n);
   char full[4096];
-  revl_out_path(L, path, full, sizeof full);
   revl_error err;
-  revl_csvw *w = revl_csvw_open(full, &err);
-  if (!w) return luaL_error(L, "%s: %s", err.file, err.msg);
+  revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
+  if (!w) return revl_raise(L, &err);
   revl_csvw_raw(w, s, n);
-  if (revl_csvw_commit(w, &err)) return luaL_error(L, "%s: %s", err.file, err.msg);
+  if (revl_csvw_commit(w, &err)) return revl_raise(L, &err);
   lua_pushstring(L, full);
   return 1;
 }
@@ -1456,8 +1454,7 @@ static int l_write_text(lua_State *L) {
 static int l_read_text(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   char full[4096];
-  revl_out_path(L, path, full, sizeof full);
-  FILE *f = fopen(full, "rb");
+  FILE *f = revl_out_read(L, path, full, sizeof full);
   if (!f) return luaL_error(L, "cannot read %s", full);
   luaL_Buffer b;
   luaL_buffinit(L, &b);

@@ -2474,10 +2474,9 @@ static int csvw_holder_gc(lua_State *L) {
 }
 
 static revl_csvw **open_writer(lua_State *L, const char *path, char *full, size_t n) {
-  revl_out_path(L, path, full, n);
   revl_error err;
-  revl_csvw *w = revl_csvw_open(full, &err);
-  if (!w) luaL_error(L, "%s: %s", full, err.msg);
+  revl_csvw *w = revl_out_open(L, path, full, n, &err);
+  if (!w) revl_raise(L, &err);
   revl_csvw **wp = lua_newuserdatauv(L, sizeof *wp, 0);
   *wp = w;
   lua_newtable(L);
@@ -2491,7 +2490,7 @@ static void commit_writer(lua_State *L, revl_csvw **wp) {
   revl_csvw *w = *wp;
   *wp = NULL;
   revl_error err;
-  if (revl_csvw_commit(w, &err)) luaL_error(L, "%s: %s", err.file, err.msg);
+  if (revl_csvw_commit(w, &err)) revl_raise(L, &err);
 }
 
 typedef struct logmeta {

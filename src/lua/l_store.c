@@ -783,9 +783,6 @@ static int view_group_by(lua_State *L) {
 
 /* ---- output ----------------------------------------------------------- */
 
-/* Resolve an output path under the run's output directory. */
-int revl_out_path(lua_State *L, const char *path, char *buf, size_t n);
-
 static void fmt_cell(store_ud *su, revl_table *t, int ci, size_t row, char *buf,
                      size_t n, const char **s, size_t *len, int json) {
   revl_column *c = t->cols[ci];
@@ -824,10 +821,9 @@ static int view_write(lua_State *L, int json) {
   view_ud *v = check_view(L, 1);
   const char *path = luaL_checkstring(L, 2);
   char full[4096];
-  revl_out_path(L, path, full, sizeof full);
   revl_error err;
-  revl_csvw *w = revl_csvw_open(full, &err);
-  if (!w) return luaL_error(L, "%s", err.msg);
+  revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
+  if (!w) return revl_raise(L, &err);
   int nc = v->ncols ? v->ncols : v->t->ncols;
   char buf[64];
   if (!json) {
@@ -859,7 +855,7 @@ static int view_write(lua_State *L, int json) {
     if (json) revl_csvw_raw(w, "}\n", 2);
     else revl_csvw_end(w);
   }
-  if (revl_csvw_commit(w, &err)) return luaL_error(L, "%s: %s", err.file, err.msg);
+  if (revl_csvw_commit(w, &err)) return revl_raise(L, &err);
   lua_pushstring(L, full);
   return 1;
 }

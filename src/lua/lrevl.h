@@ -7,6 +7,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "revl/criteria.h"
 #include "revl/store.h"
@@ -108,9 +109,22 @@ void revl_view_push_cell(lua_State *L, int vidx, revl_table *t, int col,
 int revl_resolve_field(revl_table *t, const char *name, revl_table **holder,
                        int *via);
 
-/* Resolve an output path under the run's output directory (relative
- * paths only unless --allow-io); creates parent directories. */
+/* The path users see for an output path (under --out unless absolute);
+ * raises for an absolute path or '..' unless --allow-io, and with
+ * --allow-io creates the parent directories. */
 int revl_out_path(lua_State *L, const char *path, char *buf, size_t n);
+/* Open a writer for a playbook's output path: checked as above, then
+ * confined to --out (revl_csvw_open_in: no symlink on the way) unless
+ * --allow-io.  full gets the path as shown to users; NULL and err on
+ * failure (the caller raises). */
+struct revl_csvw *revl_out_open(lua_State *L, const char *path, char *full,
+                                size_t n, revl_error *err);
+/* Raise a core error as "FILE: message", or "message" when it names no
+ * file. */
+int revl_raise(lua_State *L, const revl_error *err);
+/* Open a file under --out for reading by the same rules; NULL (errno
+ * set) when it cannot be opened, raises when the path is refused. */
+FILE *revl_out_read(lua_State *L, const char *path, char *full, size_t n);
 
 /* l_frame.c: result frames as one userdata ("revl.cframe", __name
  * "revl.frame").  revl_push_frame takes ownership of f (freed by __gc);

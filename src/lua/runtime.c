@@ -433,10 +433,9 @@ static int write_rows(lua_State *L, int json) {
   push_columns(L, 2, 3); /* 4 */
   int nc = (int)lua_rawlen(L, 4);
   char full[4096];
-  revl_out_path(L, path, full, sizeof full);
   revl_error err;
-  revl_csvw *w = revl_csvw_open(full, &err);
-  if (!w) return luaL_error(L, "%s: %s", err.file, err.msg);
+  revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
+  if (!w) return revl_raise(L, &err);
   /* anchor w: if anything below raises, the temp file is removed */
   revl_csvw **wp = lua_newuserdatauv(L, sizeof *wp, 0); /* 5 */
   *wp = w;
@@ -483,7 +482,7 @@ static int write_rows(lua_State *L, int json) {
     lua_pop(L, 1);
   }
   *wp = NULL;
-  if (revl_csvw_commit(w, &err)) return luaL_error(L, "%s: %s", err.file, err.msg);
+  if (revl_csvw_commit(w, &err)) return revl_raise(L, &err);
   lua_pushstring(L, full);
   return 1;
 }

@@ -2,14 +2,23 @@
  * csvw.c -- atomic CSV writer (see revl/csvw.h).
  *
  * Output goes to "<path>.tmp.<pid>" through a large stdio buffer and is
- * renamed over the target on commit.  A field is quoted with libcsv's
+ * renamed over the target on commit, both through a descriptor of the
+ * target's directory.  Under --out the directory is reached one
+ * component at a time with O_NOFOLLOW (revl_csvw_open_in), so a symlink
+ * inside the output directory cannot send a file elsewhere, however it
+ * is swapped in.  Temporary files are removed on SIGINT/SIGTERM/SIGHUP,
+ * and stale ones of dead processes by the next writer in that directory.  A field is quoted with libcsv's
  * csv_fwrite only when it contains a delimiter, quote, line break or
  * surrounding space, so plain data stays readable and diffs stay small.
  */
 #include "revl/csvw.h"
 
 #include <csv.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,39 +30,312 @@ struct revl_csvw {
   FILE *fp;
   int nfield;     /* fields written in the current row */
   int failed;     /* a write failed; reported at commit */
-  char *path;
-  char *tmp;
+  int dfd;        /* the directory the file goes in */
+  int slot;       /* its temporary file's slot, or -1 */
+  char *path;     /* as errors name it */
+  char *base;     /* final name in dfd */
+  char *tmp;      /* temporary name in dfd */
   char buf[1 << 16];
 };
 
-revl_csvw *revl_csvw_open(const char *path, revl_error *err) {
-  revl_csvw *w = calloc(1, sizeof *w);
-  size_t n = strlen(path);
-  if (!w) goto nomem;
-  w->path = malloc(n + 1);
-  w->tmp = malloc(n + 32);
-  if (!w->path || !w->tmp) goto nomem;
-  memcpy(w->path, path, n + 1);
-  snprintf(w->tmp, n + 32, "%s.tmp.%ld", path, (long)getpid());
-  w->fp = fopen(w->tmp, "wb");
-  if (!w->fp) {
-    revl_error_set(err, REVL_EIO, path, 0, 0, "cannot write: %s",
-                   strerror(errno));
-    free(w->path);
-    free(w->tmp);
-    free(w);
-    return NULL;
+/* ---- temporary files removed on a fatal signal ----------------------------
+ *
+ * Every open writer's temporary file is in a slot the handler can read
+ * without locks: the slot is filled before `used` is set and `used` is
+ * cleared before the descriptor is closed. */
+
+#define NSLOT 64
+static struct tslot {
+  volatile sig_atomic_t used;
+  int dfd;
+  char name[NAME_MAX + 1];
+} slots[NSLOT];
+
+static int slot_take(int dfd, const char *name) {
+  for (int i = 0; i < NSLOT; i++) {
+    if (slots[i].used) continue;
+    slots[i].dfd = dfd;
+    snprintf(slots[i].name, sizeof slots[i].name, "%s", name);
+    slots[i].used = 1;
+    return i;
   }
+  return -1; /* more than NSLOT writers open: not removed on a signal */
+}
+
+void revl_csvw_remove_temps(void) {
+  for (int i = 0; i < NSLOT; i++)
+    if (slots[i].used) {
+      unlinkat(slots[i].dfd, slots[i].name, 0);
+      slots[i].used = 0;
+    }
+}
+
+static void on_fatal(int sig) {
+  revl_csvw_remove_temps();
+  signal(sig, SIG_DFL);
+  raise(sig); /* delivered when the handler returns: the usual death */
+}
+
+void revl_csvw_catch_signals(void) {
+  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+  for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fatal;
+    sigemptyset(&sa.sa_mask);
+    /* leave a signal ignored by the parent (nohup) ignored */
+    if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+      continue;
+    sigaction(sigs[i], &sa, NULL);
+  }
+}
+
+/* ---- stale temporary files ------------------------------------------------
+ *
+ * "NAME.tmp.PID" left by a revl process that died (kill -9, power cut)
+ * are removed from each directory the first time this process writes
+ * there.  A PID that is alive (another revl writing now) is left alone. */
+
+static int stale_pid(const char *name, long *pid) {
+  const char *t = strstr(name, ".tmp.");
+  if (!t || t == name) return 0;
+  const char *d = t + 5;
+  while ((t = strstr(d, ".tmp.")) != NULL) d = t + 5; /* the last one */
+  if (!*d) return 0;
+  long v = 0;
+  for (const char *q = d; *q; q++) {
+    if (*q < '0' || *q > '9' || v > 100000000L) return 0;
+    v = v * 10 + (*q - '0');
+  }
+  *pid = v;
+  return v > 0;
+}
+
+static void sweep(int dfd) {
+  static struct { dev_t dev; ino_t ino; } seen[32];
+  static int nseen;
+  struct stat st;
+  if (fstat(dfd, &st) != 0) return;
+  for (int i = 0; i < nseen; i++)
+    if (seen[i].dev == st.st_dev && seen[i].ino == st.st_ino) return;
+  if (nseen < 32) {
+    seen[nseen].dev = st.st_dev;
+    seen[nseen].ino = st.st_ino;
+    nseen++;
+  }
+  int fd = dup(dfd);
+  if (fd < 0) return;
+  DIR *d = fdopendir(fd);
+  if (!d) {
+    close(fd);
+    return;
+  }
+  long me = (long)getpid();
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    long pid;
+    if (!stale_pid(e->d_name, &pid) || pid == me) continue;
+    if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
+    struct stat fs;
+    if (fstatat(dfd, e->d_name, &fs, AT_SYMLINK_NOFOLLOW) == 0 &&
+        S_ISREG(fs.st_mode))
+      unlinkat(dfd, e->d_name, 0);
+  }
+  closedir(d);
+}
+
+/* ---- opening --------------------------------------------------------------- */
+
+static const char allow_hint[] = "outputs stay inside --out";
+
+/* Writer for the file `base` in the open directory dfd (taken over);
+ * `shown` is the path errors name. */
+static revl_csvw *open_at(int dfd, const char *base, const char *shown,
+                          int confined, const char *rel, revl_error *err) {
+  revl_csvw *w = NULL;
+  size_t bn = strlen(base), sn = strlen(shown);
+  if (confined) {
+    struct stat st;
+    if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      if (S_ISLNK(st.st_mode)) {
+        revl_error_set(err, REVL_EIO, NULL, 0, 0,
+                       "output path '%s' is a symbolic link (%s)", rel,
+                       allow_hint);
+        goto fail;
+      }
+    }
+  }
+  if (bn + 24 > NAME_MAX) {
+    revl_error_set(err, REVL_EIO, shown, 0, 0, "cannot write: %s",
+                   strerror(ENAMETOOLONG));
+    goto fail;
+  }
+  w = calloc(1, sizeof *w);
+  if (!w) goto nomem;
+  w->dfd = dfd;
+  w->slot = -1;
+  w->path = malloc(sn + 1);
+  w->base = malloc(bn + 1);
+  w->tmp = malloc(bn + 32);
+  if (!w->path || !w->base || !w->tmp) goto nomem;
+  memcpy(w->path, shown, sn + 1);
+  memcpy(w->base, base, bn + 1);
+  snprintf(w->tmp, bn + 32, "%s.tmp.%ld", base, (long)getpid());
+  sweep(dfd);
+  int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+  int fd = openat(dfd, w->tmp, flags, 0666);
+  if (fd < 0 && errno == EEXIST) {
+    /* ours: a writer of this process for the same file that was never
+     * closed, or a dead process with our PID */
+    unlinkat(dfd, w->tmp, 0);
+    fd = openat(dfd, w->tmp, flags, 0666);
+  }
+  if (fd >= 0) w->fp = fdopen(fd, "wb");
+  if (!w->fp) {
+    revl_error_set(err, REVL_EIO, shown, 0, 0, "cannot write: %s",
+                   strerror(errno));
+    if (fd >= 0) {
+      close(fd);
+      unlinkat(dfd, w->tmp, 0);
+    }
+    goto fail;
+  }
+  w->slot = slot_take(dfd, w->tmp);
   setvbuf(w->fp, w->buf, _IOFBF, sizeof w->buf);
   return w;
 nomem:
+  revl_error_set(err, REVL_ENOMEM, shown, 0, 0, "out of memory");
+fail:
   if (w) {
     free(w->path);
+    free(w->base);
     free(w->tmp);
     free(w);
   }
-  revl_error_set(err, REVL_ENOMEM, path, 0, 0, "out of memory");
+  close(dfd);
   return NULL;
+}
+
+revl_csvw *revl_csvw_open(const char *path, revl_error *err) {
+  char dir[4096];
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  if (slash) {
+    size_t n = (size_t)(slash - path);
+    if (n == 0) n = 1; /* "/x" */
+    if (n >= sizeof dir) {
+      revl_error_set(err, REVL_EIO, path, 0, 0, "cannot write: %s",
+                     strerror(ENAMETOOLONG));
+      return NULL;
+    }
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+  } else {
+    dir[0] = '.';
+    dir[1] = '\0';
+  }
+  if (!*base) {
+    revl_error_set(err, REVL_EIO, path, 0, 0, "cannot write: is a directory");
+    return NULL;
+  }
+  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) {
+    revl_error_set(err, REVL_EIO, path, 0, 0, "cannot write: %s",
+                   strerror(errno));
+    return NULL;
+  }
+  return open_at(dfd, base, path, 0, path, err);
+}
+
+int revl_out_dir_open(const char *root, const char *rel, int *out_dfd,
+                      const char **base, revl_error *err) {
+  int rc = revl_mkdirs(root, err);
+  if (rc) return rc;
+  if (rel[0] == '/')
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                          "output path '%s' must be relative to --out", rel);
+  for (const char *c = rel; *c; c++)
+    if (c[0] == '.' && c[1] == '.' && (c == rel || c[-1] == '/') &&
+        (c[2] == '/' || c[2] == '\0'))
+      return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                            "output path '%s' may not leave --out (no '..')",
+                            rel);
+  int dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return revl_error_set(err, REVL_EIO, root, 0, 0, "cannot open: %s",
+                          strerror(errno));
+  const char *p = rel;
+  for (;;) {
+    const char *e = strchr(p, '/');
+    if (!e) break;
+    size_t n = (size_t)(e - p);
+    char comp[NAME_MAX + 1];
+    const char *next = e + 1;
+    if (n == 0 || (n == 1 && p[0] == '.')) {
+      p = next;
+      continue;
+    }
+    int plen = (int)(e - rel);
+    if (n > NAME_MAX) {
+      close(dfd);
+      return revl_error_set(err, REVL_EIO, NULL, 0, 0,
+                            "output path '%s': %s", rel,
+                            strerror(ENAMETOOLONG));
+    }
+    memcpy(comp, p, n);
+    comp[n] = '\0';
+    int fl = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+    int nd = openat(dfd, comp, fl);
+    if (nd < 0 && errno == ENOENT) {
+      if (mkdirat(dfd, comp, 0777) != 0 && errno != EEXIST) {
+        int e2 = errno;
+        close(dfd);
+        return revl_error_set(err, REVL_EIO, NULL, 0, 0,
+                              "output path '%s': cannot create directory "
+                              "'%.*s': %s",
+                              rel, plen, rel, strerror(e2));
+      }
+      nd = openat(dfd, comp, fl);
+    }
+    if (nd < 0) {
+      int e2 = errno;
+      struct stat st;
+      int link = fstatat(dfd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                 S_ISLNK(st.st_mode);
+      close(dfd);
+      if (link)
+        return revl_error_set(err, REVL_EIO, NULL, 0, 0,
+                              "output path '%s' goes through the symbolic "
+                              "link '%.*s' (%s)",
+                              rel, plen, rel, allow_hint);
+      return revl_error_set(err, REVL_EIO, NULL, 0, 0,
+                            "output path '%s': '%.*s' is not a directory "
+                            "(%s)",
+                            rel, plen, rel, strerror(e2));
+    }
+    close(dfd);
+    dfd = nd;
+    p = next;
+  }
+  if (!*p || strcmp(p, ".") == 0 || strcmp(p, "..") == 0) {
+    close(dfd);
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                          "output path '%s' names a directory, not a file",
+                          rel);
+  }
+  *out_dfd = dfd;
+  *base = p;
+  return 0;
+}
+
+revl_csvw *revl_csvw_open_in(const char *root, const char *rel,
+                             revl_error *err) {
+  int dfd;
+  const char *base;
+  if (revl_out_dir_open(root, rel, &dfd, &base, err)) return NULL;
+  char shown[4096];
+  snprintf(shown, sizeof shown, "%s/%s", root, rel);
+  return open_at(dfd, base, shown, 1, rel, err);
 }
 
 static int needs_quote(const char *s, size_t n) {
@@ -128,7 +410,10 @@ void revl_csvw_end(revl_csvw *w) {
 }
 
 static void csvw_free(revl_csvw *w) {
+  if (w->slot >= 0) slots[w->slot].used = 0;
+  close(w->dfd);
   free(w->path);
+  free(w->base);
   free(w->tmp);
   free(w);
 }
@@ -140,11 +425,11 @@ int revl_csvw_commit(revl_csvw *w, revl_error *err) {
   if (w->failed) {
     rc = revl_error_set(err, REVL_EIO, w->path, 0, 0, "write failed: %s",
                         strerror(errno));
-    unlink(w->tmp);
-  } else if (rename(w->tmp, w->path) != 0) {
+    unlinkat(w->dfd, w->tmp, 0);
+  } else if (renameat(w->dfd, w->tmp, w->dfd, w->base) != 0) {
     rc = revl_error_set(err, REVL_EIO, w->path, 0, 0, "cannot rename: %s",
                         strerror(errno));
-    unlink(w->tmp);
+    unlinkat(w->dfd, w->tmp, 0);
   }
   csvw_free(w);
   return rc;
@@ -153,7 +438,7 @@ int revl_csvw_commit(revl_csvw *w, revl_error *err) {
 void revl_csvw_abort(revl_csvw *w) {
   if (!w) return;
   fclose(w->fp);
-  unlink(w->tmp);
+  unlinkat(w->dfd, w->tmp, 0);
   csvw_free(w);
 }
 

@@ -1,0 +1,1 @@
+revl.write_csv("link/x.csv", {{a = 1}})

@@ -1,0 +1,1 @@
+revl.write_csv("sub/x.csv", {{a = 1}})
