@@ -9,10 +9,10 @@
 # compared with the files stdout, stderr and rc there (a missing stdout or
 # stderr file means "must be empty"; a missing rc means 0).
 # REVL_UPDATE=1 rewrites the expected files from what the run produced.
-# REVL_TIERS picks tiers (default "unit lua repl cli").
+# REVL_TIERS picks tiers (default "unit lua playbook repl cli").
 
 BUILD=${BUILD:-build}
-TIERS=" ${REVL_TIERS:-unit lua repl cli} "
+TIERS=" ${REVL_TIERS:-unit lua playbook repl cli} "
 tier() { case "$TIERS" in *" $1 "*) return 0 ;; esac; return 1; }
 REVL=$(pwd)/$BUILD/revl
 export REVL
@@ -61,6 +61,14 @@ tier lua && for t in tests/lua/test_*.lua; do
   rm -rf "$scratch/luaout"
   out=$(eval "\"\$REVL\" run $args --out \"\$scratch/luaout\" \"\$t\"" 2>&1)
   tally "$t" $? "$out"
+done
+
+# ---- playbook tests (revl test: *_test.lua beside rules/ and examples/) --
+tier playbook && for d in rules examples; do
+  ls "$d"/*_test.lua >/dev/null 2>&1 || continue
+  rm -rf "$scratch/ptout"
+  out=$("$REVL" test "$d" --as-of 2025-06-30 --out "$scratch/ptout" 2>&1)
+  tally "revl test $d" $? "$out"
 done
 
 # ---- terminal tests (tests/repl/test_*.sh, REPL through a pty) ----------

@@ -25,6 +25,8 @@ static const cli_cmd commands[] = {
     {"run", "run a playbook over a data directory", cli_usage_run, cmd_run},
     {"repl", "explore data interactively (Lua with the revl module)",
      cli_usage_repl, cmd_repl},
+    {"test", "run playbook tests (*_test.lua) with inline fixtures",
+     cli_usage_test, cmd_test},
     {"gen", "generate a realistic, deterministic example data set",
      cli_usage_gen, cmd_gen},
     {"inspect", "show what a data directory loads as: tables, types, problems",

@@ -28,6 +28,13 @@ revl_rt_state *revl_rt_get(lua_State *L) {
   return st;
 }
 
+void revl_set_store(lua_State *L, revl_store *s) {
+  revl_push_store(L, s);
+  lua_setfield(L, LUA_REGISTRYINDEX, "revl.current");
+  lua_newtable(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, "revl.tables");
+}
+
 int revl_raise(lua_State *L, const revl_error *err) {
   if (err->file[0]) return luaL_error(L, "%s: %s", err->file, err->msg);
   return luaL_error(L, "%s", err->msg);

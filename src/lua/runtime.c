@@ -306,13 +306,6 @@ static int revl_module_index(lua_State *L) {
   return 1;
 }
 
-static int set_store(lua_State *L, revl_store *s) {
-  revl_push_store(L, s);
-  lua_setfield(L, LUA_REGISTRYINDEX, "revl.current");
-  lua_newtable(L);
-  lua_setfield(L, LUA_REGISTRYINDEX, "revl.tables");
-  return 0;
-}
 
 static int load_store(lua_State *L, const char *dir, const char *map,
                       int strict, revl_error *err) {
@@ -326,7 +319,7 @@ static int load_store(lua_State *L, const char *dir, const char *map,
     revl_store_free(s);
     return rc;
   }
-  set_store(L, s);
+  revl_set_store(L, s);
   return 0;
 }
 
@@ -697,6 +690,7 @@ static int open_runtime(lua_State *L) {
   lua_newtable(L);
   int m = lua_gettop(L);
   luaL_setfuncs(L, revl_funcs, 0);
+  revl_open_fixture(L);
   luaopen_revl_value(L);
   luaopen_revl_store(L);
   luaopen_revl_frame(L);

@@ -1,0 +1,302 @@
+-- lua/tests.lua -- playbook tests run by `revl test`: revl.test(name, fn),
+-- revl.cases(name, list, fn) and revl.case{...} register cases; each case
+-- gets an expectation object `t` whose checks know what rule authors test
+-- (an account's tier, a lead's owner, a deal's audit verdict, an SLA
+-- breach, a metric's value) and, on failure, show the decision's reasons.
+-- revl._test_run, called by the test command once the file has run,
+-- runs the registered cases and returns the counts and the JUnit XML of
+-- the file.  Loaded once per state with (revl, internals) after revl.lua.
+local revl = ...
+
+local type, tostring, ipairs, pairs, pcall, error, setmetatable, select =
+  type, tostring, ipairs, pairs, pcall, error, setmetatable, select
+local format, concat = string.format, table.concat
+
+local cases = {} -- in the order they were written
+
+-- "file:line" of the innermost code on the stack that is not this file:
+-- the test file's line that registered a case or called a check
+local function where()
+  for level = 3, 12 do
+    local ok, e = pcall(error, "", level)
+    if not ok and type(e) == "string" and e ~= "" and not e:find("^lua/tests%.lua:") then
+      return (e:gsub(":%s*$", ""))
+    end
+  end
+  return "?"
+end
+
+--- revl.test(name, fn): one case; fn(t) runs with the expectations in t
+function revl.test(name, fn)
+  if type(name) ~= "string" then error("revl.test: the name must be text, not " .. type(name), 2) end
+  if type(fn) ~= "function" then error("revl.test: the case must be a function, not " .. type(fn), 2) end
+  cases[#cases + 1] = { name = name, fn = fn, at = where() }
+end
+
+local CaseMark = {}
+
+--- revl.case{...}: a case table that remembers the line it is written at
+function revl.case(c)
+  if type(c) ~= "table" then error("revl.case: takes a table, not " .. type(c), 2) end
+  c[CaseMark] = where()
+  return c
+end
+
+--- revl.cases(name, list, fn): fn(t, case) for each case of list; a case
+--- is named by its `name` field (else its position)
+function revl.cases(name, list, fn)
+  if type(name) ~= "string" then error("revl.cases: the name must be text, not " .. type(name), 2) end
+  if type(list) ~= "table" then error("revl.cases: the cases must be a list, not " .. type(list), 2) end
+  if type(fn) ~= "function" then error("revl.cases: the check must be a function, not " .. type(fn), 2) end
+  local at = where()
+  for i, c in ipairs(list) do
+    if type(c) ~= "table" then
+      error(format("revl.cases: case %d must be a table, not %s", i, type(c)), 2)
+    end
+    cases[#cases + 1] = {
+      name = name .. " / " .. tostring(c.name or i),
+      fn = function(t) return fn(t, c) end,
+      at = c[CaseMark] or at,
+    }
+  end
+end
+
+-- ---- expectations ---------------------------------------------------------
+
+local T = {}
+T.__index = T
+
+local Failure = {} -- a failed expectation, raised to end the case
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+-- end the case: what was expected, where the check is written, and the
+-- decision's reasons
+local function fail(t, msg, reasons)
+  error(setmetatable({ msg = msg, at = where(), reasons = reasons }, Failure), 0)
+end
+
+local function same(got, want)
+  if got == want then return true end
+  if type(got) == "userdata" or type(want) == "userdata" then
+    return tostring(got) == tostring(want)
+  end
+  return false
+end
+
+function T:eq(got, want, msg)
+  self.checks = self.checks + 1
+  if not same(got, want) then
+    fail(self, format("%sexpected %s, got %s", msg and (msg .. ": ") or "", show(want), show(got)))
+  end
+end
+
+function T:near(got, want, eps, msg)
+  self.checks = self.checks + 1
+  if type(got) ~= "number" or math.abs(got - want) > (eps or 1e-9) then
+    fail(self, format("%sexpected %s (within %s), got %s", msg and (msg .. ": ") or "",
+                      show(want), tostring(eps or 1e-9), show(got)))
+  end
+end
+
+function T:ok(cond, msg)
+  self.checks = self.checks + 1
+  if not cond then fail(self, msg or "expected a true value") end
+end
+
+function T:err(fn, pattern, msg)
+  self.checks = self.checks + 1
+  local ok, e = pcall(fn)
+  if ok then fail(self, (msg and (msg .. ": ") or "") .. "expected an error, none raised") end
+  if pattern and not tostring(e):find(pattern, 1, true) then
+    fail(self, format("%serror %s does not contain %s", msg and (msg .. ": ") or "",
+                      show(tostring(e)), show(pattern)))
+  end
+end
+
+-- the row of record id in a decision frame, routing result, audit or
+-- ledger (anything with :get(id), else rows with an `id` field)
+local function record(self, d, id, what)
+  if type(d) ~= "table" and type(d) ~= "userdata" then
+    fail(self, format("%s: expected a decision frame, got %s", what, type(d)))
+  end
+  local ok, row = pcall(function() return d:get(id) end)
+  if ok and row ~= nil then return row end
+  for i = 1, #d do
+    local r = d[i]
+    if r.id == id then return r end
+  end
+  fail(self, format("%s: no decision for %s", what, show(id)))
+end
+
+local function reasons_of(row)
+  local r = row.reasons or row.violations or row.trail
+  if type(r) == "table" then
+    local parts = {}
+    for i, x in ipairs(r) do parts[i] = type(x) == "table" and tostring(x.reason or x.text or x.rule or "") or tostring(x) end
+    r = concat(parts, "; ")
+  end
+  if r == nil or r == "" then return nil end
+  return tostring(r)
+end
+
+local function field(self, d, id, col, want, what)
+  self.checks = self.checks + 1
+  local row = record(self, d, id, what)
+  local got = row[col]
+  if not same(got, want) then
+    fail(self, format("%s of %s: expected %s, got %s", what, id, show(want), show(got)), reasons_of(row))
+  end
+  return row
+end
+
+--- t:tier(scores, id, want) / t:label / t:action: an ICP (or health) decision
+function T:tier(d, id, want) return field(self, d, id, "tier", want, "tier") end
+function T:label(d, id, want) return field(self, d, id, "label", want, "label") end
+function T:action(d, id, want) return field(self, d, id, "action", want, "action") end
+
+--- t:score(scores, id, want [, eps]): `fit` of an ICP frame, `score` of others
+function T:score(d, id, want, eps)
+  self.checks = self.checks + 1
+  local row = record(self, d, id, "score")
+  local got = row.score
+  if got == nil then got = row.fit end
+  if type(got) ~= "number" or math.abs(got - want) > (eps or 1e-9) then
+    fail(self, format("score of %s: expected %s, got %s", id, show(want), show(got)), reasons_of(row))
+  end
+  return row
+end
+
+--- t:reason(decisions, id, text): a reason containing text is present
+function T:reason(d, id, text)
+  self.checks = self.checks + 1
+  local row = record(self, d, id, "reason")
+  local r = reasons_of(row) or ""
+  if not r:find(text, 1, true) then
+    fail(self, format("reasons of %s: expected one containing %s", id, show(text)), r ~= "" and r or "(none)")
+  end
+  return row
+end
+
+--- t:owner(routing, id, want) / t:rule / t:team: a routing decision
+function T:owner(d, id, want) return field(self, d, id, "owner", want, "owner") end
+function T:rule(d, id, want) return field(self, d, id, "rule", want, "rule") end
+function T:team(d, id, want) return field(self, d, id, "team", want, "team") end
+
+--- t:ready(audit, id, bool): a funnel audit verdict
+function T:ready(d, id, want) return field(self, d, id, "ready", want, "ready") end
+
+--- t:violation(audit, id, code): the audit found a violation of that code
+--- (code false: found none)
+function T:violation(d, id, code)
+  self.checks = self.checks + 1
+  local row = record(self, d, id, "violation")
+  local codes = {}
+  for _, v in ipairs(row.details or {}) do codes[#codes + 1] = v.code end
+  local list = concat(codes, ", ")
+  if code == false then
+    if #codes > 0 then fail(self, format("violations of %s: expected none, got %s", id, list), reasons_of(row)) end
+    return row
+  end
+  for _, c in ipairs(codes) do if c == code then return row end end
+  fail(self, format("violations of %s: expected %s, got %s", id, show(code), #codes > 0 and list or "none"),
+       reasons_of(row))
+end
+
+--- t:breach(audit_or_ledger, id, bool): the SLA was breached (or not)
+function T:breach(d, id, want)
+  self.checks = self.checks + 1
+  local row = record(self, d, id, "breach")
+  local got = row.sla_breached
+  if got == nil then got = row.breached end
+  if got ~= want then
+    fail(self, format("SLA breach of %s: expected %s, got %s", id, show(want), show(got)), reasons_of(row))
+  end
+  return row
+end
+
+--- t:metric(frame, column, want [, where [, eps]]): the value in the first
+--- row of a metric frame whose fields equal `where` ({owner = "R1"})
+function T:metric(f, col, want, where_, eps)
+  self.checks = self.checks + 1
+  local row
+  for i = 1, #f do
+    local r = f[i]
+    local match = true
+    for k, v in pairs(where_ or {}) do
+      if not same(r[k], v) then match = false break end
+    end
+    if match then row = r break end
+  end
+  local label = col
+  if where_ then
+    local parts = {}
+    for k, v in pairs(where_) do parts[#parts + 1] = k .. " = " .. tostring(v) end
+    table.sort(parts)
+    label = col .. " where " .. concat(parts, ", ")
+  end
+  if not row then fail(self, format("%s: no row matches", label)) end
+  local got = row[col]
+  local ok
+  if type(want) == "number" and type(got) == "number" then
+    ok = math.abs(got - want) <= (eps or 1e-9)
+  else
+    ok = same(got, want)
+  end
+  if not ok then fail(self, format("%s: expected %s, got %s", label, show(want), show(got))) end
+  return row
+end
+
+-- ---- running ----------------------------------------------------------------
+
+local function xml(s)
+  return (tostring(s):gsub("[&<>\"]", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;" }))
+end
+
+local function matches(name, pattern)
+  if not pattern or pattern == "" then return true end
+  return name:find(pattern, 1, true) ~= nil
+end
+
+--- revl._test_run(file, pattern, verbose) -> passed, failed, skipped, junit
+function revl._test_run(file, pattern, verbose)
+  local passed, failed, skipped = 0, 0, 0
+  local xmlc = {}
+  for _, c in ipairs(cases) do
+    if not matches(c.name, pattern) then
+      skipped = skipped + 1
+    else
+      local t = setmetatable({ checks = 0, name = c.name }, T)
+      local t0 = os.clock()
+      local ok, e = pcall(c.fn, t)
+      local dt = os.clock() - t0
+      local text
+      if ok then
+        passed = passed + 1
+        if verbose then print(format("ok   %s (%s)", c.name, c.at)) end
+        xmlc[#xmlc + 1] = format('    <testcase classname="%s" name="%s" time="%.3f"/>',
+                                 xml(file), xml(c.name), dt)
+      else
+        failed = failed + 1
+        if getmetatable(e) == Failure then
+          text = format("%s: %s", e.at, e.msg)
+          if e.reasons then text = text .. "\n  reasons: " .. e.reasons end
+        else
+          text = "error: " .. tostring(e)
+        end
+        print(format("FAIL %s (%s)\n  %s", c.name, c.at, (text:gsub("\n", "\n  "))))
+        xmlc[#xmlc + 1] = format('    <testcase classname="%s" name="%s" time="%.3f">\n'
+                                 .. '      <failure message="%s">%s</failure>\n    </testcase>',
+                                 xml(file), xml(c.name), dt, xml((text:match("[^\n]*"))),
+                                 xml(c.at .. "\n" .. text))
+      end
+    end
+  end
+  local suite = format('  <testsuite name="%s" tests="%d" failures="%d" skipped="%d">\n%s%s  </testsuite>\n',
+                       xml(file), passed + failed, failed, skipped, concat(xmlc, "\n"),
+                       #xmlc > 0 and "\n" or "")
+  return passed, failed, skipped, suite, #cases
+end

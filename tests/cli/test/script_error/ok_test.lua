@@ -1,0 +1,1 @@
+revl.test("fine", function(t) t:ok(true) end)
