@@ -61,11 +61,13 @@ int cmd_gen(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_repl(int argc, char **argv);
 int cmd_test(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 extern const char cli_usage_inspect[];
 extern const char cli_usage_gen[];
 extern const char cli_usage_run[];
 extern const char cli_usage_repl[];
 extern const char cli_usage_test[];
+extern const char cli_usage_explain[];
 
 #endif

@@ -27,6 +27,8 @@ static const cli_cmd commands[] = {
      cli_usage_repl, cmd_repl},
     {"test", "run playbook tests (*_test.lua) with inline fixtures",
      cli_usage_test, cmd_test},
+    {"explain", "every decision a playbook made about one record",
+     cli_usage_explain, cmd_explain},
     {"gen", "generate a realistic, deterministic example data set",
      cli_usage_gen, cmd_gen},
     {"inspect", "show what a data directory loads as: tables, types, problems",
