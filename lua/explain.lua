@@ -161,6 +161,14 @@ local function audit_section(e, id, out, js)
   return true
 end
 
+--- revl._explain_take() -> what was remembered so far, and forget it
+--- (revl diff runs two playbooks in one state)
+function revl._explain_take()
+  local list = seen
+  seen, by_key = {}, {}
+  return list
+end
+
 --- revl._explain(id [, table], json) -> report text; nil, message when
 --- the record is unknown
 function revl._explain(id, tname, json)

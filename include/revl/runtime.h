@@ -37,6 +37,9 @@ void revl_rt_free(revl_rt *rt); /* NULL is a no-op */
  * budget; REVL_EXIT_SCRIPT (message printed) when one hit a limit. */
 int revl_rt_close(revl_rt *rt);
 struct lua_State *revl_rt_lua(revl_rt *rt);
+/* Where the playbook's outputs go from now on (revl diff gives each of
+ * its two runs a directory of its own). */
+void revl_rt_set_out_dir(revl_rt *rt, const char *dir);
 
 /* Run a playbook file.  Prints errors as "revl: FILE:LINE: msg" with a
  * traceback; returns the process exit code (0, 1 when checks failed or

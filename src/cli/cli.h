@@ -55,6 +55,12 @@ int cli_parse_run_opts(const char *cmd, int argc, char **argv,
                        struct revl_rt_opts *o, const char **playbook,
                        const char ***params_out);
 
+/* Remove a directory tree (a temporary one of a command). */
+void cli_rm_tree(const char *dir);
+/* s as a Lua long-string literal in buf ("nil" for NULL); NULL when s
+ * cannot be quoted so. */
+const char *cli_lua_str(char *buf, size_t n, const char *s);
+
 /* Commands (src/cli/cmd_*.c). */
 int cmd_inspect(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
@@ -62,6 +68,7 @@ int cmd_run(int argc, char **argv);
 int cmd_repl(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 extern const char cli_usage_inspect[];
 extern const char cli_usage_gen[];
@@ -69,5 +76,6 @@ extern const char cli_usage_run[];
 extern const char cli_usage_repl[];
 extern const char cli_usage_test[];
 extern const char cli_usage_explain[];
+extern const char cli_usage_diff[];
 
 #endif

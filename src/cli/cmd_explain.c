@@ -44,7 +44,11 @@ static int rm_entry(const char *p, const struct stat *sb, int flag,
   return remove(p);
 }
 
-static const char *lua_str(char *buf, size_t n, const char *s) {
+void cli_rm_tree(const char *dir) {
+  if (dir && *dir) nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+const char *cli_lua_str(char *buf, size_t n, const char *s) {
   if (!s) return "nil";
   if (strstr(s, "]==]")) return NULL;
   snprintf(buf, n, "[==[%s]==]", s);
@@ -105,7 +109,7 @@ int cmd_explain(int argc, char **argv) {
     goto out;
   }
   char qid[1200], qt[300], src[1700];
-  const char *sid = lua_str(qid, sizeof qid, id), *st = lua_str(qt, sizeof qt, table);
+  const char *sid = cli_lua_str(qid, sizeof qid, id), *st = cli_lua_str(qt, sizeof qt, table);
   if (!sid || !st || strlen(id) > 1000 || (table && strlen(table) > 200)) {
     cli_usage_error("explain", "that id or table name cannot be looked up");
     goto out;
@@ -153,7 +157,7 @@ out:
     if (rc == REVL_EXIT_OK) rc = crc;
     revl_rt_free(rt);
   }
-  if (*tmp) nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+  if (*tmp) cli_rm_tree(tmp);
   free(rargv);
   return rc;
 }

@@ -29,6 +29,8 @@ static const cli_cmd commands[] = {
      cli_usage_test, cmd_test},
     {"explain", "every decision a playbook made about one record",
      cli_usage_explain, cmd_explain},
+    {"diff", "what a rule change does: two playbooks (or git revisions) compared",
+     cli_usage_diff, cmd_diff},
     {"gen", "generate a realistic, deterministic example data set",
      cli_usage_gen, cmd_gen},
     {"inspect", "show what a data directory loads as: tables, types, problems",

@@ -744,6 +744,14 @@ static int open_runtime(lua_State *L) {
   return 0;
 }
 
+/* require() looks next to the playbook first */
+static void set_playbook_dir(revl_rt *rt, const char *playbook) {
+  snprintf(rt->playbook_dir, sizeof rt->playbook_dir, "%s", playbook);
+  char *s = strrchr(rt->playbook_dir, '/');
+  if (s) *s = '\0';
+  else snprintf(rt->playbook_dir, sizeof rt->playbook_dir, ".");
+}
+
 revl_rt *revl_rt_new(const revl_rt_opts *o, revl_error *err) {
   revl_rt *rt = calloc(1, sizeof *rt);
   if (!rt) {
@@ -757,12 +765,7 @@ revl_rt *revl_rt_new(const revl_rt_opts *o, revl_error *err) {
   snprintf(rt->out_dir, sizeof rt->out_dir, "%s", o->out_dir ? o->out_dir : "out");
   rt->st.out_dir = rt->out_dir;
   rt->mem_limit = o->max_memory;
-  if (o->playbook) {
-    snprintf(rt->playbook_dir, sizeof rt->playbook_dir, "%s", o->playbook);
-    char *s = strrchr(rt->playbook_dir, '/');
-    if (s) *s = '\0';
-    else snprintf(rt->playbook_dir, sizeof rt->playbook_dir, ".");
-  }
+  if (o->playbook) set_playbook_dir(rt, o->playbook);
   char ed[4096];
   exe_dir(ed, sizeof ed);
   if (ed[0]) {
@@ -871,8 +874,14 @@ int revl_rt_exec(revl_rt *rt, const char *src, size_t n, const char *name,
   return st;
 }
 
+void revl_rt_set_out_dir(revl_rt *rt, const char *dir) {
+  snprintf(rt->out_dir, sizeof rt->out_dir, "%s", dir ? dir : "out");
+  rt->st.out_dir = rt->out_dir;
+}
+
 int revl_rt_run_file(revl_rt *rt, const char *path) {
   lua_State *L = rt->L;
+  set_playbook_dir(rt, path);
   struct stat sb;
   if (stat(path, &sb) != 0) {
     fprintf(stderr, "revl: %s: cannot open playbook: %s\n", path, strerror(errno));
