@@ -2032,126 +2032,6 @@ static int m_waterfall(lua_State *L) {
   return 2;
 }
 
-/* ---- funnel ----------------------------------------------------------------
- */
-
-enum { FN_LEAD, FN_MQL, FN_SQL, FN_OPP, FN_WON, FN_N };
-static const char *const fn_names[FN_N] = {"leads", "mql", "sql",
-                                           "opportunities", "won"};
-static const char *const fn_conv[FN_N] = {NULL, "conv_lead_mql", "conv_mql_sql",
-                                          "conv_sql_opp", "conv_opp_won"};
-static const char *const fn_days[FN_N] = {NULL, "days_lead_mql", "days_mql_sql",
-                                          "days_sql_opp", "days_opp_won"};
-static const char *const fn_mean[FN_N] = {
-    NULL, "days_lead_mql_mean", "days_mql_sql_mean", "days_sql_opp_mean",
-    "days_opp_won_mean"};
-
-typedef struct fn_acc {
-  int64_t n[FN_N];
-} fn_acc;
-
-/* revl.metrics.funnel(leads, {by, period, from, to, periods}): leads
- * created in the window and how far they got. */
-static int m_funnel(lua_State *L) {
-  const char *fn = "funnel";
-  mview v;
-  get_view(L, 1, fn, &v);
-  check_opts(L, 2, fn, by_period_opts);
-  scratch *s = new_scratch(L);
-  revl_column *created = get_col(L, fn, v.t, "created_at", 1, T_DATES);
-  revl_column *mql = get_col(L, fn, v.t, "mql_at", 0, T_DATES);
-  revl_column *sql = get_col(L, fn, v.t, "sql_at", 0, T_DATES);
-  revl_column *conv = get_col(L, fn, v.t, "converted_deal_id", 0, T_STR);
-  revl_column *dwon = NULL, *dcreated = NULL, *dclose = NULL;
-  if (conv && conv->ref) {
-    dwon = get_col(L, fn, conv->ref, "is_won", 0, T_BOOL);
-    dcreated = get_col(L, fn, conv->ref, "created_at", 0, T_DATES);
-    dclose = get_col(L, fn, conv->ref, "close_date", 0, T_DATES);
-  }
-  mwin w;
-  get_window(L, 2, fn, 1, REVL_PK_QUARTER, &w);
-  mby by;
-  get_by(L, 2, fn, v.t, &by);
-  mgrp G;
-  grp_init(L, s, &G, &by, &w);
-  fn_acc *acc = NULL;
-  size_t cap = 0;
-  samples sm[FN_N];
-  memset(sm, 0, sizeof sm);
-  for (size_t i = 0; i < v.n; i++) {
-    size_t row = VROW(v.rows, i);
-    int64_t c0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0;
-    int32_t day = 0;
-    int has_c = cell_secs(created, row, &c0);
-    if (has_c) day = (int32_t)floor_div64(c0, 86400);
-    if (w.limited && (!has_c || !win_has(&w, day))) continue;
-    uint32_t g = grp_of(L, &G, row, has_c ? win_ord(&w, day) : 0);
-    fn_acc *a = ACC(acc, cap, g);
-    int64_t d = conv && conv->ref_row ? conv->ref_row[row] : -1;
-    int won = d >= 0 && cell_true(dwon, (size_t)d);
-    int opp = conv && revl_col_valid(conv, row);
-    int has_s = cell_secs(sql, row, &t2), has_m = cell_secs(mql, row, &t1);
-    int r_sql = has_s || opp || won, r_mql = has_m || r_sql;
-    a->n[FN_LEAD]++;
-    a->n[FN_MQL] += r_mql;
-    a->n[FN_SQL] += r_sql;
-    a->n[FN_OPP] += opp || won;
-    a->n[FN_WON] += won;
-    if (has_c && has_m && t1 >= c0)
-      samples_add(L, s, &sm[FN_MQL], g, (double)(t1 - c0) / 86400.0);
-    if (has_m && has_s && t2 >= t1)
-      samples_add(L, s, &sm[FN_SQL], g, (double)(t2 - t1) / 86400.0);
-    if (d >= 0 && has_s && cell_secs(dcreated, (size_t)d, &t3) && t3 >= t2)
-      samples_add(L, s, &sm[FN_OPP], g, (double)(t3 - t2) / 86400.0);
-    int32_t cd;
-    if (won && cell_secs(dcreated, (size_t)d, &t3) &&
-        cell_day(dclose, (size_t)d, &cd)) {
-      t4 = cd - (int32_t)floor_div64(t3, 86400);
-      if (t4 >= 0) samples_add(L, s, &sm[FN_WON], g, (double)t4);
-    }
-  }
-  grp_fill(L, &G);
-  size_t ng = grp_n(&G);
-  ACC_ALL(acc, cap, ng);
-  for (int k = 1; k < FN_N; k++)
-    samples_sort(L, s, &sm[k], ng);
-  int list = new_list(L, ng);
-  mcols mc = {0};
-  for (int k = 0; k < FN_N; k++)
-    col_add(&mc, fn_names[k]);
-  for (int k = 1; k < FN_N; k++)
-    col_add(&mc, fn_conv[k]);
-  col_add(&mc, "conv_lead_won");
-  for (int k = 1; k < FN_N; k++)
-    col_add(&mc, fn_days[k]);
-  for (int k = 1; k < FN_N; k++)
-    col_add(&mc, fn_mean[k]);
-  for (size_t g = 0; g < ng; g++) {
-    fn_acc *a = &acc[g];
-    lua_createtable(L, 0, 24);
-    push_keys(L, v.idx, &G, g);
-    for (int k = 0; k < FN_N; k++)
-      put_int(L, fn_names[k], a->n[k]);
-    for (int k = 1; k < FN_N; k++) {
-      char why[64];
-      snprintf(why, sizeof why, "no %s", fn_names[k - 1]);
-      put_ratio(L, &mc, fn_conv[k], (double)a->n[k], (double)a->n[k - 1], why);
-      if (samples_count(&sm[k], g)) {
-        put_num(L, fn_mean[k], samples_mean(&sm[k], g));
-        put_num(L, fn_days[k], samples_pct(&sm[k], g, 50));
-      } else {
-        put_nil(L, &mc, fn_days[k], "no timed transitions");
-        put_nil(L, &mc, fn_mean[k], "no timed transitions");
-      }
-    }
-    put_ratio(L, &mc, "conv_lead_won", (double)a->n[FN_WON],
-              (double)a->n[FN_LEAD], "no leads");
-    lua_rawseti(L, list, (lua_Integer)g + 1);
-  }
-  finish_frame(L, list, &by, w.limited, NULL, &mc);
-  return 1;
-}
-
 /* ---- attribution
  * -------------------------------------------------------------- */
 
@@ -2953,7 +2833,6 @@ static const luaL_Reg metric_funcs[] = {
     {"stage_aging", m_stage_aging},
     {"slipped_deals", m_slipped_deals},
     {"waterfall", m_waterfall},
-    {"funnel", m_funnel},
     {"attribution", m_attribution},
     {"completeness", m_completeness},
     {"duplicates", m_duplicates},

@@ -1,0 +1,78 @@
+-- metrics_calls_funnel.lua -- many calls of the lead funnel and of
+-- attribution with good options and bad, for metrics_compare.sh.  Every
+-- call is made through pcall: an error is a result to compare too.
+local M, D = revl.metrics, revl.deals
+local function try(f, ...) pcall(f, ...) end
+local function with(p, k, v)
+  local o = {}
+  for a, b in pairs(p) do o[a] = b end
+  o[k] = v
+  return o
+end
+
+local windows = {
+  {}, {period = "all"}, {period = "month"}, {period = "quarter"}, {period = "year"},
+  {period = "week"}, {period = "fiscal_quarter"}, {period = "fiscal_year"},
+  {period = "month", periods = 1}, {period = "month", periods = 12}, {period = "quarter", periods = 4},
+  {period = "quarter", periods = 9}, {period = "week", periods = 3}, {period = "year", periods = 3},
+  {period = "fiscal_year", periods = 2}, {periods = 2},
+  {from = "2025-01-01", to = "2025-06-30"}, {from = "2025-01-01", to = "2025-12-31", period = "month"},
+  {from = "2024-01-01", to = "2026-12-31", period = "quarter"}, {from = "2025-03-15"},
+  {to = "2025-04-30"}, {from = "2025-04-01", to = "2025-04-01"}, {from = "2030-01-01", to = "2030-12-31"},
+  {from = "2020-01-01", to = "2030-12-31", period = "year"}, {from = "2025-02-10", to = "2025-11-20", period = "week"},
+  -- malformed
+  {period = "decade"}, {period = 4}, {periods = 0}, {periods = -1}, {periods = 1.5}, {periods = "x"},
+  {from = 12}, {from = "notadate"}, {to = true}, {from = "2025-06-01", to = "2025-01-01"},
+  {from = "2025-01-01", periods = 2}, {period = "all", periods = 2}, {period = "decade", periods = "x"},
+}
+local bys = {false, "source", "owner", "country", "status", {"source", "status"},
+  "converted_deal.owner", "converted_deal.stage", "nope", 7, {"source", 3}, {},
+  {"source", "source", "source", "source", "source", "source", "source", "source", "source"}}
+
+-- funnel
+local L = revl.leads
+local function funnel_views()
+  local t = {}
+  if L then
+    t[#t + 1] = L
+    t[#t + 1] = L:where{source = "nothing"}
+    local ok, c = pcall(L.where, L, {status = "Converted"})
+    if ok then t[#t + 1] = c end
+  end
+  return t
+end
+for _, V in ipairs(funnel_views()) do
+  for _, p in ipairs(windows) do
+    for _, by in ipairs(bys) do
+      if by then try(M.funnel, V, with(p, "by", by)) else try(M.funnel, V, p) end
+    end
+  end
+end
+-- keys with a value per lead: one bucket only (every period of a long
+-- window would be a row per key)
+for _, V in ipairs(funnel_views()) do
+  for _, by in ipairs{"id", "created_at", "converted_deal_id", {"converted_deal_id", "source"}} do
+    try(M.funnel, V, {by = by, period = "all"})
+    try(M.funnel, V, {by = by})
+  end
+end
+-- tables without the lead columns, bad arguments
+for _, T in ipairs{D, revl.accounts, revl.subscriptions, revl.activities, revl.usage} do
+  try(M.funnel, T, {})
+  try(M.funnel, T, {period = "all", by = "owner"})
+  try(M.funnel, T, {period = 4})
+  try(M.funnel, T, {from = 12})
+  try(M.funnel, T, {by = 3})
+  try(M.funnel, T, {period = "decade", by = "nope"})
+end
+try(M.funnel, L)
+try(M.funnel, L, nil)
+try(M.funnel, L, "month")
+try(M.funnel, L, {bogus = 1})
+try(M.funnel, L, {bogus = 1, period = 4})
+try(M.funnel, nil)
+try(M.funnel, {}, {})
+if L then
+  try(M.funnel, L:where{source = "Web"}, {by = "source", period = "month", from = "2024-01-01", to = "2026-12-31"})
+  try(M.funnel, L:sort("created_at"), {by = "owner", period = "all"})
+end
