@@ -74,5 +74,65 @@ try(M.funnel, nil)
 try(M.funnel, {}, {})
 if L then
   try(M.funnel, L:where{source = "Web"}, {by = "source", period = "month", from = "2024-01-01", to = "2026-12-31"})
-  try(M.funnel, L:sort("created_at"), {by = "owner", period = "all"})
+  try(M.funnel, L:where{source = "Web"}, {by = "owner", period = "all"})
+end
+
+-- attribution: windows x keys x models, then malformed options together
+-- (each reported in the order the metric reads it)
+if revl.activities then
+  local at_windows = {{}, {period = "all"}, {period = "year"}, {period = "quarter", periods = 4},
+    {period = "month", periods = 12}, {from = "2024-01-01", to = "2026-12-31", period = "quarter"},
+    {from = "2025-01-01"}, {to = "2025-03-31"}, {period = "week", periods = 8}}
+  local at_bys = {false, "type", "campaign", "owner", {"type", "campaign"}, "deal.owner",
+    "deal.stage", "lead.source", "account.segment", {}}
+  local at_models = {false, "first_touch", "last_touch", "linear", "u_shaped", "w_shaped",
+    "full_path", "time_decay", {"w_shaped", "full_path", "u_shaped"}, {"linear", "linear"}}
+  for _, p in ipairs(at_windows) do
+    for _, by in ipairs(at_bys) do
+      local o = by and with(p, "by", by) or p
+      try(M.attribution, D, o)
+      try(M.attribution, D, with(o, "lead_touches", false))
+    end
+    for _, m in ipairs(at_models) do
+      if m then
+        try(M.attribution, D, with(p, type(m) == "table" and "models" or "model", m))
+        try(M.attribution, D, with(with(p, "models", m), "types", {"email", "call", "web"}))
+      end
+    end
+  end
+  local dv = {D:where{is_won = true}, D:where{owner = "nobody"}}
+  local ok, won = pcall(D.where, D, {stage = "Closed Won"})
+  if ok then dv[#dv + 1] = won end
+  for _, V in ipairs(dv) do
+    try(M.attribution, V, {period = "all", by = "type"})
+    try(M.attribution, V, {period = "all", model = "time_decay", half_life = 30})
+  end
+  for _, o in ipairs{
+      {period = "decade", models = 5}, {period = 4, by = 3}, {from = 12, models = 5},
+      {by = 3, model = "nope"}, {by = "nope", models = 5}, {by = {"type", 4}, half_life = "x"},
+      {models = 5, half_life = "x"}, {model = "nope", half_life = 0}, {models = {}, half_life = "x"},
+      {half_life = "x", types = {{}}}, {half_life = -1, types = {{}}}, {types = {{}}, by = "nope"},
+      {types = {1, {}}}, {types = {"email", true}}, {models = {"linear", {}}}, {models = {true}},
+      {models = {"a", "b", "c", "d", "e", "f", "g", "h"}},
+      {models = {"linear", "linear", "linear", "linear", "linear", "linear", "linear", "nope"}},
+      {model = "linear", models = {"u_shaped"}}, {model = 5}, {models = false},
+      {half_life = 1 / 0}, {half_life = 0 / 0}, {half_life = 1e-300, model = "time_decay"},
+      {lead_touches = 0}, {lead_touches = "no"}, {by = {}, period = "all"},
+      {types = "email", period = "all"}, {types = {}, period = "all"},
+      {period = "decade", bogus = 1}, {periods = "x", period = "decade"},
+      {from = "2025-06-01", to = "2025-01-01", models = 5},
+    } do
+    try(M.attribution, D, o)
+  end
+  try(M.attribution, D, nil)
+  try(M.attribution, D, "x")
+  try(M.attribution, revl.leads, {period = "all"})
+  try(M.attribution, revl.activities, {period = 4})
+  try(M.attribution, revl.accounts, {models = 5})
+end
+-- no activities table: that is reported before the later options
+if not revl.activities then
+  try(M.attribution, D, {})
+  try(M.attribution, D, {by = 3})
+  try(M.attribution, D, {period = 4})
 end
