@@ -58,7 +58,8 @@ int revl_metric_nrr(const revl_metric_ctx *cx, const revl_view *v,
 /* Options the caller could not parse, in the order the metric reads
  * them: the metric stops at the first one (after the checks that come
  * before it) with REVL_EUSAGE and err->msg left empty, so the caller
- * raises its own text for that option. */
+ * raises its own text for that option.  A malformed `by` list holds
+ * the names before the bad entry: they are resolved first. */
 enum {
   REVL_ATTRIB_BAD_NONE,
   REVL_ATTRIB_BAD_WINDOW,

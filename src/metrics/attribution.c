@@ -126,10 +126,11 @@ static int setup(const revl_metric_ctx *cx, const revl_view *v, const revl_attri
     if (S->lconv && (S->lconv->ref != t || !S->lconv->rev_off)) S->lconv = NULL;
   }
   /* credit keys: activity fields, by campaign unless asked */
-  if (o->bad == REVL_ATTRIB_BAD_BY) return bad_option(err);
   revl_by_opts campaign = {{"campaign"}, 1};
-  const revl_by_opts *bo = o->by.nby || o->by_none ? &o->by : &campaign;
-  if ((rc = revl_mby_resolve(act, fn, bo, &S->by, err))) return rc;
+  int given = o->by.nby || o->by_none || o->bad == REVL_ATTRIB_BAD_BY;
+  /* a malformed by: the fields before the bad one still resolve first */
+  if ((rc = revl_mby_resolve(act, fn, given ? &o->by : &campaign, &S->by, err))) return rc;
+  if (o->bad == REVL_ATTRIB_BAD_BY) return bad_option(err);
   if (o->bad == REVL_ATTRIB_BAD_MODELS) return bad_option(err);
   S->nm = 0;
   if (o->models) {

@@ -71,8 +71,9 @@ int revl_metric_funnel(const revl_metric_ctx *cx, const revl_view *v,
     return rc;
   if (o->bad == REVL_FUNNEL_BAD_WINDOW) return bad_option(err);
   if ((rc = revl_mwin_resolve(cx, &o->win, fn, 1, REVL_PK_QUARTER, &w, err))) return rc;
-  if (o->bad == REVL_FUNNEL_BAD_BY) return bad_option(err);
+  /* a malformed by: the fields before the bad one still resolve first */
   if ((rc = revl_mby_resolve(t, fn, &o->by, &by, err))) return rc;
+  if (o->bad == REVL_FUNNEL_BAD_BY) return bad_option(err);
   if (revl_mgrp_init(&G, &by, &w)) return OOM();
   have_grp = 1;
   for (size_t i = 0; i < v->n; i++) {

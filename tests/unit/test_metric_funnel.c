@@ -181,6 +181,12 @@ static void test_empty_and_errors(revl_store *s, revl_table *lt, revl_table *dt)
   CHECK_INT(revl_metric_funnel(&(revl_metric_ctx){s, D_2025_06_30, 1}, &v, &o, &f, &err),
             REVL_EUSAGE);
   CHECK_STR(err.msg, "");
+  o.by.by[o.by.nby++] = "sorce"; /* the names before the bad entry resolve first */
+  CHECK(run(s, &v, &o, &err) == NULL);
+  CHECK(strstr(err.msg, "leads has no column 'sorce'") != NULL);
+  o.by.by[0] = "source";
+  CHECK(run(s, &v, &o, &err) == NULL);
+  CHECK_STR(err.msg, "");
   o.win.period = "decade"; /* ... but the window comes first */
   CHECK(run(s, &v, &o, &err) == NULL);
   CHECK(strstr(err.msg, "unknown period 'decade'") != NULL);
