@@ -66,7 +66,7 @@ typedef struct funnel_parse_st {
   int stage; /* REVL_FUNNEL_BAD_* being parsed */
 } funnel_parse_st;
 
-/* Parse the window and by options at 1 into st->o, raising on a
+/* Parse the window and by options at o into st->o, raising on a
  * malformed one (today's texts). */
 static void funnel_parse_opts(lua_State *L, int o, funnel_parse_st *st) {
   st->stage = REVL_FUNNEL_BAD_WINDOW;
@@ -92,6 +92,7 @@ static int lm_funnel(lua_State *L) {
   revl_view v;
   revl_mopts_view(L, 1, fn, &v);
   revl_mopts_check(L, 2, fn, allowed);
+  lua_settop(L, 2); /* the options (or nil) stay at 2 */
   revl_funnel_opts o;
   memset(&o, 0, sizeof o);
   funnel_parse_st st = {&o, REVL_FUNNEL_BAD_NONE};
