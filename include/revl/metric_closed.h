@@ -33,4 +33,29 @@ int revl_metric_velocity(const revl_metric_ctx *cx, const revl_view *v,
 int revl_metric_performance(const revl_metric_ctx *cx, const revl_view *v,
                             const revl_closed_opts *o, revl_frame **out, revl_error *err);
 
+/* ---- lead funnel (src/metrics/funnel.c) ---- */
+
+/* Options the caller could not parse, in the order the metric reads
+ * them: the metric stops at the first one (after the checks that come
+ * before it) with REVL_EUSAGE and err->msg left empty, so the caller
+ * raises its own text for that option.  A malformed `by` list holds
+ * the names before the bad entry: they are resolved first. */
+enum { REVL_FUNNEL_BAD_NONE, REVL_FUNNEL_BAD_WINDOW, REVL_FUNNEL_BAD_BY };
+
+/* The leads (created_at; optional mql_at, sql_at, converted_deal_id
+ * referencing deals with is_won, created_at, close_date) created in the
+ * window (by default the quarter holding as_of), grouped by `by` and
+ * period. */
+typedef struct revl_funnel_opts {
+  revl_window_opts win;
+  revl_by_opts by;
+  int bad; /* REVL_FUNNEL_BAD_* */
+} revl_funnel_opts;
+
+/* leads mql sql opportunities won, conv_lead_mql conv_mql_sql
+ * conv_sql_opp conv_opp_won conv_lead_won, days_<step> (medians) and
+ * days_<step>_mean of the timed transitions. */
+int revl_metric_funnel(const revl_metric_ctx *cx, const revl_view *v,
+                       const revl_funnel_opts *o, revl_frame **out, revl_error *err);
+
 #endif
