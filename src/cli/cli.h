@@ -69,6 +69,7 @@ int cmd_repl(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 extern const char cli_usage_inspect[];
 extern const char cli_usage_gen[];
@@ -77,5 +78,6 @@ extern const char cli_usage_repl[];
 extern const char cli_usage_test[];
 extern const char cli_usage_explain[];
 extern const char cli_usage_diff[];
+extern const char cli_usage_check[];
 
 #endif

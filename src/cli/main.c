@@ -27,6 +27,8 @@ static const cli_cmd commands[] = {
      cli_usage_repl, cmd_repl},
     {"test", "run playbook tests (*_test.lua) with inline fixtures",
      cli_usage_test, cmd_test},
+    {"check", "lint the rules of a playbook against the data's schema",
+     cli_usage_check, cmd_check},
     {"explain", "every decision a playbook made about one record",
      cli_usage_explain, cmd_explain},
     {"diff", "what a rule change does: two playbooks (or git revisions) compared",

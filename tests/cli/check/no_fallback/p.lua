@@ -1,0 +1,1 @@
+revl.router{name = "r", records = "leads", rules = {{name = "sdr", team = "SDR"}}}

@@ -1,0 +1,3 @@
+revl.icp{name = "m", rules = {
+  {"industry", ">", "M", points = 10, name = "late alphabet"},
+}, tiers = {{"A", 10}, {"B"}}}
