@@ -39,7 +39,7 @@ static void rm_rf(const char *dir) {
 int main(void) {
   char top[] = "/tmp/revl-outdir-XXXXXX";
   CHECK(mkdtemp(top) != NULL);
-  char out[300], away[300], p[600], q[600];
+  char out[300], away[300], p[600], q[700];
   snprintf(out, sizeof out, "%s/out", top);
   snprintf(away, sizeof away, "%s/away", top);
   CHECK(mkdir(away, 0777) == 0);
