@@ -9,6 +9,7 @@
 #define REVL_CSVW_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include "revl/common.h"
 
@@ -33,6 +34,14 @@ revl_csvw *revl_csvw_open_in(const char *root, const char *rel,
  * *base (a pointer into rel). */
 int revl_out_dir_open(const char *root, const char *rel, int *dfd,
                       const char **base, revl_error *err);
+
+/* A writer onto an open stream it does not own (standard output for
+ * `--out -` and `revl eval`): no temporary file; commit flushes and
+ * leaves fp open; abort flushes what was written.  With json_array the
+ * JSON Lines written become the elements of one JSON array.  `shown`
+ * names the stream in errors. */
+revl_csvw *revl_csvw_open_stream(FILE *fp, const char *shown, int json_array,
+                                 revl_error *err);
 
 /* Remove the temporary files of every open writer (async-signal-safe). */
 void revl_csvw_remove_temps(void);

@@ -52,6 +52,13 @@ int revl_rt_run_file(revl_rt *rt, const char *path);
 int revl_rt_exec(revl_rt *rt, const char *src, size_t n, const char *name,
                  int *base);
 
+/* Output formats of revl eval. */
+enum { REVL_FMT_TABLE, REVL_FMT_CSV, REVL_FMT_JSONL, REVL_FMT_JSON };
+/* Print the value at idx of the runtime's Lua stack on stdout in a
+ * REVL_FMT_* format (src/lua/l_eval.c).  LUA_OK, or a Lua status with
+ * the error message on the stack. */
+int revl_rt_print_value(revl_rt *rt, int idx, int fmt);
+
 /* Ctrl-C: ask the running chunk to stop at the next instruction.
  * Async-signal-safe. */
 void revl_rt_interrupt(revl_rt *rt);

@@ -25,6 +25,8 @@ static const cli_cmd commands[] = {
     {"run", "run a playbook over a data directory", cli_usage_run, cmd_run},
     {"repl", "explore data interactively (Lua with the revl module)",
      cli_usage_repl, cmd_repl},
+    {"eval", "evaluate one Lua expression over the data and print its value",
+     cli_usage_eval, cmd_eval},
     {"test", "run playbook tests (*_test.lua) with inline fixtures",
      cli_usage_test, cmd_test},
     {"check", "lint the rules of a playbook against the data's schema",

@@ -56,13 +56,19 @@ static const char *out_dir_of(revl_rt_state *st) {
   return st && st->out_dir ? st->out_dir : ".";
 }
 
+/* `--out -`: relative output paths go to standard output. */
+static int to_stdout(revl_rt_state *st, const char *path) {
+  return path[0] != '/' && strcmp(out_dir_of(st), "-") == 0;
+}
+
 int revl_out_path(lua_State *L, const char *path, char *buf, size_t n) {
   revl_rt_state *st = revl_rt_get(L);
   int allow_io = st && st->allow_io;
   out_check(L, path, allow_io);
   if (path[0] == '/') snprintf(buf, n, "%s", path);
   else snprintf(buf, n, "%s/%s", out_dir_of(st), path);
-  if (!allow_io) return 0; /* revl_out_open creates what is missing */
+  if (!allow_io || to_stdout(st, path))
+    return 0; /* revl_out_open creates what is missing */
   char dir[4096];
   snprintf(dir, sizeof dir, "%s", buf);
   char *slash = strrchr(dir, '/');
@@ -87,6 +93,16 @@ revl_csvw *revl_out_open(lua_State *L, const char *path, char *full, size_t n,
                          revl_error *err) {
   revl_rt_state *st = revl_rt_get(L);
   revl_out_path(L, path, full, n);
+  if (st && to_stdout(st, path)) {
+    if (st->nstdout++ > 0) {
+      revl_error_set(err, REVL_EIO, NULL, 0, 0,
+                     "a second output '%s': with --out - the one output "
+                     "goes to standard output (give --out DIR for more)",
+                     path);
+      return NULL;
+    }
+    return revl_csvw_open_stream(stdout, "<stdout>", st->stdout_json, err);
+  }
   if (st && st->allow_io) return revl_csvw_open(full, err);
   revl_csvw *w = revl_csvw_open_in(out_dir_of(st), path, err);
   if (!w) add_hint(err);
@@ -96,6 +112,9 @@ revl_csvw *revl_out_open(lua_State *L, const char *path, char *full, size_t n,
 FILE *revl_out_read(lua_State *L, const char *path, char *full, size_t n) {
   revl_rt_state *st = revl_rt_get(L);
   revl_out_path(L, path, full, n);
+  if (st && to_stdout(st, path))
+    luaL_error(L, "cannot read '%s': there is no output directory "
+                  "(--out - sends outputs to standard output)", path);
   if (st && st->allow_io) return fopen(full, "rb");
   revl_error err = {0};
   int dfd;

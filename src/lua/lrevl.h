@@ -31,6 +31,8 @@ typedef struct revl_rt_state {
   int fiscal_start;      /* first month of the fiscal year, 1-12 */
   const char *out_dir;   /* where write_csv & co. write ("." default) */
   int allow_io;
+  int nstdout;           /* outputs sent to standard output (--out -) */
+  int stdout_json;       /* ... as one JSON array (revl eval --format json) */
 } revl_rt_state;
 
 revl_rt_state *revl_rt_get(lua_State *L);
@@ -39,6 +41,13 @@ revl_rt_state *revl_rt_get(lua_State *L);
  * per call, set while inside one, so a call past its budget is stopped. */
 #include <signal.h>
 extern volatile sig_atomic_t revl_call_seq, revl_in_call;
+
+/* runtime.c: the text of the Lua value at idx as a CSV cell holds it
+ * (money as a plain amount, dates ISO, numbers exact); returns how many
+ * values it left on the stack (pop them after using *s); *quote is 1
+ * for text (a JSON string), 0 for a number or boolean. */
+int revl_cell_text(lua_State *L, int idx, char *buf, size_t n,
+                   const char **s, size_t *len, int *quote);
 
 /* l_value.c */
 int luaopen_revl_value(lua_State *L); /* fills the table at the top */

@@ -378,9 +378,7 @@ static void push_columns(lua_State *L, int rows, int cols) {
   lua_call(L, 1, 1);
 }
 
-/* Text of the cell at idx; returns how many values it left on the stack
- * (the caller pops them after using *s). */
-static int cell_text(lua_State *L, int idx, char *buf, size_t n,
+int revl_cell_text(lua_State *L, int idx, char *buf, size_t n,
                      const char **s, size_t *len, int *quote) {
   revl_money_ud *m;
   *quote = 0;
@@ -454,7 +452,7 @@ static int write_rows(lua_State *L, int json) {
       const char *s;
       size_t len;
       int quote;
-      int extra = cell_text(L, 8, buf, sizeof buf, &s, &len, &quote);
+      int extra = revl_cell_text(L, 8, buf, sizeof buf, &s, &len, &quote);
       if (json) {
         size_t kl;
         const char *ks = luaL_tolstring(L, 7, &kl);
@@ -741,6 +739,8 @@ static int open_runtime(lua_State *L) {
   lua_setfield(L, LUA_REGISTRYINDEX, "revl.frame_finish");
   lua_getfield(L, internals, "row_keys");
   lua_setfield(L, LUA_REGISTRYINDEX, "revl.row_keys");
+  lua_getfield(L, internals, "eval_emit");
+  lua_setfield(L, LUA_REGISTRYINDEX, "revl.eval_emit");
   return 0;
 }
 
@@ -792,7 +792,15 @@ revl_rt *revl_rt_new(const revl_rt_opts *o, revl_error *err) {
       lua_getfield(rt->L, LUA_REGISTRYINDEX, "revl.current");
       revl_store **sp = lua_touserdata(rt->L, -1);
       lua_pop(rt->L, 1);
-      rc = revl_write_rejects(*sp, rt->out_dir, err);
+      if (strcmp(rt->out_dir, "-") != 0)
+        rc = revl_write_rejects(*sp, rt->out_dir, err);
+      else /* no directory for them: say what is not written */
+        for (int i = 0; i < (*sp)->ntables; i++)
+          if ((*sp)->tables[i]->nrejected)
+            fprintf(stderr, "revl: %s: %zu rejected row%s not written "
+                    "(--out - has no rejects directory)\n",
+                    (*sp)->tables[i]->name, (size_t)(*sp)->tables[i]->nrejected,
+                    (*sp)->tables[i]->nrejected == 1 ? "" : "s");
     }
     if (rc) {
       revl_rt_free(rt);

@@ -35,6 +35,10 @@ struct revl_csvw {
   char *path;     /* as errors name it */
   char *base;     /* final name in dfd */
   char *tmp;      /* temporary name in dfd */
+  int stream;     /* writes to a stream it does not own (no dfd) */
+  int arr;        /* stream as one JSON array of the lines written */
+  int rowstart;   /* arr: the next byte begins a row */
+  long nrows;     /* arr: rows begun */
   char buf[1 << 16];
 };
 
@@ -338,6 +342,26 @@ revl_csvw *revl_csvw_open_in(const char *root, const char *rel,
   return open_at(dfd, base, shown, 1, rel, err);
 }
 
+revl_csvw *revl_csvw_open_stream(FILE *fp, const char *shown, int json_array,
+                                 revl_error *err) {
+  revl_csvw *w = calloc(1, sizeof *w);
+  size_t sn = strlen(shown);
+  if (w) w->path = malloc(sn + 1);
+  if (!w || !w->path) {
+    free(w);
+    revl_error_set(err, REVL_ENOMEM, shown, 0, 0, "out of memory");
+    return NULL;
+  }
+  memcpy(w->path, shown, sn + 1);
+  w->fp = fp;
+  w->dfd = -1;
+  w->slot = -1;
+  w->stream = 1;
+  w->arr = json_array;
+  w->rowstart = 1;
+  return w;
+}
+
 static int needs_quote(const char *s, size_t n) {
   if (n == 0) return 0;
   if (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t')
@@ -349,7 +373,32 @@ static int needs_quote(const char *s, size_t n) {
   return 0;
 }
 
+/* Array mode: bytes of JSON lines become the elements of one array
+ * (JSON text holds no raw newline, so each '\n' ends an element). */
+static void arr_put(revl_csvw *w, const char *s, size_t n) {
+  while (n) {
+    const char *nl = memchr(s, '\n', n);
+    size_t k = nl ? (size_t)(nl - s) : n;
+    if (k && w->rowstart) {
+      fputs(w->nrows++ ? ",\n" : "[\n", w->fp);
+      w->rowstart = 0;
+    }
+    if (k && fwrite(s, 1, k, w->fp) != k) w->failed = 1;
+    if (nl) {
+      w->rowstart = 1;
+      k++;
+    }
+    s += k;
+    n -= k;
+  }
+}
+
 void revl_csvw_field(revl_csvw *w, const char *s, size_t n) {
+  if (w->arr) {
+    if (w->nfield++ > 0) arr_put(w, ",", 1);
+    arr_put(w, s, n);
+    return;
+  }
   if (w->nfield++ > 0) putc(',', w->fp);
   if (needs_quote(s, n)) {
     if (csv_fwrite(w->fp, s, n) != 0) w->failed = 1;
@@ -380,6 +429,10 @@ void revl_csvw_fmt(revl_csvw *w, const char *fmt, ...) {
 }
 
 void revl_csvw_raw(revl_csvw *w, const char *s, size_t n) {
+  if (w->arr) {
+    arr_put(w, s, n);
+    return;
+  }
   if (n && fwrite(s, 1, n, w->fp) != n) w->failed = 1;
 }
 
@@ -405,20 +458,34 @@ void revl_csvw_json(revl_csvw *w, const char *s, size_t n) {
 }
 
 void revl_csvw_end(revl_csvw *w) {
-  putc('\n', w->fp);
+  if (w->arr) arr_put(w, "\n", 1);
+  else putc('\n', w->fp);
   w->nfield = 0;
 }
 
 static void csvw_free(revl_csvw *w) {
   if (w->slot >= 0) slots[w->slot].used = 0;
-  close(w->dfd);
+  if (!w->stream) close(w->dfd);
   free(w->path);
   free(w->base);
   free(w->tmp);
   free(w);
 }
 
+/* The end of a stream writer: close the array, flush, leave the
+ * stream open. */
+static int stream_end(revl_csvw *w, revl_error *err) {
+  if (w->arr) fputs(w->nrows ? "\n]\n" : "[]\n", w->fp);
+  int rc = 0;
+  if (fflush(w->fp) != 0 || ferror(w->fp) || w->failed)
+    rc = revl_error_set(err, REVL_EIO, w->path, 0, 0, "write failed: %s",
+                        strerror(errno));
+  csvw_free(w);
+  return rc;
+}
+
 int revl_csvw_commit(revl_csvw *w, revl_error *err) {
+  if (w->stream) return stream_end(w, err);
   int rc = 0;
   if (fflush(w->fp) != 0 || ferror(w->fp)) w->failed = 1;
   if (fclose(w->fp) != 0) w->failed = 1;
@@ -437,6 +504,11 @@ int revl_csvw_commit(revl_csvw *w, revl_error *err) {
 
 void revl_csvw_abort(revl_csvw *w) {
   if (!w) return;
+  if (w->stream) { /* what was written is out already */
+    fflush(w->fp);
+    csvw_free(w);
+    return;
+  }
   fclose(w->fp);
   unlinkat(w->dfd, w->tmp, 0);
   csvw_free(w);
