@@ -8,7 +8,7 @@
 int main(int argc, char **argv) {
   revl_error err = {0};
   revl_store *s = revl_store_new();
-  revl_load_opts lo = {argc > 1 ? argv[1] : "examples/data", NULL, 0, NULL};
+  revl_load_opts lo = {.data_dir = argc > 1 ? argv[1] : "examples/data"};
   if (!s || revl_load_dir(s, &lo, &err)) return revl_error_print(&err), revl_store_free(s), 2;
   revl_view deals = revl_view_all(revl_store_table(s, "deals"));
   if (!deals.t) revl_error_set(&err, REVL_EDATA, lo.data_dir, 0, 0, "no deals table");

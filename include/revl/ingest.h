@@ -70,9 +70,13 @@ typedef struct revl_load_opts {
   const char *map_file;  /* NULL: <data_dir>/mapping.lua when present */
   int strict;            /* first problem stops the load */
   const char *out_dir;   /* rejects go to <out_dir>/rejects/; NULL: none */
+  const char *const *tables; /* "NAME=PATH" (PATH "-": stdin), each one */
+  int ntables;               /* table from its own file (--table) */
 } revl_load_opts;
 
-/* Load every known (and any other *.csv) file of o->data_dir into s.
+/* Load every known (and any other *.csv) file of o->data_dir into s,
+ * the tables of o->tables from their own files instead (data_dir may
+ * then be NULL).
  * Returns 0, or a REVL_E* code with err filled (file-level problems, or
  * any problem in strict mode). */
 int revl_load_dir(revl_store *s, const revl_load_opts *o, revl_error *err);

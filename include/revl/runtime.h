@@ -11,6 +11,8 @@
 
 typedef struct revl_rt_opts {
   const char *data_dir;   /* loaded at start when set */
+  const char *const *tables; /* "NAME=PATH" tables from their own files */
+  int ntables;               /* (--table; loaded with or without data_dir) */
   const char *map_file;
   const char *out_dir;    /* outputs go here; default "out" */
   int strict;

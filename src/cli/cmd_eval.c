@@ -16,7 +16,8 @@
 #include "revl/runtime.h"
 
 const char cli_usage_eval[] =
-    "usage: revl eval EXPR [--data DIR] [--format table|csv|jsonl|json]\n"
+    "usage: revl eval EXPR [--data DIR] [--table NAME=PATH]...\n"
+    "                 [--format table|csv|jsonl|json]\n"
     "       revl eval -f FILE [--data DIR] [--format ...]\n"
     "                 [run options]\n"
     "\n"
@@ -29,6 +30,8 @@ const char cli_usage_eval[] =
     "               object per record) or json (one array); default: table\n"
     "               on a terminal, csv otherwise\n"
     "  -f FILE      read the code from FILE ('-' for standard input)\n"
+    "  --table NAME=PATH  table NAME from PATH (- for standard input), with\n"
+    "               or without --data\n"
     "  run options  --data --map --as-of --out --set --strict --timeout\n"
     "               --max-memory --allow-io --fiscal-start, as for revl run\n"
     "\n"

@@ -12,17 +12,20 @@
 #include "revl/runtime.h"
 
 const char cli_usage_run[] =
-    "usage: revl run PLAYBOOK [--data DIR] [--map FILE] [--as-of DATE]\n"
-    "                [--out DIR] [--set KEY=VALUE]... [--strict]\n"
+    "usage: revl run PLAYBOOK [--data DIR] [--table NAME=PATH]... [--map FILE]\n"
+    "                [--as-of DATE] [--out DIR] [--set KEY=VALUE]... [--strict]\n"
     "                [--timeout SECONDS] [--max-memory MB] [--allow-io]\n"
     "                [--fiscal-start MONTH]\n"
     "\n"
     "Run a Lua playbook with the revl module over a data directory.\n"
     "\n"
     "  --data DIR        load the CSV exports in DIR (same as revl.load)\n"
+    "  --table NAME=PATH load table NAME from PATH (- for standard input),\n"
+    "                    with or without --data (it wins over DIR's file)\n"
     "  --map FILE        mapping file (default: DIR/mapping.lua)\n"
     "  --as-of DATE      the run's date (YYYY-MM-DD); default: today\n"
-    "  --out DIR         where outputs and rejects are written (default: out)\n"
+    "  --out DIR         where outputs and rejects are written (default: out);\n"
+    "                    - sends the playbook's one output to standard output\n"
     "  --set KEY=VALUE   a parameter, read as revl.params.KEY\n"
     "  --strict          stop at the first bad row in the data (exit 2)\n"
     "  --timeout S       stop the run after S seconds (exit 3)\n"
@@ -48,7 +51,7 @@ int cli_parse_run_opts(const char *cmd, int argc, char **argv,
                        const char ***params_out) {
   cli_args a;
   const char *as_of = NULL, *v;
-  static const char *params[256];
+  static const char *params[256], *tables[64];
   cli_args_init(&a, cmd, argc, argv);
   memset(o, 0, sizeof *o);
   o->fiscal_start = 1;
@@ -56,6 +59,17 @@ int cli_parse_run_opts(const char *cmd, int argc, char **argv,
   while (cli_more(&a)) {
     if (cli_opt(&a, "--data", &o->data_dir)) continue;
     if (cli_opt(&a, "--map", &o->map_file)) continue;
+    if (cli_opt(&a, "--table", &v)) {
+      if (a.err) break;
+      const char *eq = strchr(v, '=');
+      if (!eq || eq == v || !eq[1])
+        return cli_usage_error(cmd, "--table needs NAME=PATH (PATH - for "
+                               "standard input), not '%s'", v);
+      if (o->ntables == 64) return cli_usage_error(cmd, "too many --table");
+      tables[o->ntables++] = v;
+      o->tables = tables;
+      continue;
+    }
     if (cli_opt(&a, "--out", &o->out_dir)) continue;
     if (cli_opt(&a, "--as-of", &as_of)) continue;
     if (cli_flag(&a, "--strict")) { o->strict = 1; continue; }

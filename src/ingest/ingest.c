@@ -1514,6 +1514,8 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
   memset(&ld, 0, sizeof ld);
   ld.s = s;
   ld.map = map;
+  int from_stdin = strcmp(path, "-") == 0; /* --table NAME=- */
+  if (from_stdin) path = "<stdin>"; /* as errors name it */
   ld.path = path;
   ld.strict = strict;
   ld.err = err;
@@ -1540,10 +1542,10 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
   FILE *fp = NULL;
   reader *r = NULL;
   int started = 0;
-  if (is_dir(path))
+  if (!from_stdin && is_dir(path))
     return revl_error_set(err, REVL_EIO, path, 0, 0,
                           "is a directory, not a CSV file");
-  fp = fopen(path, "rb");
+  fp = from_stdin ? stdin : fopen(path, "rb");
   if (!fp)
     return revl_error_set(err, REVL_EIO, path, 0, 0, "cannot open: %s",
                           strerror(errno));
@@ -1640,7 +1642,7 @@ out:
     }
   if (r) free(r->kind);
   free(r);
-  if (fp) fclose(fp);
+  if (fp && fp != stdin) fclose(fp);
   free(ld.target);
   free(ld.isnull);
   free(ld.vals);

@@ -110,12 +110,49 @@ int revl_store_link_all(revl_store *s, const revl_mapping *m) {
   return 0;
 }
 
+/* The PATH of --table NAME=PATH for name, or NULL. */
+static const char *given_table(const revl_load_opts *o, const char *name) {
+  size_t n = strlen(name);
+  for (int i = 0; i < o->ntables; i++)
+    if (strncmp(o->tables[i], name, n) == 0 && o->tables[i][n] == '=')
+      return o->tables[i] + n + 1;
+  return NULL;
+}
+
+/* --table entries: NAME=PATH with a table name, each name once, at
+ * most one PATH reading standard input. */
+static int check_given(const revl_load_opts *o, revl_error *err) {
+  int nstdin = 0;
+  for (int i = 0; i < o->ntables; i++) {
+    const char *e = o->tables[i], *eq = strchr(e, '=');
+    size_t n = eq ? (size_t)(eq - e) : 0;
+    int ok = eq && n > 0 && n < 200 && eq[1];
+    for (size_t k = 0; ok && k < n; k++)
+      ok = e[k] == '_' || (e[k] >= 'a' && e[k] <= 'z') ||
+           (e[k] >= 'A' && e[k] <= 'Z') || (k > 0 && e[k] >= '0' && e[k] <= '9');
+    if (!ok)
+      return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                            "--table needs NAME=PATH (a table name, then "
+                            "the file or - for standard input), not '%s'", e);
+    for (int j = 0; j < i; j++)
+      if (strncmp(o->tables[j], e, n + 1) == 0)
+        return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                              "--table %.*s is given twice", (int)n, e);
+    if (strcmp(eq + 1, "-") == 0 && nstdin++)
+      return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                            "only one --table can read standard input");
+  }
+  return 0;
+}
+
 int revl_load_dir(revl_store *s, const revl_load_opts *o, revl_error *err) {
   revl_mapping m;
   memset(&m, 0, sizeof m);
   char path[4096];
   int rc = 0;
   struct stat st;
+  if ((rc = check_given(o, err))) return rc;
+  if (!o->data_dir) goto no_dir;
   if (stat(o->data_dir, &st) != 0)
     return revl_error_set(err, REVL_EIO, o->data_dir, 0, 0,
                           "cannot open data directory: %s", strerror(errno));
@@ -123,8 +160,9 @@ int revl_load_dir(revl_store *s, const revl_load_opts *o, revl_error *err) {
     return revl_error_set(err, REVL_EIO, o->data_dir, 0, 0,
                           "not a directory (--data takes the directory "
                           "that holds the CSV files)");
+no_dir:;
   const char *map_file = o->map_file;
-  if (!map_file) {
+  if (!map_file && o->data_dir) {
     snprintf(path, sizeof path, "%s/mapping.lua", o->data_dir);
     if (file_exists(path)) map_file = path;
   }
@@ -136,6 +174,15 @@ int revl_load_dir(revl_store *s, const revl_load_opts *o, revl_error *err) {
     const char *name = revl_table_defs[i].name;
     const revl_table_map *tm = find_map(&m, name);
     char fpath[4096];
+    const char *given = given_table(o, name);
+    if (given) {
+      if ((rc = revl_load_file(s, name, given, tm ? tm : &m.defaults,
+                               o->strict, err)))
+        goto out;
+      loaded++;
+      continue;
+    }
+    if (!o->data_dir) continue;
     if (tm && tm->file)
       snprintf(fpath, sizeof fpath, "%s/%s", o->data_dir, tm->file);
     else
@@ -153,8 +200,20 @@ int revl_load_dir(revl_store *s, const revl_load_opts *o, revl_error *err) {
       goto out;
     loaded++;
   }
-  /* any other *.csv: a table of custom fields named after the file */
-  DIR *d = opendir(o->data_dir);
+  /* tables of custom fields from --table, then any other *.csv of the
+   * directory, named after the file */
+  for (int i = 0; i < o->ntables; i++) {
+    const char *e = o->tables[i], *eq = strchr(e, '=');
+    char tname[256];
+    snprintf(tname, sizeof tname, "%.*s", (int)(eq - e), e);
+    if (revl_store_table(s, tname)) continue; /* a well-known one */
+    const revl_table_map *tm = find_map(&m, tname);
+    if ((rc = revl_load_file(s, tname, eq + 1, tm ? tm : &m.defaults,
+                             o->strict, err)))
+      goto out;
+    loaded++;
+  }
+  DIR *d = o->data_dir ? opendir(o->data_dir) : NULL;
   if (d) {
     char **names = NULL;
     size_t nn = 0;

@@ -307,13 +307,13 @@ static int revl_module_index(lua_State *L) {
 }
 
 
+/* Load dir (may be NULL) and the --table files as the current store. */
 static int load_store(lua_State *L, const char *dir, const char *map,
-                      int strict, revl_error *err) {
-  revl_rt *rt = rt_of(L);
+                      int strict, const revl_rt_opts *o, revl_error *err) {
   revl_store *s = revl_store_new();
   if (!s) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
-  revl_load_opts lo = {dir, map, strict, NULL};
-  (void)rt;
+  revl_load_opts lo = {dir, map, strict, NULL, o ? o->tables : NULL,
+                       o ? o->ntables : 0};
   int rc = revl_load_dir(s, &lo, err);
   if (rc) {
     revl_store_free(s);
@@ -338,7 +338,7 @@ static int l_load(lua_State *L) {
     dir = luaL_checkstring(L, 1);
   }
   revl_error err;
-  if (load_store(L, dir, map, strict, &err)) {
+  if (load_store(L, dir, map, strict, NULL, &err)) {
     char buf[2048];
     revl_error_format(&err, buf, sizeof buf);
     lua_pushnil(L);
@@ -786,8 +786,8 @@ revl_rt *revl_rt_new(const revl_rt_opts *o, revl_error *err) {
     revl_rt_free(rt);
     return NULL;
   }
-  if (o->data_dir) {
-    int rc = load_store(rt->L, o->data_dir, o->map_file, o->strict, err);
+  if (o->data_dir || o->ntables) {
+    int rc = load_store(rt->L, o->data_dir, o->map_file, o->strict, o, err);
     if (!rc && o->out_dir) {
       lua_getfield(rt->L, LUA_REGISTRYINDEX, "revl.current");
       revl_store **sp = lua_touserdata(rt->L, -1);

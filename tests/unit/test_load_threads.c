@@ -50,7 +50,7 @@ static char *load_dump(const char *dir, int strict, int typing) {
   if (!f) exit(2);
   revl_load_typing = typing;
   revl_store *s = revl_store_new();
-  revl_load_opts o = {dir, NULL, strict, NULL};
+  revl_load_opts o = {.data_dir = dir, .strict = strict};
   revl_error err;
   memset(&err, 0, sizeof err);
   int rc = revl_load_dir(s, &o, &err);
