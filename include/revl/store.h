@@ -73,6 +73,8 @@ typedef struct revl_table revl_table;
 
 typedef struct revl_column {
   char *name;
+  char *label;        /* the export's header when name was made from it
+                         ("Lead Score" -> lead_score), else NULL */
   revl_type type;
   int canonical;      /* a DESIGN.md field of a well-known table */
   int required;       /* rows without a value are rejected */
@@ -161,6 +163,7 @@ struct revl_table {
   size_t nrows;
   revl_column **cols;
   int ncols, capcols;
+  int nlabels;        /* columns with a label */
   uint32_t *colslots;    /* name hash -> column index + 1 */
   uint32_t colmask;
   int pk;                /* primary-key column or -1 */
@@ -234,6 +237,9 @@ int revl_table_add_col(revl_table *t, const char *name, revl_type type);
 int revl_table_retype_col(revl_table *t, int i, revl_type type);
 /* Rename column i (fails when the name is taken). */
 int revl_table_rename_col(revl_table *t, int i, const char *name);
+/* Keep label (the export's header) on column i; revl_table_col finds
+ * the column by it too. */
+int revl_table_set_label(revl_table *t, int i, const char *label);
 void revl_table_add_warning(revl_table *t, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

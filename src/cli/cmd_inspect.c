@@ -59,7 +59,8 @@ static void print_table(const revl_store *s, revl_table *t) {
       n += (size_t)snprintf(notes + n, sizeof notes - n, __VA_ARGS__);    \
   } while (0)
     if (i == t->pk) NOTE("primary key");
-    if (!c->canonical) NOTE("custom");
+    if (!c->canonical && c->label) NOTE("custom, header \"%.60s\"", c->label);
+    else if (!c->canonical) NOTE("custom");
     if (c->ref)
       NOTE("-> %s.%s", c->ref->name, c->ref->cols[c->ref_col]->name);
     if (c->nbroken)

@@ -207,11 +207,59 @@ static const char *mapped_name(const loader *ld, const char *header) {
   return revl_preset_field(m ? m->preset : 0, ld->t->name, header);
 }
 
+/* Does the mapping rename this header itself (columns = {...})? */
+static int renamed(const revl_table_map *m, const char *header) {
+  for (int i = 0; m && i < m->npairs; i++)
+    if (strcmp(m->rename_from[i], header) == 0) return 1;
+  return 0;
+}
+
 /* Is name one of the mapping's constants (added after the load)? */
 static int is_constant(const revl_table_map *m, const char *name) {
   for (int k = 0; m && k < m->nconsts; k++)
     if (strcmp(m->const_name[k], name) == 0) return 1;
   return 0;
+}
+
+/* The column name of a custom header: snake_case ("Lead Score" ->
+ * lead_score, "UserRoleId" -> user_role_id, "# of Seats" -> of_seats);
+ * bytes of UTF-8 letters are kept.  Empty when nothing is left. */
+static void snake_case(const char *h, char *out, size_t size) {
+  size_t n = 0;
+  int sep = 0;
+  for (size_t i = 0; h[i] && n + 2 < size; i++) {
+    unsigned char c = (unsigned char)h[i], next = (unsigned char)h[i + 1];
+    if (isalnum(c) || c >= 0x80) {
+      unsigned char prev = i ? (unsigned char)h[i - 1] : 0;
+      /* a word starts at an upper-case letter after a lower-case one or
+       * a digit, or before a lower-case one after upper-case ones */
+      int word = isupper(c) && i &&
+                 (islower(prev) || isdigit(prev) || (isupper(prev) && islower(next)));
+      if (n && (sep || word)) out[n++] = '_';
+      out[n++] = c < 0x80 ? (char)tolower(c) : (char)c;
+      sep = 0;
+    } else {
+      sep = 1;
+    }
+  }
+  out[n] = '\0';
+}
+
+/* " (headers: a, b, c; nearest: x)" for a missing required field. */
+static void headers_hint(const loader *ld, const char *field, char *buf, size_t size) {
+  size_t n = (size_t)snprintf(buf, size, " (headers:");
+  revl_near nr;
+  revl_near_init(&nr, field);
+  for (int j = 0; j < ld->t->ncols && n + 8 < size; j++) {
+    const revl_column *c = ld->t->cols[j];
+    const char *h = c->label ? c->label : c->name;
+    n += (size_t)snprintf(buf + n, size - n, "%s %s", j ? "," : "", h);
+    revl_near_add(&nr, c->name);
+    if (c->label) revl_near_add(&nr, c->label);
+  }
+  char near[160];
+  revl_near_hint(&nr, near, sizeof near);
+  if (n + 2 < size) snprintf(buf + n, size - n, ")%s", near);
 }
 
 static int setup_header(loader *ld) {
@@ -247,9 +295,28 @@ static int setup_header(loader *ld) {
     if (canon && def)
       for (int k = 0; k < def->nfields; k++)
         if (strcmp(def->fields[k].name, canon) == 0) fd = &def->fields[k];
+    char snake[256];
     const char *colname = canon ? canon : name;
+    if (!canon) { /* a custom field: snake_case, the header kept as label */
+      snake_case(name, snake, sizeof snake);
+      if (snake[0]) colname = snake;
+    }
     char alt[300];
-    if (revl_table_col(t, colname) >= 0) {
+    int taken = revl_table_col(t, colname) >= 0;
+    if (taken && canon && !renamed(ld->map, name)) {
+      /* two headers recognised as one field ("Prospect ID" and "Lead
+       * Number" both as id): the later one stays a custom column */
+      snake_case(name, snake, sizeof snake);
+      if (snake[0] && strcmp(snake, canon) != 0 && revl_table_col(t, snake) < 0) {
+        revl_table_add_warning(t, "%s:1:%d: '%s' also reads as %s, which an "
+                               "earlier column is: kept as custom '%s'",
+                               ld->path, j + 1, name, canon, snake);
+        colname = snake;
+        fd = NULL;
+        taken = 0;
+      }
+    }
+    if (taken) {
       /* a second column with the same name: keep it under name_2 */
       int k = 2;
       do snprintf(alt, sizeof alt, "%s_%d", colname, k++);
@@ -267,6 +334,9 @@ static int setup_header(loader *ld) {
     if (ci < 0)
       return ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, 1, 0,
                                      "out of memory");
+    if (colname == snake && strcmp(snake, name) != 0 && revl_table_set_label(t, ci, name))
+      return ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, 1, 0,
+                                     "out of memory");
     t->cols[ci]->canonical = fd != NULL;
     t->cols[ci]->required = fd ? fd->required : 0;
     ld->target[j] = ci;
@@ -280,12 +350,15 @@ static int setup_header(loader *ld) {
   if (def)
     for (int k = 0; k < def->nfields; k++)
       if (def->fields[k].required && revl_table_col(t, def->fields[k].name) < 0 &&
-          !is_constant(ld->map, def->fields[k].name))
+          !is_constant(ld->map, def->fields[k].name)) {
+        char hint[1024];
+        headers_hint(ld, def->fields[k].name, hint, sizeof hint);
         return ld->rc = revl_error_set(
                    ld->err, REVL_EDATA, ld->path, 1, 0,
-                   "no column for required field '%s' of %s (map one in "
-                   "mapping.lua)",
-                   def->fields[k].name, t->name);
+                   "no column for required field '%s' of %s%s; map one in "
+                   "mapping.lua (columns = {['Header'] = '%s'})",
+                   def->fields[k].name, t->name, hint, def->fields[k].name);
+      }
   /* the primary key */
   const char *key = ld->map && ld->map->key ? ld->map->key : def ? def->pk : NULL;
   if (key) {

@@ -120,6 +120,9 @@ static const syn generic_syn[] = {
     {"accounts", "parentaccountid", "parent_id"},
     /* deals */
     {"deals", "dealid", "id"}, {"deals", "opportunityid", "id"},
+    {"deals", "opportunitynumber", "id"}, {"deals", "dealnumber", "id"},
+    {"deals", "salesagent", "owner"}, {"deals", "salesrep", "owner"},
+    {"deals", "closevalue", "amount"}, {"deals", "engagedate", "created_at"},
     {"deals", "recordid", "id"}, {"deals", "hsobjectid", "id"},
     {"deals", "accountid", "account_id"}, {"deals", "companyid", "account_id"},
     {"deals", "account", "account_id"},
@@ -147,6 +150,7 @@ static const syn generic_syn[] = {
     {"deals", "iswon", "is_won"}, {"deals", "won", "is_won"},
     /* leads */
     {"leads", "leadid", "id"}, {"leads", "recordid", "id"},
+    {"leads", "prospectid", "id"}, {"leads", "leadnumber", "id"},
     {"leads", "contactid", "id"}, {"leads", "hsobjectid", "id"},
     {"leads", "emailaddress", "email"}, {"leads", "companyname", "company"},
     {"leads", "website", "domain"}, {"leads", "companydomain", "domain"},

@@ -97,6 +97,7 @@ size_t revl_col_memory(const revl_column *c) {
 static void col_free(revl_column *c) {
   if (!c) return;
   free(c->name);
+  free(c->label);
   free(c->valid);
   free(c->v.any);
   free(c->cur);
@@ -191,7 +192,19 @@ int revl_table_col(const revl_table *t, const char *name) {
     if (strcmp(t->cols[i]->name, name) == 0) return i;
     j = (j + 1) & t->colmask;
   }
+  if (t->nlabels) /* the export's own header still finds its column */
+    for (int i = 0; i < t->ncols; i++)
+      if (t->cols[i]->label && strcmp(t->cols[i]->label, name) == 0) return i;
   return -1;
+}
+
+int revl_table_set_label(revl_table *t, int i, const char *label) {
+  char *s = strdup(label);
+  if (!s) return REVL_ENOMEM;
+  if (!t->cols[i]->label) t->nlabels++;
+  free(t->cols[i]->label);
+  t->cols[i]->label = s;
+  return 0;
 }
 
 int revl_table_add_col(revl_table *t, const char *name, revl_type type) {
