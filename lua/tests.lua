@@ -118,7 +118,8 @@ function T:err(fn, pattern, msg)
 end
 
 -- the row of record id in a decision frame, routing result, audit or
--- ledger (anything with :get(id), else rows with an `id` field)
+-- ledger (anything with :get(id), else rows with an `id` field, or a
+-- `record` field as SLA ledger rows have)
 local function record(self, d, id, what)
   if type(d) ~= "table" and type(d) ~= "userdata" then
     fail(self, format("%s: expected a decision frame, got %s", what, type(d)))
@@ -127,7 +128,7 @@ local function record(self, d, id, what)
   if ok and row ~= nil then return row end
   for i = 1, #d do
     local r = d[i]
-    if r.id == id then return r end
+    if r.id == id or r.record == id then return r end
   end
   fail(self, format("%s: no decision for %s", what, show(id)))
 end
@@ -158,12 +159,14 @@ function T:tier(d, id, want) return field(self, d, id, "tier", want, "tier") end
 function T:label(d, id, want) return field(self, d, id, "label", want, "label") end
 function T:action(d, id, want) return field(self, d, id, "action", want, "action") end
 
---- t:score(scores, id, want [, eps]): `fit` of an ICP frame, `score` of others
+--- t:score(scores, id, want [, eps]): `fit` of an ICP frame, `completeness`
+--- of a scorecard, `score` of others
 function T:score(d, id, want, eps)
   self.checks = self.checks + 1
   local row = record(self, d, id, "score")
   local got = row.score
   if got == nil then got = row.fit end
+  if got == nil then got = row.completeness end
   if type(got) ~= "number" or math.abs(got - want) > (eps or 1e-9) then
     fail(self, format("score of %s: expected %s, got %s", id, show(want), show(got)), reasons_of(row))
   end
