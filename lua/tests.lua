@@ -253,6 +253,148 @@ function T:metric(f, col, want, where_, eps)
   return row
 end
 
+-- ---- what a case builds: revl.playbook and coverage --------------------------
+-- The constructors (revl.icp, revl.health, revl.scorecard, revl.router,
+-- revl.funnel, revl.sla, revl.fire) are wrapped, once, the first time
+-- revl.playbook or coverage needs them: each object built is noted with
+-- the line that built it, and so is each result it gives (scores,
+-- routing results, audits, ledgers, events).  Nothing else changes.
+
+local capture  -- the table revl.playbook is filling, or nil
+local cov      -- coverage: {order = {entries}, by = {key = entry}} when on
+local model_of = setmetatable({}, { __mode = "k" }) -- model userdata -> its note
+
+-- "file:line" of the playbook code that called a constructor
+local function built_at()
+  for level = 3, 14 do
+    local ok, e = pcall(error, "", level)
+    if not ok and type(e) == "string" and e ~= "" and not e:find("^lua/") and not e:find("^%[C%]") then
+      return (e:gsub(":%s*$", ""))
+    end
+  end
+  return "?"
+end
+
+local function add(list, kind, name, v)
+  local l = list[kind]
+  if not l then l = {}; list[kind] = l end
+  l[#l + 1] = v
+  if name ~= nil then l[name] = v end
+end
+
+local cov_built, cov_result = function() end, function() end -- coverage, below
+
+local function note(kind, name, obj, spec, at)
+  if capture then add(capture, kind, name, obj) end
+  if cov then cov_built(kind, name, spec, at) end
+end
+
+local function result(kind, name, res, spec)
+  if capture then add(capture, kind, name, res) end
+  if cov then cov_result(kind, name, res, spec) end
+end
+
+local installed = false
+local function install()
+  if installed then return end
+  installed = true
+  -- rule models (icp, health, scorecard) are userdata sharing one
+  -- metatable: route :score through it
+  local hooked_mt = {}
+  local function hook_model(kind, result_kind)
+    local make = revl[kind]
+    revl[kind] = function(spec, ...)
+      local m = make(spec, ...)
+      local name = type(spec) == "table" and spec.name or kind
+      local at = built_at()
+      model_of[m] = { kind = kind, result = result_kind, name = name, spec = spec, at = at }
+      note(kind, name, m, spec, at)
+      local mt = getmetatable(m)
+      if type(mt) == "table" and not hooked_mt[mt] then
+        hooked_mt[mt] = true
+        local index = mt.__index
+        local get = type(index) == "function" and index or function(_, k) return index[k] end
+        local score = function(self, ...)
+          local f = get(self, "score")(self, ...)
+          local e = model_of[self]
+          if e then result(e.result, e.name, f, e) end
+          return f
+        end
+        mt.__index = function(self, k)
+          if k == "score" then return score end
+          return get(self, k)
+        end
+      end
+      return m
+    end
+  end
+  hook_model("icp", "scores")
+  hook_model("health", "health_scores")
+  hook_model("scorecard", "cards")
+  -- routers, funnels and SLAs are tables: wrap their methods
+  local function hook_table(kind, method, result_kind)
+    local make = revl[kind]
+    revl[kind] = function(spec, ...)
+      local obj = make(spec, ...)
+      local name = type(spec) == "table" and spec.name or kind
+      local at = built_at()
+      note(kind, name, obj, spec, at)
+      local orig = type(obj) == "table" and obj[method]
+      if orig then
+        local info = { kind = kind, name = name, spec = spec, at = at }
+        obj[method] = function(self, ...)
+          local r = orig(self, ...)
+          result(result_kind, name, r, info)
+          return r
+        end
+      end
+      return obj
+    end
+  end
+  hook_table("router", "route", "routing")
+  hook_table("funnel", "audit", "audit")
+  hook_table("sla", "ledger", "ledger")
+  local fire = revl.fire
+  revl.fire = function(...)
+    local ev = fire(...)
+    result("events", nil, ev, nil)
+    return ev
+  end
+end
+
+--- revl.playbook(module [, params]) -> what the playbook built and printed:
+--- runs the playbook `module` (found as require finds it: next to the
+--- test file first) afresh over the current data, with its prints
+--- captured, and returns {output = text, icp = {model...}, scores =
+--- {frame...}, health, health_scores, scorecard, cards, router, routing,
+--- funnel, audit, sla, ledger, events = {frame...}, returned = value};
+--- each list is in the order built, and also keyed by the object's name.
+--- params are set as revl.params for the run.
+function revl.playbook(name, params)
+  if type(name) ~= "string" then error("revl.playbook: takes a module name, not " .. type(name), 2) end
+  install()
+  local lines = {}
+  local pb = { lines = lines }
+  local saved_print, saved_show, saved_capture, saved_params = print, revl.show, capture, {}
+  for k, v in pairs(params or {}) do saved_params[k] = revl.params[k] or false; revl.params[k] = tostring(v) end
+  print = function(...)
+    local parts = {}
+    for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end
+    for l in (concat(parts, "\t") .. "\n"):gmatch("(.-)\n") do lines[#lines + 1] = l end
+  end
+  revl.show = function(x, opts) print(revl.pretty(x, opts)) end
+  capture = pb
+  package.loaded[name] = nil
+  local ok, r = pcall(require, name)
+  package.loaded[name] = nil
+  print, revl.show, capture = saved_print, saved_show, saved_capture
+  for k, v in pairs(saved_params) do revl.params[k] = v or nil end
+  if not ok then error(r, 0) end
+  pb.returned = r
+  pb.output = concat(lines, "\n")
+  return pb
+end
+
 -- ---- running ----------------------------------------------------------------
 
 local function xml(s)
