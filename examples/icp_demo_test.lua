@@ -18,12 +18,15 @@ revl.test("a US software company with revenue is an A and gets a call", function
 end)
 
 revl.cases("tiers: A >= 70, B >= 50, C >= 30", {
+  revl.case{name = "software, mid-size, GB: 70 is an A", industry = "Software", employees = 300, country = "GB",
+            fit = 70, tier = "A"},
   revl.case{name = "software, mid-size, no market: 50 is a B", industry = "Software", employees = 300, fit = 50, tier = "B"},
   revl.case{name = "software only: 30 is a C", industry = "Software", employees = 50, fit = 30, tier = "C"},
   revl.case{name = "retail in GB: 20 is a D", industry = "Retail", employees = 50, country = "GB", fit = 20, tier = "D"},
   revl.case{name = "a .io domain adds 10", industry = "Software", employees = 300, domain = "acme.io", fit = 60, tier = "B"},
 }, function(t, c)
-  local pb = run{{id = "X", industry = c.industry, employees = c.employees, country = c.country, domain = c.domain}}
+  local pb = run{{id = "X", industry = c.industry, employees = c.employees, country = c.country,
+                  domain = c.domain}}
   local s = pb.scores[1]
   t:score(s, "X", c.fit)
   t:tier(s, "X", c.tier)
