@@ -49,3 +49,14 @@ revl.test("Prospecting needs an owner with the AE role and is ready once it has 
   t:ready(a, "D2", false)
   t:ok(pb.output:find("2 deals audited", 1, true), "printed")
 end)
+
+revl.test("a won deal is in Closed Won with its entry criteria met; a lost one is closed", function(t)
+  local a = audit({{id = "W", account_id = "A1", owner = "AE1", stage = "Closed Won", amount = 100,
+                    close_date = "2025-06-01", forecast_category = "Closed"},
+                   {id = "L", account_id = "A1", owner = "AE1", stage = "Closed Lost", amount = 100}},
+                  {{"W", "Closed Won", "2025-06-01"}, {"L", "Closed Lost", "2025-06-01"}})
+  t:eq(a[1].stage, "Closed Won", "stage")
+  t:eq(a[1].entry_met, true, "entry met")
+  t:violation(a, "W", false)
+  t:eq(a[2].status, "closed", "lost")
+end)

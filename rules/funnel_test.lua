@@ -103,3 +103,57 @@ revl.test("lead lifecycle: an MQL without an owner misses a required field", fun
   -- a New lead with an MQL date is ready to leave the Lead stage
   t:ready(a, "L2", true)
 end)
+
+revl.cases("opportunity exit criteria: ready to advance", {
+  revl.case{name = "Demo with a close date ahead", stage = "Demo", fc = "Best Case", close = "2025-07-31", ready = true},
+  revl.case{name = "Demo with a close date behind", stage = "Demo", fc = "Best Case", close = "2025-06-01", ready = false},
+  revl.case{name = "Proposal in Commit", stage = "Proposal", fc = "Commit", close = "2025-07-31", ready = true},
+  revl.case{name = "Proposal in Best Case", stage = "Proposal", fc = "Best Case", close = "2025-07-31", ready = false},
+  revl.case{name = "Negotiation marked won", stage = "Negotiation", fc = "Commit", close = "2025-07-31", won = true,
+            ready = true},
+}, function(t, c)
+  local a = audit({{id = "D1", account_id = "A1", owner = "AE1", stage = c.stage, amount = 5000,
+                    close_date = c.close, forecast_category = c.fc, is_won = c.won}},
+                  {{"D1", c.stage, "2025-06-25"}})
+  t:ready(a, "D1", c.ready)
+end)
+
+revl.test("lead lifecycle: SQL, Opportunity, Customer and Renewal/Expansion", function(t)
+  local subs = {}
+  for m = 1, 13 do
+    subs[m] = {account_id = "A2", period = ("%04d-%02d-01"):format(m <= 7 and 2024 or 2025, (m + 5) % 12 + 1),
+               mrr = 100, seats = 1}
+  end
+  revl.fixture{
+    accounts = {{id = "A1", name = "One"}, {id = "A2", name = "Two"}},
+    deals = {{id = "D1", account_id = "A1", stage = "Demo", amount = 100},
+             {id = "D2", account_id = "A2", stage = "Closed Won", amount = 100, close_date = "2024-06-01"},
+             {id = "D3", account_id = "A1", stage = "Closed Won", amount = 100, close_date = "2025-06-01"}},
+    subscriptions = subs,
+    leads = {
+      {id = "M", email = "m@x.io", company = "X", source = "Web", owner = "S1", status = "MQL",
+       created_at = "2025-06-01T10:00:00Z", mql_at = "2025-06-10T10:00:00Z", sql_at = "2025-06-20T10:00:00Z"},
+      {id = "S", email = "s@x.io", company = "X", source = "Web", owner = "S1", status = "SQL",
+       created_at = "2025-06-01T10:00:00Z", mql_at = "2025-06-10T10:00:00Z", sql_at = "2025-06-20T10:00:00Z",
+       converted_deal_id = "D1", converted_account_id = "A1"},
+      {id = "O", email = "o@x.io", company = "X", source = "Web", owner = "S1", status = "Converted",
+       created_at = "2025-06-01T10:00:00Z", mql_at = "2025-06-10T10:00:00Z", sql_at = "2025-06-20T10:00:00Z",
+       converted_deal_id = "D1", converted_account_id = "A1"},
+      {id = "C", email = "c@x.io", company = "X", source = "Web", owner = "S1", status = "Converted",
+       created_at = "2025-03-01T10:00:00Z", mql_at = "2025-03-10T10:00:00Z", sql_at = "2025-03-20T10:00:00Z",
+       converted_deal_id = "D3", converted_account_id = "A1"},
+      {id = "R", email = "r@x.io", company = "X", source = "Web", owner = "S1", status = "Converted",
+       created_at = "2024-01-01T10:00:00Z", mql_at = "2024-02-10T10:00:00Z", sql_at = "2024-03-20T10:00:00Z",
+       converted_deal_id = "D2", converted_account_id = "A2"},
+    },
+  }
+  local a = funnels.lead_lifecycle():audit()
+  t:ready(a, "M", true)          -- an MQL with an SQL date is ready to move on
+  t:ready(a, "S", true)          -- an SQL converted to a deal
+  local by = {}
+  for _, r in ipairs(a) do by[r.id] = r end
+  t:eq(by.O.stage, "Opportunity", "a converted lead whose deal is open")
+  t:eq(by.C.stage, "Customer", "its deal was won")
+  t:eq(by.R.stage, "Renewal/Expansion", "its account renewed (13 months of subscription)")
+  t:violation(a, "R", false)
+end)
