@@ -310,6 +310,28 @@ local function tidy(path)
   return path
 end
 
+-- call fn(...) as the wrapped function would have been called: an error
+-- of the C function (which, called through pcall, names no line) names
+-- the line of the wrapper's caller, as it does without the wrapper (but
+-- for `return revl.icp{...}`: a tail call to the Lua wrapper leaves no
+-- frame for the module's line, so the error names its caller's)
+local function call(fn, ...)
+  local r = table.pack(pcall(fn, ...))
+  if not r[1] then
+    local e = r[2]
+    if type(e) == "string" then
+      local at = built_at()
+      if e:find("^lua/tests%.lua:%d+: ") then
+        e = at .. ": " .. e:gsub("^lua/tests%.lua:%d+: ", "", 1)
+      elseif not e:find("^[^%s:]+:%d+:") then
+        e = at .. ": " .. e
+      end
+    end
+    error(e, 0)
+  end
+  return table.unpack(r, 2, r.n)
+end
+
 local installed = false
 local function install()
   if installed then return end
@@ -333,7 +355,7 @@ local function install()
   local function hook_model(kind, result_kind)
     local make = revl[kind]
     revl[kind] = function(spec, ...)
-      local m = make(spec, ...)
+      local m = call(make, spec, ...)
       local name = type(spec) == "table" and spec.name or kind
       local at = built_at()
       model_of[m] = { kind = kind, result = result_kind, name = name, spec = spec, at = at }
@@ -344,7 +366,7 @@ local function install()
         local index = mt.__index
         local get = type(index) == "function" and index or function(_, k) return index[k] end
         local score = function(self, ...)
-          local f = get(self, "score")(self, ...)
+          local f = call(get(self, "score"), self, ...)
           local e = model_of[self]
           if e then result(e.result, e.name, f, e) end
           return f
@@ -364,7 +386,7 @@ local function install()
   local function hook_table(kind, method, result_kind)
     local make = revl[kind]
     revl[kind] = function(spec, ...)
-      local obj = make(spec, ...)
+      local obj = call(make, spec, ...)
       local name = type(spec) == "table" and spec.name or kind
       local at = built_at()
       note(kind, name, obj, spec, at)
@@ -372,7 +394,7 @@ local function install()
       if orig then
         local info = { kind = kind, name = name, spec = spec, at = at }
         obj[method] = function(self, ...)
-          local r = orig(self, ...)
+          local r = call(orig, self, ...)
           result(result_kind, name, r, info)
           return r
         end
@@ -385,7 +407,7 @@ local function install()
   hook_table("sla", "ledger", "ledger")
   local fire = revl.fire
   revl.fire = function(...)
-    local ev = fire(...)
+    local ev = call(fire, ...)
     result("events", nil, ev, nil)
     return ev
   end
