@@ -251,7 +251,8 @@ int cmd_test(int argc, char **argv) {
         rc = REVL_EXIT_DATA;
         goto out;
       }
-      qsort(files.v + before, files.n - before, sizeof *files.v, cmp_path);
+      if (files.n > before)
+        qsort(files.v + before, files.n - before, sizeof *files.v, cmp_path);
     } else if (flist_add(&files, paths.v[i])) {
       goto out;
     }
