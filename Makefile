@@ -137,11 +137,15 @@ bench-deps:
 install: $(BUILD)/revl
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/revl/rules
 	install -m 755 $(BUILD)/revl $(DESTDIR)$(PREFIX)/bin/revl
-	for f in rules/*.lua; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(PREFIX)/share/revl/rules/ || true; done
+	for f in rules/*.lua; do case "$$f" in *_test.lua) continue ;; esac; \
+	  [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(PREFIX)/share/revl/rules/ || true; done
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 docs/revl.1 $(DESTDIR)$(PREFIX)/share/man/man1/revl.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/revl
 	rm -rf $(DESTDIR)$(PREFIX)/share/revl
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/revl.1
 
 fmt:
 	clang-format -i $(CORE_SRC) $(CLI_SRC) include/revl/*.h

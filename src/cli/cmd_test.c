@@ -4,12 +4,16 @@
  * with revl.test / revl.cases, lua/tests.lua), then run its cases; print
  * the failures, one summary line, and optionally JUnit XML.
  */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include <dirent.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <lauxlib.h>
 #include <lua.h>
 
 #include "cli.h"
@@ -18,7 +22,7 @@
 
 const char cli_usage_test[] =
     "usage: revl test [PATH...] [--run TEXT] [--verbose] [--junit FILE]\n"
-    "                 [--data DIR] [--as-of DATE] [run options]\n"
+    "                 [--coverage] [--data DIR] [--as-of DATE] [run options]\n"
     "\n"
     "Run playbook tests: every *_test.lua file under the PATHs (default: the\n"
     "current directory; hidden, build* and node_modules directories are\n"
@@ -29,9 +33,14 @@ const char cli_usage_test[] =
     "  --run TEXT      only the cases whose name contains TEXT\n"
     "  --verbose       print every case, not only the failures\n"
     "  --junit FILE    also write the results as JUnit XML to FILE\n"
+    "  --coverage      after the summary, per test file: the ICP criteria,\n"
+    "                  health components, routing rules and funnel stage\n"
+    "                  criteria that no case exercised, with FILE:LINE\n"
     "  --data DIR      load DIR before each file (as revl run does)\n"
     "  --as-of DATE    the tests' date (YYYY-MM-DD); default: today\n"
-    "  run options     --map --out --set --strict --timeout --max-memory\n"
+    "  --out DIR       where the playbooks' outputs go; default: a temporary\n"
+    "                  directory, removed afterwards\n"
+    "  run options     --map --set --strict --timeout --max-memory\n"
     "                  --allow-io --fiscal-start, as for revl run\n"
     "\n"
     "Prints \"N passed, N failed\".  Exit status: 0 all passed, 1 a case\n"
@@ -127,11 +136,59 @@ static int run_opt_takes_value(const char *a) {
   return 0;
 }
 
+/* revl._test_source(path): the text of a .lua file, for --coverage to
+ * name the line that defines a criterion (the sandbox has no io). */
+static int l_test_source(lua_State *L) {
+  size_t n;
+  const char *path = luaL_checklstring(L, 1, &n);
+  if (n < 4 || strcmp(path + n - 4, ".lua") != 0) return 0;
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  char chunk[4096];
+  size_t k, total = 0;
+  while ((k = fread(chunk, 1, sizeof chunk, f)) > 0 && total < (4u << 20)) {
+    luaL_addlstring(&b, chunk, k);
+    total += k;
+  }
+  fclose(f);
+  luaL_pushresult(&b);
+  return 1;
+}
+
+static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
+  (void)st;
+  (void)flag;
+  (void)ftw;
+  remove(p);
+  return 0;
+}
+
+/* Append s to the growing buffer *buf (len, cap); 0 or -1. */
+static int buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n) {
+  if (*len + n + 1 > *cap) {
+    size_t nc = *cap ? *cap : 1024;
+    while (*len + n + 1 > nc) nc *= 2;
+    char *nb = realloc(*buf, nc);
+    if (!nb) return -1;
+    *buf = nb;
+    *cap = nc;
+  }
+  memcpy(*buf + *len, s, n);
+  *len += n;
+  (*buf)[*len] = '\0';
+  return 0;
+}
+
 int cmd_test(int argc, char **argv) {
   const char *pattern = "", *junit = NULL;
-  int verbose = 0;
+  int verbose = 0, coverage = 0, have_out = 0;
+  char tmpout[4096] = "";
+  char *covtext = NULL;
+  size_t covlen = 0, covcap = 0;
   flist paths = {0}, files = {0};
-  char **rargv = calloc((size_t)argc + 2, sizeof *rargv);
+  char **rargv = calloc((size_t)argc + 4, sizeof *rargv);
   int rargc = 0, rc = REVL_EXIT_OK;
   if (!rargv) return REVL_EXIT_DATA;
   rargv[rargc++] = argv[0];
@@ -139,6 +196,8 @@ int cmd_test(int argc, char **argv) {
     const char *a = argv[i];
     if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {
       verbose = 1;
+    } else if (strcmp(a, "--coverage") == 0) {
+      coverage = 1;
     } else if (strcmp(a, "--run") == 0 || strcmp(a, "--junit") == 0) {
       if (i + 1 >= argc) {
         rc = cli_usage_error("test", "%s needs a value", a);
@@ -151,6 +210,7 @@ int cmd_test(int argc, char **argv) {
     } else if (strncmp(a, "--junit=", 8) == 0) {
       junit = a + 8;
     } else if (a[0] == '-' && a[1]) {
+      if (strcmp(a, "--out") == 0 || strncmp(a, "--out=", 6) == 0) have_out = 1;
       rargv[rargc++] = argv[i];
       if (run_opt_takes_value(a) && i + 1 < argc) rargv[rargc++] = argv[++i];
     } else if (flist_add(&paths, a)) {
@@ -164,6 +224,18 @@ int cmd_test(int argc, char **argv) {
   if (prc >= 0) {
     rc = prc;
     goto out;
+  }
+  if (!have_out) {
+    /* the playbooks' outputs go to a scratch directory, removed at the end */
+    const char *t = getenv("TMPDIR");
+    snprintf(tmpout, sizeof tmpout, "%s/revl-test-XXXXXX", t && *t ? t : "/tmp");
+    if (!mkdtemp(tmpout)) {
+      fprintf(stderr, "revl: test: cannot create a temporary directory\n");
+      tmpout[0] = '\0';
+      rc = REVL_EXIT_DATA;
+      goto out;
+    }
+    o.out_dir = tmpout;
   }
   if (paths.n == 0 && flist_add(&paths, ".")) goto out;
   for (size_t i = 0; i < paths.n; i++) {
@@ -207,6 +279,26 @@ int cmd_test(int argc, char **argv) {
       free(jx);
       goto out;
     }
+    lua_State *L = revl_rt_lua(rt);
+    if (coverage) {
+      static const char on[] = "revl._test_coverage_on()";
+      int cb;
+      lua_getglobal(L, "revl");
+      lua_pushcfunction(L, l_test_source);
+      lua_setfield(L, -2, "_test_source");
+      char cwd[4096];
+      if (getcwd(cwd, sizeof cwd)) {
+        lua_pushstring(L, cwd);
+        lua_setfield(L, -2, "_test_cwd");
+      }
+      lua_pop(L, 1);
+      if (revl_rt_exec(rt, on, sizeof on - 1, "=revl test", &cb) != LUA_OK) {
+        fprintf(stderr, "revl: %s: %s\n", file, lua_tostring(L, -1));
+        lua_pop(L, 1);
+      } else {
+        lua_settop(L, cb);
+      }
+    }
     int frc = revl_rt_run_file(rt, file);
     if (frc == REVL_EXIT_SCRIPT || frc == REVL_EXIT_DATA) {
       errors++;
@@ -221,7 +313,6 @@ int cmd_test(int argc, char **argv) {
                      qp, verbose ? "true" : "false");
     int base;
     int st = revl_rt_exec(rt, src, (size_t)n, "=revl test", &base);
-    lua_State *L = revl_rt_lua(rt);
     if (st != LUA_OK) {
       const char *m = lua_tostring(L, -1);
       fprintf(stderr, "revl: %s: %s\n", file, m ? m : "error running the cases");
@@ -252,6 +343,22 @@ int cmd_test(int argc, char **argv) {
           jlen += sl;
         }
       }
+      if (coverage) {
+        static const char get[] = "return revl._test_coverage()";
+        int cb;
+        lua_settop(L, base);
+        if (revl_rt_exec(rt, get, sizeof get - 1, "=revl test", &cb) == LUA_OK) {
+          size_t cl = 0;
+          const char *c = lua_tolstring(L, cb + 1, &cl);
+          if (c && cl) {
+            buf_add(&covtext, &covlen, &covcap, file, strlen(file));
+            buf_add(&covtext, &covlen, &covcap, "\n", 1);
+            buf_add(&covtext, &covlen, &covcap, c, cl);
+          }
+        } else {
+          fprintf(stderr, "revl: %s: coverage: %s\n", file, lua_tostring(L, -1));
+        }
+      }
     }
     int crc = revl_rt_close(rt);
     if (crc != REVL_EXIT_OK && rc == REVL_EXIT_OK) rc = crc;
@@ -260,6 +367,11 @@ int cmd_test(int argc, char **argv) {
   if (errors)
     printf("%ld test file%s could not run\n", errors, errors == 1 ? "" : "s");
   printf("%ld passed, %ld failed\n", passed, failed + errors);
+  if (coverage) {
+    printf("\ncoverage (what the cases exercised)\n%s",
+           covtext ? covtext
+                   : "  no case built an ICP, health, routing or funnel model\n");
+  }
   fflush(stdout);
   if (jx) {
     revl_error err;
@@ -286,6 +398,8 @@ int cmd_test(int argc, char **argv) {
   }
   if (rc == REVL_EXIT_OK && failed) rc = 1;
 out:
+  if (tmpout[0]) nftw(tmpout, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+  free(covtext);
   flist_free(&paths);
   flist_free(&files);
   free(rargv);
