@@ -3,7 +3,8 @@
 -- the per-row work stays in C (src/lua/l_metrics.c); these only walk
 -- frames of a few rows per group.  docs/metrics.md documents each one.
 -- Loaded once per state with (revl, internals) after lua/revl.lua.
-local revl = ...
+local revl, internals = ...
+local near_hint = internals.near_hint
 
 local M = revl.metrics
 local type, pairs, ipairs, tostring, error, math_abs, sort =
@@ -21,7 +22,8 @@ local function check_opts(fn, opts, allowed)
   for _, k in ipairs(allowed) do ok[k] = true end
   for k in pairs(opts) do
     if not ok[k] then
-      fail(fn, "unknown option '%s' (options: %s)", tostring(k), table.concat(allowed, " "))
+      fail(fn, "unknown option '%s'%s (options: %s)", tostring(k),
+           type(k) == "string" and near_hint(k, allowed) or "", table.concat(allowed, " "))
     end
   end
   return opts

@@ -13,7 +13,8 @@
 -- Only tostring and a view's own methods are called: tables are walked
 -- with next/rawget (no __index, no __pairs), so printing has no side
 -- effects.  revl._repl holds the helpers of the REPL's :commands.
-local revl = ...
+local revl, internals = ...
+local near_hint = internals.near_hint
 
 local type, tostring, getmetatable, next, rawget, rawlen, pcall, select =
   type, tostring, getmetatable, next, rawget, rawlen, pcall, select
@@ -28,8 +29,28 @@ local print = print
 local DEFAULTS = { rows = 20, depth = 4, items = 100, width = 40, line = 80,
                    footer = true }
 
-local function options(opts)
-  if type(opts) ~= "table" then return DEFAULTS end
+local OPTION_NAMES = { "depth", "footer", "items", "line", "rows", "width" }
+
+-- opts checked (unknown keys and wrong types are errors: a typo such as
+-- `limit` must not be ignored) and merged over the defaults; `level` is
+-- where the error is reported
+local function options(opts, fn, level)
+  if opts == nil then return DEFAULTS end
+  if type(opts) ~= "table" then
+    error(format("%s: options must be a table, not %s", fn, type(opts)), level)
+  end
+  for k, v in next, opts do
+    local want = DEFAULTS[k]
+    if want == nil then
+      error(format("%s: unknown option '%s'%s (options: %s)", fn, tostring(k),
+                   type(k) == "string" and near_hint(k, OPTION_NAMES) or "",
+                   concat(OPTION_NAMES, " ")), level)
+    end
+    if type(v) ~= type(want) or (type(v) == "number" and v < 0) then
+      error(format("%s: option '%s' must be a %s%s, not %s", fn, k, type(want),
+                   type(want) == "number" and " >= 0" or "", tostring(v)), level)
+    end
+  end
   local o = {}
   for k, v in next, DEFAULTS do
     local given = rawget(opts, k)
@@ -317,7 +338,7 @@ end
 
 --- revl.pretty(x [, opts]) -> string
 function revl.pretty(x, opts)
-  local o = options(opts)
+  local o = options(opts, "revl.pretty", 3)
   local tx = type(x)
   if tx == "string" then return x end
   if tx == "userdata" then
@@ -337,6 +358,7 @@ end
 
 --- revl.show(x [, opts]): print revl.pretty(x, opts)
 function revl.show(x, opts)
+  options(opts, "revl.show", 3)
   print(revl.pretty(x, opts))
 end
 

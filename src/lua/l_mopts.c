@@ -25,13 +25,18 @@ void revl_mopts_check(lua_State *L, int o, const char *fn,
     if (!ok) {
       luaL_Buffer b;
       luaL_buffinit(L, &b);
+      revl_near n;
+      revl_near_init(&n, k ? k : "");
       for (int i = 0; allowed[i]; i++) {
         if (i) luaL_addstring(&b, " ");
         luaL_addstring(&b, allowed[i]);
+        revl_near_add(&n, allowed[i]);
       }
       luaL_pushresult(&b);
-      luaL_error(L, "revl.metrics.%s: unknown option '%s' (options: %s)", fn,
-                 k ? k : luaL_typename(L, -2), lua_tostring(L, -1));
+      char hint[256];
+      revl_near_hint(&n, hint, sizeof hint);
+      luaL_error(L, "revl.metrics.%s: unknown option '%s'%s (options: %s)", fn,
+                 k ? k : luaL_typename(L, -2), k ? hint : "", lua_tostring(L, -1));
     }
   }
 }

@@ -488,6 +488,24 @@ static int csvw_gc(lua_State *L) {
 static int l_write_csv(lua_State *L) { return write_rows(L, 0); }
 static int l_write_jsonl(lua_State *L) { return write_rows(L, 1); }
 
+/* internals.near_hint(name, list): " (did you mean 'x'?)" when one of
+ * the strings of list is a likely typo of name, else "" (revl_near). */
+static int l_near_hint(lua_State *L) {
+  const char *name = luaL_checkstring(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  revl_near n;
+  revl_near_init(&n, name);
+  lua_Integer len = (lua_Integer)lua_rawlen(L, 2);
+  for (lua_Integer i = 1; i <= len; i++) {
+    lua_rawgeti(L, 2, i);
+    if (lua_type(L, -1) == LUA_TSTRING) revl_near_add(&n, lua_tostring(L, -1));
+    lua_pop(L, 1); /* the strings stay alive in list */
+  }
+  char buf[256];
+  lua_pushstring(L, revl_near_hint(&n, buf, sizeof buf));
+  return 1;
+}
+
 /* revl._fail(): a check failed; the run exits 1 */
 static int l_fail(lua_State *L) {
   rt_of(L)->status = REVL_EXIT_FAIL;
@@ -725,6 +743,8 @@ static int open_runtime(lua_State *L) {
   /* the Lua parts, in file order; each gets (revl, internals) */
   lua_newtable(L);
   int internals = lua_gettop(L);
+  lua_pushcfunction(L, l_near_hint);
+  lua_setfield(L, internals, "near_hint");
   for (const revl_embedded *e = revl_embedded_files; e->name; e++) {
     char chunk[256];
     snprintf(chunk, sizeof chunk, "@%s", e->name);
