@@ -41,6 +41,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* "revl: CMD: unknown option 'ARG' (did you mean '--x'?)": the nearest
+ * of the --options in CMD's usage text; returns REVL_EXIT_DATA. */
+int cli_unknown_option(const char *cmd, const char *arg);
 /* Parse a non-negative integer option value; on error prints a usage
  * error and returns -1. */
 int cli_parse_count(const char *cmd, const char *opt, const char *val,

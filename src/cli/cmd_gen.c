@@ -96,7 +96,7 @@ int cmd_gen(int argc, char **argv) {
         return cli_usage_error(CMD, "--format must be canonical, salesforce "
                                     "or hubspot, not '%s'", val);
     } else if (strncmp(argv[a.i], "--", 2) == 0) {
-      return cli_usage_error(CMD, "unknown option '%s'", argv[a.i]);
+      return cli_unknown_option(CMD, argv[a.i]);
     } else {
       return cli_usage_error(CMD, "unexpected argument '%s'", argv[a.i]);
     }

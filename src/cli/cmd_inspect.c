@@ -125,6 +125,7 @@ int cmd_inspect(int argc, char **argv) {
       o.strict = 1;
       continue;
     }
+    if (argv[a.i][0] == '-') return cli_unknown_option("inspect", argv[a.i]);
     return cli_usage_error("inspect", "unknown argument '%s'", argv[a.i]);
   }
   if (a.err) return REVL_EXIT_DATA;

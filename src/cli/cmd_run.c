@@ -108,7 +108,7 @@ int cli_parse_run_opts(const char *cmd, int argc, char **argv,
     }
     const char *arg = argv[a.i];
     if (arg[0] == '-' && arg[1] != '\0')
-      return cli_usage_error(cmd, "unknown option '%s'", arg);
+      return cli_unknown_option(cmd, arg);
     if (*playbook) return cli_usage_error(cmd, "unexpected argument '%s'", arg);
     *playbook = arg;
     a.i++;

@@ -60,9 +60,58 @@ static const cli_cmd *find_cmd(const char *name) {
   return NULL;
 }
 
+/* " (did you mean 'x'?)" for a mistyped command name, or "". */
+static const char *command_hint(const char *name, char *buf, size_t n) {
+  revl_near nr;
+  revl_near_init(&nr, name);
+  for (int i = 0; i < NCOMMANDS; i++) revl_near_add(&nr, commands[i].name);
+  return revl_near_hint(&nr, buf, n);
+}
+
+static void list_commands(FILE *f) {
+  fputs("Commands:", f);
+  for (int i = 0; i < NCOMMANDS; i++) fprintf(f, " %s", commands[i].name);
+  fputs("\n", f);
+}
+
+static int unknown_command(const char *where, const char *name) {
+  char hint[160];
+  command_hint(name, hint, sizeof hint);
+  if (where) fprintf(stderr, "revl: %s: unknown command '%s'%s\n", where, name, hint);
+  else fprintf(stderr, "revl: unknown command '%s'%s\n", name, hint);
+  list_commands(stderr);
+  fputs("Try 'revl help COMMAND'.\n", stderr);
+  return REVL_EXIT_DATA;
+}
+
+int cli_unknown_option(const char *cmd, const char *arg) {
+  const cli_cmd *c = find_cmd(cmd);
+  char opt[64];
+  size_t k = strcspn(arg, "=");
+  snprintf(opt, sizeof opt, "%.*s", (int)(k < 63 ? k : 63), arg);
+  revl_near nr;
+  revl_near_init(&nr, opt);
+  /* the options are the --words of the command's usage text: one source */
+  char words[64][40];
+  int nw = 0;
+  for (const char *p = c ? c->usage : ""; (p = strstr(p, "--")) && nw < 64;) {
+    size_t n = 2;
+    while (p[n] == '-' || (p[n] >= 'a' && p[n] <= 'z') || (p[n] >= '0' && p[n] <= '9')) n++;
+    if (n > 3 && n < sizeof words[0]) {
+      memcpy(words[nw], p, n);
+      words[nw][n] = '\0';
+      revl_near_add(&nr, words[nw++]);
+    }
+    p += n;
+  }
+  char hint[160];
+  revl_near_hint(&nr, hint, sizeof hint);
+  return cli_usage_error(cmd, "unknown option '%s'%s", arg, hint);
+}
+
 int cli_print_help(const char *name) {
   const cli_cmd *c = find_cmd(name);
-  if (!c) return cli_usage_error("help", "unknown command '%s'", name);
+  if (!c) return unknown_command("help", name);
   fputs(c->usage, stdout);
   return REVL_EXIT_OK;
 }
@@ -151,10 +200,7 @@ int main(int argc, char **argv) {
   }
   revl_csvw_catch_signals(); /* no temporary file outlives a Ctrl-C */
   const cli_cmd *c = find_cmd(name);
-  if (!c || !c->run) {
-    fprintf(stderr, "revl: unknown command '%s'\nTry 'revl help'.\n", name);
-    return REVL_EXIT_DATA;
-  }
+  if (!c || !c->run) return unknown_command(NULL, name);
   for (int i = 2; i < argc; i++) {
     if (strcmp(argv[i], "--") == 0) break;
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
