@@ -140,6 +140,9 @@ int cmd_run(int argc, char **argv) {
     return revl_exit_code(err.code);
   }
   rc = revl_rt_run_file(rt, playbook);
+  if (rc == REVL_EXIT_FAIL) /* never only through the exit status */
+    fprintf(stderr, "revl: %s: %s (exit 1)\n", playbook,
+            revl_rt_status(rt) ? "checks failed" : "the playbook returned false");
   int crc = revl_rt_close(rt);
   if (rc == REVL_EXIT_OK) rc = crc;
   revl_rt_free(rt);
