@@ -29,6 +29,7 @@
 #include "revl/frame.h"
 #include "revl/parse.h"
 #include "revl/rules.h"
+#include "revl/runmeta.h"
 
 #define RULES_MODEL "revl.rules.model"
 #define RULES_FRAME "revl.rules.frame"
@@ -2821,56 +2822,7 @@ static void write_plain(lua_State *L, int fidx, const char *path, int json, logm
 
 /* ---- decision logs ------------------------------------------------------------------------- */
 
-/* Run cmd through the shell; its first line in out.  The exit status. */
-static int run_cmd(const char *cmd, char *out, size_t n, int *any_output) {
-  out[0] = '\0';
-  if (any_output) *any_output = 0;
-  fflush(NULL);
-  FILE *p = popen(cmd, "r");
-  if (!p) return -1;
-  size_t k = 0;
-  int ch;
-  while ((ch = fgetc(p)) != EOF) {
-    if (any_output) *any_output = 1;
-    if (k + 1 < n && ch != '\n' && (k == 0 || out[k - 1] != '\n')) out[k++] = (char)ch;
-    else if (ch == '\n' && k + 1 < n) out[k++] = '\n';
-  }
-  out[k] = '\0';
-  char *nl = strchr(out, '\n');
-  if (nl) *nl = '\0';
-  return pclose(p);
-}
-
-static void shell_quote(sbuf *b, const char *s) {
-  sb_adds(b, "'");
-  for (; *s; s++) {
-    if (*s == '\'') sb_adds(b, "'\\''");
-    else sb_add(b, s, 1);
-  }
-  sb_adds(b, "'");
-}
-
-/* run_cmd of "<pre>'<arg>'<post>" (arg quoted for the shell) */
-static int run_quoted(lua_State *L, const char *pre, const char *arg, const char *post,
-                      char *out, size_t n, int *any_output) {
-  sbuf *b = sb_new(L);
-  sb_adds(b, pre);
-  shell_quote(b, arg);
-  sb_adds(b, post);
-  int st = run_cmd(sb_str(b), out, n, any_output);
-  lua_pop(L, 1);
-  return st;
-}
-
-static int is_hex(const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    char c = s[i];
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return 0;
-  }
-  return 1;
-}
-
-/* sha256 of a file with coreutils' sha256sum, cached per path */
+/* sha256 of a file (src/output/runmeta.c), cached per path */
 static void push_sha256(lua_State *L, const char *path) {
   lua_getfield(L, LUA_REGISTRYINDEX, "revl.rules.sha256");
   if (!lua_istable(L, -1)) {
@@ -2884,11 +2836,9 @@ static void push_sha256(lua_State *L, const char *path) {
     return;
   }
   lua_pop(L, 1);
-  char out[512];
-  int st = run_quoted(L, "sha256sum -- ", path, " 2>/dev/null", out, sizeof out, NULL);
-  const char *h = out[0] == '\\' ? out + 1 : out;
-  if (st == 0 && strlen(h) >= 64 && is_hex(h, 64)) lua_pushlstring(L, h, 64);
-  else lua_pushliteral(L, "unknown");
+  char hex[65];
+  revl_sha256_file(path, hex);
+  lua_pushstring(L, hex);
   lua_pushvalue(L, -1);
   lua_setfield(L, -3, path);
   lua_remove(L, -2);
@@ -2903,28 +2853,6 @@ static void playbook_path(lua_State *L, char *buf, size_t n) {
     if (strcmp(ar.what, "main") == 0 && ar.source && ar.source[0] == '@')
       snprintf(buf, n, "%s", ar.source + 1);
   }
-}
-
-static void git_info(lua_State *L, const char *playbook, char *commit, size_t cn,
-                     const char **dirty) {
-  snprintf(commit, cn, "unknown");
-  *dirty = "unknown";
-  if (strcmp(playbook, "unknown") == 0) return;
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%s", playbook);
-  char *slash = strrchr(dir, '/');
-  if (slash) *slash = '\0';
-  else snprintf(dir, sizeof dir, ".");
-  if (!dir[0]) snprintf(dir, sizeof dir, "/");
-  char out[256];
-  int st = run_quoted(L, "git -C ", dir, " rev-parse HEAD 2>/dev/null", out, sizeof out, NULL);
-  if (st != 0 || strlen(out) != 40 || !is_hex(out, 40)) return;
-  snprintf(commit, cn, "%s", out);
-  /* --no-optional-locks: a log never writes the repository's index */
-  int any;
-  st = run_quoted(L, "git --no-optional-locks -C ", dir,
-                  " status --porcelain --untracked-files=no 2>/dev/null", out, sizeof out, &any);
-  if (st == 0) *dirty = any ? "true" : "false";
 }
 
 static revl_store *current_store(lua_State *L) {
@@ -2998,7 +2926,7 @@ static int l_log(lua_State *L) {
   char playbook[4096], commit[64];
   const char *dirty;
   playbook_path(L, playbook, sizeof playbook);
-  git_info(L, playbook, commit, sizeof commit, &dirty);
+  revl_git_info(playbook, commit, sizeof commit, &dirty);
   char as_of[16];
   revl_rt_state *rt = revl_rt_get(L);
   revl_format_date(rt ? rt->as_of : 0, as_of, sizeof as_of);
@@ -3091,7 +3019,7 @@ static int l_run_meta(lua_State *L) {
   char playbook[4096], commit[64];
   const char *dirty;
   playbook_path(L, playbook, sizeof playbook);
-  git_info(L, playbook, commit, sizeof commit, &dirty);
+  revl_git_info(playbook, commit, sizeof commit, &dirty);
   lua_createtable(L, 0, 4);
   lua_pushstring(L, playbook);
   lua_setfield(L, -2, "playbook");
