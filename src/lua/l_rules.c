@@ -28,6 +28,7 @@
 #include "revl/eval.h"
 #include "revl/frame.h"
 #include "revl/parse.h"
+#include "revl/reasons.h"
 #include "revl/rules.h"
 #include "revl/runmeta.h"
 
@@ -60,12 +61,11 @@ static void *xcalloc(lua_State *L, size_t n, size_t size) {
   return p;
 }
 
-/* a growable string, owned by a userdata so an error cannot leak it */
-typedef struct sbuf {
-  char *p;
-  size_t n, cap;
-} sbuf;
+/* a growable string (revl/sbuf.h), owned by a userdata so an error
+ * cannot leak it */
+typedef revl_sbuf sbuf;
 
+/* frees the first pointer field only: also the __gc of other holders */
 static int sbuf_gc(lua_State *L) {
   sbuf *b = lua_touserdata(L, 1);
   free(b->p);
@@ -80,51 +80,10 @@ static sbuf *sb_new(lua_State *L) {
   return b;
 }
 
-static void sb_add(sbuf *b, const char *s, size_t n) {
-  if (b->n + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->n + n + 1) cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p) return; /* truncated text rather than a crash */
-    b->p = p;
-    b->cap = cap;
-  }
-  memcpy(b->p + b->n, s, n);
-  b->n += n;
-  b->p[b->n] = '\0';
-}
 
-static void sb_adds(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
 
-static void sb_addf(sbuf *b, const char *fmt, ...) {
-  char buf[512];
-  va_list ap;
-  va_start(ap, fmt);
-  int k = vsnprintf(buf, sizeof buf, fmt, ap);
-  va_end(ap);
-  if (k < 0) return;
-  sb_add(b, buf, (size_t)k < sizeof buf ? (size_t)k : sizeof buf - 1);
-}
 
-static void sb_reset(sbuf *b) {
-  b->n = 0;
-  if (b->p) b->p[0] = '\0';
-}
 
-static const char *sb_str(sbuf *b) { return b->p ? b->p : ""; }
-
-/* shortest text that reads back as the same double */
-static void num_text(double d, char *buf, size_t n) {
-  if (d == 0) d = 0; /* no "-0" */
-  snprintf(buf, n, "%.15g", d);
-  if (strtod(buf, NULL) != d) snprintf(buf, n, "%.17g", d);
-}
-
-static void sb_num(sbuf *b, double d) {
-  char buf[40];
-  num_text(d, buf, sizeof buf);
-  sb_adds(b, buf);
-}
 
 static void push_num(lua_State *L, double d) {
   if (isnan(d)) lua_pushnil(L);
@@ -133,59 +92,11 @@ static void push_num(lua_State *L, double d) {
   else lua_pushnumber(L, d);
 }
 
-/* points with their sign: "+20", "-5", "+2.5" */
-static void sb_points(sbuf *b, double p) {
-  char buf[40];
-  num_text(p, buf, sizeof buf);
-  if (p >= 0) sb_adds(b, "+");
-  sb_adds(b, buf);
-}
 
 /* ---- cells ------------------------------------------------------------------ */
 
-static void fmt_cell(sbuf *b, revl_table *t, int ci, size_t row) {
-  revl_column *c = t->cols[ci];
-  if (!revl_col_valid(c, row)) {
-    sb_adds(b, "(none)");
-    return;
-  }
-  char buf[64];
-  const revl_intern *in = &t->store->strings;
-  switch (c->type) {
-  case REVL_T_STRING:
-    sb_add(b, revl_intern_str(in, c->v.str[row]), revl_intern_len(in, c->v.str[row]));
-    return;
-  case REVL_T_INT: snprintf(buf, sizeof buf, "%lld", (long long)c->v.i64[row]); break;
-  case REVL_T_NUMBER: num_text(c->v.f64[row], buf, sizeof buf); break;
-  case REVL_T_BOOL: snprintf(buf, sizeof buf, "%s", c->v.b[row] ? "true" : "false"); break;
-  case REVL_T_DATE: revl_format_date(c->v.date[row], buf, sizeof buf); break;
-  case REVL_T_DATETIME: revl_format_datetime(c->v.i64[row], buf, sizeof buf); break;
-  case REVL_T_MONEY:
-    revl_money_format(c->v.i64[row], revl_intern_str(in, c->cur[row]), buf, sizeof buf);
-    break;
-  }
-  sb_adds(b, buf);
-}
 
-/* row of the table holding a field, from a base row; -1 when the
- * reference is null or broken */
-static int64_t via_row(revl_table *base, int via, size_t row) {
-  if (via < 0) return (int64_t)row;
-  const revl_column *fk = base->cols[via];
-  return fk->ref_row ? fk->ref_row[row] : -1;
-}
 
-/* "account.industry" for a field reached through account_id */
-static void field_text(sbuf *b, revl_table *base, int via, revl_table *t, int col) {
-  if (via >= 0) {
-    const char *fk = base->cols[via]->name;
-    size_t n = strlen(fk);
-    if (n > 3 && strcmp(fk + n - 3, "_id") == 0) n -= 3;
-    sb_add(b, fk, n);
-    sb_adds(b, ".");
-  }
-  sb_adds(b, t->cols[col]->name);
-}
 
 static void push_id(lua_State *L, revl_table *t, size_t row) {
   if (t->pk >= 0 && revl_col_valid(t->cols[t->pk], row)) {
@@ -221,13 +132,6 @@ static revl_table *view_arg(lua_State *L, int uv, const uint32_t **rows, size_t 
   return t;
 }
 
-static void id_text(sbuf *b, revl_table *t, size_t row) {
-  if (t->pk >= 0 && revl_col_valid(t->cols[t->pk], row) &&
-      t->cols[t->pk]->type == REVL_T_STRING)
-    fmt_cell(b, t, t->pk, row);
-  else
-    sb_addf(b, "%zu", row + 1);
-}
 
 /* Row of the table for a record argument: a row proxy of t, an id
  * (the primary key) or a row number.  -1 when there is no such record. */
@@ -358,9 +262,6 @@ static void run_job(lua_State *L, rctx *x, int fidx, int pidx, int eidx) {
 
 /* ---- criteria: compile, name, explain -------------------------------------- */
 
-static int is_combo(const revl_crit *c) {
-  return c->op == REVL_OP_ALL || c->op == REVL_OP_ANY || c->op == REVL_OP_NONE;
-}
 
 static void set_crit_name(lua_State *L, revl_crit *c, const char *name) {
   char *n = xstrdup(L, name);
@@ -372,25 +273,25 @@ static void set_crit_name(lua_State *L, revl_crit *c, const char *name) {
 static void name_set(lua_State *L, revl_crit *c, const char *field, int list) {
   sbuf *b = sb_new(L);
   int bi = lua_gettop(L);
-  sb_adds(b, field);
-  sb_adds(b, " ");
-  sb_adds(b, revl_op_name(c->op));
-  sb_adds(b, " {");
+  revl_sb_adds(b, field);
+  revl_sb_adds(b, " ");
+  revl_sb_adds(b, revl_op_name(c->op));
+  revl_sb_adds(b, " {");
   size_t n = lua_rawlen(L, list);
   for (size_t i = 1; i <= n; i++) {
     if (i > 8) {
-      sb_addf(b, ", ... (%zu more)", n - 8);
+      revl_sb_addf(b, ", ... (%zu more)", n - 8);
       break;
     }
     lua_rawgeti(L, list, (lua_Integer)i);
     size_t len;
     const char *s = luaL_tolstring(L, -1, &len);
-    if (i > 1) sb_adds(b, ", ");
-    sb_add(b, s, len);
+    if (i > 1) revl_sb_adds(b, ", ");
+    revl_sb_add(b, s, len);
     lua_pop(L, 2);
   }
-  sb_adds(b, "}");
-  set_crit_name(L, c, sb_str(b));
+  revl_sb_adds(b, "}");
+  set_crit_name(L, c, revl_sb_str(b));
   lua_remove(L, bi);
 }
 
@@ -399,22 +300,22 @@ static void name_combo(lua_State *L, revl_crit *c) {
   sbuf *b = sb_new(L);
   int bi = lua_gettop(L);
   const char *sep = c->op == REVL_OP_ANY || c->op == REVL_OP_NONE ? " or " : " and ";
-  if (c->op == REVL_OP_NONE) sb_adds(b, "not (");
-  if (c->nkids == 0) sb_adds(b, c->op == REVL_OP_ANY ? "nothing" : "anything");
+  if (c->op == REVL_OP_NONE) revl_sb_adds(b, "not (");
+  if (c->nkids == 0) revl_sb_adds(b, c->op == REVL_OP_ANY ? "nothing" : "anything");
   for (int i = 0; i < c->nkids; i++) {
     revl_crit *k = c->kids[i];
-    int paren = is_combo(k) && k->nkids > 1 && k->op != REVL_OP_NONE;
-    if (i) sb_adds(b, sep);
-    if (paren) sb_adds(b, "(");
-    sb_adds(b, k->name ? k->name : "?");
-    if (paren) sb_adds(b, ")");
+    int paren = revl_crit_is_combo(k) && k->nkids > 1 && k->op != REVL_OP_NONE;
+    if (i) revl_sb_adds(b, sep);
+    if (paren) revl_sb_adds(b, "(");
+    revl_sb_adds(b, k->name ? k->name : "?");
+    if (paren) revl_sb_adds(b, ")");
   }
-  if (c->op == REVL_OP_NONE) sb_adds(b, ")");
+  if (c->op == REVL_OP_NONE) revl_sb_adds(b, ")");
   if (b->n > 300) {
     b->n = 297;
-    sb_adds(b, "...");
+    revl_sb_adds(b, "...");
   }
-  set_crit_name(L, c, sb_str(b));
+  set_crit_name(L, c, revl_sb_str(b));
   lua_remove(L, bi);
 }
 
@@ -424,17 +325,17 @@ static void name_between(lua_State *L, revl_crit *c, const char *field, int v) {
   v = lua_absindex(L, v);
   sbuf *b = sb_new(L);
   int bi = lua_gettop(L);
-  sb_adds(b, field);
-  sb_adds(b, " between ");
+  revl_sb_adds(b, field);
+  revl_sb_adds(b, " between ");
   for (int i = 1; i <= 2; i++) {
     lua_rawgeti(L, v, i);
     size_t len;
     const char *s = luaL_tolstring(L, -1, &len);
-    if (i == 2) sb_adds(b, " and ");
-    sb_add(b, s, len);
+    if (i == 2) revl_sb_adds(b, " and ");
+    revl_sb_add(b, s, len);
     lua_pop(L, 2);
   }
-  set_crit_name(L, c, sb_str(b));
+  set_crit_name(L, c, revl_sb_str(b));
   lua_remove(L, bi);
 }
 
@@ -444,27 +345,27 @@ static void name_leaf(lua_State *L, revl_crit *c, const char *field, int v) {
     name_between(L, c, field, v);
     return;
   }
-  if (is_combo(c) || c->op == REVL_OP_FUNC) return;
+  if (revl_crit_is_combo(c) || c->op == REVL_OP_FUNC) return;
   sbuf *b = sb_new(L);
   int bi = lua_gettop(L);
-  sb_adds(b, field);
-  sb_adds(b, " ");
-  sb_adds(b, revl_op_name(c->op));
+  revl_sb_adds(b, field);
+  revl_sb_adds(b, " ");
+  revl_sb_adds(b, revl_op_name(c->op));
   if (c->op != REVL_OP_EXISTS && c->op != REVL_OP_MISSING) {
     size_t len;
     const char *s = luaL_tolstring(L, v, &len);
-    sb_adds(b, " ");
+    revl_sb_adds(b, " ");
     if (c->op == REVL_OP_CONTAINS || c->op == REVL_OP_PREFIX || c->op == REVL_OP_SUFFIX ||
         c->op == REVL_OP_MATCHES) {
-      sb_adds(b, "\"");
-      sb_add(b, s, len);
-      sb_adds(b, "\"");
+      revl_sb_adds(b, "\"");
+      revl_sb_add(b, s, len);
+      revl_sb_adds(b, "\"");
     } else {
-      sb_add(b, s, len);
+      revl_sb_add(b, s, len);
     }
     lua_pop(L, 1);
   }
-  set_crit_name(L, c, sb_str(b));
+  set_crit_name(L, c, revl_sb_str(b));
   lua_remove(L, bi);
 }
 
@@ -531,14 +432,14 @@ static void fixup(lua_State *L, int s, revl_crit *c) {
     lua_getfield(L, s, combos[k]);
     if (!lua_isnil(L, -1)) {
       int l = lua_gettop(L);
-      if (is_combo(c))
+      if (revl_crit_is_combo(c))
         for (int i = 0; i < c->nkids; i++) {
           lua_rawgeti(L, l, i + 1);
           fixup(L, -1, c->kids[i]);
           lua_pop(L, 1);
         }
       lua_pop(L, 1);
-      if (!given && is_combo(c)) name_combo(L, c);
+      if (!given && revl_crit_is_combo(c)) name_combo(L, c);
       return;
     }
     lua_pop(L, 1);
@@ -666,88 +567,20 @@ static revl_crit *compile_spec(lua_State *L, int sidx, revl_table *t, int fns) {
   return j.c;
 }
 
-/* Leaves of a criterion, for "value seen": distinct fields in order. */
-static void collect_leaves(const revl_crit *c, const revl_crit **out, int *n, int max) {
-  if (c->op == REVL_OP_FUNC || c->op == REVL_OP_CONST) return;
-  if (is_combo(c)) {
-    for (int i = 0; i < c->nkids; i++) collect_leaves(c->kids[i], out, n, max);
-    return;
-  }
-  if (c->col < 0) return;
-  for (int i = 0; i < *n; i++)
-    if (out[i]->t == c->t && out[i]->col == c->col && out[i]->via == c->via) return;
-  if (*n < max) out[(*n)++] = c;
-}
 
-/* The value a criterion saw on a record: "Software" for a leaf,
- * "industry=Software, employees=250" for a combination. */
-static void crit_seen(sbuf *b, const revl_crit *c, size_t row) {
-  const revl_crit *leaves[12];
-  int n = 0;
-  collect_leaves(c, leaves, &n, 12);
-  for (int i = 0; i < n; i++) {
-    const revl_crit *k = leaves[i];
-    if (i) sb_adds(b, ", ");
-    if (n > 1 || is_combo(c)) {
-      field_text(b, k->base, k->via, k->t, k->col);
-      sb_adds(b, "=");
-    }
-    int64_t r = via_row(k->base, k->via, row);
-    if (r < 0) {
-      sb_adds(b, "(none)");
-      continue;
-    }
-    fmt_cell(b, k->t, k->col, (size_t)r);
-  }
-}
 
 /* ---- models ------------------------------------------------------------------- */
 
-enum { K_ICP = 1, K_HEALTH, K_CARD };
-
-/* health components and rules are the core's (revl/eval.h) */
+/* the models are the core's (revl/reasons.h, revl/eval.h) */
+enum { K_ICP = REVL_DM_ICP, K_HEALTH = REVL_DM_HEALTH, K_CARD = REVL_DM_CARD };
 enum {
   HC_CRITERIA = REVL_HC_CRITERIA, HC_FIELD = REVL_HC_FIELD, HC_USAGE = REVL_HC_USAGE,
   HC_UTIL = REVL_HC_UTIL, HC_FN = REVL_HC_FN, HC_GROWTH = REVL_HC_GROWTH
 };
 typedef revl_hcomp hcomp;
 typedef revl_hrule hrule;
-
-typedef struct cfield {
-  char *label;
-  double weight;
-  revl_table *ft;            /* a field: present when not null / blank */
-  int col, via;
-  int absent;                /* the export lacks the column */
-  revl_crit *crit;           /* or a criterion */
-  int fnref;                 /* or a function: truthy = present */
-} cfield;
-
-typedef struct model {
-  int kind;
-  revl_table *t;
-  char *name;
-  /* ICP */
-  revl_icp *icp;
-  int *fnref;                /* functions table slot per function rule */
-  char **combo, **action;    /* per (tier, band): "A1" and its action */
-  int nb;                    /* bands per tier (1 without engagement) */
-  int has_action;
-  /* health */
-  hcomp *comps;
-  int ncomps;
-  hrule *hrules;
-  int nhrules;
-  double red, yellow;
-  revl_usage_src src;
-  /* scorecard */
-  cfield *fields;
-  int nfields;
-  double pass;
-  /* shared */
-  int nwords;                /* mask words per record */
-  int needs_lua;             /* some rule calls Lua */
-} model;
+typedef revl_card_field cfield;
+typedef revl_dmodel model;
 
 static void free_bands(revl_band *b, int n) {
   for (int i = 0; i < n; i++) free(b[i].label);
@@ -1295,25 +1128,14 @@ static int l_card_new(lua_State *L) {
 
 /* ---- rule frames ----------------------------------------------------------------- */
 
-enum { C_ID, C_A, C_B, C_TIER, C_LABEL, C_ACTION, C_HBAND, C_COMP, C_COMPLETE,
-       C_MISSING, C_REASONS };
+/* decision frames are the core's (revl/reasons.h) */
+enum { C_ID = REVL_DC_ID, C_A = REVL_DC_A, C_B = REVL_DC_B, C_TIER = REVL_DC_TIER,
+       C_LABEL = REVL_DC_LABEL, C_ACTION = REVL_DC_ACTION, C_HBAND = REVL_DC_HBAND,
+       C_COMP = REVL_DC_COMP, C_COMPLETE = REVL_DC_COMPLETE, C_MISSING = REVL_DC_MISSING,
+       C_REASONS = REVL_DC_REASONS };
+typedef revl_dframe rframe;
 
-typedef struct rframe {
-  model *md;            /* kept alive by uservalue 1 */
-  revl_table *t;
-  uint32_t *rows;       /* NULL: position i is row i */
-  size_t n;
-  double *a, *b;        /* ICP fit, engagement; health score; completeness */
-  int16_t *l1, *l2;     /* ICP tier, band; health band */
-  uint64_t *mask;       /* fired rules / present fields, nwords per record */
-  double *v, *raw;      /* ICP function points; health values, raw values */
-  int stride;           /* values per record in v and raw */
-  int32_t as_of;
-  int ncols;
-  int ctype[80], carg[80];
-} rframe;
-
-#define FROW(f, i) ((f)->rows ? (size_t)(f)->rows[i] : (size_t)(i))
+#define FROW(f, i) REVL_DFRAME_ROW(f, i)
 
 static int frame_gc(lua_State *L) {
   rframe *f = lua_touserdata(L, 1);
@@ -1338,7 +1160,7 @@ static rframe *check_frame(lua_State *L, int idx) {
 }
 
 static void add_col(lua_State *L, rframe *f, int cols, int type, int arg, const char *name) {
-  if (f->ncols >= 80) luaL_error(L, "too many columns");
+  if (f->ncols >= REVL_DFRAME_MAXCOLS) luaL_error(L, "too many columns");
   f->ctype[f->ncols] = type;
   f->carg[f->ncols] = arg;
   f->ncols++;
@@ -1392,52 +1214,36 @@ static rframe *new_frame(lua_State *L, int midx, model *md, const uint32_t *rows
   return f;
 }
 
-static const char *health_band_name(int b) {
-  return b == 0 ? "red" : b == 1 ? "yellow" : b == 2 ? "green" : NULL;
-}
 
 static const char *kind_name(int kind) {
   return kind == K_ICP ? "icp" : kind == K_HEALTH ? "health" : "scorecard";
 }
 
-static int fired(const rframe *f, size_t i, int bit) {
-  return (int)((f->mask[i * (size_t)f->md->nwords + (size_t)(bit >> 6)] >> (bit & 63)) & 1);
-}
+static int fired(const rframe *f, size_t i, int bit) { return revl_dframe_fired(f, i, bit); }
 
 /* ---- reasons ---------------------------------------------------------------------- */
 
-/* One reason: texts are offsets into a shared buffer (-1 = none). */
-typedef struct ritem {
-  const char *kind;
-  long group, crit, value;
-  double points, weight;
-  int has_points, has_weight, met;
-} ritem;
-
+/* The reasons of a record are built by the core (src/rules/reasons.c)
+ * into a list owned by a userdata, so an error cannot leak it. */
 typedef struct rlist {
-  ritem *it;
-  int n, cap;
-  sbuf *b;
+  revl_reasons r;
   int busy;  /* the shared scratch list is in use (see rl_scratch) */
 } rlist;
 
 static int rl_gc(lua_State *L) {
   rlist *r = lua_touserdata(L, 1);
-  free(r->it);
-  r->it = NULL;
+  revl_reasons_free(&r->r);
   return 0;
 }
 
 static rlist *rl_new(lua_State *L) {
-  rlist *r = lua_newuserdatauv(L, sizeof *r, 1);
+  rlist *r = lua_newuserdatauv(L, sizeof *r, 0);
   memset(r, 0, sizeof *r);
   if (luaL_newmetatable(L, "revl.rlist")) {
     lua_pushcfunction(L, rl_gc);
     lua_setfield(L, -2, "__gc");
   }
   lua_setmetatable(L, -2);
-  r->b = sb_new(L);
-  lua_setiuservalue(L, -2, 1);
   return r;
 }
 
@@ -1457,331 +1263,59 @@ static rlist *rl_scratch(lua_State *L) {
       lua_setfield(L, LUA_REGISTRYINDEX, "revl.rl_scratch");
     }
   }
-  r->n = 0;
-  sb_reset(r->b);
+  revl_reasons_clear(&r->r);
   r->busy = 1;
   return r;
 }
 
-static ritem *rl_add(rlist *r, const char *kind) {
-  if (r->n == r->cap) {
-    int cap = r->cap ? r->cap * 2 : 16;
-    ritem *it = realloc(r->it, (size_t)cap * sizeof *it);
-    if (!it) return NULL;
-    r->it = it;
-    r->cap = cap;
-  }
-  ritem *x = &r->it[r->n++];
-  memset(x, 0, sizeof *x);
-  x->kind = kind;
-  x->group = x->crit = x->value = -1;
-  x->met = 1;
-  return x;
-}
+/* What a playbook's function returned for record i, slot `slot` (kept
+ * in uservalue 2 of the frame), as text: the seen value of reasons. */
+typedef struct seen_ctx {
+  lua_State *L;
+  int fidx;
+  const rframe *f;
+} seen_ctx;
 
-/* start a text in the shared buffer; returns its offset */
-static long rl_mark(rlist *r) {
-  sb_add(r->b, "", 0);
-  if (r->b->n && r->b->p[r->b->n - 1] != '\0') sb_add(r->b, "\0", 1);
-  return (long)r->b->n;
-}
-
-static long rl_text(rlist *r, const char *s) {
-  long o = rl_mark(r);
-  sb_adds(r->b, s);
-  sb_add(r->b, "\0", 1);
-  return o;
-}
-
-static void rl_end(rlist *r) { sb_add(r->b, "\0", 1); }
-
-static const char *rl_str(rlist *r, long off) {
-  return off < 0 || !r->b->p ? NULL : r->b->p + off;
-}
-
-static void seen_value(lua_State *L, int fidx, rframe *f, size_t i, int slot, rlist *r,
-                       ritem *x) {
-  lua_getiuservalue(L, fidx, 2);
-  if (lua_rawgeti(L, -1, (lua_Integer)(i * (size_t)f->stride + (size_t)slot + 1)) != LUA_TNIL) {
+static int seen_lua(void *ud, size_t i, int slot, revl_sbuf *out) {
+  seen_ctx *sc = ud;
+  lua_State *L = sc->L;
+  int got = 0;
+  lua_getiuservalue(L, sc->fidx, 2);
+  if (lua_rawgeti(L, -1, (lua_Integer)(i * (size_t)sc->f->stride + (size_t)slot + 1)) !=
+      LUA_TNIL) {
     size_t len;
-    const char *s = luaL_tolstring(L, -1, &len);
-    x->value = rl_mark(r);
-    sb_add(r->b, s, len);
-    rl_end(r);
+    const char *str = luaL_tolstring(L, -1, &len);
+    revl_sb_add(out, str, len);
     lua_pop(L, 1);
+    got = 1;
   }
   lua_pop(L, 2);
-}
-
-/* A "cap" reason in group: "<label><at>", the value before the cap and
- * the points the cap took (or gave). */
-static void cap_item(rlist *r, long group, const char *label, double at, double before,
-                     double points) {
-  ritem *x = rl_add(r, "cap");
-  if (!x) return;
-  char v[64];
-  x->group = group;
-  x->crit = rl_mark(r);
-  sb_adds(r->b, label);
-  sb_num(r->b, at);
-  rl_end(r);
-  num_text(before, v, sizeof v);
-  x->value = rl_text(r, v);
-  x->points = points;
-  x->has_points = 1;
-}
-
-/* all = 1: every rule, met or not (explain); 0: what made the score */
-static void icp_items(lua_State *L, int fidx, rframe *f, size_t i, int all, rlist *r) {
-  model *md = f->md;
-  revl_icp *m = md->icp;
-  size_t row = FROW(f, i);
-  const double *fp = f->v ? f->v + i * (size_t)f->stride : NULL;
-  double total = 0;
-  for (int g = 0; g < m->ngroups; g++) {
-    double raw = 0;
-    long gname = rl_text(r, m->groups[g].name);
-    for (int k = 0; k < m->nrules; k++) {
-      revl_icp_rule *ru = &m->rules[k];
-      if (ru->group != g) continue;
-      double p;
-      int met;
-      if (ru->fn >= 0) {
-        p = fp ? fp[ru->fn] : 0;
-        met = p != 0;
-      } else {
-        met = fired(f, i, k);
-        p = met ? ru->points : 0;
-      }
-      raw += p;
-      if (!met && !all) continue;
-      ritem *x = rl_add(r, "rule");
-      if (!x) continue;
-      x->group = gname;
-      x->crit = rl_text(r, ru->name);
-      x->met = met;
-      x->points = p;
-      x->has_points = 1;
-      if (ru->fn >= 0) {
-        seen_value(L, fidx, f, i, ru->fn, r, x);
-      } else if (ru->crit->col >= 0 || is_combo(ru->crit)) {
-        x->value = rl_mark(r);
-        crit_seen(r->b, ru->crit, row);
-        rl_end(r);
-      }
-    }
-    double capped = raw;
-    if (m->groups[g].has_cap && raw > m->groups[g].cap) {
-      capped = m->groups[g].cap;
-      char t[200];
-      snprintf(t, sizeof t, "%s capped at ", m->groups[g].name);
-      cap_item(r, gname, t, capped, raw, capped - raw);
-    }
-    total += capped;
-  }
-  double fit = total;
-  if (m->has_cap && fit > m->cap) fit = m->cap;
-  if (fit < 0) fit = 0;
-  if (fit != total)
-    cap_item(r, -1, fit < total ? "total capped at " : "fit floored at ", fit, total,
-             fit - total);
-  if (m->eng) {
-    revl_engage *e = m->eng;
-    int *cnt = calloc((size_t)e->ntypes + 1, sizeof *cnt);
-    double *pts = calloc((size_t)e->ntypes + 1, sizeof *pts);
-    if (cnt && pts) {
-      double eng = revl_icp_engagement(m, row, f->as_of, cnt, pts);
-      const revl_intern *in = &m->t->store->strings;
-      double sum = 0;
-      for (int k = 0; k < e->ntypes; k++) {
-        sum += pts[k];
-        if (!cnt[k] && !all) continue;
-        ritem *x = rl_add(r, "engagement");
-        if (!x) break;
-        x->group = rl_text(r, "engagement");
-        x->crit = rl_text(r, revl_intern_str(in, e->type_ids[k]));
-        char v[80];
-        snprintf(v, sizeof v, "%d in %dd", cnt[k], (int)e->window);
-        x->value = rl_text(r, v);
-        x->points = revl_round_to(pts[k], 2);
-        x->has_points = 1;
-        x->met = cnt[k] > 0;
-      }
-      if (e->has_cap && revl_round_to(sum, 2) > eng)
-        cap_item(r, rl_text(r, "engagement"), "engagement capped at ", e->cap,
-                 revl_round_to(sum, 2), revl_round_to(eng - sum, 2));
-    }
-    free(cnt);
-    free(pts);
-  }
-}
-
-static void health_items(lua_State *L, int fidx, rframe *f, size_t i, int all, rlist *r) {
-  model *md = f->md;
-  size_t row = FROW(f, i);
-  for (int k = 0; k < md->ncomps; k++) {
-    hcomp *c = &md->comps[k];
-    double val = f->v[i * (size_t)f->stride + (size_t)k];
-    double raw = f->raw[i * (size_t)f->stride + (size_t)k];
-    ritem *x = rl_add(r, "component");
-    if (!x) return;
-    x->crit = rl_text(r, c->name);
-    x->weight = c->weight;
-    x->has_weight = 1;
-    x->met = !isnan(val);
-    if (!isnan(val)) {
-      x->points = revl_round_to(val, 1);
-      x->has_points = 1;
-    }
-    x->value = rl_mark(r);
-    switch (c->kind) {
-    case HC_CRITERIA: {
-      int any = 0;
-      for (int q = 0; q < c->nrules; q++) {
-        if (!fired(f, i, c->rule0 + q)) continue;
-        hrule *h = &md->hrules[c->rule0 + q];
-        if (any++) sb_adds(r->b, ", ");
-        sb_adds(r->b, h->crit->name);
-        if (h->crit->col >= 0 || is_combo(h->crit)) {
-          sb_adds(r->b, " (");
-          crit_seen(r->b, h->crit, row);
-          sb_adds(r->b, ")");
-        }
-        sb_adds(r->b, " ");
-        sb_points(r->b, h->points);
-      }
-      if (!any) sb_adds(r->b, "no criterion met");
-      break;
-    }
-    case HC_FIELD:
-    case HC_USAGE:
-    case HC_UTIL:
-    case HC_GROWTH:
-      sb_adds(r->b, c->desc);
-      sb_adds(r->b, c->kind == HC_GROWTH ? ": " : " = ");
-      if (isnan(raw)) sb_adds(r->b, "(none)");
-      else if (c->kind == HC_GROWTH) {
-        sb_points(r->b, revl_round_to(100 * raw, 2));
-        sb_adds(r->b, "%");
-      }
-      else if (c->kind == HC_FIELD && c->fvia < 0 && c->ft == f->t)
-        fmt_cell(r->b, c->ft, c->fcol, row);
-      else sb_num(r->b, revl_round_to(raw, 4));
-      break;
-    case HC_FN: {
-      lua_getiuservalue(L, fidx, 2);
-      if (lua_rawgeti(L, -1, (lua_Integer)(i * (size_t)f->stride + (size_t)k) + 1) != LUA_TNIL) {
-        size_t len;
-        const char *s = luaL_tolstring(L, -1, &len);
-        sb_add(r->b, s, len);
-        lua_pop(L, 1);
-      } else if (isnan(raw)) {
-        sb_adds(r->b, "no value");
-      } else {
-        sb_num(r->b, revl_round_to(raw, 4));
-      }
-      lua_pop(L, 2);
-      break;
-    }
-    }
-    rl_end(r);
-    if (c->kind == HC_CRITERIA && all) {
-      long comp = x->crit;
-      for (int q = 0; q < c->nrules; q++) {
-        hrule *h = &md->hrules[c->rule0 + q];
-        int met = fired(f, i, c->rule0 + q);
-        ritem *y = rl_add(r, "rule");
-        if (!y) return;
-        y->group = comp;
-        y->crit = rl_text(r, h->crit->name);
-        y->value = rl_mark(r);
-        crit_seen(r->b, h->crit, row);
-        rl_end(r);
-        y->points = met ? h->points : 0;
-        y->has_points = 1;
-        y->met = met;
-      }
-    }
-  }
-}
-
-static void card_items(rframe *f, size_t i, int all, rlist *r) {
-  model *md = f->md;
-  for (int k = 0; k < md->nfields; k++) {
-    cfield *c = &md->fields[k];
-    int ok = fired(f, i, k);
-    if (ok && !all) continue;
-    ritem *x = rl_add(r, ok ? "present" : "missing");
-    if (!x) return;
-    x->crit = rl_text(r, c->label);
-    x->weight = c->weight;
-    x->has_weight = 1;
-    x->met = ok;
-    if (c->absent) x->value = rl_text(r, "not in this export");
-  }
+  return got;
 }
 
 static void frame_items(lua_State *L, int fidx, rframe *f, size_t i, int all, rlist *r) {
-  if (f->md->kind == K_ICP) icp_items(L, fidx, f, i, all, r);
-  else if (f->md->kind == K_HEALTH) health_items(L, fidx, f, i, all, r);
-  else card_items(f, i, all, r);
+  seen_ctx sc = {L, lua_absindex(L, fidx), f};
+  revl_reasons_build(&r->r, f, i, all, seen_lua, &sc);
 }
 
-/* "industry in {Software, Fintech} [Software] +20; ..." */
-static void items_text(rlist *r, sbuf *out) {
-  int first = 1;
-  for (int k = 0; k < r->n; k++) {
-    ritem *x = &r->it[k];
-    int component = strcmp(x->kind, "component") == 0;
-    int missing = strcmp(x->kind, "missing") == 0;
-    if (!x->met && !component && !missing) continue;
-    if (!first) sb_adds(out, "; ");
-    first = 0;
-    if (missing) sb_adds(out, "missing ");
-    if (strcmp(x->kind, "engagement") == 0) sb_adds(out, "engagement ");
-    const char *c = rl_str(r, x->crit);
-    if (c) sb_adds(out, c);
-    /* a component's score comes first, a rule's points last */
-    if (component) {
-      sb_adds(out, " ");
-      if (x->has_points) sb_num(out, x->points);
-      else sb_adds(out, "skipped (no data)");
-    }
-    if (x->has_weight && (component || (missing && x->weight != 1))) {
-      sb_adds(out, " (weight ");
-      sb_num(out, x->weight);
-      sb_adds(out, ")");
-    }
-    const char *v = rl_str(r, x->value);
-    if (v && *v) {
-      sb_adds(out, " [");
-      sb_adds(out, v);
-      sb_adds(out, "]");
-    }
-    if (x->has_points && !component) {
-      sb_adds(out, " ");
-      sb_points(out, x->points);
-    }
-  }
-}
-
-static void push_items(lua_State *L, rlist *r) {
+static void push_items(lua_State *L, rlist *rl) {
+  const revl_reasons *r = &rl->r;
   lua_createtable(L, r->n, 0);
   for (int k = 0; k < r->n; k++) {
-    ritem *x = &r->it[k];
+    const revl_reason *x = &r->it[k];
     lua_createtable(L, 0, 7);
     lua_pushstring(L, x->kind);
     lua_setfield(L, -2, "kind");
     const char *s;
-    if ((s = rl_str(r, x->group))) {
+    if ((s = revl_reason_str(r, x->group))) {
       lua_pushstring(L, s);
       lua_setfield(L, -2, "group");
     }
-    if ((s = rl_str(r, x->crit))) {
+    if ((s = revl_reason_str(r, x->crit))) {
       lua_pushstring(L, s);
       lua_setfield(L, -2, "criterion");
     }
-    if ((s = rl_str(r, x->value))) {
+    if ((s = revl_reason_str(r, x->value))) {
       lua_pushstring(L, s);
       lua_setfield(L, -2, "value");
     }
@@ -1801,99 +1335,30 @@ static void push_items(lua_State *L, rlist *r) {
 
 /* ---- cells of a frame ---------------------------------------------------------------- */
 
-enum { V_NIL, V_NUM, V_STR, V_BOOL };
+enum { V_NIL = REVL_V_NIL, V_NUM = REVL_V_NUM, V_STR = REVL_V_STR, V_BOOL = REVL_V_BOOL };
 
-/* "A1": the tier's label with the engagement band's (just the tier's
- * without engagement bands, or when no band applies) */
-static int icp_combo_index(rframe *f, size_t i) {
-  int t = f->l1[i];
-  if (t < 0) return -1;
-  if (!f->md->icp->eng || !f->md->icp->nbands) return t * f->md->nb;
-  if (f->l2[i] < 0) return -2 - t;
-  return t * f->md->nb + f->l2[i];
-}
-
-static const char *icp_combo(rframe *f, size_t i) {
-  int k = icp_combo_index(f, i);
-  if (k == -1) return NULL;
-  if (k < -1) return f->md->icp->tiers[-2 - k].label;
-  return f->md->combo[k];
-}
-
-/* Append cell (i, c) as text to out; returns its kind.  Reasons need the
- * frame at fidx. */
+/* Append cell (i, c) as text to out (revl_dframe_cell); returns its
+ * kind.  Reasons need the frame at fidx. */
 static int frame_cell(lua_State *L, int fidx, rframe *f, size_t i, int c, sbuf *out,
                       double *num) {
-  size_t row = FROW(f, i);
-  int ct = f->ctype[c], arg = f->carg[c];
-  const char *s = NULL;
-  switch (ct) {
-  case C_ID:
-    id_text(out, f->t, row);
-    return V_STR;
-  case C_A:
-  case C_B: {
-    double d = ct == C_A ? f->a[i] : f->b[i];
-    if (isnan(d)) return V_NIL;
-    *num = d;
-    sb_num(out, d);
-    return V_NUM;
-  }
-  case C_TIER:
-    s = f->l1[i] >= 0 ? f->md->icp->tiers[f->l1[i]].label : NULL;
-    break;
-  case C_LABEL: s = icp_combo(f, i); break;
-  case C_ACTION: {
-    int k = icp_combo_index(f, i);
-    s = k >= 0 ? f->md->action[k] : NULL;
-    break;
-  }
-  case C_HBAND: s = health_band_name(f->l1[i]); break;
-  case C_COMP: {
-    double d = f->v[i * (size_t)f->stride + (size_t)arg];
-    if (isnan(d)) return V_NIL;
-    d = revl_round_to(d, 1);
-    *num = d;
-    sb_num(out, d);
-    return V_NUM;
-  }
-  case C_COMPLETE:
-    sb_adds(out, f->a[i] >= f->md->pass ? "true" : "false");
-    *num = f->a[i] >= f->md->pass;
-    return V_BOOL;
-  case C_MISSING: {
-    int first = 1;
-    for (int k = 0; k < f->md->nfields; k++)
-      if (!fired(f, i, k)) {
-        if (!first) sb_adds(out, "; ");
-        first = 0;
-        sb_adds(out, f->md->fields[k].label);
-      }
-    return V_STR;
-  }
-  case C_REASONS: {
-    rlist *r = rl_scratch(L);
-    frame_items(L, fidx, f, i, 0, r);
-    items_text(r, out);
-    r->busy = 0;
-    lua_pop(L, 1);
-    return V_STR;
-  }
-  }
-  if (!s) return V_NIL;
-  sb_adds(out, s);
-  return V_STR;
+  if (f->ctype[c] != C_REASONS) return revl_dframe_cell(f, i, c, out, num, NULL, NULL, NULL);
+  seen_ctx sc = {L, lua_absindex(L, fidx), f};
+  rlist *r = rl_scratch(L);
+  int k = revl_dframe_cell(f, i, c, out, num, &r->r, seen_lua, &sc);
+  r->busy = 0;
+  lua_pop(L, 1);
+  return k;
 }
 
 static void push_frame_cell(lua_State *L, int fidx, rframe *f, size_t i, int c, sbuf *b) {
-  sb_reset(b);
+  revl_sb_reset(b);
   double num = 0;
   int k = frame_cell(L, fidx, f, i, c, b, &num);
   switch (k) {
   case V_NIL: lua_pushnil(L); break;
   case V_NUM: push_num(L, num); break;
   case V_BOOL: lua_pushboolean(L, num != 0); break;
-  default: lua_pushlstring(L, sb_str(b), b->n); break;
+  default: lua_pushlstring(L, revl_sb_str(b), b->n); break;
   }
 }
 
@@ -1966,13 +1431,13 @@ static int l_rules_cframe(lua_State *L) {
         rc = revl_col_valid(pk, row) ? revl_col_push_str(col, pk->v.str[row])
                                      : revl_col_push_null(col);
       } else {
-        sb_reset(b);
+        revl_sb_reset(b);
         double num = 0;
         int kind = frame_cell(L, 1, rf, i, c, b, &num);
         if (kind == V_NIL) rc = revl_col_push_null(col);
         else if (kind == V_NUM) rc = revl_col_push_f64(col, num);
         else if (kind == V_BOOL) rc = revl_col_push_bool(col, num != 0);
-        else rc = revl_frame_push_text(f, ci[k], sb_str(b), b->n);
+        else rc = revl_frame_push_text(f, ci[k], revl_sb_str(b), b->n);
       }
       if (rc) return luaL_error(L, "not enough memory");
     }
@@ -2143,7 +1608,7 @@ static int card_run(lua_State *L, rctx *x) {
       }
     } else if (!c->absent) {
       for (size_t i = 0; i < n; i++) {
-        int64_t r2 = via_row(f->t, c->via, FROW(f, i));
+        int64_t r2 = revl_via_row(f->t, c->via, FROW(f, i));
         if (r2 >= 0 && present_cell(c->ft, c->col, (size_t)r2)) f->mask[i * nw + w] |= bit;
       }
     }
@@ -2429,23 +1894,24 @@ static int l_frame_view(lua_State *L) {
 
 static void json_strz(revl_csvw *w, const char *s) { revl_csvw_json(w, s, strlen(s)); }
 
-static void json_items(revl_csvw *w, rlist *r) {
+static void json_items(revl_csvw *w, rlist *rl) {
+  const revl_reasons *r = &rl->r;
   revl_csvw_raw(w, "[", 1);
   for (int k = 0; k < r->n; k++) {
-    ritem *x = &r->it[k];
+    const revl_reason *x = &r->it[k];
     if (k) revl_csvw_raw(w, ",", 1);
     revl_csvw_raw(w, "{\"kind\":", 8);
     json_strz(w, x->kind);
     const char *s;
-    if ((s = rl_str(r, x->group))) {
+    if ((s = revl_reason_str(r, x->group))) {
       revl_csvw_raw(w, ",\"group\":", 9);
       json_strz(w, s);
     }
-    if ((s = rl_str(r, x->crit))) {
+    if ((s = revl_reason_str(r, x->crit))) {
       revl_csvw_raw(w, ",\"criterion\":", 13);
       json_strz(w, s);
     }
-    if ((s = rl_str(r, x->value))) {
+    if ((s = revl_reason_str(r, x->value))) {
       revl_csvw_raw(w, ",\"value\":", 9);
       json_strz(w, s);
     }
@@ -2453,12 +1919,12 @@ static void json_items(revl_csvw *w, rlist *r) {
     if (x->has_points) {
       revl_csvw_raw(w, strcmp(x->kind, "component") == 0 ? ",\"score\":" : ",\"points\":",
                     strcmp(x->kind, "component") == 0 ? 9 : 10);
-      num_text(x->points, buf, sizeof buf);
+      revl_num_text(x->points, buf, sizeof buf);
       revl_csvw_raw(w, buf, strlen(buf));
     }
     if (x->has_weight) {
       revl_csvw_raw(w, ",\"weight\":", 10);
-      num_text(x->weight, buf, sizeof buf);
+      revl_num_text(x->weight, buf, sizeof buf);
       revl_csvw_raw(w, buf, strlen(buf));
     }
     revl_csvw_raw(w, x->met ? ",\"met\":true}" : ",\"met\":false}", x->met ? 12 : 13);
@@ -2549,7 +2015,7 @@ static void write_rframe(lua_State *L, int fidx, rframe *f, const char *path, in
   for (size_t i = 0; i < f->n; i++) {
     if (json) revl_csvw_raw(w, "{", 1);
     for (int c = 0; c < f->ncols; c++) {
-      sb_reset(b);
+      revl_sb_reset(b);
       double num = 0;
       if (json) {
         if (c) revl_csvw_raw(w, ",", 1);
@@ -2567,10 +2033,10 @@ static void write_rframe(lua_State *L, int fidx, rframe *f, const char *path, in
         }
       }
       int k = frame_cell(L, fidx, f, i, c, b, &num);
-      if (!json) revl_csvw_field(w, sb_str(b), b->n);
+      if (!json) revl_csvw_field(w, revl_sb_str(b), b->n);
       else if (k == V_NIL) revl_csvw_raw(w, "null", 4);
-      else if (k == V_STR) revl_csvw_json(w, sb_str(b), b->n);
-      else revl_csvw_raw(w, sb_str(b), b->n);
+      else if (k == V_STR) revl_csvw_json(w, revl_sb_str(b), b->n);
+      else revl_csvw_raw(w, revl_sb_str(b), b->n);
     }
     write_rec_end(w, json, meta);
   }
@@ -2609,7 +2075,7 @@ static void json_lua(lua_State *L, int idx, revl_csvw *w, int depth) {
   case LUA_TNUMBER:
     if (lua_isinteger(L, idx)) snprintf(buf, sizeof buf, "%lld", (long long)lua_tointeger(L, idx));
     else if (!isfinite(lua_tonumber(L, idx))) snprintf(buf, sizeof buf, "null");
-    else num_text(lua_tonumber(L, idx), buf, sizeof buf);
+    else revl_num_text(lua_tonumber(L, idx), buf, sizeof buf);
     revl_csvw_raw(w, buf, strlen(buf));
     return;
   case LUA_TSTRING: {
@@ -2699,28 +2165,28 @@ static void lua_text(lua_State *L, int idx, sbuf *b) {
   char buf[64];
   switch (lua_type(L, idx)) {
   case LUA_TNIL: return;
-  case LUA_TBOOLEAN: sb_adds(b, lua_toboolean(L, idx) ? "true" : "false"); return;
+  case LUA_TBOOLEAN: revl_sb_adds(b, lua_toboolean(L, idx) ? "true" : "false"); return;
   case LUA_TNUMBER:
     if (lua_isinteger(L, idx)) snprintf(buf, sizeof buf, "%lld", (long long)lua_tointeger(L, idx));
-    else num_text(lua_tonumber(L, idx), buf, sizeof buf);
-    sb_adds(b, buf);
+    else revl_num_text(lua_tonumber(L, idx), buf, sizeof buf);
+    revl_sb_adds(b, buf);
     return;
   case LUA_TSTRING: {
     size_t n;
     const char *s = lua_tolstring(L, idx, &n);
-    sb_add(b, s, n);
+    revl_sb_add(b, s, n);
     return;
   }
   default: {
     revl_money_ud *m = revl_test_money(L, idx);
     if (m) {
       revl_format_money(m->minor, revl_currency_decimals(m->cur), 0, buf, sizeof buf);
-      sb_adds(b, buf);
+      revl_sb_adds(b, buf);
       return;
     }
     size_t n;
     const char *s = luaL_tolstring(L, idx, &n);
-    sb_add(b, s, n);
+    revl_sb_add(b, s, n);
     lua_pop(L, 1);
   }
   }
@@ -2732,20 +2198,20 @@ static void reasons_list_text(lua_State *L, int idx, sbuf *b) {
   size_t n = lua_rawlen(L, idx);
   for (size_t i = 1; i <= n; i++) {
     lua_rawgeti(L, idx, (lua_Integer)i);
-    if (i > 1) sb_adds(b, "; ");
+    if (i > 1) revl_sb_adds(b, "; ");
     if (lua_istable(L, -1)) {
       lua_getfield(L, -1, "criterion");
       lua_text(L, -1, b);
       lua_getfield(L, -2, "value");
       if (!lua_isnil(L, -1)) {
-        sb_adds(b, " [");
+        revl_sb_adds(b, " [");
         lua_text(L, -1, b);
-        sb_adds(b, "]");
+        revl_sb_adds(b, "]");
       }
       lua_getfield(L, -3, "points");
       if (lua_isnumber(L, -1)) {
-        sb_adds(b, " ");
-        sb_points(b, lua_tonumber(L, -1));
+        revl_sb_adds(b, " ");
+        revl_sb_points(b, lua_tonumber(L, -1));
       }
       lua_pop(L, 3);
     } else {
@@ -2805,10 +2271,10 @@ static void write_plain(lua_State *L, int fidx, const char *path, int json, logm
           json_lua(L, -1, w, 1);
         }
       } else {
-        sb_reset(b);
+        revl_sb_reset(b);
         if (is_reasons && lua_istable(L, -1)) reasons_list_text(L, -1, b);
         else lua_text(L, -1, b);
-        revl_csvw_field(w, sb_str(b), b->n);
+        revl_csvw_field(w, revl_sb_str(b), b->n);
       }
       lua_pop(L, 2);
     }
@@ -2962,15 +2428,15 @@ static int l_log(lua_State *L) {
     lua_rawgeti(L, -1, (lua_Integer)i);
     lua_getfield(L, -1, "file");
     lua_getfield(L, -2, "sha256");
-    if (i > 1) sb_adds(b, ";");
-    sb_adds(b, lua_tostring(L, -2));
-    sb_adds(b, "=");
-    sb_adds(b, lua_tostring(L, -1));
+    if (i > 1) revl_sb_adds(b, ";");
+    revl_sb_adds(b, lua_tostring(L, -2));
+    revl_sb_adds(b, "=");
+    revl_sb_adds(b, lua_tostring(L, -1));
     lua_pop(L, 3);
   }
   lua_pop(L, 1);
-  lua_pushstring(L, sb_str(b)); /* 6 */
-  sb_reset(b);
+  lua_pushstring(L, revl_sb_str(b)); /* 6 */
+  revl_sb_reset(b);
   lua_getfield(L, 4, "seed");
   if (lua_islightuserdata(L, -1)) {
     /* no seed */
@@ -2978,7 +2444,7 @@ static int l_log(lua_State *L) {
     size_t k = lua_rawlen(L, -1);
     for (size_t i = 1; i <= k; i++) {
       lua_rawgeti(L, -1, (lua_Integer)i);
-      if (i > 1) sb_adds(b, ";");
+      if (i > 1) revl_sb_adds(b, ";");
       lua_text(L, -1, b);
       lua_pop(L, 1);
     }
@@ -2986,7 +2452,7 @@ static int l_log(lua_State *L) {
     lua_text(L, -1, b);
   }
   lua_pop(L, 1);
-  lua_pushstring(L, sb_str(b)); /* 7 */
+  lua_pushstring(L, revl_sb_str(b)); /* 7 */
   logmeta meta;
   memset(&meta, 0, sizeof meta);
   meta.on = 1;
@@ -3119,8 +2585,8 @@ static int l_crit_test(lua_State *L) {
   size_t k = crit_filter_rows(L, 1, o, &r, 1, &out);
   lua_pushboolean(L, k == 1);
   sbuf *b = sb_new(L);
-  crit_seen(b, o->c, (size_t)row);
-  lua_pushstring(L, sb_str(b));
+  revl_crit_seen(b, o->c, (size_t)row);
+  lua_pushstring(L, revl_sb_str(b));
   lua_remove(L, -2);
   return 2;
 }
@@ -3193,7 +2659,7 @@ static void hit_end(lua_State *L, int list) {
 
 /* hit_end with the text of b as the hit's reason */
 static void hit_end_reason(lua_State *L, int list, sbuf *b) {
-  lua_pushstring(L, sb_str(b));
+  lua_pushstring(L, revl_sb_str(b));
   lua_setfield(L, -2, "reason");
   hit_end(L, list);
 }
@@ -3372,12 +2838,12 @@ static int l_crit_rows(lua_State *L) {
   sbuf *b = sb_new(L);
   for (size_t i = 0; i < k; i++) {
     hit_begin(L, out[i]);
-    sb_reset(b);
-    sb_adds(b, o->c->name);
-    if (o->c->col >= 0 || is_combo(o->c)) {
-      sb_adds(b, " [");
-      crit_seen(b, o->c, out[i]);
-      sb_adds(b, "]");
+    revl_sb_reset(b);
+    revl_sb_adds(b, o->c->name);
+    if (o->c->col >= 0 || revl_crit_is_combo(o->c)) {
+      revl_sb_adds(b, " [");
+      revl_crit_seen(b, o->c, out[i]);
+      revl_sb_adds(b, "]");
     }
     hit_end_reason(L, list, b);
   }
