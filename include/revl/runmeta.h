@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "revl/sbuf.h"
+
 /* SHA-256 of n bytes at p into out (32 bytes). */
 void revl_sha256(const void *p, size_t n, unsigned char out[32]);
 
@@ -36,5 +38,29 @@ int revl_run_quoted(const char *pre, const char *arg, const char *post,
  * The repository's index is never written (--no-optional-locks). */
 void revl_git_info(const char *playbook, char *commit, size_t cn,
                    const char **dirty);
+
+/* ---- the run record of a decision log ---------------------------------- */
+
+typedef struct revl_run_input {
+  const char *table, *file;
+  size_t rows;
+  const char *sha256;       /* hex, or "unknown" */
+} revl_run_input;
+
+typedef struct revl_run_record {
+  const char *log, *as_of, *playbook, *commit;
+  const char *dirty;        /* "true", "false" or "unknown" */
+  const char *revl_version;
+  const char *seed_json;    /* the seed as JSON text; NULL: null */
+  const revl_run_input *inputs;
+  int ninputs;
+} revl_run_record;
+
+/* The record as one JSON object, keys sorted (as_of, commit, dirty,
+ * inputs, log, playbook, revl_version, seed); dirty a boolean unless
+ * unknown; inputs [{"file", "rows", "sha256", "table"}...]. */
+void revl_run_json(revl_sbuf *b, const revl_run_record *r);
+/* The inputs column of a CSV log: "file=sha256;file=sha256". */
+void revl_run_inputs_text(revl_sbuf *b, const revl_run_input *in, int n);
 
 #endif

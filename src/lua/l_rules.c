@@ -25,6 +25,7 @@
 
 #include "lrevl.h"
 #include "revl/csvw.h"
+#include "revl/declog.h"
 #include "revl/eval.h"
 #include "revl/frame.h"
 #include "revl/parse.h"
@@ -1892,46 +1893,6 @@ static int l_frame_view(lua_State *L) {
 /* ---- writing ----------------------------------------------------------------------------- */
 
 
-static void json_strz(revl_csvw *w, const char *s) { revl_csvw_json(w, s, strlen(s)); }
-
-static void json_items(revl_csvw *w, rlist *rl) {
-  const revl_reasons *r = &rl->r;
-  revl_csvw_raw(w, "[", 1);
-  for (int k = 0; k < r->n; k++) {
-    const revl_reason *x = &r->it[k];
-    if (k) revl_csvw_raw(w, ",", 1);
-    revl_csvw_raw(w, "{\"kind\":", 8);
-    json_strz(w, x->kind);
-    const char *s;
-    if ((s = revl_reason_str(r, x->group))) {
-      revl_csvw_raw(w, ",\"group\":", 9);
-      json_strz(w, s);
-    }
-    if ((s = revl_reason_str(r, x->crit))) {
-      revl_csvw_raw(w, ",\"criterion\":", 13);
-      json_strz(w, s);
-    }
-    if ((s = revl_reason_str(r, x->value))) {
-      revl_csvw_raw(w, ",\"value\":", 9);
-      json_strz(w, s);
-    }
-    char buf[40];
-    if (x->has_points) {
-      revl_csvw_raw(w, strcmp(x->kind, "component") == 0 ? ",\"score\":" : ",\"points\":",
-                    strcmp(x->kind, "component") == 0 ? 9 : 10);
-      revl_num_text(x->points, buf, sizeof buf);
-      revl_csvw_raw(w, buf, strlen(buf));
-    }
-    if (x->has_weight) {
-      revl_csvw_raw(w, ",\"weight\":", 10);
-      revl_num_text(x->weight, buf, sizeof buf);
-      revl_csvw_raw(w, buf, strlen(buf));
-    }
-    revl_csvw_raw(w, x->met ? ",\"met\":true}" : ",\"met\":false}", x->met ? 12 : 13);
-  }
-  revl_csvw_raw(w, "]", 1);
-}
-
 /* anchor a writer: aborted when an error unwinds past it */
 static int csvw_holder_gc(lua_State *L) {
   revl_csvw **wp = lua_touserdata(L, 1);
@@ -1960,87 +1921,25 @@ static void commit_writer(lua_State *L, revl_csvw **wp) {
   if (revl_csvw_commit(w, &err)) revl_raise(L, &err);
 }
 
-typedef struct logmeta {
-  int on;
-  int ncols;                /* extra CSV columns */
-  const char *names[8];
-  const char *vals[8];
-  int fidx;                 /* index of the run table (for JSONL) */
-} logmeta;
-
-static void json_lua(lua_State *L, int idx, revl_csvw *w, int depth);
-
-/* End the header: a log's columns after the CSV column names; in JSON
- * lines, the run record as the first line. */
-static void write_head_end(lua_State *L, revl_csvw *w, int json, const logmeta *meta) {
-  int on = meta && meta->on;
-  if (!json) {
-    if (on)
-      for (int k = 0; k < meta->ncols; k++) revl_csvw_str(w, meta->names[k]);
-    revl_csvw_end(w);
-  } else if (on) {
-    revl_csvw_raw(w, "{\"run\":", 7);
-    json_lua(L, meta->fidx, w, 0);
-    revl_csvw_raw(w, "}\n", 2);
-  }
-}
-
-/* End a record: a log's values after a CSV row. */
-static void write_rec_end(revl_csvw *w, int json, const logmeta *meta) {
-  if (json) {
-    revl_csvw_raw(w, "}\n", 2);
-    return;
-  }
-  if (meta && meta->on)
-    for (int k = 0; k < meta->ncols; k++) revl_csvw_str(w, meta->vals[k]);
-  revl_csvw_end(w);
-}
-
-/* Write the rule frame at fidx as CSV (json = 0) or JSON lines. */
+/* Write the rule frame at fidx as CSV (json = 0) or JSON lines
+ * (revl_dframe_write) to path under --out. */
 static void write_rframe(lua_State *L, int fidx, rframe *f, const char *path, int json,
-                         logmeta *meta, char *full, size_t fulln) {
+                         const revl_logmeta *meta, char *full, size_t fulln) {
   fidx = lua_absindex(L, fidx);
   revl_csvw **wp = open_writer(L, path, full, fulln);
-  revl_csvw *w = *wp;
   sbuf *b = sb_new(L);
-  lua_getiuservalue(L, fidx, 3);
-  int cols = lua_gettop(L);
-  if (!json)
-    for (int c = 0; c < f->ncols; c++) {
-      lua_rawgeti(L, cols, c + 1);
-      revl_csvw_str(w, lua_tostring(L, -1));
-      lua_pop(L, 1);
-    }
-  write_head_end(L, w, json, meta);
-  for (size_t i = 0; i < f->n; i++) {
-    if (json) revl_csvw_raw(w, "{", 1);
-    for (int c = 0; c < f->ncols; c++) {
-      revl_sb_reset(b);
-      double num = 0;
-      if (json) {
-        if (c) revl_csvw_raw(w, ",", 1);
-        lua_rawgeti(L, cols, c + 1);
-        json_strz(w, lua_tostring(L, -1));
-        lua_pop(L, 1);
-        revl_csvw_raw(w, ":", 1);
-        if (f->ctype[c] == C_REASONS && meta && meta->on) {
-          rlist *r = rl_scratch(L);
-          frame_items(L, fidx, f, i, 0, r);
-          json_items(w, r);
-          r->busy = 0;
-          lua_pop(L, 1);
-          continue;
-        }
-      }
-      int k = frame_cell(L, fidx, f, i, c, b, &num);
-      if (!json) revl_csvw_field(w, revl_sb_str(b), b->n);
-      else if (k == V_NIL) revl_csvw_raw(w, "null", 4);
-      else if (k == V_STR) revl_csvw_json(w, revl_sb_str(b), b->n);
-      else revl_csvw_raw(w, revl_sb_str(b), b->n);
-    }
-    write_rec_end(w, json, meta);
+  rlist *r = rl_scratch(L);
+  lua_getiuservalue(L, fidx, 3); /* the column names stay in this table */
+  const char *names[REVL_DFRAME_MAXCOLS];
+  for (int c = 0; c < f->ncols; c++) {
+    lua_rawgeti(L, -1, c + 1);
+    names[c] = lua_tostring(L, -1);
+    lua_pop(L, 1);
   }
-  lua_pop(L, 2);
+  seen_ctx sc = {L, fidx, f};
+  revl_dframe_write(*wp, f, names, json, meta, &r->r, b, seen_lua, &sc);
+  r->busy = 0;
+  lua_pop(L, 3);
   commit_writer(L, wp);
   lua_pop(L, 1);
 }
@@ -2062,31 +1961,33 @@ static int cmp_cstr(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void json_lua(lua_State *L, int idx, revl_csvw *w, int depth) {
+/* A Lua value as JSON text appended to w (tables: arrays, or objects with
+ * sorted keys, to depth 8). */
+static void json_lua(lua_State *L, int idx, sbuf *w, int depth) {
   idx = lua_absindex(L, idx);
   char buf[64];
   switch (lua_type(L, idx)) {
   case LUA_TNIL:
-  case LUA_TLIGHTUSERDATA: revl_csvw_raw(w, "null", 4); return;
+  case LUA_TLIGHTUSERDATA: revl_sb_add(w, "null", 4); return;
   case LUA_TBOOLEAN:
-    if (lua_toboolean(L, idx)) revl_csvw_raw(w, "true", 4);
-    else revl_csvw_raw(w, "false", 5);
+    if (lua_toboolean(L, idx)) revl_sb_add(w, "true", 4);
+    else revl_sb_add(w, "false", 5);
     return;
   case LUA_TNUMBER:
     if (lua_isinteger(L, idx)) snprintf(buf, sizeof buf, "%lld", (long long)lua_tointeger(L, idx));
     else if (!isfinite(lua_tonumber(L, idx))) snprintf(buf, sizeof buf, "null");
     else revl_num_text(lua_tonumber(L, idx), buf, sizeof buf);
-    revl_csvw_raw(w, buf, strlen(buf));
+    revl_sb_add(w, buf, strlen(buf));
     return;
   case LUA_TSTRING: {
     size_t n;
     const char *s = lua_tolstring(L, idx, &n);
-    revl_csvw_json(w, s, n);
+    revl_sb_json(w, s, n);
     return;
   }
   case LUA_TTABLE: {
     if (depth > 8) {
-      revl_csvw_raw(w, "null", 4);
+      revl_sb_add(w, "null", 4);
       return;
     }
     size_t n = lua_rawlen(L, idx);
@@ -2101,14 +2002,14 @@ static void json_lua(lua_State *L, int idx, revl_csvw *w, int depth) {
       }
     }
     if (n > 0 || !has_keys) {
-      revl_csvw_raw(w, "[", 1);
+      revl_sb_add(w, "[", 1);
       for (size_t i = 1; i <= n; i++) {
-        if (i > 1) revl_csvw_raw(w, ",", 1);
+        if (i > 1) revl_sb_add(w, ",", 1);
         lua_rawgeti(L, idx, (lua_Integer)i);
         json_lua(L, -1, w, depth + 1);
         lua_pop(L, 1);
       }
-      revl_csvw_raw(w, "]", 1);
+      revl_sb_add(w, "]", 1);
       return;
     }
     /* an object, keys sorted */
@@ -2130,16 +2031,16 @@ static void json_lua(lua_State *L, int idx, revl_csvw *w, int depth) {
       keys[nk++] = lua_tostring(L, -1); /* the key stays in the table */
     }
     qsort(keys, nk, sizeof *keys, cmp_cstr);
-    revl_csvw_raw(w, "{", 1);
+    revl_sb_add(w, "{", 1);
     for (size_t i = 0; i < nk; i++) {
-      if (i) revl_csvw_raw(w, ",", 1);
-      json_strz(w, keys[i]);
-      revl_csvw_raw(w, ":", 1);
+      if (i) revl_sb_add(w, ",", 1);
+      revl_sb_json(w, keys[i], strlen(keys[i]));
+      revl_sb_add(w, ":", 1);
       lua_getfield(L, idx, keys[i]);
       json_lua(L, -1, w, depth + 1);
       lua_pop(L, 1);
     }
-    revl_csvw_raw(w, "}", 1);
+    revl_sb_add(w, "}", 1);
     free(keys);
     return;
   }
@@ -2147,12 +2048,12 @@ static void json_lua(lua_State *L, int idx, revl_csvw *w, int depth) {
     revl_money_ud *m = revl_test_money(L, idx);
     if (m) {
       revl_format_money(m->minor, revl_currency_decimals(m->cur), 0, buf, sizeof buf);
-      revl_csvw_raw(w, buf, strlen(buf));
+      revl_sb_add(w, buf, strlen(buf));
       return;
     }
     size_t n;
     const char *s = luaL_tolstring(L, idx, &n);
-    revl_csvw_json(w, s, n);
+    revl_sb_json(w, s, n);
     lua_pop(L, 1);
     return;
   }
@@ -2231,7 +2132,8 @@ static void push_plain_columns(lua_State *L, int fidx) {
   lua_call(L, 1, 1);
 }
 
-static void write_plain(lua_State *L, int fidx, const char *path, int json, logmeta *meta,
+static void write_plain(lua_State *L, int fidx, const char *path, int json,
+                        const revl_logmeta *meta,
                         char *full, size_t fulln) {
   fidx = lua_absindex(L, fidx);
   push_plain_columns(L, fidx);
@@ -2246,7 +2148,7 @@ static void write_plain(lua_State *L, int fidx, const char *path, int json, logm
       revl_csvw_str(w, luaL_tolstring(L, -1, NULL));
       lua_pop(L, 2);
     }
-  write_head_end(L, w, json, meta);
+  revl_log_head_end(w, json, meta);
   lua_Integer n = (lua_Integer)lua_rawlen(L, fidx);
   for (lua_Integer i = 1; i <= n; i++) {
     lua_rawgeti(L, fidx, i);
@@ -2259,17 +2161,19 @@ static void write_plain(lua_State *L, int fidx, const char *path, int json, logm
       lua_gettable(L, row);
       int is_reasons = name && strcmp(name, "reasons") == 0;
       if (json) {
-        if (c > 1) revl_csvw_raw(w, ",", 1);
-        json_lua(L, -2, w, 1);
-        revl_csvw_raw(w, ":", 1);
+        revl_sb_reset(b);
+        if (c > 1) revl_sb_add(b, ",", 1);
+        json_lua(L, -2, b, 1);
+        revl_sb_add(b, ":", 1);
         if (is_reasons) {
           lua_getfield(L, row, "_reasons");
-          if (lua_istable(L, -1)) json_lua(L, -1, w, 1);
-          else json_lua(L, -2, w, 1);
+          if (lua_istable(L, -1)) json_lua(L, -1, b, 1);
+          else json_lua(L, -2, b, 1);
           lua_pop(L, 1);
         } else {
-          json_lua(L, -1, w, 1);
+          json_lua(L, -1, b, 1);
         }
+        revl_csvw_raw(w, revl_sb_str(b), b->n);
       } else {
         revl_sb_reset(b);
         if (is_reasons && lua_istable(L, -1)) reasons_list_text(L, -1, b);
@@ -2278,7 +2182,7 @@ static void write_plain(lua_State *L, int fidx, const char *path, int json, logm
       }
       lua_pop(L, 2);
     }
-    write_rec_end(w, json, meta);
+    revl_log_rec_end(w, json, meta);
     lua_settop(L, row - 1);
   }
   lua_pop(L, 1);
@@ -2329,7 +2233,7 @@ static revl_store *current_store(lua_State *L) {
 }
 
 /* push {{table =, file =, rows =}, ...} of the store's files */
-static void push_inputs(lua_State *L, revl_store *s, int with_sha) {
+static void push_inputs(lua_State *L, revl_store *s) {
   lua_newtable(L);
   if (!s) return;
   int k = 0;
@@ -2343,17 +2247,13 @@ static void push_inputs(lua_State *L, revl_store *s, int with_sha) {
     lua_setfield(L, -2, "file");
     lua_pushinteger(L, (lua_Integer)t->nrows);
     lua_setfield(L, -2, "rows");
-    if (with_sha) {
-      push_sha256(L, t->file);
-      lua_setfield(L, -2, "sha256");
-    }
     lua_rawseti(L, -2, ++k);
   }
 }
 
 /* C.input_files() -> {{table =, file =, rows =}} of the loaded data */
 static int l_input_files(lua_State *L) {
-  push_inputs(L, current_store(L), 0);
+  push_inputs(L, current_store(L));
   return 1;
 }
 
@@ -2397,74 +2297,57 @@ static int l_log(lua_State *L) {
   revl_rt_state *rt = revl_rt_get(L);
   revl_format_date(rt ? rt->as_of : 0, as_of, sizeof as_of);
   revl_store *s = f ? f->t->store : current_store(L);
-  /* the run record, 4 */
-  lua_createtable(L, 0, 9);
-  lua_pushstring(L, name);
-  lua_setfield(L, 4, "log");
-  lua_pushstring(L, as_of);
-  lua_setfield(L, 4, "as_of");
-  lua_pushstring(L, playbook);
-  lua_setfield(L, 4, "playbook");
-  lua_pushstring(L, commit);
-  lua_setfield(L, 4, "commit");
-  if (strcmp(dirty, "unknown") == 0) lua_pushstring(L, dirty);
-  else lua_pushboolean(L, strcmp(dirty, "true") == 0);
-  lua_setfield(L, 4, "dirty");
-  lua_pushstring(L, REVL_VERSION);
-  lua_setfield(L, 4, "revl_version");
+  /* the input files (4: their sha256 strings, 5: the array) */
+  int ni = 0;
+  for (int i = 0; s && i < s->ntables; i++)
+    if (s->tables[i]->file && s->tables[i]->file[0]) ni++;
+  lua_createtable(L, ni, 0);
+  revl_run_input *in = lua_newuserdatauv(L, (size_t)(ni ? ni : 1) * sizeof *in, 0);
+  ni = 0;
+  for (int i = 0; s && i < s->ntables; i++) {
+    revl_table *t = s->tables[i];
+    if (!t->file || !t->file[0]) continue;
+    push_sha256(L, t->file);
+    in[ni].table = t->name;
+    in[ni].file = t->file;
+    in[ni].rows = t->nrows;
+    in[ni].sha256 = lua_tostring(L, -1);
+    lua_rawseti(L, 4, ++ni);
+  }
+  /* the seed (6) as JSON (7) and as CSV text (8) */
   push_seed(L, 3);
-  if (lua_isnil(L, -1)) {
-    lua_pop(L, 1);
-    lua_pushlightuserdata(L, NULL); /* JSON null */
-  }
-  lua_setfield(L, 4, "seed");
-  push_inputs(L, s, 1);
-  lua_setfield(L, 4, "inputs");
-  /* the same as CSV columns: 6 inputs text, 7 seed text */
+  sbuf *sj = sb_new(L);
+  if (!lua_isnil(L, 6)) json_lua(L, 6, sj, 1);
   sbuf *b = sb_new(L);
-  lua_getfield(L, 4, "inputs");
-  size_t ni = lua_rawlen(L, -1);
-  for (size_t i = 1; i <= ni; i++) {
-    lua_rawgeti(L, -1, (lua_Integer)i);
-    lua_getfield(L, -1, "file");
-    lua_getfield(L, -2, "sha256");
-    if (i > 1) revl_sb_adds(b, ";");
-    revl_sb_adds(b, lua_tostring(L, -2));
-    revl_sb_adds(b, "=");
-    revl_sb_adds(b, lua_tostring(L, -1));
-    lua_pop(L, 3);
-  }
-  lua_pop(L, 1);
-  lua_pushstring(L, revl_sb_str(b)); /* 6 */
-  revl_sb_reset(b);
-  lua_getfield(L, 4, "seed");
-  if (lua_islightuserdata(L, -1)) {
-    /* no seed */
-  } else if (lua_istable(L, -1)) {
-    size_t k = lua_rawlen(L, -1);
+  if (lua_istable(L, 6)) {
+    size_t k = lua_rawlen(L, 6);
     for (size_t i = 1; i <= k; i++) {
-      lua_rawgeti(L, -1, (lua_Integer)i);
+      lua_rawgeti(L, 6, (lua_Integer)i);
       if (i > 1) revl_sb_adds(b, ";");
       lua_text(L, -1, b);
       lua_pop(L, 1);
     }
-  } else {
-    lua_text(L, -1, b);
+  } else if (!lua_isnil(L, 6)) {
+    lua_text(L, 6, b);
   }
-  lua_pop(L, 1);
-  lua_pushstring(L, revl_sb_str(b)); /* 7 */
-  logmeta meta;
+  /* the run record (9) and the inputs as CSV text (10) */
+  revl_run_record rec = {name, as_of, playbook, commit, dirty, REVL_VERSION,
+                         lua_isnil(L, 6) ? NULL : revl_sb_str(sj), in, ni};
+  sbuf *rj = sb_new(L);
+  revl_run_json(rj, &rec);
+  sbuf *it = sb_new(L);
+  revl_run_inputs_text(it, in, ni);
+  revl_logmeta meta;
   memset(&meta, 0, sizeof meta);
-  meta.on = 1;
-  meta.fidx = 4;
   const char *names[] = {"as_of", "playbook", "commit", "dirty", "revl_version", "seed", "inputs"};
-  const char *vals[] = {as_of, playbook, commit, dirty, REVL_VERSION, lua_tostring(L, 7),
-                        lua_tostring(L, 6)};
+  const char *vals[] = {as_of, playbook, commit, dirty, REVL_VERSION, revl_sb_str(b),
+                        revl_sb_str(it)};
   meta.ncols = 7;
   for (int k = 0; k < 7; k++) {
     meta.names[k] = names[k];
     meta.vals[k] = vals[k];
   }
+  meta.run_json = revl_sb_str(rj);
   char p1[4096], p2[4096], full1[4096], full2[4096];
   snprintf(p1, sizeof p1, "%s.csv", name);
   snprintf(p2, sizeof p2, "%s.jsonl", name);

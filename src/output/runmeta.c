@@ -218,3 +218,59 @@ void revl_git_info(const char *playbook, char *commit, size_t cn, const char **d
                        sizeof out, &any);
   if (st == 0) *dirty = any ? "true" : "false";
 }
+
+/* ---- the run record --------------------------------------------------------- */
+
+static void key(revl_sbuf *b, const char *k, int first) {
+  if (!first) revl_sb_add(b, ",", 1);
+  revl_sb_json(b, k, strlen(k));
+  revl_sb_add(b, ":", 1);
+}
+
+static void str(revl_sbuf *b, const char *s) { revl_sb_json(b, s, strlen(s)); }
+
+void revl_run_json(revl_sbuf *b, const revl_run_record *r) {
+  revl_sb_add(b, "{", 1);
+  key(b, "as_of", 1);
+  str(b, r->as_of);
+  key(b, "commit", 0);
+  str(b, r->commit);
+  key(b, "dirty", 0);
+  if (strcmp(r->dirty, "unknown") == 0) str(b, r->dirty);
+  else revl_sb_adds(b, strcmp(r->dirty, "true") == 0 ? "true" : "false");
+  key(b, "inputs", 0);
+  revl_sb_add(b, "[", 1);
+  for (int i = 0; i < r->ninputs; i++) {
+    const revl_run_input *in = &r->inputs[i];
+    if (i) revl_sb_add(b, ",", 1);
+    revl_sb_add(b, "{", 1);
+    key(b, "file", 1);
+    str(b, in->file);
+    key(b, "rows", 0);
+    revl_sb_addf(b, "%zu", in->rows);
+    key(b, "sha256", 0);
+    str(b, in->sha256);
+    key(b, "table", 0);
+    str(b, in->table);
+    revl_sb_add(b, "}", 1);
+  }
+  revl_sb_add(b, "]", 1);
+  key(b, "log", 0);
+  str(b, r->log);
+  key(b, "playbook", 0);
+  str(b, r->playbook);
+  key(b, "revl_version", 0);
+  str(b, r->revl_version);
+  key(b, "seed", 0);
+  revl_sb_adds(b, r->seed_json ? r->seed_json : "null");
+  revl_sb_add(b, "}", 1);
+}
+
+void revl_run_inputs_text(revl_sbuf *b, const revl_run_input *in, int n) {
+  for (int i = 0; i < n; i++) {
+    if (i) revl_sb_adds(b, ";");
+    revl_sb_adds(b, in[i].file);
+    revl_sb_adds(b, "=");
+    revl_sb_adds(b, in[i].sha256);
+  }
+}
