@@ -8,21 +8,16 @@
 
 #include "revl/sbuf.h"
 
-void revl_sb_add(revl_sbuf *b, const char *s, size_t n) {
-  if (b->n + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->n + n + 1) cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p) return; /* truncated text rather than a crash */
-    b->p = p;
-    b->cap = cap;
-  }
-  memcpy(b->p + b->n, s, n);
-  b->n += n;
-  b->p[b->n] = '\0';
+int revl_sb_grow(revl_sbuf *b, size_t n) {
+  if (b->n + n + 1 <= b->cap) return 0;
+  size_t cap = b->cap ? b->cap : 256;
+  while (cap < b->n + n + 1) cap *= 2;
+  char *p = realloc(b->p, cap);
+  if (!p) return -1;
+  b->p = p;
+  b->cap = cap;
+  return 0;
 }
-
-void revl_sb_adds(revl_sbuf *b, const char *s) { revl_sb_add(b, s, strlen(s)); }
 
 void revl_sb_addf(revl_sbuf *b, const char *fmt, ...) {
   char buf[512];

@@ -8,14 +8,26 @@
 #define REVL_SBUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 typedef struct revl_sbuf {
   char *p;
   size_t n, cap;
 } revl_sbuf;
 
-void revl_sb_add(revl_sbuf *b, const char *s, size_t n);
-void revl_sb_adds(revl_sbuf *b, const char *s);
+/* Room for n more bytes and the NUL; 0, or -1 when out of memory. */
+int revl_sb_grow(revl_sbuf *b, size_t n);
+
+/* Inline: reasons and cells append many short texts per record. */
+static inline void revl_sb_add(revl_sbuf *b, const char *s, size_t n) {
+  if (b->n + n + 1 > b->cap && revl_sb_grow(b, n)) return; /* truncated */
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = '\0';
+}
+static inline void revl_sb_adds(revl_sbuf *b, const char *s) {
+  revl_sb_add(b, s, strlen(s));
+}
 void revl_sb_addf(revl_sbuf *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

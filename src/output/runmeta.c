@@ -1,8 +1,10 @@
 /*
  * runmeta.c -- run metadata for decision logs: SHA-256 of input files
- * (computed here, FIPS 180-4), the playbook's git commit and dirty
- * state (through git, run by the shell), and shell quoting.  No Lua:
- * src/lua/l_rules.c caches and pushes what these return.
+ * (by sha256sum when present, else computed here, FIPS 180-4), the
+ * playbook's git commit and dirty state (through git, run by the
+ * shell), shell quoting, and the run record a log carries (JSON, and
+ * the inputs column of CSV logs).  No Lua: the binding caches and
+ * pushes what these return.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,7 +113,7 @@ void revl_sha256(const void *p, size_t n, unsigned char out[32]) {
   sha256_end(&c, out);
 }
 
-int revl_sha256_file(const char *path, char hex[65]) {
+int revl_sha256_file_builtin(const char *path, char hex[65]) {
   snprintf(hex, 65, "unknown");
   FILE *f = fopen(path, "rb");
   if (!f) return -1;
@@ -187,14 +189,27 @@ int revl_run_quoted(const char *pre, const char *arg, const char *post, char *ou
   return st;
 }
 
-/* ---- git ---------------------------------------------------------------------- */
-
 static int is_hex(const char *s, size_t n) {
   for (size_t i = 0; i < n; i++) {
     char c = s[i];
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return 0;
   }
   return 1;
+}
+
+/* ---- sha256 of files, git ---------------------------------------------------- */
+
+
+int revl_sha256_file(const char *path, char hex[65]) {
+  char out[512];
+  int st = revl_run_quoted("sha256sum -- ", path, " 2>/dev/null", out, sizeof out, NULL);
+  const char *h = out[0] == '\\' ? out + 1 : out; /* an escaped file name */
+  if (st == 0 && strlen(h) >= 64 && is_hex(h, 64)) {
+    memcpy(hex, h, 64);
+    hex[64] = '\0';
+    return 0;
+  }
+  return revl_sha256_file_builtin(path, hex);
 }
 
 void revl_git_info(const char *playbook, char *commit, size_t cn, const char **dirty) {

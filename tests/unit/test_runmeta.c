@@ -1,7 +1,8 @@
 /*
  * test_runmeta.c -- unit tests for src/output/runmeta.c: SHA-256 of
- * known texts and files (the FIPS 180-4 examples, a file spanning
- * several read blocks, a missing file), shell quoting, commands, and the
+ * known texts and files, built in and through sha256sum (the FIPS 180-4
+ * examples, files around a block boundary, a missing file, a name with
+ * shell characters), shell quoting, commands, and the
  * git state of a playbook outside any repository.
  */
 #include "revl/runmeta.h"
@@ -47,6 +48,8 @@ int main(void) {
   }
   CHECK_INT(revl_sha256_file(path, hex), 0);
   CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  CHECK_INT(revl_sha256_file_builtin(path, hex), 0);
+  CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
   /* every length around a block boundary agrees with the in-memory hash */
   char buf[200];
   memset(buf, 'x', sizeof buf);
@@ -59,12 +62,25 @@ int main(void) {
     char h2[65];
     revl_sha256(buf, n, d);
     hex_of(d, h2);
-    same = revl_sha256_file(path, hex) == 0 && strcmp(hex, h2) == 0;
+    same = revl_sha256_file_builtin(path, hex) == 0 && strcmp(hex, h2) == 0 &&
+           revl_sha256_file(path, hex) == 0 && strcmp(hex, h2) == 0;
   }
   CHECK(same);
   unlink(path);
   CHECK_INT(revl_sha256_file(path, hex), -1);
   CHECK_STR(hex, "unknown");
+  CHECK_INT(revl_sha256_file_builtin(path, hex), -1);
+  CHECK_STR(hex, "unknown");
+  /* a name the shell would otherwise read */
+  snprintf(path, sizeof path, "%s/it's $HOME;.csv", dir);
+  f = fopen(path, "wb");
+  if (f) {
+    fputs("abc", f);
+    fclose(f);
+  }
+  CHECK_INT(revl_sha256_file(path, hex), 0);
+  CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  unlink(path);
 
   char *q = revl_shell_quote("it's here");
   CHECK_STR(q, "'it'\\''s here'");
