@@ -115,6 +115,21 @@ int revl_dframe_combo_index(const revl_dframe *f, size_t i);
 /* Its label ("A1"; the tier's label without a band), NULL without a tier. */
 const char *revl_dframe_combo(const revl_dframe *f, size_t i);
 
+/* ---- scorecards ------------------------------------------------------------------ */
+
+/* Whether a scorecard's function field is present on record i (row):
+ * 1 or 0. */
+typedef int (*revl_card_fn)(void *ud, int field, size_t i, size_t row);
+
+/* Score f (a scorecard's frame: f->mask zeroed, f->a allocated) field
+ * by field: criteria through ctx (scratch has room for f->n rows),
+ * function fields through fn, columns present when not null and not
+ * blank (a missing column never); then each record's completeness, the
+ * weighted share of the fields present, 0..100 rounded to 0.1.  Returns
+ * ctx->failed. */
+int revl_card_eval(revl_dframe *f, uint32_t *scratch, revl_crit_ctx *ctx, revl_card_fn fn,
+                   void *ud);
+
 /* ---- reasons -------------------------------------------------------------------- */
 
 /* One reason; texts are offsets into the list's text (-1 = none). */

@@ -552,50 +552,26 @@ static int health_run(lua_State *L, rctx *x) {
   return luaL_error(L, "%s", err.msg);
 }
 
-static int present_cell(revl_table *t, int col, size_t row) {
-  revl_column *c = t->cols[col];
-  if (!revl_col_valid(c, row)) return 0;
-  if (c->type != REVL_T_STRING) return 1;
-  const char *s = revl_intern_str(&t->store->strings, c->v.str[row]);
-  for (; *s; s++)
-    if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n') return 1;
-  return 0;
+/* revl_card_fn for function fields: the field's function called on the
+ * record (unprotected, as criteria functions: an error names the record
+ * through lr_run_job); a true value is present. */
+static int card_fn_cb(void *ud, int field, size_t i, size_t row) {
+  rctx *x = ud;
+  lua_State *L = x->L;
+  (void)i;
+  lua_rawgeti(L, x->fns, ((score_job *)x->job)->f->md->fields[field].fnref);
+  lr_call_row(x, row, 1);
+  int present = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return present;
 }
 
+/* Scorecards are revl_card_eval (src/rules/card.c) on the frame's buffers. */
 static int card_run(lua_State *L, rctx *x) {
+  (void)L;
   score_job *j = x->job;
-  rframe *f = j->f;
-  model *md = f->md;
-  size_t n = f->n, nw = (size_t)md->nwords;
-  revl_crit_ctx ctx = {f->as_of, lr_rc_call, lr_rc_match, x, 0};
-  for (int k = 0; k < md->nfields; k++) {
-    cfield *c = &md->fields[k];
-    uint64_t bit = (uint64_t)1 << (k & 63);
-    size_t w = (size_t)(k >> 6);
-    if (c->crit) {
-      revl_crit_mark(c->crit, k, f->rows, n, j->scratch, f->mask, md->nwords, &ctx);
-    } else if (c->fnref >= 0) {
-      for (size_t i = 0; i < n; i++) {
-        lua_rawgeti(L, x->fns, c->fnref);
-        lr_call_row(x, FROW(f, i), 1);
-        if (lua_toboolean(L, -1)) f->mask[i * nw + w] |= bit;
-        lua_pop(L, 1);
-      }
-    } else if (!c->absent) {
-      for (size_t i = 0; i < n; i++) {
-        int64_t r2 = revl_via_row(f->t, c->via, FROW(f, i));
-        if (r2 >= 0 && present_cell(c->ft, c->col, (size_t)r2)) f->mask[i * nw + w] |= bit;
-      }
-    }
-  }
-  double sw = 0;
-  for (int k = 0; k < md->nfields; k++) sw += md->fields[k].weight;
-  for (size_t i = 0; i < n; i++) {
-    double sp = 0;
-    for (int k = 0; k < md->nfields; k++)
-      if (fired(f, i, k)) sp += md->fields[k].weight;
-    f->a[i] = sw > 0 ? revl_round_to(100.0 * sp / sw, 1) : 0;
-  }
+  revl_crit_ctx ctx = {j->f->as_of, lr_rc_call, lr_rc_match, x, 0};
+  revl_card_eval(j->f, j->scratch, &ctx, card_fn_cb, x);
   return 0;
 }
 

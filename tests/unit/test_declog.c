@@ -2,7 +2,8 @@
  * test_declog.c -- unit tests for src/rules/declog.c and the run record
  * of src/output/runmeta.c: a scorecard decision frame written as CSV and
  * as JSON Lines, without and with a decision log's metadata (extra
- * columns, the run line, reasons as objects), read back byte for byte.
+ * columns, the run line, reasons as objects), read back byte for byte;
+ * and the scorecard scored by src/rules/card.c.
  */
 #include "revl/declog.h"
 #include "revl/runmeta.h"
@@ -124,6 +125,17 @@ static void test_card_frame(void) {
   CHECK(strstr(revl_sb_str(&rj), "\"seed\":null}") != NULL);
   revl_sb_free(&rj);
   revl_sb_free(&it);
+
+  /* the scorecard evaluated by the core: budget present, champion not
+   * in this export, so a third of the weight */
+  mask[0] = mask[1] = 0;
+  uint32_t scratch[2];
+  revl_crit_ctx ctx = {0, NULL, NULL, NULL, 0};
+  CHECK_INT(revl_card_eval(&f, scratch, &ctx, NULL, NULL), 0);
+  CHECK_INT((int)mask[0], 1);
+  CHECK_INT((int)mask[1], 1);
+  CHECK_DBL(a[0], 33.3, 1e-9);
+  CHECK_DBL(a[1], 33.3, 1e-9);
 out:
   revl_store_free(s);
 }
