@@ -1,0 +1,70 @@
+/*
+ * runmeta.h -- what a decision log records about the run that made it:
+ * the sha256 of each input file, the git commit of the playbook and
+ * whether its work tree had changes, and the shell helpers behind them.
+ * Plain C (src/output/runmeta.c); the Lua binding only pushes results.
+ */
+#ifndef REVL_RUNMETA_H
+#define REVL_RUNMETA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "revl/sbuf.h"
+
+/* SHA-256 of n bytes at p into out (32 bytes). */
+void revl_sha256(const void *p, size_t n, unsigned char out[32]);
+
+/* Lower-case hex SHA-256 of the file at path into hex (65 bytes, NUL
+ * ended).  0, or -1 (hex "unknown") when the file cannot be read.
+ * Through coreutils' sha256sum when it is there (it uses the CPU's SHA
+ * instructions: about twice as fast on large exports), else computed
+ * here (revl_sha256_file_builtin). */
+int revl_sha256_file(const char *path, char hex[65]);
+int revl_sha256_file_builtin(const char *path, char hex[65]);
+
+/* s quoted for a POSIX shell ('...' with embedded quotes as '\''):
+ * malloc'ed, NULL when out of memory. */
+char *revl_shell_quote(const char *s);
+
+/* Run cmd through the shell: the first line of its output in out
+ * (n bytes, NUL ended), *any_output (when not NULL) set when it wrote
+ * anything.  Returns the pclose status (-1 when it could not start). */
+int revl_run_cmd(const char *cmd, char *out, size_t n, int *any_output);
+
+/* revl_run_cmd of "<pre><arg quoted><post>"; -1 when out of memory. */
+int revl_run_quoted(const char *pre, const char *arg, const char *post,
+                    char *out, size_t n, int *any_output);
+
+/* Git state of the directory holding the file `playbook`: commit (40 hex
+ * digits, or "unknown" outside a repository or for playbook "unknown")
+ * and *dirty: "true" / "false" (tracked files changed) or "unknown".
+ * The repository's index is never written (--no-optional-locks). */
+void revl_git_info(const char *playbook, char *commit, size_t cn,
+                   const char **dirty);
+
+/* ---- the run record of a decision log ---------------------------------- */
+
+typedef struct revl_run_input {
+  const char *table, *file;
+  size_t rows;
+  const char *sha256;       /* hex, or "unknown" */
+} revl_run_input;
+
+typedef struct revl_run_record {
+  const char *log, *as_of, *playbook, *commit;
+  const char *dirty;        /* "true", "false" or "unknown" */
+  const char *revl_version;
+  const char *seed_json;    /* the seed as JSON text; NULL: null */
+  const revl_run_input *inputs;
+  int ninputs;
+} revl_run_record;
+
+/* The record as one JSON object, keys sorted (as_of, commit, dirty,
+ * inputs, log, playbook, revl_version, seed); dirty a boolean unless
+ * unknown; inputs [{"file", "rows", "sha256", "table"}...]. */
+void revl_run_json(revl_sbuf *b, const revl_run_record *r);
+/* The inputs column of a CSV log: "file=sha256;file=sha256". */
+void revl_run_inputs_text(revl_sbuf *b, const revl_run_input *in, int n);
+
+#endif

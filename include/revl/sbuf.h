@@ -1,0 +1,48 @@
+/*
+ * sbuf.h -- a growable NUL-ended text buffer and the number texts the
+ * rules engine writes ("12.5", "+20"), shared by the reasons, decision
+ * frames and decision logs (src/sbuf.c).  An allocation failure
+ * truncates the text rather than failing: reasons are explanations.
+ */
+#ifndef REVL_SBUF_H
+#define REVL_SBUF_H
+
+#include <stddef.h>
+#include <string.h>
+
+typedef struct revl_sbuf {
+  char *p;
+  size_t n, cap;
+} revl_sbuf;
+
+/* Room for n more bytes and the NUL; 0, or -1 when out of memory. */
+int revl_sb_grow(revl_sbuf *b, size_t n);
+
+/* Inline: reasons and cells append many short texts per record. */
+static inline void revl_sb_add(revl_sbuf *b, const char *s, size_t n) {
+  if (b->n + n + 1 > b->cap && revl_sb_grow(b, n)) return; /* truncated */
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = '\0';
+}
+static inline void revl_sb_adds(revl_sbuf *b, const char *s) {
+  revl_sb_add(b, s, strlen(s));
+}
+void revl_sb_addf(revl_sbuf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void revl_sb_reset(revl_sbuf *b);
+const char *revl_sb_str(const revl_sbuf *b); /* "" when empty */
+void revl_sb_free(revl_sbuf *b);             /* and empty again */
+
+/* Shortest text that reads back as the same double (no "-0"). */
+void revl_num_text(double d, char *buf, size_t n);
+void revl_sb_num(revl_sbuf *b, double d);
+/* Points with their sign: "+20", "-5", "+2.5". */
+void revl_sb_points(revl_sbuf *b, double p);
+/* A JSON string of s[0..n), quoted and escaped as revl_csvw_json does. */
+void revl_sb_json(revl_sbuf *b, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * sbuf.c -- growable text buffers and number texts (revl/sbuf.h).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "revl/sbuf.h"
+
+int revl_sb_grow(revl_sbuf *b, size_t n) {
+  if (b->n + n + 1 <= b->cap) return 0;
+  size_t cap = b->cap ? b->cap : 256;
+  while (cap < b->n + n + 1) cap *= 2;
+  char *p = realloc(b->p, cap);
+  if (!p) return -1;
+  b->p = p;
+  b->cap = cap;
+  return 0;
+}
+
+void revl_sb_addf(revl_sbuf *b, const char *fmt, ...) {
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int k = vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  if (k < 0) return;
+  revl_sb_add(b, buf, (size_t)k < sizeof buf ? (size_t)k : sizeof buf - 1);
+}
+
+void revl_sb_reset(revl_sbuf *b) {
+  b->n = 0;
+  if (b->p) b->p[0] = '\0';
+}
+
+const char *revl_sb_str(const revl_sbuf *b) { return b->p ? b->p : ""; }
+
+void revl_sb_free(revl_sbuf *b) {
+  free(b->p);
+  b->p = NULL;
+  b->n = b->cap = 0;
+}
+
+void revl_num_text(double d, char *buf, size_t n) {
+  if (d == 0) d = 0; /* no "-0" */
+  snprintf(buf, n, "%.15g", d);
+  if (strtod(buf, NULL) != d) snprintf(buf, n, "%.17g", d);
+}
+
+void revl_sb_num(revl_sbuf *b, double d) {
+  char buf[40];
+  revl_num_text(d, buf, sizeof buf);
+  revl_sb_adds(b, buf);
+}
+
+void revl_sb_points(revl_sbuf *b, double p) {
+  char buf[40];
+  revl_num_text(p, buf, sizeof buf);
+  if (p >= 0) revl_sb_adds(b, "+");
+  revl_sb_adds(b, buf);
+}
+
+void revl_sb_json(revl_sbuf *b, const char *s, size_t n) {
+  revl_sb_add(b, "\"", 1);
+  size_t start = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    if (ch != '"' && ch != '\\' && ch >= 0x20) continue;
+    revl_sb_add(b, s + start, i - start);
+    char esc[8];
+    if (ch == '"') memcpy(esc, "\\\"", 3);
+    else if (ch == '\\') memcpy(esc, "\\\\", 3);
+    else if (ch == '\n') memcpy(esc, "\\n", 3);
+    else if (ch == '\t') memcpy(esc, "\\t", 3);
+    else if (ch == '\r') memcpy(esc, "\\r", 3);
+    else snprintf(esc, sizeof esc, "\\u%04x", ch);
+    revl_sb_adds(b, esc);
+    start = i + 1;
+  }
+  revl_sb_add(b, s + start, n - start);
+  revl_sb_add(b, "\"", 1);
+}
