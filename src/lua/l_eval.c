@@ -28,7 +28,7 @@ static void put_value(lua_State *L, int idx, int json) {
     fputs("null", stdout);
     return;
   }
-  int extra = revl_cell_text(L, idx, buf, sizeof buf, &s, &len, &quote);
+  int extra = revl_lua_cell_text(L, idx, buf, sizeof buf, &s, &len, &quote);
   if (!json || !quote) {
     fwrite(s, 1, len, stdout);
   } else {

@@ -46,7 +46,7 @@ extern volatile sig_atomic_t revl_call_seq, revl_in_call;
  * (money as a plain amount, dates ISO, numbers exact); returns how many
  * values it left on the stack (pop them after using *s); *quote is 1
  * for text (a JSON string), 0 for a number or boolean. */
-int revl_cell_text(lua_State *L, int idx, char *buf, size_t n,
+int revl_lua_cell_text(lua_State *L, int idx, char *buf, size_t n,
                    const char **s, size_t *len, int *quote);
 
 /* l_value.c */

@@ -378,7 +378,7 @@ static void push_columns(lua_State *L, int rows, int cols) {
   lua_call(L, 1, 1);
 }
 
-int revl_cell_text(lua_State *L, int idx, char *buf, size_t n,
+int revl_lua_cell_text(lua_State *L, int idx, char *buf, size_t n,
                      const char **s, size_t *len, int *quote) {
   revl_money_ud *m;
   *quote = 0;
@@ -452,7 +452,7 @@ static int write_rows(lua_State *L, int json) {
       const char *s;
       size_t len;
       int quote;
-      int extra = revl_cell_text(L, 8, buf, sizeof buf, &s, &len, &quote);
+      int extra = revl_lua_cell_text(L, 8, buf, sizeof buf, &s, &len, &quote);
       if (json) {
         size_t kl;
         const char *ks = luaL_tolstring(L, 7, &kl);
