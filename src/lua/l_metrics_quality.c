@@ -112,15 +112,73 @@ static int opt_by(lua_State *L, int o, revl_by_opts *by, revl_qbad *bad, int at)
   return 0; /* the value stays on the stack */
 }
 
-/* Raise the core's error, or push both frames; frees them either way. */
-static int push2(lua_State *L, int rc, revl_frame *out[2], const revl_error *err) {
+/* A cell of f as revl_push_metric_frame pushes it, except text: the
+ * store's strings through the view's string cache (at vidx) when cache
+ * is set -- keys and ids the playbook reads again -- else as plain Lua
+ * strings (values read once), never through strlen and the C-string
+ * cache of lua_pushstring. */
+static void push_cell(lua_State *L, const revl_frame *f, int ci, size_t r, int vidx, int cache) {
+  const revl_fcol *fc = f->cols[ci];
+  const revl_column *c = &fc->col;
+  switch (c->type) {
+  case REVL_T_STRING: {
+    const revl_intern *in = fc->dict ? fc->dict : &f->own;
+    if (cache && f->store && in == &f->store->strings) {
+      revl_push_string_id(L, vidx, c->v.str[r]);
+    } else {
+      lua_pushlstring(L, revl_intern_str(in, c->v.str[r]), revl_intern_len(in, c->v.str[r]));
+    }
+    break;
+  }
+  case REVL_T_INT: lua_pushinteger(L, (lua_Integer)c->v.i64[r]); break;
+  case REVL_T_NUMBER: lua_pushnumber(L, c->v.f64[r]); break;
+  case REVL_T_MONEY: revl_push_money(L, c->v.i64[r], revl_frame_currency(f, ci, r)); break;
+  case REVL_T_BOOL: lua_pushboolean(L, c->v.b[r]); break;
+  case REVL_T_DATE: revl_push_date(L, c->v.date[r]); break;
+  default: revl_push_datetime(L, c->v.i64[r]); break;
+  }
+}
+
+/* Push f as the Lua frame revl_push_metric_frame makes (rows of plain
+ * tables, null cells absent, `columns`, the frame metatable). */
+static void push_frame(lua_State *L, const revl_frame *f, int vidx, int cache) {
+  lua_createtable(L, (int)(f->nrows < 1u << 24 ? f->nrows : 1u << 24), 1);
+  int list = lua_gettop(L);
+  for (size_t r = 0; r < f->nrows; r++) {
+    lua_createtable(L, 0, f->ncols);
+    for (int ci = 0; ci < f->ncols; ci++) {
+      if (!revl_frame_valid(f, ci, r)) continue;
+      push_cell(L, f, ci, r, vidx, cache);
+      lua_setfield(L, -2, f->cols[ci]->col.name);
+    }
+    lua_rawseti(L, list, (lua_Integer)r + 1);
+  }
+  /* the frame metatable: frame_sort of an empty list hands it over */
+  lua_getfield(L, LUA_REGISTRYINDEX, "revl.frame_sort");
+  lua_newtable(L);
+  lua_newtable(L);
+  lua_call(L, 2, 1);
+  lua_getmetatable(L, -1);
+  lua_setmetatable(L, list);
+  lua_pop(L, 1);
+  lua_createtable(L, f->ncols, 0);
+  for (int ci = 0; ci < f->ncols; ci++) {
+    lua_pushstring(L, f->cols[ci]->col.name);
+    lua_rawseti(L, -2, ci + 1);
+  }
+  lua_setfield(L, list, "columns");
+}
+
+/* Raise the core's error, or push both frames (the second's text cached
+ * when cache2); frees them either way. */
+static int push2(lua_State *L, int rc, revl_frame *out[2], const revl_error *err, int cache2) {
   if (rc) {
     revl_frame_free(out[0]);
     revl_frame_free(out[1]);
     return revl_metric_raise(L, err);
   }
   for (int i = 0; i < 2; i++) {
-    revl_push_metric_frame(L, out[i]);
+    push_frame(L, out[i], 1, i == 0 || cache2);
     revl_frame_free(out[i]);
   }
   return 2;
@@ -145,7 +203,7 @@ static int lm_completeness(lua_State *L) {
   revl_error err = {0};
   revl_frame *out[2] = {NULL, NULL};
   int rc = revl_metric_completeness(&cx, &v, &o, out, &err);
-  return push2(L, rc, out, &err);
+  return push2(L, rc, out, &err, 1);
 }
 
 /* revl.metrics.duplicates(accounts, {on, threshold, window, name, domain})
@@ -169,7 +227,12 @@ static int lm_duplicates(lua_State *L) {
   revl_error err = {0};
   revl_frame *out[2] = {NULL, NULL};
   int rc = revl_metric_duplicates(&cx, &v, &o, out, &err);
-  push2(L, rc, out, &err);
+  if (rc) return push2(L, rc, out, &err, 0);
+  /* members: names and domains read once, as plain strings */
+  push_frame(L, out[0], 1, 0);
+  revl_frame_free(out[0]);
+  push_frame(L, out[1], 1, 0);
+  revl_frame_free(out[1]);
   lua_rawgeti(L, -1, 1); /* the summary's one row, as a plain table */
   lua_remove(L, -2);
   return 2;
@@ -237,7 +300,7 @@ call:;
   revl_error err = {0};
   revl_frame *out[2] = {NULL, NULL};
   int rc = revl_metric_consistency(&cx, &v, &o, out, &err);
-  return push2(L, rc, out, &err);
+  return push2(L, rc, out, &err, 0); /* the values: plain strings */
 }
 
 /* revl.metrics.timeliness(view, {days = N, by, via}) -> summary, stale */
@@ -258,7 +321,7 @@ static int lm_timeliness(lua_State *L) {
   revl_error err = {0};
   revl_frame *out[2] = {NULL, NULL};
   int rc = revl_metric_timeliness(&cx, &v, &o, out, &err);
-  return push2(L, rc, out, &err);
+  return push2(L, rc, out, &err, 0); /* stale ids: plain strings */
 }
 
 void revl_open_metrics_quality(lua_State *L) {

@@ -555,6 +555,12 @@ typedef struct tl_rec {
   int64_t last; /* INT64_MIN: never */
 } tl_rec;
 
+/* a / 86400 rounded down (inlined: once per record) */
+static inline int64_t day_of(int64_t secs) {
+  int64_t q = secs / 86400;
+  return (secs % 86400 != 0 && secs < 0) ? q - 1 : q;
+}
+
 /* Seconds of a date (midnight UTC) or datetime cell; 0 if null. */
 static inline int cell_secs(const revl_column *c, size_t row, int64_t *s) {
   if (!revl_col_valid(c, row)) return 0;
@@ -630,7 +636,7 @@ int revl_metric_timeliness(const revl_metric_ctx *cx, const revl_view *v,
       int64_t at;
       if (cell_secs(aat, rr[q], &at) && at < end && at > last) last = at;
     }
-    if (last != INT64_MIN && revl_floor_div64(last, 86400) >= cutoff) {
+    if (last != INT64_MIN && day_of(last) >= cutoff) {
       c[1]++;
       continue;
     }
@@ -709,7 +715,7 @@ int revl_metric_timeliness(const revl_metric_ctx *cx, const revl_view *v,
       if (kci[k] != did) e = revl_mf_cell(&md, kci[k], by.k[k].c, revl_mkey_row(&by.k[k], row));
     if (!e && stale[i].last != INT64_MIN)
       e = revl_mf_int(&md, dlast, stale[i].last) ||
-          revl_mf_int(&md, ddays, today - revl_floor_div64(stale[i].last, 86400));
+          revl_mf_int(&md, ddays, today - day_of(stale[i].last));
     if (e) {
       rc = OOM();
       goto out;
