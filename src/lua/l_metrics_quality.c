@@ -139,9 +139,39 @@ static void push_cell(lua_State *L, const revl_frame *f, int ci, size_t r, int v
   }
 }
 
+/* The `columns` list of f: its column names, except that the key
+ * columns (after `lead` leading ones) are the `by` fields as given, a
+ * field given twice listed twice as it always was (the frame holds it
+ * once); with a lead column (the id of a detail frame) a key named id
+ * is that column. */
+static void push_columns(lua_State *L, const revl_frame *f, const revl_by_opts *by, int lead) {
+  lua_createtable(L, f->ncols, 0);
+  int n = 0, ci = 0;
+  if (by && by->nby) {
+    for (; ci < lead && ci < f->ncols; ci++) {
+      lua_pushstring(L, f->cols[ci]->col.name);
+      lua_rawseti(L, -2, ++n);
+    }
+    for (int i = 0; i < by->nby; i++) {
+      if (lead && strcmp(by->by[i], "id") == 0) continue;
+      lua_pushstring(L, by->by[i]);
+      lua_rawseti(L, -2, ++n);
+      int seen = 0;
+      for (int j = 0; j < i; j++) seen |= strcmp(by->by[j], by->by[i]) == 0;
+      ci += !seen;
+    }
+  }
+  for (; ci < f->ncols; ci++) {
+    lua_pushstring(L, f->cols[ci]->col.name);
+    lua_rawseti(L, -2, ++n);
+  }
+}
+
 /* Push f as the Lua frame revl_push_metric_frame makes (rows of plain
- * tables, null cells absent, `columns`, the frame metatable). */
-static void push_frame(lua_State *L, const revl_frame *f, int vidx, int cache) {
+ * tables, null cells absent, `columns`, the frame metatable); by and
+ * lead as push_columns reads them. */
+static void push_frame(lua_State *L, const revl_frame *f, int vidx, int cache,
+                       const revl_by_opts *by, int lead) {
   lua_createtable(L, (int)(f->nrows < 1u << 24 ? f->nrows : 1u << 24), 1);
   int list = lua_gettop(L);
   for (size_t r = 0; r < f->nrows; r++) {
@@ -161,24 +191,22 @@ static void push_frame(lua_State *L, const revl_frame *f, int vidx, int cache) {
   lua_getmetatable(L, -1);
   lua_setmetatable(L, list);
   lua_pop(L, 1);
-  lua_createtable(L, f->ncols, 0);
-  for (int ci = 0; ci < f->ncols; ci++) {
-    lua_pushstring(L, f->cols[ci]->col.name);
-    lua_rawseti(L, -2, ci + 1);
-  }
+  push_columns(L, f, by, lead);
   lua_setfield(L, list, "columns");
 }
 
-/* Raise the core's error, or push both frames (the second's text cached
- * when cache2); frees them either way. */
-static int push2(lua_State *L, int rc, revl_frame *out[2], const revl_error *err, int cache2) {
+/* Raise the core's error, or push both frames: the first keyed by `by`,
+ * the second too when by2 (lead2: its leading id column); frees them
+ * either way. */
+static int push2(lua_State *L, int rc, revl_frame *out[2], const revl_error *err,
+                 const revl_by_opts *by, int by2, int lead2) {
   if (rc) {
     revl_frame_free(out[0]);
     revl_frame_free(out[1]);
     return revl_metric_raise(L, err);
   }
   for (int i = 0; i < 2; i++) {
-    push_frame(L, out[i], 1, i == 0 || cache2);
+    push_frame(L, out[i], 1, i == 0, i == 0 || by2 ? by : NULL, i ? lead2 : 0);
     revl_frame_free(out[i]);
   }
   return 2;
@@ -203,7 +231,7 @@ static int lm_completeness(lua_State *L) {
   revl_error err = {0};
   revl_frame *out[2] = {NULL, NULL};
   int rc = revl_metric_completeness(&cx, &v, &o, out, &err);
-  return push2(L, rc, out, &err, 1);
+  return push2(L, rc, out, &err, &o.by, 1, 0);
 }
 
 /* revl.metrics.duplicates(accounts, {on, threshold, window, name, domain})
@@ -227,11 +255,11 @@ static int lm_duplicates(lua_State *L) {
   revl_error err = {0};
   revl_frame *out[2] = {NULL, NULL};
   int rc = revl_metric_duplicates(&cx, &v, &o, out, &err);
-  if (rc) return push2(L, rc, out, &err, 0);
+  if (rc) return push2(L, rc, out, &err, NULL, 0, 0);
   /* members: names and domains read once, as plain strings */
-  push_frame(L, out[0], 1, 0);
+  push_frame(L, out[0], 1, 0, NULL, 0);
   revl_frame_free(out[0]);
-  push_frame(L, out[1], 1, 0);
+  push_frame(L, out[1], 1, 0, NULL, 0);
   revl_frame_free(out[1]);
   lua_rawgeti(L, -1, 1); /* the summary's one row, as a plain table */
   lua_remove(L, -2);
@@ -300,7 +328,7 @@ call:;
   revl_error err = {0};
   revl_frame *out[2] = {NULL, NULL};
   int rc = revl_metric_consistency(&cx, &v, &o, out, &err);
-  return push2(L, rc, out, &err, 0); /* the values: plain strings */
+  return push2(L, rc, out, &err, &o.by, 0, 0);
 }
 
 /* revl.metrics.timeliness(view, {days = N, by, via}) -> summary, stale */
@@ -321,7 +349,7 @@ static int lm_timeliness(lua_State *L) {
   revl_error err = {0};
   revl_frame *out[2] = {NULL, NULL};
   int rc = revl_metric_timeliness(&cx, &v, &o, out, &err);
-  return push2(L, rc, out, &err, 0); /* stale ids: plain strings */
+  return push2(L, rc, out, &err, &o.by, 1, 1);
 }
 
 void revl_open_metrics_quality(lua_State *L) {

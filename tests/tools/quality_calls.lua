@@ -79,7 +79,7 @@ local tables = {A, D, L, revl.activities, revl.reps}
 -- completeness -----------------------------------------------------------
 local cbys = {false, "country", "segment", "industry", {"segment", "country"}, "owner", "stage",
   "account.country", "account.segment", "account_id.industry", "nope", 3, {"segment", 4},
-  {"nope", 4}, {4, "nope"}, {}, {"segment", "segment", "segment", "segment", "segment",
+  {"nope", 4}, {4, "nope"}, {}, {"segment", "segment"}, {"segment", "segment", "segment", "segment", "segment",
   "segment", "segment", "segment", "segment"}, true}
 local cfields = {false, {"domain", "industry", "country"}, {"name"}, {}, {"account.industry", "stage", "amount"},
   {"owner", "amount", "close_date", "is_won"}, {"nope"}, {"domain", "nope"}, "domain", {1.5}, {{}},
@@ -162,7 +162,7 @@ local allowed = {false, {"US", "GB", "DE"}, {"US"}, {}, {"US", 3}, "US", {"Educa
   {"SMB", "Enterprise", "Mid-Market"}, true, {"US", "US"}}
 local norms = {false, "country", "x", 3}
 local sbys = {false, "segment", "country", {"segment", "industry"}, "account.segment", "nope", 3,
-  {"segment", 3}, {}}
+  {"segment", 3}, {}, {"segment", "segment"}}
 local sfields = {"country", "segment", "industry", "account.country", "stage", "name", "employees",
   "amount", "nope", "account.nope", 3}
 for _, T in ipairs(tables) do
@@ -197,7 +197,8 @@ call("consistency", {}, "country", {normalize = "country"})
 local tdays = {false, 0, 1, 30, 90, 365, 3650, -1, 1.5, "30", true}
 local tvia = {false, "account_id", "deal_id", "lead_id", "owner", "nope", "at", 3, "type"}
 local tbys = {false, "segment", "country", {"segment", "country"}, "stage", "owner", "account.segment",
-  "nope", 3, {"segment", 3}, "id", {"id", "segment"}, "account_id"}
+  "nope", 3, {"segment", 3}, "id", {"id", "segment"}, "account_id", {"segment", "segment"},
+  {"id", "segment", "id", "segment"}}
 for _, T in ipairs(tables) do
   for vi, V in ipairs(views(T)) do
     for di, d in ipairs(tdays) do
