@@ -11,6 +11,7 @@
 #include "revl/metric_stages.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -252,14 +253,59 @@ static void stage_setup_close(stage_setup *s) {
   revl_idmap_free(&s->S.map);
 }
 
-/* The frame of both: keys, period, position, stage. */
+/* An extra key column `name` after by and period.  A by field of that
+ * name keeps its column: this one gets the name as well (the row's field
+ * is this one's value, listed twice, as it always was). */
+static int extra_key(revl_mf *mf, const char *name, revl_type type) {
+  if (revl_frame_col_index(mf->f, name) < 0) return revl_mf_key(mf, name, type, NULL);
+  char tmp[32];
+  snprintf(tmp, sizeof tmp, "\x01%s", name);
+  int ci = revl_mf_key(mf, tmp, type, NULL);
+  if (ci < 0) return ci;
+  char *nm = strdup(name);
+  if (!nm) return REVL_ENOMEM;
+  revl_column *c = revl_frame_col(mf->f, ci);
+  free(c->name);
+  c->name = nm;
+  return ci;
+}
+
+/* The frame of both: keys, period, position, stage.  *bystage: the
+ * column of a by field named "stage" (-1 for none), which shows the
+ * row's stage, as the row's `stage` always did. */
 static int stage_frame(revl_mf *mf, const revl_table *t, const char *fn, const stage_setup *s,
-                       int *pos, int *stage) {
+                       int *pos, int *stage, int *bystage) {
   if (revl_mf_init(mf, t->store, fn, &s->by, &s->w)) return REVL_ENOMEM;
-  if ((*pos = revl_mf_key(mf, "position", REVL_T_INT, NULL)) < 0 ||
-      (*stage = revl_mf_key(mf, "stage", REVL_T_STRING, NULL)) < 0)
+  *bystage = revl_frame_col_index(mf->f, "stage");
+  if (*bystage >= 0) {
+    revl_fcol *fc = mf->f->cols[*bystage];
+    if (fc->col.type != REVL_T_STRING) *bystage = -1;
+    else fc->dict = &mf->f->own; /* stage names, given or not */
+  }
+  if ((*pos = extra_key(mf, "position", REVL_T_INT)) < 0 ||
+      (*stage = extra_key(mf, "stage", REVL_T_STRING)) < 0)
     return REVL_ENOMEM;
   return 0;
+}
+
+/* Start the row of group g and stage `name`: keys, period, stage. */
+static int stage_row(revl_mf *mf, const revl_mgrp *G, size_t g, int stage, int bystage,
+                     const char *name) {
+  if (bystage < 0) return revl_mf_row(mf, G, g) || revl_mf_str(mf, stage, name);
+  if (revl_mf_row_plain(mf) || revl_mf_str(mf, bystage, name)) return REVL_ENOMEM;
+  size_t first = revl_mgrp_first(G, g);
+  for (int k = 0; k < G->by->nk; k++) {
+    const revl_mkey *key = &G->by->k[k];
+    int ci = revl_frame_col_index(mf->f, key->label);
+    if (ci != bystage && revl_mf_cell(mf, ci, key->c, revl_mkey_row(key, first)))
+      return REVL_ENOMEM;
+  }
+  if (mf->period >= 0) {
+    char buf[64];
+    revl_mwin_label(mf->w, revl_mgrp_ord(G, g), buf, sizeof buf);
+    if (revl_mf_str(mf, mf->period, buf)) return REVL_ENOMEM;
+  }
+  return revl_mf_str(mf, stage, name);
 }
 
 int revl_metric_stage_conversion(const revl_metric_ctx *cx, const revl_view *v,
@@ -343,8 +389,8 @@ int revl_metric_stage_conversion(const revl_metric_ctx *cx, const revl_view *v,
     rc = OOM();
     goto out;
   }
-  int cpos, cstage, c_ent, c_nxt, c_lat, c_won, c_cn, c_cl, c_wr;
-  if (stage_frame(&mf, v->t, fn, &s, &cpos, &cstage) ||
+  int cpos, cstage, cbys, c_ent, c_nxt, c_lat, c_won, c_cn, c_cl, c_wr;
+  if (stage_frame(&mf, v->t, fn, &s, &cpos, &cstage, &cbys) ||
       (c_ent = revl_mf_col(&mf, "entered", REVL_T_INT, REVL_DK_COUNT)) < 0 ||
       (c_nxt = revl_mf_col(&mf, "to_next", REVL_T_INT, REVL_DK_COUNT)) < 0 ||
       (c_lat = revl_mf_col(&mf, "to_later", REVL_T_INT, REVL_DK_COUNT)) < 0 ||
@@ -358,7 +404,7 @@ int revl_metric_stage_conversion(const revl_metric_ctx *cx, const revl_view *v,
   for (size_t g = 0; g < ng; g++)
     for (size_t k = 0; k < K; k++) {
       const int64_t *c = cnt + g * stride + 4 * k;
-      int e = revl_mf_row(&mf, &G, g) || revl_mf_str(&mf, cstage, s.S.name[k]) ||
+      int e = stage_row(&mf, &G, g, cstage, cbys, s.S.name[k]) ||
               revl_mf_int(&mf, cpos, (int64_t)k + 1) || revl_mf_int(&mf, c_ent, c[0]) ||
               revl_mf_int(&mf, c_nxt, c[1]) || revl_mf_int(&mf, c_lat, c[2]) ||
               revl_mf_int(&mf, c_won, c[3]);
@@ -457,8 +503,8 @@ int revl_metric_time_in_stage(const revl_metric_ctx *cx, const revl_view *v,
     goto out;
   }
   size_t ng = revl_mgrp_n(&G);
-  int cpos, cstage, c_n, c_mean, c_med, c_p90;
-  if (revl_samples_sort(&sm, ng * K) || stage_frame(&mf, v->t, fn, &s, &cpos, &cstage) ||
+  int cpos, cstage, cbys, c_n, c_mean, c_med, c_p90;
+  if (revl_samples_sort(&sm, ng * K) || stage_frame(&mf, v->t, fn, &s, &cpos, &cstage, &cbys) ||
       (c_n = revl_mf_col(&mf, "deals", REVL_T_INT, REVL_DK_COUNT)) < 0 ||
       (c_mean = revl_mf_col(&mf, "mean_days", REVL_T_NUMBER, REVL_DK_DAYS)) < 0 ||
       (c_med = revl_mf_col(&mf, "median_days", REVL_T_NUMBER, REVL_DK_DAYS)) < 0 ||
@@ -469,7 +515,7 @@ int revl_metric_time_in_stage(const revl_metric_ctx *cx, const revl_view *v,
   for (size_t g = 0; g < ng; g++)
     for (size_t k = 0; k < K; k++) {
       size_t gk = g * K + k, nsm = revl_samples_count(&sm, gk);
-      int e = revl_mf_row(&mf, &G, g) || revl_mf_str(&mf, cstage, s.S.name[k]) ||
+      int e = stage_row(&mf, &G, g, cstage, cbys, s.S.name[k]) ||
               revl_mf_int(&mf, cpos, (int64_t)k + 1) || revl_mf_int(&mf, c_n, (int64_t)nsm);
       if (!e && nsm) {
         e = revl_mf_num(&mf, c_mean, revl_samples_mean(&sm, gk)) ||
