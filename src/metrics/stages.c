@@ -331,8 +331,16 @@ int revl_metric_stage_conversion(const revl_metric_ctx *cx, const revl_view *v,
   size_t esz = (stride ? stride : 1) * sizeof(int64_t);
   int64_t *cnt = NULL;
   size_t cap = 0;
-  int *idx = NULL;
+  /* per deal: the stage index of each history row, the largest index
+   * from each row on, and each stage's first and last row */
+  int *idx = NULL, *sufmax = NULL;
   size_t icap = 0;
+  size_t *firstp = revl_ma_calloc(&A, K + 1, sizeof *firstp);
+  int64_t *lastp = revl_ma_calloc(&A, K + 1, sizeof *lastp);
+  if (!firstp || !lastp) {
+    rc = OOM();
+    goto out;
+  }
   for (size_t i = 0; i < v->n; i++) {
     size_t row = revl_view_row(v, i);
     int64_t nn = sh_rows(h, row);
@@ -342,38 +350,39 @@ int revl_metric_stage_conversion(const revl_metric_ctx *cx, const revl_view *v,
     }
     size_t n = (size_t)nn;
     if (!n) continue;
-    if (n > icap) {
-      if (!(idx = revl_ma_grow(&A, idx, icap, n, sizeof *idx))) {
+    if (n + 1 > icap) {
+      if (!(idx = revl_ma_grow(&A, idx, icap, n + 1, sizeof *idx)) ||
+          !(sufmax = revl_ma_grow(&A, sufmax, icap, n + 1, sizeof *sufmax))) {
         rc = OOM();
         goto out;
       }
-      icap = n;
+      icap = n + 1;
     }
-    for (size_t p = 0; p < n; p++) idx[p] = stage_index(&s.S, h, h->buf[p]);
+    for (size_t k = 0; k <= K; k++) firstp[k] = n, lastp[k] = -1;
+    for (size_t p = 0; p < n; p++) {
+      int k = idx[p] = stage_index(&s.S, h, h->buf[p]);
+      if (k < 0) continue;
+      if (firstp[k] == n) firstp[k] = p;
+      lastp[k] = (int64_t)p;
+    }
+    sufmax[n] = -1;
+    for (size_t p = n; p-- > 0;) sufmax[p] = idx[p] > sufmax[p + 1] ? idx[p] : sufmax[p + 1];
     int won = revl_mcell_true(s.d.won, row);
     for (size_t k = 0; k < K; k++) {
-      size_t pos = n;
-      for (size_t p = 0; p < n; p++)
-        if (idx[p] == (int)k) {
-          pos = p;
-          break;
-        }
+      size_t pos = firstp[k];
       if (pos == n) continue;
       int32_t day = 0;
       revl_mcell_day(h->at, h->buf[pos], &day);
       if (!revl_mwin_has(w, day)) continue;
-      int64_t g = revl_mgrp_of(&G, row, revl_mwin_ord(w, day));
+      int64_t g = revl_mgrp_of(&G, row, w->kind >= 0 ? revl_mwin_ord(w, day) : 0);
       int64_t *c = g < 0 ? NULL : revl_ma_at(&A, (void **)&cnt, &cap, (size_t)g, esz);
       if (!c) {
         rc = OOM();
         goto out;
       }
       c += 4 * k;
-      int nxt = 0, later = 0;
-      for (size_t q = pos + 1; q < n; q++) {
-        if (idx[q] == (int)k + 1) nxt = 1;
-        if (idx[q] > (int)k) later = 1;
-      }
+      /* after the first entry: the next stage's row, any later stage's */
+      int nxt = lastp[k + 1] > (int64_t)pos, later = sufmax[pos + 1] > (int)k;
       c[0]++;
       c[1] += nxt;
       c[2] += later;
