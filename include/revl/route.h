@@ -265,6 +265,59 @@ int revl_route(revl_router *r, const uint32_t *rows, size_t n,
                revl_crit_ctx *ctx, revl_route_result *out);
 void revl_route_result_free(revl_route_result *res);
 
+/* ---- routing results in words (route_trail.c) -------------------------- */
+
+/* Growing NUL-terminated text; {0} is empty.  Adding returns 0 or
+ * REVL_ENOMEM; revl_text_free(NULL) is a no-op. */
+typedef struct revl_text {
+  char *s;
+  size_t n, cap;
+} revl_text;
+int revl_text_add(revl_text *b, const char *s, size_t n);
+int revl_text_puts(revl_text *b, const char *s);
+void revl_text_free(revl_text *b);
+
+struct revl_csvw;
+
+/* The id of a reps row ("?" when it has none).  Borrowed. */
+const char *revl_route_rep_id(const revl_table *reps, int32_t row);
+/* The key of a row, or "row N" (1-based) written into buf. */
+const char *revl_row_key(const revl_table *t, size_t row, char *buf, size_t n);
+/* Rule name ("fallback" for -1) and strategy words ("round robin",
+ * "account owner"...) of a rule index. */
+const char *revl_route_rule_name(const revl_router *r, int rule);
+const char *revl_route_strategy(const revl_router *r, int rule);
+/* Codes of an event ("skipped") and of its reason ("out_of_office",
+ * "no_account", the match method), NULL when it has no reason. */
+const char *revl_route_event_code(int kind);
+const char *revl_route_reason_code(const revl_route_ev *e);
+/* "rule 'x': R2 skipped: day cap 3 reached" (the trail's words) and
+ * "R2: day cap 3 reached" (the skipped column's). */
+void revl_route_ev_text(const revl_router *r, const revl_route_ev *e, char *buf,
+                        size_t n);
+void revl_route_skip_text(const revl_router *r, const revl_route_ev *e, char *buf,
+                          size_t n);
+/* Owner of assignment i: a rep id or a queue name (NULL: unassigned);
+ * *kind "rep", "queue" or "none". */
+const char *revl_route_owner(const revl_router *r, const revl_route_result *o, size_t i,
+                             const char **kind);
+/* The record's routing time, REVL_NO_TIME without one. */
+int64_t revl_route_at(const revl_router *r, size_t row);
+/* Candidates the chosen rep was picked among, and reps skipped. */
+void revl_route_tally(const revl_route_result *o, size_t i, int64_t *considered,
+                      int64_t *skipped);
+/* Text of assignment i's skips ("R1: inactive; R2: ...") or of its whole
+ * trail (event texts joined by sep; sep_first: sep before the first as
+ * well), replacing out's content.  0 or REVL_ENOMEM. */
+int revl_route_skipped(const revl_router *r, const revl_route_result *o, size_t i,
+                       revl_text *out);
+int revl_route_trail(const revl_router *r, const revl_route_result *o, size_t i,
+                     const char *sep, int sep_first, revl_text *out);
+/* Write the assignments (header and one row each) to an open writer;
+ * the caller commits or aborts it.  0 or REVL_ENOMEM. */
+int revl_route_write_csv(const revl_router *r, const revl_route_result *o,
+                         struct revl_csvw *w);
+
 /* ---- history lookups (funnel.c) ---------------------------------------- */
 
 /* Among rows of `child` whose foreign key column fk points at target

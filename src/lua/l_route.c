@@ -46,19 +46,6 @@ static void *xalloc(lua_State *L, size_t n, size_t size) {
   return p;
 }
 
-static const char *rep_id(revl_table *reps, int32_t row) {
-  if (row < 0 || reps->pk < 0 || !revl_col_valid(reps->cols[reps->pk], (size_t)row))
-    return "?";
-  return revl_intern_str(&reps->store->strings, reps->cols[reps->pk]->v.str[row]);
-}
-
-static const char *row_key(revl_table *t, size_t row, char *buf, size_t n) {
-  if (t->pk >= 0 && revl_col_valid(t->cols[t->pk], row))
-    return revl_intern_str(&t->store->strings, t->cols[t->pk]->v.str[row]);
-  snprintf(buf, n, "row %zu", row + 1);
-  return buf;
-}
-
 static const char *str_of(revl_table *t, int col, size_t row) {
   if (col < 0) return NULL;
   revl_column *c = t->cols[col];
@@ -117,33 +104,36 @@ static revl_crit *compile(lua_State *L, int idx, revl_table *t, int fns) {
   return revl_compile_crit_fns(L, idx, t, fns);
 }
 
-static void call_row(lua_State *L, revl_table *t, size_t row, int nres) {
-  revl_call_seq++;
-  revl_in_call = 1;
-  int st = lua_pcall(L, 1, nres, 0);
-  revl_in_call = 0;
-  if (st == LUA_OK) return;
-  if (st == LUA_ERRMEM) lua_error(L);
-  const char *msg = lua_tostring(L, -1);
-  char buf[64];
-  lua_pushfstring(L, "%s[%s]: %s", t->name, row_key(t, row, buf, sizeof buf),
-                  msg ? msg : "(error object)");
-  lua_error(L);
-}
-
 /* Callbacks of a compiled criterion: fns and a view of the base table at
- * known stack indexes while it runs. */
+ * known stack indexes while it runs.  A failed call leaves its error
+ * (naming the record) on the stack top and returns -1, so the core
+ * evaluator returns REVL_ESCRIPT and the binding raises it: no longjmp
+ * crosses the core. */
 typedef struct lcb {
   lua_State *L;
   int fns, view;
+  int failed;
 } lcb;
 
 static int cb_func(void *ud, const revl_crit *c, size_t row) {
   lcb *x = ud;
   lua_State *L = x->L;
+  if (x->failed) return -1;
   lua_rawgeti(L, x->fns, c->ref);
   revl_view_push_row(L, x->view, row);
-  call_row(L, c->base, row, 1);
+  revl_call_seq++;
+  revl_in_call = 1;
+  int st = lua_pcall(L, 1, 1, 0);
+  revl_in_call = 0;
+  if (st != LUA_OK) {
+    x->failed = 1;
+    if (st == LUA_ERRMEM) return -1;
+    const char *msg = lua_tostring(L, -1);
+    char buf[64];
+    lua_pushfstring(L, "%s[%s]: %s", c->base->name, revl_row_key(c->base, row, buf, sizeof buf),
+                    msg ? msg : "(error object)");
+    return -1;
+  }
   int r = lua_toboolean(L, -1);
   lua_pop(L, 1);
   return r;
@@ -167,6 +157,14 @@ static void ctx_init(lua_State *L, int keep, lcb *x, revl_crit_ctx *cc) {
   cc->match = cb_match;
   cc->ud = x;
   cc->failed = 0;
+  x->failed = 0;
+}
+
+/* After a core evaluator returned rc: raise the callback's error, or
+ * the core's. */
+static void ctx_check(lua_State *L, int rc) {
+  if (rc == REVL_ESCRIPT) lua_error(L); /* the error object is on top */
+  if (rc == REVL_ENOMEM) luaL_error(L, "not enough memory");
 }
 
 /* New userdata with a keep table {fns = {}, base = view} as uservalue. */
@@ -549,14 +547,14 @@ static int l_router_pool(lua_State *L) {
     lua_pop(L, 1);
     for (int k = 0; k < i; k++)
       if (reps[k] == reps[i])
-        return luaL_error(L, "rep '%s' is twice in pool '%s'", rep_id(u->r->reps, reps[i]), label);
+        return luaL_error(L, "rep '%s' is twice in pool '%s'", revl_route_rep_id(u->r->reps, reps[i]), label);
     w[i] = 1000;
     if (lua_istable(L, 6)) {
       lua_rawgeti(L, 6, i + 1);
       double d = luaL_checknumber(L, -1);
       if (!(d >= 0) || d > 1e12)
         return luaL_error(L, "weight of '%s' must be a number >= 0, got %s",
-                          rep_id(u->r->reps, reps[i]), lua_tostring(L, -1));
+                          revl_route_rep_id(u->r->reps, reps[i]), lua_tostring(L, -1));
       w[i] = llround(d * 1000);
       lua_pop(L, 1);
     }
@@ -824,6 +822,7 @@ typedef struct routing_ud {
   revl_route_result res;
   revl_router *r;     /* kept alive by the uservalue */
   int nreps_name;     /* reps column "name" or -1 */
+  revl_text text;     /* scratch for skipped / explain texts */
 } routing_ud;
 
 static routing_ud *check_routing(lua_State *L, int idx) {
@@ -833,6 +832,7 @@ static routing_ud *check_routing(lua_State *L, int idx) {
 static int routing_gc(lua_State *L) {
   routing_ud *u = luaL_checkudata(L, 1, ROUTING_MT);
   revl_route_result_free(&u->res);
+  revl_text_free(&u->text);
   return 0;
 }
 
@@ -858,8 +858,7 @@ static int l_router_route(lua_State *L) {
   lcb x;
   revl_crit_ctx cc;
   ctx_init(L, 4, &x, &cc);
-  int rc = revl_route(u->r, rows, n, &cc, &res->res);
-  if (rc == REVL_ENOMEM) return luaL_error(L, "not enough memory");
+  ctx_check(L, revl_route(u->r, rows, n, &cc, &res->res));
   lua_settop(L, 3);
   return 1;
 }
@@ -873,169 +872,6 @@ static int routing_tostring(lua_State *L) {
 static int routing_len(lua_State *L) {
   lua_pushinteger(L, (lua_Integer)check_routing(L, 1)->res.n);
   return 1;
-}
-
-static const char *strategy_name(const revl_router *r, int rule) {
-  if (rule < 0) return "fallback";
-  const revl_rule *ru = &r->rules[rule];
-  switch (ru->kind) {
-  case REVL_ST_OWNER_FIELD: return "owner field";
-  case REVL_ST_ACCOUNT: return "account owner";
-  case REVL_ST_QUEUE: return "queue";
-  case REVL_ST_REP: return "fixed owner";
-  case REVL_ST_TERRITORY: return "territory";
-  default:
-    switch (r->pools[ru->pool].mode) {
-    case REVL_RR_LOWEST: return "lowest count";
-    case REVL_RR_WEIGHTED: return "weighted";
-    default: return "round robin";
-    }
-  }
-}
-
-static const char *skip_text(int why) {
-  switch (why) {
-  case REVL_SKIP_INACTIVE: return "inactive";
-  case REVL_SKIP_OOO: return "out of office";
-  case REVL_SKIP_CAP_DAY: return "day cap";
-  case REVL_SKIP_CAP_WEEK: return "week cap";
-  case REVL_SKIP_CAP_MONTH: return "month cap";
-  default: return "?";
-  }
-}
-
-static const char *skip_code(int why) {
-  switch (why) {
-  case REVL_SKIP_INACTIVE: return "inactive";
-  case REVL_SKIP_OOO: return "out_of_office";
-  case REVL_SKIP_CAP_DAY: return "day_cap";
-  case REVL_SKIP_CAP_WEEK: return "week_cap";
-  case REVL_SKIP_CAP_MONTH: return "month_cap";
-  default: return "?";
-  }
-}
-
-static const char *na_code(int why) {
-  switch (why) {
-  case REVL_NA_NO_VALUE: return "no_owner_value";
-  case REVL_NA_NOT_REP: return "not_a_rep";
-  case REVL_NA_NO_ACCOUNT: return "no_account";
-  case REVL_NA_FREEMAIL: return "free_mail";
-  case REVL_NA_AMBIGUOUS: return "ambiguous";
-  case REVL_NA_NO_OWNER: return "account_without_owner";
-  case REVL_NA_NO_TERRITORY: return "no_territory";
-  default: return "?";
-  }
-}
-
-static const char *ev_code(int kind) {
-  switch (kind) {
-  case REVL_EV_NOMATCH: return "no_match";
-  case REVL_EV_NA: return "not_applicable";
-  case REVL_EV_SKIP: return "skipped";
-  case REVL_EV_PICK: return "chosen";
-  case REVL_EV_EXHAUSTED: return "exhausted";
-  case REVL_EV_FALLBACK: return "fallback";
-  case REVL_EV_MATCHED: return "account_matched";
-  case REVL_EV_TEAM: return "team";
-  default: return "?";
-  }
-}
-
-/* Text of one event. */
-static void ev_text(const revl_router *r, const revl_route_ev *e, char *buf, size_t n) {
-  const revl_table *reps = r->reps;
-  const char *rule = e->rule >= 0 ? r->rules[e->rule].name : "fallback";
-  char d[16];
-  switch (e->kind) {
-  case REVL_EV_NOMATCH:
-    snprintf(buf, n, "rule '%s': criteria not met", rule);
-    break;
-  case REVL_EV_NA:
-    switch (e->why) {
-    case REVL_NA_NO_VALUE: snprintf(buf, n, "rule '%s': owner field is empty", rule); break;
-    case REVL_NA_NOT_REP:
-      snprintf(buf, n, "rule '%s': owner '%s' is not a rep", rule,
-               e->arg > 0 ? revl_intern_str(&r->base->store->strings, (uint32_t)e->arg) : "?");
-      break;
-    case REVL_NA_NO_ACCOUNT: snprintf(buf, n, "rule '%s': no account matched", rule); break;
-    case REVL_NA_FREEMAIL:
-      snprintf(buf, n, "rule '%s': free-mail domain and no company match", rule);
-      break;
-    case REVL_NA_AMBIGUOUS:
-      snprintf(buf, n, "rule '%s': domain or company matches several accounts", rule);
-      break;
-    case REVL_NA_NO_OWNER: {
-      revl_table *a = revl_store_table(r->base->store, "accounts");
-      char kb[32];
-      snprintf(buf, n, "rule '%s': account %s has no owner", rule,
-               a ? row_key(a, (size_t)e->arg, kb, sizeof kb) : "?");
-      break;
-    }
-    case REVL_NA_NO_TERRITORY: snprintf(buf, n, "rule '%s': no territory matches", rule); break;
-    default: snprintf(buf, n, "rule '%s': not applicable", rule); break;
-    }
-    break;
-  case REVL_EV_SKIP:
-    switch (e->why) {
-    case REVL_SKIP_OOO:
-      revl_format_date((int32_t)e->arg, d, sizeof d);
-      snprintf(buf, n, "rule '%s': %s skipped: out of office until %s", rule,
-               rep_id((revl_table *)reps, e->rep), d);
-      break;
-    case REVL_SKIP_INACTIVE:
-      snprintf(buf, n, "rule '%s': %s skipped: inactive", rule, rep_id((revl_table *)reps, e->rep));
-      break;
-    default:
-      snprintf(buf, n, "rule '%s': %s skipped: %s %lld reached", rule,
-               rep_id((revl_table *)reps, e->rep), skip_text(e->why), (long long)e->arg);
-      break;
-    }
-    break;
-  case REVL_EV_PICK:
-    if (e->rep < 0)
-      snprintf(buf, n, "rule '%s': queue '%s'", rule, r->queues[e->arg]);
-    else
-      snprintf(buf, n, "rule '%s': %s chosen (%s, %lld considered)", rule,
-               rep_id((revl_table *)reps, e->rep), strategy_name(r, e->rule),
-               (long long)e->arg);
-    break;
-  case REVL_EV_EXHAUSTED:
-    snprintf(buf, n, "rule '%s': every candidate skipped%s", rule,
-             r->rules[e->rule].overflow_next ? ", next rule" : "");
-    break;
-  case REVL_EV_FALLBACK:
-    if (e->rep >= 0) snprintf(buf, n, "fallback: %s", rep_id((revl_table *)reps, e->rep));
-    else if (e->arg >= 0) snprintf(buf, n, "fallback: queue '%s'", r->queues[e->arg]);
-    else snprintf(buf, n, "fallback: unassigned");
-    break;
-  case REVL_EV_MATCHED: {
-    revl_table *a = revl_store_table(r->base->store, "accounts");
-    char kb[32];
-    snprintf(buf, n, "rule '%s': account %s matched by %s", rule,
-             a ? row_key(a, (size_t)e->arg, kb, sizeof kb) : "?",
-             revl_match_method_name(e->why));
-    break;
-  }
-  case REVL_EV_TEAM:
-    snprintf(buf, n, "rule '%s': territory team '%s'", rule, r->pools[e->arg].label);
-    break;
-  default: snprintf(buf, n, "?"); break;
-  }
-}
-
-/* "R2: out of office until 2025-06-03", for the skipped column. */
-static void skip_short(const revl_router *r, const revl_route_ev *e, char *buf, size_t n) {
-  const char *id = rep_id(r->reps, e->rep);
-  char d[16];
-  switch (e->why) {
-  case REVL_SKIP_OOO:
-    revl_format_date((int32_t)e->arg, d, sizeof d);
-    snprintf(buf, n, "%s: out of office until %s", id, d);
-    break;
-  case REVL_SKIP_INACTIVE: snprintf(buf, n, "%s: inactive", id); break;
-  default: snprintf(buf, n, "%s: %s %lld reached", id, skip_text(e->why), (long long)e->arg); break;
-  }
 }
 
 static size_t check_pos(lua_State *L, routing_ud *u, int idx) {
@@ -1053,48 +889,30 @@ static void push_assignment(lua_State *L, routing_ud *u, size_t i, int with_trai
   lua_createtable(L, 0, 16);
   int t = lua_gettop(L);
   char kb[64];
-  set_str(L, t, "id", row_key(r->base, row, kb, sizeof kb));
-  if (o->rep[i] >= 0) {
-    set_str(L, t, "owner", rep_id(r->reps, o->rep[i]));
-    set_str(L, t, "owner_name", str_of(r->reps, u->nreps_name, (size_t)o->rep[i]));
-    set_str(L, t, "kind", "rep");
-  } else if (o->queue[i] >= 0) {
-    set_str(L, t, "owner", r->queues[o->queue[i]]);
-    set_str(L, t, "kind", "queue");
-  } else {
-    set_str(L, t, "kind", "none");
-  }
-  set_str(L, t, "rule", o->rule[i] >= 0 ? r->rules[o->rule[i]].name : "fallback");
+  set_str(L, t, "id", revl_row_key(r->base, row, kb, sizeof kb));
+  const char *kind;
+  const char *owner = revl_route_owner(r, o, i, &kind);
+  set_str(L, t, "owner", owner);
+  if (o->rep[i] >= 0) set_str(L, t, "owner_name", str_of(r->reps, u->nreps_name, (size_t)o->rep[i]));
+  set_str(L, t, "kind", kind);
+  set_str(L, t, "rule", revl_route_rule_name(r, o->rule[i]));
   if (o->rule[i] >= 0) set_int(L, t, "rule_index", o->rule[i] + 1);
-  set_str(L, t, "strategy", strategy_name(r, o->rule[i]));
+  set_str(L, t, "strategy", revl_route_strategy(r, o->rule[i]));
   if (o->pool[i] >= 0) set_str(L, t, "team", r->pools[o->pool[i]].label);
   if (o->account[i] >= 0) {
     revl_table *a = revl_store_table(r->base->store, "accounts");
-    if (a) set_str(L, t, "account_id", row_key(a, (size_t)o->account[i], kb, sizeof kb));
+    if (a) set_str(L, t, "account_id", revl_row_key(a, (size_t)o->account[i], kb, sizeof kb));
     set_str(L, t, "match", revl_match_method_name(o->method[i]));
   }
-  if (r->time_col >= 0 && revl_col_valid(r->base->cols[r->time_col], row)) {
-    revl_column *c = r->base->cols[r->time_col];
-    revl_push_datetime(L, c->type == REVL_T_DATE ? (int64_t)c->v.date[row] * 86400 : c->v.i64[row]);
+  int64_t at = revl_route_at(r, row);
+  if (at != REVL_NO_TIME) {
+    revl_push_datetime(L, at);
     lua_setfield(L, t, "at");
   }
-  /* skips and candidates */
-  int skipped = 0;
-  lua_Integer considered = 0;
-  luaL_Buffer b;
-  luaL_buffinit(L, &b);
-  for (uint32_t k = o->ev_off[i]; k < o->ev_off[i + 1]; k++) {
-    const revl_route_ev *e = &o->ev[k];
-    if (e->kind == REVL_EV_SKIP) {
-      char buf[160];
-      skip_short(r, e, buf, sizeof buf);
-      if (skipped++) luaL_addstring(&b, "; ");
-      luaL_addstring(&b, buf);
-    } else if (e->kind == REVL_EV_PICK && e->rep >= 0) {
-      considered = e->arg;
-    }
-  }
-  luaL_pushresult(&b);
+  int64_t considered, skipped;
+  revl_route_tally(o, i, &considered, &skipped);
+  if (revl_route_skipped(r, o, i, &u->text)) luaL_error(L, "not enough memory");
+  lua_pushlstring(L, u->text.s, u->text.n);
   lua_setfield(L, t, "skipped");
   set_int(L, t, "n_skipped", skipped);
   set_int(L, t, "considered", considered);
@@ -1105,14 +923,12 @@ static void push_assignment(lua_State *L, routing_ud *u, size_t i, int with_trai
       const revl_route_ev *e = &o->ev[k];
       lua_createtable(L, 0, 6);
       int et = lua_gettop(L);
-      set_str(L, et, "rule", e->rule >= 0 ? r->rules[e->rule].name : "fallback");
-      set_str(L, et, "event", ev_code(e->kind));
-      if (e->rep >= 0) set_str(L, et, "rep", rep_id(r->reps, e->rep));
-      if (e->kind == REVL_EV_SKIP) set_str(L, et, "reason", skip_code(e->why));
-      if (e->kind == REVL_EV_NA) set_str(L, et, "reason", na_code(e->why));
-      if (e->kind == REVL_EV_MATCHED) set_str(L, et, "reason", revl_match_method_name(e->why));
+      set_str(L, et, "rule", revl_route_rule_name(r, e->rule));
+      set_str(L, et, "event", revl_route_event_code(e->kind));
+      if (e->rep >= 0) set_str(L, et, "rep", revl_route_rep_id(r->reps, e->rep));
+      set_str(L, et, "reason", revl_route_reason_code(e));
       char buf[256];
-      ev_text(r, e, buf, sizeof buf);
+      revl_route_ev_text(r, e, buf, sizeof buf);
       set_str(L, et, "text", buf);
       lua_rawseti(L, -2, (lua_Integer)(k - a) + 1);
     }
@@ -1159,18 +975,14 @@ static int routing_rows(lua_State *L) {
 static int routing_explain(lua_State *L) {
   routing_ud *u = check_routing(L, 1);
   size_t i = check_pos(L, u, 2);
-  luaL_Buffer b;
-  luaL_buffinit(L, &b);
   char kb[64];
-  luaL_addstring(&b, row_key(u->r->base, u->res.row[i], kb, sizeof kb));
-  luaL_addstring(&b, ":");
-  for (uint32_t k = u->res.ev_off[i]; k < u->res.ev_off[i + 1]; k++) {
-    char buf[256];
-    ev_text(u->r, &u->res.ev[k], buf, sizeof buf);
-    luaL_addstring(&b, "\n  ");
-    luaL_addstring(&b, buf);
-  }
-  luaL_pushresult(&b);
+  const char *key = revl_row_key(u->r->base, u->res.row[i], kb, sizeof kb);
+  if (revl_route_trail(u->r, &u->res, i, "\n  ", 1, &u->text))
+    return luaL_error(L, "not enough memory");
+  lua_pushstring(L, key);
+  lua_pushliteral(L, ":");
+  lua_pushlstring(L, u->text.s, u->text.n);
+  lua_concat(L, 3);
   return 1;
 }
 
@@ -1179,9 +991,8 @@ static int routing_counts(lua_State *L) {
   routing_ud *u = check_routing(L, 1);
   lua_newtable(L);
   for (size_t i = 0; i < u->res.n; i++) {
-    const char *o = u->res.rep[i] >= 0 ? rep_id(u->r->reps, u->res.rep[i])
-                    : u->res.queue[i] >= 0 ? u->r->queues[u->res.queue[i]]
-                                           : "(none)";
+    const char *o = revl_route_owner(u->r, &u->res, i, NULL);
+    if (!o) o = "(none)";
     lua_getfield(L, -1, o);
     lua_Integer c = lua_tointeger(L, -1);
     lua_pop(L, 1);
@@ -1191,8 +1002,7 @@ static int routing_counts(lua_State *L) {
   return 1;
 }
 
-/* res:to_csv(path): id, owner, kind, rule, strategy, team, account_id,
- * match, considered, skipped, trail */
+/* res:to_csv(path): the assignments CSV of revl_route_write_csv */
 static int routing_to_csv(lua_State *L) {
   routing_ud *u = check_routing(L, 1);
   const char *path = luaL_checkstring(L, 2);
@@ -1200,64 +1010,10 @@ static int routing_to_csv(lua_State *L) {
   revl_error err;
   revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
   if (!w) return revl_raise(L, &err);
-  revl_router *r = u->r;
-  revl_route_result *o = &u->res;
-  const char *hdr[] = {"id", "at", "owner", "kind", "rule", "strategy", "team",
-                       "account_id", "match", "considered", "skipped", "trail"};
-  for (size_t k = 0; k < sizeof hdr / sizeof *hdr; k++) revl_csvw_str(w, hdr[k]);
-  revl_csvw_end(w);
-  revl_table *a = revl_store_table(r->base->store, "accounts");
-  char *trail = NULL;
-  size_t tcap = 0;
-  for (size_t i = 0; i < o->n; i++) {
-    char kb[64], tb[32] = "";
-    size_t row = o->row[i];
-    revl_csvw_str(w, row_key(r->base, row, kb, sizeof kb));
-    if (r->time_col >= 0 && revl_col_valid(r->base->cols[r->time_col], row)) {
-      revl_column *c = r->base->cols[r->time_col];
-      revl_format_datetime(c->type == REVL_T_DATE ? (int64_t)c->v.date[row] * 86400 : c->v.i64[row],
-                           tb, sizeof tb);
-    }
-    revl_csvw_str(w, tb);
-    revl_csvw_str(w, o->rep[i] >= 0 ? rep_id(r->reps, o->rep[i])
-                     : o->queue[i] >= 0 ? r->queues[o->queue[i]]
-                                        : "");
-    revl_csvw_str(w, o->rep[i] >= 0 ? "rep" : o->queue[i] >= 0 ? "queue" : "none");
-    revl_csvw_str(w, o->rule[i] >= 0 ? r->rules[o->rule[i]].name : "fallback");
-    revl_csvw_str(w, strategy_name(r, o->rule[i]));
-    revl_csvw_str(w, o->pool[i] >= 0 ? r->pools[o->pool[i]].label : "");
-    revl_csvw_str(w, o->account[i] >= 0 && a ? row_key(a, (size_t)o->account[i], kb, sizeof kb) : "");
-    revl_csvw_str(w, o->account[i] >= 0 ? revl_match_method_name(o->method[i]) : "");
-    int64_t considered = 0, skipped = 0;
-    size_t tl = 0;
-    for (uint32_t k = o->ev_off[i]; k < o->ev_off[i + 1]; k++) {
-      const revl_route_ev *e = &o->ev[k];
-      if (e->kind == REVL_EV_SKIP) skipped++;
-      if (e->kind == REVL_EV_PICK && e->rep >= 0) considered = e->arg;
-      char buf[256];
-      ev_text(r, e, buf, sizeof buf);
-      size_t bl = strlen(buf);
-      if (tl + bl + 3 > tcap) {
-        size_t nc = (tcap + bl + 3) * 2;
-        char *nt = realloc(trail, nc);
-        if (!nt) {
-          free(trail);
-          revl_csvw_abort(w);
-          return luaL_error(L, "not enough memory");
-        }
-        trail = nt;
-        tcap = nc;
-      }
-      if (tl) trail[tl++] = ';', trail[tl++] = ' ';
-      memcpy(trail + tl, buf, bl);
-      tl += bl;
-    }
-    revl_csvw_int(w, considered);
-    revl_csvw_int(w, skipped);
-    revl_csvw_field(w, trail ? trail : "", tl);
-    revl_csvw_end(w);
+  if (revl_route_write_csv(u->r, &u->res, w)) {
+    revl_csvw_abort(w);
+    return luaL_error(L, "not enough memory");
   }
-  free(trail);
   if (revl_csvw_commit(w, &err)) return revl_raise(L, &err);
   lua_pushstring(L, full);
   return 1;
@@ -1294,12 +1050,12 @@ static int l_router_state(lua_State *L) {
   for (int i = 0; i < r->npools; i++) {
     revl_pool *p = &r->pools[i];
     lua_createtable(L, 0, 2);
-    if (p->mode == REVL_RR_ORDER) set_str(L, lua_gettop(L), "next", rep_id(r->reps, p->reps[p->next]));
+    if (p->mode == REVL_RR_ORDER) set_str(L, lua_gettop(L), "next", revl_route_rep_id(r->reps, p->reps[p->next]));
     if (p->mode == REVL_RR_WEIGHTED) {
       lua_newtable(L);
       for (int k = 0; k < p->n; k++) {
         lua_pushinteger(L, p->cur[k]);
-        lua_setfield(L, -2, rep_id(r->reps, p->reps[k]));
+        lua_setfield(L, -2, revl_route_rep_id(r->reps, p->reps[k]));
       }
       lua_setfield(L, -2, "weights");
     }
@@ -1323,7 +1079,7 @@ static int l_router_state(lua_State *L) {
       lua_rawseti(L, -2, 2);
       lua_setfield(L, -2, pn[p]);
     }
-    lua_setfield(L, -2, rep_id(r->reps, (int32_t)i));
+    lua_setfield(L, -2, revl_route_rep_id(r->reps, (int32_t)i));
   }
   lua_setfield(L, s, "reps");
   return 1;
@@ -1393,7 +1149,7 @@ static int l_router_set_state(lua_State *L) {
       lua_getfield(L, -1, "weights");
       if (lua_istable(L, -1) && p->cur) {
         for (int k = 0; k < p->n; k++) {
-          lua_getfield(L, -1, rep_id(r->reps, p->reps[k]));
+          lua_getfield(L, -1, revl_route_rep_id(r->reps, p->reps[k]));
           if (!lua_isnil(L, -1)) p->cur[k] = state_int(L, -1, "weight");
           lua_pop(L, 1);
         }
@@ -1420,7 +1176,7 @@ static int l_router_set_state(lua_State *L) {
           lua_rawgeti(L, -1, 1);
           int32_t d;
           if (lua_type(L, -1) != LUA_TSTRING || !revl_opt_date(L, -1, &d))
-            return luaL_error(L, "state: %s bucket of %s needs a date", pn[p], rep_id(r->reps, rep));
+            return luaL_error(L, "state: %s bucket of %s needs a date", pn[p], revl_route_rep_id(r->reps, rep));
           r->bucket[p][rep] = revl_cap_bucket(p, d);
           lua_rawgeti(L, -2, 2);
           r->bucket_n[p][rep] = state_int(L, -1, "bucket count");
@@ -1730,7 +1486,7 @@ static int l_funnel_audit(lua_State *L) {
   ctx_init(L, 4, &x, &cc); /* 5 fns, 6 view */
   revl_rt_state *rt = revl_rt_get(L);
   int32_t as_of = rt ? rt->as_of : 0;
-  revl_funnel_audit(f, rows, n, as_of, &cc, out);
+  ctx_check(L, revl_funnel_audit(f, rows, n, as_of, &cc, out));
   lua_createtable(L, (int)n, 0); /* 7 */
   int res = lua_gettop(L);
   const revl_intern *in = &t->store->strings;
@@ -1740,7 +1496,7 @@ static int l_funnel_audit(lua_State *L) {
     lua_createtable(L, 0, 20);
     int r = lua_gettop(L);
     char kb[64], buf[512];
-    set_str(L, r, "id", row_key(t, row, kb, sizeof kb));
+    set_str(L, r, "id", revl_row_key(t, row, kb, sizeof kb));
     const char *rec = str_of(t, f->stage_col, row);
     set_str(L, r, "recorded", rec);
     lua_newtable(L);
@@ -1757,6 +1513,7 @@ static int l_funnel_audit(lua_State *L) {
         luaL_buffinit(L, &b);
         int nf = 0;
         failing(s->entry, row, &cc, &b, &nf);
+        if (x.failed) return lua_error(L);
         luaL_pushresult(&b);
         snprintf(buf, sizeof buf, "in %s without its entry criteria: %s", s->name,
                  lua_tostring(L, -1));
@@ -2026,7 +1783,7 @@ static int l_sla_measure(lua_State *L) {
   revl_crit_ctx cc;
   ctx_init(L, 5, &x, &cc);
   size_t k = 0;
-  revl_sla_measure(s, rows, n, now, &cc, out, &k);
+  ctx_check(L, revl_sla_measure(s, rows, n, now, &cc, out, &k));
   lua_createtable(L, (int)k, 0);
   int res = lua_gettop(L);
   revl_table *reps = u->owner_col >= 0 ? t->cols[u->owner_col]->ref : NULL;
@@ -2036,7 +1793,7 @@ static int l_sla_measure(lua_State *L) {
     lua_createtable(L, 0, 12);
     int r = lua_gettop(L);
     char kb[64];
-    set_str(L, r, "record", row_key(t, o->row, kb, sizeof kb));
+    set_str(L, r, "record", revl_row_key(t, o->row, kb, sizeof kb));
     set_str(L, r, "kind", kd->name);
     if (u->owner_col >= 0) {
       set_str(L, r, "owner", str_of(t, u->owner_col, o->row));
@@ -2051,7 +1808,7 @@ static int l_sla_measure(lua_State *L) {
       revl_push_datetime(L, o->stop);
       lua_setfield(L, r, "stop");
     }
-    if (o->act_row >= 0) set_str(L, r, "activity", row_key(s->acts, (size_t)o->act_row, kb, sizeof kb));
+    if (o->act_row >= 0) set_str(L, r, "activity", revl_row_key(s->acts, (size_t)o->act_row, kb, sizeof kb));
     push_minutes(L, kd->target);
     lua_setfield(L, r, "target_minutes");
     push_minutes(L, o->secs);
