@@ -389,6 +389,32 @@ typedef struct revl_faudit {
 int revl_funnel_audit(revl_funnel *f, const uint32_t *rows, size_t n,
                       int32_t as_of, revl_crit_ctx *ctx, revl_faudit *out);
 
+/* The violations of an audit row in words.  Codes: unknown_stage,
+ * entry_not_met (the failing entry criteria named), behind,
+ * missing_fields, sla_breached, owner_role, forecast_category. */
+#define REVL_FV_MAX 8
+typedef struct revl_fviolation {
+  const char *code;          /* static */
+  char reason[512];
+} revl_fviolation;
+
+typedef struct revl_fverdict {
+  int n;                     /* violations in v[0..n), in this order */
+  revl_fviolation v[REVL_FV_MAX];
+  revl_text missing;         /* missing required fields, ", " joined */
+  int nmissing;
+  revl_text failing;         /* scratch */
+} revl_fverdict;
+
+/* "open" (a funnel stage), "closed" (terminal) or "unknown". */
+const char *revl_funnel_status(const revl_faudit *a);
+/* Fill v (zeroed once by the caller, reused across rows) for audit row
+ * a of f.  Entry criteria are evaluated again to name those that fail.
+ * 0, REVL_ENOMEM, or REVL_ESCRIPT when a callback failed. */
+int revl_funnel_verdict(revl_funnel *f, const revl_faudit *a, revl_crit_ctx *ctx,
+                        revl_fverdict *v);
+void revl_fverdict_done(revl_fverdict *v); /* frees the texts; NULL no-op */
+
 /* ---- SLAs (sla.c) ------------------------------------------------------ */
 
 typedef struct revl_sla_kind {
@@ -409,6 +435,9 @@ typedef struct revl_sla {
   revl_table *acts;          /* activities, or NULL */
   int act_fk, act_at, act_type;
   revl_calendar *cal;        /* NULL: around the clock, UTC */
+  int owner_col;             /* base text column naming the owner, or -1 */
+  int team_col;              /* column "team" of the table owner_col
+                                references, or -1 */
 } revl_sla;
 
 enum { REVL_SLA_MET, REVL_SLA_BREACHED, REVL_SLA_OPEN, REVL_SLA_OPEN_BREACHED };
@@ -420,6 +449,8 @@ typedef struct revl_sla_row {
   int32_t act_row;           /* the activity that stopped it, or -1 */
   int64_t secs;              /* business seconds start..stop (or ..now) */
   int status;                /* REVL_SLA_* */
+  const char *owner, *team;  /* the record's owner and the owner's team,
+                                NULL when unknown (borrowed: the store's) */
 } revl_sla_row;
 
 /* Measure rows (NULL: all) of s->base at instant `now`.  A record is
@@ -428,5 +459,12 @@ typedef struct revl_sla_row {
  * REVL_ESCRIPT when a callback failed. */
 int revl_sla_measure(revl_sla *s, const uint32_t *rows, size_t n, int64_t now,
                      revl_crit_ctx *ctx, revl_sla_row *out, size_t *nout);
+/* "met", "breached", "open", "open_breached"; is a status a breach? */
+const char *revl_sla_status_name(int status);
+int revl_sla_is_breach(int status);
+/* A time as minutes, the way the ledger shows it: whole minutes
+ * (*whole, returns 1) or the figure rounded to the hundredth (*frac,
+ * returns 0). */
+int revl_minutes(int64_t secs, int64_t *whole, double *frac);
 
 #endif

@@ -72,8 +72,10 @@ static void set_bool(lua_State *L, int tbl, const char *k, int v) {
 /* A time as a number of minutes: an integer when whole, else rounded to
  * the hundredth (the exact figure is in seconds). */
 static void push_minutes(lua_State *L, int64_t secs) {
-  if (secs % 60 == 0) lua_pushinteger(L, secs / 60);
-  else lua_pushnumber(L, round((double)secs / 60.0 * 100.0) / 100.0);
+  int64_t whole;
+  double frac;
+  if (revl_minutes(secs, &whole, &frac)) lua_pushinteger(L, whole);
+  else lua_pushnumber(L, frac);
 }
 
 static int64_t floor_div64(int64_t a, int64_t b) {
@@ -1449,24 +1451,11 @@ static int l_funnel_stage(lua_State *L) {
   return 0;
 }
 
-/* Names of the criteria under c that fail for row (for reasons). */
-static void failing(revl_crit *c, size_t row, revl_crit_ctx *cc, luaL_Buffer *b, int *n) {
-  if (c->op == REVL_OP_ALL && c->nkids > 0) {
-    for (int i = 0; i < c->nkids; i++) failing(c->kids[i], row, cc, b, n);
-    return;
-  }
-  if (revl_crit_eval(c, row, cc)) return;
-  if ((*n)++) luaL_addstring(b, ", ");
-  luaL_addstring(b, c->name ? c->name : "?");
-}
-
-/* One violation {code, reason} appended to the list at `list`, and its
- * text to the buffer. */
-static void violation(lua_State *L, int list, const char *code, const char *reason) {
-  lua_createtable(L, 0, 2);
-  set_str(L, lua_gettop(L), "code", code);
-  set_str(L, lua_gettop(L), "reason", reason);
-  lua_rawseti(L, list, (lua_Integer)lua_rawlen(L, list) + 1);
+/* The verdict of the row being pushed; freed by the collector if a push
+ * raises. */
+static int fverdict_gc(lua_State *L) {
+  revl_fverdict_done(lua_touserdata(L, 1));
+  return 0;
 }
 
 /* funnel_audit(ud, view) -> list of rows */
@@ -1487,62 +1476,33 @@ static int l_funnel_audit(lua_State *L) {
   revl_rt_state *rt = revl_rt_get(L);
   int32_t as_of = rt ? rt->as_of : 0;
   ctx_check(L, revl_funnel_audit(f, rows, n, as_of, &cc, out));
-  lua_createtable(L, (int)n, 0); /* 7 */
+  revl_fverdict *v = lua_newuserdatauv(L, sizeof *v, 0); /* 7 */
+  memset(v, 0, sizeof *v);
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, fverdict_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  lua_createtable(L, (int)n, 0); /* 8 */
   int res = lua_gettop(L);
-  const revl_intern *in = &t->store->strings;
   for (size_t i = 0; i < n; i++) {
     revl_faudit *a = &out[i];
     size_t row = a->row;
+    ctx_check(L, revl_funnel_verdict(f, a, &cc, v));
     lua_createtable(L, 0, 20);
     int r = lua_gettop(L);
-    char kb[64], buf[512];
+    char kb[64];
     set_str(L, r, "id", revl_row_key(t, row, kb, sizeof kb));
     const char *rec = str_of(t, f->stage_col, row);
     set_str(L, r, "recorded", rec);
-    lua_newtable(L);
-    int list = lua_gettop(L);
     if (a->recorded >= 0) {
       revl_fstage *s = &f->stages[a->recorded];
       set_str(L, r, "stage", s->name);
       set_int(L, r, "stage_index", a->recorded + 1);
-      set_str(L, r, "status", "open");
+      set_str(L, r, "status", revl_funnel_status(a));
       set_bool(L, r, "entry_met", a->entry_met);
       set_bool(L, r, "ready", a->exit_met);
-      if (!a->entry_met && s->entry) {
-        luaL_Buffer b;
-        luaL_buffinit(L, &b);
-        int nf = 0;
-        failing(s->entry, row, &cc, &b, &nf);
-        if (x.failed) return lua_error(L);
-        luaL_pushresult(&b);
-        snprintf(buf, sizeof buf, "in %s without its entry criteria: %s", s->name,
-                 lua_tostring(L, -1));
-        lua_pop(L, 1);
-        violation(L, list, "entry_not_met", buf);
-      }
-      if (a->furthest > a->recorded) {
-        snprintf(buf, sizeof buf, "meets the entry criteria of %s, recorded as %s",
-                 f->stages[a->furthest].name, s->name);
-        violation(L, list, "behind", buf);
-      }
-      luaL_Buffer mb;
-      luaL_buffinit(L, &mb);
-      int nm = 0;
-      for (int k = 0; k < s->nreq; k++)
-        if (a->missing >> k & 1) {
-          if (nm++) luaL_addstring(&mb, ", ");
-          luaL_addstring(&mb, s->req_name[k]);
-        }
-      luaL_pushresult(&mb);
-      if (nm) {
-        snprintf(buf, sizeof buf, "missing required fields for %s: %s", s->name,
-                 lua_tostring(L, -1));
-        lua_setfield(L, r, "missing");
-        violation(L, list, "missing_fields", buf);
-      } else {
-        lua_pop(L, 1);
-      }
-      set_int(L, r, "n_missing", nm);
+      if (v->nmissing) set_str(L, r, "missing", v->missing.s);
+      set_int(L, r, "n_missing", v->nmissing);
       if (a->entered != REVL_NO_TIME) {
         revl_push_datetime(L, a->entered);
         lua_setfield(L, r, "entered_at");
@@ -1550,59 +1510,38 @@ static int l_funnel_audit(lua_State *L) {
       if (a->days >= 0) set_int(L, r, "days_in_stage", a->days);
       if (s->sla_days >= 0) set_int(L, r, "sla_days", s->sla_days);
       set_bool(L, r, "sla_breached", a->sla_breached);
-      if (a->sla_breached) {
-        snprintf(buf, sizeof buf, "%d %sdays in %s, SLA %d", (int)a->days,
-                 f->cal ? "business " : "", s->name, s->sla_days);
-        violation(L, list, "sla_breached", buf);
-      }
-      if (a->role_mismatch) {
-        snprintf(buf, sizeof buf, "owner %s is %s, %s is owned by %s",
-                 str_of(t, f->owner_col, row), revl_intern_str(in, a->owner_role), s->name,
-                 revl_intern_str(in, s->role));
-        violation(L, list, "owner_role", buf);
-      }
-      if (a->forecast_mismatch) {
-        snprintf(buf, sizeof buf, "forecast category %s, %s is %s",
-                 str_of(t, f->forecast_col, row), s->name, revl_intern_str(in, s->forecast));
-        violation(L, list, "forecast_category", buf);
-      }
     } else {
       set_str(L, r, "stage", rec ? rec : "(none)");
-      set_str(L, r, "status", a->recorded == REVL_FA_TERMINAL ? "closed" : "unknown");
+      set_str(L, r, "status", revl_funnel_status(a));
       set_bool(L, r, "sla_breached", 0);
       set_int(L, r, "n_missing", 0);
-      if (a->recorded == REVL_FA_UNKNOWN) {
-        if (rec) snprintf(buf, sizeof buf, "stage '%s' is not in the funnel", rec);
-        else snprintf(buf, sizeof buf, "no recorded stage");
-        violation(L, list, "unknown_stage", buf);
-      }
     }
     if (a->furthest >= 0) {
       set_str(L, r, "furthest", f->stages[a->furthest].name);
       set_int(L, r, "furthest_index", a->furthest + 1);
     }
     if (f->owner_col >= 0) set_str(L, r, "owner", str_of(t, f->owner_col, row));
-    /* violations: the list, a count and a text */
-    int nv = (int)lua_rawlen(L, list);
-    set_int(L, r, "n_violations", nv);
+    /* violations: a count, a text and the list {code, reason} */
+    set_int(L, r, "n_violations", v->n);
     luaL_Buffer vb;
     luaL_buffinit(L, &vb);
-    for (int k = 1; k <= nv; k++) {
-      lua_rawgeti(L, list, k);
-      lua_getfield(L, -1, "reason");
-      lua_remove(L, -2);
-      if (k > 1) {
-        lua_pushliteral(L, "; ");
-        lua_insert(L, -2);
-        lua_concat(L, 2);
-      }
-      luaL_addvalue(&vb);
+    for (int k = 0; k < v->n; k++) {
+      if (k) luaL_addstring(&vb, "; ");
+      luaL_addstring(&vb, v->v[k].reason);
     }
     luaL_pushresult(&vb);
     lua_setfield(L, r, "violations");
+    lua_createtable(L, v->n, 0);
+    for (int k = 0; k < v->n; k++) {
+      lua_createtable(L, 0, 2);
+      set_str(L, lua_gettop(L), "code", v->v[k].code);
+      set_str(L, lua_gettop(L), "reason", v->v[k].reason);
+      lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
     lua_setfield(L, r, "details");
     lua_rawseti(L, res, (lua_Integer)i + 1);
   }
+  revl_fverdict_done(v);
   return 1;
 }
 
@@ -1610,8 +1549,6 @@ static int l_funnel_audit(lua_State *L) {
 
 typedef struct sla_ud {
   revl_sla s;
-  int owner_col;
-  int team_col; /* reps column via owner's reference */
 } sla_ud;
 
 static sla_ud *check_sla(lua_State *L, int idx) {
@@ -1637,12 +1574,12 @@ static int l_sla_new(lua_State *L) {
   sla_ud *u = new_obj(L, sizeof *u, SLA_MT, 1); /* 3 */
   u->s.base = t;
   u->s.act_fk = u->s.act_at = u->s.act_type = -1;
-  u->owner_col = opt_col(L, t, 2, "owner", "owner", REVL_T_STRING, 0);
-  u->team_col = -1;
-  if (u->owner_col >= 0 && t->cols[u->owner_col]->ref) {
-    revl_table *reps = t->cols[u->owner_col]->ref;
-    u->team_col = revl_table_col(reps, "team");
-    if (u->team_col >= 0 && reps->cols[u->team_col]->type != REVL_T_STRING) u->team_col = -1;
+  u->s.owner_col = opt_col(L, t, 2, "owner", "owner", REVL_T_STRING, 0);
+  u->s.team_col = -1;
+  if (u->s.owner_col >= 0 && t->cols[u->s.owner_col]->ref) {
+    revl_table *reps = t->cols[u->s.owner_col]->ref;
+    u->s.team_col = revl_table_col(reps, "team");
+    if (u->s.team_col >= 0 && reps->cols[u->s.team_col]->type != REVL_T_STRING) u->s.team_col = -1;
   }
   revl_table *acts = revl_store_table(t->store, "activities");
   if (acts) {
@@ -1757,15 +1694,6 @@ static int l_sla_kind(lua_State *L) {
   return 0;
 }
 
-static const char *sla_status(int st) {
-  switch (st) {
-  case REVL_SLA_MET: return "met";
-  case REVL_SLA_BREACHED: return "breached";
-  case REVL_SLA_OPEN: return "open";
-  default: return "open_breached";
-  }
-}
-
 /* sla_measure(ud, view, now) -> list of ledger rows */
 static int l_sla_measure(lua_State *L) {
   sla_ud *u = check_sla(L, 1);
@@ -1786,7 +1714,6 @@ static int l_sla_measure(lua_State *L) {
   ctx_check(L, revl_sla_measure(s, rows, n, now, &cc, out, &k));
   lua_createtable(L, (int)k, 0);
   int res = lua_gettop(L);
-  revl_table *reps = u->owner_col >= 0 ? t->cols[u->owner_col]->ref : NULL;
   for (size_t i = 0; i < k; i++) {
     revl_sla_row *o = &out[i];
     revl_sla_kind *kd = &s->kinds[o->kind];
@@ -1795,27 +1722,23 @@ static int l_sla_measure(lua_State *L) {
     char kb[64];
     set_str(L, r, "record", revl_row_key(t, o->row, kb, sizeof kb));
     set_str(L, r, "kind", kd->name);
-    if (u->owner_col >= 0) {
-      set_str(L, r, "owner", str_of(t, u->owner_col, o->row));
-      if (reps && u->team_col >= 0) {
-        int32_t rr = t->cols[u->owner_col]->ref_row ? t->cols[u->owner_col]->ref_row[o->row] : -1;
-        if (rr >= 0) set_str(L, r, "team", str_of(reps, u->team_col, (size_t)rr));
-      }
-    }
+    set_str(L, r, "owner", o->owner);
+    set_str(L, r, "team", o->team);
     revl_push_datetime(L, o->start);
     lua_setfield(L, r, "start");
     if (o->stop != REVL_NO_TIME) {
       revl_push_datetime(L, o->stop);
       lua_setfield(L, r, "stop");
     }
-    if (o->act_row >= 0) set_str(L, r, "activity", revl_row_key(s->acts, (size_t)o->act_row, kb, sizeof kb));
+    if (o->act_row >= 0)
+      set_str(L, r, "activity", revl_row_key(s->acts, (size_t)o->act_row, kb, sizeof kb));
     push_minutes(L, kd->target);
     lua_setfield(L, r, "target_minutes");
     push_minutes(L, o->secs);
     lua_setfield(L, r, "minutes");
     set_int(L, r, "seconds", o->secs);
-    set_bool(L, r, "breached", o->status == REVL_SLA_BREACHED || o->status == REVL_SLA_OPEN_BREACHED);
-    set_str(L, r, "status", sla_status(o->status));
+    set_bool(L, r, "breached", revl_sla_is_breach(o->status));
+    set_str(L, r, "status", revl_sla_status_name(o->status));
     lua_rawseti(L, res, (lua_Integer)i + 1);
   }
   return 1;
