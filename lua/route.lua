@@ -582,9 +582,15 @@ function Router:set_state(s)
   return self
 end
 
+-- The file is written by C (src/rules/route_state.c) in the layout
+-- internals.json_encode gives the state table; a name that is a table is
+-- left to that encoder.
 function Router:save_state(path)
   if type(path) ~= "string" then fail("save_state: path must be text") end
-  return C.write_text(path, internals.json_encode(self:state()))
+  if type(self.name) == "table" then
+    return C.write_text(path, internals.json_encode(self:state()))
+  end
+  return C.router_save_state(self._ud, path, self.name)
 end
 
 function Router:load_state(path)

@@ -318,6 +318,19 @@ int revl_route_trail(const revl_router *r, const revl_route_result *o, size_t i,
 int revl_route_write_csv(const revl_router *r, const revl_route_result *o,
                          struct revl_csvw *w);
 
+/* ---- router state files (route_state.c) -------------------------------- */
+
+/* s[0..n) as a JSON string (quotes, \" \\ \n \r \t, other control
+ * bytes as \u00XX, everything else as is) appended to b. */
+int revl_json_quote(revl_text *b, const char *s, size_t n);
+/* The state file's text of r (replacing out's content): {last = {at,
+ * id}, pools = {key = {next = id} | {weights = {id = n}} | {}}, reps =
+ * {id = {count, day = [first date, n], week, month}}, routed, router,
+ * version = 1}, keys in byte order, two-space indents, a final newline.
+ * name_json: the router's name already as JSON ("\"inbound\"", 3), or
+ * NULL for none.  0 or REVL_ENOMEM. */
+int revl_router_state_json(const revl_router *r, const char *name_json, revl_text *out);
+
 /* ---- history lookups (funnel.c) ---------------------------------------- */
 
 /* Among rows of `child` whose foreign key column fk points at target

@@ -812,6 +812,52 @@ static int l_router_set_state(lua_State *L) {
   return 0;
 }
 
+/* router_save_state(ud, path, name): the state file under --out, written
+ * by the core (revl_router_state_json) through the output directory's
+ * safe writer (temporary file, rename). */
+static int l_router_save_state(lua_State *L) {
+  revl_router *r = check_router(L, 1)->r;
+  const char *path = luaL_checkstring(L, 2);
+  char num[64];
+  const char *raw = NULL;
+  int quote = 0;
+  switch (lua_type(L, 3)) {
+  case LUA_TNIL: break;
+  case LUA_TSTRING: quote = 1; break;
+  case LUA_TNUMBER:
+    if (lua_isinteger(L, 3)) snprintf(num, sizeof num, "%lld", (long long)lua_tointeger(L, 3));
+    else snprintf(num, sizeof num, "%.17g", (double)lua_tonumber(L, 3));
+    raw = num;
+    break;
+  case LUA_TBOOLEAN: raw = lua_toboolean(L, 3) ? "true" : "false"; break;
+  case LUA_TTABLE: return luaL_argerror(L, 3, "a router name, not a table");
+  default: raw = "null"; break;
+  }
+  char full[4096];
+  revl_error err;
+  revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
+  if (!w) return revl_raise(L, &err);
+  revl_text name = {0}, text = {0};
+  int rc = 0;
+  if (quote) {
+    size_t n;
+    const char *s = lua_tolstring(L, 3, &n);
+    rc = revl_json_quote(&name, s, n);
+    raw = name.s;
+  }
+  if (!rc) rc = revl_router_state_json(r, raw, &text);
+  if (!rc) revl_csvw_raw(w, text.s, text.n);
+  revl_text_free(&name);
+  revl_text_free(&text);
+  if (rc) {
+    revl_csvw_abort(w);
+    return luaL_error(L, "not enough memory");
+  }
+  if (revl_csvw_commit(w, &err)) return revl_raise(L, &err);
+  lua_pushstring(L, full);
+  return 1;
+}
+
 /* ---- text files under --out ----------------------------------------------- */
 
 static int l_write_text(lua_State *L) {
@@ -909,6 +955,7 @@ static const luaL_Reg funcs[] = {
     {"router_route", l_router_route},
     {"router_state", l_router_state},
     {"router_set_state", l_router_set_state},
+    {"router_save_state", l_router_save_state},
     {"company_key", revl_lua_company_key},
     {"domain_key", revl_lua_domain_key},
     {"is_freemail", l_is_freemail},
