@@ -331,6 +331,31 @@ int revl_json_quote(revl_text *b, const char *s, size_t n);
  * NULL for none.  0 or REVL_ENOMEM. */
 int revl_router_state_json(const revl_router *r, const char *name_json, revl_text *out);
 
+/* A state file's text as a tree.  Numbers keep their text (the binding
+ * reads them as Lua's tonumber does); members keep file order,
+ * duplicates and nulls included (a later member replaces an earlier
+ * one, a null removes it, a null in an array is skipped). */
+enum { REVL_J_NULL, REVL_J_FALSE, REVL_J_TRUE, REVL_J_NUMBER, REVL_J_STRING,
+       REVL_J_ARRAY, REVL_J_OBJECT };
+typedef struct revl_jnode {
+  int type;
+  char *key;                 /* member of an object: its key */
+  size_t keylen;
+  char *str;                 /* STRING (decoded) and NUMBER (as written) */
+  size_t len;
+  struct revl_jnode *kids;   /* ARRAY / OBJECT */
+  size_t nkids, capkids;
+} revl_jnode;
+
+/* Parse s[0..n) into root (free it with revl_jnode_free, also after a
+ * failure).  0; REVL_EDATA with *msg ("expected a key", "unterminated
+ * string", "bad escape", "expected ':'", "expected ',' or '}'",
+ * "unexpected character", "trailing text"...) and *pos the 1-based
+ * byte where it was found; REVL_ENOMEM. */
+int revl_state_parse(const char *s, size_t n, revl_jnode *root, const char **msg,
+                     size_t *pos);
+void revl_jnode_free(revl_jnode *v);
+
 /* ---- history lookups (funnel.c) ---------------------------------------- */
 
 /* Among rows of `child` whose foreign key column fk points at target

@@ -858,6 +858,82 @@ static int l_router_save_state(lua_State *L) {
   return 1;
 }
 
+static void push_jnode(lua_State *L, const revl_jnode *v) {
+  luaL_checkstack(L, 4, "state file nested too deeply");
+  switch (v->type) {
+  case REVL_J_TRUE: lua_pushboolean(L, 1); break;
+  case REVL_J_FALSE: lua_pushboolean(L, 0); break;
+  case REVL_J_STRING: lua_pushlstring(L, v->str, v->len); break;
+  case REVL_J_NUMBER:
+    /* tonumber, then math.tointeger when the value is a whole number */
+    if (lua_stringtonumber(L, v->str) == 0) {
+      lua_pushnil(L);
+    } else if (!lua_isinteger(L, -1)) {
+      int ok;
+      lua_Integer i = lua_tointegerx(L, -1, &ok);
+      if (ok) {
+        lua_pop(L, 1);
+        lua_pushinteger(L, i);
+      }
+    }
+    break;
+  case REVL_J_ARRAY: {
+    lua_createtable(L, (int)v->nkids, 0);
+    lua_Integer n = 0;
+    for (size_t i = 0; i < v->nkids; i++) {
+      push_jnode(L, &v->kids[i]);
+      if (lua_isnil(L, -1)) lua_pop(L, 1);
+      else lua_rawseti(L, -2, ++n);
+    }
+    break;
+  }
+  case REVL_J_OBJECT:
+    lua_createtable(L, 0, (int)v->nkids);
+    for (size_t i = 0; i < v->nkids; i++) {
+      lua_pushlstring(L, v->kids[i].key, v->kids[i].keylen);
+      push_jnode(L, &v->kids[i]);
+      lua_rawset(L, -3);
+    }
+    break;
+  default: lua_pushnil(L); break;
+  }
+}
+
+static int jnode_gc(lua_State *L) {
+  revl_jnode_free(lua_touserdata(L, 1));
+  return 0;
+}
+
+/* state_decode(text) -> value, or nil, message, byte: a state file's text
+ * read by the core (revl_state_parse) and pushed as Lua values. */
+static int l_state_decode(lua_State *L) {
+  size_t n;
+  const char *s = luaL_checklstring(L, 1, &n);
+  revl_jnode *root = lua_newuserdatauv(L, sizeof *root, 0); /* freed if a push raises */
+  memset(root, 0, sizeof *root);
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, jnode_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  const char *msg = NULL;
+  size_t pos = 0;
+  int rc = revl_state_parse(s, n, root, &msg, &pos);
+  if (rc == REVL_ENOMEM) {
+    revl_jnode_free(root);
+    return luaL_error(L, "not enough memory");
+  }
+  if (rc) {
+    revl_jnode_free(root);
+    lua_pushnil(L);
+    lua_pushstring(L, msg);
+    lua_pushinteger(L, (lua_Integer)pos);
+    return 3;
+  }
+  push_jnode(L, root);
+  revl_jnode_free(root);
+  return 1;
+}
+
 /* ---- text files under --out ----------------------------------------------- */
 
 static int l_write_text(lua_State *L) {
@@ -956,6 +1032,7 @@ static const luaL_Reg funcs[] = {
     {"router_state", l_router_state},
     {"router_set_state", l_router_set_state},
     {"router_save_state", l_router_save_state},
+    {"state_decode", l_state_decode},
     {"company_key", revl_lua_company_key},
     {"domain_key", revl_lua_domain_key},
     {"is_freemail", l_is_freemail},

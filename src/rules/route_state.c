@@ -220,3 +220,236 @@ int revl_router_state_json(const revl_router *r, const char *name_json, revl_tex
   free(pord), free(rord), free(mord);
   return w.err;
 }
+
+/* ---- reading a state file ---------------------------------------------- */
+
+/* The reader follows lua/route.lua's first decoder step for step, so a
+ * broken file reports the same message at the same byte. */
+typedef struct jr {
+  const char *s;
+  size_t n, pos;     /* pos: 0-based; messages show it 1-based */
+  const char *msg;
+  int depth;
+} jr;
+
+static revl_jnode *jnew(revl_jnode *parent) {
+  if (parent->nkids == parent->capkids) {
+    size_t nc = parent->capkids ? parent->capkids * 2 : 4;
+    revl_jnode *k = revl_realloc_array(parent->kids, nc, sizeof *k);
+    if (!k) return NULL;
+    parent->kids = k;
+    parent->capkids = nc;
+  }
+  revl_jnode *x = &parent->kids[parent->nkids++];
+  memset(x, 0, sizeof *x);
+  return x;
+}
+
+static int jbad(jr *r, const char *msg) {
+  r->msg = msg;
+  return REVL_EDATA;
+}
+
+static void jws(jr *r) {
+  while (r->pos < r->n && (r->s[r->pos] == ' ' || r->s[r->pos] == '\t' ||
+                           r->s[r->pos] == '\r' || r->s[r->pos] == '\n'))
+    r->pos++;
+}
+
+static int jat(const jr *r) { return r->pos < r->n ? (unsigned char)r->s[r->pos] : -1; }
+
+static int ishex(int c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static int isdig(int c) { return c >= '0' && c <= '9'; }
+
+/* A string at r->pos (its opening quote) into *out / *len (malloc'ed). */
+static int jstr(jr *r, char **out, size_t *len) {
+  revl_text b = {0};
+  if (revl_text_add(&b, "", 0)) return REVL_ENOMEM;
+  r->pos++;
+  for (;;) {
+    int c = jat(r);
+    if (c < 0) {
+      revl_text_free(&b);
+      return jbad(r, "unterminated string");
+    }
+    if (c == '"') {
+      r->pos++;
+      break;
+    }
+    char u[4];
+    size_t un = 1;
+    if (c == '\\') {
+      int e = r->pos + 1 < r->n ? (unsigned char)r->s[r->pos + 1] : -1;
+      const char *map = "n\nr\rt\tb\bf\f\"\"\\\\//";
+      const char *m = NULL;
+      for (const char *p = map; *p; p += 2)
+        if (e == *p) m = p + 1;
+      if (m) {
+        u[0] = *m;
+        r->pos += 2;
+      } else if (e == 'u') {
+        if (r->pos + 6 > r->n || !ishex(r->s[r->pos + 2]) || !ishex(r->s[r->pos + 3]) ||
+            !ishex(r->s[r->pos + 4]) || !ishex(r->s[r->pos + 5])) {
+          revl_text_free(&b);
+          return jbad(r, "bad escape");
+        }
+        char hex[5];
+        memcpy(hex, r->s + r->pos + 2, 4);
+        hex[4] = '\0';
+        unsigned long cp = strtoul(hex, NULL, 16);
+        if (cp < 0x80) u[0] = (char)cp;
+        else if (cp < 0x800) {
+          u[0] = (char)(0xc0 | (cp >> 6));
+          u[1] = (char)(0x80 | (cp & 0x3f));
+          un = 2;
+        } else {
+          u[0] = (char)(0xe0 | (cp >> 12));
+          u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+          u[2] = (char)(0x80 | (cp & 0x3f));
+          un = 3;
+        }
+        r->pos += 6;
+      } else {
+        revl_text_free(&b);
+        return jbad(r, "bad escape");
+      }
+    } else {
+      u[0] = (char)c;
+      r->pos++;
+    }
+    if (revl_text_add(&b, u, un)) {
+      revl_text_free(&b);
+      return REVL_ENOMEM;
+    }
+  }
+  *out = b.s;
+  *len = b.n;
+  return 0;
+}
+
+static int jvalue(jr *r, revl_jnode *v);
+
+static int jcontainer(jr *r, revl_jnode *v, int obj) {
+  int close = obj ? '}' : ']';
+  v->type = obj ? REVL_J_OBJECT : REVL_J_ARRAY;
+  if (++r->depth > 500) return jbad(r, "nested too deeply");
+  r->pos++;
+  jws(r);
+  if (jat(r) == close) {
+    r->pos++;
+    r->depth--;
+    return 0;
+  }
+  for (;;) {
+    char *k = NULL;
+    size_t kn = 0;
+    if (obj) {
+      jws(r);
+      if (jat(r) != '"') return jbad(r, "expected a key");
+      int rc = jstr(r, &k, &kn);
+      if (rc) return rc;
+      jws(r);
+      if (jat(r) != ':') {
+        free(k);
+        return jbad(r, "expected ':'");
+      }
+      r->pos++;
+    }
+    revl_jnode *x = jnew(v);
+    if (!x) {
+      free(k);
+      return REVL_ENOMEM;
+    }
+    x->key = k;
+    x->keylen = kn;
+    int rc = jvalue(r, x);
+    if (rc) return rc;
+    jws(r);
+    int d = jat(r);
+    r->pos++;
+    if (d == close) break;
+    if (d != ',') return jbad(r, obj ? "expected ',' or '}'" : "expected ',' or ']'");
+  }
+  r->depth--;
+  return 0;
+}
+
+static int jvalue(jr *r, revl_jnode *v) {
+  jws(r);
+  int c = jat(r);
+  if (c == '{' || c == '[') return jcontainer(r, v, c == '{');
+  if (c == '"') {
+    v->type = REVL_J_STRING;
+    return jstr(r, &v->str, &v->len);
+  }
+  const char *p = r->s + r->pos;
+  size_t left = r->n - r->pos;
+  if (left >= 4 && memcmp(p, "true", 4) == 0) {
+    v->type = REVL_J_TRUE;
+    r->pos += 4;
+    return 0;
+  }
+  if (left >= 5 && memcmp(p, "false", 5) == 0) {
+    v->type = REVL_J_FALSE;
+    r->pos += 5;
+    return 0;
+  }
+  if (left >= 4 && memcmp(p, "null", 4) == 0) {
+    v->type = REVL_J_NULL;
+    r->pos += 4;
+    return 0;
+  }
+  /* -?%d+%.?%d*[eE]?[-+]?%d* */
+  size_t k = 0;
+  if (k < left && p[k] == '-') k++;
+  size_t d0 = k;
+  while (k < left && isdig(p[k])) k++;
+  if (k == d0) return jbad(r, "unexpected character");
+  if (k < left && p[k] == '.') k++;
+  while (k < left && isdig(p[k])) k++;
+  if (k < left && (p[k] == 'e' || p[k] == 'E')) k++;
+  if (k < left && (p[k] == '-' || p[k] == '+')) k++;
+  while (k < left && isdig(p[k])) k++;
+  v->type = REVL_J_NUMBER;
+  v->str = malloc(k + 1);
+  if (!v->str) return REVL_ENOMEM;
+  memcpy(v->str, p, k);
+  v->str[k] = '\0';
+  v->len = k;
+  r->pos += k;
+  return 0;
+}
+
+int revl_state_parse(const char *s, size_t n, revl_jnode *root, const char **msg,
+                     size_t *pos) {
+  jr r = {s, n, 0, NULL, 0};
+  memset(root, 0, sizeof *root);
+  int rc = jvalue(&r, root);
+  if (!rc) {
+    jws(&r);
+    if (r.pos < n) rc = jbad(&r, "trailing text");
+  }
+  if (msg) *msg = r.msg;
+  if (pos) *pos = r.pos + 1;
+  return rc;
+}
+
+static void jfree_kids(revl_jnode *v) {
+  for (size_t i = 0; i < v->nkids; i++) {
+    jfree_kids(&v->kids[i]);
+    free(v->kids[i].key);
+    free(v->kids[i].str);
+  }
+  free(v->kids);
+}
+
+void revl_jnode_free(revl_jnode *v) {
+  if (!v) return;
+  jfree_kids(v);
+  free(v->key);
+  free(v->str);
+  memset(v, 0, sizeof *v);
+}
