@@ -154,6 +154,11 @@ struct revl_calendar;
  * funnel/SLA functions and register their metatables. */
 void revl_route_open_calendar(lua_State *L);
 void revl_route_open_funnel(lua_State *L);
+void revl_route_open_state(lua_State *L);
+/* The router of the router object at idx (raises unless live), and the
+ * reps row of the rep id at idx (raises "unknown rep id"). (l_route.c) */
+struct revl_router *revl_check_router(lua_State *L, int idx);
+int32_t revl_find_rep(lua_State *L, revl_table *reps, int idx);
 /* The calendar object at idx (raises unless it is a live one). */
 struct revl_calendar *revl_check_calendar(lua_State *L, int idx);
 /* An instant from a datetime, a date (its local midnight on cal) or an
