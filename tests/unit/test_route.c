@@ -4,7 +4,8 @@
  * robin that skips an inactive rep, a rep out of office and a rep at
  * its day cap, the fallback queue when every candidate is skipped, the
  * trail's words and the CSV, state carried from one call to the next,
- * and a callback that fails.
+ * the state file's text written and read (src/rules/route_state.c,
+ * broken files included), and a callback that fails.
  */
 #include "revl/csvw.h"
 #include "revl/route.h"
@@ -173,6 +174,81 @@ int main(void) {
   CHECK_INT(r->count[0], 2);
   CHECK_INT(r->routed, 5);
   revl_route_result_free(&o);
+
+  /* ---- the state file's text, and reading it back ---- */
+  revl_text st = {0};
+  CHECK_INT(revl_router_state_json(r, "\"t\"", &st), 0);
+  CHECK_STR(st.s, "{\n"
+                  "  \"last\": {\n"
+                  "    \"at\": \"2025-03-05T10:00:00Z\",\n"
+                  "    \"id\": \"L5\"\n"
+                  "  },\n"
+                  "  \"pools\": {\n"
+                  "    \"team:SDR\": {\n"
+                  "      \"next\": \"R2\"\n"
+                  "    }\n"
+                  "  },\n"
+                  "  \"reps\": {\n"
+                  "    \"R1\": {\n"
+                  "      \"count\": 2,\n"
+                  "      \"day\": [\"2025-03-05\", 1],\n"
+                  "      \"month\": [\"2025-03-01\", 2],\n"
+                  "      \"week\": [\"2025-03-03\", 2]\n"
+                  "    },\n"
+                  "    \"R3\": {\n"
+                  "      \"count\": 1,\n"
+                  "      \"day\": [\"2025-03-05\", 1],\n"
+                  "      \"month\": [\"2025-03-01\", 1],\n"
+                  "      \"week\": [\"2025-03-03\", 1]\n"
+                  "    }\n"
+                  "  },\n"
+                  "  \"routed\": 5,\n"
+                  "  \"router\": \"t\",\n"
+                  "  \"version\": 1\n"
+                  "}\n");
+  revl_jnode root;
+  const char *msg = NULL;
+  size_t pos = 0;
+  CHECK_INT(revl_state_parse(st.s, st.n, &root, &msg, &pos), 0);
+  CHECK_INT(root.type, REVL_J_OBJECT);
+  CHECK_INT((long long)root.nkids, 6);
+  if (root.nkids == 6) {
+    CHECK_STR(root.kids[0].key, "last");
+    CHECK_STR(root.kids[0].kids[1].str, "L5");
+    CHECK_INT(root.kids[2].kids[0].kids[1].type, REVL_J_ARRAY);
+    CHECK_STR(root.kids[3].str, "5");
+    CHECK_INT(root.kids[3].type, REVL_J_NUMBER);
+    CHECK_STR(root.kids[4].str, "t");
+  }
+  revl_jnode_free(&root);
+  /* bad state files: the message and the 1-based byte */
+  static const struct { const char *text, *msg; size_t pos; } bad[] = {
+      {"{\"a\" 1}", "expected ':'", 6},
+      {"[1,2", "expected ',' or ']'", 6},
+      {"\"\\u12\"", "bad escape", 2},
+      {"{\"version\":1} x", "trailing text", 15},
+      {"", "unexpected character", 1},
+      {"{", "expected a key", 2},
+      {"\"abc", "unterminated string", 5},
+  };
+  for (size_t b = 0; b < sizeof bad / sizeof *bad; b++) {
+    CHECK_INT(revl_state_parse(bad[b].text, strlen(bad[b].text), &root, &msg, &pos), REVL_EDATA);
+    CHECK_STR(msg, bad[b].msg);
+    CHECK_INT((long long)pos, (long long)bad[b].pos);
+    revl_jnode_free(&root);
+  }
+  const char *arr = "[1, null, \"\\u00e9\"]";
+  CHECK_INT(revl_state_parse(arr, strlen(arr), &root, &msg, &pos), 0);
+  CHECK_INT((long long)root.nkids, 3);
+  if (root.nkids == 3) {
+    CHECK_INT(root.kids[1].type, REVL_J_NULL);
+    CHECK_STR(root.kids[2].str, "\xc3\xa9");
+  }
+  revl_jnode_free(&root);
+  st.n = 0;
+  CHECK_INT(revl_json_quote(&st, "a\"b\\\n\x01", 6), 0);
+  CHECK_STR(st.s, "\"a\\\"b\\\\\\n\\u0001\"");
+  revl_text_free(&st);
 
   /* ---- bad input: the callback fails on L5 ---- */
   revl_router_reset(r);
