@@ -2,10 +2,13 @@
  * route.h -- the rules engine, part 2: business calendars, lead-to-account
  * matching, lead routing, funnel audits and SLA measurement.
  *
- * Everything here is plain C over the columnar store; the Lua bindings
- * (src/lua/l_route.c, lua/route.lua) compile playbook definitions into
- * these structures and turn the results into frames.  Lua callbacks in
- * criteria reach the binding through revl_crit_ctx, as in criteria.h.
+ * Everything here is plain C over the columnar store, results and their
+ * words included (trails, verdicts, the ledger, state files); the Lua
+ * bindings (src/lua/l_route.c, l_route_state.c, l_calendar.c,
+ * l_funnel.c, lua/route.lua) compile playbook definitions into these
+ * structures and push the results.  Lua callbacks in criteria reach the
+ * binding through revl_crit_ctx, as in criteria.h: a failed one returns
+ * -1 and the evaluator returns REVL_ESCRIPT.
  *
  * Times are UTC seconds (int64), dates are days since 1970-01-01 (int32).
  */
