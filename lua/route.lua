@@ -224,88 +224,11 @@ local function json_encode(v, indent, out)
   return out
 end
 
+-- State files are read by C (src/rules/route_state.c): a broken one names
+-- the byte where it broke.
 local function json_decode(s, name)
-  local pos = 1
-  local function bad(msg)
-    fail("%s: not a state file: %s at byte %d", name, msg, pos)
-  end
-  local function ws() pos = s:find("[^ \t\r\n]", pos) or #s + 1 end
-  local value
-  local function str()
-    local out = {}
-    pos = pos + 1
-    while true do
-      local c = s:sub(pos, pos)
-      if c == "" then bad("unterminated string") end
-      if c == '"' then pos = pos + 1; break end
-      if c == "\\" then
-        local e = s:sub(pos + 1, pos + 1)
-        local map = { n = "\n", r = "\r", t = "\t", b = "\b", f = "\f", ['"'] = '"', ["\\"] = "\\", ["/"] = "/" }
-        if map[e] then
-          out[#out + 1] = map[e]; pos = pos + 2
-        elseif e == "u" then
-          local hex = s:sub(pos + 2, pos + 5)
-          if not hex:match("^%x%x%x%x$") then bad("bad escape") end
-          out[#out + 1] = utf8.char(tonumber(hex, 16)); pos = pos + 6
-        else
-          bad("bad escape")
-        end
-      else
-        out[#out + 1] = c; pos = pos + 1
-      end
-    end
-    return concat(out)
-  end
-  function value()
-    ws()
-    local c = s:sub(pos, pos)
-    if c == "{" then
-      local t = {}
-      pos = pos + 1
-      ws()
-      if s:sub(pos, pos) == "}" then pos = pos + 1; return t end
-      while true do
-        ws()
-        if s:sub(pos, pos) ~= '"' then bad("expected a key") end
-        local k = str()
-        ws()
-        if s:sub(pos, pos) ~= ":" then bad("expected ':'") end
-        pos = pos + 1
-        t[k] = value()
-        ws()
-        local d = s:sub(pos, pos)
-        pos = pos + 1
-        if d == "}" then return t end
-        if d ~= "," then bad("expected ',' or '}'") end
-      end
-    elseif c == "[" then
-      local t = {}
-      pos = pos + 1
-      ws()
-      if s:sub(pos, pos) == "]" then pos = pos + 1; return t end
-      while true do
-        t[#t + 1] = value()
-        ws()
-        local d = s:sub(pos, pos)
-        pos = pos + 1
-        if d == "]" then return t end
-        if d ~= "," then bad("expected ',' or ']'") end
-      end
-    elseif c == '"' then
-      return str()
-    elseif s:find("^true", pos) then pos = pos + 4; return true
-    elseif s:find("^false", pos) then pos = pos + 5; return false
-    elseif s:find("^null", pos) then pos = pos + 4; return nil
-    else
-      local num = s:match("^-?%d+%.?%d*[eE]?[-+]?%d*", pos)
-      if not num or num == "" then bad("unexpected character") end
-      pos = pos + #num
-      return math.tointeger(tonumber(num)) or tonumber(num)
-    end
-  end
-  local v = value()
-  ws()
-  if pos <= #s then bad("trailing text") end
+  local v, msg, pos = C.state_decode(s)
+  if msg then fail("%s: not a state file: %s at byte %d", name, msg, pos) end
   return v
 end
 internals.json_encode = function(v) return concat(json_encode(v)) .. "\n" end
@@ -582,9 +505,15 @@ function Router:set_state(s)
   return self
 end
 
+-- The file is written by C (src/rules/route_state.c) in the layout
+-- internals.json_encode gives the state table; a name that is a table is
+-- left to that encoder.
 function Router:save_state(path)
   if type(path) ~= "string" then fail("save_state: path must be text") end
-  return C.write_text(path, internals.json_encode(self:state()))
+  if type(self.name) == "table" then
+    return C.write_text(path, internals.json_encode(self:state()))
+  end
+  return C.router_save_state(self._ud, path, self.name)
 end
 
 function Router:load_state(path)

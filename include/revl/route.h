@@ -2,10 +2,13 @@
  * route.h -- the rules engine, part 2: business calendars, lead-to-account
  * matching, lead routing, funnel audits and SLA measurement.
  *
- * Everything here is plain C over the columnar store; the Lua bindings
- * (src/lua/l_route.c, lua/route.lua) compile playbook definitions into
- * these structures and turn the results into frames.  Lua callbacks in
- * criteria reach the binding through revl_crit_ctx, as in criteria.h.
+ * Everything here is plain C over the columnar store, results and their
+ * words included (trails, verdicts, the ledger, state files); the Lua
+ * bindings (src/lua/l_route.c, l_route_state.c, l_calendar.c,
+ * l_funnel.c, lua/route.lua) compile playbook definitions into these
+ * structures and push the results.  Lua callbacks in criteria reach the
+ * binding through revl_crit_ctx, as in criteria.h: a failed one returns
+ * -1 and the evaluator returns REVL_ESCRIPT.
  *
  * Times are UTC seconds (int64), dates are days since 1970-01-01 (int32).
  */
@@ -265,6 +268,97 @@ int revl_route(revl_router *r, const uint32_t *rows, size_t n,
                revl_crit_ctx *ctx, revl_route_result *out);
 void revl_route_result_free(revl_route_result *res);
 
+/* ---- routing results in words (route_trail.c) -------------------------- */
+
+/* Growing NUL-terminated text; {0} is empty.  Adding returns 0 or
+ * REVL_ENOMEM; revl_text_free(NULL) is a no-op. */
+typedef struct revl_text {
+  char *s;
+  size_t n, cap;
+} revl_text;
+int revl_text_add(revl_text *b, const char *s, size_t n);
+int revl_text_puts(revl_text *b, const char *s);
+void revl_text_free(revl_text *b);
+
+struct revl_csvw;
+
+/* The id of a reps row ("?" when it has none).  Borrowed. */
+const char *revl_route_rep_id(const revl_table *reps, int32_t row);
+/* The key of a row, or "row N" (1-based) written into buf. */
+const char *revl_row_key(const revl_table *t, size_t row, char *buf, size_t n);
+/* Rule name ("fallback" for -1) and strategy words ("round robin",
+ * "account owner"...) of a rule index. */
+const char *revl_route_rule_name(const revl_router *r, int rule);
+const char *revl_route_strategy(const revl_router *r, int rule);
+/* Codes of an event ("skipped") and of its reason ("out_of_office",
+ * "no_account", the match method), NULL when it has no reason. */
+const char *revl_route_event_code(int kind);
+const char *revl_route_reason_code(const revl_route_ev *e);
+/* "rule 'x': R2 skipped: day cap 3 reached" (the trail's words) and
+ * "R2: day cap 3 reached" (the skipped column's). */
+void revl_route_ev_text(const revl_router *r, const revl_route_ev *e, char *buf,
+                        size_t n);
+void revl_route_skip_text(const revl_router *r, const revl_route_ev *e, char *buf,
+                          size_t n);
+/* Owner of assignment i: a rep id or a queue name (NULL: unassigned);
+ * *kind "rep", "queue" or "none". */
+const char *revl_route_owner(const revl_router *r, const revl_route_result *o, size_t i,
+                             const char **kind);
+/* The record's routing time, REVL_NO_TIME without one. */
+int64_t revl_route_at(const revl_router *r, size_t row);
+/* Candidates the chosen rep was picked among, and reps skipped. */
+void revl_route_tally(const revl_route_result *o, size_t i, int64_t *considered,
+                      int64_t *skipped);
+/* Text of assignment i's skips ("R1: inactive; R2: ...") or of its whole
+ * trail (event texts joined by sep; sep_first: sep before the first as
+ * well), replacing out's content.  0 or REVL_ENOMEM. */
+int revl_route_skipped(const revl_router *r, const revl_route_result *o, size_t i,
+                       revl_text *out);
+int revl_route_trail(const revl_router *r, const revl_route_result *o, size_t i,
+                     const char *sep, int sep_first, revl_text *out);
+/* Write the assignments (header and one row each) to an open writer;
+ * the caller commits or aborts it.  0 or REVL_ENOMEM. */
+int revl_route_write_csv(const revl_router *r, const revl_route_result *o,
+                         struct revl_csvw *w);
+
+/* ---- router state files (route_state.c) -------------------------------- */
+
+/* s[0..n) as a JSON string (quotes, \" \\ \n \r \t, other control
+ * bytes as \u00XX, everything else as is) appended to b. */
+int revl_json_quote(revl_text *b, const char *s, size_t n);
+/* The state file's text of r (replacing out's content): {last = {at,
+ * id}, pools = {key = {next = id} | {weights = {id = n}} | {}}, reps =
+ * {id = {count, day = [first date, n], week, month}}, routed, router,
+ * version = 1}, keys in byte order, two-space indents, a final newline.
+ * name_json: the router's name already as JSON ("\"inbound\"", 3), or
+ * NULL for none.  0 or REVL_ENOMEM. */
+int revl_router_state_json(const revl_router *r, const char *name_json, revl_text *out);
+
+/* A state file's text as a tree.  Numbers keep their text (the binding
+ * reads them as Lua's tonumber does); members keep file order,
+ * duplicates and nulls included (a later member replaces an earlier
+ * one, a null removes it, a null in an array is skipped). */
+enum { REVL_J_NULL, REVL_J_FALSE, REVL_J_TRUE, REVL_J_NUMBER, REVL_J_STRING,
+       REVL_J_ARRAY, REVL_J_OBJECT };
+typedef struct revl_jnode {
+  int type;
+  char *key;                 /* member of an object: its key */
+  size_t keylen;
+  char *str;                 /* STRING (decoded) and NUMBER (as written) */
+  size_t len;
+  struct revl_jnode *kids;   /* ARRAY / OBJECT */
+  size_t nkids, capkids;
+} revl_jnode;
+
+/* Parse s[0..n) into root (free it with revl_jnode_free, also after a
+ * failure).  0; REVL_EDATA with *msg ("expected a key", "unterminated
+ * string", "bad escape", "expected ':'", "expected ',' or '}'",
+ * "unexpected character", "trailing text"...) and *pos the 1-based
+ * byte where it was found; REVL_ENOMEM. */
+int revl_state_parse(const char *s, size_t n, revl_jnode *root, const char **msg,
+                     size_t *pos);
+void revl_jnode_free(revl_jnode *v);
+
 /* ---- history lookups (funnel.c) ---------------------------------------- */
 
 /* Among rows of `child` whose foreign key column fk points at target
@@ -336,6 +430,32 @@ typedef struct revl_faudit {
 int revl_funnel_audit(revl_funnel *f, const uint32_t *rows, size_t n,
                       int32_t as_of, revl_crit_ctx *ctx, revl_faudit *out);
 
+/* The violations of an audit row in words.  Codes: unknown_stage,
+ * entry_not_met (the failing entry criteria named), behind,
+ * missing_fields, sla_breached, owner_role, forecast_category. */
+#define REVL_FV_MAX 8
+typedef struct revl_fviolation {
+  const char *code;          /* static */
+  char reason[512];
+} revl_fviolation;
+
+typedef struct revl_fverdict {
+  int n;                     /* violations in v[0..n), in this order */
+  revl_fviolation v[REVL_FV_MAX];
+  revl_text missing;         /* missing required fields, ", " joined */
+  int nmissing;
+  revl_text failing;         /* scratch */
+} revl_fverdict;
+
+/* "open" (a funnel stage), "closed" (terminal) or "unknown". */
+const char *revl_funnel_status(const revl_faudit *a);
+/* Fill v (zeroed once by the caller, reused across rows) for audit row
+ * a of f.  Entry criteria are evaluated again to name those that fail.
+ * 0, REVL_ENOMEM, or REVL_ESCRIPT when a callback failed. */
+int revl_funnel_verdict(revl_funnel *f, const revl_faudit *a, revl_crit_ctx *ctx,
+                        revl_fverdict *v);
+void revl_fverdict_done(revl_fverdict *v); /* frees the texts; NULL no-op */
+
 /* ---- SLAs (sla.c) ------------------------------------------------------ */
 
 typedef struct revl_sla_kind {
@@ -356,6 +476,9 @@ typedef struct revl_sla {
   revl_table *acts;          /* activities, or NULL */
   int act_fk, act_at, act_type;
   revl_calendar *cal;        /* NULL: around the clock, UTC */
+  int owner_col;             /* base text column naming the owner, or -1 */
+  int team_col;              /* column "team" of the table owner_col
+                                references, or -1 */
 } revl_sla;
 
 enum { REVL_SLA_MET, REVL_SLA_BREACHED, REVL_SLA_OPEN, REVL_SLA_OPEN_BREACHED };
@@ -367,6 +490,8 @@ typedef struct revl_sla_row {
   int32_t act_row;           /* the activity that stopped it, or -1 */
   int64_t secs;              /* business seconds start..stop (or ..now) */
   int status;                /* REVL_SLA_* */
+  const char *owner, *team;  /* the record's owner and the owner's team,
+                                NULL when unknown (borrowed: the store's) */
 } revl_sla_row;
 
 /* Measure rows (NULL: all) of s->base at instant `now`.  A record is
@@ -375,5 +500,12 @@ typedef struct revl_sla_row {
  * REVL_ESCRIPT when a callback failed. */
 int revl_sla_measure(revl_sla *s, const uint32_t *rows, size_t n, int64_t now,
                      revl_crit_ctx *ctx, revl_sla_row *out, size_t *nout);
+/* "met", "breached", "open", "open_breached"; is a status a breach? */
+const char *revl_sla_status_name(int status);
+int revl_sla_is_breach(int status);
+/* A time as minutes, the way the ledger shows it: whole minutes
+ * (*whole, returns 1) or the figure rounded to the hundredth (*frac,
+ * returns 0). */
+int revl_minutes(int64_t secs, int64_t *whole, double *frac);
 
 #endif

@@ -1,18 +1,19 @@
 /*
- * l_route.c -- Lua bindings of the rules engine, part 2: calendars,
- * routers, funnels and SLAs (include/revl/route.h).
+ * l_route.c -- Lua bindings of lead routing (src/rules/route.c,
+ * route_trail.c, match.c): routers (pools, queues, territories, rules,
+ * account matching, caps, fallback, reset, route), routing results,
+ * company and domain keys, and the definition guard.  luaopen_revl_route
+ * builds the private table revl._route, which lua/route.lua takes and
+ * removes; calendars (l_calendar.c), funnels and SLAs (l_funnel.c) and
+ * router state (l_route_state.c) add their functions to it.
  *
  * The C side compiles the pieces of a definition that touch the data
- * (fields, criteria, rep ids) and runs the per-record work; lua/route.lua
- * checks the shape of definitions, gives them names and builds the
- * objects playbooks see.  Everything here is reached through the private
- * table revl._route, which route.lua takes and removes.
- *
- * Criteria may hold Lua functions (the escape hatch).  They are compiled
- * here, not by revl_compile_crit, so that the functions stay reachable:
- * all/any/none and lists are walked here and every declarative leaf is
- * handed to revl_compile_crit.  A function runs under the per-call time
- * budget and an error in it names the record, as in view:where.
+ * (fields, criteria, rep ids); the core routes and words the trail;
+ * this file pushes the results.  Criteria may hold Lua functions (the
+ * escape hatch): they are compiled by revl_obj_compile (lrevl.c) so that
+ * the functions stay reachable, and run under the per-call time budget
+ * through the callback of revl_lcb_init; an error in one names the
+ * record, as in view:where.
  */
 #include <math.h>
 #include <stdio.h>
@@ -24,185 +25,8 @@
 #include "revl/parse.h"
 #include "revl/route.h"
 
-#define CAL_MT "revl.calendar"
 #define ROUTER_MT "revl.router_ud"
 #define ROUTING_MT "revl.routing"
-#define FUNNEL_MT "revl.funnel_ud"
-#define SLA_MT "revl.sla_ud"
-
-/* ---- small helpers --------------------------------------------------- */
-
-static char *xstrdup(lua_State *L, const char *s) {
-  size_t n = strlen(s) + 1;
-  char *d = malloc(n);
-  if (!d) luaL_error(L, "not enough memory");
-  memcpy(d, s, n);
-  return d;
-}
-
-static void *xalloc(lua_State *L, size_t n, size_t size) {
-  void *p = revl_realloc_array(NULL, n ? n : 1, size);
-  if (!p) luaL_error(L, "not enough memory");
-  return p;
-}
-
-static const char *rep_id(revl_table *reps, int32_t row) {
-  if (row < 0 || reps->pk < 0 || !revl_col_valid(reps->cols[reps->pk], (size_t)row))
-    return "?";
-  return revl_intern_str(&reps->store->strings, reps->cols[reps->pk]->v.str[row]);
-}
-
-static const char *row_key(revl_table *t, size_t row, char *buf, size_t n) {
-  if (t->pk >= 0 && revl_col_valid(t->cols[t->pk], row))
-    return revl_intern_str(&t->store->strings, t->cols[t->pk]->v.str[row]);
-  snprintf(buf, n, "row %zu", row + 1);
-  return buf;
-}
-
-static const char *str_of(revl_table *t, int col, size_t row) {
-  if (col < 0) return NULL;
-  revl_column *c = t->cols[col];
-  if (c->type != REVL_T_STRING || !revl_col_valid(c, row)) return NULL;
-  return revl_intern_str(&t->store->strings, c->v.str[row]);
-}
-
-static void set_str(lua_State *L, int tbl, const char *k, const char *v) {
-  if (!v) return;
-  lua_pushstring(L, v);
-  lua_setfield(L, tbl, k);
-}
-
-static void set_int(lua_State *L, int tbl, const char *k, lua_Integer v) {
-  lua_pushinteger(L, v);
-  lua_setfield(L, tbl, k);
-}
-
-static void set_bool(lua_State *L, int tbl, const char *k, int v) {
-  lua_pushboolean(L, v);
-  lua_setfield(L, tbl, k);
-}
-
-/* A time as a number of minutes: an integer when whole, else rounded to
- * the hundredth (the exact figure is in seconds). */
-static void push_minutes(lua_State *L, int64_t secs) {
-  if (secs % 60 == 0) lua_pushinteger(L, secs / 60);
-  else lua_pushnumber(L, round((double)secs / 60.0 * 100.0) / 100.0);
-}
-
-static int64_t floor_div64(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) q--;
-  return q;
-}
-
-/* The view's table, or an error naming what was expected. */
-static revl_table *view_table(lua_State *L, int idx, const uint32_t **rows,
-                              size_t *n) {
-  revl_table *t;
-  const uint32_t *r;
-  size_t k;
-  if (!luaL_testudata(L, idx, REVL_VIEW))
-    luaL_error(L, "expected a table or view of records, got %s", luaL_typename(L, idx));
-  revl_view_rows(L, idx, &t, &r, &k);
-  if (rows) *rows = r;
-  if (n) *n = k;
-  return t;
-}
-
-/* ---- criteria with Lua functions ------------------------------------- */
-
-/* Criteria share the store's compiler; functions land in our fns table. */
-static revl_crit *compile(lua_State *L, int idx, revl_table *t, int fns) {
-  luaL_checkstack(L, 8, "criteria nest too deeply");
-  return revl_compile_crit_fns(L, idx, t, fns);
-}
-
-static void call_row(lua_State *L, revl_table *t, size_t row, int nres) {
-  revl_call_seq++;
-  revl_in_call = 1;
-  int st = lua_pcall(L, 1, nres, 0);
-  revl_in_call = 0;
-  if (st == LUA_OK) return;
-  if (st == LUA_ERRMEM) lua_error(L);
-  const char *msg = lua_tostring(L, -1);
-  char buf[64];
-  lua_pushfstring(L, "%s[%s]: %s", t->name, row_key(t, row, buf, sizeof buf),
-                  msg ? msg : "(error object)");
-  lua_error(L);
-}
-
-/* Callbacks of a compiled criterion: fns and a view of the base table at
- * known stack indexes while it runs. */
-typedef struct lcb {
-  lua_State *L;
-  int fns, view;
-} lcb;
-
-static int cb_func(void *ud, const revl_crit *c, size_t row) {
-  lcb *x = ud;
-  lua_State *L = x->L;
-  lua_rawgeti(L, x->fns, c->ref);
-  revl_view_push_row(L, x->view, row);
-  call_row(L, c->base, row, 1);
-  int r = lua_toboolean(L, -1);
-  lua_pop(L, 1);
-  return r;
-}
-
-static int cb_match(void *ud, const revl_crit *c, const char *s, size_t n) {
-  return revl_crit_match(((lcb *)ud)->L, c, s, n);
-}
-
-/* Set up a crit context for objects whose uservalue table (at `keep`)
- * holds fns and base (a view of the base table). */
-static void ctx_init(lua_State *L, int keep, lcb *x, revl_crit_ctx *cc) {
-  lua_getfield(L, keep, "fns");
-  x->fns = lua_gettop(L);
-  lua_getfield(L, keep, "base");
-  x->view = lua_gettop(L);
-  x->L = L;
-  revl_rt_state *rt = revl_rt_get(L);
-  cc->as_of = rt ? rt->as_of : 0;
-  cc->call = cb_func;
-  cc->match = cb_match;
-  cc->ud = x;
-  cc->failed = 0;
-}
-
-/* New userdata with a keep table {fns = {}, base = view} as uservalue. */
-static void *new_obj(lua_State *L, size_t size, const char *mt, int view) {
-  view = lua_absindex(L, view);
-  void *p = lua_newuserdatauv(L, size, 1);
-  memset(p, 0, size);
-  luaL_setmetatable(L, mt);
-  lua_createtable(L, 0, 4);
-  lua_newtable(L);
-  lua_setfield(L, -2, "fns");
-  lua_pushvalue(L, view);
-  lua_setfield(L, -2, "base");
-  lua_setiuservalue(L, -2, 1);
-  return p;
-}
-
-/* Compile spec at idx for an object at obj (its keep table's fns). */
-static revl_crit *obj_compile(lua_State *L, int obj, int idx, revl_table *t) {
-  obj = lua_absindex(L, obj);
-  idx = lua_absindex(L, idx);
-  lua_getiuservalue(L, obj, 1);
-  lua_getfield(L, -1, "fns");
-  revl_crit *c = compile(L, idx, t, lua_gettop(L));
-  lua_pop(L, 2);
-  return c;
-}
-
-static void keep_set(lua_State *L, int obj, const char *k, int v) {
-  obj = lua_absindex(L, obj);
-  v = lua_absindex(L, v);
-  lua_getiuservalue(L, obj, 1);
-  lua_pushvalue(L, v);
-  lua_setfield(L, -2, k);
-  lua_pop(L, 1);
-}
 
 /* ---- guard: definition errors name the playbook's line --------------- */
 
@@ -268,205 +92,6 @@ static int l_guard(lua_State *L) {
   return 1;
 }
 
-/* ---- times ------------------------------------------------------------ */
-
-/* An instant from a datetime, a date (its local midnight) or text
- * ("2025-03-07T16:00:00Z"; without an offset: local time of cal). */
-static int64_t check_time(lua_State *L, int idx, revl_calendar *cal) {
-  int64_t *dt = luaL_testudata(L, idx, REVL_DATETIME);
-  if (dt) return *dt;
-  int32_t *d = luaL_testudata(L, idx, REVL_DATE);
-  if (d) return cal ? revl_cal_day_start(cal, *d) : (int64_t)*d * 86400;
-  if (lua_type(L, idx) == LUA_TSTRING) {
-    size_t n;
-    const char *s = lua_tolstring(L, idx, &n);
-    revl_parse_opts o;
-    memset(&o, 0, sizeof o);
-    int64_t v;
-    if (revl_parse_datetime(s, n, &o, &v) == 0) {
-      int zone = 0;
-      while (n && (s[n - 1] == ' ')) n--;
-      for (size_t i = 11; i < n; i++)
-        if (s[i] == 'Z' || s[i] == 'z' || s[i] == '+' || (s[i] == '-' && i > 12)) zone = 1;
-      if (zone || !cal) return v;
-      int64_t day = floor_div64(v, 86400);
-      return revl_cal_local(cal, (int32_t)day, (int)(v - day * 86400));
-    }
-    luaL_error(L, "not a date or datetime: '%s'", s);
-  }
-  luaL_error(L, "expected a datetime, a date or an ISO text, got %s", luaL_typename(L, idx));
-  return 0;
-}
-
-/* ---- calendars --------------------------------------------------------- */
-
-typedef struct cal_ud {
-  revl_calendar *c;
-  int open_min, close_min;
-  unsigned days;
-} cal_ud;
-
-static cal_ud *check_cal(lua_State *L, int idx) {
-  cal_ud *u = luaL_checkudata(L, idx, CAL_MT);
-  if (!u->c) luaL_error(L, "calendar was freed");
-  return u;
-}
-
-static int cal_gc(lua_State *L) {
-  cal_ud *u = luaL_checkudata(L, 1, CAL_MT);
-  revl_calendar_free(u->c);
-  u->c = NULL;
-  return 0;
-}
-
-/* cal_new{tz=, open=, close=, days=, holidays={days...}} */
-static int l_cal_new(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
-  revl_cal_spec s;
-  memset(&s, 0, sizeof s);
-  lua_getfield(L, 1, "tz");
-  s.tz = lua_tostring(L, -1);
-  lua_getfield(L, 1, "open");
-  s.open_min = (int)luaL_checkinteger(L, -1);
-  lua_getfield(L, 1, "close");
-  s.close_min = (int)luaL_checkinteger(L, -1);
-  lua_getfield(L, 1, "days");
-  s.days = (unsigned)luaL_checkinteger(L, -1);
-  lua_getfield(L, 1, "holidays");
-  size_t nh = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
-  int32_t *hol = lua_newuserdatauv(L, (nh ? nh : 1) * sizeof *hol, 0);
-  for (size_t i = 0; i < nh; i++) {
-    lua_rawgeti(L, -2, (lua_Integer)i + 1);
-    hol[i] = (int32_t)luaL_checkinteger(L, -1);
-    lua_pop(L, 1);
-  }
-  s.holidays = hol;
-  s.nholidays = nh;
-  cal_ud *u = lua_newuserdatauv(L, sizeof *u, 1);
-  u->c = NULL;
-  luaL_setmetatable(L, CAL_MT);
-  revl_error err;
-  u->c = revl_calendar_new(&s, &err);
-  if (!u->c) return luaL_error(L, "%s", err.msg);
-  u->open_min = s.open_min;
-  u->close_min = s.close_min;
-  u->days = s.days;
-  return 1;
-}
-
-static int cal_business_minutes(lua_State *L) {
-  cal_ud *u = check_cal(L, 1);
-  int64_t a = check_time(L, 2, u->c), b = check_time(L, 3, u->c);
-  push_minutes(L, revl_cal_business_seconds(u->c, a, b));
-  return 1;
-}
-
-static int cal_business_seconds(lua_State *L) {
-  cal_ud *u = check_cal(L, 1);
-  int64_t a = check_time(L, 2, u->c), b = check_time(L, 3, u->c);
-  lua_pushinteger(L, revl_cal_business_seconds(u->c, a, b));
-  return 1;
-}
-
-static int cal_add(lua_State *L) {
-  cal_ud *u = check_cal(L, 1);
-  int64_t a = check_time(L, 2, u->c);
-  double m = luaL_checknumber(L, 3);
-  revl_push_datetime(L, revl_cal_add(u->c, a, (int64_t)llround(m * 60)));
-  return 1;
-}
-
-static int cal_is_open(lua_State *L) {
-  cal_ud *u = check_cal(L, 1);
-  lua_pushboolean(L, revl_cal_is_open(u->c, check_time(L, 2, u->c)));
-  return 1;
-}
-
-static int cal_is_business_day(lua_State *L) {
-  cal_ud *u = check_cal(L, 1);
-  int32_t d;
-  revl_check_date(L, 2, &d);
-  lua_pushboolean(L, revl_cal_is_business_day(u->c, d));
-  return 1;
-}
-
-static int cal_business_days(lua_State *L) {
-  cal_ud *u = check_cal(L, 1);
-  int32_t a, b;
-  revl_check_date(L, 2, &a);
-  revl_check_date(L, 3, &b);
-  lua_pushinteger(L, revl_cal_business_days(u->c, a, b));
-  return 1;
-}
-
-static int cal_local_date(lua_State *L) {
-  cal_ud *u = check_cal(L, 1);
-  revl_push_date(L, revl_cal_day(u->c, check_time(L, 2, u->c)));
-  return 1;
-}
-
-static void fmt_local(revl_calendar *c, int64_t t, char *buf, size_t n) {
-  int off = revl_cal_utc_offset(c, t);
-  int64_t lt = t + off;
-  int64_t day = floor_div64(lt, 86400), sod = lt - day * 86400;
-  int y;
-  unsigned m, d;
-  revl_civil_from_days((int32_t)day, &y, &m, &d);
-  int ao = off < 0 ? -off : off;
-  snprintf(buf, n, "%04d-%02u-%02uT%02d:%02d:%02d%c%02d:%02d", y, m, d,
-           (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60), off < 0 ? '-' : '+',
-           ao / 3600, ao / 60 % 60);
-}
-
-static int cal_local_time(lua_State *L) {
-  cal_ud *u = check_cal(L, 1);
-  char buf[64];
-  fmt_local(u->c, check_time(L, 2, u->c), buf, sizeof buf);
-  lua_pushstring(L, buf);
-  return 1;
-}
-
-static int cal_instant(lua_State *L) {
-  cal_ud *u = check_cal(L, 1);
-  revl_push_datetime(L, check_time(L, 2, u->c));
-  return 1;
-}
-
-static int cal_timezone(lua_State *L) {
-  lua_pushstring(L, revl_cal_tz(check_cal(L, 1)->c));
-  return 1;
-}
-
-static int cal_tostring(lua_State *L) {
-  cal_ud *u = luaL_checkudata(L, 1, CAL_MT);
-  if (!u->c) return lua_pushliteral(L, "calendar (freed)"), 1;
-  static const char *dn[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-  char days[64] = "";
-  for (int i = 0; i < 7; i++)
-    if (u->days >> i & 1) {
-      if (days[0]) strcat(days, ",");
-      strcat(days, dn[i]);
-    }
-  char buf[256];
-  snprintf(buf, sizeof buf, "calendar %s %02d:%02d-%02d:%02d %s", revl_cal_tz(u->c),
-           u->open_min / 60, u->open_min % 60, u->close_min / 60, u->close_min % 60, days);
-  lua_pushstring(L, buf);
-  return 1;
-}
-
-static const luaL_Reg cal_methods[] = {
-    {"business_minutes", cal_business_minutes},
-    {"business_seconds", cal_business_seconds},
-    {"add", cal_add},
-    {"is_open", cal_is_open},
-    {"is_business_day", cal_is_business_day},
-    {"business_days", cal_business_days},
-    {"local_date", cal_local_date},
-    {"local_time", cal_local_time},
-    {"instant", cal_instant},
-    {"timezone", cal_timezone},
-    {NULL, NULL}};
-
 /* ---- routers ------------------------------------------------------------ */
 
 typedef struct router_ud {
@@ -486,14 +111,18 @@ static int router_gc(lua_State *L) {
   return 0;
 }
 
+revl_router *revl_check_router(lua_State *L, int idx) {
+  return check_router(L, idx)->r;
+}
+
 /* router_new(base_view, reps_view, time_field) */
 static int l_router_new(lua_State *L) {
-  revl_table *base = view_table(L, 1, NULL, NULL);
-  revl_table *reps = view_table(L, 2, NULL, NULL);
+  revl_table *base = revl_view_table(L, 1, NULL, NULL);
+  revl_table *reps = revl_view_table(L, 2, NULL, NULL);
   const char *tf = luaL_optstring(L, 3, NULL);
   if (reps->pk < 0) return luaL_error(L, "the reps table has no id column");
-  router_ud *u = new_obj(L, sizeof *u, ROUTER_MT, 1);
-  keep_set(L, -1, "reps", 2);
+  router_ud *u = revl_obj_new(L, sizeof *u, ROUTER_MT, 1);
+  revl_obj_keep(L, -1, "reps", 2);
   u->r = revl_router_new(base, reps);
   if (!u->r) return luaL_error(L, "not enough memory");
   if (tf) {
@@ -509,13 +138,13 @@ static int l_router_new(lua_State *L) {
 
 static int l_router_calendar(lua_State *L) {
   router_ud *u = check_router(L, 1);
-  cal_ud *c = check_cal(L, 2);
-  keep_set(L, 1, "cal", 2);
-  u->r->cal = c->c;
+  revl_calendar *c = revl_check_calendar(L, 2);
+  revl_obj_keep(L, 1, "cal", 2);
+  u->r->cal = c;
   return 0;
 }
 
-static int32_t find_rep(lua_State *L, revl_table *reps, int idx) {
+int32_t revl_find_rep(lua_State *L, revl_table *reps, int idx) {
   size_t n;
   const char *id = lua_tolstring(L, idx, &n);
   if (!id) luaL_error(L, "a rep id must be a string, got %s", luaL_typename(L, idx));
@@ -545,18 +174,18 @@ static int l_router_pool(lua_State *L) {
   int64_t *w = lua_newuserdatauv(L, (size_t)n * sizeof *w, 0);
   for (int i = 0; i < n; i++) {
     lua_rawgeti(L, 5, i + 1);
-    reps[i] = find_rep(L, u->r->reps, -1);
+    reps[i] = revl_find_rep(L, u->r->reps, -1);
     lua_pop(L, 1);
     for (int k = 0; k < i; k++)
       if (reps[k] == reps[i])
-        return luaL_error(L, "rep '%s' is twice in pool '%s'", rep_id(u->r->reps, reps[i]), label);
+        return luaL_error(L, "rep '%s' is twice in pool '%s'", revl_route_rep_id(u->r->reps, reps[i]), label);
     w[i] = 1000;
     if (lua_istable(L, 6)) {
       lua_rawgeti(L, 6, i + 1);
       double d = luaL_checknumber(L, -1);
       if (!(d >= 0) || d > 1e12)
         return luaL_error(L, "weight of '%s' must be a number >= 0, got %s",
-                          rep_id(u->r->reps, reps[i]), lua_tostring(L, -1));
+                          revl_route_rep_id(u->r->reps, reps[i]), lua_tostring(L, -1));
       w[i] = llround(d * 1000);
       lua_pop(L, 1);
     }
@@ -575,13 +204,6 @@ static int l_router_queue(lua_State *L) {
   return 1;
 }
 
-static uint32_t intern_value(lua_State *L, revl_table *t, const char *s, size_t n) {
-  uint32_t id = revl_intern_find(&t->store->strings, s, n);
-  if (!id) id = revl_intern_add(&t->store->strings, s, n);
-  if (!id) luaL_error(L, "not enough memory");
-  return id;
-}
-
 /* router_terr(ud, field, {keys}, {children}, default | nil) -> node index
  * children: >= 0 a pool, < 0 a node (-child-1) */
 static int l_router_terr(lua_State *L) {
@@ -597,7 +219,7 @@ static int l_router_terr(lua_State *L) {
     return luaL_error(L, "territory field '%s' must be text, it is %s", field,
                       revl_type_name(t.holder->cols[t.col]->type));
   int n = (int)lua_rawlen(L, 3);
-  t.keys = xalloc(L, (size_t)n, sizeof *t.keys);
+  t.keys = revl_xalloc(L, (size_t)n, sizeof *t.keys);
   t.child = malloc((size_t)(n ? n : 1) * sizeof *t.child);
   t.field = strdup(field);
   if (!t.child || !t.field) {
@@ -660,11 +282,11 @@ static int l_router_rule(lua_State *L) {
     ru.queue = (int)luaL_checkinteger(L, 5);
   } else if (strcmp(kind, "rep") == 0) {
     ru.kind = REVL_ST_REP;
-    ru.rep = find_rep(L, r->reps, 5);
+    ru.rep = revl_find_rep(L, r->reps, 5);
   } else {
     return luaL_error(L, "unknown strategy kind '%s'", kind);
   }
-  if (!lua_isnoneornil(L, 3)) ru.crit = obj_compile(L, 1, 3, r->base);
+  if (!lua_isnoneornil(L, 3)) ru.crit = revl_obj_compile(L, 1, 3, r->base);
   int k = revl_router_add_rule(r, &ru);
   if (k < 0) {
     revl_crit_free(ru.crit);
@@ -780,7 +402,7 @@ static int l_router_caps(lua_State *L) {
     lua_pushnil(L);
     while (lua_next(L, 3)) {
       if (lua_type(L, -2) == LUA_TSTRING && strcmp(lua_tostring(L, -2), "default") != 0) {
-        int32_t rep = find_rep(L, r->reps, -2);
+        int32_t rep = revl_find_rep(L, r->reps, -2);
         if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0)
           return luaL_error(L, "%s cap of '%s' must be a whole number >= 0", pn[p],
                             lua_tostring(L, -2));
@@ -824,6 +446,7 @@ typedef struct routing_ud {
   revl_route_result res;
   revl_router *r;     /* kept alive by the uservalue */
   int nreps_name;     /* reps column "name" or -1 */
+  revl_text text;     /* scratch for skipped / explain texts */
 } routing_ud;
 
 static routing_ud *check_routing(lua_State *L, int idx) {
@@ -833,6 +456,7 @@ static routing_ud *check_routing(lua_State *L, int idx) {
 static int routing_gc(lua_State *L) {
   routing_ud *u = luaL_checkudata(L, 1, ROUTING_MT);
   revl_route_result_free(&u->res);
+  revl_text_free(&u->text);
   return 0;
 }
 
@@ -841,7 +465,7 @@ static int l_router_route(lua_State *L) {
   router_ud *u = check_router(L, 1);
   const uint32_t *rows;
   size_t n;
-  revl_table *t = view_table(L, 2, &rows, &n);
+  revl_table *t = revl_view_table(L, 2, &rows, &n);
   if (t != u->r->base)
     return strcmp(t->name, u->r->base->name) == 0
                ? luaL_error(L, "the data was reloaded after this router was defined: define it again")
@@ -855,11 +479,10 @@ static int l_router_route(lua_State *L) {
   res->r = u->r;
   res->nreps_name = revl_table_col(u->r->reps, "name");
   lua_getiuservalue(L, 1, 1); /* 4 */
-  lcb x;
+  revl_lcb x;
   revl_crit_ctx cc;
-  ctx_init(L, 4, &x, &cc);
-  int rc = revl_route(u->r, rows, n, &cc, &res->res);
-  if (rc == REVL_ENOMEM) return luaL_error(L, "not enough memory");
+  revl_lcb_init(L, 4, &x, &cc);
+  revl_lcb_check(L, revl_route(u->r, rows, n, &cc, &res->res));
   lua_settop(L, 3);
   return 1;
 }
@@ -873,169 +496,6 @@ static int routing_tostring(lua_State *L) {
 static int routing_len(lua_State *L) {
   lua_pushinteger(L, (lua_Integer)check_routing(L, 1)->res.n);
   return 1;
-}
-
-static const char *strategy_name(const revl_router *r, int rule) {
-  if (rule < 0) return "fallback";
-  const revl_rule *ru = &r->rules[rule];
-  switch (ru->kind) {
-  case REVL_ST_OWNER_FIELD: return "owner field";
-  case REVL_ST_ACCOUNT: return "account owner";
-  case REVL_ST_QUEUE: return "queue";
-  case REVL_ST_REP: return "fixed owner";
-  case REVL_ST_TERRITORY: return "territory";
-  default:
-    switch (r->pools[ru->pool].mode) {
-    case REVL_RR_LOWEST: return "lowest count";
-    case REVL_RR_WEIGHTED: return "weighted";
-    default: return "round robin";
-    }
-  }
-}
-
-static const char *skip_text(int why) {
-  switch (why) {
-  case REVL_SKIP_INACTIVE: return "inactive";
-  case REVL_SKIP_OOO: return "out of office";
-  case REVL_SKIP_CAP_DAY: return "day cap";
-  case REVL_SKIP_CAP_WEEK: return "week cap";
-  case REVL_SKIP_CAP_MONTH: return "month cap";
-  default: return "?";
-  }
-}
-
-static const char *skip_code(int why) {
-  switch (why) {
-  case REVL_SKIP_INACTIVE: return "inactive";
-  case REVL_SKIP_OOO: return "out_of_office";
-  case REVL_SKIP_CAP_DAY: return "day_cap";
-  case REVL_SKIP_CAP_WEEK: return "week_cap";
-  case REVL_SKIP_CAP_MONTH: return "month_cap";
-  default: return "?";
-  }
-}
-
-static const char *na_code(int why) {
-  switch (why) {
-  case REVL_NA_NO_VALUE: return "no_owner_value";
-  case REVL_NA_NOT_REP: return "not_a_rep";
-  case REVL_NA_NO_ACCOUNT: return "no_account";
-  case REVL_NA_FREEMAIL: return "free_mail";
-  case REVL_NA_AMBIGUOUS: return "ambiguous";
-  case REVL_NA_NO_OWNER: return "account_without_owner";
-  case REVL_NA_NO_TERRITORY: return "no_territory";
-  default: return "?";
-  }
-}
-
-static const char *ev_code(int kind) {
-  switch (kind) {
-  case REVL_EV_NOMATCH: return "no_match";
-  case REVL_EV_NA: return "not_applicable";
-  case REVL_EV_SKIP: return "skipped";
-  case REVL_EV_PICK: return "chosen";
-  case REVL_EV_EXHAUSTED: return "exhausted";
-  case REVL_EV_FALLBACK: return "fallback";
-  case REVL_EV_MATCHED: return "account_matched";
-  case REVL_EV_TEAM: return "team";
-  default: return "?";
-  }
-}
-
-/* Text of one event. */
-static void ev_text(const revl_router *r, const revl_route_ev *e, char *buf, size_t n) {
-  const revl_table *reps = r->reps;
-  const char *rule = e->rule >= 0 ? r->rules[e->rule].name : "fallback";
-  char d[16];
-  switch (e->kind) {
-  case REVL_EV_NOMATCH:
-    snprintf(buf, n, "rule '%s': criteria not met", rule);
-    break;
-  case REVL_EV_NA:
-    switch (e->why) {
-    case REVL_NA_NO_VALUE: snprintf(buf, n, "rule '%s': owner field is empty", rule); break;
-    case REVL_NA_NOT_REP:
-      snprintf(buf, n, "rule '%s': owner '%s' is not a rep", rule,
-               e->arg > 0 ? revl_intern_str(&r->base->store->strings, (uint32_t)e->arg) : "?");
-      break;
-    case REVL_NA_NO_ACCOUNT: snprintf(buf, n, "rule '%s': no account matched", rule); break;
-    case REVL_NA_FREEMAIL:
-      snprintf(buf, n, "rule '%s': free-mail domain and no company match", rule);
-      break;
-    case REVL_NA_AMBIGUOUS:
-      snprintf(buf, n, "rule '%s': domain or company matches several accounts", rule);
-      break;
-    case REVL_NA_NO_OWNER: {
-      revl_table *a = revl_store_table(r->base->store, "accounts");
-      char kb[32];
-      snprintf(buf, n, "rule '%s': account %s has no owner", rule,
-               a ? row_key(a, (size_t)e->arg, kb, sizeof kb) : "?");
-      break;
-    }
-    case REVL_NA_NO_TERRITORY: snprintf(buf, n, "rule '%s': no territory matches", rule); break;
-    default: snprintf(buf, n, "rule '%s': not applicable", rule); break;
-    }
-    break;
-  case REVL_EV_SKIP:
-    switch (e->why) {
-    case REVL_SKIP_OOO:
-      revl_format_date((int32_t)e->arg, d, sizeof d);
-      snprintf(buf, n, "rule '%s': %s skipped: out of office until %s", rule,
-               rep_id((revl_table *)reps, e->rep), d);
-      break;
-    case REVL_SKIP_INACTIVE:
-      snprintf(buf, n, "rule '%s': %s skipped: inactive", rule, rep_id((revl_table *)reps, e->rep));
-      break;
-    default:
-      snprintf(buf, n, "rule '%s': %s skipped: %s %lld reached", rule,
-               rep_id((revl_table *)reps, e->rep), skip_text(e->why), (long long)e->arg);
-      break;
-    }
-    break;
-  case REVL_EV_PICK:
-    if (e->rep < 0)
-      snprintf(buf, n, "rule '%s': queue '%s'", rule, r->queues[e->arg]);
-    else
-      snprintf(buf, n, "rule '%s': %s chosen (%s, %lld considered)", rule,
-               rep_id((revl_table *)reps, e->rep), strategy_name(r, e->rule),
-               (long long)e->arg);
-    break;
-  case REVL_EV_EXHAUSTED:
-    snprintf(buf, n, "rule '%s': every candidate skipped%s", rule,
-             r->rules[e->rule].overflow_next ? ", next rule" : "");
-    break;
-  case REVL_EV_FALLBACK:
-    if (e->rep >= 0) snprintf(buf, n, "fallback: %s", rep_id((revl_table *)reps, e->rep));
-    else if (e->arg >= 0) snprintf(buf, n, "fallback: queue '%s'", r->queues[e->arg]);
-    else snprintf(buf, n, "fallback: unassigned");
-    break;
-  case REVL_EV_MATCHED: {
-    revl_table *a = revl_store_table(r->base->store, "accounts");
-    char kb[32];
-    snprintf(buf, n, "rule '%s': account %s matched by %s", rule,
-             a ? row_key(a, (size_t)e->arg, kb, sizeof kb) : "?",
-             revl_match_method_name(e->why));
-    break;
-  }
-  case REVL_EV_TEAM:
-    snprintf(buf, n, "rule '%s': territory team '%s'", rule, r->pools[e->arg].label);
-    break;
-  default: snprintf(buf, n, "?"); break;
-  }
-}
-
-/* "R2: out of office until 2025-06-03", for the skipped column. */
-static void skip_short(const revl_router *r, const revl_route_ev *e, char *buf, size_t n) {
-  const char *id = rep_id(r->reps, e->rep);
-  char d[16];
-  switch (e->why) {
-  case REVL_SKIP_OOO:
-    revl_format_date((int32_t)e->arg, d, sizeof d);
-    snprintf(buf, n, "%s: out of office until %s", id, d);
-    break;
-  case REVL_SKIP_INACTIVE: snprintf(buf, n, "%s: inactive", id); break;
-  default: snprintf(buf, n, "%s: %s %lld reached", id, skip_text(e->why), (long long)e->arg); break;
-  }
 }
 
 static size_t check_pos(lua_State *L, routing_ud *u, int idx) {
@@ -1053,51 +513,33 @@ static void push_assignment(lua_State *L, routing_ud *u, size_t i, int with_trai
   lua_createtable(L, 0, 16);
   int t = lua_gettop(L);
   char kb[64];
-  set_str(L, t, "id", row_key(r->base, row, kb, sizeof kb));
-  if (o->rep[i] >= 0) {
-    set_str(L, t, "owner", rep_id(r->reps, o->rep[i]));
-    set_str(L, t, "owner_name", str_of(r->reps, u->nreps_name, (size_t)o->rep[i]));
-    set_str(L, t, "kind", "rep");
-  } else if (o->queue[i] >= 0) {
-    set_str(L, t, "owner", r->queues[o->queue[i]]);
-    set_str(L, t, "kind", "queue");
-  } else {
-    set_str(L, t, "kind", "none");
-  }
-  set_str(L, t, "rule", o->rule[i] >= 0 ? r->rules[o->rule[i]].name : "fallback");
-  if (o->rule[i] >= 0) set_int(L, t, "rule_index", o->rule[i] + 1);
-  set_str(L, t, "strategy", strategy_name(r, o->rule[i]));
-  if (o->pool[i] >= 0) set_str(L, t, "team", r->pools[o->pool[i]].label);
+  revl_set_str(L, t, "id", revl_row_key(r->base, row, kb, sizeof kb));
+  const char *kind;
+  const char *owner = revl_route_owner(r, o, i, &kind);
+  revl_set_str(L, t, "owner", owner);
+  if (o->rep[i] >= 0) revl_set_str(L, t, "owner_name", revl_str_of(r->reps, u->nreps_name, (size_t)o->rep[i]));
+  revl_set_str(L, t, "kind", kind);
+  revl_set_str(L, t, "rule", revl_route_rule_name(r, o->rule[i]));
+  if (o->rule[i] >= 0) revl_set_int(L, t, "rule_index", o->rule[i] + 1);
+  revl_set_str(L, t, "strategy", revl_route_strategy(r, o->rule[i]));
+  if (o->pool[i] >= 0) revl_set_str(L, t, "team", r->pools[o->pool[i]].label);
   if (o->account[i] >= 0) {
     revl_table *a = revl_store_table(r->base->store, "accounts");
-    if (a) set_str(L, t, "account_id", row_key(a, (size_t)o->account[i], kb, sizeof kb));
-    set_str(L, t, "match", revl_match_method_name(o->method[i]));
+    if (a) revl_set_str(L, t, "account_id", revl_row_key(a, (size_t)o->account[i], kb, sizeof kb));
+    revl_set_str(L, t, "match", revl_match_method_name(o->method[i]));
   }
-  if (r->time_col >= 0 && revl_col_valid(r->base->cols[r->time_col], row)) {
-    revl_column *c = r->base->cols[r->time_col];
-    revl_push_datetime(L, c->type == REVL_T_DATE ? (int64_t)c->v.date[row] * 86400 : c->v.i64[row]);
+  int64_t at = revl_route_at(r, row);
+  if (at != REVL_NO_TIME) {
+    revl_push_datetime(L, at);
     lua_setfield(L, t, "at");
   }
-  /* skips and candidates */
-  int skipped = 0;
-  lua_Integer considered = 0;
-  luaL_Buffer b;
-  luaL_buffinit(L, &b);
-  for (uint32_t k = o->ev_off[i]; k < o->ev_off[i + 1]; k++) {
-    const revl_route_ev *e = &o->ev[k];
-    if (e->kind == REVL_EV_SKIP) {
-      char buf[160];
-      skip_short(r, e, buf, sizeof buf);
-      if (skipped++) luaL_addstring(&b, "; ");
-      luaL_addstring(&b, buf);
-    } else if (e->kind == REVL_EV_PICK && e->rep >= 0) {
-      considered = e->arg;
-    }
-  }
-  luaL_pushresult(&b);
+  int64_t considered, skipped;
+  revl_route_tally(o, i, &considered, &skipped);
+  if (revl_route_skipped(r, o, i, &u->text)) luaL_error(L, "not enough memory");
+  lua_pushlstring(L, u->text.s, u->text.n);
   lua_setfield(L, t, "skipped");
-  set_int(L, t, "n_skipped", skipped);
-  set_int(L, t, "considered", considered);
+  revl_set_int(L, t, "n_skipped", skipped);
+  revl_set_int(L, t, "considered", considered);
   if (with_trail) {
     uint32_t a = o->ev_off[i], z = o->ev_off[i + 1];
     lua_createtable(L, (int)(z - a), 0);
@@ -1105,15 +547,13 @@ static void push_assignment(lua_State *L, routing_ud *u, size_t i, int with_trai
       const revl_route_ev *e = &o->ev[k];
       lua_createtable(L, 0, 6);
       int et = lua_gettop(L);
-      set_str(L, et, "rule", e->rule >= 0 ? r->rules[e->rule].name : "fallback");
-      set_str(L, et, "event", ev_code(e->kind));
-      if (e->rep >= 0) set_str(L, et, "rep", rep_id(r->reps, e->rep));
-      if (e->kind == REVL_EV_SKIP) set_str(L, et, "reason", skip_code(e->why));
-      if (e->kind == REVL_EV_NA) set_str(L, et, "reason", na_code(e->why));
-      if (e->kind == REVL_EV_MATCHED) set_str(L, et, "reason", revl_match_method_name(e->why));
+      revl_set_str(L, et, "rule", revl_route_rule_name(r, e->rule));
+      revl_set_str(L, et, "event", revl_route_event_code(e->kind));
+      if (e->rep >= 0) revl_set_str(L, et, "rep", revl_route_rep_id(r->reps, e->rep));
+      revl_set_str(L, et, "reason", revl_route_reason_code(e));
       char buf[256];
-      ev_text(r, e, buf, sizeof buf);
-      set_str(L, et, "text", buf);
+      revl_route_ev_text(r, e, buf, sizeof buf);
+      revl_set_str(L, et, "text", buf);
       lua_rawseti(L, -2, (lua_Integer)(k - a) + 1);
     }
     lua_setfield(L, t, "trail");
@@ -1159,18 +599,14 @@ static int routing_rows(lua_State *L) {
 static int routing_explain(lua_State *L) {
   routing_ud *u = check_routing(L, 1);
   size_t i = check_pos(L, u, 2);
-  luaL_Buffer b;
-  luaL_buffinit(L, &b);
   char kb[64];
-  luaL_addstring(&b, row_key(u->r->base, u->res.row[i], kb, sizeof kb));
-  luaL_addstring(&b, ":");
-  for (uint32_t k = u->res.ev_off[i]; k < u->res.ev_off[i + 1]; k++) {
-    char buf[256];
-    ev_text(u->r, &u->res.ev[k], buf, sizeof buf);
-    luaL_addstring(&b, "\n  ");
-    luaL_addstring(&b, buf);
-  }
-  luaL_pushresult(&b);
+  const char *key = revl_row_key(u->r->base, u->res.row[i], kb, sizeof kb);
+  if (revl_route_trail(u->r, &u->res, i, "\n  ", 1, &u->text))
+    return luaL_error(L, "not enough memory");
+  lua_pushstring(L, key);
+  lua_pushliteral(L, ":");
+  lua_pushlstring(L, u->text.s, u->text.n);
+  lua_concat(L, 3);
   return 1;
 }
 
@@ -1179,9 +615,8 @@ static int routing_counts(lua_State *L) {
   routing_ud *u = check_routing(L, 1);
   lua_newtable(L);
   for (size_t i = 0; i < u->res.n; i++) {
-    const char *o = u->res.rep[i] >= 0 ? rep_id(u->r->reps, u->res.rep[i])
-                    : u->res.queue[i] >= 0 ? u->r->queues[u->res.queue[i]]
-                                           : "(none)";
+    const char *o = revl_route_owner(u->r, &u->res, i, NULL);
+    if (!o) o = "(none)";
     lua_getfield(L, -1, o);
     lua_Integer c = lua_tointeger(L, -1);
     lua_pop(L, 1);
@@ -1191,8 +626,7 @@ static int routing_counts(lua_State *L) {
   return 1;
 }
 
-/* res:to_csv(path): id, owner, kind, rule, strategy, team, account_id,
- * match, considered, skipped, trail */
+/* res:to_csv(path): the assignments CSV of revl_route_write_csv */
 static int routing_to_csv(lua_State *L) {
   routing_ud *u = check_routing(L, 1);
   const char *path = luaL_checkstring(L, 2);
@@ -1200,867 +634,12 @@ static int routing_to_csv(lua_State *L) {
   revl_error err;
   revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
   if (!w) return revl_raise(L, &err);
-  revl_router *r = u->r;
-  revl_route_result *o = &u->res;
-  const char *hdr[] = {"id", "at", "owner", "kind", "rule", "strategy", "team",
-                       "account_id", "match", "considered", "skipped", "trail"};
-  for (size_t k = 0; k < sizeof hdr / sizeof *hdr; k++) revl_csvw_str(w, hdr[k]);
-  revl_csvw_end(w);
-  revl_table *a = revl_store_table(r->base->store, "accounts");
-  char *trail = NULL;
-  size_t tcap = 0;
-  for (size_t i = 0; i < o->n; i++) {
-    char kb[64], tb[32] = "";
-    size_t row = o->row[i];
-    revl_csvw_str(w, row_key(r->base, row, kb, sizeof kb));
-    if (r->time_col >= 0 && revl_col_valid(r->base->cols[r->time_col], row)) {
-      revl_column *c = r->base->cols[r->time_col];
-      revl_format_datetime(c->type == REVL_T_DATE ? (int64_t)c->v.date[row] * 86400 : c->v.i64[row],
-                           tb, sizeof tb);
-    }
-    revl_csvw_str(w, tb);
-    revl_csvw_str(w, o->rep[i] >= 0 ? rep_id(r->reps, o->rep[i])
-                     : o->queue[i] >= 0 ? r->queues[o->queue[i]]
-                                        : "");
-    revl_csvw_str(w, o->rep[i] >= 0 ? "rep" : o->queue[i] >= 0 ? "queue" : "none");
-    revl_csvw_str(w, o->rule[i] >= 0 ? r->rules[o->rule[i]].name : "fallback");
-    revl_csvw_str(w, strategy_name(r, o->rule[i]));
-    revl_csvw_str(w, o->pool[i] >= 0 ? r->pools[o->pool[i]].label : "");
-    revl_csvw_str(w, o->account[i] >= 0 && a ? row_key(a, (size_t)o->account[i], kb, sizeof kb) : "");
-    revl_csvw_str(w, o->account[i] >= 0 ? revl_match_method_name(o->method[i]) : "");
-    int64_t considered = 0, skipped = 0;
-    size_t tl = 0;
-    for (uint32_t k = o->ev_off[i]; k < o->ev_off[i + 1]; k++) {
-      const revl_route_ev *e = &o->ev[k];
-      if (e->kind == REVL_EV_SKIP) skipped++;
-      if (e->kind == REVL_EV_PICK && e->rep >= 0) considered = e->arg;
-      char buf[256];
-      ev_text(r, e, buf, sizeof buf);
-      size_t bl = strlen(buf);
-      if (tl + bl + 3 > tcap) {
-        size_t nc = (tcap + bl + 3) * 2;
-        char *nt = realloc(trail, nc);
-        if (!nt) {
-          free(trail);
-          revl_csvw_abort(w);
-          return luaL_error(L, "not enough memory");
-        }
-        trail = nt;
-        tcap = nc;
-      }
-      if (tl) trail[tl++] = ';', trail[tl++] = ' ';
-      memcpy(trail + tl, buf, bl);
-      tl += bl;
-    }
-    revl_csvw_int(w, considered);
-    revl_csvw_int(w, skipped);
-    revl_csvw_field(w, trail ? trail : "", tl);
-    revl_csvw_end(w);
+  if (revl_route_write_csv(u->r, &u->res, w)) {
+    revl_csvw_abort(w);
+    return luaL_error(L, "not enough memory");
   }
-  free(trail);
   if (revl_csvw_commit(w, &err)) return revl_raise(L, &err);
   lua_pushstring(L, full);
-  return 1;
-}
-
-/* ---- router state ---------------------------------------------------------- */
-
-static void push_day(lua_State *L, int32_t d) {
-  char b[16];
-  revl_format_date(d, b, sizeof b);
-  lua_pushstring(L, b);
-}
-
-/* router_state(ud) -> {version, routed, last = {at, id}, pools = {key =
- * {next = id, weights = {id = n}}}, reps = {id = {count, day = {date, n},
- * week = ..., month = ...}}} */
-static int l_router_state(lua_State *L) {
-  revl_router *r = check_router(L, 1)->r;
-  lua_createtable(L, 0, 5);
-  int s = lua_gettop(L);
-  set_int(L, s, "version", 1);
-  set_int(L, s, "routed", r->routed);
-  if (r->last_time != REVL_NO_TIME || r->last_id) {
-    lua_createtable(L, 0, 2);
-    if (r->last_time != REVL_NO_TIME) {
-      char b[32];
-      revl_format_datetime(r->last_time, b, sizeof b);
-      set_str(L, lua_gettop(L), "at", b);
-    }
-    if (r->last_id) set_str(L, lua_gettop(L), "id", revl_intern_str(&r->base->store->strings, r->last_id));
-    lua_setfield(L, s, "last");
-  }
-  lua_newtable(L);
-  for (int i = 0; i < r->npools; i++) {
-    revl_pool *p = &r->pools[i];
-    lua_createtable(L, 0, 2);
-    if (p->mode == REVL_RR_ORDER) set_str(L, lua_gettop(L), "next", rep_id(r->reps, p->reps[p->next]));
-    if (p->mode == REVL_RR_WEIGHTED) {
-      lua_newtable(L);
-      for (int k = 0; k < p->n; k++) {
-        lua_pushinteger(L, p->cur[k]);
-        lua_setfield(L, -2, rep_id(r->reps, p->reps[k]));
-      }
-      lua_setfield(L, -2, "weights");
-    }
-    lua_setfield(L, -2, p->key);
-  }
-  lua_setfield(L, s, "pools");
-  lua_newtable(L);
-  static const char *pn[] = {"day", "week", "month"};
-  for (size_t i = 0; i < r->reps->nrows; i++) {
-    int any = r->count[i] != 0;
-    for (int p = 0; p < REVL_NCAPS; p++) any |= r->bucket_n[p][i] != 0;
-    if (!any) continue;
-    lua_createtable(L, 0, 4);
-    set_int(L, lua_gettop(L), "count", r->count[i]);
-    for (int p = 0; p < REVL_NCAPS; p++) {
-      if (r->bucket[p][i] == INT32_MIN) continue;
-      lua_createtable(L, 2, 0);
-      push_day(L, revl_cap_bucket_start(p, r->bucket[p][i]));
-      lua_rawseti(L, -2, 1);
-      lua_pushinteger(L, r->bucket_n[p][i]);
-      lua_rawseti(L, -2, 2);
-      lua_setfield(L, -2, pn[p]);
-    }
-    lua_setfield(L, -2, rep_id(r->reps, (int32_t)i));
-  }
-  lua_setfield(L, s, "reps");
-  return 1;
-}
-
-static int64_t state_int(lua_State *L, int idx, const char *what) {
-  if (!lua_isinteger(L, idx)) {
-    if (lua_isnumber(L, idx) && lua_tonumber(L, idx) == floor(lua_tonumber(L, idx)))
-      return (int64_t)lua_tonumber(L, idx);
-    luaL_error(L, "state: %s must be a whole number", what);
-  }
-  return lua_tointeger(L, idx);
-}
-
-/* router_set_state(ud, state): the inverse of router_state.  Reps and
- * pools the state names but the router lacks are errors; state the
- * router has but the file lacks is reset. */
-static int l_router_set_state(lua_State *L) {
-  revl_router *r = check_router(L, 1)->r;
-  luaL_checktype(L, 2, LUA_TTABLE);
-  lua_getfield(L, 2, "version");
-  if (state_int(L, -1, "version") != 1) return luaL_error(L, "state: unknown version");
-  lua_pop(L, 1);
-  revl_router_reset(r);
-  lua_getfield(L, 2, "routed");
-  if (!lua_isnil(L, -1)) r->routed = state_int(L, -1, "routed");
-  lua_pop(L, 1);
-  lua_getfield(L, 2, "last");
-  if (lua_istable(L, -1)) {
-    lua_getfield(L, -1, "at");
-    if (lua_isstring(L, -1)) {
-      size_t n;
-      const char *s = lua_tolstring(L, -1, &n);
-      revl_parse_opts o;
-      memset(&o, 0, sizeof o);
-      if (revl_parse_datetime(s, n, &o, &r->last_time))
-        return luaL_error(L, "state: last.at is not a datetime");
-    }
-    lua_getfield(L, -2, "id");
-    if (lua_isstring(L, -1)) {
-      size_t n;
-      const char *s = lua_tolstring(L, -1, &n);
-      r->last_id = intern_value(L, r->base, s, n);
-    }
-    lua_pop(L, 2);
-  }
-  lua_pop(L, 1);
-  lua_getfield(L, 2, "pools");
-  if (lua_istable(L, -1)) {
-    int pt = lua_gettop(L);
-    lua_pushnil(L);
-    while (lua_next(L, pt)) {
-      const char *key = lua_tostring(L, -2);
-      int pi = key ? revl_router_find_pool(r, key) : -1;
-      if (pi < 0)
-        return luaL_error(L, "state: pool '%s' is not in this router", key ? key : "?");
-      revl_pool *p = &r->pools[pi];
-      if (!lua_istable(L, -1)) return luaL_error(L, "state: pool '%s' must be a table", key);
-      lua_getfield(L, -1, "next");
-      if (lua_isstring(L, -1)) {
-        int32_t rep = find_rep(L, r->reps, -1);
-        p->next = 0;
-        for (int k = 0; k < p->n; k++)
-          if (p->reps[k] == rep) p->next = k;
-      }
-      lua_pop(L, 1);
-      lua_getfield(L, -1, "weights");
-      if (lua_istable(L, -1) && p->cur) {
-        for (int k = 0; k < p->n; k++) {
-          lua_getfield(L, -1, rep_id(r->reps, p->reps[k]));
-          if (!lua_isnil(L, -1)) p->cur[k] = state_int(L, -1, "weight");
-          lua_pop(L, 1);
-        }
-      }
-      lua_pop(L, 2);
-    }
-  }
-  lua_pop(L, 1);
-  lua_getfield(L, 2, "reps");
-  if (lua_istable(L, -1)) {
-    int rt = lua_gettop(L);
-    static const char *pn[] = {"day", "week", "month"};
-    lua_pushnil(L);
-    while (lua_next(L, rt)) {
-      if (lua_type(L, -2) != LUA_TSTRING) return luaL_error(L, "state: reps are keyed by id");
-      int32_t rep = find_rep(L, r->reps, -2);
-      if (!lua_istable(L, -1)) return luaL_error(L, "state: rep entries must be tables");
-      lua_getfield(L, -1, "count");
-      if (!lua_isnil(L, -1)) r->count[rep] = state_int(L, -1, "count");
-      lua_pop(L, 1);
-      for (int p = 0; p < REVL_NCAPS; p++) {
-        lua_getfield(L, -1, pn[p]);
-        if (lua_istable(L, -1)) {
-          lua_rawgeti(L, -1, 1);
-          int32_t d;
-          if (lua_type(L, -1) != LUA_TSTRING || !revl_opt_date(L, -1, &d))
-            return luaL_error(L, "state: %s bucket of %s needs a date", pn[p], rep_id(r->reps, rep));
-          r->bucket[p][rep] = revl_cap_bucket(p, d);
-          lua_rawgeti(L, -2, 2);
-          r->bucket_n[p][rep] = state_int(L, -1, "bucket count");
-          lua_pop(L, 2);
-        }
-        lua_pop(L, 1);
-      }
-      lua_pop(L, 1);
-    }
-  }
-  lua_pop(L, 1);
-  return 0;
-}
-
-/* ---- text files under --out ----------------------------------------------- */
-
-static int l_write_text(lua_State *L) {
-  const char *path = luaL_checkstring(L, 1);
-  size_t n;
-  const char *s = luaL_checklstring(L, 2, &n);
-  char full[4096];
-  revl_error err;
-  revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
-  if (!w) return revl_raise(L, &err);
-  revl_csvw_raw(w, s, n);
-  if (revl_csvw_commit(w, &err)) return revl_raise(L, &err);
-  lua_pushstring(L, full);
-  return 1;
-}
-
-static int l_read_text(lua_State *L) {
-  const char *path = luaL_checkstring(L, 1);
-  char full[4096];
-  FILE *f = revl_out_read(L, path, full, sizeof full);
-  if (!f) return luaL_error(L, "cannot read %s", full);
-  luaL_Buffer b;
-  luaL_buffinit(L, &b);
-  char buf[4096];
-  size_t k, total = 0;
-  while ((k = fread(buf, 1, sizeof buf, f)) > 0) {
-    total += k;
-    if (total > (64u << 20)) {
-      fclose(f);
-      return luaL_error(L, "%s is too large for a state file", full);
-    }
-    luaL_addlstring(&b, buf, k);
-  }
-  int bad = ferror(f);
-  fclose(f);
-  if (bad) return luaL_error(L, "cannot read %s", full);
-  luaL_pushresult(&b);
-  lua_pushstring(L, full);
-  return 2;
-}
-
-/* ---- funnels -------------------------------------------------------------- */
-
-typedef struct funnel_ud {
-  revl_funnel f;
-} funnel_ud;
-
-static funnel_ud *check_funnel(lua_State *L, int idx) {
-  return luaL_checkudata(L, idx, FUNNEL_MT);
-}
-
-static int funnel_gc(lua_State *L) {
-  funnel_ud *u = luaL_checkudata(L, 1, FUNNEL_MT);
-  revl_funnel *f = &u->f;
-  for (int i = 0; i < f->nstages; i++) {
-    revl_fstage *s = &f->stages[i];
-    free(s->name);
-    revl_crit_free(s->entry);
-    revl_crit_free(s->exit);
-    free(s->values);
-    free(s->req_col);
-    free(s->req_via);
-    free(s->req_holder);
-    for (int k = 0; k < s->nreq; k++) free(s->req_name[k]);
-    free(s->req_name);
-  }
-  free(f->stages);
-  free(f->terminal);
-  memset(f, 0, sizeof *f);
-  return 0;
-}
-
-static int opt_col(lua_State *L, revl_table *t, int opts, const char *key,
-                   const char *dflt, revl_type want, int required) {
-  lua_getfield(L, opts, key);
-  const char *name = lua_tostring(L, -1);
-  lua_pop(L, 1);
-  int explicit_ = name != NULL;
-  if (!name) name = dflt;
-  if (!name) return -1;
-  int c = revl_table_col(t, name);
-  if (c < 0) {
-    if (explicit_ || required) luaL_error(L, "%s has no column '%s'%s", t->name, name, REVL_HINT(t, name));
-    return -1;
-  }
-  if ((int)want >= 0 && t->cols[c]->type != want) {
-    if (explicit_ || required)
-      luaL_error(L, "%s '%s' is %s, not %s", key, name, revl_type_name(t->cols[c]->type),
-                 revl_type_name(want));
-    return -1;
-  }
-  return c;
-}
-
-/* funnel_new(view, {stage_field, terminal, owner, forecast_field,
- * history, calendar}) */
-static int l_funnel_new(lua_State *L) {
-  revl_table *t = view_table(L, 1, NULL, NULL);
-  luaL_checktype(L, 2, LUA_TTABLE);
-  funnel_ud *u = new_obj(L, sizeof *u, FUNNEL_MT, 1); /* 3 */
-  revl_funnel *f = &u->f;
-  f->base = t;
-  f->stage_col = opt_col(L, t, 2, "stage_field", NULL, REVL_T_STRING, 1);
-  f->owner_col = -1;
-  f->owner_role_col = -1;
-  f->forecast_col = -1;
-  f->hist_fk = f->hist_at = f->hist_stage = -1;
-  lua_getfield(L, 2, "terminal");
-  if (lua_istable(L, -1)) {
-    int n = (int)lua_rawlen(L, -1);
-    f->terminal = xalloc(L, (size_t)n, sizeof *f->terminal);
-    for (int i = 0; i < n; i++) {
-      lua_rawgeti(L, -1, i + 1);
-      size_t kn;
-      const char *s = lua_tolstring(L, -1, &kn);
-      if (!s) return luaL_error(L, "terminal values must be text");
-      f->terminal[f->nterminal++] = intern_value(L, t, s, kn);
-      lua_pop(L, 1);
-    }
-  }
-  lua_pop(L, 1);
-  /* the owner, for owner roles: a reference to reps */
-  lua_getfield(L, 2, "owner");
-  int explicit_owner = lua_isstring(L, -1);
-  lua_pop(L, 1);
-  int oc = opt_col(L, t, 2, "owner", "owner", REVL_T_STRING, 0);
-  if (oc >= 0 && t->cols[oc]->ref && revl_table_col(t->cols[oc]->ref, "role") >= 0) {
-    f->owner_col = oc;
-    f->owner_role_col = revl_table_col(t->cols[oc]->ref, "role");
-    if (t->cols[oc]->ref->cols[f->owner_role_col]->type != REVL_T_STRING) f->owner_role_col = -1;
-  } else if (explicit_owner) {
-    return luaL_error(L, "owner field '%s' does not reference reps (with a role column)",
-                      oc >= 0 ? t->cols[oc]->name : "?");
-  }
-  f->forecast_col = opt_col(L, t, 2, "forecast_field", NULL, REVL_T_STRING, 1);
-  /* stage history: a table with a reference to the base and an
-   * entered_at datetime */
-  lua_getfield(L, 2, "history");
-  int hist = lua_isnil(L, -1) ? -1 : lua_toboolean(L, -1);
-  lua_pop(L, 1);
-  if (hist != 0) {
-    revl_table *h = revl_store_table(t->store, "stage_history");
-    int fk = -1, at = -1;
-    if (h) {
-      for (int i = 0; i < h->ncols; i++)
-        if (h->cols[i]->ref == t && h->cols[i]->rev_off) {
-          fk = i;
-          break;
-        }
-      at = revl_table_col(h, "entered_at");
-      if (at >= 0 && h->cols[at]->type != REVL_T_DATETIME && h->cols[at]->type != REVL_T_DATE)
-        at = -1;
-    }
-    if (h && fk >= 0 && at >= 0) {
-      f->hist = h;
-      f->hist_fk = fk;
-      f->hist_at = at;
-      f->hist_stage = revl_table_col(h, "stage");
-    } else if (hist == 1) {
-      return luaL_error(L, "history: no stage_history table referencing %s is loaded", t->name);
-    }
-  }
-  lua_getfield(L, 2, "calendar");
-  if (!lua_isnil(L, -1)) {
-    f->cal = check_cal(L, -1)->c;
-    keep_set(L, 3, "cal", -1);
-  }
-  lua_pop(L, 1);
-  lua_settop(L, 3);
-  return 1;
-}
-
-/* funnel_stage(ud, {name, entry, exit, values, required, entered,
- * sla_days, role, forecast}) */
-static int l_funnel_stage(lua_State *L) {
-  funnel_ud *u = check_funnel(L, 1);
-  revl_funnel *f = &u->f;
-  luaL_checktype(L, 2, LUA_TTABLE);
-  if (f->nstages >= 64) return luaL_error(L, "a funnel has at most 64 stages");
-  revl_fstage *st = revl_realloc_array(f->stages, (size_t)f->nstages + 1, sizeof *st);
-  if (!st) return luaL_error(L, "not enough memory");
-  f->stages = st;
-  revl_fstage *s = &st[f->nstages];
-  memset(s, 0, sizeof *s);
-  s->entered_col = -1;
-  s->sla_days = -1;
-  f->nstages++; /* from here on the gc frees what is filled */
-  lua_getfield(L, 2, "name");
-  s->name = xstrdup(L, luaL_checkstring(L, -1));
-  lua_pop(L, 1);
-  lua_getfield(L, 2, "entry");
-  if (!lua_isnil(L, -1)) s->entry = obj_compile(L, 1, -1, f->base);
-  lua_pop(L, 1);
-  lua_getfield(L, 2, "exit");
-  if (!lua_isnil(L, -1)) s->exit = obj_compile(L, 1, -1, f->base);
-  lua_pop(L, 1);
-  lua_getfield(L, 2, "values");
-  int nv = lua_istable(L, -1) ? (int)lua_rawlen(L, -1) : 0;
-  s->values = xalloc(L, (size_t)nv, sizeof *s->values);
-  for (int i = 0; i < nv; i++) {
-    lua_rawgeti(L, -1, i + 1);
-    size_t kn;
-    const char *v = lua_tolstring(L, -1, &kn);
-    if (!v) return luaL_error(L, "stage values must be text");
-    s->values[s->nvalues++] = intern_value(L, f->base, v, kn);
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 1);
-  lua_getfield(L, 2, "required");
-  int nr = lua_istable(L, -1) ? (int)lua_rawlen(L, -1) : 0;
-  if (nr > 64) return luaL_error(L, "a stage has at most 64 required fields");
-  s->req_col = xalloc(L, (size_t)nr, sizeof *s->req_col);
-  s->req_via = xalloc(L, (size_t)nr, sizeof *s->req_via);
-  s->req_holder = xalloc(L, (size_t)nr, sizeof *s->req_holder);
-  s->req_name = xalloc(L, (size_t)nr, sizeof *s->req_name);
-  for (int i = 0; i < nr; i++) {
-    lua_rawgeti(L, -1, i + 1);
-    const char *fld = lua_tostring(L, -1);
-    if (!fld) return luaL_error(L, "required fields are names (text)");
-    int c = revl_resolve_field(f->base, fld, &s->req_holder[i], &s->req_via[i]);
-    if (c < 0) return luaL_error(L, "required field: %s has no column '%s'%s", f->base->name, fld, REVL_HINT(f->base, fld));
-    s->req_col[i] = c;
-    s->req_name[i] = xstrdup(L, fld);
-    s->nreq = i + 1;
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 1);
-  lua_getfield(L, 2, "entered");
-  if (!lua_isnil(L, -1)) {
-    const char *fld = luaL_checkstring(L, -1);
-    int c = revl_table_col(f->base, fld);
-    if (c < 0) return luaL_error(L, "entered: %s has no column '%s'%s", f->base->name, fld, REVL_HINT(f->base, fld));
-    if (f->base->cols[c]->type != REVL_T_DATETIME && f->base->cols[c]->type != REVL_T_DATE)
-      return luaL_error(L, "entered: '%s' is %s, not a date or datetime", fld,
-                        revl_type_name(f->base->cols[c]->type));
-    s->entered_col = c;
-  }
-  lua_pop(L, 1);
-  lua_getfield(L, 2, "sla_days");
-  if (!lua_isnil(L, -1)) s->sla_days = (int)luaL_checkinteger(L, -1);
-  lua_pop(L, 1);
-  lua_getfield(L, 2, "role");
-  if (lua_isstring(L, -1)) {
-    size_t kn;
-    const char *v = lua_tolstring(L, -1, &kn);
-    s->role = intern_value(L, f->base, v, kn);
-  }
-  lua_pop(L, 1);
-  lua_getfield(L, 2, "forecast");
-  if (lua_isstring(L, -1)) {
-    size_t kn;
-    const char *v = lua_tolstring(L, -1, &kn);
-    s->forecast = intern_value(L, f->base, v, kn);
-  }
-  lua_pop(L, 1);
-  return 0;
-}
-
-/* Names of the criteria under c that fail for row (for reasons). */
-static void failing(revl_crit *c, size_t row, revl_crit_ctx *cc, luaL_Buffer *b, int *n) {
-  if (c->op == REVL_OP_ALL && c->nkids > 0) {
-    for (int i = 0; i < c->nkids; i++) failing(c->kids[i], row, cc, b, n);
-    return;
-  }
-  if (revl_crit_eval(c, row, cc)) return;
-  if ((*n)++) luaL_addstring(b, ", ");
-  luaL_addstring(b, c->name ? c->name : "?");
-}
-
-/* One violation {code, reason} appended to the list at `list`, and its
- * text to the buffer. */
-static void violation(lua_State *L, int list, const char *code, const char *reason) {
-  lua_createtable(L, 0, 2);
-  set_str(L, lua_gettop(L), "code", code);
-  set_str(L, lua_gettop(L), "reason", reason);
-  lua_rawseti(L, list, (lua_Integer)lua_rawlen(L, list) + 1);
-}
-
-/* funnel_audit(ud, view) -> list of rows */
-static int l_funnel_audit(lua_State *L) {
-  funnel_ud *u = check_funnel(L, 1);
-  revl_funnel *f = &u->f;
-  const uint32_t *rows;
-  size_t n;
-  revl_table *t = view_table(L, 2, &rows, &n);
-  if (t != f->base) return luaL_error(L, "this funnel audits %s, not %s", f->base->name, t->name);
-  if (f->nstages == 0) return luaL_error(L, "the funnel has no stages");
-  lua_settop(L, 2);
-  revl_faudit *out = lua_newuserdatauv(L, (n ? n : 1) * sizeof *out, 0); /* 3 */
-  lua_getiuservalue(L, 1, 1); /* 4 */
-  lcb x;
-  revl_crit_ctx cc;
-  ctx_init(L, 4, &x, &cc); /* 5 fns, 6 view */
-  revl_rt_state *rt = revl_rt_get(L);
-  int32_t as_of = rt ? rt->as_of : 0;
-  revl_funnel_audit(f, rows, n, as_of, &cc, out);
-  lua_createtable(L, (int)n, 0); /* 7 */
-  int res = lua_gettop(L);
-  const revl_intern *in = &t->store->strings;
-  for (size_t i = 0; i < n; i++) {
-    revl_faudit *a = &out[i];
-    size_t row = a->row;
-    lua_createtable(L, 0, 20);
-    int r = lua_gettop(L);
-    char kb[64], buf[512];
-    set_str(L, r, "id", row_key(t, row, kb, sizeof kb));
-    const char *rec = str_of(t, f->stage_col, row);
-    set_str(L, r, "recorded", rec);
-    lua_newtable(L);
-    int list = lua_gettop(L);
-    if (a->recorded >= 0) {
-      revl_fstage *s = &f->stages[a->recorded];
-      set_str(L, r, "stage", s->name);
-      set_int(L, r, "stage_index", a->recorded + 1);
-      set_str(L, r, "status", "open");
-      set_bool(L, r, "entry_met", a->entry_met);
-      set_bool(L, r, "ready", a->exit_met);
-      if (!a->entry_met && s->entry) {
-        luaL_Buffer b;
-        luaL_buffinit(L, &b);
-        int nf = 0;
-        failing(s->entry, row, &cc, &b, &nf);
-        luaL_pushresult(&b);
-        snprintf(buf, sizeof buf, "in %s without its entry criteria: %s", s->name,
-                 lua_tostring(L, -1));
-        lua_pop(L, 1);
-        violation(L, list, "entry_not_met", buf);
-      }
-      if (a->furthest > a->recorded) {
-        snprintf(buf, sizeof buf, "meets the entry criteria of %s, recorded as %s",
-                 f->stages[a->furthest].name, s->name);
-        violation(L, list, "behind", buf);
-      }
-      luaL_Buffer mb;
-      luaL_buffinit(L, &mb);
-      int nm = 0;
-      for (int k = 0; k < s->nreq; k++)
-        if (a->missing >> k & 1) {
-          if (nm++) luaL_addstring(&mb, ", ");
-          luaL_addstring(&mb, s->req_name[k]);
-        }
-      luaL_pushresult(&mb);
-      if (nm) {
-        snprintf(buf, sizeof buf, "missing required fields for %s: %s", s->name,
-                 lua_tostring(L, -1));
-        lua_setfield(L, r, "missing");
-        violation(L, list, "missing_fields", buf);
-      } else {
-        lua_pop(L, 1);
-      }
-      set_int(L, r, "n_missing", nm);
-      if (a->entered != REVL_NO_TIME) {
-        revl_push_datetime(L, a->entered);
-        lua_setfield(L, r, "entered_at");
-      }
-      if (a->days >= 0) set_int(L, r, "days_in_stage", a->days);
-      if (s->sla_days >= 0) set_int(L, r, "sla_days", s->sla_days);
-      set_bool(L, r, "sla_breached", a->sla_breached);
-      if (a->sla_breached) {
-        snprintf(buf, sizeof buf, "%d %sdays in %s, SLA %d", (int)a->days,
-                 f->cal ? "business " : "", s->name, s->sla_days);
-        violation(L, list, "sla_breached", buf);
-      }
-      if (a->role_mismatch) {
-        snprintf(buf, sizeof buf, "owner %s is %s, %s is owned by %s",
-                 str_of(t, f->owner_col, row), revl_intern_str(in, a->owner_role), s->name,
-                 revl_intern_str(in, s->role));
-        violation(L, list, "owner_role", buf);
-      }
-      if (a->forecast_mismatch) {
-        snprintf(buf, sizeof buf, "forecast category %s, %s is %s",
-                 str_of(t, f->forecast_col, row), s->name, revl_intern_str(in, s->forecast));
-        violation(L, list, "forecast_category", buf);
-      }
-    } else {
-      set_str(L, r, "stage", rec ? rec : "(none)");
-      set_str(L, r, "status", a->recorded == REVL_FA_TERMINAL ? "closed" : "unknown");
-      set_bool(L, r, "sla_breached", 0);
-      set_int(L, r, "n_missing", 0);
-      if (a->recorded == REVL_FA_UNKNOWN) {
-        if (rec) snprintf(buf, sizeof buf, "stage '%s' is not in the funnel", rec);
-        else snprintf(buf, sizeof buf, "no recorded stage");
-        violation(L, list, "unknown_stage", buf);
-      }
-    }
-    if (a->furthest >= 0) {
-      set_str(L, r, "furthest", f->stages[a->furthest].name);
-      set_int(L, r, "furthest_index", a->furthest + 1);
-    }
-    if (f->owner_col >= 0) set_str(L, r, "owner", str_of(t, f->owner_col, row));
-    /* violations: the list, a count and a text */
-    int nv = (int)lua_rawlen(L, list);
-    set_int(L, r, "n_violations", nv);
-    luaL_Buffer vb;
-    luaL_buffinit(L, &vb);
-    for (int k = 1; k <= nv; k++) {
-      lua_rawgeti(L, list, k);
-      lua_getfield(L, -1, "reason");
-      lua_remove(L, -2);
-      if (k > 1) {
-        lua_pushliteral(L, "; ");
-        lua_insert(L, -2);
-        lua_concat(L, 2);
-      }
-      luaL_addvalue(&vb);
-    }
-    luaL_pushresult(&vb);
-    lua_setfield(L, r, "violations");
-    lua_setfield(L, r, "details");
-    lua_rawseti(L, res, (lua_Integer)i + 1);
-  }
-  return 1;
-}
-
-/* ---- SLAs ------------------------------------------------------------------ */
-
-typedef struct sla_ud {
-  revl_sla s;
-  int owner_col;
-  int team_col; /* reps column via owner's reference */
-} sla_ud;
-
-static sla_ud *check_sla(lua_State *L, int idx) {
-  return luaL_checkudata(L, idx, SLA_MT);
-}
-
-static int sla_gc(lua_State *L) {
-  sla_ud *u = luaL_checkudata(L, 1, SLA_MT);
-  for (int i = 0; i < u->s.nkinds; i++) {
-    free(u->s.kinds[i].name);
-    revl_crit_free(u->s.kinds[i].when);
-    free(u->s.kinds[i].types);
-  }
-  free(u->s.kinds);
-  memset(&u->s, 0, sizeof u->s);
-  return 0;
-}
-
-/* sla_new(view, {owner, via, calendar}) */
-static int l_sla_new(lua_State *L) {
-  revl_table *t = view_table(L, 1, NULL, NULL);
-  luaL_checktype(L, 2, LUA_TTABLE);
-  sla_ud *u = new_obj(L, sizeof *u, SLA_MT, 1); /* 3 */
-  u->s.base = t;
-  u->s.act_fk = u->s.act_at = u->s.act_type = -1;
-  u->owner_col = opt_col(L, t, 2, "owner", "owner", REVL_T_STRING, 0);
-  u->team_col = -1;
-  if (u->owner_col >= 0 && t->cols[u->owner_col]->ref) {
-    revl_table *reps = t->cols[u->owner_col]->ref;
-    u->team_col = revl_table_col(reps, "team");
-    if (u->team_col >= 0 && reps->cols[u->team_col]->type != REVL_T_STRING) u->team_col = -1;
-  }
-  revl_table *acts = revl_store_table(t->store, "activities");
-  if (acts) {
-    lua_getfield(L, 2, "via");
-    const char *via = lua_tostring(L, -1);
-    lua_pop(L, 1);
-    int fk = -1;
-    if (via) {
-      fk = revl_table_col(acts, via);
-      if (fk < 0) return luaL_error(L, "activities has no column '%s'", via);
-      if (acts->cols[fk]->ref != t || !acts->cols[fk]->rev_off)
-        return luaL_error(L, "activities.%s does not reference %s", via, t->name);
-    } else {
-      for (int i = 0; i < acts->ncols; i++)
-        if (acts->cols[i]->ref == t && acts->cols[i]->rev_off) {
-          fk = i;
-          break;
-        }
-    }
-    int at = revl_table_col(acts, "at");
-    if (fk >= 0 && at >= 0 && acts->cols[at]->type == REVL_T_DATETIME) {
-      u->s.acts = acts;
-      u->s.act_fk = fk;
-      u->s.act_at = at;
-      u->s.act_type = revl_table_col(acts, "type");
-      if (u->s.act_type >= 0 && acts->cols[u->s.act_type]->type != REVL_T_STRING)
-        u->s.act_type = -1;
-    }
-  }
-  lua_getfield(L, 2, "calendar");
-  if (!lua_isnil(L, -1)) {
-    u->s.cal = check_cal(L, -1)->c;
-    keep_set(L, 3, "cal", -1);
-  }
-  lua_settop(L, 3);
-  return 1;
-}
-
-/* sla_kind(ud, {name, when, start, stop, activity = {types} | true,
- * target = seconds}) */
-static int l_sla_kind(lua_State *L) {
-  sla_ud *u = check_sla(L, 1);
-  revl_sla *s = &u->s;
-  revl_table *t = s->base;
-  luaL_checktype(L, 2, LUA_TTABLE);
-  revl_sla_kind *k = revl_realloc_array(s->kinds, (size_t)s->nkinds + 1, sizeof *k);
-  if (!k) return luaL_error(L, "not enough memory");
-  s->kinds = k;
-  revl_sla_kind *kd = &k[s->nkinds];
-  memset(kd, 0, sizeof *kd);
-  kd->stop_col = -1;
-  kd->start_col = -1;
-  s->nkinds++;
-  lua_getfield(L, 2, "name");
-  kd->name = xstrdup(L, luaL_checkstring(L, -1));
-  lua_pop(L, 1);
-  lua_getfield(L, 2, "start");
-  const char *sf = luaL_checkstring(L, -1);
-  kd->start_col = revl_table_col(t, sf);
-  if (kd->start_col < 0) return luaL_error(L, "start: %s has no column '%s'%s", t->name, sf, REVL_HINT(t, sf));
-  if (t->cols[kd->start_col]->type != REVL_T_DATETIME && t->cols[kd->start_col]->type != REVL_T_DATE)
-    return luaL_error(L, "start: '%s' is %s, not a datetime", sf,
-                      revl_type_name(t->cols[kd->start_col]->type));
-  lua_pop(L, 1);
-  lua_getfield(L, 2, "stop");
-  if (!lua_isnil(L, -1)) {
-    const char *sf2 = luaL_checkstring(L, -1);
-    kd->stop_col = revl_table_col(t, sf2);
-    if (kd->stop_col < 0) return luaL_error(L, "stop: %s has no column '%s'%s", t->name, sf2, REVL_HINT(t, sf2));
-    if (t->cols[kd->stop_col]->type != REVL_T_DATETIME && t->cols[kd->stop_col]->type != REVL_T_DATE)
-      return luaL_error(L, "stop: '%s' is %s, not a datetime", sf2,
-                        revl_type_name(t->cols[kd->stop_col]->type));
-  }
-  lua_pop(L, 1);
-  lua_getfield(L, 2, "activity");
-  if (!lua_isnil(L, -1)) {
-    if (!s->acts)
-      return luaL_error(L, "stop at an activity needs an activities table referencing %s "
-                           "(with an 'at' datetime)", t->name);
-    kd->use_acts = 1;
-    if (lua_istable(L, -1)) {
-      size_t n = lua_rawlen(L, -1);
-      kd->types = xalloc(L, n, sizeof *kd->types);
-      for (size_t i = 0; i < n; i++) {
-        lua_rawgeti(L, -1, (lua_Integer)i + 1);
-        size_t kn;
-        const char *v = lua_tolstring(L, -1, &kn);
-        if (!v) return luaL_error(L, "activity types must be text");
-        kd->types[kd->ntypes++] = intern_value(L, t, v, kn);
-        lua_pop(L, 1);
-      }
-      /* sort for binary search */
-      for (size_t i = 1; i < kd->ntypes; i++)
-        for (size_t j = i; j > 0 && kd->types[j - 1] > kd->types[j]; j--) {
-          uint32_t x = kd->types[j];
-          kd->types[j] = kd->types[j - 1];
-          kd->types[j - 1] = x;
-        }
-      if (kd->ntypes && s->act_type < 0)
-        return luaL_error(L, "activities has no text 'type' column");
-    }
-  }
-  lua_pop(L, 1);
-  if (kd->stop_col < 0 && !kd->use_acts)
-    return luaL_error(L, "an SLA needs a stop: a field or activity types");
-  lua_getfield(L, 2, "target");
-  kd->target = luaL_checkinteger(L, -1);
-  lua_pop(L, 1);
-  lua_getfield(L, 2, "when");
-  if (!lua_isnil(L, -1)) kd->when = obj_compile(L, 1, -1, t);
-  lua_pop(L, 1);
-  return 0;
-}
-
-static const char *sla_status(int st) {
-  switch (st) {
-  case REVL_SLA_MET: return "met";
-  case REVL_SLA_BREACHED: return "breached";
-  case REVL_SLA_OPEN: return "open";
-  default: return "open_breached";
-  }
-}
-
-/* sla_measure(ud, view, now) -> list of ledger rows */
-static int l_sla_measure(lua_State *L) {
-  sla_ud *u = check_sla(L, 1);
-  revl_sla *s = &u->s;
-  const uint32_t *rows;
-  size_t n;
-  revl_table *t = view_table(L, 2, &rows, &n);
-  if (t != s->base) return luaL_error(L, "this SLA measures %s, not %s", s->base->name, t->name);
-  if (s->nkinds == 0) return luaL_error(L, "the SLA has no targets");
-  int64_t now = check_time(L, 3, NULL);
-  lua_settop(L, 3);
-  revl_sla_row *out = lua_newuserdatauv(L, (n ? n : 1) * sizeof *out, 0); /* 4 */
-  lua_getiuservalue(L, 1, 1); /* 5 */
-  lcb x;
-  revl_crit_ctx cc;
-  ctx_init(L, 5, &x, &cc);
-  size_t k = 0;
-  revl_sla_measure(s, rows, n, now, &cc, out, &k);
-  lua_createtable(L, (int)k, 0);
-  int res = lua_gettop(L);
-  revl_table *reps = u->owner_col >= 0 ? t->cols[u->owner_col]->ref : NULL;
-  for (size_t i = 0; i < k; i++) {
-    revl_sla_row *o = &out[i];
-    revl_sla_kind *kd = &s->kinds[o->kind];
-    lua_createtable(L, 0, 12);
-    int r = lua_gettop(L);
-    char kb[64];
-    set_str(L, r, "record", row_key(t, o->row, kb, sizeof kb));
-    set_str(L, r, "kind", kd->name);
-    if (u->owner_col >= 0) {
-      set_str(L, r, "owner", str_of(t, u->owner_col, o->row));
-      if (reps && u->team_col >= 0) {
-        int32_t rr = t->cols[u->owner_col]->ref_row ? t->cols[u->owner_col]->ref_row[o->row] : -1;
-        if (rr >= 0) set_str(L, r, "team", str_of(reps, u->team_col, (size_t)rr));
-      }
-    }
-    revl_push_datetime(L, o->start);
-    lua_setfield(L, r, "start");
-    if (o->stop != REVL_NO_TIME) {
-      revl_push_datetime(L, o->stop);
-      lua_setfield(L, r, "stop");
-    }
-    if (o->act_row >= 0) set_str(L, r, "activity", row_key(s->acts, (size_t)o->act_row, kb, sizeof kb));
-    push_minutes(L, kd->target);
-    lua_setfield(L, r, "target_minutes");
-    push_minutes(L, o->secs);
-    lua_setfield(L, r, "minutes");
-    set_int(L, r, "seconds", o->secs);
-    set_bool(L, r, "breached", o->status == REVL_SLA_BREACHED || o->status == REVL_SLA_OPEN_BREACHED);
-    set_str(L, r, "status", sla_status(o->status));
-    lua_rawseti(L, res, (lua_Integer)i + 1);
-  }
   return 1;
 }
 
@@ -2107,7 +686,6 @@ static const luaL_Reg routing_methods[] = {
 
 static const luaL_Reg funcs[] = {
     {"guard", l_guard},
-    {"cal_new", l_cal_new},
     {"router_new", l_router_new},
     {"router_calendar", l_router_calendar},
     {"router_pool", l_router_pool},
@@ -2119,33 +697,15 @@ static const luaL_Reg funcs[] = {
     {"router_fallback", l_router_fallback},
     {"router_reset", l_router_reset},
     {"router_route", l_router_route},
-    {"router_state", l_router_state},
-    {"router_set_state", l_router_set_state},
-    {"funnel_new", l_funnel_new},
-    {"funnel_stage", l_funnel_stage},
-    {"funnel_audit", l_funnel_audit},
-    {"sla_new", l_sla_new},
-    {"sla_kind", l_sla_kind},
-    {"sla_measure", l_sla_measure},
     {"company_key", revl_lua_company_key},
     {"domain_key", revl_lua_domain_key},
     {"is_freemail", l_is_freemail},
-    {"write_text", l_write_text},
-    {"read_text", l_read_text},
     {NULL, NULL}};
 
 /* Called with the revl module table at the top: leaves revl._route for
  * lua/route.lua, which takes it away. */
 int luaopen_revl_route(lua_State *L) {
   int m = lua_gettop(L);
-  luaL_newmetatable(L, CAL_MT);
-  lua_pushcfunction(L, cal_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, cal_tostring);
-  lua_setfield(L, -2, "__tostring");
-  luaL_newlib(L, cal_methods);
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
   luaL_newmetatable(L, ROUTER_MT);
   lua_pushcfunction(L, router_gc);
   lua_setfield(L, -2, "__gc");
@@ -2160,20 +720,15 @@ int luaopen_revl_route(lua_State *L) {
   luaL_newlib(L, routing_methods);
   lua_setfield(L, -2, "__index");
   lua_pop(L, 1);
-  luaL_newmetatable(L, FUNNEL_MT);
-  lua_pushcfunction(L, funnel_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pop(L, 1);
-  luaL_newmetatable(L, SLA_MT);
-  lua_pushcfunction(L, sla_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pop(L, 1);
   luaL_newlib(L, funcs);
+  revl_route_open_calendar(L);
+  revl_route_open_funnel(L);
+  revl_route_open_state(L);
   /* metatables route.lua extends with Lua methods */
   lua_createtable(L, 0, 2);
   luaL_getmetatable(L, ROUTING_MT);
   lua_setfield(L, -2, "routing");
-  luaL_getmetatable(L, CAL_MT);
+  luaL_getmetatable(L, REVL_CALENDAR);
   lua_setfield(L, -2, "calendar");
   lua_setfield(L, -2, "meta");
   lua_setfield(L, m, "_route");

@@ -1,20 +1,26 @@
 /*
  * lrevl.c -- what every Lua binding shares and nothing else: the
- * runtime's per-state settings, the per-call budget counters and output
- * paths under --out.
+ * runtime's per-state settings, the per-call budget counters, output
+ * paths under --out, and the helpers the bindings of the rules engine,
+ * part 2 (l_route.c, l_calendar.c, l_funnel.c) share: objects with a
+ * keep table, criteria with Lua functions and their callback, small
+ * pushers.
  *
  * Kept apart from runtime.c so that the bindings depend on this file
  * and runtime.c depends on the bindings it opens, never the other way
  * round (no circle between runtime.c and l_*.c).
  */
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "lrevl.h"
 #include "revl/csvw.h"
+#include "revl/route.h"
 
 /* rules engine: a counter bumped per Lua call and a flag while inside
  * one; the runtime's watchdog (runtime.c) reads them */
@@ -132,4 +138,169 @@ FILE *revl_out_read(lua_State *L, const char *path, char *full, size_t n) {
   FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
   if (fd >= 0 && !f) close(fd);
   return f;
+}
+
+/* ---- what the bindings of the rules engine, part 2 share (l_route.c,
+ * l_calendar.c, l_funnel.c) ----------------------------------------- */
+
+char *revl_xstrdup(lua_State *L, const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (!d) luaL_error(L, "not enough memory");
+  memcpy(d, s, n);
+  return d;
+}
+
+void *revl_xalloc(lua_State *L, size_t n, size_t size) {
+  void *p = revl_realloc_array(NULL, n ? n : 1, size);
+  if (!p) luaL_error(L, "not enough memory");
+  return p;
+}
+
+const char *revl_str_of(revl_table *t, int col, size_t row) {
+  if (col < 0) return NULL;
+  revl_column *c = t->cols[col];
+  if (c->type != REVL_T_STRING || !revl_col_valid(c, row)) return NULL;
+  return revl_intern_str(&t->store->strings, c->v.str[row]);
+}
+
+void revl_set_str(lua_State *L, int tbl, const char *k, const char *v) {
+  if (!v) return;
+  lua_pushstring(L, v);
+  lua_setfield(L, tbl, k);
+}
+
+void revl_set_int(lua_State *L, int tbl, const char *k, lua_Integer v) {
+  lua_pushinteger(L, v);
+  lua_setfield(L, tbl, k);
+}
+
+void revl_set_bool(lua_State *L, int tbl, const char *k, int v) {
+  lua_pushboolean(L, v);
+  lua_setfield(L, tbl, k);
+}
+
+/* A time as a number of minutes: an integer when whole, else rounded to
+ * the hundredth (the exact figure is in seconds). */
+void revl_push_minutes(lua_State *L, int64_t secs) {
+  int64_t whole;
+  double frac;
+  if (revl_minutes(secs, &whole, &frac)) lua_pushinteger(L, whole);
+  else lua_pushnumber(L, frac);
+}
+
+/* The view's table, or an error naming what was expected. */
+revl_table *revl_view_table(lua_State *L, int idx, const uint32_t **rows,
+                              size_t *n) {
+  revl_table *t;
+  const uint32_t *r;
+  size_t k;
+  if (!luaL_testudata(L, idx, REVL_VIEW))
+    luaL_error(L, "expected a table or view of records, got %s", luaL_typename(L, idx));
+  revl_view_rows(L, idx, &t, &r, &k);
+  if (rows) *rows = r;
+  if (n) *n = k;
+  return t;
+}
+
+/* ---- criteria with Lua functions ------------------------------------- */
+
+/* Criteria share the store's compiler; functions land in our fns table. */
+static revl_crit *compile(lua_State *L, int idx, revl_table *t, int fns) {
+  luaL_checkstack(L, 8, "criteria nest too deeply");
+  return revl_compile_crit_fns(L, idx, t, fns);
+}
+
+static int cb_func(void *ud, const revl_crit *c, size_t row) {
+  revl_lcb *x = ud;
+  lua_State *L = x->L;
+  if (x->failed) return -1;
+  lua_rawgeti(L, x->fns, c->ref);
+  revl_view_push_row(L, x->view, row);
+  revl_call_seq++;
+  revl_in_call = 1;
+  int st = lua_pcall(L, 1, 1, 0);
+  revl_in_call = 0;
+  if (st != LUA_OK) {
+    x->failed = 1;
+    if (st == LUA_ERRMEM) return -1;
+    const char *msg = lua_tostring(L, -1);
+    char buf[64];
+    lua_pushfstring(L, "%s[%s]: %s", c->base->name, revl_row_key(c->base, row, buf, sizeof buf),
+                    msg ? msg : "(error object)");
+    return -1;
+  }
+  int r = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return r;
+}
+
+static int cb_match(void *ud, const revl_crit *c, const char *s, size_t n) {
+  return revl_crit_match(((revl_lcb *)ud)->L, c, s, n);
+}
+
+/* Set up a crit context for objects whose uservalue table (at `keep`)
+ * holds fns and base (a view of the base table). */
+void revl_lcb_init(lua_State *L, int keep, revl_lcb *x, revl_crit_ctx *cc) {
+  lua_getfield(L, keep, "fns");
+  x->fns = lua_gettop(L);
+  lua_getfield(L, keep, "base");
+  x->view = lua_gettop(L);
+  x->L = L;
+  revl_rt_state *rt = revl_rt_get(L);
+  cc->as_of = rt ? rt->as_of : 0;
+  cc->call = cb_func;
+  cc->match = cb_match;
+  cc->ud = x;
+  cc->failed = 0;
+  x->failed = 0;
+}
+
+/* After a core evaluator returned rc: raise the callback's error, or
+ * the core's. */
+void revl_lcb_check(lua_State *L, int rc) {
+  if (rc == REVL_ESCRIPT) lua_error(L); /* the error object is on top */
+  if (rc == REVL_ENOMEM) luaL_error(L, "not enough memory");
+}
+
+/* New userdata with a keep table {fns = {}, base = view} as uservalue. */
+void *revl_obj_new(lua_State *L, size_t size, const char *mt, int view) {
+  view = lua_absindex(L, view);
+  void *p = lua_newuserdatauv(L, size, 1);
+  memset(p, 0, size);
+  luaL_setmetatable(L, mt);
+  lua_createtable(L, 0, 4);
+  lua_newtable(L);
+  lua_setfield(L, -2, "fns");
+  lua_pushvalue(L, view);
+  lua_setfield(L, -2, "base");
+  lua_setiuservalue(L, -2, 1);
+  return p;
+}
+
+/* Compile spec at idx for an object at obj (its keep table's fns). */
+revl_crit *revl_obj_compile(lua_State *L, int obj, int idx, revl_table *t) {
+  obj = lua_absindex(L, obj);
+  idx = lua_absindex(L, idx);
+  lua_getiuservalue(L, obj, 1);
+  lua_getfield(L, -1, "fns");
+  revl_crit *c = compile(L, idx, t, lua_gettop(L));
+  lua_pop(L, 2);
+  return c;
+}
+
+void revl_obj_keep(lua_State *L, int obj, const char *k, int v) {
+  obj = lua_absindex(L, obj);
+  v = lua_absindex(L, v);
+  lua_getiuservalue(L, obj, 1);
+  lua_pushvalue(L, v);
+  lua_setfield(L, -2, k);
+  lua_pop(L, 1);
+}
+
+uint32_t revl_intern_value(lua_State *L, revl_table *t, const char *s, size_t n) {
+  uint32_t id = revl_intern_find(&t->store->strings, s, n);
+  if (!id) id = revl_intern_add(&t->store->strings, s, n);
+  if (!id) luaL_error(L, "not enough memory");
+  return id;
 }

@@ -153,4 +153,69 @@ struct revl_frame *revl_check_frame(lua_State *L, int idx);
 int revl_write_frame(lua_State *L, int json);
 int luaopen_revl_frame(lua_State *L); /* registers the metatables */
 
+/* ---- the rules engine, part 2 (l_route.c, l_calendar.c, l_funnel.c;
+ * helpers in lrevl.c) ------------------------------------------------- */
+
+#define REVL_CALENDAR "revl.calendar"
+struct revl_calendar;
+
+/* Fill revl._route (the table at the top) with the calendar and the
+ * funnel/SLA functions and register their metatables. */
+void revl_route_open_calendar(lua_State *L);
+void revl_route_open_funnel(lua_State *L);
+void revl_route_open_state(lua_State *L);
+/* The router of the router object at idx (raises unless live), and the
+ * reps row of the rep id at idx (raises "unknown rep id"). (l_route.c) */
+struct revl_router *revl_check_router(lua_State *L, int idx);
+int32_t revl_find_rep(lua_State *L, revl_table *reps, int idx);
+/* The calendar object at idx (raises unless it is a live one). */
+struct revl_calendar *revl_check_calendar(lua_State *L, int idx);
+/* An instant from a datetime, a date (its local midnight on cal) or an
+ * ISO text (without an offset: local time of cal); raises otherwise. */
+int64_t revl_check_time(lua_State *L, int idx, struct revl_calendar *cal);
+
+/* malloc that raises "not enough memory" (never returns NULL) */
+char *revl_xstrdup(lua_State *L, const char *s);
+void *revl_xalloc(lua_State *L, size_t n, size_t size);
+/* A text cell (NULL when null, not text or col < 0); borrowed. */
+const char *revl_str_of(revl_table *t, int col, size_t row);
+/* t[k] = v at table index tbl (revl_set_str: nothing when v is NULL). */
+void revl_set_str(lua_State *L, int tbl, const char *k, const char *v);
+void revl_set_int(lua_State *L, int tbl, const char *k, lua_Integer v);
+void revl_set_bool(lua_State *L, int tbl, const char *k, int v);
+/* A time as minutes (revl_minutes): an integer when whole. */
+void revl_push_minutes(lua_State *L, int64_t secs);
+/* The table of the view at idx, or an error naming what was expected. */
+revl_table *revl_view_table(lua_State *L, int idx, const uint32_t **rows,
+                            size_t *n);
+/* Intern id of s in t's store, added when missing; raises on ENOMEM. */
+uint32_t revl_intern_value(lua_State *L, revl_table *t, const char *s,
+                           size_t n);
+
+/* Callbacks of a compiled criterion: fns and a view of the base table at
+ * known stack indexes while it runs.  A failed call leaves its error
+ * (naming the record) on the stack top and returns -1, so the core
+ * evaluator returns REVL_ESCRIPT and the binding raises it: no longjmp
+ * crosses the core. */
+typedef struct revl_lcb {
+  lua_State *L;
+  int fns, view;
+  int failed;
+} revl_lcb;
+
+/* Set up cc for an object whose keep table (at stack index keep) holds
+ * fns and base; pushes them. */
+void revl_lcb_init(lua_State *L, int keep, revl_lcb *x, revl_crit_ctx *cc);
+/* After a core evaluator returned rc: raise the callback's error (on
+ * the stack top) for REVL_ESCRIPT, "not enough memory" for ENOMEM. */
+void revl_lcb_check(lua_State *L, int rc);
+/* New zeroed userdata with metatable mt and a keep table {fns = {},
+ * base = the view at `view`} as its user value. */
+void *revl_obj_new(lua_State *L, size_t size, const char *mt, int view);
+/* Compile the criteria spec at idx against t, keeping its functions in
+ * the fns of the object at obj. */
+revl_crit *revl_obj_compile(lua_State *L, int obj, int idx, revl_table *t);
+/* keep[k] = the value at v, for the object at obj. */
+void revl_obj_keep(lua_State *L, int obj, const char *k, int v);
+
 #endif

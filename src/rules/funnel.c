@@ -4,6 +4,7 @@
  */
 #include "revl/route.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,4 +160,106 @@ int revl_funnel_audit(revl_funnel *f, const uint32_t *rows, size_t n,
     }
   }
   return 0;
+}
+
+/* ---- verdicts: the violations of an audit row in words ------------------ */
+
+static const char *str_cell(const revl_table *t, int col, size_t row) {
+  if (col < 0) return NULL;
+  const revl_column *c = t->cols[col];
+  if (c->type != REVL_T_STRING || !revl_col_valid(c, row)) return NULL;
+  return revl_intern_str(&t->store->strings, c->v.str[row]);
+}
+
+/* Names of the criteria under c that fail for row, ", " joined. */
+static int failing(revl_crit *c, size_t row, revl_crit_ctx *ctx, revl_text *b, int *n) {
+  if (c->op == REVL_OP_ALL && c->nkids > 0) {
+    for (int i = 0; i < c->nkids; i++)
+      if (failing(c->kids[i], row, ctx, b, n)) return REVL_ENOMEM;
+    return 0;
+  }
+  if (revl_crit_eval(c, row, ctx)) return 0;
+  if ((*n)++ && revl_text_add(b, ", ", 2)) return REVL_ENOMEM;
+  return revl_text_puts(b, c->name ? c->name : "?");
+}
+
+static revl_fviolation *add_violation(revl_fverdict *v, const char *code) {
+  revl_fviolation *x = &v->v[v->n++];
+  x->code = code;
+  return x;
+}
+
+const char *revl_funnel_status(const revl_faudit *a) {
+  return a->recorded >= 0 ? "open" : a->recorded == REVL_FA_TERMINAL ? "closed" : "unknown";
+}
+
+int revl_funnel_verdict(revl_funnel *f, const revl_faudit *a, revl_crit_ctx *ctx,
+                        revl_fverdict *v) {
+  revl_table *t = f->base;
+  const revl_intern *in = &t->store->strings;
+  size_t row = a->row;
+  v->n = 0;
+  v->nmissing = 0;
+  v->missing.n = 0;
+  if (revl_text_add(&v->missing, "", 0)) return REVL_ENOMEM;
+  if (a->recorded < 0) {
+    if (a->recorded == REVL_FA_UNKNOWN) {
+      const char *rec = str_cell(t, f->stage_col, row);
+      revl_fviolation *x = add_violation(v, "unknown_stage");
+      if (rec) snprintf(x->reason, sizeof x->reason, "stage '%s' is not in the funnel", rec);
+      else snprintf(x->reason, sizeof x->reason, "no recorded stage");
+    }
+    return 0;
+  }
+  revl_fstage *s = &f->stages[a->recorded];
+  if (!a->entry_met && s->entry) {
+    int nf = 0;
+    v->failing.n = 0;
+    if (revl_text_add(&v->failing, "", 0) || failing(s->entry, row, ctx, &v->failing, &nf))
+      return REVL_ENOMEM;
+    if (ctx && ctx->failed) return REVL_ESCRIPT;
+    revl_fviolation *x = add_violation(v, "entry_not_met");
+    snprintf(x->reason, sizeof x->reason, "in %s without its entry criteria: %s", s->name,
+             v->failing.s);
+  }
+  if (a->furthest > a->recorded) {
+    revl_fviolation *x = add_violation(v, "behind");
+    snprintf(x->reason, sizeof x->reason, "meets the entry criteria of %s, recorded as %s",
+             f->stages[a->furthest].name, s->name);
+  }
+  for (int k = 0; k < s->nreq; k++)
+    if (a->missing >> k & 1) {
+      if (v->nmissing++ && revl_text_add(&v->missing, ", ", 2)) return REVL_ENOMEM;
+      if (revl_text_puts(&v->missing, s->req_name[k])) return REVL_ENOMEM;
+    }
+  if (v->nmissing) {
+    revl_fviolation *x = add_violation(v, "missing_fields");
+    snprintf(x->reason, sizeof x->reason, "missing required fields for %s: %s", s->name,
+             v->missing.s);
+  }
+  if (a->sla_breached) {
+    revl_fviolation *x = add_violation(v, "sla_breached");
+    snprintf(x->reason, sizeof x->reason, "%d %sdays in %s, SLA %d", (int)a->days,
+             f->cal ? "business " : "", s->name, s->sla_days);
+  }
+  if (a->role_mismatch) {
+    const char *owner = str_cell(t, f->owner_col, row);
+    revl_fviolation *x = add_violation(v, "owner_role");
+    snprintf(x->reason, sizeof x->reason, "owner %s is %s, %s is owned by %s",
+             owner ? owner : "(null)", revl_intern_str(in, a->owner_role), s->name,
+             revl_intern_str(in, s->role));
+  }
+  if (a->forecast_mismatch) {
+    const char *fc = str_cell(t, f->forecast_col, row);
+    revl_fviolation *x = add_violation(v, "forecast_category");
+    snprintf(x->reason, sizeof x->reason, "forecast category %s, %s is %s",
+             fc ? fc : "(null)", s->name, revl_intern_str(in, s->forecast));
+  }
+  return 0;
+}
+
+void revl_fverdict_done(revl_fverdict *v) {
+  if (!v) return;
+  revl_text_free(&v->missing);
+  revl_text_free(&v->failing);
 }

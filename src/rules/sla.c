@@ -9,12 +9,19 @@
  */
 #include "revl/route.h"
 
+#include <math.h>
 #include <string.h>
 
 static int64_t tcell(const revl_column *c, size_t row) {
   if (!revl_col_valid(c, row)) return REVL_NO_TIME;
   if (c->type == REVL_T_DATE) return (int64_t)c->v.date[row] * 86400;
   return c->v.i64[row];
+}
+
+static const char *str_cell(const revl_table *t, int col, size_t row) {
+  const revl_column *c = t->cols[col];
+  if (c->type != REVL_T_STRING || !revl_col_valid(c, row)) return NULL;
+  return revl_intern_str(&t->store->strings, c->v.str[row]);
 }
 
 int revl_sla_measure(revl_sla *s, const uint32_t *rows, size_t n, int64_t now,
@@ -37,6 +44,13 @@ int revl_sla_measure(revl_sla *s, const uint32_t *rows, size_t n, int64_t now,
       o->kind = j;
       o->start = start;
       o->act_row = -1;
+      o->owner = o->team = NULL;
+      if (s->owner_col >= 0) {
+        const revl_column *oc = t->cols[s->owner_col];
+        o->owner = str_cell(t, s->owner_col, row);
+        if (oc->ref && s->team_col >= 0 && oc->ref_row && oc->ref_row[row] >= 0)
+          o->team = str_cell(oc->ref, s->team_col, (size_t)oc->ref_row[row]);
+      }
       int64_t stop = REVL_NO_TIME;
       if (kd->stop_col >= 0) {
         stop = tcell(t->cols[kd->stop_col], row);
@@ -67,5 +81,27 @@ int revl_sla_measure(revl_sla *s, const uint32_t *rows, size_t n, int64_t now,
     }
   }
   *nout = k;
+  return 0;
+}
+
+const char *revl_sla_status_name(int st) {
+  switch (st) {
+  case REVL_SLA_MET: return "met";
+  case REVL_SLA_BREACHED: return "breached";
+  case REVL_SLA_OPEN: return "open";
+  default: return "open_breached";
+  }
+}
+
+int revl_sla_is_breach(int st) {
+  return st == REVL_SLA_BREACHED || st == REVL_SLA_OPEN_BREACHED;
+}
+
+int revl_minutes(int64_t secs, int64_t *whole, double *frac) {
+  if (secs % 60 == 0) {
+    *whole = secs / 60;
+    return 1;
+  }
+  *frac = round((double)secs / 60.0 * 100.0) / 100.0;
   return 0;
 }
