@@ -214,8 +214,14 @@ static int gc_guard(lua_State *L) {
   lua_State *prev = watched;
   if (prev) watched = co;
   arm(co);
+  /* each finalizer is one call under the per-call budget */
+  sig_atomic_t in_call = revl_in_call;
+  revl_call_seq++;
+  revl_in_call = 1;
   int nres = 0;
   int st = lua_resume(co, L, 1, &nres);
+  revl_in_call = in_call;
+  revl_call_seq++;
   if (prev) watched = prev;
   arm(L);
   if (st != LUA_OK && st != LUA_YIELD) {
@@ -832,18 +838,20 @@ revl_rt *revl_rt_new(const revl_rt_opts *o, revl_error *err) {
 
 int revl_rt_close(revl_rt *rt) {
   if (!rt || !rt->L) return REVL_EXIT_OK;
-  /* finalizers still pending run now, together under the per-call
-   * budget as the playbook's own calls are */
+  /* finalizers still pending run now, each under the per-call budget
+   * as the playbook's own calls are (gc_guard).  No deadline for the
+   * whole close: freeing a large store is not the playbook's time, and
+   * a loaded machine must not turn a finished run into a failed one. */
   int code = REVL_EXIT_OK;
   double t = rt->o.timeout;
-  rt->o.timeout = rt->o.call_budget > 0 ? rt->o.call_budget : 1.0;
+  rt->o.timeout = 0;
   rt->gc_mem = 0;
   start_watchdog(rt);
   lua_close(rt->L);
   stop_watchdog();
   rt->L = NULL;
   rt->o.timeout = t;
-  if (kill_reason == KILL_TIMEOUT) {
+  if (kill_reason == KILL_TIMEOUT || kill_reason == KILL_BUDGET) {
     fprintf(stderr, "revl: time limit exceeded in a __gc finalizer at exit\n");
     code = REVL_EXIT_SCRIPT;
   } else if (rt->gc_mem) {
