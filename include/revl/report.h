@@ -52,7 +52,8 @@ enum {
   REVL_VAL_COUNT,      /* 1,234 */
   REVL_VAL_MONEY,      /* in major units of `currency` */
   REVL_VAL_RATIO,      /* 0..1 shown as 45.0% */
-  REVL_VAL_DAYS        /* 12.5 d */
+  REVL_VAL_DAYS,       /* 12.5 d */
+  REVL_VAL_MULTIPLE    /* 3.20x (coverage) */
 };
 
 typedef struct revl_chart_series {

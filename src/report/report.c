@@ -132,8 +132,25 @@ static int is_numeric(const revl_frame *f, int ci) {
 /* A table of the frame's columns named in cols (missing ones skipped);
  * rows in order, all of them.  total: a one-row frame of the same
  * figures shown as a last "Total" row (or NULL). */
-static void frames_table(revl_sbuf *b, const revl_frame *const *fs, int nf, const tcol *cols,
+/* "Name (R0012)" for an owner id found in reps (by its key), else the id. */
+static void owner_cell(const rep *R, const char *id) {
+  revl_table *reps = (revl_table *)revl_store_table(R->s, "reps");
+  int ni = reps ? revl_table_col(reps, "name") : -1;
+  int64_t row = ni >= 0 && id ? revl_table_find(reps, id, strlen(id)) : -1;
+  const revl_column *nc = ni >= 0 ? reps->cols[ni] : NULL;
+  if (row >= 0 && nc->type == REVL_T_STRING && revl_col_valid(nc, (size_t)row)) {
+    revl_sbuf_escs(R->b, revl_intern_str(&R->s->strings, nc->v.str[row]));
+    revl_sbuf_puts(R->b, " <small>");
+    revl_sbuf_escs(R->b, id);
+    revl_sbuf_puts(R->b, "</small>");
+  } else {
+    revl_sbuf_escs(R->b, id);
+  }
+}
+
+static void frames_table(const rep *R, const revl_frame *const *fs, int nf, const tcol *cols,
                          int nc, const revl_frame *total, const char *caption) {
+  revl_sbuf *b = R->b;
   int idx[32];
   const revl_frame *f = fs[0];
   if (nc > 32) nc = 32;
@@ -164,6 +181,8 @@ static void frames_table(revl_sbuf *b, const revl_frame *const *fs, int nf, cons
         revl_sbuf_puts(b, num ? "<td class=\"n\">" : (k == 0 ? "<th scope=\"row\">" : "<td>"));
         if (!num && !revl_frame_valid(f, idx[k], r))
           revl_sbuf_puts(b, "<i>(none)</i>");
+        else if (strcmp(cols[k].col, "owner") == 0 && f->cols[idx[k]]->col.type == REVL_T_STRING)
+          owner_cell(R, revl_frame_str(f, idx[k], r));
         else
           cell(b, f, idx[k], r, cols[k].fmt);
         revl_sbuf_puts(b, num ? "</td>" : (k == 0 ? "</th>" : "</td>"));
@@ -196,9 +215,9 @@ static void frames_table(revl_sbuf *b, const revl_frame *const *fs, int nf, cons
   revl_sbuf_puts(b, "</table></div>\n");
 }
 
-static void frame_table(revl_sbuf *b, const revl_frame *f, const tcol *cols, int nc,
+static void frame_table(const rep *R, const revl_frame *f, const tcol *cols, int nc,
                         const revl_frame *total, const char *caption) {
-  frames_table(b, &f, 1, cols, nc, total, caption);
+  frames_table(R, &f, 1, cols, nc, total, caption);
 }
 
 /* ---- frames to chart series --------------------------------------------- */
@@ -441,7 +460,7 @@ static int sec_pipeline(rep *R) {
       revl_sbuf_printf(R->b, "<figcaption>The %zu largest of %zu owners.</figcaption>", nb,
                        own->nrows);
     two_up_mid(R);
-    frame_table(R->b, own, pcols, 6, tot, NULL);
+    frame_table(R, own, pcols, 6, tot, NULL);
     two_up_close(R);
     cd_free(&d);
   }
@@ -465,7 +484,7 @@ static int sec_pipeline(rep *R) {
     revl_sbuf_puts(R->b, "<figcaption>Open deals without a close date are in the totals "
                          "above, not here.</figcaption>");
     two_up_mid(R);
-    frame_table(R->b, qf, pcols + 1, 5, NULL, NULL);
+    frame_table(R, qf, pcols + 1, 5, NULL, NULL);
     two_up_close(R);
     cd_free(&d);
   }
@@ -535,14 +554,14 @@ static int sec_coverage(rep *R) {
     return -1;
   }
   two_up_open(R);
-  cd_chart(R, &d, REVL_CHART_BAR, REVL_VAL_NUMBER, "Pipeline coverage by owner",
+  cd_chart(R, &d, REVL_CHART_BAR, REVL_VAL_MULTIPLE, "Pipeline coverage by owner",
            "Bars: open pipeline closing this quarter divided by the quota still to win, per owner");
   two_up_mid(R);
   static const tcol cols[] = {{"owner", "Owner", 0},          {"quota", "Quota", 0},
                               {"won", "Won", 0},              {"remaining", "Remaining", 0},
                               {"pipeline", "Pipeline", 0},    {"open_deals", "Open deals", 0},
                               {"coverage", "Coverage", F_X}};
-  frame_table(R->b, f, cols, 7, NULL, NULL);
+  frame_table(R, f, cols, 7, NULL, NULL);
   two_up_close(R);
   cd_free(&d);
   revl_frame_free(f);
@@ -604,7 +623,7 @@ static int sec_performance(rep *R) {
                               {"median_won", "Median won", 0},
                               {"cycle_days_mean", "Cycle mean (days)", F_DAYS},
                               {"cycle_days_median", "Cycle median (days)", F_DAYS}};
-  frame_table(R->b, f, cols, 10, NULL, NULL);
+  frame_table(R, f, cols, 10, NULL, NULL);
   revl_frame_free(f);
   sec_close(R);
   return 0;
@@ -663,7 +682,7 @@ static int sec_funnel(rep *R) {
                               {"conv_sql_opp", "SQL\xE2\x86\x92Opp", F_PCT},
                               {"conv_opp_won", "Opp\xE2\x86\x92Won", F_PCT},
                               {"conv_lead_won", "Lead\xE2\x86\x92Won", F_PCT}};
-  frame_table(R->b, f, cols, 11, NULL, NULL);
+  frame_table(R, f, cols, 11, NULL, NULL);
   two_up_close(R);
   /* by quarter */
   win_series(R, &o.win, R->qkind, R->qfrom);
@@ -685,7 +704,7 @@ static int sec_funnel(rep *R) {
                                  {"conv_lead_won", "Lead\xE2\x86\x92Won", F_PCT},
                                  {"days_lead_mql", "Days to MQL (median)", F_DAYS},
                                  {"days_mql_sql", "Days MQL\xE2\x86\x92SQL (median)", F_DAYS}};
-    frame_table(R->b, q, qcols, 10, NULL, "By quarter of creation");
+    frame_table(R, q, qcols, 10, NULL, "By quarter of creation");
   }
   revl_frame_free(f);
   revl_frame_free(q);
@@ -743,7 +762,7 @@ static int sec_revenue(rep *R) {
                                 {"new", "New", 0},            {"expansion", "Expansion", 0},
                                 {"contraction", "Contraction", 0}, {"churned", "Churned", 0},
                                 {"net_new", "Net new", 0},     {"customers", "Customers", 0}};
-    frame_table(R->b, f, cols, 8, NULL, NULL);
+    frame_table(R, f, cols, 8, NULL, NULL);
     two_up_close(R);
   }
   revl_frame_free(f);
@@ -821,7 +840,7 @@ static int sec_revenue(rep *R) {
                                 {"end_mrr", "End MRR", 0},         {"churned", "Churned", 0},
                                 {"nrr", "NRR", F_PCT},             {"grr", "GRR", F_PCT},
                                 {"logo_churn", "Logo churn", F_PCT}};
-    frames_table(R->b, (const revl_frame *const *)nf, got, cols, 7, NULL, NULL);
+    frames_table(R, (const revl_frame *const *)nf, got, cols, 7, NULL, NULL);
     two_up_close(R);
   }
 nrr_out:

@@ -100,6 +100,11 @@ void revl_fmt_value(revl_sbuf *b, double v, int fmt, const char *currency,
     else revl_sbuf_printf(b, "%.1f", v * 100);
     revl_sbuf_puts(b, "%");
     break;
+  case REVL_VAL_MULTIPLE:
+    if (cpt) short_num(b, v);
+    else revl_sbuf_printf(b, "%.2f", v);
+    revl_sbuf_puts(b, "\xC3\x97");
+    break;
   case REVL_VAL_DAYS:
     if (cpt) short_num(b, v);
     else revl_sbuf_printf(b, "%.1f", v);
@@ -149,7 +154,8 @@ static void svg_open(revl_sbuf *b, const revl_chart *c, int w, int h,
   unsigned id = ++serial;
   revl_sbuf_printf(b,
                    "<svg class=\"chart %s\" viewBox=\"0 0 %d %d\" role=\"img\" "
-                   "aria-labelledby=\"c%u-t c%u-d\" xmlns=\"http://www.w3.org/2000/svg\">"
+                   "aria-labelledby=\"c%u-t c%u-d\" xmlns=\"http://www.w3.org/2000/svg\" "
+                   "font-family=\"system-ui,sans-serif\" font-size=\"11\">"
                    "<title id=\"c%u-t\">",
                    cls, w, h, id, id, id);
   revl_sbuf_escs(b, c->title);
@@ -187,6 +193,7 @@ static int value_range(const revl_chart *c, double *lo, double *hi) {
 }
 
 enum { W = 720, H = 320, ML = 78, MR = 16, MT = 30 };
+#define CHW 7.0 /* width of a character of an 11px label, generously */
 
 /* Y axis with gridlines; returns the plot's bottom and sets the scale. */
 static void y_axis(revl_sbuf *b, const revl_chart *c, int top, int bottom,
@@ -201,9 +208,10 @@ static void y_axis(revl_sbuf *b, const revl_chart *c, int top, int bottom,
   for (int i = 0; i <= n; i++) {
     double v = start + i * step;
     double y = bottom - (v - start) * *yscale;
-    revl_sbuf_printf(b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"%s/>", ML,
-                     W - MR, y, y, fabs(v) < step * 1e-6 ? " class=\"zero\"" : "");
-    revl_sbuf_printf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", ML - 6, y + 4);
+    revl_sbuf_printf(b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>",
+                     ML, W - MR, y, y, fabs(v) < step * 1e-6 ? "#888" : "#d8dde3");
+    revl_sbuf_printf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#5a6270\">",
+                     ML - 6, y + 4);
     revl_fmt_value(b, fabs(v) < step * 1e-6 ? 0 : v, c->fmt, NULL, 1);
     revl_sbuf_puts(b, "</text>");
   }
@@ -224,8 +232,8 @@ static void x_labels(revl_sbuf *b, const revl_chart *c, int bottom,
     int k = utf8_chars(c->labels[i]);
     if (k > longest) longest = k;
   }
-  int rotate = longest * 6.5 > band - 4;
-  int max = rotate ? 16 : (int)((band - 4) / 6.5);
+  int rotate = longest * CHW > band - 4;
+  int max = rotate ? 16 : (int)((band - 4) / CHW);
   if (max < 1) max = 1;
   /* too many to label every one: every k-th */
   int every = 1;
@@ -268,9 +276,9 @@ static int x_room(const revl_chart *c, double band) {
     int k = utf8_chars(c->labels[i]);
     if (k > longest) longest = k;
   }
-  if (longest * 6.5 <= band - 4) return 28;
+  if (longest * CHW <= band - 4) return 28;
   if (longest > 16) longest = 17;
-  return 22 + (int)(longest * 6.5 * 0.66);
+  return 22 + (int)(longest * CHW * 0.66);
 }
 
 static void bar_or_line(revl_sbuf *b, const revl_chart *c) {
