@@ -132,14 +132,13 @@ static int is_numeric(const revl_frame *f, int ci) {
 /* A table of the frame's columns named in cols (missing ones skipped);
  * rows in order, all of them.  total: a one-row frame of the same
  * figures shown as a last "Total" row (or NULL). */
+static const char *owner_name(const rep *R, const char *id);
+
 /* "Name (R0012)" for an owner id found in reps (by its key), else the id. */
 static void owner_cell(const rep *R, const char *id) {
-  revl_table *reps = (revl_table *)revl_store_table(R->s, "reps");
-  int ni = reps ? revl_table_col(reps, "name") : -1;
-  int64_t row = ni >= 0 && id ? revl_table_find(reps, id, strlen(id)) : -1;
-  const revl_column *nc = ni >= 0 ? reps->cols[ni] : NULL;
-  if (row >= 0 && nc->type == REVL_T_STRING && revl_col_valid(nc, (size_t)row)) {
-    revl_sbuf_escs(R->b, revl_intern_str(&R->s->strings, nc->v.str[row]));
+  const char *nm = owner_name(R, id);
+  if (nm) {
+    revl_sbuf_escs(R->b, nm);
     revl_sbuf_puts(R->b, " <small>");
     revl_sbuf_escs(R->b, id);
     revl_sbuf_puts(R->b, "</small>");
@@ -254,7 +253,18 @@ static double value_at(const revl_frame *f, int ci, size_t r) {
 
 /* Rows [0, n) of f: labels from column lab (its cell text, "(none)" for
  * null), one series per value column.  0 or -1 (out of memory). */
-static int cd_make(chartdata *d, const revl_frame *f, const char *lab, size_t n,
+/* The rep's name for an owner id, or NULL. */
+static const char *owner_name(const rep *R, const char *id) {
+  revl_table *reps = (revl_table *)revl_store_table(R->s, "reps");
+  int ni = reps && id ? revl_table_col(reps, "name") : -1;
+  int64_t row = ni >= 0 ? revl_table_find(reps, id, strlen(id)) : -1;
+  if (row < 0) return NULL;
+  const revl_column *nc = reps->cols[ni];
+  if (nc->type != REVL_T_STRING || !revl_col_valid(nc, (size_t)row)) return NULL;
+  return revl_intern_str(&R->s->strings, nc->v.str[row]);
+}
+
+static int cd_make(const rep *R, chartdata *d, const revl_frame *f, const char *lab, size_t n,
                    const char *const *cols, const char *const *names, int ns) {
   memset(d, 0, sizeof *d);
   int li = revl_frame_col_index(f, lab);
@@ -272,7 +282,8 @@ static int cd_make(chartdata *d, const revl_frame *f, const char *lab, size_t n,
     const char *t = li >= 0 && revl_frame_valid(f, li, r)
                         ? revl_frame_cell_text(f, li, r, buf, sizeof buf, &len)
                         : NULL;
-    d->labels[r] = t ? strndup(t, len) : strdup("(none)");
+    const char *nm = t && strcmp(lab, "owner") == 0 ? owner_name(R, revl_frame_str(f, li, r)) : NULL;
+    d->labels[r] = nm ? strdup(nm) : t ? strndup(t, len) : strdup("(none)");
     if (!d->labels[r]) return -1;
     d->n = (int)r + 1;
   }
@@ -452,7 +463,7 @@ static int sec_pipeline(rep *R) {
     sort_desc(own, "pipeline");
     chartdata d;
     size_t nb = own->nrows < MAX_BARS ? own->nrows : MAX_BARS;
-    if (cd_make(&d, own, "owner", nb, vals, names, 2)) goto oom_cd;
+    if (cd_make(R, &d, own, "owner", nb, vals, names, 2)) goto oom_cd;
     two_up_open(R);
     cd_chart(R, &d, REVL_CHART_BAR, REVL_VAL_MONEY, "Open pipeline and weighted pipeline by owner",
              "Grouped bars: the open pipeline and the weighted pipeline of each owner, largest first");
@@ -476,7 +487,7 @@ static int sec_pipeline(rep *R) {
     error_line(R, &e);
   } else {
     chartdata d;
-    if (cd_make(&d, qf, "period", qf->nrows, vals, names, 2)) goto oom_cd;
+    if (cd_make(R, &d, qf, "period", qf->nrows, vals, names, 2)) goto oom_cd;
     two_up_open(R);
     cd_chart(R, &d, REVL_CHART_BAR, REVL_VAL_MONEY, "Open pipeline by close quarter",
              "Grouped bars: the open pipeline and the weighted pipeline by the quarter of the "
@@ -511,7 +522,7 @@ static int sec_coverage(rep *R) {
   sec_open(R, "coverage", "Coverage against quota");
   const revl_table *t = need(R, "deals", NULL);
   if (!t) return sec_close(R), 0;
-  const revl_table *reps = need(R, "reps", " with quotas");
+  const revl_table *reps = need(R, "reps", ": coverage needs the reps' quotas");
   if (!reps) return sec_close(R), 0;
   const revl_column *q = revl_table_column(reps, "quota");
   if (!q || q->nnull == q->n) {
@@ -543,12 +554,12 @@ static int sec_coverage(rep *R) {
     revl_sbuf_puts(R->b, "; reps.quota read as annual, prorated. coverage = pipeline "
                          "\xC3\xB7 (quota \xE2\x88\x92 won).</p>\n");
   }
-  sort_desc(f, "quota");
+  sort_desc(f, "pipeline");
   static const char *const vals[] = {"coverage"};
   static const char *const names[] = {"Coverage"};
   chartdata d;
   size_t nb = f->nrows < MAX_BARS ? f->nrows : MAX_BARS;
-  if (cd_make(&d, f, "owner", nb, vals, names, 1)) {
+  if (cd_make(R, &d, f, "owner", nb, vals, names, 1)) {
     cd_free(&d);
     revl_frame_free(f);
     return -1;
@@ -591,7 +602,7 @@ static int sec_performance(rep *R) {
   chartdata d;
   static const char *const wr[] = {"win_rate", "win_rate_value"};
   static const char *const wrn[] = {"By count", "By value"};
-  if (cd_make(&d, f, "period", f->nrows, wr, wrn, 2)) goto oom;
+  if (cd_make(R, &d, f, "period", f->nrows, wr, wrn, 2)) goto oom;
   revl_sbuf_puts(R->b, "<div class=\"grid\"><figure>");
   cd_chart(R, &d, REVL_CHART_LINE, REVL_VAL_RATIO, "Win rate by quarter",
            "Lines: won deals as a share of closed deals, by count and by value, per quarter");
@@ -599,7 +610,7 @@ static int sec_performance(rep *R) {
   cd_free(&d);
   static const char *const ds[] = {"avg_won", "median_won"};
   static const char *const dsn[] = {"Average won", "Median won"};
-  if (cd_make(&d, f, "period", f->nrows, ds, dsn, 2)) goto oom;
+  if (cd_make(R, &d, f, "period", f->nrows, ds, dsn, 2)) goto oom;
   revl_sbuf_puts(R->b, "<figure>");
   cd_chart(R, &d, REVL_CHART_BAR, REVL_VAL_MONEY, "Won deal size by quarter",
            "Grouped bars: the average and the median amount of the won deals, per quarter");
@@ -607,7 +618,7 @@ static int sec_performance(rep *R) {
   cd_free(&d);
   static const char *const sc[] = {"cycle_days_mean", "cycle_days_median"};
   static const char *const scn[] = {"Mean", "Median"};
-  if (cd_make(&d, f, "period", f->nrows, sc, scn, 2)) goto oom;
+  if (cd_make(R, &d, f, "period", f->nrows, sc, scn, 2)) goto oom;
   revl_sbuf_puts(R->b, "<figure>");
   cd_chart(R, &d, REVL_CHART_LINE, REVL_VAL_DAYS, "Sales cycle by quarter",
            "Lines: days from creation to close of the won deals, mean and median, per quarter");
@@ -747,7 +758,7 @@ static int sec_revenue(rep *R) {
     chartdata d;
     static const char *const mv[] = {"mrr"};
     static const char *const mvn[] = {"MRR"};
-    if (cd_make(&d, f, "period", f->nrows, mv, mvn, 1)) {
+    if (cd_make(R, &d, f, "period", f->nrows, mv, mvn, 1)) {
       cd_free(&d);
       revl_frame_free(f);
       return -1;

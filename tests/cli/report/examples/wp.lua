@@ -1,0 +1,7 @@
+-- the figures the report's pipeline section shows, from a playbook
+local p = {Prospecting = 0.1, Discovery = 0.2, Demo = 0.4, Proposal = 0.6, Negotiation = 0.8}
+local t = revl.metrics.weighted_pipeline(revl.deals, {probabilities = p})
+print(("pipeline-total\">%s<"):format(tostring(t[1].pipeline)))
+print(("weighted-total\">%s<"):format(tostring(t[1].weighted)))
+local w = revl.metrics.win_rate(revl.deals, {period = "quarter", from = "2025-01-01", to = "2025-12-31"})
+for _, r in ipairs(w) do print(("%s %.1f%%"):format(r.period, 100 * r.win_rate)) end
