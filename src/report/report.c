@@ -582,6 +582,42 @@ static int sec_coverage(rep *R) {
 
 /* ---- closed deals ------------------------------------------------------- */
 
+typedef int (*closed_fn)(const revl_metric_ctx *, const revl_view *, const revl_closed_opts *,
+                         revl_frame **, revl_error *);
+
+/* One closed-deal metric by quarter: its chart and its table side by
+ * side, or its error.  -1 when out of memory. */
+static int closed_part(rep *R, const revl_view *v, const revl_closed_opts *o, closed_fn fn,
+                       const char *h3, const char *const *vals, const char *const *names,
+                       int kind, int fmt, const char *title, const char *desc,
+                       const tcol *cols, int nc) {
+  revl_error e;
+  revl_frame *f = NULL;
+  revl_sbuf_puts(R->b, "<h3>");
+  revl_sbuf_escs(R->b, h3);
+  revl_sbuf_puts(R->b, "</h3>\n");
+  int rc = fn(&R->cx, v, o, &f, &e);
+  if (rc == REVL_ENOMEM) return -1;
+  if (rc) {
+    error_line(R, &e);
+    return 0;
+  }
+  chartdata d;
+  if (cd_make(R, &d, f, "period", f->nrows, vals, names, 2)) {
+    cd_free(&d);
+    revl_frame_free(f);
+    return -1;
+  }
+  two_up_open(R);
+  cd_chart(R, &d, kind, fmt, title, desc);
+  two_up_mid(R);
+  frame_table(R, f, cols, nc, NULL, NULL);
+  two_up_close(R);
+  cd_free(&d);
+  revl_frame_free(f);
+  return 0;
+}
+
 static int sec_performance(rep *R) {
   sec_open(R, "performance", "Win rate, deal size and sales cycle");
   const revl_table *t = need(R, "deals", NULL);
@@ -591,57 +627,46 @@ static int sec_performance(rep *R) {
   memset(&o, 0, sizeof o);
   win_series(R, &o.win, R->qkind, R->qfrom);
   window_line(R, R->qfrom, R->o->as_of, "quarter of close date (closed deals)");
-  revl_error e;
-  revl_frame *f = NULL;
-  int rc = revl_metric_performance(&R->cx, &v, &o, &f, &e);
-  if (rc == REVL_ENOMEM) return -1;
-  if (rc) {
-    error_line(R, &e);
-    return sec_close(R), 0;
-  }
-  chartdata d;
   static const char *const wr[] = {"win_rate", "win_rate_value"};
   static const char *const wrn[] = {"By count", "By value"};
-  if (cd_make(R, &d, f, "period", f->nrows, wr, wrn, 2)) goto oom;
-  revl_sbuf_puts(R->b, "<div class=\"grid\"><figure>");
-  cd_chart(R, &d, REVL_CHART_LINE, REVL_VAL_RATIO, "Win rate by quarter",
-           "Lines: won deals as a share of closed deals, by count and by value, per quarter");
-  revl_sbuf_puts(R->b, "</figure>");
-  cd_free(&d);
+  static const tcol wcols[] = {{"period", "Quarter", 0},
+                               {"won", "Won", 0},
+                               {"lost", "Lost", 0},
+                               {"win_rate", "Win rate", F_PCT},
+                               {"win_rate_value", "Win rate (value)", F_PCT},
+                               {"won_amount", "Won amount", 0},
+                               {"lost_amount", "Lost amount", 0}};
+  if (closed_part(R, &v, &o, revl_metric_win_rate, "Win rate", wr, wrn, REVL_CHART_LINE,
+                  REVL_VAL_RATIO, "Win rate by quarter",
+                  "Lines: won deals as a share of closed deals, by count and by value, per quarter",
+                  wcols, 7))
+    return -1;
   static const char *const ds[] = {"avg_won", "median_won"};
   static const char *const dsn[] = {"Average won", "Median won"};
-  if (cd_make(R, &d, f, "period", f->nrows, ds, dsn, 2)) goto oom;
-  revl_sbuf_puts(R->b, "<figure>");
-  cd_chart(R, &d, REVL_CHART_BAR, REVL_VAL_MONEY, "Won deal size by quarter",
-           "Grouped bars: the average and the median amount of the won deals, per quarter");
-  revl_sbuf_puts(R->b, "</figure>");
-  cd_free(&d);
+  static const tcol dcols[] = {{"period", "Quarter", 0},
+                               {"won", "Won", 0},
+                               {"won_amount", "Won amount", 0},
+                               {"avg_won", "Average won", 0},
+                               {"median_won", "Median won", 0}};
+  if (closed_part(R, &v, &o, revl_metric_deal_size, "Deal size", ds, dsn, REVL_CHART_BAR,
+                  REVL_VAL_MONEY, "Won deal size by quarter",
+                  "Grouped bars: the average and the median amount of the won deals, per quarter",
+                  dcols, 5))
+    return -1;
   static const char *const sc[] = {"cycle_days_mean", "cycle_days_median"};
   static const char *const scn[] = {"Mean", "Median"};
-  if (cd_make(R, &d, f, "period", f->nrows, sc, scn, 2)) goto oom;
-  revl_sbuf_puts(R->b, "<figure>");
-  cd_chart(R, &d, REVL_CHART_LINE, REVL_VAL_DAYS, "Sales cycle by quarter",
-           "Lines: days from creation to close of the won deals, mean and median, per quarter");
-  revl_sbuf_puts(R->b, "</figure></div>\n");
-  cd_free(&d);
-  static const tcol cols[] = {{"period", "Quarter", 0},
-                              {"won", "Won", 0},
-                              {"lost", "Lost", 0},
-                              {"win_rate", "Win rate", F_PCT},
-                              {"win_rate_value", "Win rate (value)", F_PCT},
-                              {"won_amount", "Won amount", 0},
-                              {"avg_won", "Average won", 0},
-                              {"median_won", "Median won", 0},
-                              {"cycle_days_mean", "Cycle mean (days)", F_DAYS},
-                              {"cycle_days_median", "Cycle median (days)", F_DAYS}};
-  frame_table(R, f, cols, 10, NULL, NULL);
-  revl_frame_free(f);
+  static const tcol ccols[] = {{"period", "Quarter", 0},
+                               {"won", "Won", 0},
+                               {"cycle_deals", "With a cycle", 0},
+                               {"cycle_days_mean", "Mean (days)", F_DAYS},
+                               {"cycle_days_median", "Median (days)", F_DAYS}};
+  if (closed_part(R, &v, &o, revl_metric_sales_cycle, "Sales cycle", sc, scn, REVL_CHART_LINE,
+                  REVL_VAL_DAYS, "Sales cycle by quarter",
+                  "Lines: days from creation to close of the won deals, mean and median, per quarter",
+                  ccols, 5))
+    return -1;
   sec_close(R);
   return 0;
-oom:
-  cd_free(&d);
-  revl_frame_free(f);
-  return -1;
 }
 
 /* ---- lead funnel -------------------------------------------------------- */

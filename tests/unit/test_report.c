@@ -202,6 +202,10 @@ static void test_documents(void) {
   h = report_of(s, D_2025_12_31);
   CHECK(h && strstr(h, "</html>") != NULL);
   CHECK(h && strstr(h, "id=\"pipeline-total\">0.00 USD<") != NULL);
+  /* no created_at: the sales cycle says so, the win rate is still drawn */
+  CHECK(h && strstr(h, "class=\"error\">revl.metrics.sales_cycle: deals has no column "
+                       "&#39;created_at&#39;") != NULL);
+  CHECK(h && strstr(h, "<title id=\"c") && strstr(h, ">Win rate by quarter</title>") != NULL);
   free(h);
   revl_store_free(s);
   s = revl_store_new();
