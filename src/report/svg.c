@@ -173,7 +173,7 @@ static void legend(revl_sbuf *b, const revl_chart *c, int x, int y) {
     int cut;
     label_text(b, c->series[s].name, 24, &cut);
     revl_sbuf_puts(b, "</text>");
-    x += 22 + 7 * (utf8_chars(c->series[s].name) < 24 ? utf8_chars(c->series[s].name) : 25);
+    x += 30 + 7 * (utf8_chars(c->series[s].name) < 24 ? utf8_chars(c->series[s].name) : 25);
   }
 }
 
