@@ -402,8 +402,11 @@ static int sec_pipeline(rep *R) {
       /* distinct stage ids: a small seen-set over intern ids */
       uint32_t seen[64];
       int nseen = 0;
+      const revl_column *cl = revl_table_column(t, "is_closed");
+      if (cl && cl->type != REVL_T_BOOL) cl = NULL;
       for (size_t r = 0; r < st->n && np < cap; r++) {
         if (!revl_col_valid(st, r)) continue;
+        if (cl && revl_col_valid(cl, r) && cl->v.b[r]) continue; /* closed: not weighted */
         uint32_t id = st->v.str[r];
         int k;
         for (k = 0; k < nseen && seen[k] != id; k++) {}
@@ -440,7 +443,7 @@ static int sec_pipeline(rep *R) {
                          "weighted with the stage probabilities Prospecting 10%, "
                          "Discovery 20%, Demo 40%, Proposal 60%, Negotiation 80%");
     if (nunknown) {
-      revl_sbuf_puts(R->b, "; other stages weigh 0: ");
+      revl_sbuf_puts(R->b, "; other open stages weigh 0: ");
       revl_sbuf_put(R->b, unknown.p, unknown.n);
     }
     revl_sbuf_puts(R->b, ".</p>\n");
