@@ -23,7 +23,8 @@ CFLAGS_ALL   = $(CPPFLAGS_ALL) $(OPT) $(WARN) $(LUA_CFLAGS) $(EDIT_CFLAGS) $(CFL
 LIBS_ALL     = $(LUA_LIBS) $(EDIT_LIBS) -lcsv -lm -pthread $(LDLIBS)
 
 CORE_SRC := $(wildcard src/*.c src/store/*.c src/parse/*.c src/ingest/*.c \
-              src/output/*.c src/gen/*.c src/frame/*.c src/metrics/*.c src/rules/*.c src/lua/*.c)
+              src/output/*.c src/gen/*.c src/frame/*.c src/metrics/*.c src/rules/*.c src/lua/*.c \
+              src/report/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)

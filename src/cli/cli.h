@@ -74,6 +74,7 @@ int cmd_explain(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 extern const char cli_usage_inspect[];
 extern const char cli_usage_gen[];
@@ -84,5 +85,6 @@ extern const char cli_usage_explain[];
 extern const char cli_usage_diff[];
 extern const char cli_usage_check[];
 extern const char cli_usage_eval[];
+extern const char cli_usage_report[];
 
 #endif

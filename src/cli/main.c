@@ -39,6 +39,8 @@ static const cli_cmd commands[] = {
      cli_usage_gen, cmd_gen},
     {"inspect", "show what a data directory loads as: tables, types, problems",
      cli_usage_inspect, cmd_inspect},
+    {"report", "write the default HTML report of a data directory (no playbook)",
+     cli_usage_report, cmd_report},
     {"version", "print the version", "usage: revl version\n", NULL},
     {"help", "show help for a command", "usage: revl help [COMMAND]\n", NULL},
 };

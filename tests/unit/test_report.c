@@ -1,0 +1,242 @@
+/*
+ * test_report.c -- the default HTML report (src/report/): escaping,
+ * nice ticks, values as the charts show them, the SVG of bar, line and
+ * funnel charts (the elements there, one per aggregate, labels escaped
+ * and truncated with their full text in a <title>), an empty chart, and
+ * whole documents over small stores: a deal owner named <script>, an
+ * empty deals table, all-null amounts, mixed currencies, no tables.
+ */
+#include <math.h>
+
+#include "revl/report.h"
+#include "test.h"
+#include "mtest.h"
+
+static int count(const char *hay, const char *needle) {
+  int n = 0;
+  size_t k = strlen(needle);
+  for (const char *p = hay; (p = strstr(p, needle)); p += k) n++;
+  return n;
+}
+
+static void test_escape(void) {
+  revl_sbuf b = {0};
+  revl_sbuf_escs(&b, "a&b<c>'d\"");
+  CHECK_STR(b.p, "a&amp;b&lt;c&gt;&#39;d&quot;");
+  revl_sbuf_free(&b);
+  revl_sbuf_esc(&b, "x\xff\x01y\xC3\xA9", 6); /* a bad byte, a control, an e-acute */
+  CHECK_STR(b.p, "x\xEF\xBF\xBD y\xC3\xA9");
+  revl_sbuf_free(&b);
+  revl_sbuf_printf(&b, "%s-%d", "n", 42);
+  CHECK_STR(b.p, "n-42");
+  /* longer than the printf's first buffer */
+  char big[2000];
+  memset(big, 'z', sizeof big - 1);
+  big[sizeof big - 1] = '\0';
+  revl_sbuf_printf(&b, "%s", big);
+  CHECK_INT((long long)b.n, 4 + 1999);
+  revl_sbuf_free(&b);
+}
+
+static void ticks(double lo, double hi, double want_start, double want_step, int want_n) {
+  double start = -1, step = -1;
+  int n = -1;
+  CHECK_INT(revl_nice_ticks(lo, hi, 5, &start, &step, &n), 0);
+  CHECK_DBL(start, want_start, 1e-9);
+  CHECK_DBL(step, want_step, 1e-9);
+  CHECK_INT(n, want_n);
+}
+
+static void test_ticks(void) {
+  ticks(0, 87, 0, 20, 5);
+  ticks(0, 1, 0, 0.2, 5);
+  ticks(0, 1234567, 0, 250000, 5);
+  ticks(-35, 120, -50, 50, 4);
+  ticks(0, 0.4647, 0, 0.1, 5);
+  ticks(5, 5, 0, 1, 5);   /* one value: from zero */
+  ticks(0, 0, 0, 0.2, 5); /* nothing: 0..1 */
+  ticks(-3, -3, -3, 1, 3); /* below zero: up to zero */
+  double s, st;
+  int n;
+  CHECK_INT(revl_nice_ticks(0, NAN, 5, &s, &st, &n), -1);
+  CHECK_INT(revl_nice_ticks(-INFINITY, 1, 5, &s, &st, &n), -1);
+}
+
+static void test_values(void) {
+  revl_sbuf b = {0};
+  revl_fmt_value(&b, 1250000, REVL_VAL_MONEY, "USD", 1);
+  CHECK_STR(b.p, "1.25M USD");
+  revl_sbuf_free(&b);
+  revl_fmt_value(&b, 1234567.891, REVL_VAL_MONEY, "USD", 0);
+  CHECK_STR(b.p, "1,234,567.89 USD");
+  revl_sbuf_free(&b);
+  revl_fmt_value(&b, 1500, REVL_VAL_MONEY, "JPY", 0);
+  CHECK_STR(b.p, "1,500 JPY");
+  revl_sbuf_free(&b);
+  revl_fmt_value(&b, 0.4532, REVL_VAL_RATIO, NULL, 0);
+  CHECK_STR(b.p, "45.3%");
+  revl_sbuf_free(&b);
+  revl_fmt_value(&b, 250000, REVL_VAL_COUNT, NULL, 1);
+  CHECK_STR(b.p, "250k");
+  revl_sbuf_free(&b);
+  revl_fmt_value(&b, NAN, REVL_VAL_DAYS, NULL, 0);
+  CHECK_STR(b.p, "\xE2\x80\x94");
+  revl_sbuf_free(&b);
+}
+
+static void test_charts(void) {
+  const char *labels[] = {"<script>alert(1)</script>", "A&B", "a very long owner name indeed, longer than a band"};
+  double p[] = {1000, 2500.5, 0}, w[] = {300, NAN, 0};
+  revl_chart_series ser[] = {{"Pipeline", p}, {"Weighted & more", w}};
+  revl_chart c = {REVL_CHART_BAR, "Pipeline by owner", "bars <per> owner", labels, 3, ser, 2,
+                  REVL_VAL_MONEY, "USD"};
+  revl_sbuf b = {0};
+  revl_svg_chart(&b, &c);
+  CHECK(b.p && strncmp(b.p, "<svg ", 5) == 0);
+  CHECK(strstr(b.p, "</svg>") != NULL);
+  CHECK(strstr(b.p, "<title id=") != NULL);
+  CHECK(strstr(b.p, "<desc id=") != NULL);
+  CHECK(strstr(b.p, "bars &lt;per&gt; owner") != NULL);
+  CHECK(strstr(b.p, "<script") == NULL);
+  CHECK(strstr(b.p, "&lt;script&gt;alert(1)&lt;/script&gt;") != NULL);
+  CHECK(strstr(b.p, "A&amp;B") != NULL);
+  CHECK(strstr(b.p, "Weighted &amp; more") != NULL);
+  /* one rect per finite value plus two legend swatches */
+  CHECK_INT(count(b.p, "<rect "), 5 + 2);
+  /* long labels: rotated, truncated, the full text in a <title> */
+  CHECK(strstr(b.p, "rotate(-40)") != NULL);
+  CHECK(strstr(b.p, "<title>a very long owner name indeed, longer than a band</title>") != NULL);
+  CHECK(strstr(b.p, "a very long owne\xE2\x80\xA6") != NULL);
+  /* nice ticks, compact money */
+  CHECK(strstr(b.p, ">1k</text>") != NULL);
+  CHECK(strstr(b.p, ">USD</text>") != NULL);
+  /* a value in full in the bar's title */
+  CHECK(strstr(b.p, "A&amp;B \xC2\xB7 Pipeline: 2,500.50 USD") != NULL);
+  revl_sbuf_free(&b);
+
+  /* a line: one path per series, a gap at NAN (two M), a dot per value */
+  const char *q[] = {"2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"};
+  double r[] = {0.4, NAN, 0.3, 0.35};
+  revl_chart_series ls[] = {{"Win rate", r}};
+  revl_chart l = {REVL_CHART_LINE, "Win rate", NULL, q, 4, ls, 1, REVL_VAL_RATIO, NULL};
+  revl_svg_chart(&b, &l);
+  CHECK_INT(count(b.p, "<path "), 1);
+  CHECK_INT(count(b.p, "<circle "), 3);
+  CHECK_INT(count(b.p, "M"), 2 + 0); /* "M" only starts subpaths here */
+  CHECK(strstr(b.p, ">40%</text>") != NULL);
+  CHECK(strstr(b.p, "rotate(") == NULL); /* short labels stay level */
+  revl_sbuf_free(&b);
+
+  /* a funnel: a bar per step, conversions from the step before */
+  const char *st[] = {"Leads", "MQL", "Won"};
+  double fv[] = {500, 200, 0};
+  revl_chart_series fs[] = {{"Leads", fv}};
+  revl_chart f = {REVL_CHART_FUNNEL, "Funnel", NULL, st, 3, fs, 1, REVL_VAL_COUNT, NULL};
+  revl_svg_chart(&b, &f);
+  CHECK_INT(count(b.p, "<rect "), 3);
+  CHECK(strstr(b.p, "200 (40.0%)") != NULL);
+  CHECK(strstr(b.p, ">0 (0.0%)<") != NULL);
+  revl_sbuf_free(&b);
+
+  /* nothing to draw: a sentence, never a broken element */
+  revl_chart e = {REVL_CHART_BAR, "Empty <chart>", NULL, NULL, 0, ser, 1, REVL_VAL_MONEY, "USD"};
+  revl_svg_chart(&b, &e);
+  CHECK_STR(b.p, "<p class=\"note\">No chart: Empty &lt;chart&gt; has no values to draw.</p>");
+  revl_sbuf_free(&b);
+  double nn[] = {NAN, NAN};
+  revl_chart_series ns[] = {{"x", nn}};
+  revl_chart e2 = {REVL_CHART_LINE, "All null", NULL, q, 2, ns, 1, REVL_VAL_MONEY, "USD"};
+  revl_svg_chart(&b, &e2);
+  CHECK(strstr(b.p, "No chart") != NULL);
+  revl_sbuf_free(&b);
+}
+
+static char *report_of(revl_store *s, int32_t as_of) {
+  revl_report_opts o = {"test data", as_of, 0, 0, 1};
+  revl_sbuf b = {0};
+  revl_error err;
+  CHECK_INT(revl_report_html(s, &o, &b, &err), 0);
+  return b.p;
+}
+
+static void test_documents(void) {
+  enum { D_2025_12_31 = 20453 };
+  revl_store *s = revl_store_new();
+  mt_load(s, "deals",
+          "id,owner,stage,amount,currency,created_at,close_date,probability,is_closed,is_won\n"
+          "D1,<script>alert(1)</script>,Demo,1000.00,USD,2025-01-05,2026-02-01,0.5,false,false\n"
+          "D2,A&B,Proposal,250.00,USD,2025-02-01,2026-03-01,0.2,false,false\n"
+          "D3,A&B,Closed Won,900.00,USD,2025-03-01,2025-11-01,1,true,true\n"
+          "D4,C,Closed Lost,100.00,USD,2025-03-01,2025-10-01,0,true,false\n");
+  mt_link(s);
+  char *h = report_of(s, D_2025_12_31);
+  CHECK(h && strncmp(h, "<!DOCTYPE html>", 15) == 0);
+  CHECK(h && strstr(h, "<script") == NULL);
+  CHECK(h && strstr(h, "&lt;script&gt;alert(1)&lt;/script&gt;") != NULL);
+  CHECK(h && strstr(h, "A&amp;B") != NULL);
+  CHECK(h && strstr(h, "id=\"pipeline-total\">1,250.00 USD<") != NULL);
+  CHECK(h && strstr(h, "id=\"weighted-total\">550.00 USD<") != NULL);
+  /* the sections without their tables say why */
+  CHECK(h && strstr(h, "Left out: no leads table in the data (leads.csv)") != NULL);
+  CHECK(h && strstr(h, "Left out: no subscriptions table") != NULL);
+  CHECK(h && strstr(h, "Left out: no reps table") != NULL);
+  CHECK(h && strstr(h, "Win rate by quarter") != NULL);
+  CHECK(h && strstr(h, "</html>\n") != NULL);
+  free(h);
+  revl_store_free(s);
+
+  /* an empty table, all-null amounts, mixed currencies */
+  s = revl_store_new();
+  mt_load(s, "deals", "id,owner,stage,amount,close_date,is_closed\n");
+  h = report_of(s, D_2025_12_31);
+  CHECK(h && strstr(h, "id=\"pipeline-total\">0.00 USD<") != NULL);
+  CHECK(h && strstr(h, "No chart") != NULL);
+  CHECK(h && strstr(h, "</html>") != NULL);
+  free(h);
+  revl_store_free(s);
+  s = revl_store_new();
+  mt_load(s, "deals",
+          "id,owner,stage,amount,close_date,is_closed,is_won\n"
+          "D1,R1,Demo,,2026-01-10,false,false\n"
+          "D2,R2,Demo,,2025-11-10,true,true\n");
+  h = report_of(s, D_2025_12_31);
+  CHECK(h && strstr(h, "</html>") != NULL);
+  CHECK(h && strstr(h, "id=\"pipeline-total\">0.00 USD<") != NULL);
+  /* no created_at: the sales cycle says so, the win rate is still drawn */
+  CHECK(h && strstr(h, "class=\"error\">revl.metrics.sales_cycle: deals has no column "
+                       "&#39;created_at&#39;") != NULL);
+  CHECK(h && strstr(h, "<title id=\"c") && strstr(h, ">Win rate by quarter</title>") != NULL);
+  free(h);
+  revl_store_free(s);
+  s = revl_store_new();
+  mt_load(s, "deals",
+          "id,owner,stage,amount,currency,close_date,probability,is_closed,is_won\n"
+          "D1,R1,Demo,100.00,USD,2026-01-10,0.5,false,false\n"
+          "D2,R2,Demo,100.00,EUR,2026-01-10,0.5,false,false\n");
+  h = report_of(s, D_2025_12_31);
+  CHECK(h && strstr(h, "class=\"error\">revl.metrics.weighted_pipeline: ") != NULL);
+  CHECK(h && strstr(h, "mixes USD and EUR") != NULL);
+  /* by owner: one currency each, so a table, but no chart */
+  CHECK(h && strstr(h, "No chart: the amounts are in several currencies") != NULL);
+  CHECK(h && strstr(h, "</html>") != NULL);
+  free(h);
+  revl_store_free(s);
+  /* no tables at all */
+  s = revl_store_new();
+  h = report_of(s, D_2025_12_31);
+  CHECK(h && strstr(h, "Left out: no deals table") != NULL);
+  CHECK(h && strstr(h, "Left out: no tables were loaded") != NULL);
+  free(h);
+  revl_store_free(s);
+}
+
+int main(void) {
+  if (mt_begin("report")) return 2;
+  test_escape();
+  test_ticks();
+  test_values();
+  test_charts();
+  test_documents();
+  mt_end();
+  TEST_END();
+}
