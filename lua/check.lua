@@ -1,11 +1,12 @@
 -- lua/check.lua -- the rule linter behind `revl check`: while
 -- revl._check_watch is on, the definitions a playbook gives revl.icp,
--- revl.health, revl.router and revl.funnel are examined against the
+-- revl.health, revl.router, revl.funnel and revl.sla are examined against the
 -- schema (and with --data, the values) of the tables they read, before
 -- the constructor runs; a constructor's own error becomes a finding too.
 -- revl._check_findings() returns them: {severity, check, at = "file:line",
 -- needle = text to place the column, message}.
-local revl = ...
+local revl, internals = ...
+local near_hint = internals.near_hint
 
 local type, tostring, ipairs, pairs, pcall, error, next =
   type, tostring, ipairs, pairs, pcall, error, next
@@ -221,10 +222,14 @@ end
 
 -- ---- funnels ------------------------------------------------------------------
 
+local note_funnel -- below, with the SLA checks
+
 local function check_funnel(spec, at, data)
   if type(spec) ~= "table" or type(spec.stages) ~= "table" then return end
   local name = tostring(spec.name or "funnel")
-  local types, t = schema(type(spec.records) == "string" and spec.records or "deals")
+  local tname = type(spec.records) == "string" and spec.records or "deals"
+  note_funnel(spec, tname)
+  local types, t = schema(tname)
   dup_names(spec.stages, at, format("funnel '%s'", name))
   local prev
   local n = #spec.stages
@@ -252,6 +257,89 @@ local function check_funnel(spec, at, data)
   end
 end
 
+-- ---- SLAs --------------------------------------------------------------------
+
+-- funnel stages by records table: {[tname] = {field = f, names = {..}, set = {[v] = true}}}
+local funnel_stages = {}
+-- SLA targets whose `when` names a stage, resolved once every funnel is known
+local stage_refs = {}
+
+function note_funnel(spec, tname)
+  local field = spec.stage_field
+  if field == nil then
+    local types = schema(tname)
+    field = types and (types.stage and "stage" or types.status and "status") or "stage"
+  end
+  local fs = funnel_stages[tname] or { field = field, names = {}, set = {} }
+  funnel_stages[tname] = fs
+  for _, st in ipairs(spec.stages) do
+    if type(st) == "table" then
+      if type(st.name) == "string" and not fs.set[st.name] then
+        fs.set[st.name] = true
+        fs.names[#fs.names + 1] = st.name
+      end
+      if type(st.values) == "table" then
+        for _, v in ipairs(st.values) do if type(v) == "string" then fs.set[v] = true end end
+      end
+    end
+  end
+end
+
+-- the criteria of a `when` as positional {field, op, value} entries
+local function when_criteria(w)
+  local out = {}
+  if type(w) ~= "table" then return out end
+  for k, v in pairs(w) do
+    if type(k) == "number" and type(v) == "table" then
+      out[#out + 1] = v
+    elseif type(k) == "string" then
+      out[#out + 1] = type(v) == "table" and { k, "in", v } or { k, "=", v }
+    end
+  end
+  return out
+end
+
+local function check_sla(spec, at, data)
+  if type(spec) ~= "table" or type(spec.targets) ~= "table" then return end
+  local name = tostring(spec.name or "sla")
+  local tname = spec.records or "leads"
+  if type(tname) == "userdata" then
+    local ok, n = pcall(function() return tname:name() end)
+    tname = ok and n or nil
+  end
+  if type(tname) ~= "string" then return end
+  local types, t = schema(tname)
+  for i, tg in ipairs(spec.targets) do
+    if type(tg) == "table" then
+      local label = format("sla '%s' target '%s'", name, tostring(tg.kind or tg.name or i))
+      for _, c in ipairs(when_criteria(tg.when)) do
+        check_criterion(c, types, t, at, label, data)
+        if type(c[1]) == "string" and (c[2] == "=" or c[2] == "==" or c[2] == "in") then
+          stage_refs[#stage_refs + 1] = { at = at, label = label, tname = tname, field = c[1],
+                                          values = c[2] == "in" and c[3] or { c[3] } }
+        end
+      end
+    end
+  end
+end
+
+-- an SLA target on a stage that no funnel of its records has
+local function resolve_stage_refs()
+  for _, r in ipairs(stage_refs) do
+    local fs = funnel_stages[r.tname]
+    if fs and fs.field == r.field and type(r.values) == "table" then
+      for _, v in ipairs(r.values) do
+        if type(v) == "string" and not fs.set[v] then
+          local hint = near_hint(v, fs.names)
+          add("error", "sla-unknown-stage", r.at, v, "%s: stage '%s' is not a stage of the %s funnel%s (stages: %s)",
+              r.label, v, r.tname, hint, concat(fs.names, ", "))
+        end
+      end
+    end
+  end
+  stage_refs = {}
+end
+
 -- ---- watching the constructors ---------------------------------------------
 
 local function guard(kind, checker)
@@ -277,9 +365,11 @@ function revl._check_watch(with_data)
   guard("health", function() end)
   guard("router", check_router)
   guard("funnel", check_funnel)
+  guard("sla", check_sla)
 end
 
 --- revl._check_findings() -> list of findings, in the order found
 function revl._check_findings()
+  resolve_stage_refs()
   return findings
 end
