@@ -98,9 +98,10 @@ function M.summary(f)
   end
   print()
   print("Top accounts")
-  local top = f:frame():sort_by("fit", true)
-  for i = 1, math.min(5, #top) do
-    local r = top[i]
+  -- sorted in the core on two columns; the five rows fetched whole
+  local top = f:cframe{"id", "fit"}:sort_by("fit", true):limit(5)
+  for i = 1, #top do
+    local r = f:get(top[i].id)
     print(("  %-10s fit %5s  eng %6s  %-3s %s"):format(r.id, r.fit, tostring(r.engagement or "-"),
                                                      r.label, r.action or ""))
     print("      " .. r.reasons)
