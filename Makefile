@@ -33,7 +33,7 @@ LUA_SRC  := lua/revl.lua $(filter-out lua/revl.lua,$(sort $(wildcard lua/*.lua))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check-deps test asan tsan run install uninstall clean bench bench-frame bench-deps help fmt
+.PHONY: all deps check-deps test asan tsan run install uninstall clean bench bench-frame bench-workflow bench-deps help fmt
 
 all: $(BUILD)/revl $(BUILD)/open_pipeline
 
@@ -45,6 +45,7 @@ help:
 	@echo "make asan       build with ASan+UBSan into build-asan/ and run the tests"
 	@echo "make tsan       build with ThreadSanitizer into build-tsan/ and run the tests"
 	@echo "make bench      revl against peers on four tasks (SCALE=10: 10M deals)"
+	@echo "make bench-workflow  revl diff/test/explain against their targets"
 	@echo "make bench-deps install the benchmark peers (apt-get, npm)"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 	@echo "make clean"
@@ -131,6 +132,10 @@ bench: $(BUILD)/revl
 bench-frame: $(BUILD)/librevl.a
 	$(CC) $(CFLAGS_ALL) tests/bench/bench_frame.c -o $(BUILD)/bench_frame $(BUILD)/librevl.a $(LIBS_ALL)
 	$(BUILD)/bench_frame
+
+# the rule authors' commands against their targets (tests/bench/workflow.sh)
+bench-workflow: $(BUILD)/revl
+	BUILD=$(BUILD) sh tests/bench/workflow.sh
 
 bench-deps:
 	sh tests/bench/bench.sh deps
