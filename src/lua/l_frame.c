@@ -396,6 +396,10 @@ static int frame_write(lua_State *L, int json) {
   const char *path = luaL_checkstring(L, 2);
   char full[4096];
   revl_error err;
+  if (revl_out_skip(L, path, full, sizeof full)) {
+    lua_pushstring(L, full);
+    return 1;
+  }
   revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
   int rc = w ? revl_frame_write_to(fu->f, w, NULL, 0, json, &err) : err.code;
   if (rc) return core_fail(L, &err);
@@ -424,6 +428,10 @@ int revl_write_frame(lua_State *L, int json) {
   }
   char full[4096];
   revl_error err;
+  if (revl_out_skip(L, path, full, sizeof full)) {
+    lua_pushstring(L, full);
+    return 1;
+  }
   revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
   int rc = w ? revl_frame_write_to(f, w, cols, cols ? nc : 0, json, &err)
              : err.code;

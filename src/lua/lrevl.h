@@ -33,9 +33,15 @@ typedef struct revl_rt_state {
   int allow_io;
   int nstdout;           /* outputs sent to standard output (--out -) */
   int stdout_json;       /* ... as one JSON array (revl eval --format json) */
+  int discard;           /* outputs are checked, not written (explain, diff) */
 } revl_rt_state;
 
 revl_rt_state *revl_rt_get(lua_State *L);
+
+/* With outputs discarded (revl_rt_set_discard), check path as an output
+ * would be and fill full with where it would go: 1, and the caller
+ * skips the write.  0 when outputs are written. */
+int revl_out_skip(lua_State *L, const char *path, char *full, size_t n);
 
 /* The watchdog's view of Lua calls made per record (runtime.c): bumped
  * per call, set while inside one, so a call past its budget is stopped. */
