@@ -251,6 +251,11 @@ local function footer(out, total, shown, name, o)
   out[#out + 1] = s .. ")"
 end
 
+-- a metric whose default window moved back says so under its table
+local function window_line(out, window, note, o)
+  if o.footer and note then out[#out + 1] = format("(window %s: %s)", tostring(window), note) end
+end
+
 local function view_text(v, o)
   local total = #v
   local cols = v:columns()
@@ -297,6 +302,7 @@ local function cframe_text(f, o)
   end
   local out = #cols > 0 and grid(cols, rows, o) or {}
   footer(out, total, shown, nil, o)
+  window_line(out, f.window, f.window_note, o)
   return concat(out, "\n")
 end
 
@@ -317,6 +323,7 @@ local function frame_text(f, o)
   end
   local out = #cols > 0 and grid(cols, rows, o) or {}
   footer(out, total, shown, nil, o)
+  window_line(out, rawget(f, "window"), rawget(f, "window_note"), o)
   return concat(out, "\n")
 end
 

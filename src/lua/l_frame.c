@@ -575,8 +575,9 @@ static int frame_index(lua_State *L) {
     push_columns(L, fu->f);
     return 1;
   }
-  if (strcmp(k, "name") == 0) {
-    if (fu->f->name) lua_pushstring(L, fu->f->name);
+  if (strcmp(k, "name") == 0 || strcmp(k, "window") == 0 || strcmp(k, "window_note") == 0) {
+    const char *s = k[0] == 'n' ? fu->f->name : k[6] ? fu->f->window_note : fu->f->window;
+    if (s) lua_pushstring(L, s);
     else lua_pushnil(L);
     return 1;
   }

@@ -187,6 +187,15 @@ void revl_push_metric_frame(lua_State *L, const revl_frame *f) {
     lua_rawseti(L, -2, ci + 1);
   }
   lua_setfield(L, list, "columns");
+  /* the window the metric measured, and why when a default moved */
+  if (f->window) {
+    lua_pushstring(L, f->window);
+    lua_setfield(L, list, "window");
+  }
+  if (f->window_note) {
+    lua_pushstring(L, f->window_note);
+    lua_setfield(L, list, "window_note");
+  }
 }
 
 int revl_metric_finish(lua_State *L, int rc, revl_frame *f,
