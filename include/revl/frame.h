@@ -60,6 +60,9 @@ typedef enum revl_display {
   REVL_DK_POINTS    /* scores: a whole number reads as an integer (90, 33.6) */
 } revl_display;
 
+/* "ratio", "multiple", ...; NULL for REVL_DK_PLAIN or an unknown kind. */
+const char *revl_display_name(int kind);
+
 typedef struct revl_fcol {
   revl_column col;         /* name, type, n, valid, v, cur (MONEY) */
   const revl_intern *dict; /* whose ids the STRING values and currencies are */

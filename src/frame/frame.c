@@ -42,6 +42,12 @@ void revl_frame_free(revl_frame *f) {
   free(f);
 }
 
+const char *revl_display_name(int kind) {
+  static const char *const names[] = {NULL,      "count",    "money", "ratio",
+                                      "percent", "multiple", "days",  "points"};
+  return kind > 0 && kind < (int)(sizeof names / sizeof names[0]) ? names[kind] : NULL;
+}
+
 int revl_frame_set_window(revl_frame *f, const char *window, const char *note) {
   char *w = window ? strdup(window) : NULL, *n = note ? strdup(note) : NULL;
   if ((window && !w) || (note && !n)) {

@@ -278,6 +278,17 @@ static void push_columns(lua_State *L, const revl_frame *f) {
   }
 }
 
+/* {column = "ratio", ...}: how the columns that have a display kind read */
+void revl_push_kinds(lua_State *L, const revl_frame *f) {
+  lua_createtable(L, 0, 4);
+  for (int i = 0; i < f->ncols; i++) {
+    const char *k = revl_display_name(f->cols[i]->kind);
+    if (!k) continue;
+    lua_pushstring(L, k);
+    lua_setfield(L, -2, f->cols[i]->col.name);
+  }
+}
+
 static int frame_column(lua_State *L) {
   frame_ud *fu = check_fud(L, 1);
   int ci = col_arg(L, fu->f, 2);
@@ -573,6 +584,10 @@ static int frame_index(lua_State *L) {
   if (!k) return 0;
   if (strcmp(k, "columns") == 0) {
     push_columns(L, fu->f);
+    return 1;
+  }
+  if (strcmp(k, "kinds") == 0) {
+    revl_push_kinds(L, fu->f);
     return 1;
   }
   if (strcmp(k, "name") == 0 || strcmp(k, "window") == 0 || strcmp(k, "window_note") == 0) {

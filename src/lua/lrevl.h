@@ -154,6 +154,8 @@ struct revl_frame;
 void revl_push_frame(lua_State *L, struct revl_frame *f, int anchor);
 struct revl_frame *revl_test_frame(lua_State *L, int idx); /* NULL if not one */
 struct revl_frame *revl_check_frame(lua_State *L, int idx);
+/* {column = kind name} of the columns with a display kind (revl_display_name) */
+void revl_push_kinds(lua_State *L, const struct revl_frame *f);
 /* revl.write_csv/write_jsonl(path, frame, columns) for a C frame at 2,
  * written by the core; pushes the full path and returns 1. */
 int revl_write_frame(lua_State *L, int json);
