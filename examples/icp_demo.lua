@@ -37,7 +37,12 @@ local model = revl.icp{
     decay = {half_life = 30},
     bands = {{"1", 30}, {"2", 10}, {"3"}},
   },
-  matrix = {A1 = "call this week", A2 = "call this week", B1 = "call this week"},
+  matrix = {
+    A1 = "call this week", A2 = "call this week", A3 = "SDR: outbound sequence",
+    B1 = "call this week", B2 = "SDR: outbound sequence", B3 = "marketing: nurture",
+    C1 = "SDR: qualify", C2 = "marketing: nurture", C3 = "marketing: nurture",
+    D1 = "SDR: qualify", D2 = "no action", D3 = "no action",
+  },
 }
 
 local scores = model:score(revl.accounts)

@@ -148,6 +148,33 @@ local function check_icp(spec, at, data)
       end
     end
   end
+  -- a matrix that leaves out some tier x band labels gives those
+  -- accounts no action
+  if type(spec.matrix) == "table" and type(spec.tiers) == "table" then
+    local bands = type(spec.engagement) == "table" and type(spec.engagement.bands) == "table"
+                  and spec.engagement.bands or nil
+    local missing = {}
+    for _, tier in ipairs(spec.tiers) do
+      local tl = type(tier) == "table" and (tier[1] or tier.label) or nil
+      if tl ~= nil then
+        if bands then
+          for _, b in ipairs(bands) do
+            local bl = type(b) == "table" and (b[1] or b.label) or nil
+            if bl ~= nil and spec.matrix[tostring(tl) .. tostring(bl)] == nil then
+              missing[#missing + 1] = tostring(tl) .. tostring(bl)
+            end
+          end
+        elseif spec.matrix[tostring(tl)] == nil then
+          missing[#missing + 1] = tostring(tl)
+        end
+      end
+    end
+    if #missing > 0 then
+      add("warning", "matrix-missing-label", at, "matrix",
+          "icp '%s': the matrix has no action for %s; those accounts get none",
+          tostring(spec.name or "icp"), table.concat(missing, ", "))
+    end
+  end
 end
 
 -- ---- routing ----------------------------------------------------------------

@@ -13,6 +13,19 @@ local type, pairs, ipairs, tostring, sort, concat, floor =
   type, pairs, ipairs, tostring, table.sort, table.concat, math.floor
 
 local function fail(fmt, ...) error(fmt:format(...), 0) end
+local format = string.format
+
+-- FILE:LINE of the playbook line that called into revl (the first
+-- frame outside lua/)
+local function caller_at()
+  for level = 2, 12 do
+    local ok, e = pcall(error, "", level)
+    if not ok and type(e) == "string" and e ~= "" and not e:find("^lua/") then
+      return (e:gsub(":%s*$", ""))
+    end
+  end
+  return "?"
+end
 
 local function table_view(name)
   if type(name) ~= "string" then fail("table must be a table name, not %s", type(name)) end
@@ -276,6 +289,14 @@ local function define_icp(spec)
         fail("matrix: unknown label '%s' (labels: %s)", tostring(k), concat(all, " "))
       end
       if type(v) ~= "string" then fail("matrix: the action of %s must be text", k) end
+    end
+    local missing = {}
+    for l in pairs(labels) do if spec.matrix[l] == nil then missing[#missing + 1] = l end end
+    if #missing > 0 then
+      sort(missing)
+      internals.warn(format("%s: warning: ICP model '%s': the matrix has no action for %s; "
+                            .. "those accounts get none", caller_at(), tostring(spec.name or "icp"),
+                            concat(missing, ", ")))
     end
     def.matrix = spec.matrix
   end
