@@ -15,7 +15,7 @@
  * interned strings and given a type afterwards, from every distinct
  * value they hold (see infer_types).
  */
-#include "revl/ingest.h"
+#include "mapint.h"
 
 #include <csv.h>
 #include <ctype.h>
@@ -36,22 +36,7 @@
 /* What the reader thread made of a field of a typed record. */
 enum { PRE_NONE, PRE_NULL, PRE_OK };
 
-typedef union value {
-  int64_t i;
-  double d;
-  uint32_t s;
-  int32_t date;
-} value;
-
-/* The null tokens of a file, with a mask of their lengths (bit n: some
- * token is n bytes long; bit 63: 63 or more), so most values need no
- * comparison at all. */
-typedef struct nullset {
-  const char *tok[REVL_MAX_NULLS];
-  size_t len[REVL_MAX_NULLS];
-  int n;
-  uint64_t mask;
-} nullset;
+typedef revl_ival value;
 
 typedef struct loader {
   revl_store *s;
@@ -68,17 +53,22 @@ typedef struct loader {
   const uint32_t *fhash; /* intern hash of each field, string columns only */
   const uint8_t *fst;    /* PRE_* per field when the reader typed the
                             record, else NULL */
-  const union value *fval; /* the values it parsed (PRE_OK) */
+  const value *fval; /* the values it parsed (PRE_OK) */
   int nf;
   long line;         /* line the record ended on */
   long rec_line;     /* line the record started on */
 
   int header_done;
   int ncsv;          /* fields in the header */
-  int *target;       /* csv column -> table column, -1 ignored */
-  uint8_t *isnull;   /* per csv column, scratch for one row */
-  value *vals;       /* per csv column, scratch for one row */
-  uint32_t *curs;    /* per csv column: currency id of a money value */
+  int nslots;        /* ncsv, then one slot per derived column */
+  int *target;       /* slot -> table column */
+  uint8_t *isnull;   /* per slot, scratch for one row */
+  value *vals;       /* per slot, scratch for one row */
+  uint32_t *curs;    /* per slot: currency id of a money value */
+  derived dv;        /* derive = {...} and types = {...} (xform.c) */
+  uint8_t *drop;     /* row -> replaced by a later duplicate */
+  size_t ndrop;
+  char dup_example[600]; /* the first duplicate unlike its kept row */
   int *strcsv;       /* the csv columns loaded as strings */
   int nstrcsv;
   int cur_csv;       /* csv column of the currency field or -1 */
@@ -204,7 +194,13 @@ static const char *mapped_name(const loader *ld, const char *header) {
     for (int i = 0; i < m->npairs; i++)
       if (strcmp(m->rename_from[i], header) == 0) return m->rename_to[i];
   }
-  return revl_preset_field(m ? m->preset : 0, ld->t->name, header);
+  const char *f = revl_preset_field(m ? m->preset : 0, ld->t->name, header);
+  /* a field the mapping derives is not also read by the preset: the
+   * header stays a custom column ("Created" with created_at derived
+   * from it by a date format) */
+  for (int k = 0; f && m && k < m->nderive; k++)
+    if (strcmp(m->derive[k].name, f) == 0) return NULL;
+  return f;
 }
 
 /* Does the mapping rename this header itself (columns = {...})? */
@@ -271,10 +267,11 @@ static int setup_header(loader *ld) {
                "header has %d columns; revl reads at most %d (is this a CSV "
                "file?)", ld->nf, MAX_COLUMNS);
   ld->ncsv = ld->nf;
-  ld->target = malloc((size_t)ld->nf * sizeof *ld->target);
-  ld->isnull = malloc((size_t)ld->nf);
-  ld->vals = malloc((size_t)ld->nf * sizeof *ld->vals);
-  ld->curs = malloc((size_t)ld->nf * sizeof *ld->curs);
+  ld->nslots = ld->nf + (ld->map ? ld->map->nderive : 0);
+  ld->target = malloc((size_t)ld->nslots * sizeof *ld->target);
+  ld->isnull = malloc((size_t)ld->nslots);
+  ld->vals = malloc((size_t)ld->nslots * sizeof *ld->vals);
+  ld->curs = malloc((size_t)ld->nslots * sizeof *ld->curs);
   if (!ld->target || !ld->isnull || !ld->vals || !ld->curs)
     return ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, 1, 0,
                                    "out of memory");
@@ -346,6 +343,14 @@ static int setup_header(loader *ld) {
       ld->prob_csv = j;
     }
   }
+  /* the mapping's derived columns and declared types (derived.c) */
+  revl_rowview hdr = {ld->row, ld->foff, ld->flen};
+  int drc = revl_derived_setup(&ld->dv, ld->s, t, ld->map, ld->path, &hdr,
+                               ld->ncsv, ld->target, ld->err);
+  if (drc == REVL_ENOMEM)
+    return ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, 1, 0,
+                                   "out of memory");
+  if (drc) return ld->rc = drc;
   /* required fields must have a column */
   if (def)
     for (int k = 0; k < def->nfields; k++)
@@ -390,20 +395,13 @@ static int setup_header(loader *ld) {
 
 /* ---- values -------------------------------------------------------- */
 
-static uint64_t len_bit(size_t n) { return 1ull << (n < 63 ? n : 63); }
-
 static void nulls_add(nullset *ns, const char *tok) {
   ns->tok[ns->n] = tok;
   ns->len[ns->n] = strlen(tok);
-  ns->mask |= len_bit(ns->len[ns->n++]);
+  ns->mask |= revl_len_bit(ns->len[ns->n++]);
 }
 
-static int is_null(const nullset *ns, const char *s, size_t n) {
-  if (!(ns->mask & len_bit(n))) return 0;
-  for (int i = 0; i < ns->n; i++)
-    if (ns->len[i] == n && memcmp(ns->tok[i], s, n) == 0) return 1;
-  return 0;
-}
+#define is_null revl_is_null
 
 /* A currency code as written (trimmed, not null) -> up, upper case and
  * NUL-terminated; 0 when it is not three letters like USD. */
@@ -539,8 +537,157 @@ static int reserve_lines(loader *ld, size_t cap) {
     if (!pc) return -1;
     ld->pct = pc;
   }
+  if (ld->drop) {
+    uint8_t *d = realloc(ld->drop, cap);
+    if (!d) return -1;
+    memset(d + ld->caplines, 0, cap - ld->caplines);
+    ld->drop = d;
+  }
   ld->caplines = cap;
   return 0;
+}
+
+/* A value the mapping declared that does not fit: the load stops. */
+static int fatal(loader *ld, int csvcol, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static int fatal(loader *ld, int csvcol, const char *fmt, ...) {
+  char msg[600];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  ld->rc = revl_error_set(ld->err, REVL_EDATA, ld->path, ld->rec_line,
+                          csvcol >= 0 ? csvcol + 1 : 0, "%s", msg);
+  return 1;
+}
+
+/* Derived column k of the current record into its slot.  1 when the
+ * row is done with (rejected, or the load stops). */
+static int derive_slot(loader *ld, int k, uint32_t cur) {
+  const revl_derive *d = &ld->map->derive[k];
+  int j = ld->ncsv + k, src = ld->dv.src[k];
+  revl_column *c = ld->t->cols[ld->target[j]];
+  const revl_parse_opts *po = &ld->map->popts;
+  revl_rowview rv = {ld->row, ld->foff, ld->flen};
+  revl_dval dv;
+  char why[400], txt[64];
+  int bad;
+  ld->isnull[j] = 0;
+  ld->curs[j] = cur;
+  if (revl_derive_apply(d, src, ld->dv.parts[k], &rv, &ld->nulls, po, ld->dv.buf,
+                        ld->dv.cap, &dv, why, sizeof why, &bad))
+    return fatal(ld, bad, "%s: %s", c->name, why);
+  const char *s = dv.s;
+  size_t n = dv.n;
+  switch (dv.kind) {
+  case REVL_DV_TEXT:
+    if (is_null(&ld->nulls, s, n)) dv.kind = REVL_DV_NULL;
+    break;
+  case REVL_DV_DATE:
+  case REVL_DV_DATETIME:
+    if (c->type == REVL_T_DATE) {
+      ld->vals[j].date = dv.kind == REVL_DV_DATE ? dv.days
+                         : (int32_t)((dv.secs - (((dv.secs % 86400) + 86400) % 86400)) / 86400);
+      return 0;
+    }
+    if (c->type == REVL_T_DATETIME) {
+      ld->vals[j].i = dv.kind == REVL_DV_DATE ? (int64_t)dv.days * 86400 : dv.secs;
+      return 0;
+    }
+    if (dv.kind == REVL_DV_DATE) revl_format_date(dv.days, txt, sizeof txt);
+    else revl_format_datetime(dv.secs, txt, sizeof txt);
+    s = txt;
+    n = strlen(txt);
+    break;
+  case REVL_DV_DEC:
+    if (c->type == REVL_T_MONEY || c->type == REVL_T_INT) {
+      int dec = 0;
+      if (c->type == REVL_T_MONEY)
+        dec = revl_currency_decimals(revl_intern_str(&ld->s->strings, cur));
+      if (revl_dec_to_minor(dv.m, dv.e, dec, &ld->vals[j].i)) {
+        revl_dec_format(dv.m, dv.e, txt, sizeof txt);
+        return fatal(ld, src, "%s: %s (derive %s, scaled) is not a whole number "
+                     "of %s", c->name, txt, d->name,
+                     c->type == REVL_T_MONEY ? "minor units of its currency" : "units");
+      }
+      return 0;
+    }
+    revl_dec_format(dv.m, dv.e, txt, sizeof txt);
+    if (c->type == REVL_T_NUMBER) {
+      ld->vals[j].d = strtod(txt, NULL);
+      return 0;
+    }
+    s = txt;
+    n = strlen(txt);
+    break;
+  default: break;
+  }
+  if (dv.kind == REVL_DV_NULL) {
+    ld->isnull[j] = 1;
+    if (c->required)
+      return problem(ld, src, 1, "%s: required value is missing (derive %s)",
+                     c->name, d->name);
+    return 0;
+  }
+  const char *w = "";
+  if (parse_value(ld, c, s, n, &ld->vals[j], revl_intern_hash(s, n), cur,
+                  &ld->curs[j], &w)) {
+    char shown[256];
+    return fatal(ld, src, "%s: %s: \"%s\" (made by derive %s)", c->name, w,
+                 show(s, n, shown, sizeof shown), d->name);
+  }
+  return 0;
+}
+
+/* A column whose type the mapping declared (types = {...}): what the
+ * usual parser does not do (a date format, a fixed currency) is done
+ * here, and a value that does not fit stops the load.  0 or 1 as
+ * derive_slot. */
+static int declared_value(loader *ld, int j, revl_column *c, const char *s,
+                          size_t n, uint32_t cur) {
+  const revl_coltype *ct = ld->dv.ctype[j];
+  char shown[256];
+  const char *w = "";
+  int bad;
+  if (ct->date.fmt[0]) {
+    int32_t days;
+    int64_t secs;
+    bad = revl_datefmt_parse(&ct->date, s, n, &days, &secs);
+    if (c->type == REVL_T_DATE) ld->vals[j].date = days;
+    else ld->vals[j].i = secs;
+  } else {
+    uint32_t use = ld->dv.ccur[j] ? ld->dv.ccur[j] : cur;
+    int row_cur = ld->row_cur;
+    if (ld->dv.ccur[j]) ld->row_cur = 1; /* a code in the value must match */
+    bad = parse_value(ld, c, s, n, &ld->vals[j], ld->fhash[j], use,
+                      &ld->curs[j], &w);
+    ld->row_cur = row_cur;
+  }
+  if (!bad) return 0;
+  char what[96];
+  if (ct->date.fmt[0]) {
+    char fmt[64];
+    size_t o = 0;
+    for (const char *p = ct->date.fmt; *p && o + 1 < sizeof fmt; p++)
+      if (*p != '%') fmt[o++] = *p;
+    fmt[o] = '\0';
+    snprintf(what, sizeof what, "a %s in the format %s",
+             c->type == REVL_T_DATE ? "date" : "date-time", fmt);
+  } else if (c->type == REVL_T_MONEY) {
+    snprintf(what, sizeof what, "money%s%s", ct->currency[0] ? " in " : "",
+             ct->currency);
+  } else if (c->type == REVL_T_BOOL) {
+    snprintf(what, sizeof what, "a boolean (yes/no, y/n, true/false, 1/0)");
+  } else {
+    snprintf(what, sizeof what, "%s %s", c->type == REVL_T_INT ? "an" : "a",
+             revl_type_word(c->type));
+  }
+  return fatal(ld, j, "%s: \"%s\" is not %s (types = { %s = ... } in the "
+               "mapping)", c->name, show(s, n, shown, sizeof shown), what,
+               ct->name);
 }
 
 static void on_record(loader *ld) {
@@ -620,6 +767,10 @@ static void on_record(loader *ld) {
       }
       continue;
     }
+    if (ld->dv.ctype && ld->dv.ctype[j]) {
+      if (declared_value(ld, j, c, s, n, cur)) return;
+      continue;
+    }
     const char *why = "";
     if (parse_value(ld, c, s, n, &ld->vals[j], ld->fhash[j], cur,
                     &ld->curs[j], &why)) {
@@ -634,11 +785,14 @@ static void on_record(loader *ld) {
       ld->isnull[j] = 1;
     }
   }
+  for (int k = 0; k < ld->dv.nderive; k++)
+    if (derive_slot(ld, k, cur)) return;
   /* a row repeating an earlier primary key is rejected; the first stays.
    * A bitmap over intern ids answers "seen before?" without a cache miss
    * on a big table; the id -> row map that names the first row is only
    * built once a duplicate turns up. */
   uint32_t kslot = 0;
+  int replace = 0;
   if (ld->pk_csv >= 0) {
     uint32_t id = ld->vals[ld->pk_csv].s;
     if (id / 64 < ld->pkwords && ((ld->pkbits[id / 64] >> (id % 64)) & 1)) {
@@ -665,6 +819,43 @@ static void on_record(loader *ld) {
                                 "the mapping says duplicates = \"error\")",
                                 t->cols[t->pk]->name, shown, first_line);
         return;
+      }
+      if (policy == REVL_DUP_FIRST || policy == REVL_DUP_LAST) {
+        /* an export that wrote a record twice, or two versions of it? */
+        size_t kept = ld->krows[kslot];
+        int dj = revl_dup_differs(t, kept, ld->target, ld->nslots, ld->pk_csv,
+                                  ld->isnull, ld->vals, ld->curs);
+        if (ld->strict) {
+        } else if (dj < 0) {
+          t->ndup_same++;
+        } else if (t->ndup_differ++ == 0) {
+          char d[200];
+          revl_dup_describe(ld->s, t, kept, ld->target[dj], ld->isnull[dj],
+                            ld->vals[dj], ld->curs[dj], d, sizeof d);
+          snprintf(ld->dup_example, sizeof ld->dup_example,
+                   "\"%s\" at lines %u and %ld: %s", shown, first_line,
+                   ld->rec_line, d);
+        }
+      }
+      if (policy == REVL_DUP_LAST) {
+        /* this row replaces the kept one, which is rejected */
+        if (ld->strict) {
+          problem(ld, ld->pk_csv, 1, "%s: duplicate key \"%s\" (first at line %u)",
+                  t->cols[t->pk]->name, shown, first_line);
+          return;
+        }
+        if (!ld->drop && !(ld->drop = calloc(ld->caplines ? ld->caplines : 1, 1)))
+          goto nomem;
+        ld->drop[ld->krows[kslot]] = 1;
+        ld->ndrop++;
+        char msg[400];
+        snprintf(msg, sizeof msg, "%s: duplicate key \"%s\" (replaced by the "
+                 "row at line %ld: duplicates = \"last\")", t->cols[t->pk]->name,
+                 shown, ld->rec_line);
+        revl_table_add_reject(t, first_line, ld->pk_csv + 1, msg, "", 0);
+        t->nduplicate++;
+        replace = 1;
+        goto push;
       }
       if (policy == REVL_DUP_KEEP) {
         /* kept under "KEY#LINE": unique, since lines are */
@@ -715,7 +906,7 @@ static void on_record(loader *ld) {
     }
   }
 push:
-  for (int j = 0; j < ld->ncsv; j++) {
+  for (int j = 0; j < ld->nslots; j++) {
     revl_column *c = t->cols[ld->target[j]];
     int rc;
     if (ld->isnull[j])
@@ -739,7 +930,7 @@ push:
     if (ld->dupmode) {
       ld->keys[kslot] = id;
       ld->krows[kslot] = (uint32_t)t->nrows;
-      ld->nkeys++;
+      ld->nkeys += !replace;
     }
   }
   if (t->nrows == ld->caplines &&
@@ -849,6 +1040,7 @@ static int infer_types(loader *ld) {
   for (int ci = 0; ci < t->ncols && !rc; ci++) {
     revl_column *c = t->cols[ci];
     if (c->canonical || c->type != REVL_T_STRING || ci == t->pk) continue;
+    if (ci < ld->dv.nfixed && ld->dv.fixed[ci]) continue; /* types = {...} */
     if (c->nnull == c->n) continue;
     if (!seen && !(seen = calloc(ld->s->strings.n, 1))) return REVL_ENOMEM;
     int k = K_ANY;
@@ -927,76 +1119,6 @@ static int normalise_probability(loader *ld) {
       revl_table_add_warning(t, "%s:%u:%d: %s (made null)", ld->path,
                              (unsigned)ld->lines[r], ld->prob_csv + 1, msg);
   }
-  return 0;
-}
-
-/* Outcome of a stage name: from the mapping's stage table, else by
- * name ("Closed Won", "Won" -> won; "Closed Lost", "Lost" -> lost). */
-static int stage_outcome(const revl_table_map *m, const char *stage) {
-  if (m)
-    for (int i = 0; i < m->nstages; i++)
-      if (strcmp(m->stage_name[i], stage) == 0) return m->stage_outcome[i];
-  char low[64];
-  size_t n = 0;
-  for (; stage[n] && n < sizeof low - 1; n++)
-    low[n] = (char)tolower((unsigned char)stage[n]);
-  low[n] = '\0';
-  if (strstr(low, "won") && !strstr(low, "not")) return 'w';
-  if (strstr(low, "lost") || strstr(low, "closed")) return 'l';
-  return 'o';
-}
-
-/* Deals without is_closed / is_won get them from the stage. */
-/* constants = { field = "value" } of the mapping: a text column the
- * file does not have, with the value on every row.  A file that has the
- * column too is an error: the mapping would hide its values. */
-static int add_constants(loader *ld) {
-  revl_table *t = ld->t;
-  if (!ld->map) return 0;
-  for (int k = 0; k < ld->map->nconsts; k++) {
-    const char *name = ld->map->const_name[k], *val = ld->map->const_value[k];
-    if (revl_table_col(t, name) >= 0)
-      return revl_error_set(ld->err, REVL_EDATA, ld->path, 1, 0,
-                            "column '%s' is in the file and also a constant of "
-                            "the mapping (constants = { %s = ... })", name, name);
-    int ci = revl_table_add_col(t, name, REVL_T_STRING);
-    if (ci < 0) return REVL_ENOMEM;
-    uint32_t id = revl_intern_add(&ld->s->strings, val, strlen(val));
-    revl_column *c = t->cols[ci];
-    if (revl_col_reserve(c, t->nrows)) return REVL_ENOMEM;
-    for (size_t r = 0; r < t->nrows; r++)
-      if (revl_col_push_str(c, id)) return REVL_ENOMEM;
-  }
-  return 0;
-}
-
-static int derive_outcomes(loader *ld) {
-  revl_table *t = ld->t;
-  if (strcmp(t->name, "deals") != 0) return 0;
-  int st = revl_table_col(t, "stage");
-  int hc = revl_table_col(t, "is_closed"), hw = revl_table_col(t, "is_won");
-  if (st < 0 || (hc >= 0 && hw >= 0)) return 0;
-  int ic = hc >= 0 ? -1 : revl_table_add_col(t, "is_closed", REVL_T_BOOL);
-  int iw = hw >= 0 ? -1 : revl_table_add_col(t, "is_won", REVL_T_BOOL);
-  if ((hc < 0 && ic < 0) || (hw < 0 && iw < 0)) return REVL_ENOMEM;
-  revl_column *s = t->cols[st];
-  /* one decision per distinct stage, memoised by intern id */
-  uint8_t *memo = calloc(ld->s->strings.n, 1);
-  if (!memo) return REVL_ENOMEM;
-  for (size_t r = 0; r < t->nrows; r++) {
-    uint32_t id = s->v.str[r];
-    if (!memo[id])
-      memo[id] = (uint8_t)stage_outcome(ld->map, revl_intern_str(&ld->s->strings, id));
-    int out = memo[id];
-    if ((ic >= 0 && revl_col_push_bool(t->cols[ic], out != 'o')) ||
-        (iw >= 0 && revl_col_push_bool(t->cols[iw], out == 'w'))) {
-      free(memo);
-      return REVL_ENOMEM;
-    }
-  }
-  free(memo);
-  if (ic >= 0) t->cols[ic]->canonical = 1;
-  if (iw >= 0) t->cols[iw]->canonical = 1;
   return 0;
 }
 
@@ -1531,6 +1653,10 @@ static void publish_schema(loader *ld, reader *r) {
       revl_column *c = ld->t->cols[ld->target[j]];
       /* probabilities keep their scale logic on the loading thread */
       r->kind[j] = (uint8_t)(ld->target[j] == ld->prob_col ? 0 : c->type + 1);
+      /* a declared date format or currency: the loading thread's work */
+      if (ld->dv.ctype && ld->dv.ctype[j] &&
+          (ld->dv.ctype[j]->date.fmt[0] || ld->dv.ccur[j]))
+        r->kind[j] = 0;
     }
     r->ncsv = ld->ncsv;
     r->cur_csv = ld->cur_csv;
@@ -1689,12 +1815,27 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
                         "empty file: expected a header row");
     goto out;
   }
+  if (ld.ndrop && (rc = revl_dup_drop_rows(ld.t, ld.drop, ld.lines, ld.pct))) {
+    revl_error_set(err, rc, path, 0, 0, "out of memory");
+    goto out;
+  }
   if ((rc = normalise_probability(&ld)) || (rc = infer_types(&ld)) ||
-      (rc = add_constants(&ld)) || (rc = derive_outcomes(&ld))) {
+      (rc = revl_constants_add(s, ld.t, map, path, err)) ||
+      (rc = revl_outcomes_derive(s, ld.t, map))) {
     if (rc == REVL_EDATA) goto out;
     if (rc == REVL_ENOMEM)
       revl_error_set(err, rc, path, 0, 0, "out of memory");
     goto out;
+  }
+  if (ld.t->ndup_differ) {
+    int pol = map ? map->dup_policy : REVL_DUP_FIRST;
+    revl_table_add_alert(ld.t, "%s: %zu duplicate key%s whose rows differ (first: "
+                         "%s); duplicates = \"%s\" kept the %s%s", path,
+                         ld.t->ndup_differ, ld.t->ndup_differ == 1 ? "" : "s",
+                         ld.dup_example, pol == REVL_DUP_LAST ? "last" : "first",
+                         pol == REVL_DUP_LAST ? "last" : "first",
+                         pol == REVL_DUP_LAST ? "" : " (say duplicates = \"last\" "
+                         "for the latest version)");
   }
 out:
   if (started) {
@@ -1723,6 +1864,8 @@ out:
   free(ld.strcsv);
   free(ld.lines);
   free(ld.pct);
+  revl_derived_done(&ld.dv);
+  free(ld.drop);
   free(ld.keys);
   free(ld.krows);
   free(ld.pkbits);
