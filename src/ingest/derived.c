@@ -145,8 +145,8 @@ int revl_derived_setup(derived *dv, revl_store *s, revl_table *t,
       found = 1;
       if (c->canonical)
         return revl_error_set(err, REVL_EDATA, m->mapfile, ct->line, ct->col,
-                              "%s: types: '%s' is the field %s of %s, of type "
-                              "%s; types = {...} is for custom columns",
+                              "%s: types: '%s' is the field %s of %s (%s); "
+                              "types = {...} is for custom columns",
                               m->name, ct->name, c->name, m->name,
                               revl_type_word(c->type));
       if (target[j] == t->pk && ct->type != REVL_T_STRING)
