@@ -1829,8 +1829,9 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
   }
   if (ld.t->ndup_differ) {
     int pol = map ? map->dup_policy : REVL_DUP_FIRST;
-    revl_table_add_alert(ld.t, "%s: %zu duplicate key%s whose rows differ (first: "
-                         "%s); duplicates = \"%s\" kept the %s%s", path,
+    revl_table_add_alert(ld.t, "%s: %zu rejected duplicate row%s unlike the kept "
+                         "row of their key (first: %s); duplicates = \"%s\" "
+                         "kept the %s%s", path,
                          ld.t->ndup_differ, ld.t->ndup_differ == 1 ? "" : "s",
                          ld.dup_example, pol == REVL_DUP_LAST ? "last" : "first",
                          pol == REVL_DUP_LAST ? "last" : "first",
