@@ -363,7 +363,7 @@ static int setup_header(loader *ld) {
                                      "key column '%s' is not in the header",
                                      key);
     if (t->pk >= 0) {
-      for (int j = 0; j < ld->ncsv; j++)
+      for (int j = 0; j < ld->nslots; j++) /* a derived key too */
         if (ld->target[j] == t->pk) ld->pk_csv = j;
       t->cols[t->pk]->required = 1;
       if (t->cols[t->pk]->type != REVL_T_STRING)

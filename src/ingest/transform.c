@@ -589,13 +589,60 @@ static int read_type(const rctx *cx, const char *col, revl_coltype *ct) {
   return rc;
 }
 
-/* Entries in the order the mapping file writes them (a Lua table has
- * none of its own), so columns come out the same on every run. */
+/* The string keys of the table at the stack top in the order the
+ * mapping file writes them (a Lua table has none of its own), so
+ * columns and the first error reported come out the same on every run.
+ * -1 when a key is not a string; caller frees *keys and its strings. */
+typedef struct skey {
+  char *name;
+  int line, col;
+} skey;
+
 static int by_position(const void *a, const void *b) {
-  const revl_derive *x = a, *y = b;
+  const skey *x = a, *y = b;
   if (x->line != y->line) return x->line < y->line ? -1 : 1;
   if (x->col != y->col) return x->col < y->col ? -1 : 1;
   return strcmp(x->name, y->name);
+}
+
+static int sorted_keys(lua_State *L, const revl_mapsrc *src, const char *w,
+                       skey **keys, int *n) {
+  *keys = NULL;
+  *n = 0;
+  int rc = 0, cap = 0;
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING) {
+      lua_pop(L, 1);
+      return -1;
+    }
+    if (*n == cap) {
+      cap = cap ? cap * 2 : 8;
+      skey *k = realloc(*keys, (size_t)cap * sizeof *k);
+      if (!k) {
+        lua_pop(L, 1);
+        return REVL_ENOMEM;
+      }
+      *keys = k;
+    }
+    skey *k = &(*keys)[*n];
+    if (!(k->name = dupl(L, -1))) {
+      lua_pop(L, 1);
+      return REVL_ENOMEM;
+    }
+    (*n)++;
+    char p[1024];
+    snprintf(p, sizeof p, "%s\x1f%s", w, k->name);
+    revl_mapsrc_find(src, p, 1, &k->line, &k->col);
+  }
+  if (*n > 1) qsort(*keys, (size_t)*n, sizeof **keys, by_position);
+  return rc;
+}
+
+static void free_keys(skey *k, int n) {
+  for (int i = 0; i < n; i++) free(k[i].name);
+  free(k);
 }
 
 int revl_transform_read(lua_State *L, const char *path, const revl_mapsrc *src,
@@ -608,73 +655,49 @@ int revl_transform_read(lua_State *L, const char *path, const revl_mapsrc *src,
   char shown[128];
   snprintf(shown, sizeof shown, "%s", tm->name[0] ? tm->name : "(top level)");
   cx.name = shown;
-  lua_getfield(L, -1, "derive");
-  if (!lua_isnil(L, -1) && !lua_istable(L, -1))
-    rc = err_at(&cx, NULL, NULL, 0, "%s: derive must be a table { field = "
-                "{ from = \"Header\", ... } }", shown);
-  if (lua_istable(L, -1)) {
-    lua_pushnil(L);
-    while (!rc && lua_next(L, -2)) {
-      if (lua_type(L, -2) != LUA_TSTRING) {
-        lua_pop(L, 2);
-        rc = err_at(&cx, NULL, NULL, 0, "%s: derive keys must be field names",
-                    shown);
-        break;
+  for (int which = 0; which < 2 && !rc; which++) {
+    const char *opt = which ? "types" : "derive";
+    snprintf(w, sizeof w, "%s%s%s", where, where[0] ? "\x1f" : "", opt);
+    lua_getfield(L, -1, opt);
+    if (!lua_isnil(L, -1) && !lua_istable(L, -1))
+      rc = err_at(&cx, NULL, NULL, 0, which ? "%s: types must be a table { column "
+                  "= \"integer\", ... }" : "%s: derive must be a table { field = "
+                  "{ from = \"Header\", ... } }", shown);
+    skey *keys = NULL;
+    int n = 0;
+    if (!rc && lua_istable(L, -1)) {
+      rc = sorted_keys(L, src, w, &keys, &n);
+      if (rc == -1)
+        rc = err_at(&cx, NULL, NULL, 0, which ? "%s: types keys must be column "
+                    "names" : "%s: derive keys must be field names", shown);
+      if (!rc && n) {
+        if (which) tm->types = calloc((size_t)n, sizeof *tm->types);
+        else tm->derive = calloc((size_t)n, sizeof *tm->derive);
+        if (which ? !tm->types : !tm->derive) rc = REVL_ENOMEM;
       }
-      revl_derive *d = realloc(tm->derive, (size_t)(tm->nderive + 1) * sizeof *d);
-      if (!d) {
-        lua_pop(L, 2);
-        rc = REVL_ENOMEM;
-        break;
+      for (int i = 0; i < n && !rc; i++) {
+        lua_getfield(L, -1, keys[i].name);
+        if (which) {
+          revl_coltype *c = &tm->types[tm->ntypes++];
+          c->name = keys[i].name;
+          keys[i].name = NULL;
+          c->line = keys[i].line;
+          c->col = keys[i].col;
+          rc = read_type(&cx, c->name, c);
+        } else {
+          revl_derive *d = &tm->derive[tm->nderive++];
+          d->name = keys[i].name;
+          keys[i].name = NULL;
+          d->line = keys[i].line;
+          d->col = keys[i].col;
+          rc = read_derive(&cx, d->name, d);
+        }
+        lua_pop(L, 1);
       }
-      tm->derive = d;
-      d = &tm->derive[tm->nderive++];
-      memset(d, 0, sizeof *d);
-      d->name = dupl(L, -2);
-      char p[1024];
-      snprintf(p, sizeof p, "%s\x1f%s", w, d->name);
-      revl_mapsrc_find(src, p, 1, &d->line, &d->col);
-      rc = read_derive(&cx, d->name, d);
-      lua_pop(L, 1);
-      if (rc) lua_pop(L, 1);
     }
+    free_keys(keys, n);
+    lua_pop(L, 1);
   }
-  lua_pop(L, 1);
-  if (rc) return rc;
-  if (tm->nderive > 1) qsort(tm->derive, (size_t)tm->nderive, sizeof *tm->derive, by_position);
-  snprintf(w, sizeof w, "%s%s%s", where, where[0] ? "\x1f" : "", "types");
-  lua_getfield(L, -1, "types");
-  if (!lua_isnil(L, -1) && !lua_istable(L, -1))
-    rc = err_at(&cx, NULL, NULL, 0, "%s: types must be a table { column = "
-                "\"integer\", ... }", shown);
-  if (lua_istable(L, -1)) {
-    lua_pushnil(L);
-    while (!rc && lua_next(L, -2)) {
-      if (lua_type(L, -2) != LUA_TSTRING) {
-        lua_pop(L, 2);
-        rc = err_at(&cx, NULL, NULL, 0, "%s: types keys must be column names",
-                    shown);
-        break;
-      }
-      revl_coltype *c = realloc(tm->types, (size_t)(tm->ntypes + 1) * sizeof *c);
-      if (!c) {
-        lua_pop(L, 2);
-        rc = REVL_ENOMEM;
-        break;
-      }
-      tm->types = c;
-      c = &tm->types[tm->ntypes++];
-      memset(c, 0, sizeof *c);
-      c->name = dupl(L, -2);
-      char p[1024];
-      snprintf(p, sizeof p, "%s\x1f%s", w, c->name);
-      revl_mapsrc_find(src, p, 1, &c->line, &c->col);
-      rc = read_type(&cx, c->name, c);
-      lua_pop(L, 1);
-      if (rc) lua_pop(L, 1);
-    }
-  }
-  lua_pop(L, 1);
   return rc;
 }
 
