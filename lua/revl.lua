@@ -93,14 +93,14 @@ function Frame:limit(n)
   for i = 1, math.min(n, #self) do out[i] = self[i] end
   return revl.frame(out, self.columns)
 end
---- frame:index(col) -> {value = row}; rows whose value is null are
---- left out (a Lua table cannot hold a nil key); of rows repeating a
---- value the last one stays
+--- frame:index(col) -> {value = row}; rows whose value is null (or a
+--- NaN number) are left out (a Lua table cannot hold a nil or NaN key);
+--- of rows repeating a value the last one stays
 function Frame:index(col)
   local t = {}
   for i = 1, #self do
     local k = self[i][col]
-    if k ~= nil then t[k] = self[i] end
+    if k ~= nil and k == k then t[k] = self[i] end
   end
   return t
 end

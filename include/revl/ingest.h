@@ -19,9 +19,12 @@ enum { REVL_PRESET_GENERIC = 0, REVL_PRESET_SALESFORCE, REVL_PRESET_HUBSPOT };
 #define REVL_MAX_NULLS 32
 
 /* What happens to a row whose primary key an earlier row has: rejected
- * (the first row stays), the load stops, or it is kept under a
- * generated key "KEY#LINE". */
-enum { REVL_DUP_FIRST = 0, REVL_DUP_ERROR, REVL_DUP_KEEP };
+ * (the first row stays), the load stops, it is kept under a generated
+ * key "KEY#LINE", or it replaces the earlier row (which is rejected). */
+enum { REVL_DUP_FIRST = 0, REVL_DUP_ERROR, REVL_DUP_KEEP, REVL_DUP_LAST };
+
+struct revl_derive;
+struct revl_coltype;
 
 /* How one table is read: from the mapping file and its defaults. */
 typedef struct revl_table_map {
@@ -49,6 +52,12 @@ typedef struct revl_table_map {
   char **stage_name;    /* stage -> outcome */
   char *stage_outcome;  /* 'w' won, 'l' lost, 'o' open */
   char delimiter;       /* 0 = ',' */
+  int nderive;          /* derive = { field = { from = ..., ... } } */
+  struct revl_derive *derive;
+  int ntypes;           /* types = { column = "integer", ... } */
+  struct revl_coltype *types;
+  char *mapfile;        /* the mapping file, for errors found at load */
+  int file_line, file_col; /* where file = ... is written in it */
 } revl_table_map;
 
 typedef struct revl_mapping {
@@ -72,6 +81,7 @@ typedef struct revl_load_opts {
   const char *out_dir;   /* rejects go to <out_dir>/rejects/; NULL: none */
   const char *const *tables; /* "NAME=PATH" (PATH "-": stdin), each one */
   int ntables;               /* table from its own file (--table) */
+  int quiet;             /* alerts stay in the tables' notes, not on stderr */
 } revl_load_opts;
 
 /* Load every known (and any other *.csv) file of o->data_dir into s,

@@ -179,8 +179,12 @@ struct revl_table {
   size_t nduplicate;
   struct revl_reject *rejects;  /* first REVL_REJECTS_KEPT */
   size_t nrejects_kept;
+  size_t ndup_differ;    /* rejected duplicates unlike the kept row */
+  size_t ndup_same;      /* rejected duplicates equal to it */
   char **warnings;
   int nwarnings;
+  int *alerts;           /* warnings also said on stderr at load */
+  int nalerts;
   struct revl_store *store;
 };
 
@@ -240,6 +244,13 @@ int revl_table_rename_col(revl_table *t, int i, const char *name);
 /* Keep label (the export's header) on column i; revl_table_col finds
  * the column by it too. */
 int revl_table_set_label(revl_table *t, int i, const char *label);
+/* A warning that the load also writes to stderr (revl_load_dir): a
+ * problem a reader of the numbers must not miss. */
+void revl_table_add_alert(revl_table *t, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 void revl_table_add_warning(revl_table *t, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

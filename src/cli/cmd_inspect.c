@@ -94,7 +94,8 @@ static void print_table(const revl_store *s, revl_table *t) {
            pct, notes);
   }
   if (t->nduplicate)
-    printf("  duplicate keys: %zu rows rejected\n", t->nduplicate);
+    printf("  duplicate keys: %zu rows rejected (%zu differ from the kept row, "
+           "%zu identical)\n", t->nduplicate, t->ndup_differ, t->ndup_same);
   if (t->nrejected) {
     printf("  rejected: %zu rows\n", t->nrejected);
     size_t show = t->nrejects_kept < 5 ? t->nrejects_kept : 5;

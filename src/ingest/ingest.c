@@ -1,7 +1,7 @@
 /*
  * ingest.c -- CSV files into typed columns.
  *
- * Two threads share a file.  The reader (rd_*) reads it in large blocks
+ * Two threads share a file.  The reader (rd_*, in reader.c) reads it in large blocks
  * and hands it to libcsv one physical line at a time, so every record
  * knows the line it started on; it collects whole records into batches
  * and, while the loading thread has work queued, parses their values
@@ -15,7 +15,7 @@
  * interned strings and given a type afterwards, from every distinct
  * value they hold (see infer_types).
  */
-#include "revl/ingest.h"
+#include "reader.h"
 
 #include <csv.h>
 #include <ctype.h>
@@ -30,28 +30,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define MAX_STRING (1u << 20) /* longest string value kept: 1 MiB */
 #define MAX_COLUMNS 16384     /* columns in a header (Excel's limit too) */
 
-/* What the reader thread made of a field of a typed record. */
-enum { PRE_NONE, PRE_NULL, PRE_OK };
 
-typedef union value {
-  int64_t i;
-  double d;
-  uint32_t s;
-  int32_t date;
-} value;
-
-/* The null tokens of a file, with a mask of their lengths (bit n: some
- * token is n bytes long; bit 63: 63 or more), so most values need no
- * comparison at all. */
-typedef struct nullset {
-  const char *tok[REVL_MAX_NULLS];
-  size_t len[REVL_MAX_NULLS];
-  int n;
-  uint64_t mask;
-} nullset;
 
 typedef struct loader {
   revl_store *s;
@@ -68,17 +49,22 @@ typedef struct loader {
   const uint32_t *fhash; /* intern hash of each field, string columns only */
   const uint8_t *fst;    /* PRE_* per field when the reader typed the
                             record, else NULL */
-  const union value *fval; /* the values it parsed (PRE_OK) */
+  const value *fval; /* the values it parsed (PRE_OK) */
   int nf;
   long line;         /* line the record ended on */
   long rec_line;     /* line the record started on */
 
   int header_done;
   int ncsv;          /* fields in the header */
-  int *target;       /* csv column -> table column, -1 ignored */
-  uint8_t *isnull;   /* per csv column, scratch for one row */
-  value *vals;       /* per csv column, scratch for one row */
-  uint32_t *curs;    /* per csv column: currency id of a money value */
+  int nslots;        /* ncsv, then one slot per derived column */
+  int *target;       /* slot -> table column */
+  uint8_t *isnull;   /* per slot, scratch for one row */
+  value *vals;       /* per slot, scratch for one row */
+  uint32_t *curs;    /* per slot: currency id of a money value */
+  derived dv;        /* derive = {...} and types = {...} (xform.c) */
+  uint8_t *drop;     /* row -> replaced by a later duplicate */
+  size_t ndrop;
+  char dup_example[600]; /* the first duplicate unlike its kept row */
   int *strcsv;       /* the csv columns loaded as strings */
   int nstrcsv;
   int cur_csv;       /* csv column of the currency field or -1 */
@@ -190,13 +176,7 @@ static int problem(loader *ld, int csvcol, int reject, const char *fmt, ...) {
 
 /* ---- header -------------------------------------------------------- */
 
-static void trim(const char **s, size_t *n) {
-  /* most values have no space around them: one look at each end */
-  if (!*n || ((unsigned char)(*s)[0] > ' ' && (unsigned char)(*s)[*n - 1] > ' '))
-    return;
-  while (*n && isspace((unsigned char)(*s)[0])) (*s)++, (*n)--;
-  while (*n && isspace((unsigned char)(*s)[*n - 1])) (*n)--;
-}
+#define trim revl_trim
 
 static const char *mapped_name(const loader *ld, const char *header) {
   const revl_table_map *m = ld->map;
@@ -204,7 +184,13 @@ static const char *mapped_name(const loader *ld, const char *header) {
     for (int i = 0; i < m->npairs; i++)
       if (strcmp(m->rename_from[i], header) == 0) return m->rename_to[i];
   }
-  return revl_preset_field(m ? m->preset : 0, ld->t->name, header);
+  const char *f = revl_preset_field(m ? m->preset : 0, ld->t->name, header);
+  /* a field the mapping derives is not also read by the preset: the
+   * header stays a custom column ("Created" with created_at derived
+   * from it by a date format) */
+  for (int k = 0; f && m && k < m->nderive; k++)
+    if (strcmp(m->derive[k].name, f) == 0) return NULL;
+  return f;
 }
 
 /* Does the mapping rename this header itself (columns = {...})? */
@@ -271,10 +257,11 @@ static int setup_header(loader *ld) {
                "header has %d columns; revl reads at most %d (is this a CSV "
                "file?)", ld->nf, MAX_COLUMNS);
   ld->ncsv = ld->nf;
-  ld->target = malloc((size_t)ld->nf * sizeof *ld->target);
-  ld->isnull = malloc((size_t)ld->nf);
-  ld->vals = malloc((size_t)ld->nf * sizeof *ld->vals);
-  ld->curs = malloc((size_t)ld->nf * sizeof *ld->curs);
+  ld->nslots = ld->nf + (ld->map ? ld->map->nderive : 0);
+  ld->target = malloc((size_t)ld->nslots * sizeof *ld->target);
+  ld->isnull = malloc((size_t)ld->nslots);
+  ld->vals = malloc((size_t)ld->nslots * sizeof *ld->vals);
+  ld->curs = malloc((size_t)ld->nslots * sizeof *ld->curs);
   if (!ld->target || !ld->isnull || !ld->vals || !ld->curs)
     return ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, 1, 0,
                                    "out of memory");
@@ -346,6 +333,14 @@ static int setup_header(loader *ld) {
       ld->prob_csv = j;
     }
   }
+  /* the mapping's derived columns and declared types (derived.c) */
+  revl_rowview hdr = {ld->row, ld->foff, ld->flen};
+  int drc = revl_derived_setup(&ld->dv, ld->s, t, ld->map, ld->path, &hdr,
+                               ld->ncsv, ld->target, ld->err);
+  if (drc == REVL_ENOMEM)
+    return ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, 1, 0,
+                                   "out of memory");
+  if (drc) return ld->rc = drc;
   /* required fields must have a column */
   if (def)
     for (int k = 0; k < def->nfields; k++)
@@ -368,7 +363,7 @@ static int setup_header(loader *ld) {
                                      "key column '%s' is not in the header",
                                      key);
     if (t->pk >= 0) {
-      for (int j = 0; j < ld->ncsv; j++)
+      for (int j = 0; j < ld->nslots; j++) /* a derived key too */
         if (ld->target[j] == t->pk) ld->pk_csv = j;
       t->cols[t->pk]->required = 1;
       if (t->cols[t->pk]->type != REVL_T_STRING)
@@ -390,32 +385,15 @@ static int setup_header(loader *ld) {
 
 /* ---- values -------------------------------------------------------- */
 
-static uint64_t len_bit(size_t n) { return 1ull << (n < 63 ? n : 63); }
-
 static void nulls_add(nullset *ns, const char *tok) {
   ns->tok[ns->n] = tok;
   ns->len[ns->n] = strlen(tok);
-  ns->mask |= len_bit(ns->len[ns->n++]);
+  ns->mask |= revl_len_bit(ns->len[ns->n++]);
 }
 
-static int is_null(const nullset *ns, const char *s, size_t n) {
-  if (!(ns->mask & len_bit(n))) return 0;
-  for (int i = 0; i < ns->n; i++)
-    if (ns->len[i] == n && memcmp(ns->tok[i], s, n) == 0) return 1;
-  return 0;
-}
+#define is_null revl_is_null
 
-/* A currency code as written (trimmed, not null) -> up, upper case and
- * NUL-terminated; 0 when it is not three letters like USD. */
-static int currency_code(const char *s, size_t n, char up[4]) {
-  if (n != 3) return 0;
-  for (int i = 0; i < 3; i++) {
-    up[i] = (char)toupper((unsigned char)s[i]);
-    if (up[i] < 'A' || up[i] > 'Z') return 0;
-  }
-  up[3] = '\0';
-  return 1;
-}
+#define currency_code revl_currency_code
 
 static int parse_value(loader *ld, revl_column *c, const char *s, size_t n,
                        value *v, uint32_t hash, uint32_t cur,
@@ -539,8 +517,157 @@ static int reserve_lines(loader *ld, size_t cap) {
     if (!pc) return -1;
     ld->pct = pc;
   }
+  if (ld->drop) {
+    uint8_t *d = realloc(ld->drop, cap);
+    if (!d) return -1;
+    memset(d + ld->caplines, 0, cap - ld->caplines);
+    ld->drop = d;
+  }
   ld->caplines = cap;
   return 0;
+}
+
+/* A value the mapping declared that does not fit: the load stops. */
+static int fatal(loader *ld, int csvcol, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static int fatal(loader *ld, int csvcol, const char *fmt, ...) {
+  char msg[600];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  ld->rc = revl_error_set(ld->err, REVL_EDATA, ld->path, ld->rec_line,
+                          csvcol >= 0 ? csvcol + 1 : 0, "%s", msg);
+  return 1;
+}
+
+/* Derived column k of the current record into its slot.  1 when the
+ * row is done with (rejected, or the load stops). */
+static int derive_slot(loader *ld, int k, uint32_t cur) {
+  const revl_derive *d = &ld->map->derive[k];
+  int j = ld->ncsv + k, src = ld->dv.src[k];
+  revl_column *c = ld->t->cols[ld->target[j]];
+  const revl_parse_opts *po = &ld->map->popts;
+  revl_rowview rv = {ld->row, ld->foff, ld->flen};
+  revl_dval dv;
+  char why[400], txt[64];
+  int bad;
+  ld->isnull[j] = 0;
+  ld->curs[j] = cur;
+  if (revl_derive_apply(d, src, ld->dv.parts[k], &rv, &ld->nulls, po, ld->dv.buf,
+                        ld->dv.cap, &dv, why, sizeof why, &bad))
+    return fatal(ld, bad, "%s: %s", c->name, why);
+  const char *s = dv.s;
+  size_t n = dv.n;
+  switch (dv.kind) {
+  case REVL_DV_TEXT:
+    if (is_null(&ld->nulls, s, n)) dv.kind = REVL_DV_NULL;
+    break;
+  case REVL_DV_DATE:
+  case REVL_DV_DATETIME:
+    if (c->type == REVL_T_DATE) {
+      ld->vals[j].date = dv.kind == REVL_DV_DATE ? dv.days
+                         : (int32_t)((dv.secs - (((dv.secs % 86400) + 86400) % 86400)) / 86400);
+      return 0;
+    }
+    if (c->type == REVL_T_DATETIME) {
+      ld->vals[j].i = dv.kind == REVL_DV_DATE ? (int64_t)dv.days * 86400 : dv.secs;
+      return 0;
+    }
+    if (dv.kind == REVL_DV_DATE) revl_format_date(dv.days, txt, sizeof txt);
+    else revl_format_datetime(dv.secs, txt, sizeof txt);
+    s = txt;
+    n = strlen(txt);
+    break;
+  case REVL_DV_DEC:
+    if (c->type == REVL_T_MONEY || c->type == REVL_T_INT) {
+      int dec = 0;
+      if (c->type == REVL_T_MONEY)
+        dec = revl_currency_decimals(revl_intern_str(&ld->s->strings, cur));
+      if (revl_dec_to_minor(dv.m, dv.e, dec, &ld->vals[j].i)) {
+        revl_dec_format(dv.m, dv.e, txt, sizeof txt);
+        return fatal(ld, src, "%s: %s (derive %s, scaled) is not a whole number "
+                     "of %s", c->name, txt, d->name,
+                     c->type == REVL_T_MONEY ? "minor units of its currency" : "units");
+      }
+      return 0;
+    }
+    revl_dec_format(dv.m, dv.e, txt, sizeof txt);
+    if (c->type == REVL_T_NUMBER) {
+      ld->vals[j].d = strtod(txt, NULL);
+      return 0;
+    }
+    s = txt;
+    n = strlen(txt);
+    break;
+  default: break;
+  }
+  if (dv.kind == REVL_DV_NULL) {
+    ld->isnull[j] = 1;
+    if (c->required)
+      return problem(ld, src, 1, "%s: required value is missing (derive %s)",
+                     c->name, d->name);
+    return 0;
+  }
+  const char *w = "";
+  if (parse_value(ld, c, s, n, &ld->vals[j], revl_intern_hash(s, n), cur,
+                  &ld->curs[j], &w)) {
+    char shown[256];
+    return fatal(ld, src, "%s: %s: \"%s\" (made by derive %s)", c->name, w,
+                 show(s, n, shown, sizeof shown), d->name);
+  }
+  return 0;
+}
+
+/* A column whose type the mapping declared (types = {...}): what the
+ * usual parser does not do (a date format, a fixed currency) is done
+ * here, and a value that does not fit stops the load.  0 or 1 as
+ * derive_slot. */
+static int declared_value(loader *ld, int j, revl_column *c, const char *s,
+                          size_t n, uint32_t cur) {
+  const revl_coltype *ct = ld->dv.ctype[j];
+  char shown[256];
+  const char *w = "";
+  int bad;
+  if (ct->date.fmt[0]) {
+    int32_t days;
+    int64_t secs;
+    bad = revl_datefmt_parse(&ct->date, s, n, &days, &secs);
+    if (c->type == REVL_T_DATE) ld->vals[j].date = days;
+    else ld->vals[j].i = secs;
+  } else {
+    uint32_t use = ld->dv.ccur[j] ? ld->dv.ccur[j] : cur;
+    int row_cur = ld->row_cur;
+    if (ld->dv.ccur[j]) ld->row_cur = 1; /* a code in the value must match */
+    bad = parse_value(ld, c, s, n, &ld->vals[j], ld->fhash[j], use,
+                      &ld->curs[j], &w);
+    ld->row_cur = row_cur;
+  }
+  if (!bad) return 0;
+  char what[96];
+  if (ct->date.fmt[0]) {
+    char fmt[64];
+    size_t o = 0;
+    for (const char *p = ct->date.fmt; *p && o + 1 < sizeof fmt; p++)
+      if (*p != '%') fmt[o++] = *p;
+    fmt[o] = '\0';
+    snprintf(what, sizeof what, "a %s in the format %s",
+             c->type == REVL_T_DATE ? "date" : "date-time", fmt);
+  } else if (c->type == REVL_T_MONEY) {
+    snprintf(what, sizeof what, "money%s%s", ct->currency[0] ? " in " : "",
+             ct->currency);
+  } else if (c->type == REVL_T_BOOL) {
+    snprintf(what, sizeof what, "a boolean (yes/no, y/n, true/false, 1/0)");
+  } else {
+    snprintf(what, sizeof what, "%s %s", c->type == REVL_T_INT ? "an" : "a",
+             revl_type_word(c->type));
+  }
+  return fatal(ld, j, "%s: \"%s\" is not %s (types = { %s = ... } in the "
+               "mapping)", c->name, show(s, n, shown, sizeof shown), what,
+               ct->name);
 }
 
 static void on_record(loader *ld) {
@@ -620,6 +747,10 @@ static void on_record(loader *ld) {
       }
       continue;
     }
+    if (ld->dv.ctype && ld->dv.ctype[j]) {
+      if (declared_value(ld, j, c, s, n, cur)) return;
+      continue;
+    }
     const char *why = "";
     if (parse_value(ld, c, s, n, &ld->vals[j], ld->fhash[j], cur,
                     &ld->curs[j], &why)) {
@@ -634,11 +765,14 @@ static void on_record(loader *ld) {
       ld->isnull[j] = 1;
     }
   }
+  for (int k = 0; k < ld->dv.nderive; k++)
+    if (derive_slot(ld, k, cur)) return;
   /* a row repeating an earlier primary key is rejected; the first stays.
    * A bitmap over intern ids answers "seen before?" without a cache miss
    * on a big table; the id -> row map that names the first row is only
    * built once a duplicate turns up. */
   uint32_t kslot = 0;
+  int replace = 0;
   if (ld->pk_csv >= 0) {
     uint32_t id = ld->vals[ld->pk_csv].s;
     if (id / 64 < ld->pkwords && ((ld->pkbits[id / 64] >> (id % 64)) & 1)) {
@@ -665,6 +799,43 @@ static void on_record(loader *ld) {
                                 "the mapping says duplicates = \"error\")",
                                 t->cols[t->pk]->name, shown, first_line);
         return;
+      }
+      if (policy == REVL_DUP_FIRST || policy == REVL_DUP_LAST) {
+        /* an export that wrote a record twice, or two versions of it? */
+        size_t kept = ld->krows[kslot];
+        int dj = revl_dup_differs(t, kept, ld->target, ld->nslots, ld->pk_csv,
+                                  ld->isnull, ld->vals, ld->curs);
+        if (ld->strict) {
+        } else if (dj < 0) {
+          t->ndup_same++;
+        } else if (t->ndup_differ++ == 0) {
+          char d[200];
+          revl_dup_describe(ld->s, t, kept, ld->target[dj], ld->isnull[dj],
+                            ld->vals[dj], ld->curs[dj], d, sizeof d);
+          snprintf(ld->dup_example, sizeof ld->dup_example,
+                   "\"%s\" at lines %u and %ld: %s", shown, first_line,
+                   ld->rec_line, d);
+        }
+      }
+      if (policy == REVL_DUP_LAST) {
+        /* this row replaces the kept one, which is rejected */
+        if (ld->strict) {
+          problem(ld, ld->pk_csv, 1, "%s: duplicate key \"%s\" (first at line %u)",
+                  t->cols[t->pk]->name, shown, first_line);
+          return;
+        }
+        if (!ld->drop && !(ld->drop = calloc(ld->caplines ? ld->caplines : 1, 1)))
+          goto nomem;
+        ld->drop[ld->krows[kslot]] = 1;
+        ld->ndrop++;
+        char msg[400];
+        snprintf(msg, sizeof msg, "%s: duplicate key \"%s\" (replaced by the "
+                 "row at line %ld: duplicates = \"last\")", t->cols[t->pk]->name,
+                 shown, ld->rec_line);
+        revl_table_add_reject(t, first_line, ld->pk_csv + 1, msg, "", 0);
+        t->nduplicate++;
+        replace = 1;
+        goto push;
       }
       if (policy == REVL_DUP_KEEP) {
         /* kept under "KEY#LINE": unique, since lines are */
@@ -715,7 +886,7 @@ static void on_record(loader *ld) {
     }
   }
 push:
-  for (int j = 0; j < ld->ncsv; j++) {
+  for (int j = 0; j < ld->nslots; j++) {
     revl_column *c = t->cols[ld->target[j]];
     int rc;
     if (ld->isnull[j])
@@ -739,7 +910,7 @@ push:
     if (ld->dupmode) {
       ld->keys[kslot] = id;
       ld->krows[kslot] = (uint32_t)t->nrows;
-      ld->nkeys++;
+      ld->nkeys += !replace;
     }
   }
   if (t->nrows == ld->caplines &&
@@ -849,6 +1020,7 @@ static int infer_types(loader *ld) {
   for (int ci = 0; ci < t->ncols && !rc; ci++) {
     revl_column *c = t->cols[ci];
     if (c->canonical || c->type != REVL_T_STRING || ci == t->pk) continue;
+    if (ci < ld->dv.nfixed && ld->dv.fixed[ci]) continue; /* types = {...} */
     if (c->nnull == c->n) continue;
     if (!seen && !(seen = calloc(ld->s->strings.n, 1))) return REVL_ENOMEM;
     int k = K_ANY;
@@ -930,563 +1102,9 @@ static int normalise_probability(loader *ld) {
   return 0;
 }
 
-/* Outcome of a stage name: from the mapping's stage table, else by
- * name ("Closed Won", "Won" -> won; "Closed Lost", "Lost" -> lost). */
-static int stage_outcome(const revl_table_map *m, const char *stage) {
-  if (m)
-    for (int i = 0; i < m->nstages; i++)
-      if (strcmp(m->stage_name[i], stage) == 0) return m->stage_outcome[i];
-  char low[64];
-  size_t n = 0;
-  for (; stage[n] && n < sizeof low - 1; n++)
-    low[n] = (char)tolower((unsigned char)stage[n]);
-  low[n] = '\0';
-  if (strstr(low, "won") && !strstr(low, "not")) return 'w';
-  if (strstr(low, "lost") || strstr(low, "closed")) return 'l';
-  return 'o';
-}
-
-/* Deals without is_closed / is_won get them from the stage. */
-/* constants = { field = "value" } of the mapping: a text column the
- * file does not have, with the value on every row.  A file that has the
- * column too is an error: the mapping would hide its values. */
-static int add_constants(loader *ld) {
-  revl_table *t = ld->t;
-  if (!ld->map) return 0;
-  for (int k = 0; k < ld->map->nconsts; k++) {
-    const char *name = ld->map->const_name[k], *val = ld->map->const_value[k];
-    if (revl_table_col(t, name) >= 0)
-      return revl_error_set(ld->err, REVL_EDATA, ld->path, 1, 0,
-                            "column '%s' is in the file and also a constant of "
-                            "the mapping (constants = { %s = ... })", name, name);
-    int ci = revl_table_add_col(t, name, REVL_T_STRING);
-    if (ci < 0) return REVL_ENOMEM;
-    uint32_t id = revl_intern_add(&ld->s->strings, val, strlen(val));
-    revl_column *c = t->cols[ci];
-    if (revl_col_reserve(c, t->nrows)) return REVL_ENOMEM;
-    for (size_t r = 0; r < t->nrows; r++)
-      if (revl_col_push_str(c, id)) return REVL_ENOMEM;
-  }
-  return 0;
-}
-
-static int derive_outcomes(loader *ld) {
-  revl_table *t = ld->t;
-  if (strcmp(t->name, "deals") != 0) return 0;
-  int st = revl_table_col(t, "stage");
-  int hc = revl_table_col(t, "is_closed"), hw = revl_table_col(t, "is_won");
-  if (st < 0 || (hc >= 0 && hw >= 0)) return 0;
-  int ic = hc >= 0 ? -1 : revl_table_add_col(t, "is_closed", REVL_T_BOOL);
-  int iw = hw >= 0 ? -1 : revl_table_add_col(t, "is_won", REVL_T_BOOL);
-  if ((hc < 0 && ic < 0) || (hw < 0 && iw < 0)) return REVL_ENOMEM;
-  revl_column *s = t->cols[st];
-  /* one decision per distinct stage, memoised by intern id */
-  uint8_t *memo = calloc(ld->s->strings.n, 1);
-  if (!memo) return REVL_ENOMEM;
-  for (size_t r = 0; r < t->nrows; r++) {
-    uint32_t id = s->v.str[r];
-    if (!memo[id])
-      memo[id] = (uint8_t)stage_outcome(ld->map, revl_intern_str(&ld->s->strings, id));
-    int out = memo[id];
-    if ((ic >= 0 && revl_col_push_bool(t->cols[ic], out != 'o')) ||
-        (iw >= 0 && revl_col_push_bool(t->cols[iw], out == 'w'))) {
-      free(memo);
-      return REVL_ENOMEM;
-    }
-  }
-  free(memo);
-  if (ic >= 0) t->cols[ic]->canonical = 1;
-  if (iw >= 0) t->cols[iw]->canonical = 1;
-  return 0;
-}
-
-/* ---- the file ------------------------------------------------------ */
-
-/* libcsv grows its field buffer by a fixed block (128 bytes by
- * default): a 100 MB field took a million reallocs, quadratic where
- * realloc copies.  1 MiB blocks keep that to a hundred. */
-static void parser_options(struct csv_parser *p, const revl_table_map *map) {
-  csv_set_blk_size(p, 1 << 20);
-  if (map && map->delimiter) csv_set_delim(p, (unsigned char)map->delimiter);
-}
-
-/* What a file that is not CSV text is, from its first bytes, or NULL. */
-static const char *binary_kind(const char *b, size_t n) {
-  if (n >= 2 && memcmp(b, "\x1F\x8B", 2) == 0)
-    return "gzip-compressed file, not CSV text (decompress it first)";
-  if (n >= 4 && memcmp(b, "PK\x03\x04", 4) == 0)
-    return "zip archive (an Excel .xlsx workbook?), not CSV text (export "
-           "it as CSV)";
-  if (n >= 4 && memcmp(b, "\xD0\xCF\x11\xE0", 4) == 0)
-    return "Excel .xls workbook, not CSV text (export it as CSV)";
-  if (n >= 2 && (memcmp(b, "\xFF\xFE", 2) == 0 || memcmp(b, "\xFE\xFF", 2) == 0))
-    return "UTF-16 text, not UTF-8 (export it as CSV UTF-8)";
-  /* a NUL early on after bytes that are no text either */
-  const char *nul = memchr(b, '\0', n < 8192 ? n : 8192);
-  if (nul) {
-    size_t k = (size_t)(nul - b);
-    int text = revl_utf8_valid(b, k);
-    for (size_t i = 0; i < k && text; i++)
-      if ((unsigned char)b[i] < 0x20 && b[i] != '\t' && b[i] != '\r' &&
-          b[i] != '\n')
-        text = 0;
-    if (!text) return "binary file, not CSV text";
-  }
-  return NULL;
-}
-
 static int is_dir(const char *path) {
   struct stat st;
   return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* ---- reading: libcsv on a thread of its own ------------------------
- *
- * A reader thread reads the file and runs libcsv; the loading thread
- * types, interns and appends.  The reader hands over batches of whole
- * records (their field bytes, offsets and lines) through a ring of
- * NBATCH buffers that are reused for the whole file, so nothing is
- * allocated per row.  Everything the reader finds -- records, lines
- * libcsv cannot parse, a fatal error -- travels in file order, and the
- * loading thread handles it in that order: what is reported, rejected
- * or stopped at is the same as reading the file on one thread.  When
- * the loading thread stops at an error it tells the reader, which ends
- * at its next block. */
-
-int revl_load_typing = -1;
-
-enum { EV_ROW, EV_REJECT };
-
-typedef struct event {
-  int kind;
-  int nf;      /* EV_ROW: fields; EV_REJECT: column of the problem */
-  size_t f0;   /* EV_ROW: first field; EV_REJECT: message offset */
-  size_t text; /* EV_REJECT: offset of the line's bytes */
-  size_t textlen;
-  long line;   /* EV_ROW: first line; EV_REJECT: line of the problem */
-  long end;    /* EV_ROW: last line */
-  int typed;   /* EV_ROW: fst and fval hold what the reader parsed */
-} event;
-
-typedef struct batch {
-  char *bytes;
-  size_t nbytes, capbytes;
-  size_t *foff, *flen;
-  uint32_t *fhash; /* intern hash of string fields */
-  uint8_t *fst;    /* PRE_* of the fields of typed records */
-  value *fval;
-  size_t nfields, capfields;
-  event *ev;
-  size_t nev, capev;
-  size_t fed;      /* bytes of the file parsed when the batch was closed
-                      (all that was read, in the last batch) */
-  int last;        /* the reader's final batch */
-  int fatal;       /* an error ending the file, after the events; 0 none */
-  long fline;
-  int fcol;
-  char fmsg[200];
-  int full;        /* handed over, not yet given back */
-} batch;
-
-#define NBATCH 4
-#define BATCH_EVENTS 2048
-#define BATCH_BYTES ((size_t)256 << 10)
-
-typedef struct reader {
-  pthread_mutex_t mu;
-  pthread_cond_t cv;
-  batch b[NBATCH];
-  atomic_int stop;     /* set by the loading thread: stop reading */
-  /* the reader thread's own */
-  FILE *fp;
-  const revl_table_map *map;
-  batch *cur;
-  unsigned next;
-  long line;           /* physical line being fed to libcsv */
-  long rec_line;       /* line the current record started on */
-  int nf;              /* fields of the current record so far */
-  size_t row0;         /* where the current record's bytes start */
-  size_t total;        /* bytes read */
-  size_t pos;          /* bytes handed to libcsv */
-  int oom;
-  int headed;          /* the header record has been handed over */
-  int typing;          /* the reader parses values (see rd_deliver) */
-  /* what the loading thread made of the header, so that the reader can
-   * parse values too (its state: 0 not yet, 1 ready, 2 nothing to do) */
-  int schema;
-  int ncsv;
-  uint8_t *kind;       /* per csv column: 1 + the REVL_T_* to parse, or 0 */
-  int cur_csv;
-  int def_dec;         /* minor-unit digits of the default currency */
-  char dec_code[4];    /* the last currency code seen, and its digits */
-  int dec_code_dec;
-  const revl_parse_opts *po;
-  const nullset *nulls;
-} reader;
-
-static int batch_grow(batch *b, size_t bytes, size_t fields, size_t evs) {
-  if (b->nbytes + bytes > b->capbytes) {
-    size_t cap = b->capbytes ? b->capbytes : BATCH_BYTES + 4096;
-    while (cap < b->nbytes + bytes) cap *= 2;
-    char *p = realloc(b->bytes, cap);
-    if (!p) return -1;
-    b->bytes = p;
-    b->capbytes = cap;
-  }
-  if (b->nfields + fields > b->capfields) {
-    size_t cap = b->capfields ? b->capfields * 2 : 16384;
-    size_t *o = realloc(b->foff, cap * sizeof *o);
-    if (!o) return -1;
-    b->foff = o;
-    size_t *l = realloc(b->flen, cap * sizeof *l);
-    if (!l) return -1;
-    b->flen = l;
-    uint32_t *h = realloc(b->fhash, cap * sizeof *h);
-    if (!h) return -1;
-    b->fhash = h;
-    uint8_t *st = realloc(b->fst, cap);
-    if (!st) return -1;
-    b->fst = st;
-    value *v = realloc(b->fval, cap * sizeof *v);
-    if (!v) return -1;
-    b->fval = v;
-    b->capfields = cap;
-  }
-  if (b->nev + evs > b->capev) {
-    size_t cap = b->capev ? b->capev * 2 : BATCH_EVENTS + 16;
-    event *e = realloc(b->ev, cap * sizeof *e);
-    if (!e) return -1;
-    b->ev = e;
-    b->capev = cap;
-  }
-  return 0;
-}
-
-/* Hand the batch being filled to the loading thread and start on the
- * next one, waiting until it has been given back. */
-static void rd_deliver(reader *r, int last) {
-  batch *b = r->cur;
-  b->fed = last ? r->total : r->pos;
-  b->last = last;
-  pthread_mutex_lock(&r->mu);
-  b->full = 1;
-  pthread_cond_broadcast(&r->cv);
-  /* share the typing: the reader parses values only while the loading
-   * thread has batches queued (it is the slower one), and leaves them
-   * to it while it waits for work */
-  int queued = 0;
-  for (int i = 0; i < NBATCH; i++) queued += r->b[i].full;
-  r->typing = revl_load_typing < 0 ? queued >= 2 : revl_load_typing;
-  if (!last) {
-    r->next = (r->next + 1) % NBATCH;
-    b = &r->b[r->next];
-    while (b->full) pthread_cond_wait(&r->cv, &r->mu);
-  }
-  pthread_mutex_unlock(&r->mu);
-  if (last) return;
-  b->nbytes = b->nfields = b->nev = 0;
-  b->fatal = 0;
-  r->cur = b;
-  r->row0 = 0;
-}
-
-static void rd_field(void *data, size_t len, void *r_) {
-  reader *r = r_;
-  batch *b = r->cur;
-  if ((b->nbytes + len + 1 > b->capbytes || b->nfields == b->capfields) &&
-      (r->oom || batch_grow(b, len + 1, 1, 0))) {
-    r->oom = 1;
-    return;
-  }
-  b->foff[b->nfields] = b->nbytes;
-  b->flen[b->nfields++] = len;
-  if (len) memcpy(b->bytes + b->nbytes, data, len);
-  b->nbytes += len;
-  b->bytes[b->nbytes++] = '\0';
-  r->nf++;
-}
-
-/* Parse the values of a record on the reader thread: what is null, what
- * parses, the hashes of strings.  Anything unusual (a value that does
- * not parse, an amount with its own currency code, probabilities) is
- * left as PRE_NONE for the loading thread, which reports it. */
-static void rd_type(reader *r, batch *b, event *e) {
-  const char *row = b->bytes;
-  const size_t *foff = b->foff + e->f0, *flen = b->flen + e->f0;
-  uint8_t *st = b->fst + e->f0;
-  value *v = b->fval + e->f0;
-  uint32_t *fh = b->fhash + e->f0;
-  int dec = r->def_dec;
-  if (r->cur_csv >= 0) {
-    const char *s = row + foff[r->cur_csv];
-    size_t n = flen[r->cur_csv];
-    trim(&s, &n);
-    char up[4];
-    if (!is_null(r->nulls, s, n) && currency_code(s, n, up)) {
-      if (memcmp(up, r->dec_code, 4) != 0) {
-        memcpy(r->dec_code, up, 4);
-        r->dec_code_dec = revl_currency_decimals(up);
-      }
-      dec = r->dec_code_dec;
-    }
-  }
-  for (int j = 0; j < r->ncsv; j++) {
-    st[j] = PRE_NONE;
-    int kind = r->kind[j];
-    if (!kind) continue;
-    const char *s = row + foff[j];
-    size_t n = flen[j];
-    trim(&s, &n);
-    if (is_null(r->nulls, s, n)) {
-      st[j] = PRE_NULL;
-      continue;
-    }
-    int bad = 1;
-    switch ((revl_type)(kind - 1)) {
-    case REVL_T_STRING:
-      fh[j] = revl_intern_hash(s, n);
-      bad = n > MAX_STRING || !revl_utf8_valid(s, n);
-      break;
-    case REVL_T_INT: bad = revl_parse_int(s, n, r->po, &v[j].i); break;
-    case REVL_T_NUMBER: bad = revl_parse_number(s, n, r->po, &v[j].d); break;
-    case REVL_T_BOOL: {
-      int t;
-      bad = revl_parse_bool(s, n, &t);
-      v[j].i = t;
-      break;
-    }
-    case REVL_T_DATE: bad = revl_parse_date(s, n, r->po, &v[j].date); break;
-    case REVL_T_DATETIME: bad = revl_parse_datetime(s, n, r->po, &v[j].i); break;
-    case REVL_T_MONEY: {
-      char code[4];
-      bad = revl_parse_money(s, n, r->po, dec, &v[j].i, code) || code[0];
-      break;
-    }
-    }
-    if (!bad) st[j] = PRE_OK;
-  }
-  e->typed = 1;
-}
-
-static void rd_record(int term, void *r_) {
-  (void)term;
-  reader *r = r_;
-  batch *b = r->cur;
-  if (r->oom || (b->nev == b->capev && batch_grow(b, 0, 0, 1))) {
-    r->oom = 1;
-    return;
-  }
-  event *e = &b->ev[b->nev++];
-  e->kind = EV_ROW;
-  e->nf = r->nf;
-  e->f0 = b->nfields - (size_t)r->nf;
-  e->line = r->rec_line;
-  e->end = r->line;
-  e->typed = 0;
-  r->nf = 0;
-  r->row0 = b->nbytes;
-  if (!r->headed) {
-    /* the header: wait until the loading thread has read it */
-    r->headed = 1;
-    rd_deliver(r, 0);
-    pthread_mutex_lock(&r->mu);
-    while (!r->schema) pthread_cond_wait(&r->cv, &r->mu);
-    pthread_mutex_unlock(&r->mu);
-    return;
-  }
-  if (r->typing && r->schema == 1 && e->nf >= r->ncsv) rd_type(r, b, e);
-  if (b->nev >= BATCH_EVENTS || b->nbytes >= BATCH_BYTES) rd_deliver(r, 0);
-}
-
-/* A line libcsv could not parse: the partial record is dropped and the
- * loading thread decides (reject the line, or stop). */
-static void rd_reject(reader *r, const char *msg, const char *text,
-                      size_t len) {
-  batch *b = r->cur;
-  b->nfields -= (size_t)r->nf;
-  b->nbytes = r->row0;
-  size_t mlen = strlen(msg);
-  if (batch_grow(b, mlen + 1 + len + 1, 0, 1)) {
-    r->oom = 1;
-    return;
-  }
-  event *e = &b->ev[b->nev++];
-  e->kind = EV_REJECT;
-  e->nf = r->nf + 1;
-  e->line = r->line;
-  e->f0 = b->nbytes;
-  memcpy(b->bytes + b->nbytes, msg, mlen + 1);
-  b->nbytes += mlen + 1;
-  e->text = b->nbytes;
-  e->textlen = len;
-  if (len) memcpy(b->bytes + b->nbytes, text, len);
-  b->nbytes += len;
-  b->bytes[b->nbytes++] = '\0';
-  r->row0 = b->nbytes;
-  r->nf = 0;
-}
-
-static void rd_fatal(reader *r, int code, long line, int col, const char *fmt,
-                     ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 5, 6)))
-#endif
-    ;
-static void rd_fatal(reader *r, int code, long line, int col, const char *fmt,
-                     ...) {
-  batch *b = r->cur;
-  if (b->fatal) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(b->fmsg, sizeof b->fmsg, fmt, ap);
-  va_end(ap);
-  b->fatal = code;
-  b->fline = line;
-  b->fcol = col;
-}
-
-/* The reader thread's work: the file, one physical line at a time (\n,
- * \r\n or a lone \r ends it), so every record knows the line it
- * started on. */
-static void rd_run(reader *r) {
-  /* libcsv is strict in both modes, so a stray quote never merges rows
-   * silently: the default mode rejects the row and starts afresh on the
-   * next line, --strict stops. */
-  const unsigned char opts = CSV_STRICT | CSV_STRICT_FINI;
-  struct csv_parser p;
-  const size_t bufsize = 1 << 20;
-  char *buf = malloc(bufsize);
-  if (!buf || csv_init(&p, opts) != 0) {
-    free(buf);
-    rd_fatal(r, REVL_ENOMEM, 0, 0, "out of memory");
-    return;
-  }
-  parser_options(&p, r->map);
-  r->line = 1;
-  int first = 1;
-  int after_cr = 0; /* the last piece ended with \r */
-  int skip = 0;     /* the rest of a rejected line is not parsed */
-  for (;;) {
-    if (atomic_load_explicit(&r->stop, memory_order_relaxed)) goto out;
-    size_t n = fread(buf, 1, bufsize, r->fp);
-    if (n == 0) {
-      if (ferror(r->fp)) {
-        rd_fatal(r, REVL_EIO, 0, 0, "read error: %s", strerror(errno));
-        goto out;
-      }
-      break;
-    }
-    char *b = buf;
-    if (first) {
-      first = 0;
-      if (n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0) b += 3, n -= 3;
-      const char *kind = binary_kind(b, n);
-      if (kind) {
-        rd_fatal(r, REVL_EDATA, 0, 0, "%s", kind);
-        goto out;
-      }
-    }
-    r->total += n;
-    char *end = b + n;
-    /* lines end at \n unless the block holds a \r; a NUL ends the file */
-    char *stop = memchr(b, '\0', n);
-    if (!stop) stop = end;
-    int has_cr = memchr(b, '\r', (size_t)(stop - b)) != NULL;
-    while (b < end && !r->oom) {
-      char *q;
-      if (!has_cr) {
-        q = memchr(b, '\n', (size_t)(stop - b));
-        if (!q) q = stop;
-      } else {
-        q = b;
-        while (q < stop && *q != '\n' && *q != '\r') q++;
-      }
-      if (q < end && *q == '\0') {
-        if (!skip) csv_parse(&p, b, (size_t)(q - b), rd_field, NULL, r);
-        rd_fatal(r, REVL_EDATA, r->line, r->nf + 1,
-                 "NUL byte: binary data, not CSV text");
-        goto out;
-      }
-      int eol = q < end;
-      size_t len = (size_t)(q - b) + (eol ? 1 : 0);
-      int crlf = eol && *q == '\n' && q == b && after_cr;
-      if (skip) {
-        if (eol) skip = 0;
-      } else {
-        if (p.pstate == 0) r->rec_line = r->line; /* ROW_NOT_BEGUN */
-        r->pos = r->total - (size_t)(end - b) + len;
-        size_t got = csv_parse(&p, b, len, rd_field, rd_record, r);
-        if (got != len && !r->oom) {
-          if (csv_error(&p) != CSV_EPARSE) {
-            rd_fatal(r, REVL_ENOMEM, r->line, 0, "%s",
-                     csv_strerror(csv_error(&p)));
-            goto out;
-          }
-          char msg[160];
-          int k = snprintf(msg, sizeof msg, "%s",
-                           b[got] == '"'
-                               ? "quote inside an unquoted field (quote the "
-                                 "whole field and double the quote)"
-                               : "text after a closing quote (a quote inside "
-                                 "a quoted field must be doubled)");
-          if (r->line > r->rec_line)
-            snprintf(msg + k, sizeof msg - (size_t)k,
-                     " in the row that began on line %ld", r->rec_line);
-          rd_reject(r, msg, b, (size_t)(q - b));
-          csv_free(&p);
-          if (csv_init(&p, opts) != 0) {
-            free(buf);
-            rd_fatal(r, REVL_ENOMEM, 0, 0, "out of memory");
-            return;
-          }
-          parser_options(&p, r->map);
-          skip = !eol;
-        }
-      }
-      if (eol && !crlf) r->line++;
-      after_cr = eol && *q == '\r';
-      b += len;
-    }
-    if (r->oom) break;
-  }
-  if (!r->oom && csv_fini(&p, rd_field, rd_record, r) != 0)
-    rd_fatal(r, REVL_EDATA, r->rec_line, r->nf + 1,
-             "unterminated quoted field: the quote is never closed (it runs "
-             "to the end of the file)");
-out:
-  if (r->oom) rd_fatal(r, REVL_ENOMEM, r->line, 0, "out of memory");
-  csv_free(&p);
-  free(buf);
-}
-
-static void *rd_main(void *r_) {
-  reader *r = r_;
-  rd_run(r);
-  rd_deliver(r, 1);
-  return NULL;
-}
-
-/* Start the reader thread.  Signals (Ctrl-C in the REPL, the --timeout
- * timer) stay with the calling thread: the reader never sees them, so
- * its reads are never interrupted and handlers run where they always
- * did.  0, or -1 when the thread could not start. */
-static int rd_start(reader *r, pthread_t *th) {
-  if (pthread_mutex_init(&r->mu, NULL) != 0) return -1;
-  if (pthread_cond_init(&r->cv, NULL) != 0) {
-    pthread_mutex_destroy(&r->mu);
-    return -1;
-  }
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  int rc = pthread_create(th, NULL, rd_main, r);
-  pthread_sigmask(SIG_SETMASK, &old, NULL);
-  if (rc != 0) {
-    pthread_cond_destroy(&r->cv);
-    pthread_mutex_destroy(&r->mu);
-    return -1;
-  }
-  return 0;
 }
 
 /* The loading thread's side: handle one batch, in file order.  String
@@ -1531,6 +1149,10 @@ static void publish_schema(loader *ld, reader *r) {
       revl_column *c = ld->t->cols[ld->target[j]];
       /* probabilities keep their scale logic on the loading thread */
       r->kind[j] = (uint8_t)(ld->target[j] == ld->prob_col ? 0 : c->type + 1);
+      /* a declared date format or currency: the loading thread's work */
+      if (ld->dv.ctype && ld->dv.ctype[j] &&
+          (ld->dv.ctype[j]->date.fmt[0] || ld->dv.ccur[j]))
+        r->kind[j] = 0;
     }
     r->ncsv = ld->ncsv;
     r->cur_csv = ld->cur_csv;
@@ -1640,7 +1262,7 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
   r->cur = &r->b[0];
   atomic_init(&r->stop, 0);
   pthread_t th;
-  if (rd_start(r, &th) != 0) {
+  if (revl_rd_start(r, &th) != 0) {
     rc = revl_error_set(err, REVL_ENOMEM, path, 0, 0,
                         "cannot start the reading thread");
     goto out;
@@ -1689,12 +1311,28 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
                         "empty file: expected a header row");
     goto out;
   }
+  if (ld.ndrop && (rc = revl_dup_drop_rows(ld.t, ld.drop, ld.lines, ld.pct))) {
+    revl_error_set(err, rc, path, 0, 0, "out of memory");
+    goto out;
+  }
   if ((rc = normalise_probability(&ld)) || (rc = infer_types(&ld)) ||
-      (rc = add_constants(&ld)) || (rc = derive_outcomes(&ld))) {
+      (rc = revl_constants_add(s, ld.t, map, path, err)) ||
+      (rc = revl_outcomes_derive(s, ld.t, map))) {
     if (rc == REVL_EDATA) goto out;
     if (rc == REVL_ENOMEM)
       revl_error_set(err, rc, path, 0, 0, "out of memory");
     goto out;
+  }
+  if (ld.t->ndup_differ) {
+    int pol = map ? map->dup_policy : REVL_DUP_FIRST;
+    revl_table_add_alert(ld.t, "%s: %zu rejected duplicate row%s unlike the kept "
+                         "row of their key (first: %s); duplicates = \"%s\" "
+                         "kept the %s%s", path,
+                         ld.t->ndup_differ, ld.t->ndup_differ == 1 ? "" : "s",
+                         ld.dup_example, pol == REVL_DUP_LAST ? "last" : "first",
+                         pol == REVL_DUP_LAST ? "last" : "first",
+                         pol == REVL_DUP_LAST ? "" : " (say duplicates = \"last\" "
+                         "for the latest version)");
   }
 out:
   if (started) {
@@ -1723,6 +1361,8 @@ out:
   free(ld.strcsv);
   free(ld.lines);
   free(ld.pct);
+  revl_derived_done(&ld.dv);
+  free(ld.drop);
   free(ld.keys);
   free(ld.krows);
   free(ld.pkbits);

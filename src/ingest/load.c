@@ -110,6 +110,32 @@ int revl_store_link_all(revl_store *s, const revl_mapping *m) {
   return 0;
 }
 
+/* A file the mapping names that is not there: an error at its entry,
+ * with the nearest CSV file of the directory. */
+static int missing_file(const revl_load_opts *o, const revl_table_map *tm,
+                        const char *map_file, revl_error *err) {
+  char *names[256];
+  int nn = 0;
+  DIR *d = opendir(o->data_dir);
+  struct dirent *e;
+  while (d && nn < 256 && (e = readdir(d))) {
+    size_t len = strlen(e->d_name);
+    if (len > 4 && strcmp(e->d_name + len - 4, ".csv") == 0 &&
+        (names[nn] = strdup(e->d_name)))
+      nn++;
+  }
+  if (d) closedir(d);
+  revl_near nr;
+  revl_near_init(&nr, tm->file);
+  for (int i = 0; i < nn; i++) revl_near_add(&nr, names[i]);
+  char hint[160];
+  revl_near_hint(&nr, hint, sizeof hint);
+  for (int i = 0; i < nn; i++) free(names[i]);
+  return revl_error_set(err, REVL_EIO, map_file, tm->file_line, tm->file_col,
+                        "%s: file '%s' does not exist in %s%s", tm->name,
+                        tm->file, o->data_dir, hint);
+}
+
 /* The PATH of --table NAME=PATH for name, or NULL. */
 static const char *given_table(const revl_load_opts *o, const char *name) {
   size_t n = strlen(name);
@@ -170,11 +196,11 @@ no_dir:;
 
   /* the well-known tables, from the mapping's file name or <table>.csv */
   int loaded = 0;
+  char fpath[4096];
   for (int i = 0; i < revl_ntable_defs; i++) {
     const char *name = revl_table_defs[i].name;
     const revl_table_map *tm = find_map(&m, name);
-    char fpath[4096];
-    const char *given = given_table(o, name);
+      const char *given = given_table(o, name);
     if (given) {
       if ((rc = revl_load_file(s, name, given, tm ? tm : &m.defaults,
                                o->strict, err)))
@@ -189,8 +215,7 @@ no_dir:;
       snprintf(fpath, sizeof fpath, "%s/%s.csv", o->data_dir, name);
     if (!file_exists(fpath)) {
       if (tm && tm->file) {
-        rc = revl_error_set(err, REVL_EIO, map_file, 0, 0,
-                            "%s: file '%s' does not exist", name, fpath);
+        rc = missing_file(o, tm, map_file, err);
         goto out;
       }
       continue;
@@ -198,6 +223,30 @@ no_dir:;
     if ((rc = revl_load_file(s, name, fpath, tm ? tm : &m.defaults, o->strict,
                              err)))
       goto out;
+    loaded++;
+  }
+  /* custom tables of the mapping (tables = { name = { file = ... } }) */
+  for (int i = 0; i < m.ntables && o->data_dir; i++) {
+    revl_table_map *tm = &m.tables[i];
+    if (revl_table_def_find(tm->name) || revl_store_table(s, tm->name) ||
+        given_table(o, tm->name))
+      continue;
+    if (!tm->file) {
+      snprintf(fpath, sizeof fpath, "%s/%s.csv", o->data_dir, tm->name);
+      if (!file_exists(fpath)) {
+        rc = revl_error_set(err, REVL_EDATA, map_file, tm->file_line, tm->file_col,
+                            "tables: %s has no file = ... and there is no "
+                            "%s.csv", tm->name, tm->name);
+        goto out;
+      }
+    } else {
+      snprintf(fpath, sizeof fpath, "%s/%s", o->data_dir, tm->file);
+      if (!file_exists(fpath)) {
+        rc = missing_file(o, tm, map_file, err);
+        goto out;
+      }
+    }
+    if ((rc = revl_load_file(s, tm->name, fpath, tm, o->strict, err))) goto out;
     loaded++;
   }
   /* tables of custom fields from --table, then any other *.csv of the
@@ -260,6 +309,12 @@ no_dir:;
     goto out;
   }
   if (o->out_dir && (rc = revl_write_rejects(s, o->out_dir, err))) goto out;
+  /* what a reader of the numbers must not miss, on stderr too */
+  for (int i = 0; i < s->ntables && !o->quiet; i++) {
+    revl_table *t = s->tables[i];
+    for (int k = 0; k < t->nalerts; k++)
+      fprintf(stderr, "revl: %s\n", t->warnings[t->alerts[k]]);
+  }
 out:
   revl_mapping_done(&m);
   return rc;

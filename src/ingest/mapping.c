@@ -4,7 +4,7 @@
  * environment and an instruction limit, so a mapping file can compute
  * nothing but data and cannot hang the load.  See docs/mapping.md.
  */
-#include "revl/ingest.h"
+#include "mapint.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -17,7 +17,8 @@
 static const char *table_keys[] = {
     "file", "preset", "columns", "key", "references", "date_format",
     "decimal", "thousands", "currency", "null", "probability_scale",
-    "stages", "delimiter", "null_add", "duplicates", "constants", NULL};
+    "stages", "delimiter", "null_add", "duplicates", "constants", "derive",
+    "types", NULL};
 
 #define CHUNK "mapping"            /* chunk name: errors read "mapping:LINE:" */
 #define MAX_INSTRUCTIONS 10000000
@@ -47,26 +48,6 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   return p;
 }
 
-typedef struct chunk_reader {
-  FILE *f;
-  int first;
-  char buf[4096];
-} chunk_reader;
-
-static const char *read_chunk(lua_State *L, void *ud, size_t *size) {
-  chunk_reader *r = ud;
-  (void)L;
-  *size = fread(r->buf, 1, sizeof r->buf, r->f);
-  if (r->first) {
-    r->first = 0;
-    if (*size >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) {
-      *size -= 3;
-      return *size ? r->buf + 3 : NULL;
-    }
-  }
-  return *size ? r->buf : NULL;
-}
-
 /* A Lua error as a revl error on the mapping file, with its line. */
 static int lua_fail(lua_State *L, int status, const char *path,
                     revl_error *err) {
@@ -89,13 +70,36 @@ static int lua_fail(lua_State *L, int status, const char *path,
   return revl_error_set(err, REVL_EDATA, path, line, 0, "%s", m);
 }
 
-/* Error positions: "path:LINE: msg" from Lua, or our own with the line
- * of the chunk unknown. */
-static int fail(revl_error *err, const char *path, const char *fmt,
-                const char *a, const char *b) {
-  char msg[512];
+/* What an error in the mapping needs: the file, where each entry is
+ * written, and the path of keys to the table being read. */
+typedef struct mctx {
+  const char *path;
+  const revl_mapsrc *src;
+  char where[512];
+} mctx;
+
+/* An error about entry `key` of the table being read (NULL: the table
+ * itself), at its position in the file: of the key when at_key, else of
+ * the value. */
+static int fail_at(const mctx *cx, revl_error *err, const char *key,
+                   int at_key, const char *fmt, const char *a, const char *b) {
+  char msg[512], p[1024];
   snprintf(msg, sizeof msg, fmt, a ? a : "", b ? b : "");
-  return revl_error_set(err, REVL_EDATA, path, 0, 0, "%s", msg);
+  snprintf(p, sizeof p, "%s%s%s", cx->where, cx->where[0] && key ? "\x1f" : "",
+           key ? key : "");
+  int line, col;
+  revl_mapsrc_find(cx->src, p, at_key, &line, &col);
+  return revl_error_set(err, REVL_EDATA, cx->path, line, col, "%s", msg);
+}
+#define fail(err, key, ...) fail_at(cx, err, key, 0, __VA_ARGS__)
+
+/* " (did you mean 'x'?)" for name among the NULL-terminated list. */
+static const char *near_of(const char *name, const char *const *list,
+                           char *buf, size_t size) {
+  revl_near nr;
+  revl_near_init(&nr, name);
+  for (int i = 0; list[i]; i++) revl_near_add(&nr, list[i]);
+  return revl_near_hint(&nr, buf, size);
 }
 
 static char *dupstr(lua_State *L, int idx) {
@@ -106,7 +110,7 @@ static char *dupstr(lua_State *L, int idx) {
   return d;
 }
 
-static int read_sep(lua_State *L, const char *path, const char *key,
+static int read_sep(lua_State *L, const mctx *cx, const char *key,
                     char *out, revl_error *err) {
   lua_getfield(L, -1, key);
   int rc = 0;
@@ -114,7 +118,7 @@ static int read_sep(lua_State *L, const char *path, const char *key,
     size_t n;
     const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &n) : NULL;
     if (!s || n != 1)
-      rc = fail(err, path, "'%s' must be a one-character string", key, NULL);
+      rc = fail(err, key, "'%s' must be a one-character string", key, NULL);
     else
       *out = s[0];
   }
@@ -123,7 +127,7 @@ static int read_sep(lua_State *L, const char *path, const char *key,
 }
 
 /* Read the options of one table (or the top level) at the stack top. */
-static int read_opts(lua_State *L, const char *path, const char *tname,
+static int read_opts(lua_State *L, const mctx *cx, const char *tname,
                      revl_table_map *tm, int top, revl_error *err) {
   int rc = 0;
   if (!top) {
@@ -136,16 +140,24 @@ static int read_opts(lua_State *L, const char *path, const char *tname,
       for (int i = 0; k && table_keys[i]; i++)
         if (strcmp(table_keys[i], k) == 0) ok = 1;
       if (!ok) {
-        rc = fail(err, path, "%s: unknown option '%s'", tname,
-                  k ? k : "(not a string)");
+        char hint[160], msg[300];
+        snprintf(msg, sizeof msg, "%%s: unknown option '%%s'%s",
+                 k ? near_of(k, table_keys, hint, sizeof hint) : "");
+        rc = fail_at(cx, err, k, 1, msg, tname, k ? k : "(not a string)");
         lua_pop(L, 1);
         return rc;
       }
     }
   }
   lua_getfield(L, -1, "file");
-  if (lua_type(L, -1) == LUA_TSTRING) tm->file = dupstr(L, -1);
-  else if (!lua_isnil(L, -1)) rc = fail(err, path, "%s: 'file' must be a string", tname, NULL);
+  if (lua_type(L, -1) == LUA_TSTRING) {
+    tm->file = dupstr(L, -1);
+    char p[1024];
+    snprintf(p, sizeof p, "%s%sfile", cx->where, cx->where[0] ? "\x1f" : "");
+    revl_mapsrc_find(cx->src, p, 0, &tm->file_line, &tm->file_col);
+  } else if (!lua_isnil(L, -1)) {
+    rc = fail(err, "file", "%s: 'file' must be a string", tname, NULL);
+  }
   lua_pop(L, 1);
   if (rc) return rc;
 
@@ -154,8 +166,9 @@ static int read_opts(lua_State *L, const char *path, const char *tname,
     const char *p = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
     int preset = revl_preset_from_name(p);
     if (preset < 0)
-      rc = fail(err, path, "unknown preset '%s' (generic, salesforce, hubspot)",
-                p ? p : "?", NULL);
+      rc = fail(err, "preset", "unknown preset '%s'%s (generic, salesforce, hubspot)",
+                p ? p : "?", near_of(p, (const char *const[]){"generic", "salesforce", "hubspot", NULL},
+                                     (char[160]){0}, 160));
     else
       tm->preset = preset;
   }
@@ -172,14 +185,14 @@ static int read_opts(lua_State *L, const char *path, const char *tname,
     if (f && strcmp(f, "m/d/Y") == 0) tm->popts.date_order = 'M';
     else if (f && strcmp(f, "d/m/Y") == 0) tm->popts.date_order = 'D';
     else if (f && strcmp(f, "Y-m-d") == 0) tm->popts.date_order = 'Y';
-    else rc = fail(err, path, "date_format '%s' is not one of m/d/Y, d/m/Y, Y-m-d",
+    else rc = fail(err, "date_format", "date_format '%s' is not one of m/d/Y, d/m/Y, Y-m-d",
                    f ? f : "?", NULL);
   }
   lua_pop(L, 1);
   if (rc) return rc;
-  if ((rc = read_sep(L, path, "decimal", &tm->popts.decimal_sep, err)) ||
-      (rc = read_sep(L, path, "thousands", &tm->popts.thousands_sep, err)) ||
-      (rc = read_sep(L, path, "delimiter", &tm->delimiter, err)))
+  if ((rc = read_sep(L, cx, "decimal", &tm->popts.decimal_sep, err)) ||
+      (rc = read_sep(L, cx, "thousands", &tm->popts.thousands_sep, err)) ||
+      (rc = read_sep(L, cx, "delimiter", &tm->delimiter, err)))
     return rc;
 
   lua_getfield(L, -1, "currency");
@@ -188,7 +201,7 @@ static int read_opts(lua_State *L, const char *path, const char *tname,
     const char *c = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &n) : NULL;
     if (!c || n != 3 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' ||
         c[2] < 'A' || c[2] > 'Z')
-      rc = fail(err, path, "currency must be an ISO 4217 code like \"EUR\"", NULL, NULL);
+      rc = fail(err, "currency", "currency must be an ISO 4217 code like \"EUR\"", NULL, NULL);
     else
       memcpy(tm->currency, c, 4);
   }
@@ -199,7 +212,7 @@ static int read_opts(lua_State *L, const char *path, const char *tname,
   if (!lua_isnil(L, -1)) {
     lua_Integer sc = lua_tointeger(L, -1);
     if (sc != 1 && sc != 100)
-      rc = fail(err, path, "probability_scale must be 1 or 100", NULL, NULL);
+      rc = fail(err, "probability_scale", "probability_scale must be 1 or 100", NULL, NULL);
     tm->prob_scale = (int)sc;
   }
   lua_pop(L, 1);
@@ -216,15 +229,15 @@ static int read_opts(lua_State *L, const char *path, const char *tname,
       for (int i = 1; i <= n && !rc; i++) {
         lua_rawgeti(L, -1, i);
         if (lua_type(L, -1) != LUA_TSTRING)
-          rc = fail(err, path, "%s: '%s' must be a list of strings", tname, nk[w]);
+          rc = fail(err, nk[w], "%s: '%s' must be a list of strings", tname, nk[w]);
         else if (tm->nnulls >= REVL_MAX_NULLS)
-          rc = fail(err, path, "%s: more than 32 null tokens in '%s'", tname, nk[w]);
+          rc = fail(err, nk[w], "%s: more than 32 null tokens in '%s'", tname, nk[w]);
         else
           tm->nulls[tm->nnulls++] = dupstr(L, -1);
         lua_pop(L, 1);
       }
     } else if (!lua_isnil(L, -1)) {
-      rc = fail(err, path, "%s: '%s' must be a list of strings", tname, nk[w]);
+      rc = fail(err, nk[w], "%s: '%s' must be a list of strings", tname, nk[w]);
     }
     lua_pop(L, 1);
   }
@@ -236,8 +249,15 @@ static int read_opts(lua_State *L, const char *path, const char *tname,
     if (strcmp(d, "first") == 0) tm->dup_policy = REVL_DUP_FIRST;
     else if (strcmp(d, "error") == 0) tm->dup_policy = REVL_DUP_ERROR;
     else if (strcmp(d, "keep") == 0) tm->dup_policy = REVL_DUP_KEEP;
-    else rc = fail(err, path, "%s: duplicates = '%s' is not one of first, error, keep",
-                   tname, d);
+    else if (strcmp(d, "last") == 0) tm->dup_policy = REVL_DUP_LAST;
+    else {
+      char msg[300], hint[160];
+      snprintf(msg, sizeof msg, "%%s: duplicates = '%%s' is not one of first, "
+               "last, error, keep%s",
+               near_of(d, (const char *const[]){"first", "last", "error", "keep", NULL},
+                       hint, sizeof hint));
+      rc = fail(err, "duplicates", msg, tname, d);
+    }
   }
   lua_pop(L, 1);
   if (rc) return rc;
@@ -251,7 +271,7 @@ static int read_opts(lua_State *L, const char *path, const char *tname,
       while (lua_next(L, -2)) {
         if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING) {
           lua_pop(L, 3);
-          return fail(err, path, "%s: '%s' must map strings to strings", tname,
+          return fail(err, pairs[w], "%s: '%s' must map strings to strings", tname,
                       pairs[w]);
         }
         int *n = w == 0 ? &tm->npairs : &tm->nrefs;
@@ -280,14 +300,17 @@ static int read_opts(lua_State *L, const char *path, const char *tname,
     while (lua_next(L, -2)) {
       if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING) {
         lua_pop(L, 3);
-        return fail(err, path, "%s: 'constants' must map field names to strings",
+        return fail(err, "constants", "%s: 'constants' must map field names to strings",
                     tname, NULL);
       }
       const char *f = lua_tostring(L, -2);
       if ((td && td->pk && strcmp(td->pk, f) == 0) || (tm->key && strcmp(tm->key, f) == 0)) {
+        char key[300];
+        snprintf(key, sizeof key, "constants\x1f%s", f);
+        int rc2 = fail_at(cx, err, key, 1, "%s: the primary key '%s' cannot be a "
+                          "constant", tname, f);
         lua_pop(L, 3);
-        return fail(err, path, "%s: the primary key '%s' cannot be a constant",
-                    tname, f);
+        return rc2;
       }
       char **n = realloc(tm->const_name, (size_t)(tm->nconsts + 1) * sizeof *n);
       if (n) tm->const_name = n;
@@ -295,7 +318,7 @@ static int read_opts(lua_State *L, const char *path, const char *tname,
       if (v) tm->const_value = v;
       if (!n || !v) {
         lua_pop(L, 3);
-        return revl_error_set(err, REVL_ENOMEM, path, 0, 0, "out of memory");
+        return revl_error_set(err, REVL_ENOMEM, cx->path, 0, 0, "out of memory");
       }
       tm->const_name[tm->nconsts] = dupstr(L, -2);
       tm->const_value[tm->nconsts] = dupstr(L, -1);
@@ -304,7 +327,7 @@ static int read_opts(lua_State *L, const char *path, const char *tname,
     }
   } else if (!lua_isnil(L, -1)) {
     lua_pop(L, 1);
-    return fail(err, path, "%s: 'constants' must map field names to strings", tname, NULL);
+    return fail(err, "constants", "%s: 'constants' must map field names to strings", tname, NULL);
   }
   lua_pop(L, 1);
 
@@ -336,35 +359,94 @@ static int read_opts(lua_State *L, const char *path, const char *tname,
     }
   }
   lua_pop(L, 1);
-  return 0;
+  if (top) return 0;
+  /* derive = {...} and types = {...}, compiled now (transform.c) */
+  if (!(tm->mapfile = strdup(cx->path)))
+    return revl_error_set(err, REVL_ENOMEM, cx->path, 0, 0, "out of memory");
+  rc = revl_transform_read(L, cx->path, cx->src, cx->where, tm, err);
+  if (rc == REVL_ENOMEM)
+    revl_error_set(err, REVL_ENOMEM, cx->path, 0, 0, "out of memory");
+  return rc;
 }
 
 static int is_table_name(const char *k) {
   return revl_table_def_find(k) != NULL;
 }
 
+#define MAX_SOURCE (16u << 20)
+
+/* The whole mapping file, without a UTF-8 BOM; caller frees. */
+static char *read_source(const char *path, size_t *n, revl_error *err) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    revl_error_set(err, REVL_EIO, path, 0, 0, "cannot open mapping file: %s",
+                   strerror(errno));
+    return NULL;
+  }
+  size_t cap = 1 << 14, len = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    if (len == cap) {
+      char *nb = cap < MAX_SOURCE ? realloc(buf, cap * 2) : NULL;
+      if (!nb) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+    size_t k = fread(buf + len, 1, cap - len, f);
+    len += k;
+    if (k == 0) break;
+  }
+  int bad = ferror(f);
+  fclose(f);
+  if (!buf || bad) {
+    free(buf);
+    if (bad)
+      revl_error_set(err, REVL_EIO, path, 0, 0, "cannot read mapping file: %s",
+                     strerror(errno));
+    else
+      revl_error_set(err, REVL_EDATA, path, 0, 0,
+                     "mapping file is larger than %u MiB", MAX_SOURCE >> 20);
+    return NULL;
+  }
+  if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+    memmove(buf, buf + 3, len - 3);
+    len -= 3;
+  }
+  *n = len;
+  return buf;
+}
+
+/* The table names a mapping may use at the top level, for hints. */
+static const char **table_names(void) {
+  static const char *names[32];
+  int k = 0;
+  for (int i = 0; i < revl_ntable_defs && k < 31; i++) names[k++] = revl_table_defs[i].name;
+  names[k] = NULL;
+  return names;
+}
+
 int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
   memset(m, 0, sizeof *m);
-  chunk_reader r;
-  r.first = 1;
-  r.f = fopen(path, "r");
-  if (!r.f)
-    return revl_error_set(err, REVL_EIO, path, 0, 0,
-                          "cannot open mapping file: %s", strerror(errno));
+  size_t srclen = 0;
+  char *source = read_source(path, &srclen, err);
+  if (!source) return err ? err->code : REVL_EIO;
+  revl_mapsrc src;
+  revl_mapsrc_scan(&src, source, srclen);
+  mctx top = {path, &src, ""};
+  const mctx *cx = &top;
   size_t used = 0;
   lua_State *L = lua_newstate(limited_alloc, &used);
   if (!L) {
-    fclose(r.f);
+    free(source);
+    revl_mapsrc_done(&src);
     return revl_error_set(err, REVL_ENOMEM, path, 0, 0, "out of memory");
   }
-  int rc = 0, st = lua_load(L, read_chunk, &r, "=" CHUNK, "t");
-  if (ferror(r.f)) {
-    rc = revl_error_set(err, REVL_EIO, path, 0, 0,
-                        "cannot read mapping file: %s", strerror(errno));
-    fclose(r.f);
-    goto out;
-  }
-  fclose(r.f);
+  int rc = 0, st = luaL_loadbufferx(L, source, srclen, "=" CHUNK, "t");
+  free(source);
   if (st != LUA_OK) {
     rc = lua_fail(L, st, path, err);
     goto out;
@@ -378,15 +460,18 @@ int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
   }
   lua_sethook(L, NULL, 0, 0);
   if (!lua_istable(L, -1)) {
-    rc = fail(err, path, "a mapping file must return a table", NULL, NULL);
+    rc = fail(err, NULL, "a mapping file must return a table", NULL, NULL);
     goto out;
   }
-  if ((rc = read_opts(L, path, "(top level)", &m->defaults, 1, err))) goto out;
+  if ((rc = read_opts(L, cx, "(top level)", &m->defaults, 1, err))) goto out;
   /* table entries: at the top level or under tables = {...} */
   for (int pass = 0; pass < 2 && !rc; pass++) {
     if (pass == 1) {
       lua_getfield(L, -1, "tables");
       if (!lua_istable(L, -1)) {
+        if (!lua_isnil(L, -1))
+          rc = fail(err, "tables", "'tables' must be a table { name = { file "
+                    "= ... } }", NULL, NULL);
         lua_pop(L, 1);
         break;
       }
@@ -395,12 +480,27 @@ int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
     while (lua_next(L, -2)) {
       const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
       int is_opt = 0;
-      for (int i = 0; k && table_keys[i]; i++)
+      for (int i = 0; pass == 0 && k && table_keys[i]; i++)
         if (strcmp(table_keys[i], k) == 0) is_opt = 1;
-      if (k && strcmp(k, "tables") == 0) is_opt = 1;
+      if (pass == 0 && k && strcmp(k, "tables") == 0) is_opt = 1;
       if (!k || is_opt || !lua_istable(L, -1)) {
-        if (pass == 0 && k && !is_opt) {
-          rc = fail(err, path, "unknown top-level option '%s'", k, NULL);
+        if (k && !is_opt) {
+          char hint[160], msg[400];
+          if (pass == 0) {
+            revl_near nr;
+            revl_near_init(&nr, k);
+            for (int i = 0; table_keys[i]; i++) revl_near_add(&nr, table_keys[i]);
+            for (const char **t = table_names(); *t; t++) revl_near_add(&nr, *t);
+            revl_near_add(&nr, "tables");
+            revl_near_hint(&nr, hint, sizeof hint);
+            snprintf(msg, sizeof msg, "%s '%%s'%s", lua_istable(L, -1)
+                     ? "unknown table" : "unknown top-level option", hint);
+          } else {
+            snprintf(msg, sizeof msg, "tables: '%%s' must be a table { file = "
+                     "... }");
+          }
+          snprintf(top.where, sizeof top.where, "%s", pass ? "tables" : "");
+          rc = fail_at(cx, err, k, 1, msg, k, NULL);
           lua_pop(L, 2);
           break;
         }
@@ -408,9 +508,21 @@ int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
         continue;
       }
       if (pass == 0 && !is_table_name(k)) {
-        rc = fail(err, path,
-                  "'%s' is not a table name (put custom tables under tables = {...})",
-                  k, NULL);
+        char hint[160], msg[400];
+        snprintf(msg, sizeof msg, "'%%s' is not a table name%s (put custom "
+                 "tables under tables = {...})",
+                 near_of(k, table_names(), hint, sizeof hint));
+        rc = fail_at(cx, err, k, 1, msg, k, NULL);
+        lua_pop(L, 2);
+        break;
+      }
+      for (int i = 0; i < m->ntables; i++)
+        if (strcmp(m->tables[i].name, k) == 0) {
+          snprintf(top.where, sizeof top.where, "tables");
+          rc = fail_at(cx, err, k, 1, "table '%s' is mapped twice (at the top "
+                       "level and under tables)", k, NULL);
+        }
+      if (rc) {
         lua_pop(L, 2);
         break;
       }
@@ -442,7 +554,9 @@ int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
         for (int i = 0; i < had_nulls; i++) free(t->nulls[i]);
         t->nnulls = 0;
       }
-      rc = read_opts(L, path, k, t, 0, err);
+      mctx tcx = {path, &src, ""};
+      snprintf(tcx.where, sizeof tcx.where, "%s%s", pass ? "tables\x1f" : "", k);
+      rc = read_opts(L, &tcx, k, t, 0, err);
       lua_pop(L, 1);
       if (rc) {
         lua_pop(L, 1);
@@ -453,6 +567,7 @@ int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
   }
 out:
   lua_close(L);
+  revl_mapsrc_done(&src);
   if (rc) revl_mapping_done(m);
   return rc;
 }
@@ -482,6 +597,8 @@ static void map_done(revl_table_map *t) {
   }
   free(t->const_name);
   free(t->const_value);
+  revl_transform_done(t);
+  free(t->mapfile);
 }
 
 void revl_mapping_done(revl_mapping *m) {

@@ -396,6 +396,12 @@ static int frame_index_m(lua_State *L) {
   for (size_t i = 0; i < fu->f->nrows; i++) {
     if (!revl_frame_valid(fu->f, ci, i)) continue;
     push_fcell(L, 1, fu->f, ci, i);
+    /* a NaN cannot be a key either: left out like a null */
+    if (lua_type(L, -1) == LUA_TNUMBER && !lua_isinteger(L, -1) &&
+        lua_tonumber(L, -1) != lua_tonumber(L, -1)) {
+      lua_pop(L, 1);
+      continue;
+    }
     push_frow(L, 1, fu, i);
     lua_settable(L, -3);
   }

@@ -272,6 +272,19 @@ void revl_table_add_warning(revl_table *t, const char *fmt, ...) {
   if ((w[t->nwarnings] = strdup(buf))) t->nwarnings++;
 }
 
+void revl_table_add_alert(revl_table *t, const char *fmt, ...) {
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  int *a = realloc(t->alerts, (size_t)(t->nalerts + 1) * sizeof *a);
+  if (!a) return;
+  t->alerts = a;
+  revl_table_add_warning(t, "%s", buf);
+  a[t->nalerts++] = t->nwarnings - 1;
+}
+
 void revl_table_add_reject(revl_table *t, long line, long col,
                            const char *reason, const char *record,
                            size_t reclen) {
@@ -320,6 +333,7 @@ static void table_free(revl_table *t) {
   free(t->rejects);
   for (int i = 0; i < t->nwarnings; i++) free(t->warnings[i]);
   free(t->warnings);
+  free(t->alerts);
   free(t->name);
   free(t->file);
   free(t);

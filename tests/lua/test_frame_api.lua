@@ -68,6 +68,10 @@ t:eq(nix.a.n, 3, "index: last row of a repeated value")
 local nkeys = 0
 for _ in pairs(nix) do nkeys = nkeys + 1 end
 t:eq(nkeys, 1, "index leaves out a null key")
+local nan = revl.frame({{k = 0/0, n = 1}, {k = 2.5, n = 2}}, {"k", "n"})
+local ok, nix2 = pcall(nan.index, nan, "k")
+t:eq(ok, true, "index of a NaN key does not raise")
+t:eq(ok and nix2[2.5].n, 2, "index keeps the other keys")
 local byamt = deals:group_by("amount", {c = "count"})
 local aix = byamt:index("amount")
 local nnull = 0

@@ -666,7 +666,10 @@ static void test_load_lines(void) {
   CHECK_INT(revl_table_col(t, "id"), 0); /* the BOM is not in the name */
   CHECK_INT(t->nrejected, 1);
   CHECK_INT(t->rejects[0].line, 6);
-  CHECK(t->nwarnings == 1 && strstr(t->warnings[0], ":4:3: amount: ") != NULL);
+  /* the unreadable amount, then the alert that nothing is won or lost */
+  CHECK(t->nwarnings == 2 && strstr(t->warnings[0], ":4:3: amount: ") != NULL);
+  CHECK(t->nwarnings == 2 && strstr(t->warnings[1], "no stage reads as won or lost"));
+  CHECK_INT(t->nalerts, 1);
   CHECK_STR(str_at(s, revl_table_column(t, "stage"), 1), "Op\r\nen");
   revl_store_free(s);
 }
@@ -850,15 +853,15 @@ static void test_mapping(void) {
       {"return print('x')\n", REVL_EDATA, 1, "global 'print'"},
       {"return 42\n", REVL_EDATA, 0, "must return a table"},
       {"", REVL_EDATA, 0, "must return a table"},
-      {"return { deals = { colums = {} } }\n", REVL_EDATA, 0, "unknown option 'colums'"},
-      {"return { prest = 1 }\n", REVL_EDATA, 0, "unknown top-level option 'prest'"},
-      {"return { preset = \"pipedrive\" }\n", REVL_EDATA, 0, "unknown preset 'pipedrive'"},
-      {"return { preset = {} }\n", REVL_EDATA, 0, "unknown preset"},
-      {"return { date_format = \"Y/d/m\" }\n", REVL_EDATA, 0, "date_format 'Y/d/m'"},
-      {"return { currency = 123 }\n", REVL_EDATA, 0, "ISO 4217"},
-      {"return { decimal = \",,\" }\n", REVL_EDATA, 0, "one-character"},
-      {"return { probability_scale = 10 }\n", REVL_EDATA, 0, "1 or 100"},
-      {"return { opportunities = {} }\n", REVL_EDATA, 0, "not a table name"},
+      {"return { deals = { colums = {} } }\n", REVL_EDATA, 1, "unknown option 'colums'"},
+      {"return { prest = 1 }\n", REVL_EDATA, 1, "unknown top-level option 'prest'"},
+      {"return { preset = \"pipedrive\" }\n", REVL_EDATA, 1, "unknown preset 'pipedrive'"},
+      {"return { preset = {} }\n", REVL_EDATA, 1, "unknown preset"},
+      {"return { date_format = \"Y/d/m\" }\n", REVL_EDATA, 1, "date_format 'Y/d/m'"},
+      {"return { currency = 123 }\n", REVL_EDATA, 1, "ISO 4217"},
+      {"return { decimal = \",,\" }\n", REVL_EDATA, 1, "one-character"},
+      {"return { probability_scale = 10 }\n", REVL_EDATA, 1, "1 or 100"},
+      {"return { opportunities = {} }\n", REVL_EDATA, 1, "not a table name"},
       {"\nwhile true do end\n", REVL_EDATA, 2, "runs too long"},
       {"local s = 'xxxxxxxxxxxxxxxx'\nfor i = 1, 40 do s = s .. s end\n",
        REVL_EDATA, 0, "too much memory"},

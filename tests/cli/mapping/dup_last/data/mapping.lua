@@ -1,0 +1,1 @@
+return { deals = { duplicates = "last" } }
