@@ -33,7 +33,7 @@ LUA_SRC  := lua/revl.lua $(filter-out lua/revl.lua,$(sort $(wildcard lua/*.lua))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check-deps test asan tsan run install uninstall clean bench bench-frame bench-workflow bench-deps help fmt
+.PHONY: all deps check-deps test asan tsan fuzz fuzz-clang fuzz-bins fuzz-smoke run install uninstall clean bench bench-frame bench-workflow bench-deps help fmt
 
 all: $(BUILD)/revl $(BUILD)/open_pipeline
 
@@ -44,6 +44,8 @@ help:
 	@echo "make test       every test tier; ends with 'N passed, N failed'"
 	@echo "make asan       build with ASan+UBSan into build-asan/ and run the tests"
 	@echo "make tsan       build with ThreadSanitizer into build-tsan/ and run the tests"
+	@echo "make fuzz       build the libFuzzer harnesses (clang) into build-fuzz/"
+	@echo "make fuzz-smoke run each harness FUZZ_TIME=$(FUZZ_TIME) s on its corpus; fails on a crash"
 	@echo "make bench      revl against peers on four tasks (SCALE=10: 10M deals)"
 	@echo "make bench-workflow  revl diff/test/explain against their targets"
 	@echo "make bench-deps install the benchmark peers (apt-get, npm)"
@@ -125,6 +127,37 @@ tsan:
 	$(MAKE) BUILD=build-tsan OPT="-O1 -g -fsanitize=thread" \
 	  LDFLAGS="-fsanitize=thread" REVL_TIERS=unit test
 
+# ---- fuzzing (docs/fuzzing.md) -------------------------------------------
+# libFuzzer harnesses tests/fuzz/fuzz_*.c against the library sources,
+# built with clang (ASan + UBSan) into build-fuzz/.  clang comes from
+# Debian when missing; it is not part of `make deps`.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_CC    ?= clang
+FUZZ_TIME  ?= 12
+FUZZ_SAN    = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+
+fuzz-clang:
+	@command -v $(FUZZ_CC) >/dev/null 2>&1 || { \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  echo "revl: installing clang"; \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q clang \
+	  || { $$sudo apt-get update -q && \
+	       $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q clang; }; }
+
+fuzz: fuzz-clang
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
+	  OPT="-O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+	  LDFLAGS="$(FUZZ_SAN)" fuzz-bins
+
+fuzz-bins: $(FUZZ_NAMES:%=$(BUILD)/%)
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(BUILD)/librevl.a | check-deps
+	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer $< -o $@ $(BUILD)/librevl.a $(LIBS_ALL)
+
+fuzz-smoke: fuzz
+	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz/smoke.sh $(FUZZ_NAMES)
+
 bench: $(BUILD)/revl
 	BUILD=$(BUILD) sh tests/bench/bench.sh
 
@@ -157,4 +190,4 @@ fmt:
 	clang-format -i $(CORE_SRC) $(CLI_SRC) include/revl/*.h
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-tsan build-fuzz

@@ -2,6 +2,7 @@
  * main.c -- `revl CMD ...`: the command table, help, version and the
  * option scanner every command uses.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,7 +178,7 @@ bad:
   return -1;
 }
 
-int main(int argc, char **argv) {
+static int run_main(int argc, char **argv) {
   if (argc < 2) {
     print_main_usage(stderr);
     return REVL_EXIT_DATA;
@@ -209,4 +210,22 @@ int main(int argc, char **argv) {
       return cli_print_help(name);
   }
   return c->run(argc - 1, argv + 1);
+}
+
+/* A full disk or a closed pipe on stdout must not pass for success:
+ * whatever the command printed is checked once more at exit. */
+int main(int argc, char **argv) {
+  int rc = run_main(argc, argv);
+  errno = 0;
+  int bad = fflush(stdout) != 0 || ferror(stdout);
+  int e = errno;
+  if (fclose(stdout) != 0 && !bad) {
+    bad = 1;
+    e = errno;
+  }
+  if (bad) {
+    fprintf(stderr, "revl: write error: %s\n", e ? strerror(e) : "stdout");
+    if (rc == REVL_EXIT_OK || rc == REVL_EXIT_FAIL) rc = REVL_EXIT_DATA;
+  }
+  return rc;
 }

@@ -1240,6 +1240,13 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
   if (!from_stdin && is_dir(path))
     return revl_error_set(err, REVL_EIO, path, 0, 0,
                           "is a directory, not a CSV file");
+  /* a FIFO or device would block the open or the read: only regular
+   * files (stdin, "-", is read as a stream) */
+  struct stat pst;
+  if (!from_stdin && stat(path, &pst) == 0 && !S_ISREG(pst.st_mode))
+    return revl_error_set(err, REVL_EIO, path, 0, 0,
+                          "not a regular file (a FIFO or device); read a "
+                          "stream with --table NAME=-");
   fp = from_stdin ? stdin : fopen(path, "rb");
   if (!fp)
     return revl_error_set(err, REVL_EIO, path, 0, 0, "cannot open: %s",

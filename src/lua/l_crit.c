@@ -63,7 +63,12 @@ static void crit_operand(lua_State *L, int idx, revl_crit *c, revl_column *col,
       luaL_error(L, "criterion on '%s': expected a number, got %s", field,
                  lua_typename(L, ty));
     *da = lua_tonumber(L, idx);
-    *a = lua_isinteger(L, idx) ? lua_tointeger(L, idx) : (int64_t)ceil(*da);
+    if (lua_isinteger(L, idx))
+      *a = lua_tointeger(L, idx);
+    else if (isnan(*da))
+      luaL_error(L, "criterion on '%s': NaN is not a value", field);
+    else /* beyond the integers (1e300, math.huge): saturate */
+      *a = *da >= 0x1p63 ? INT64_MAX : *da < -0x1p63 ? INT64_MIN : (int64_t)ceil(*da);
     if (col->type == REVL_T_INT && !lua_isinteger(L, idx)) c->use_double = 1;
     return;
   case REVL_T_BOOL:
@@ -101,6 +106,8 @@ static void crit_operand(lua_State *L, int idx, revl_crit *c, revl_column *col,
     const char *cur = revl_intern_str(&c->t->store->strings, c->t->store->default_currency);
     double scale = pow(10, revl_currency_decimals(cur));
     *da = lua_tonumber(L, idx) * scale;
+    if (isnan(*da))
+      luaL_error(L, "criterion on '%s': NaN is not an amount", field);
     /* 999.99 * 100 is 99998.99999999999 in binary floating point: a
      * value within a millionth of a minor unit is that minor unit */
     double r = floor(*da + 0.5);
@@ -183,6 +190,9 @@ static revl_crit *compile_triple(lua_State *L, int idx, revl_table *t,
       if (col->type == REVL_T_NUMBER) {
         if (d != floor(d))
           luaL_error(L, "'%s' on number column '%s' takes whole numbers", opname, field);
+        if (!(d > -0x1p63 && d < 0x1p63))
+          luaL_error(L, "'%s' on number column '%s': %g is out of range", opname,
+                     field, d);
         c->set[c->nset] = (int64_t)d;
       }
       c->nset++;

@@ -49,6 +49,34 @@ static int round_minor(lua_State *L, double x, int64_t *out) {
   return 0;
 }
 
+/* Dates that arithmetic may produce: years 1-9999, as revl.date(y, m, d)
+ * accepts.  Past them a result would wrap or overflow, so it is an
+ * error instead. */
+#define DAYS_MIN (-719162) /* 0001-01-01 */
+#define DAYS_MAX 2932896   /* 9999-12-31 */
+#define DATE_RANGE_MSG "date out of range (years 1-9999)"
+
+/* Push the date d + k days, or raise when it leaves the range. */
+static int push_date_plus(lua_State *L, int32_t d, lua_Integer k) {
+  if (k < DAYS_MIN - (lua_Integer)DAYS_MAX || k > DAYS_MAX - (lua_Integer)DAYS_MIN ||
+      d + k < DAYS_MIN || d + k > DAYS_MAX)
+    return luaL_error(L, DATE_RANGE_MSG);
+  revl_push_date(L, (int32_t)(d + k));
+  return 1;
+}
+
+/* Push the datetime secs + x days (x a float), or raise when x is not a
+ * finite number or the result leaves the range. */
+static int push_datetime_plus(lua_State *L, int64_t secs, double x) {
+  const double span = (double)(DAYS_MAX - DAYS_MIN + 1);
+  if (!isfinite(x) || fabs(x) > span) return luaL_error(L, DATE_RANGE_MSG);
+  int64_t r = secs + (int64_t)llround(x * 86400);
+  if (r < (int64_t)DAYS_MIN * 86400 || r >= ((int64_t)DAYS_MAX + 1) * 86400)
+    return luaL_error(L, DATE_RANGE_MSG);
+  revl_push_datetime(L, r);
+  return 1;
+}
+
 /* revl.money(x [, currency]): x a string ("1,200.50", "EUR 10") parsed
  * exactly, or a number of major units rounded to the minor unit. */
 static int money_new(lua_State *L) {
@@ -327,13 +355,13 @@ static int time_sub(lua_State *L) {
   int32_t *d = luaL_testudata(L, 1, REVL_DATE);
   int64_t a = 0, b = 0;
   if (lua_isinteger(L, 2) && d) {
-    revl_push_date(L, (int32_t)(*d - lua_tointeger(L, 2)));
-    return 1;
+    lua_Integer k = lua_tointeger(L, 2);
+    if (k == LUA_MININTEGER) return luaL_error(L, DATE_RANGE_MSG);
+    return push_date_plus(L, *d, -k);
   }
   if (lua_isnumber(L, 2) && luaL_testudata(L, 1, REVL_DATETIME)) {
     time_secs(L, 1, &a);
-    revl_push_datetime(L, a - (int64_t)llround(lua_tonumber(L, 2) * 86400));
-    return 1;
+    return push_datetime_plus(L, a, -lua_tonumber(L, 2));
   }
   if (!time_secs(L, 1, &a) || !time_secs(L, 2, &b))
     return luaL_error(L, "cannot subtract %s from a date", luaL_typename(L, 2));
@@ -348,12 +376,10 @@ static int time_add(lua_State *L) {
   int di = lua_isnumber(L, 1) ? 2 : 1;
   int32_t *d = luaL_testudata(L, di, REVL_DATE);
   if (d) {
-    revl_push_date(L, (int32_t)(*d + luaL_checkinteger(L, 3 - di)));
-    return 1;
+    return push_date_plus(L, *d, luaL_checkinteger(L, 3 - di));
   }
   int64_t *dt = luaL_checkudata(L, di, REVL_DATETIME);
-  revl_push_datetime(L, *dt + (int64_t)llround(luaL_checknumber(L, 3 - di) * 86400));
-  return 1;
+  return push_datetime_plus(L, *dt, luaL_checknumber(L, 3 - di));
 }
 
 static int date_index(lua_State *L) {
@@ -411,7 +437,7 @@ static int l_period_start(lua_State *L) {
   int y;
   unsigned m, dd;
   revl_civil_from_days(d, &y, &m, &dd);
-  if (strcmp(p, "month") == 0) m = m;
+  if (strcmp(p, "month") == 0) (void)m;
   else if (strcmp(p, "quarter") == 0) m = (m - 1) / 3 * 3 + 1;
   else if (strcmp(p, "year") == 0) m = 1;
   else if (strcmp(p, "fiscal_year") == 0 || strcmp(p, "fiscal_quarter") == 0) {
@@ -433,8 +459,10 @@ static int l_add_months(lua_State *L) {
   int y;
   unsigned m, dd;
   revl_civil_from_days(d, &y, &m, &dd);
-  int64_t t = (int64_t)y * 12 + (m - 1) + k;
-  y = (int)(t >= 0 ? t / 12 : (t - 11) / 12);
+  if (k < -12 * 10000 || k > 12 * 10000) return luaL_error(L, DATE_RANGE_MSG);
+  int64_t t = (int64_t)y * 12 + (int64_t)(m - 1) + k;
+  if (t < 12 || t >= 12 * 10000) return luaL_error(L, DATE_RANGE_MSG);
+  y = (int)(t / 12);
   m = (unsigned)(t - (int64_t)y * 12) + 1;
   int dim = revl_days_in_month(y, m);
   if ((int)dd > dim) dd = (unsigned)dim;
