@@ -16,7 +16,7 @@
  * companies, and the score is 0.
  *
  * A typo match needs words of at least 4 letters with one of them at
- * least 5 (one edit; two from 8 letters up), no digits, and the rarer
+ * least 5 (one edit; two from 10 letters up), no digits, and the rarer
  * word no more common than sqrt(N) names: "wind" and "wing" are two
  * real words when the table has hundreds of each.
  */
@@ -195,7 +195,7 @@ static int typo_budget(const revl_nsim *s, uint32_t x, uint32_t y) {
   if (rare > s->rare_df) return 0;
   if (has_digit(s->text + s->toff[x], lx) || has_digit(s->text + s->toff[y], ly))
     return 0;
-  return lo >= 8 ? 2 : 1;
+  return lo >= 10 ? 2 : 1;
 }
 
 double revl_nsim_score(const revl_nsim *s, uint32_t a, uint32_t b,
