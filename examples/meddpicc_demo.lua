@@ -22,16 +22,16 @@ local card = revl.scorecard{
   pass = 70,
   fields = {
     -- a field: present when not empty
-    {"Metrics", field = "amount"},
+    {"Metrics", optional = true, field = "amount"},
     -- a Lua function: true when the element is there
-    {"Economic buyer", weight = 2, fn = function(d) return (meetings[d.id] or 0) >= 2 end},
+    {"Economic buyer", weight = 2, optional = true, fn = function(d) return (meetings[d.id] or 0) >= 2 end},
     -- a criterion: met = present
-    {"Decision criteria", criterion = {"stage", "in", {"Demo", "Proposal", "Negotiation"}}},
-    {"Decision process", criterion = {"close_date", "exists"}},
-    {"Paper process", criterion = {"stage", "=", "Negotiation"}},
-    {"Identify pain", weight = 2, fn = function(d) return (calls[d.id] or 0) >= 1 end},
-    {"Champion", weight = 2, fn = function(d) return (meetings[d.id] or 0) >= 1 end},
-    {"Competition", criterion = {"forecast_category", "~=", "Pipeline"}},
+    {"Decision criteria", optional = true, criterion = {"stage", "in", {"Demo", "Proposal", "Negotiation"}}},
+    {"Decision process", optional = true, criterion = {"close_date", "exists"}},
+    {"Paper process", optional = true, criterion = {"stage", "=", "Negotiation"}},
+    {"Identify pain", weight = 2, optional = true, fn = function(d) return (calls[d.id] or 0) >= 1 end},
+    {"Champion", weight = 2, optional = true, fn = function(d) return (meetings[d.id] or 0) >= 1 end},
+    {"Competition", optional = true, criterion = {"forecast_category", "~=", "Pipeline"}},
   },
 }
 

@@ -495,7 +495,8 @@ local function define_scorecard(spec)
     if type(f) == "string" then
       out = {label = f, candidates = {f}, weight = 1}
     elseif type(f) == "table" then
-      check_keys(f, {label = true, field = true, weight = true, criterion = true, fn = true},
+      check_keys(f, {label = true, field = true, weight = true, criterion = true, fn = true,
+                     optional = true},
                  "scorecard field " .. i)
       local label = f.label or f[1]
       if label == nil and type(f.field) == "string" then label = f.field end
@@ -503,7 +504,7 @@ local function define_scorecard(spec)
       local w = f.weight == nil and 1 or f.weight
       if not is_number(w) then fail("field '%s': weight must be a number, not %s", label, type(w)) end
       if w < 0 then fail("field '%s': negative weight %s (weights must be >= 0)", label, tostring(w)) end
-      out = {label = label, weight = w}
+      out = {label = label, weight = w, optional = f.optional and true or false}
       local n = (f.field ~= nil and 1 or 0) + (f.criterion ~= nil and 1 or 0) + (f.fn ~= nil and 1 or 0)
       if n > 1 then fail("field '%s': give one of field, criterion or fn", label) end
       if f.criterion ~= nil then

@@ -3,7 +3,11 @@
 -- A handoff is ready when the record carries what the next team needs.
 -- Each scorecard lists required fields with weights; completeness =
 -- 100 * (weights present) / (all weights).  A handoff passes at 80
--- (SDR -> AE) or 75 (AE -> CS).
+-- (SDR -> AE) or 75 (AE -> CS) with every required field present: the
+-- weight-2 fields are required (a record missing one is never ready),
+-- the weight-1 fields optional (they cost their weight only).  A
+-- required field the export lacks altogether is warned about on stderr
+-- and no record is ready.
 --
 -- SDR -> AE, on leads that reached SQL (status SQL or Converted):
 --   Contact email (2), Company (2), SDR owner (2), SQL date (2),
@@ -38,10 +42,10 @@ M.sdr_to_ae_definition = {
     {"Company", field = "company", weight = 2},
     {"SDR owner", field = "owner", weight = 2},
     {"SQL date", field = "sql_at", weight = 2},
-    {"Company domain", field = "domain"},
-    {"Country", field = "country"},
-    {"Lead source", field = "source"},
-    {"MQL date", field = "mql_at"},
+    {"Company domain", field = "domain", optional = true},
+    {"Country", field = "country", optional = true},
+    {"Lead source", field = "source", optional = true},
+    {"MQL date", field = "mql_at", optional = true},
     {"Pain", field = {"pain", "pain_points", "identify_pain"}, weight = 2},
   },
 }
@@ -59,14 +63,14 @@ M.ae_to_cs_definition = {
   allow_absent = true,
   fields = {
     {"Amount", field = "amount", weight = 2},
-    {"Close date", field = "close_date"},
-    {"AE owner", field = "owner"},
-    {"Account industry", field = "account.industry"},
-    {"Account size", field = "account.employees"},
-    {"Account domain", field = "account.domain"},
-    {"Account country", field = "account.country"},
+    {"Close date", field = "close_date", optional = true},
+    {"AE owner", field = "owner", optional = true},
+    {"Account industry", field = "account.industry", optional = true},
+    {"Account size", field = "account.employees", optional = true},
+    {"Account domain", field = "account.domain", optional = true},
+    {"Account country", field = "account.country", optional = true},
     {"Champion", field = {"champion", "meddpicc_champion"}, weight = 2},
-    {"Success criteria", field = {"success_criteria", "decision_criteria"}},
+    {"Success criteria", field = {"success_criteria", "decision_criteria"}, optional = true},
     {"Subscription started", fn = has_subscription, weight = 2},
   },
 }

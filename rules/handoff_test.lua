@@ -23,10 +23,13 @@ revl.test("a complete SQL lead is ready for the AE", function(t)
 end)
 
 revl.cases("SDR -> AE: what blocks a handoff", {
-  revl.case{name = "no pain: 12/14 = 85.7%, still ready", drop = {"pain"}, pct = 1200 / 14, ready = true},
+  revl.case{name = "no pain: 12/14 = 85.7%, above pass but Pain is required: not ready", drop = {"pain"},
+            pct = 1200 / 14, ready = false, missing = "Pain"},
+  revl.case{name = "no country: 13/14, optional: ready", drop = {"country"}, pct = 1300 / 14, ready = true,
+            missing = "Country"},
   revl.case{name = "no owner and no country: 11/14 = 78.6%, not ready", drop = {"owner", "country"},
             pct = 1100 / 14, ready = false, missing = "SDR owner"},
-  revl.case{name = "no SQL date: 12/14, ready but listed", drop = {"sql_at"}, pct = 1200 / 14, ready = true,
+  revl.case{name = "no SQL date: 12/14, required: not ready", drop = {"sql_at"}, pct = 1200 / 14, ready = false,
             missing = "SQL date"},
 }, function(t, c)
   -- a second lead keeps every column in the export

@@ -38,15 +38,15 @@ M.definition = {
   pass = 70,
   allow_absent = true,
   fields = {
-    {"Metrics", weight = 1, field = {"metrics", "meddpicc_metrics", "Metrics__c"}},
-    {"Economic buyer", weight = 2,
+    {"Metrics", weight = 1, optional = true, field = {"metrics", "meddpicc_metrics", "Metrics__c"}},
+    {"Economic buyer", weight = 2, optional = true,
      field = {"economic_buyer", "meddpicc_economic_buyer", "Economic_Buyer__c"}},
-    {"Decision criteria", weight = 1, field = {"decision_criteria", "meddpicc_decision_criteria"}},
-    {"Decision process", weight = 1, field = {"decision_process", "meddpicc_decision_process"}},
-    {"Paper process", weight = 1, field = {"paper_process", "meddpicc_paper_process"}},
-    {"Identify pain", weight = 2, field = {"identify_pain", "pain", "meddpicc_identify_pain"}},
-    {"Champion", weight = 2, field = {"champion", "meddpicc_champion", "Champion__c"}},
-    {"Competition", weight = 1, field = {"competition", "competitors", "meddpicc_competition"}},
+    {"Decision criteria", weight = 1, optional = true, field = {"decision_criteria", "meddpicc_decision_criteria"}},
+    {"Decision process", weight = 1, optional = true, field = {"decision_process", "meddpicc_decision_process"}},
+    {"Paper process", weight = 1, optional = true, field = {"paper_process", "meddpicc_paper_process"}},
+    {"Identify pain", weight = 2, optional = true, field = {"identify_pain", "pain", "meddpicc_identify_pain"}},
+    {"Champion", weight = 2, optional = true, field = {"champion", "meddpicc_champion", "Champion__c"}},
+    {"Competition", weight = 1, optional = true, field = {"competition", "competitors", "meddpicc_competition"}},
   },
 }
 

@@ -175,21 +175,36 @@ size_t revl_metrics_ncountries(void);
 /* ---- duplicates ------------------------------------------------------ */
 
 typedef struct revl_dedupe_opts {
-  double threshold; /* Jaro-Winkler on normalised names (0.92) */
+  double threshold; /* name score (src/metrics/namesim.c), 0.8 */
   int window;       /* sorted-neighbourhood window (8) */
   int use_domain, use_name;
 } revl_dedupe_opts;
 
-/* Cluster n records: same normalised domain, or normalised names with
- * Jaro-Winkler >= threshold among sorted neighbours (by name, and by
+/* What revl_metrics_dedupe finds, per record i < n (arrays of n the
+ * caller allocates): cluster[i] = 0 when the record has no duplicate,
+ * else 1.. numbered by first member; why[i] bit 1 = matched by domain,
+ * bit 2 = by name; best[i] = best name score; mate[i] = the record that
+ * linked it (UINT32_MAX: none); reason[i] = offset in text of why it
+ * matched ("same domain acme.com", "typo: 'acme' ~ 'acmee'", ...),
+ * UINT32_MAX for records outside clusters.  text is allocated by
+ * revl_metrics_dedupe; the caller frees it (also after an error). */
+typedef struct revl_dedupe_out {
+  uint32_t *cluster;
+  uint8_t *why;
+  float *best;
+  uint32_t *mate;
+  uint32_t *reason;
+  char *text;
+} revl_dedupe_out;
+
+/* Cluster n records: same normalised domain, or names whose IDF-weighted
+ * word score is >= threshold among sorted neighbours (by name, and by
  * name reversed).  names/domains are arrays of pointers and lengths
- * (NULL = no value).  Output: cluster[i] = 0 when the record has no
- * duplicate, else 1.. numbered by first member; why[i] bit 1 = matched
- * by domain, bit 2 = by name; best[i] = best name similarity found.
- * Returns the number of clusters, or a negative code. */
+ * (NULL = no value).  Returns the number of clusters, or a negative
+ * code. */
 long revl_metrics_dedupe(size_t n, const char *const *names,
                          const size_t *name_len, const char *const *domains,
                          const size_t *domain_len, const revl_dedupe_opts *o,
-                         uint32_t *cluster, uint8_t *why, float *best);
+                         revl_dedupe_out *out);
 
 #endif

@@ -48,6 +48,7 @@ typedef struct revl_card_field {
   int absent;                /* the export lacks the column */
   revl_crit *crit;           /* or a criterion */
   int fnref;                 /* or a function: truthy = present */
+  int optional;              /* missing costs its weight only; else it blocks */
 } revl_card_field;
 
 typedef struct revl_dmodel {

@@ -423,6 +423,9 @@ static int l_card_new(lua_State *L) {
     m->nfields = k + 1;
     f->label = lr_xstrdup(L, lr_opt_str(L, 6, "label"));
     f->weight = lr_opt_num(L, 6, "weight", 1, NULL);
+    lua_getfield(L, 6, "optional");
+    f->optional = lua_toboolean(L, -1);
+    lua_pop(L, 1);
     f->col = -1;
     f->fnref = -1;
     lua_getfield(L, 6, "candidates"); /* 7: field names to try, in order */
@@ -442,6 +445,14 @@ static int l_card_new(lua_State *L) {
                       lua_tostring(L, -1));
         }
         f->absent = 1;
+        if (!f->optional) { /* never silently ready: say so once, loudly */
+          lua_rawgeti(L, 7, 1);
+          fprintf(stderr,
+                  "revl: warning: scorecard '%s': required field '%s' is not in the %s table "
+                  "(no column '%s'): no record can be ready\n",
+                  m->name ? m->name : "scorecard", f->label, m->t->name, lua_tostring(L, -1));
+          lua_pop(L, 1);
+        }
       }
     } else if (!lua_isnil(L, 8)) {
       char what[200];

@@ -6,19 +6,25 @@
  * table, and names are compared only with their neighbours in sorted
  * order (sorted neighbourhood, a window of w names), once sorted as
  * written and once sorted by the reversed string so that names which
- * differ in their first letters still meet.  Jaro-Winkler weighs the
- * prefix, so similar names sort close together; the reversed pass
- * catches the rest.  Equal domains merge at once; name pairs at or
- * above the threshold merge best first, and only when the two
- * clusters' first members are that similar too -- without that check a
- * chain a~b~c~d of small differences would glue unrelated companies
+ * differ in their first letters still meet.  A pair is scored by
+ * revl_nsim_score (namesim.c): words weighted by how rare they are in
+ * the table, typos tolerated on rare words, a distinctive word that
+ * differs on both sides fatal.  When both records have a domain and
+ * the domains name different companies (acme.com, acmecorp.io), only
+ * names equal after normalisation still link them.  Equal domains
+ * merge at once; name pairs at or above the threshold merge best
+ * first, and only when the two clusters' first members are that
+ * similar too -- without that check a chain a~b~c~d of small
+ * differences would glue unrelated companies
  * together.  Work is O(n log n + n w).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "revl/metrics.h"
 #include "revl/route.h"
+#include "metrics/namesim.h"
 
 typedef struct skey {
   uint64_t prefix, prefix2; /* first 16 bytes, big-endian, for a fast compare */
@@ -85,28 +91,6 @@ static uint64_t prefix8(const char *s, size_t len, size_t k) {
   return p;
 }
 
-/* An upper bound of Jaro-Winkler without computing it: Jaro's matches
- * cannot exceed the common characters of the two names (their letter
- * histograms, 32 buckets), transpositions are at best 0, and the
- * Winkler bonus is the real common prefix.  It rules out most sorted
- * neighbours at a fraction of the cost. */
-enum { HB = 32 };
-
-static double jw_bound(const uint8_t *ha, const uint8_t *hb, size_t na,
-                       size_t nb, const char *a, const char *b) {
-  unsigned m = 0;
-  for (int k = 0; k < HB; k++)
-    m += ha[k] < hb[k] ? ha[k] : hb[k];
-  if (m == 0) return 0.0;
-  double md = (double)m;
-  double j = (md / (double)na + md / (double)nb + 1.0) / 3.0;
-  if (j > 1.0) j = 1.0;
-  size_t l = 0;
-  while (l < 4 && l < na && l < nb && a[l] == b[l])
-    l++;
-  return j + (double)l * 0.1 * (1.0 - j);
-}
-
 typedef struct pair {
   float sim;
   uint32_t a, b;
@@ -148,52 +132,97 @@ static uint64_t fnv(const char *s, size_t n) {
   return h ^ (h >> 29);
 }
 
+/* The registrable name of a normalised domain, the label before the top
+ * level or before a generic second level (co, com, org, ...): "acme"
+ * of "acme.com", "acme.co.uk" and "shop.acme.com" alike. */
+static void dom_stem(const char *d, size_t n, size_t *so, size_t *sl) {
+  static const char *const SECOND[] = {"co", "com", "net", "org", "gov",
+                                       "ac", "edu", "ltd", "plc", "or",
+                                       "ne", "go", NULL};
+  size_t e = n;
+  while (e && d[e - 1] != '.')
+    e--;
+  if (!e) { /* no dot */
+    *so = 0, *sl = n;
+    return;
+  }
+  size_t end = e - 1, b = end;
+  while (b && d[b - 1] != '.')
+    b--;
+  if (b) {
+    for (int k = 0; SECOND[k]; k++)
+      if (strlen(SECOND[k]) == end - b && memcmp(d + b, SECOND[k], end - b) == 0) {
+        end = b - 1;
+        b = end;
+        while (b && d[b - 1] != '.')
+          b--;
+        break;
+      }
+  }
+  *so = b, *sl = end - b;
+}
+
+/* Per record, the strongest evidence that linked it. */
+enum { EV_NONE = 0, EV_DOMAIN, EV_NAME };
+
 long revl_metrics_dedupe(size_t n, const char *const *names,
                          const size_t *name_len, const char *const *domains,
                          const size_t *domain_len, const revl_dedupe_opts *o,
-                         uint32_t *cluster, uint8_t *why, float *best) {
+                         revl_dedupe_out *res) {
   long rc = REVL_ENOMEM;
-  arena A = {0};
-  uint32_t *parent = malloc((n ? n : 1) * sizeof *parent);
-  uint32_t *noff = malloc((n ? n : 1) * sizeof *noff);
-  uint32_t *nlen = calloc(n ? n : 1, sizeof *nlen);
+  arena A = {0}, T = {0};
+  size_t n1 = n ? n : 1;
+  uint32_t *parent = malloc(n1 * sizeof *parent);
+  uint32_t *noff = malloc(n1 * sizeof *noff);
+  uint32_t *nlen = calloc(n1, sizeof *nlen);
+  uint32_t *doff = malloc(n1 * sizeof *doff);
+  uint32_t *dlen = calloc(n1, sizeof *dlen);
+  uint8_t *ev = calloc(n1, 1);
+  uint8_t *evk = calloc(n1, 1);
+  uint32_t *eva = malloc(n1 * sizeof *eva), *evb = malloc(n1 * sizeof *evb);
   skey *keys = NULL, *tmpk = NULL;
   uint64_t *slots = NULL;
-  uint32_t *size = NULL;
-  uint8_t *hist = NULL;
-  if (!parent || !noff || !nlen) goto done;
+  uint32_t *size = NULL, *roff = NULL;
+  pair *pairs = NULL;
+  revl_nsim *ns = NULL;
+  uint32_t *cluster = res->cluster;
+  res->text = NULL;
+  if (!parent || !noff || !nlen || !doff || !dlen || !ev || !evk || !eva || !evb)
+    goto done;
   if (n > UINT32_MAX / 2) {
     rc = REVL_EUSAGE;
     goto done;
   }
   revl_uf_init(parent, n);
-  memset(why, 0, n);
-  for (size_t i = 0; i < n; i++)
-    best[i] = 0;
+  memset(res->why, 0, n);
+  for (size_t i = 0; i < n; i++) {
+    res->best[i] = 0;
+    res->mate[i] = UINT32_MAX;
+    res->reason[i] = UINT32_MAX;
+  }
   char buf[1024];
 
+  /* normalised domains stay in the arena: the name pass compares them */
+  if (domains) {
+    for (size_t i = 0; i < n; i++) {
+      if (!domains[i]) continue;
+      size_t k = revl_norm_domain(domains[i], domain_len[i], buf, sizeof buf);
+      if (k == 0 || revl_is_freemail(buf, k)) continue;
+      if (arena_put(&A, buf, k, &doff[i])) goto done;
+      dlen[i] = (uint32_t)k;
+    }
+  }
   if (o->use_domain && domains) {
     size_t cap = 16;
     while (cap < n * 2)
       cap *= 2;
     slots = calloc(cap, sizeof *slots); /* hash << 32 | record + 1 */
-    uint32_t *doff = malloc((n ? n : 1) * sizeof *doff);
-    uint32_t *dlen = calloc(n ? n : 1, sizeof *dlen);
-    if (!slots || !doff || !dlen) {
-      free(doff), free(dlen);
-      goto done;
-    }
+    if (!slots) goto done;
     for (size_t i = 0; i < n; i++) {
-      if (!domains[i]) continue;
-      size_t k =
-          revl_norm_domain(domains[i], domain_len[i], buf, sizeof buf);
-      if (k == 0 || revl_is_freemail(buf, k)) continue;
-      if (arena_put(&A, buf, k, &doff[i])) {
-        free(doff), free(dlen);
-        goto done;
-      }
-      dlen[i] = (uint32_t)k;
-      uint64_t h = fnv(buf, k);
+      if (!dlen[i]) continue;
+      const char *d = A.b + doff[i];
+      size_t k = dlen[i];
+      uint64_t h = fnv(d, k);
       size_t s = h & (cap - 1);
       uint64_t tag = h >> 32 << 32;
       for (;;) {
@@ -202,20 +231,20 @@ long revl_metrics_dedupe(size_t n, const char *const *names,
           slots[s] = tag | ((uint64_t)i + 1);
           break;
         }
-        uint32_t e = (uint32_t)se;
-        if ((se >> 32 << 32) == tag && dlen[e - 1] == k &&
-            memcmp(A.b + doff[e - 1], buf, k) == 0) {
-          revl_uf_union(parent, e - 1, (uint32_t)i);
-          why[e - 1] |= 1;
-          why[i] |= 1;
+        uint32_t e = (uint32_t)se - 1;
+        if ((se >> 32 << 32) == tag && dlen[e] == k &&
+            memcmp(A.b + doff[e], d, k) == 0) {
+          revl_uf_union(parent, e, (uint32_t)i);
+          res->why[e] |= 1;
+          res->why[i] |= 1;
+          if (ev[e] != EV_DOMAIN) ev[e] = EV_DOMAIN, res->mate[e] = (uint32_t)i;
+          ev[i] = EV_DOMAIN;
+          res->mate[i] = e;
           break;
         }
         s = (s + 1) & (cap - 1);
       }
     }
-    free(doff);
-    free(dlen);
-    A.n = 0; /* domain strings are no longer needed */
   }
 
   if (o->use_name && names) {
@@ -230,31 +259,19 @@ long revl_metrics_dedupe(size_t n, const char *const *names,
     }
     keys = malloc((m ? m : 1) * sizeof *keys);
     tmpk = malloc((m ? m : 1) * sizeof *tmpk);
-    hist = calloc(n ? n : 1, HB);
-    if (!keys || !tmpk || !hist) goto done;
-    for (size_t i = 0; i < n; i++)
-      for (size_t j = 0; j < nlen[i]; j++) {
-        uint8_t *h =
-            &hist[i * HB + ((unsigned char)A.b[noff[i] + j] & (HB - 1))];
-        if (*h < 255) (*h)++;
-      }
-    size_t fwd_end = A.n;
+    roff = malloc(n1 * sizeof *roff);
+    if (!keys || !tmpk || !roff) goto done;
     /* the reversed strings follow the forward ones in the arena */
-    uint32_t *roff = malloc((n ? n : 1) * sizeof *roff);
-    if (!roff) goto done;
     for (size_t i = 0; i < n; i++) {
       if (!nlen[i]) continue;
       size_t k = nlen[i];
       for (size_t j = 0; j < k; j++)
         buf[j] = A.b[noff[i] + k - 1 - j];
-      if (arena_put(&A, buf, k, &roff[i])) {
-        free(roff);
-        goto done;
-      }
+      if (arena_put(&A, buf, k, &roff[i])) goto done;
     }
-    (void)fwd_end;
+    ns = revl_nsim_new(n, A.b, noff, nlen);
+    if (!ns) goto done;
     int w = o->window > 0 ? o->window : 8;
-    pair *pairs = NULL;
     size_t np = 0, pcap = 0;
     for (int pass = 0; pass < 2; pass++) {
       size_t q = 0;
@@ -267,44 +284,25 @@ long revl_metrics_dedupe(size_t n, const char *const *names,
         q++;
       }
       sort_keys(keys, tmpk, q, A.b);
-      /* the neighbours' names and histograms in sorted order, so the
-       * window below reads contiguous memory */
-      size_t need = 0;
-      for (size_t a = 0; a < q; a++)
-        need += nlen[keys[a].idx] + 1;
-      char *sn = malloc(need ? need : 1);
-      uint32_t *so = malloc((q ? q : 1) * sizeof *so);
-      uint32_t *sl = malloc((q ? q : 1) * sizeof *sl);
-      uint8_t *sh = malloc((q ? q : 1) * HB);
-      if (!sn || !so || !sl || !sh) {
-        free(sn), free(so), free(sl), free(sh), free(pairs), free(roff);
-        goto done;
-      }
-      size_t at = 0;
-      for (size_t a = 0; a < q; a++) {
-        uint32_t ia = keys[a].idx;
-        memcpy(sn + at, A.b + noff[ia], nlen[ia] + 1);
-        so[a] = (uint32_t)at;
-        sl[a] = nlen[ia];
-        at += nlen[ia] + 1;
-        memcpy(sh + a * HB, hist + (size_t)ia * HB, HB);
-      }
       for (size_t a = 0; a < q; a++) {
         for (size_t b = a + 1; b < q && b <= a + (size_t)w; b++) {
-          if (jw_bound(sh + a * HB, sh + b * HB, sl[a], sl[b], sn + so[a],
-                       sn + so[b]) < o->threshold)
-            continue;
-          double sim =
-              revl_metrics_jaro_winkler(sn + so[a], sl[a], sn + so[b], sl[b]);
-          if (sim < o->threshold) continue;
           uint32_t ia = keys[a].idx, ib = keys[b].idx;
+          revl_nsim_why nw;
+          double sim = revl_nsim_score(ns, ia, ib, &nw);
+          if (sim < o->threshold) continue;
+          /* two domains that name different companies: only names
+           * equal after normalisation still link the records */
+          if (dlen[ia] && dlen[ib] && nw.kind != REVL_NS_EQUAL) {
+            size_t sa, la, sb, lb;
+            dom_stem(A.b + doff[ia], dlen[ia], &sa, &la);
+            dom_stem(A.b + doff[ib], dlen[ib], &sb, &lb);
+            if (la != lb || memcmp(A.b + doff[ia] + sa, A.b + doff[ib] + sb, la))
+              continue;
+          }
           if (np == pcap) {
             size_t nc = pcap ? pcap * 2 : 1024;
             pair *npairs = realloc(pairs, nc * sizeof *npairs);
-            if (!npairs) {
-              free(sn), free(so), free(sl), free(sh), free(pairs), free(roff);
-              goto done;
-            }
+            if (!npairs) goto done;
             pairs = npairs;
             pcap = nc;
           }
@@ -314,10 +312,6 @@ long revl_metrics_dedupe(size_t n, const char *const *names,
           np++;
         }
       }
-      free(sn);
-      free(so);
-      free(sl);
-      free(sh);
     }
     if (np) qsort(pairs, np, sizeof *pairs, pair_cmp);
     for (size_t k = 0; k < np; k++) {
@@ -328,23 +322,31 @@ long revl_metrics_dedupe(size_t n, const char *const *names,
          * similar as well (a root without a name, from a domain match,
          * does not object) */
         if ((ra != ia || rb != ib) && nlen[ra] && nlen[rb] &&
-            revl_metrics_jaro_winkler(A.b + noff[ra], nlen[ra], A.b + noff[rb],
-                                      nlen[rb]) < o->threshold)
+            revl_nsim_score(ns, ra, rb, NULL) < o->threshold)
           continue;
         revl_uf_union(parent, ia, ib);
       }
-      why[ia] |= 2;
-      why[ib] |= 2;
-      if (pairs[k].sim > best[ia]) best[ia] = pairs[k].sim;
-      if (pairs[k].sim > best[ib]) best[ib] = pairs[k].sim;
+      res->why[ia] |= 2;
+      res->why[ib] |= 2;
+      revl_nsim_why nw;
+      revl_nsim_score(ns, ia, ib, &nw);
+      uint32_t ends[2] = {ia, ib};
+      for (int e = 0; e < 2; e++) {
+        uint32_t me = ends[e], other = ends[1 - e];
+        if (pairs[k].sim > res->best[me]) res->best[me] = pairs[k].sim;
+        if (ev[me] != EV_NONE) continue; /* a better link came first */
+        ev[me] = EV_NAME;
+        evk[me] = (uint8_t)nw.kind;
+        res->mate[me] = other;
+        eva[me] = e ? nw.tb : nw.ta;
+        evb[me] = e ? nw.ta : nw.tb;
+      }
     }
-    free(pairs);
-    free(roff);
   }
 
   /* clusters: roots with two or more members, numbered by first member
    * (a root is its cluster's smallest record) */
-  size = calloc(n ? n : 1, sizeof *size);
+  size = calloc(n1, sizeof *size);
   if (!size) goto done;
   for (size_t i = 0; i < n; i++)
     size[revl_uf_find(parent, (uint32_t)i)]++;
@@ -360,16 +362,55 @@ long revl_metrics_dedupe(size_t n, const char *const *names,
     else
       cluster[i] = cluster[r];
   }
+  /* why each member is in its cluster, in words */
+  for (size_t i = 0; i < n; i++) {
+    if (!cluster[i] || ev[i] == EV_NONE) continue;
+    uint32_t mt = res->mate[i];
+    int len = 0;
+    if (ev[i] == EV_DOMAIN) {
+      len = snprintf(buf, sizeof buf, "same domain %.*s", (int)dlen[i], A.b + doff[i]);
+    } else if (evk[i] == REVL_NS_EQUAL) {
+      len = snprintf(buf, sizeof buf, "names equal after normalisation ('%.*s')",
+                     (int)nlen[i], A.b + noff[i]);
+    } else if (evk[i] == REVL_NS_WORDS) {
+      len = snprintf(buf, sizeof buf, "same words in another order: '%.*s' ~ '%.*s'",
+                     (int)nlen[i], A.b + noff[i], (int)nlen[mt], A.b + noff[mt]);
+    } else if (evk[i] == REVL_NS_TYPO) {
+      size_t la, lb;
+      const char *ta = revl_nsim_token(ns, eva[i], &la), *tb = revl_nsim_token(ns, evb[i], &lb);
+      len = snprintf(buf, sizeof buf, "typo: '%.*s' ~ '%.*s'", (int)la, ta, (int)lb, tb);
+    } else {
+      len = snprintf(buf, sizeof buf, "similar names: '%.*s' ~ '%.*s' (score %.2f)",
+                     (int)nlen[i], A.b + noff[i], (int)nlen[mt], A.b + noff[mt],
+                     (double)res->best[i]);
+    }
+    if (len < 0) len = 0;
+    if ((size_t)len >= sizeof buf) len = (int)sizeof buf - 1;
+    if (arena_put(&T, buf, (size_t)len, &res->reason[i])) goto done;
+  }
+  res->text = T.b;
+  T.b = NULL;
+  if (!res->text) res->text = calloc(1, 1);
+  if (!res->text) goto done;
   rc = nc;
 done:
   free(A.b);
+  free(T.b);
   free(parent);
   free(noff);
   free(nlen);
+  free(doff);
+  free(dlen);
+  free(ev);
+  free(evk);
+  free(eva);
+  free(evb);
   free(keys);
   free(tmpk);
   free(slots);
   free(size);
-  free(hist);
+  free(roff);
+  free(pairs);
+  revl_nsim_free(ns);
   return rc;
 }

@@ -217,6 +217,7 @@ int revl_metric_duplicates(const revl_metric_ctx *cx, const revl_view *v,
   const revl_table *t = v->t;
   revl_marena A = {0};
   revl_mf mf = {0}, ms = {0};
+  revl_dedupe_out dr = {0};
   int rc;
   out[0] = out[1] = NULL;
   (void)cx;
@@ -229,7 +230,7 @@ int revl_metric_duplicates(const revl_metric_ctx *cx, const revl_view *v,
     return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
                           "revl.metrics.%s: 'on' is \"both\", \"name\" or \"domain\"", fn);
   if ((rc = bad_at(&o->bad, REVL_QD_THRESHOLD, fn, err))) return rc;
-  d.threshold = o->has_threshold ? o->threshold : 0.92;
+  d.threshold = o->has_threshold ? o->threshold : 0.8;
   if (!(d.threshold > 0 && d.threshold <= 1))
     return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
                           "revl.metrics.%s: threshold must be in (0, 1]", fn);
@@ -256,7 +257,10 @@ int revl_metric_duplicates(const revl_metric_ctx *cx, const revl_view *v,
   uint32_t *cl = revl_ma_calloc(&A, n, sizeof *cl);
   uint8_t *why = revl_ma_calloc(&A, n, 1);
   float *best = revl_ma_calloc(&A, n, sizeof *best);
-  if (!names || !doms || !nl || !dl || !cl || !why || !best) {
+  uint32_t *mate = revl_ma_calloc(&A, n, sizeof *mate);
+  uint32_t *reason = revl_ma_calloc(&A, n, sizeof *reason);
+  dr = (revl_dedupe_out){cl, why, best, mate, reason, NULL};
+  if (!names || !doms || !nl || !dl || !cl || !why || !best || !mate || !reason) {
     rc = OOM();
     goto out;
   }
@@ -271,7 +275,7 @@ int revl_metric_duplicates(const revl_metric_ctx *cx, const revl_view *v,
       dl[i] = revl_intern_len(in, dc->v.str[row]);
     }
   }
-  long nclus = revl_metrics_dedupe(n, names, nl, doms, dl, &d, cl, why, best);
+  long nclus = revl_metrics_dedupe(n, names, nl, doms, dl, &d, &dr);
   if (nclus < 0) {
     rc = revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "revl.metrics.%s: not enough memory", fn);
     goto out;
@@ -294,7 +298,7 @@ int revl_metric_duplicates(const revl_metric_ctx *cx, const revl_view *v,
   for (size_t i = 0; i < n; i++)
     if (cl[i]) ord[off[cl[i]]++] = (uint32_t)i;
   const revl_column *idc = t->pk >= 0 ? t->cols[t->pk] : NULL;
-  int ccl, cid, cname, cdom, cmatch, csim;
+  int ccl, cid, cname, cdom, cmatch, csim, cwith, creason;
   if (revl_mf_init(&mf, t->store, fn, NULL, NULL) ||
       (ccl = revl_mf_col(&mf, "cluster", REVL_T_INT, REVL_DK_PLAIN)) < 0 ||
       (cid = revl_frame_add_col(mf.f, "id", idc ? idc->type : REVL_T_STRING, in)) < 0 ||
@@ -302,6 +306,8 @@ int revl_metric_duplicates(const revl_metric_ctx *cx, const revl_view *v,
       (cdom = revl_frame_add_col(mf.f, "domain", REVL_T_STRING, in)) < 0 ||
       (cmatch = revl_mf_col(&mf, "match", REVL_T_STRING, REVL_DK_PLAIN)) < 0 ||
       (csim = revl_mf_col(&mf, "similarity", REVL_T_NUMBER, REVL_DK_RATIO)) < 0 ||
+      (cwith = revl_frame_add_col(mf.f, "matched", idc ? idc->type : REVL_T_STRING, in)) < 0 ||
+      (creason = revl_mf_col(&mf, "reason", REVL_T_STRING, REVL_DK_PLAIN)) < 0 ||
       revl_frame_reserve(mf.f, members)) {
     rc = OOM();
     goto out;
@@ -314,7 +320,10 @@ int revl_metric_duplicates(const revl_metric_ctx *cx, const revl_view *v,
         (names[i] && revl_mf_cell(&mf, cname, nc, (int64_t)row)) ||
         (doms[i] && revl_mf_cell(&mf, cdom, dc, (int64_t)row)) ||
         revl_mf_str(&mf, cmatch, whys[why[i] & 3]) ||
-        ((why[i] & 2) && revl_mf_num(&mf, csim, best[i]))) {
+        ((why[i] & 2) && revl_mf_num(&mf, csim, round((double)best[i] * 1e4) / 1e4)) ||
+        (idc && mate[i] != UINT32_MAX &&
+         revl_mf_cell(&mf, cwith, idc, (int64_t)revl_view_row(v, mate[i]))) ||
+        (reason[i] != UINT32_MAX && revl_mf_str(&mf, creason, dr.text + reason[i]))) {
       rc = OOM();
       goto out;
     }
@@ -346,6 +355,7 @@ out:
   }
   revl_mf_free(&mf);
   revl_mf_free(&ms);
+  free(dr.text);
   revl_marena_free(&A);
   return rc;
 }

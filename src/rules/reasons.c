@@ -386,7 +386,10 @@ static void card_items(const revl_dframe *f, size_t i, int all, revl_reasons *r)
     x->weight = c->weight;
     x->has_weight = 1;
     x->met = ok;
-    if (c->absent) x->value = rl_text(r, "not in this export");
+    if (!ok && !c->optional)
+      x->value = rl_text(r, c->absent ? "required, not in this export" : "required");
+    else if (c->absent)
+      x->value = rl_text(r, "not in this export");
   }
 }
 
@@ -471,10 +474,15 @@ int revl_dframe_cell(const revl_dframe *f, size_t i, int c, revl_sbuf *out, doub
     revl_sb_num(out, d);
     return REVL_V_NUM;
   }
-  case REVL_DC_COMPLETE:
-    revl_sb_adds(out, f->a[i] >= f->md->pass ? "true" : "false");
-    *num = f->a[i] >= f->md->pass;
+  case REVL_DC_COMPLETE: {
+    /* ready: completeness at pass and no required field missing */
+    int ok = f->a[i] >= f->md->pass;
+    for (int k = 0; ok && k < f->md->nfields; k++)
+      if (!f->md->fields[k].optional && !revl_dframe_fired(f, i, k)) ok = 0;
+    revl_sb_adds(out, ok ? "true" : "false");
+    *num = ok;
     return REVL_V_BOOL;
+  }
   case REVL_DC_MISSING: {
     int first = 1;
     for (int k = 0; k < f->md->nfields; k++)

@@ -43,8 +43,8 @@ local handoff = require("handoff")
 -- SDR -> AE: weights 2+2+2+2+1+1+1+1+2 = 14; Pain is not in the leads export
 local a = by_id(handoff.sdr_to_ae():score())
 t:eq(a.L1.completeness, 85.7, "L1: 12 of 14")
-t:eq(a.L1.complete, true, "L1 passes at 80")
-t:eq(a.L1.reasons, "missing Pain (weight 2) [not in this export]", "absent field reason")
+t:eq(a.L1.complete, false, "85.7 is above pass 80, but the required Pain is in no lead: not ready")
+t:eq(a.L1.reasons, "missing Pain (weight 2) [required, not in this export]", "absent field reason")
 -- L2: email 2, company 2, country 1, source 1, mql 1 = 7 of 14
 t:eq(a.L2.completeness, 50, "L2: 7 of 14")
 t:eq(a.L2.missing, "SDR owner; SQL date; Company domain; Pain", "L2 missing")
@@ -73,11 +73,44 @@ local c = by_id(card:score())
 t:eq(c.A1.completeness, 80, "A1: domain 1 + size 3")
 t:eq(c.A2.completeness, 100, "A2: everything")
 t:eq(c.A3.completeness, 60, "A3: size only")
-t:eq(c.A3.complete, true, "60 passes at 50")
+t:eq(c.A3.complete, false, "60 is above pass 50, but the required domain is missing")
 t:eq(c.A4.completeness, 20, "A4: domain only")
 t:eq(c.A4.missing, "Size; Big", "A4 missing")
 t:eq(c.A3.missing, "domain; Big; Owned", "a weight-0 field still shows when missing")
 t:eq(table.concat(card:score().columns, ","), "id,completeness,complete,missing,reasons", "columns")
+
+-- required and optional fields: a required field missing blocks the
+-- record whatever its completeness; an optional one costs its weight
+local opt = by_id(revl.scorecard{
+  name = "opt", table = "accounts", pass = 50,
+  fields = {
+    {"domain", optional = true},
+    {"Size", field = "employees", weight = 3},
+    {"Big", criterion = {"employees", ">=", 1000}, optional = true},
+    {"Owned", fn = function(r) return r.owner ~= nil end, weight = 0, optional = true},
+  },
+}:score())
+t:eq(opt.A3.completeness, 60, "same completeness")
+t:eq(opt.A3.complete, true, "A3 lacks only optional fields: ready at 60")
+t:eq(opt.A4.complete, false, "A4 lacks the required Size")
+t:ok(opt.A4.reasons:find("missing Size (weight 3) [required]", 1, true), "the reason says required")
+-- a required field the whole table lacks: a loud warning and nobody ready
+-- (with allow_absent; without it the definition is an error)
+local absent = revl.scorecard{
+  name = "absent", table = "accounts", pass = 50, allow_absent = true,
+  fields = {{"Size", field = "employees", weight = 9}, {"Pain", field = {"pain", "pain_points"}}},
+}:score()
+local ready = 0
+for i = 1, #absent do if absent[i].complete then ready = ready + 1 end end
+t:ok(#absent > 0 and absent[1].completeness >= 50 or #absent == 0, "completeness alone would pass")
+t:eq(ready, 0, "Pain is in no record: none ready")
+t:ok(absent[1].reasons:find("missing Pain [required, not in this export]", 1, true),
+     "the reason says why")
+local optabs = revl.scorecard{
+  name = "optabs", table = "accounts", pass = 50, allow_absent = true,
+  fields = {{"Size", field = "employees", weight = 9}, {"Pain", field = "pain", optional = true}},
+}:score()
+t:ok(optabs[1].complete ~= nil, "an optional absent field is allowed")
 
 -- definition errors
 t:err(function() revl.scorecard{table = "deals", fields = {"champion", "nope"}} end,

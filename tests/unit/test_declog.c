@@ -44,8 +44,8 @@ static void test_card_frame(void) {
   revl_table *t = s ? mt_load(s, "accounts", "id,budget\nA1,yes\nA2,yes\n") : NULL;
   CHECK(t != NULL);
   if (!t) goto out;
-  revl_card_field fields[2] = {{"budget", 1, t, 1, -1, 0, NULL, -1},
-                               {"champion", 2, NULL, -1, -1, 1, NULL, -1}};
+  revl_card_field fields[2] = {{"budget", 1, t, 1, -1, 0, NULL, -1, 1},
+                               {"champion", 2, NULL, -1, -1, 1, NULL, -1, 1}};
   revl_dmodel md;
   memset(&md, 0, sizeof md);
   md.kind = REVL_DM_CARD;
