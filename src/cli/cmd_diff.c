@@ -209,6 +209,10 @@ int cmd_diff(int argc, char **argv) {
     rc = revl_exit_code(err.code);
     goto out;
   }
+  /* the two runs' logs are scratch: no note about their commit (a
+   * --rev playbook is a checkout of its own) */
+  lua_pushboolean(revl_rt_lua(rt), 1);
+  lua_setfield(revl_rt_lua(rt), LUA_REGISTRYINDEX, "revl.rules.gitnote");
   int base;
   /* remember what each run builds; silence its prints; each run gets its
    * own modules (require) */

@@ -122,6 +122,8 @@ static const char *const format_names[] = {"table", "csv", "jsonl", "json"};
 
 int cli_parse_format(const char *cmd, const char *s, unsigned allowed, int *fmt) {
   char list[64] = "";
+  int nlist = 0, nallowed = 0;
+  for (int i = 0; i < 4; i++) nallowed += (allowed >> i) & 1;
   revl_near nr;
   revl_near_init(&nr, s);
   for (int i = 0; i < 4; i++) {
@@ -131,8 +133,9 @@ int cli_parse_format(const char *cmd, const char *s, unsigned allowed, int *fmt)
       return 0;
     }
     revl_near_add(&nr, format_names[i]);
-    snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", list[0] ? ", " : "",
-             format_names[i]);
+    nlist++;
+    snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+             nlist == 1 ? "" : nlist == nallowed ? " or " : ", ", format_names[i]);
   }
   char hint[128];
   revl_near_hint(&nr, hint, sizeof hint);
