@@ -130,7 +130,7 @@ int cmd_diff(int argc, char **argv) {
   rargv[rargc++] = argv[0];
   static const char *const valued[] = {"--data", "--map", "--out", "--as-of",
                                        "--set", "--timeout", "--max-memory",
-                                       "--fiscal-start", NULL};
+                                       "--fiscal-start", "--color", NULL};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--rev") || !strcmp(a, "--top") || !strcmp(a, "--format")) {
