@@ -7,7 +7,7 @@
 -- audit verdicts, the top changed records with both sides' reasons.
 -- It writes OUT/diff_decisions.csv and .jsonl and returns the report
 -- (text or markdown) and whether anything changed.
-local revl = ...
+local revl, internals = ...
 
 local type, tostring, ipairs, pairs, pcall = type, tostring, ipairs, pairs, pcall
 local format, concat, sort = string.format, table.concat, table.sort
@@ -19,19 +19,32 @@ local function str(v)
   return tostring(v)
 end
 
--- decisions of one remembered object: key -> {fields}, in id order
+-- the decisions of a scored frame as plain rows: key -> {fields}, in
+-- frame order (when the two sides' frames cannot be compared in C)
+local function plain(r)
+  local score = r.fit
+  if score == nil then score = r.score end
+  return { tier = str(r.tier), label = str(r.label), score = score, reasons = str(r.reasons) }
+end
+
+local function frame_decisions(f)
+  local out, order = {}, {}
+  for i = 1, #f do
+    local r = f[i]
+    out[r.id] = plain(r)
+    order[#order + 1] = r.id
+  end
+  return out, order
+end
+
+-- decisions of one remembered object: key -> {fields}, in id order; a
+-- model's scored frame is kept as it is (compared in C by rules_diff)
 local function decisions(e)
   local out, order = {}, {}
   if e.kind == "icp" or e.kind == "health" then
     local ok, f = pcall(function() return e.obj:score() end)
     if not ok then return nil end
-    for i = 1, #f do
-      local r = f[i]
-      local score = r.fit
-      if score == nil then score = r.score end
-      out[r.id] = { tier = str(r.tier), label = str(r.label), score = score, reasons = str(r.reasons) }
-      order[#order + 1] = r.id
-    end
+    return { frame = f }, nil
   elseif e.kind == "routing" then
     local res = e.obj
     for i = 1, #res do
@@ -148,7 +161,26 @@ function revl._diff_report(o)
       local fields = FIELDS[kind]
       local n, changed, only_a, only_b = 0, {}, 0, 0
       local migration, scores, load = {}, {}, {}
-      for _, id in ipairs(x.order) do
+      -- two scored frames over one table: compared in C, and only the
+      -- changed records become Lua rows
+      local fast = x.d.frame and y.d.frame and internals.rules_diff(x.d.frame, y.d.frame)
+      if not fast and x.d.frame then x.d, x.order = frame_decisions(x.d.frame) end
+      if not fast and y.d.frame then y.d, y.order = frame_decisions(y.d.frame) end
+      if fast then
+        n, only_a, only_b = fast.n, fast.only_a, fast.only_b
+        for _, m in ipairs(fast.migration) do migration[m[1] .. " -> " .. m[2]] = m[3] end
+        for _, bk in ipairs(fast.buckets) do scores[bk[1]] = bk[2] end
+        local fa, fb = x.d.frame, y.d.frame
+        for k, ia in ipairs(fast.ia) do
+          local ra = fa[ia]
+          local da, db, diff = plain(ra), plain(fb[fast.ib[k]]), fast.what[k]
+          changed[#changed + 1] = { id = ra.id, a = da, b = db, fields = diff }
+          for _, f in ipairs(diff) do
+            rows[#rows + 1] = { kind, x.name, ra.id, f, str(da[f]), str(db[f]), da.reasons, db.reasons }
+          end
+        end
+      end
+      for _, id in ipairs(fast and {} or x.order) do
         local da, db = x.d[id], y.d[id]
         n = n + 1
         if not db then
@@ -183,7 +215,7 @@ function revl._diff_report(o)
           end
         end
       end
-      for _, id in ipairs(y.order) do if not x.d[id] then only_b = only_b + 1 end end
+      for _, id in ipairs(fast and {} or y.order) do if not x.d[id] then only_b = only_b + 1 end end
       if #changed > 0 or only_a > 0 or only_b > 0 then changed_any = true end
       line(format("%s%s: %d records, %d changed%s%s", md and "### " or "", title, n, #changed,
                   only_a > 0 and format(", %d only before", only_a) or "",

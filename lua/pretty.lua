@@ -206,10 +206,63 @@ end
 local function pad_right(s, w) return s .. rep(" ", w - width_of(s)) end
 local function pad_left(s, w) return rep(" ", w - width_of(s)) .. s end
 
--- cols: names; rows: list of lists of values; returns the lines
-local function grid(cols, rows, o)
+-- How a column of a display kind reads (docs/metrics.md "How values
+-- read"): ratios as percentages, multiples with x, days and points with
+-- one decimal unless every shown value is whole -- one format per column.
+local KIND_FMT = {
+  ratio = function(v) return format("%.1f%%", v * 100) end,
+  percent = function(v) return format("%.1f%%", v) end,
+  multiple = function(v) return format("%.2f\u{00D7}", v) end,
+}
+local function is_whole(v) return v == math.floor(v) and v > -2^53 and v < 2^53 end
+local function column_formats(cols, rows, kinds)
+  local fmts = {}
+  for c = 1, #cols do
+    local k = kinds and kinds[cols[c]]
+    if KIND_FMT[k] then
+      fmts[c] = KIND_FMT[k]
+    elseif k == "days" or k == "points" or k == "count" then
+      local whole = true
+      for r = 1, #rows do
+        local v = rows[r][c]
+        if type(v) == "number" and not is_whole(v) then whole = false break end
+      end
+      fmts[c] = whole and function(v) return format("%d", v) end
+                or function(v) return format("%.1f", v) end
+    end
+  end
+  -- a number column without a kind still reads one way: every shown
+  -- value with the decimals of the most precise one (49 and 22.5 read
+  -- 49.0 and 22.5)
+  for c = 1, #cols do
+    if not fmts[c] then
+      local dec, mixed, seen = 0, false, nil
+      for r = 1, #rows do
+        local v = rows[r][c]
+        if type(v) == "number" and v == v and v ~= math.huge and v ~= -math.huge then
+          local s = num(v)
+          if s:find("[eE]") then dec = nil break end
+          local d = #(s:match("%.(%d+)$") or "")
+          if seen ~= nil and d ~= seen then mixed = true end
+          seen = seen or d
+          if d > dec then dec = d end
+        end
+      end
+      if dec and mixed and dec > 0 and dec <= 6 then
+        local f = "%." .. dec .. "f"
+        fmts[c] = function(v) return format(f, v) end
+      end
+    end
+  end
+  return fmts
+end
+
+-- cols: names; rows: list of lists of values; kinds: {column = display
+-- kind} or nil; returns the lines
+local function grid(cols, rows, o, kinds)
   local nc = #cols
   local text, widths, numeric = {}, {}, {}
+  local fmts = column_formats(cols, rows, kinds)
   for c = 1, nc do
     widths[c] = width_of(cols[c])
     numeric[c] = nil
@@ -217,7 +270,9 @@ local function grid(cols, rows, o)
   for r = 1, #rows do
     local line = {}
     for c = 1, nc do
-      local s, isnum = cell(rows[r][c], o)
+      local v, s, isnum = rows[r][c], nil, nil
+      if fmts[c] and type(v) == "number" and v == v then s, isnum = fmts[c](v), true
+      else s, isnum = cell(v, o) end
       line[c] = s
       if width_of(s) > widths[c] then widths[c] = width_of(s) end
       if isnum ~= nil then numeric[c] = (numeric[c] ~= false) and isnum end
@@ -249,6 +304,11 @@ local function footer(out, total, shown, name, o)
                    total == 1 and "" or "s")
   if shown < total then s = s .. format(", first %d shown", shown) end
   out[#out + 1] = s .. ")"
+end
+
+-- a metric whose default window moved back says so under its table
+local function window_line(out, window, note, o)
+  if o.footer and note then out[#out + 1] = format("(window %s: %s)", tostring(window), note) end
 end
 
 local function view_text(v, o)
@@ -295,8 +355,9 @@ local function cframe_text(f, o)
     for c = 1, #cols do vals[c] = r[cols[c]] end
     rows[i] = vals
   end
-  local out = #cols > 0 and grid(cols, rows, o) or {}
+  local out = #cols > 0 and grid(cols, rows, o, f.kinds) or {}
   footer(out, total, shown, nil, o)
+  window_line(out, f.window, f.window_note, o)
   return concat(out, "\n")
 end
 
@@ -315,8 +376,9 @@ local function frame_text(f, o)
     end
     rows[i] = vals
   end
-  local out = #cols > 0 and grid(cols, rows, o) or {}
+  local out = #cols > 0 and grid(cols, rows, o, rawget(f, "kinds")) or {}
   footer(out, total, shown, nil, o)
+  window_line(out, rawget(f, "window"), rawget(f, "window_note"), o)
   return concat(out, "\n")
 end
 

@@ -747,7 +747,9 @@ function Funnel:summary(audit)
     if a.order then return a.order < b.order end
     return a.stage < b.stage
   end)
-  return revl.frame(order, SUMMARY_COLUMNS)
+  local f = revl.frame(order, SUMMARY_COLUMNS)
+  f.kinds = { avg_days = "days", median_days = "days", probability = "ratio" }
+  return f
 end
 
 -- The stages with their probability and forecast category, for metrics.
@@ -900,7 +902,9 @@ function Sla:compliance(ledger, by)
   sort(order, function(a, b) return tostring(a[by]) < tostring(b[by]) end)
   local cols = { by }
   for _, c in ipairs(COMPLIANCE_COLUMNS) do cols[#cols + 1] = c end
-  return revl.frame(order, cols)
+  local f = revl.frame(order, cols)
+  f.kinds = { compliance = "ratio" }
+  return f
 end
 
 function Sla:__tostring()

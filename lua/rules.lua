@@ -808,6 +808,8 @@ function M:limit(n) return C.rules_cframe(self):limit(n) end
 function M:index(col) return C.rules_cframe(self):index(col) end
 function M:group_by(...) return C.rules_cframe(self):group_by(...) end
 function M:join(...) return C.rules_cframe(self):join(...) end
+-- what differs between two of them (lua/diff.lua)
+internals.rules_diff = C.rules_diff
 
 local write_csv, write_jsonl = revl.write_csv, revl.write_jsonl
 -- An error of the writer names the playbook line that called it, not this

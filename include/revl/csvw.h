@@ -43,6 +43,13 @@ int revl_out_dir_open(const char *root, const char *rel, int *dfd,
 revl_csvw *revl_csvw_open_stream(FILE *fp, const char *shown, int json_array,
                                  revl_error *err);
 
+/* A writer that writes nowhere (outputs discarded by revl explain and
+ * revl diff): every call succeeds, commit creates no file.  `shown`
+ * names it in errors. */
+revl_csvw *revl_csvw_open_null(const char *shown, revl_error *err);
+/* 1 when w writes nowhere: a caller may skip formatting rows. */
+int revl_csvw_discards(const revl_csvw *w);
+
 /* Remove the temporary files of every open writer (async-signal-safe). */
 void revl_csvw_remove_temps(void);
 /* Remove them on SIGINT, SIGTERM and SIGHUP, then die of the signal as

@@ -60,6 +60,9 @@ typedef enum revl_display {
   REVL_DK_POINTS    /* scores: a whole number reads as an integer (90, 33.6) */
 } revl_display;
 
+/* "ratio", "multiple", ...; NULL for REVL_DK_PLAIN or an unknown kind. */
+const char *revl_display_name(int kind);
+
 typedef struct revl_fcol {
   revl_column col;         /* name, type, n, valid, v, cur (MONEY) */
   const revl_intern *dict; /* whose ids the STRING values and currencies are */
@@ -74,6 +77,10 @@ typedef struct revl_frame {
   const revl_store *store;   /* strings of borrowed columns; may be NULL */
   revl_intern own;           /* strings the frame made */
   char *name;                /* what made it ("group_by", "win_rate"), or NULL */
+  char *window;              /* a metric's window: "2025-10-01..2025-12-31",
+                                "all", or NULL (not a metric) */
+  char *window_note;         /* why that window when it is not the asked
+                                one (a default moved back), or NULL */
 } revl_frame;
 
 /* New empty frame whose borrowed string columns use s's strings (s may
@@ -82,6 +89,9 @@ revl_frame *revl_frame_new(const revl_store *s);
 void revl_frame_free(revl_frame *f); /* NULL is a no-op */
 /* Set the frame's name (copied).  0 or REVL_ENOMEM. */
 int revl_frame_set_name(revl_frame *f, const char *name);
+/* Set the frame's window text and note (copied; NULL clears).  0 or
+ * REVL_ENOMEM. */
+int revl_frame_set_window(revl_frame *f, const char *window, const char *note);
 
 /* Add an empty column; dict NULL means the frame's own strings.  Returns
  * its index, or REVL_ENOMEM, or REVL_EUSAGE when the name is taken. */

@@ -32,7 +32,19 @@ typedef struct revl_quota_opts {
   revl_quota_value amount;        /* mode 1 */
   const revl_quota_entry *table;  /* mode 2 */
   int ntable;
+  /* mode 0: the reps whose quotas count.  roles == NULL and !all_roles:
+   * the default, every rep whose reps.role is not one of the roles that
+   * carry no quota of their own (revl_quota_role_default); reps without
+   * a role column all count. */
+  const char *const *roles;
+  int nroles;
+  int all_roles;
 } revl_quota_opts;
+
+/* 1 when a rep of role `role` carries a quota by default: not an SDR,
+ * BDR, CSM, manager (a manager's quota is the team's roll-up), director,
+ * VP or operations role (case and punctuation ignored). */
+int revl_quota_role_default(const char *role);
 
 /* quota won won_deals remaining pipeline open_deals coverage, where
  * coverage = pipeline / (quota - won) */

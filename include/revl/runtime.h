@@ -43,6 +43,10 @@ struct lua_State *revl_rt_lua(revl_rt *rt);
 /* Where the playbook's outputs go from now on (revl diff gives each of
  * its two runs a directory of its own). */
 void revl_rt_set_out_dir(revl_rt *rt, const char *dir);
+/* on: the playbook's outputs (CSV, JSON Lines, decision logs, router
+ * state) are checked as usual but not written, and cost no formatting
+ * (revl explain without --out, the two runs of revl diff). */
+void revl_rt_set_discard(revl_rt *rt, int on);
 
 /* Run a playbook file.  Prints errors as "revl: FILE:LINE: msg" with a
  * traceback; returns the process exit code (0, 1 when checks failed or

@@ -4,8 +4,9 @@
  * runtime over the same data and as-of date (loaded once), remember the
  * decisions each made (lua/explain.lua, lua/diff.lua) and print what
  * changed; OUT/diff_decisions.csv and .jsonl list every changed field.
- * Each run writes its outputs into a temporary directory of its own
- * (removed afterwards), so state one run saves is not read by the other.
+ * The runs' own outputs are discarded (checked, not written), and each
+ * reads from an empty temporary directory of its own, so state one run
+ * would save is not read by the other.
  * A revision is read with `git archive` of the playbook's directory into
  * a temporary directory, so modules it requires come from the same
  * revision and nothing is checked out.
@@ -233,6 +234,7 @@ int cmd_diff(int argc, char **argv) {
     rc = REVL_EXIT_DATA;
     goto out;
   }
+  revl_rt_set_discard(rt, 1); /* the runs' own outputs are not kept */
   for (int s = 0; s < 2; s++) {
     char od[600];
     snprintf(od, sizeof od, "%s/%c", outs, s ? 'b' : 'a');
@@ -245,6 +247,7 @@ int cmd_diff(int argc, char **argv) {
     if ((rc = exec_chunk(rt, cap, &base))) goto out;
   }
   revl_rt_set_out_dir(rt, o.out_dir);
+  revl_rt_set_discard(rt, 0); /* the diff's own files are written */
   char la[PATH_MAX + 700], lb[PATH_MAX + 700], qa[PATH_MAX + 720],
       qb[PATH_MAX + 720], src[3 * PATH_MAX];
   if (rev) {

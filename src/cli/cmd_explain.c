@@ -1,6 +1,7 @@
 /*
  * cmd_explain.c -- `revl explain PLAYBOOK --data DIR --id ID`: run the
- * playbook with its outputs and prints set aside, remembering the
+ * playbook with its prints silenced and its outputs discarded (unless
+ * --out is given), remembering the
  * models, routing results and funnel audits it builds (lua/explain.lua),
  * then print everything they decided about one record.
  */
@@ -24,8 +25,8 @@ const char cli_usage_explain[] =
     "ICP and health points per criterion with the value seen (met or not),\n"
     "caps, tier and label; routing rule by rule with who was skipped and\n"
     "why; the funnel audit of the record's stage.  The playbook's prints\n"
-    "are silenced and its outputs go to a temporary directory unless\n"
-    "--out is given.\n"
+    "are silenced and its outputs are checked but not written (nor\n"
+    "formatted) unless --out is given.\n"
     "\n"
     "  --id ID      the record's key\n"
     "  --table T    the table the key belongs to (when several have it)\n"
@@ -122,6 +123,7 @@ int cmd_explain(int argc, char **argv) {
     rc = revl_exit_code(err.code);
     goto out;
   }
+  if (!have_out) revl_rt_set_discard(rt, 1); /* nothing is kept: no cost */
   int base;
   static const char watch[] =
       "revl._explain_watch(); print = function() end; "

@@ -37,7 +37,29 @@ void revl_frame_free(revl_frame *f) {
   free(f->cols);
   revl_intern_done(&f->own);
   free(f->name);
+  free(f->window);
+  free(f->window_note);
   free(f);
+}
+
+const char *revl_display_name(int kind) {
+  static const char *const names[] = {NULL,      "count",    "money", "ratio",
+                                      "percent", "multiple", "days",  "points"};
+  return kind > 0 && kind < (int)(sizeof names / sizeof names[0]) ? names[kind] : NULL;
+}
+
+int revl_frame_set_window(revl_frame *f, const char *window, const char *note) {
+  char *w = window ? strdup(window) : NULL, *n = note ? strdup(note) : NULL;
+  if ((window && !w) || (note && !n)) {
+    free(w);
+    free(n);
+    return REVL_ENOMEM;
+  }
+  free(f->window);
+  free(f->window_note);
+  f->window = w;
+  f->window_note = n;
+  return 0;
 }
 
 int revl_frame_set_name(revl_frame *f, const char *name) {

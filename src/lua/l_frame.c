@@ -278,6 +278,17 @@ static void push_columns(lua_State *L, const revl_frame *f) {
   }
 }
 
+/* {column = "ratio", ...}: how the columns that have a display kind read */
+void revl_push_kinds(lua_State *L, const revl_frame *f) {
+  lua_createtable(L, 0, 4);
+  for (int i = 0; i < f->ncols; i++) {
+    const char *k = revl_display_name(f->cols[i]->kind);
+    if (!k) continue;
+    lua_pushstring(L, k);
+    lua_setfield(L, -2, f->cols[i]->col.name);
+  }
+}
+
 static int frame_column(lua_State *L) {
   frame_ud *fu = check_fud(L, 1);
   int ci = col_arg(L, fu->f, 2);
@@ -396,6 +407,10 @@ static int frame_write(lua_State *L, int json) {
   const char *path = luaL_checkstring(L, 2);
   char full[4096];
   revl_error err;
+  if (revl_out_skip(L, path, full, sizeof full)) {
+    lua_pushstring(L, full);
+    return 1;
+  }
   revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
   int rc = w ? revl_frame_write_to(fu->f, w, NULL, 0, json, &err) : err.code;
   if (rc) return core_fail(L, &err);
@@ -424,6 +439,10 @@ int revl_write_frame(lua_State *L, int json) {
   }
   char full[4096];
   revl_error err;
+  if (revl_out_skip(L, path, full, sizeof full)) {
+    lua_pushstring(L, full);
+    return 1;
+  }
   revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
   int rc = w ? revl_frame_write_to(f, w, cols, cols ? nc : 0, json, &err)
              : err.code;
@@ -567,8 +586,13 @@ static int frame_index(lua_State *L) {
     push_columns(L, fu->f);
     return 1;
   }
-  if (strcmp(k, "name") == 0) {
-    if (fu->f->name) lua_pushstring(L, fu->f->name);
+  if (strcmp(k, "kinds") == 0) {
+    revl_push_kinds(L, fu->f);
+    return 1;
+  }
+  if (strcmp(k, "name") == 0 || strcmp(k, "window") == 0 || strcmp(k, "window_note") == 0) {
+    const char *s = k[0] == 'n' ? fu->f->name : k[6] ? fu->f->window_note : fu->f->window;
+    if (s) lua_pushstring(L, s);
     else lua_pushnil(L);
     return 1;
   }

@@ -357,6 +357,19 @@ int lr_log(lua_State *L) {
   if (!name[0] || strchr(name, '/') || strstr(name, ".."))
     return luaL_error(L, "revl.log: the log name '%s' must be a plain file name", name);
   lua_settop(L, 3);
+  {
+    char q1[4096], q2[4096], q3[4096], fa[4096], fb[4096], fc[4096];
+    snprintf(q1, sizeof q1, "%s.csv", name);
+    snprintf(q2, sizeof q2, "%s.jsonl", name);
+    snprintf(q3, sizeof q3, "%s.run.json", name);
+    if (revl_out_skip(L, q1, fa, sizeof fa) && revl_out_skip(L, q2, fb, sizeof fb) &&
+        revl_out_skip(L, q3, fc, sizeof fc)) {
+      lua_pushstring(L, fa); /* outputs discarded: no hashing, no rows, no git note */
+      lua_pushstring(L, fb);
+      lua_pushstring(L, fc);
+      return 3;
+    }
+  }
   char playbook[4096], commit[64];
   const char *dirty, *why;
   playbook_path(L, playbook, sizeof playbook);

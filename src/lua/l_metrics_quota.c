@@ -25,8 +25,8 @@ static void quota_value(lua_State *L, int idx, revl_quota_value *q) {
 }
 
 static int quota(lua_State *L, const char *fn, int coverage) {
-  static const char *const allowed[] = {"by",      "period", "from",    "to",
-                                        "periods", "quota",  "prorate", NULL};
+  static const char *const allowed[] = {"by",    "period",  "from",  "to", "periods",
+                                        "quota", "prorate", "roles", NULL};
   revl_view v;
   revl_mopts_view(L, 1, fn, &v);
   revl_mopts_check(L, 2, fn, allowed);
@@ -38,6 +38,26 @@ static int quota(lua_State *L, const char *fn, int coverage) {
   if (lua_istable(L, 2)) {
     if (lua_getfield(L, 2, "prorate") != LUA_TNIL) o.prorate = lua_toboolean(L, -1);
     lua_pop(L, 1);
+    int rt = lua_getfield(L, 2, "roles"); /* stays on the stack: the names live there */
+    if (rt == LUA_TSTRING && strcmp(lua_tostring(L, -1), "all") == 0) {
+      o.all_roles = 1;
+    } else if (rt == LUA_TTABLE) {
+      int ri = lua_gettop(L), n = (int)lua_rawlen(L, ri);
+      const char **names = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *names, 0);
+      for (int k = 0; k < n; k++) {
+        if (lua_rawgeti(L, ri, k + 1) != LUA_TSTRING)
+          return luaL_error(L, "revl.metrics.%s: roles must be a list of role names or \"all\"",
+                            fn);
+        names[k] = lua_tostring(L, -1);
+        lua_pop(L, 1); /* still referenced by the roles table */
+      }
+      if (n == 0) return luaL_error(L, "revl.metrics.%s: roles = {} names no role", fn);
+      o.roles = names;
+      o.nroles = n;
+    } else if (rt != LUA_TNIL) {
+      return luaL_error(L, "revl.metrics.%s: roles must be a list of role names or \"all\", not %s",
+                        fn, rt == LUA_TSTRING ? lua_tostring(L, -1) : luaL_typename(L, -1));
+    }
     int ty = lua_getfield(L, 2, "quota"); /* stays on the stack */
     int qi = lua_gettop(L);
     if (ty == LUA_TTABLE && !revl_test_money(L, qi)) {

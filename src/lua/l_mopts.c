@@ -187,6 +187,17 @@ void revl_push_metric_frame(lua_State *L, const revl_frame *f) {
     lua_rawseti(L, -2, ci + 1);
   }
   lua_setfield(L, list, "columns");
+  revl_push_kinds(L, f); /* how its columns read (lua/pretty.lua) */
+  lua_setfield(L, list, "kinds");
+  /* the window the metric measured, and why when a default moved */
+  if (f->window) {
+    lua_pushstring(L, f->window);
+    lua_setfield(L, list, "window");
+  }
+  if (f->window_note) {
+    lua_pushstring(L, f->window_note);
+    lua_setfield(L, list, "window_note");
+  }
 }
 
 int revl_metric_finish(lua_State *L, int rc, revl_frame *f,

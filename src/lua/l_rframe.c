@@ -9,6 +9,7 @@
  * reasons to Lua tables.
  */
 #include "lrules.h"
+#include "revl/decdiff.h"
 
 /* ---- rule frames ----------------------------------------------------------------- */
 
@@ -513,6 +514,7 @@ void lr_commit_writer(lua_State *L, revl_csvw **wp) {
  * (revl_dframe_write) to path under --out. */
 void lr_write_rframe(lua_State *L, int fidx, rframe *f, const char *path, int json,
                          const revl_logmeta *meta, char *full, size_t fulln) {
+  if (revl_out_skip(L, path, full, fulln)) return; /* outputs discarded */
   fidx = lua_absindex(L, fidx);
   revl_csvw **wp = lr_open_writer(L, path, full, fulln);
   sbuf *b = lr_sb_new(L);
@@ -551,6 +553,105 @@ static int l_frame_methods(lua_State *L) {
   return 1;
 }
 
+/* ---- revl diff ------------------------------------------------------------------ */
+
+/* column c named name, else -1 */
+static int col_find(lua_State *L, int fidx, rframe *f, const char *name) {
+  lua_getiuservalue(L, fidx, 3);
+  int found = -1;
+  for (int c = 0; c < f->ncols && found < 0; c++) {
+    lua_rawgeti(L, -1, c + 1);
+    if (strcmp(lua_tostring(L, -1), name) == 0) found = c;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return found;
+}
+
+static void diff_cols(lua_State *L, int fidx, rframe *f, int c[3]) {
+  c[0] = col_find(L, fidx, f, "tier");
+  c[1] = col_find(L, fidx, f, "label");
+  c[2] = col_find(L, fidx, f, "fit");
+  if (c[2] < 0) c[2] = col_find(L, fidx, f, "score");
+}
+
+static void push_ints(lua_State *L, const uint32_t *v, size_t n) {
+  lua_createtable(L, (int)n, 0);
+  for (size_t k = 0; k < n; k++) {
+    lua_pushinteger(L, (lua_Integer)v[k] + 1);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+}
+
+/* C.rules_diff(fa, fb) -> {n, only_a, only_b, ia = {...}, ib = {...},
+ * what = {"tier,score", ...}, migration = {{from, to, n}...}, buckets =
+ * {{name, n}...}} (revl_ddiff_compare: positions from 1), or nil when
+ * the frames are over different tables. */
+static int l_rules_diff(lua_State *L) {
+  rframe *a = lr_check_frame(L, 1), *b = lr_check_frame(L, 2);
+  int ca[3], cb[3];
+  diff_cols(L, 1, a, ca);
+  diff_cols(L, 2, b, cb);
+  revl_ddiff *d = lua_newuserdatauv(L, sizeof *d, 0); /* freed below */
+  int rc = revl_ddiff_compare(a, ca, b, cb, d);
+  if (rc == REVL_EUSAGE) {
+    revl_ddiff_free(d);
+    lua_pushnil(L);
+    return 1;
+  }
+  if (rc) {
+    revl_ddiff_free(d);
+    return luaL_error(L, "not enough memory");
+  }
+  lua_createtable(L, 0, 8);
+  lua_pushinteger(L, (lua_Integer)d->n);
+  lua_setfield(L, -2, "n");
+  lua_pushinteger(L, (lua_Integer)d->only_a);
+  lua_setfield(L, -2, "only_a");
+  lua_pushinteger(L, (lua_Integer)d->only_b);
+  lua_setfield(L, -2, "only_b");
+  push_ints(L, d->ia, d->nchanged);
+  lua_setfield(L, -2, "ia");
+  push_ints(L, d->ib, d->nchanged);
+  lua_setfield(L, -2, "ib");
+  lua_createtable(L, (int)d->nchanged, 0);
+  for (size_t k = 0; k < d->nchanged; k++) {
+    lua_createtable(L, 3, 0);
+    int m = 0;
+    if (d->what[k] & REVL_DD_TIER) { lua_pushliteral(L, "tier"); lua_rawseti(L, -2, ++m); }
+    if (d->what[k] & REVL_DD_LABEL) { lua_pushliteral(L, "label"); lua_rawseti(L, -2, ++m); }
+    if (d->what[k] & REVL_DD_SCORE) { lua_pushliteral(L, "score"); lua_rawseti(L, -2, ++m); }
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_setfield(L, -2, "what");
+  lua_createtable(L, (int)d->nmig, 0);
+  for (size_t k = 0; k < d->nmig; k++) {
+    lua_createtable(L, 3, 0);
+    lua_pushstring(L, d->mig[k].from);
+    lua_rawseti(L, -2, 1);
+    lua_pushstring(L, d->mig[k].to);
+    lua_rawseti(L, -2, 2);
+    lua_pushinteger(L, (lua_Integer)d->mig[k].n);
+    lua_rawseti(L, -2, 3);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_setfield(L, -2, "migration");
+  lua_createtable(L, REVL_DD_NBUCKETS, 0);
+  int nb = 0;
+  for (int k = 0; k < REVL_DD_NBUCKETS; k++) {
+    if (!d->buckets[k]) continue;
+    lua_createtable(L, 2, 0);
+    lua_pushstring(L, revl_ddiff_bucket_name(k));
+    lua_rawseti(L, -2, 1);
+    lua_pushinteger(L, (lua_Integer)d->buckets[k]);
+    lua_rawseti(L, -2, 2);
+    lua_rawseti(L, -2, ++nb);
+  }
+  lua_setfield(L, -2, "buckets");
+  revl_ddiff_free(d);
+  return 1;
+}
+
 static const luaL_Reg frame_methods[] = {
     {"get", l_frame_get},         {"explain", l_frame_explain},
     {"column", l_frame_column},   {"counts", l_frame_counts},
@@ -559,7 +660,8 @@ static const luaL_Reg frame_methods[] = {
     {"to_jsonl", l_frame_to_jsonl}, {NULL, NULL}};
 
 const luaL_Reg lr_rframe_funcs[] = {
-    {"frame_methods", l_frame_methods}, {"rules_cframe", l_rules_cframe}, {NULL, NULL}};
+    {"frame_methods", l_frame_methods}, {"rules_cframe", l_rules_cframe},
+    {"rules_diff", l_rules_diff}, {NULL, NULL}};
 
 void lr_open_rframe(lua_State *L) {
   lr_new_meta(L, RULES_FRAME, frame_methods, l_frame_index, frame_gc, l_frame_tostring);

@@ -632,6 +632,10 @@ static int routing_to_csv(lua_State *L) {
   const char *path = luaL_checkstring(L, 2);
   char full[4096];
   revl_error err;
+  if (revl_out_skip(L, path, full, sizeof full)) {
+    lua_pushstring(L, full);
+    return 1;
+  }
   revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
   if (!w) return revl_raise(L, &err);
   if (revl_route_write_csv(u->r, &u->res, w)) {

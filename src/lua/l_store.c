@@ -822,6 +822,10 @@ static int view_write(lua_State *L, int json) {
   const char *path = luaL_checkstring(L, 2);
   char full[4096];
   revl_error err;
+  if (revl_out_skip(L, path, full, sizeof full)) {
+    lua_pushstring(L, full);
+    return 1;
+  }
   revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
   if (!w) return revl_raise(L, &err);
   int nc = v->ncols ? v->ncols : v->t->ncols;

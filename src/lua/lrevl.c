@@ -95,9 +95,22 @@ static void add_hint(revl_error *err) {
     memcpy(err->msg + k - 1, "; --allow-io lifts this)", 25);
 }
 
+int revl_out_skip(lua_State *L, const char *path, char *full, size_t n) {
+  revl_rt_state *st = revl_rt_get(L);
+  if (!st || !st->discard) return 0;
+  out_check(L, path, st->allow_io);
+  if (path[0] == '/') snprintf(full, n, "%s", path);
+  else snprintf(full, n, "%s/%s", out_dir_of(st), path);
+  return 1;
+}
+
 revl_csvw *revl_out_open(lua_State *L, const char *path, char *full, size_t n,
                          revl_error *err) {
   revl_rt_state *st = revl_rt_get(L);
+  if (st && st->discard) { /* a writer that writes nowhere */
+    revl_out_skip(L, path, full, n);
+    return revl_csvw_open_null(full, err);
+  }
   revl_out_path(L, path, full, n);
   if (st && to_stdout(st, path)) {
     if (st->nstdout++ > 0) {

@@ -34,12 +34,18 @@ typedef struct revl_rt_state {
   int nstdout;           /* outputs sent to standard output (--out -) */
   int stdout_json;       /* ... as one JSON array (revl eval --format json) */
   int format;            /* REVL_FMT_* of revl.print (--format) */
+  int discard;           /* outputs are checked, not written (explain, diff) */
 } revl_rt_state;
 
 /* l_eval.c: revl.print into the table at the top (the module) */
 void revl_open_print(lua_State *L);
 
 revl_rt_state *revl_rt_get(lua_State *L);
+
+/* With outputs discarded (revl_rt_set_discard), check path as an output
+ * would be and fill full with where it would go: 1, and the caller
+ * skips the write.  0 when outputs are written. */
+int revl_out_skip(lua_State *L, const char *path, char *full, size_t n);
 
 /* The watchdog's view of Lua calls made per record (runtime.c): bumped
  * per call, set while inside one, so a call past its budget is stopped. */
@@ -152,6 +158,8 @@ struct revl_frame;
 void revl_push_frame(lua_State *L, struct revl_frame *f, int anchor);
 struct revl_frame *revl_test_frame(lua_State *L, int idx); /* NULL if not one */
 struct revl_frame *revl_check_frame(lua_State *L, int idx);
+/* {column = kind name} of the columns with a display kind (revl_display_name) */
+void revl_push_kinds(lua_State *L, const struct revl_frame *f);
 /* revl.write_csv/write_jsonl(path, frame, columns) for a C frame at 2,
  * written by the core; pushes the full path and returns 1. */
 int revl_write_frame(lua_State *L, int json);

@@ -431,6 +431,10 @@ static int write_rows(lua_State *L, int json) {
   int nc = (int)lua_rawlen(L, 4);
   char full[4096];
   revl_error err;
+  if (revl_out_skip(L, path, full, sizeof full)) {
+    lua_pushstring(L, full);
+    return 1;
+  }
   revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
   if (!w) return revl_raise(L, &err);
   /* anchor w: if anything below raises, the temp file is removed */
@@ -911,6 +915,8 @@ int revl_rt_exec(revl_rt *rt, const char *src, size_t n, const char *name,
   if (kill_reason == KILL_INTERRUPT) kill_reason = KILL_NONE;
   return st;
 }
+
+void revl_rt_set_discard(revl_rt *rt, int on) { rt->st.discard = on; }
 
 void revl_rt_set_out_dir(revl_rt *rt, const char *dir) {
   snprintf(rt->out_dir, sizeof rt->out_dir, "%s", dir ? dir : "out");

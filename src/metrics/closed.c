@@ -90,6 +90,18 @@ static int closed_stats(const revl_metric_ctx *cx, const revl_view *v,
   if ((rc = revl_mwin_resolve(cx, &o->win, fn, 1, REVL_PK_QUARTER, &w, err)) ||
       (rc = revl_mby_resolve(t, fn, &o->by, &by, err)))
     return rc;
+  if (w.defaulted) {
+    /* as-of early in a quarter: the current one has nothing closed yet,
+     * so the default is the last complete quarter (the frame says so) */
+    int any = 0;
+    for (size_t i = 0; i < v->n && !any; i++) {
+      size_t row = revl_view_row(v, i);
+      int32_t day;
+      any = revl_mcell_true(d.closed, row) && revl_mcell_day(d.close, row, &day) &&
+            revl_mwin_has(&w, day);
+    }
+    if (!any) revl_mwin_back(&w, "has no closed deals yet");
+  }
   if (revl_mgrp_init(&G, &by, &w)) return OOM();
   have_grp = 1;
   revl_curcache cc = REVL_CURCACHE_INIT(t->store);

@@ -101,7 +101,31 @@ int revl_mwin_resolve(const revl_metric_ctx *cx, const revl_window_opts *o,
   revl_metrics_period_bounds(cur, kind, w->fs, &w->from, &w->to);
   w->kind = kind;
   w->limited = 1;
+  w->defaulted = !p;
   return 0;
+}
+
+void revl_mwin_back(revl_mwin *w, const char *why) {
+  if (w->kind < 0 || !w->limited) return;
+  char cur[32];
+  int64_t ord = revl_metrics_period_index(w->from, w->kind, w->fs);
+  revl_mwin_label(w, ord, cur, sizeof cur);
+  revl_metrics_period_bounds(ord - 1, w->kind, w->fs, &w->from, &w->to);
+  const char *kn = revl_metrics_period_name(w->kind);
+  const char *us = strchr(kn, '_'); /* fiscal_quarter -> fiscal quarter */
+  snprintf(w->note, sizeof w->note, "%s %s: the last complete %.*s%s%s", cur, why,
+           us ? (int)(us - kn) : (int)strlen(kn), kn, us ? " " : "", us ? us + 1 : "");
+}
+
+void revl_mwin_text(const revl_mwin *w, char *buf, size_t n) {
+  if (!w->limited) {
+    snprintf(buf, n, "all");
+    return;
+  }
+  char a[16], b[16];
+  day_text(w->from, a, sizeof a);
+  day_text(w->to, b, sizeof b);
+  snprintf(buf, n, "%s..%s", a, b);
 }
 
 int64_t revl_mwin_ord(const revl_mwin *w, int32_t d) {
@@ -125,6 +149,15 @@ void revl_mwin_label(const revl_mwin *w, int64_t ord, char *buf, size_t n) {
     int32_t a, b;
     revl_metrics_period_bounds(ord, w->kind, w->fs, &a, &b);
     revl_period_key(a, revl_metrics_period_name(w->kind), w->fs, buf, n);
+    if (w->limited && (a < w->from || b > w->to)) {
+      /* a bucket the window cuts names the days it covers too, so it
+       * never reads as the whole period: "2025-Q4 (2025-11-01..2025-11-30)" */
+      char x[16], y[16];
+      size_t k = strlen(buf);
+      day_text(a < w->from ? w->from : a, x, sizeof x);
+      day_text(b > w->to ? w->to : b, y, sizeof y);
+      if (k < n) snprintf(buf + k, n - k, " (%s..%s)", x, y);
+    }
   } else {
     snprintf(buf, n, "%s", w->label);
   }

@@ -66,6 +66,8 @@ typedef struct revl_mwin {
   int32_t from, to; /* inclusive days (INT32_MIN / INT32_MAX when open) */
   int fs;           /* fiscal start month */
   char label[48];   /* the one bucket's label when kind is NONE */
+  int defaulted;    /* no window option: the current period of as_of */
+  char note[128];   /* why the window moved (revl_mwin_back), or "" */
 } revl_mwin;
 
 /* No window: every row, one bucket, no `period` (snapshot metrics). */
@@ -84,6 +86,12 @@ int64_t revl_mwin_ord(const revl_mwin *w, int32_t d);
 void revl_mwin_bounds(const revl_mwin *w, int64_t ord, int32_t *a, int32_t *b);
 /* The `period` label of bucket ord into buf. */
 void revl_mwin_label(const revl_mwin *w, int64_t ord, char *buf, size_t n);
+/* A defaulted window moved back one period (the last complete one,
+ * when the current has nothing to measure), with w->note saying so:
+ * "2025-Q4 has no closed deals yet: the last complete quarter". */
+void revl_mwin_back(revl_mwin *w, const char *why);
+/* The window as text: "2025-10-01..2025-12-31", "..2025-12-31", "all". */
+void revl_mwin_text(const revl_mwin *w, char *buf, size_t n);
 int64_t revl_mwin_first_ord(const revl_mwin *w);
 int64_t revl_mwin_last_ord(const revl_mwin *w);
 

@@ -192,6 +192,11 @@ int revl_mf_init(revl_mf *mf, const revl_store *s, const char *name,
   mf->period = -1;
   mf->f = revl_frame_new(s);
   if (!mf->f || revl_frame_set_name(mf->f, name)) goto oom;
+  if (w) {
+    char wt[48];
+    revl_mwin_text(w, wt, sizeof wt);
+    if (revl_frame_set_window(mf->f, wt, w->note[0] ? w->note : NULL)) goto oom;
+  }
   for (int k = 0; by && k < by->nk; k++) {
     if (revl_frame_col_index(mf->f, by->k[k].label) >= 0) continue;
     if (revl_frame_add_col(mf->f, by->k[k].label, by->k[k].c->type,

@@ -74,6 +74,48 @@ typedef struct qa_acc {
 
 #define OOM() revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory")
 
+/* role text lowered without spaces and punctuation */
+static void role_norm(const char *s, char *out, size_t n) {
+  size_t k = 0;
+  for (; *s && k + 1 < n; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c >= 'A' && c <= 'Z') out[k++] = (char)(c - 'A' + 'a');
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) out[k++] = (char)c;
+  }
+  out[k] = '\0';
+}
+
+int revl_quota_role_default(const char *role) {
+  static const char *const none[] = {
+      "sdr", "bdr", "csm", "customersuccess", "customersuccessmanager", "manager",
+      "salesmanager", "teamlead", "director", "salesdirector", "vp", "vpsales",
+      "headofsales", "cro", "ops", "salesops", "revops", "revenueoperations",
+      "sdrmanager", "csmanager", "support", "se", "salesengineer", "presales", NULL};
+  char n[64];
+  role_norm(role ? role : "", n, sizeof n);
+  for (int k = 0; none[k]; k++)
+    if (strcmp(n, none[k]) == 0) return 0;
+  return 1;
+}
+
+/* Whether reps row carries a quota under o. */
+static int rep_counts(const revl_quota_opts *o, const revl_table *reps, const revl_column *role,
+                      size_t row) {
+  if (o->all_roles || !role) return 1;
+  const char *r = revl_col_valid(role, row)
+                      ? revl_intern_str(&reps->store->strings, role->v.str[row])
+                      : NULL;
+  if (!o->roles) return revl_quota_role_default(r);
+  if (!r) return 0;
+  char a[64], b[64];
+  role_norm(r, a, sizeof a);
+  for (int k = 0; k < o->nroles; k++) {
+    role_norm(o->roles[k], b, sizeof b);
+    if (strcmp(a, b) == 0) return 1;
+  }
+  return 0;
+}
+
 static int quota_metric(const revl_metric_ctx *cx, const revl_view *v,
                         const revl_quota_opts *o, const char *fn, int coverage,
                         revl_frame **out, revl_error *err) {
@@ -86,8 +128,10 @@ static int quota_metric(const revl_metric_ctx *cx, const revl_view *v,
   revl_marena A = {0};
   revl_mf mf = {0};
   revl_macc *quota = NULL;
+  int64_t *qreps = NULL; /* reps whose quotas a group sums */
   qa_acc *acc = NULL;
-  size_t qcap = 0, cap = 0;
+  size_t qcap = 0, cap = 0, qrcap = 0;
+  const revl_column *rolec = NULL;
   int rc, have_grp = 0;
   const revl_table *reps = NULL;
   const revl_column *qcol = NULL;
@@ -131,6 +175,12 @@ static int quota_metric(const revl_metric_ctx *cx, const revl_view *v,
                             "revl.metrics.%s: reps has no money column 'quota'; give quota = ...",
                             fn);
     qcol = reps->cols[qc];
+    int rc_ = revl_table_col(reps, "role");
+    if (rc_ >= 0 && reps->cols[rc_]->type == REVL_T_STRING) rolec = reps->cols[rc_];
+    else if (o->roles)
+      return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                            "revl.metrics.%s: roles = {...} needs a text column 'role' in reps",
+                            fn);
     for (int k = 0; k < by.nk; k++) {
       const revl_mkey *key = &by.k[k];
       if (key->via && key->via->ref == reps)
@@ -169,14 +219,15 @@ static int quota_metric(const revl_metric_ctx *cx, const revl_view *v,
   int64_t key[REVL_METRIC_MAXBY + 1];
   if (o->mode == 0) {
     for (size_t row = 0; row < reps->nrows; row++) {
-      if (!revl_col_valid(qcol, row)) continue;
+      if (!revl_col_valid(qcol, row) || !rep_counts(o, reps, rolec, row)) continue;
       uint32_t code = revl_cur_pack(revl_intern_str(strs, qcol->cur[row]));
       for (int k = 0; k < nk; k++) key[k] = revl_mcell_key(reps->cols[rcol[k]], row);
       for (int64_t ord = o0; ord <= o1; ord++) {
         key[nk] = ord;
         int64_t g = revl_mgroup_get(&G.g, key, (uint32_t)row | REP_TAG);
         revl_macc *qa = g < 0 ? NULL : REVL_MA_AT(&A, quota, qcap, g);
-        if (!qa) {
+        int64_t *qn = g < 0 ? NULL : REVL_MA_AT(&A, qreps, qrcap, g);
+        if (!qa || !qn) {
           rc = OOM();
           goto out;
         }
@@ -185,6 +236,7 @@ static int quota_metric(const revl_metric_ctx *cx, const revl_view *v,
         int64_t amt = qcol->v.i64[row];
         if (o->prorate && (rc = prorate(fn, qcol->v.i64[row], a, b, &amt, err))) goto out;
         if ((rc = revl_macc_add(fn, "quotas", qa, amt, code, err))) goto out;
+        (*qn)++;
       }
     }
   } else if (o->mode == 2 && by.k[0].c->type == REVL_T_STRING) {
@@ -235,9 +287,11 @@ static int quota_metric(const revl_metric_ctx *cx, const revl_view *v,
     goto out;
   }
   uint32_t defc = revl_store_currency(t);
-  int c_q, c_won, c_wn, c_rem = -1, c_pipe = -1, c_on = -1, c_cov = -1, c_att = -1;
+  int c_q, c_qr = -1, c_won, c_wn, c_rem = -1, c_pipe = -1, c_on = -1, c_cov = -1, c_att = -1;
   int e = revl_mf_init(&mf, t->store, fn, &by, &w) ||
           (c_q = revl_mf_col(&mf, "quota", REVL_T_MONEY, REVL_DK_MONEY)) < 0 ||
+          (o->mode == 0 &&
+           (c_qr = revl_mf_col(&mf, "quota_reps", REVL_T_INT, REVL_DK_COUNT)) < 0) ||
           (c_won = revl_mf_col(&mf, "won", REVL_T_MONEY, REVL_DK_MONEY)) < 0 ||
           (c_wn = revl_mf_col(&mf, "won_deals", REVL_T_INT, REVL_DK_COUNT)) < 0;
   if (!e && coverage)
@@ -283,6 +337,7 @@ static int quota_metric(const revl_metric_ctx *cx, const revl_view *v,
     int has_q = 0;
     if (o->mode == 0) {
       if (g < qcap && quota[g].cur) qv = quota[g], has_q = 1;
+      e = revl_mf_int(&mf, c_qr, g < qrcap ? qreps[g] : 0);
     } else if (o->mode == 1) {
       if ((rc = quota_money(fn, "quota", &o->amount, gcode, &qv, &has_q, err))) goto out;
     } else {
@@ -306,9 +361,9 @@ static int quota_metric(const revl_metric_ctx *cx, const revl_view *v,
           (a->pipe.cur && (rc = revl_macc_add(fn, "quota and pipeline amounts", &chk, a->pipe.v,
                                               a->pipe.cur, err))))
         goto out;
-      e = revl_mf_macc(&mf, c_q, &qv, defc);
+      e = e || revl_mf_macc(&mf, c_q, &qv, defc);
     } else {
-      e = revl_mf_nil(&mf, c_q, "no quota");
+      e = e || revl_mf_nil(&mf, c_q, "no quota");
     }
     uint32_t mc = has_q && qv.cur ? qv.cur : defc;
     e = e || revl_mf_macc(&mf, c_won, &a->won, mc) || revl_mf_int(&mf, c_wn, a->won_n);

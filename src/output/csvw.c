@@ -38,6 +38,7 @@ struct revl_csvw {
   int stream;     /* writes to a stream it does not own (no dfd) */
   int arr;        /* stream as one JSON array of the lines written */
   int rowstart;   /* arr: the next byte begins a row */
+  int null;       /* stream onto /dev/null, owned (revl_csvw_open_null) */
   long nrows;     /* arr: rows begun */
   char buf[1 << 16];
 };
@@ -362,6 +363,25 @@ revl_csvw *revl_csvw_open_stream(FILE *fp, const char *shown, int json_array,
   return w;
 }
 
+revl_csvw *revl_csvw_open_null(const char *shown, revl_error *err) {
+  FILE *fp = fopen("/dev/null", "wb");
+  if (!fp) {
+    revl_error_set(err, REVL_EIO, shown, 0, 0, "cannot open /dev/null: %s",
+                   strerror(errno));
+    return NULL;
+  }
+  revl_csvw *w = revl_csvw_open_stream(fp, shown, 0, err);
+  if (!w) {
+    fclose(fp);
+    return NULL;
+  }
+  setvbuf(fp, w->buf, _IOFBF, sizeof w->buf);
+  w->null = 1;
+  return w;
+}
+
+int revl_csvw_discards(const revl_csvw *w) { return w && w->null; }
+
 static int needs_quote(const char *s, size_t n) {
   if (n == 0) return 0;
   if (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t')
@@ -465,6 +485,7 @@ void revl_csvw_end(revl_csvw *w) {
 
 static void csvw_free(revl_csvw *w) {
   if (w->slot >= 0) slots[w->slot].used = 0;
+  if (w->null) fclose(w->fp);
   if (!w->stream) close(w->dfd);
   free(w->path);
   free(w->base);

@@ -65,7 +65,7 @@ t:eq(g[1].close_date_fiscal_year, "FY2025", "group_by label")
 local d15 = M.deal_size(deals:where({ id = "D15" }), { period = "fiscal_year", from = "2024-01-01",
                                                        to = "2024-12-31" })
 t:eq(#d15, 2, "FY2024 (Jan 2024) and FY2025 (Feb - Dec 2024)")
-t:eq(d15[2].period, "FY2025", "the same label")
+t:eq(d15[2].period, "FY2025 (2024-02-01..2024-12-31)", "the same label, with the days of the cut year")
 t:eq(d15[2].won, 1, "D15 in FY2025")
 t:eq(d15[1].won, 0, "nothing in January 2024")
 return t:done()

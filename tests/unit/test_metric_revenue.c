@@ -200,7 +200,7 @@ static void test_empty_and_errors(revl_store *s, revl_table *t) {
   CHECK_INT(revl_metric_window(&cx, &wo, &f, &err), 0);
   if (f) {
     CHECK_INT((long long)f->nrows, 2);
-    CHECK_STR(mt_cell(f, "period", 1), "2025-Q2");
+    CHECK_STR(mt_cell(f, "period", 1), "2025-Q2 (2025-04-01..2025-05-31)");
     CHECK_STR(mt_cell(f, "to", 1), "2025-05-31");
     revl_frame_free(f);
   }
