@@ -39,9 +39,12 @@ int revl_run_quoted(const char *pre, const char *arg, const char *post,
 /* Git state of the directory holding the file `playbook`: commit (40 hex
  * digits, or "unknown" outside a repository or for playbook "unknown")
  * and *dirty: "true" / "false" (tracked files changed) or "unknown".
- * The repository's index is never written (--no-optional-locks). */
+ * When the commit is unknown for a real file and why is not NULL, *why
+ * says why in words (static text): not in a repository, or a repository
+ * without commits; else NULL.  The repository's index is never written
+ * (--no-optional-locks). */
 void revl_git_info(const char *playbook, char *commit, size_t cn,
-                   const char **dirty);
+                   const char **dirty, const char **why);
 
 /* ---- the run record of a decision log ---------------------------------- */
 
@@ -56,14 +59,22 @@ typedef struct revl_run_record {
   const char *dirty;        /* "true", "false" or "unknown" */
   const char *revl_version;
   const char *seed_json;    /* the seed as JSON text; NULL: null */
+  const char *run_id;       /* revl_run_id's; NULL: not written */
   const revl_run_input *inputs;
   int ninputs;
 } revl_run_record;
 
 /* The record as one JSON object, keys sorted (as_of, commit, dirty,
- * inputs, log, playbook, revl_version, seed); dirty a boolean unless
- * unknown; inputs [{"file", "rows", "sha256", "table"}...]. */
+ * inputs, log, playbook, revl_version, run_id, seed); dirty a boolean
+ * unless unknown; inputs [{"file", "rows", "sha256", "table"}...]. */
 void revl_run_json(revl_sbuf *b, const revl_run_record *r);
+
+/* The run's id: the first REVL_RUN_ID_LEN hex digits of the SHA-256 of
+ * the record's JSON without run_id and with log "" -- derived from the
+ * run's content (never the clock), the same for every log of a run
+ * with the same seed.  It joins a CSV log's rows to NAME.run.json. */
+#define REVL_RUN_ID_LEN 12
+void revl_run_id(const revl_run_record *r, char id[REVL_RUN_ID_LEN + 1]);
 /* The inputs column of a CSV log: "file=sha256;file=sha256". */
 void revl_run_inputs_text(revl_sbuf *b, const revl_run_input *in, int n);
 

@@ -26,6 +26,7 @@ typedef struct revl_rt_opts {
   int allow_io;           /* io, os, debug, package.loadlib */
   const char *playbook;   /* path, for require and :reload */
   int interactive;        /* REPL: Ctrl-C interrupts instead of killing */
+  int format;             /* REVL_FMT_* of revl.print (0: table) */
 } revl_rt_opts;
 
 typedef struct revl_rt revl_rt;
@@ -58,7 +59,7 @@ int revl_rt_run_file(revl_rt *rt, const char *path);
 int revl_rt_exec(revl_rt *rt, const char *src, size_t n, const char *name,
                  int *base);
 
-/* Output formats of revl eval. */
+/* Output formats of revl eval, revl.print (--format) and revl inspect. */
 enum { REVL_FMT_TABLE, REVL_FMT_CSV, REVL_FMT_JSONL, REVL_FMT_JSON };
 /* Print the value at idx of the runtime's Lua stack on stdout in a
  * REVL_FMT_* format (src/lua/l_eval.c).  LUA_OK, or a Lua status with

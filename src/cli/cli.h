@@ -51,6 +51,24 @@ int cli_parse_count(const char *cmd, const char *opt, const char *val,
 /* The usage text of a command, printed for CMD --help. */
 int cli_print_help(const char *cmd);
 
+/* Output formats (REVL_FMT_* of revl/runtime.h) for every command that
+ * prints records: --format's value among the formats in `allowed` (bits
+ * 1 << REVL_FMT_*), with a did-you-mean; 0, or REVL_EXIT_DATA after a
+ * usage error.  The default is cli_default_format: a table on a
+ * terminal, CSV in a pipe. */
+#define CLI_FMT_ALL 15u
+int cli_parse_format(const char *cmd, const char *s, unsigned allowed, int *fmt);
+int cli_default_format(void);
+/* --color auto|always|never: the one switch for coloured output.  auto
+ * (the default) colours only when stdout is a terminal and NO_COLOR is
+ * unset or empty.  cli_parse_color: 0, or REVL_EXIT_DATA after a usage
+ * error; cli_color(): 1 when output is coloured. */
+int cli_parse_color(const char *cmd, const char *s);
+int cli_color(void);
+/* The escape sequences of one colour ("green", "red", "bold", "dim")
+ * and of the reset, or "" when output is not coloured. */
+const char *cli_sgr(const char *what);
+
 struct revl_rt_opts;
 /* Options shared by run and repl (src/cli/cmd_run.c).  Returns -1 when
  * parsed, else the exit code of a usage error already printed. */
@@ -75,6 +93,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_log(int argc, char **argv);
 
 extern const char cli_usage_inspect[];
 extern const char cli_usage_gen[];
@@ -86,5 +105,6 @@ extern const char cli_usage_diff[];
 extern const char cli_usage_check[];
 extern const char cli_usage_eval[];
 extern const char cli_usage_report[];
+extern const char cli_usage_log[];
 
 #endif

@@ -131,7 +131,7 @@ int cmd_diff(int argc, char **argv) {
   rargv[rargc++] = argv[0];
   static const char *const valued[] = {"--data", "--map", "--out", "--as-of",
                                        "--set", "--timeout", "--max-memory",
-                                       "--fiscal-start", NULL};
+                                       "--fiscal-start", "--color", NULL};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--rev") || !strcmp(a, "--top") || !strcmp(a, "--format")) {
@@ -210,6 +210,10 @@ int cmd_diff(int argc, char **argv) {
     rc = revl_exit_code(err.code);
     goto out;
   }
+  /* the two runs' logs are scratch: no note about their commit (a
+   * --rev playbook is a checkout of its own) */
+  lua_pushboolean(revl_rt_lua(rt), 1);
+  lua_setfield(revl_rt_lua(rt), LUA_REGISTRYINDEX, "revl.rules.gitnote");
   int base;
   /* remember what each run builds; silence its prints; each run gets its
    * own modules (require) */

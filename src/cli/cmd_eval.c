@@ -43,22 +43,6 @@ const char cli_usage_eval[] =
     "\n"
     "Exit status: 0 ok, 2 usage or data error, 3 script error.\n";
 
-static int parse_format(const char *s, int *fmt) {
-  static const char *const names[] = {"table", "csv", "jsonl", "json"};
-  for (int i = 0; i < 4; i++)
-    if (strcmp(s, names[i]) == 0) {
-      *fmt = i;
-      return 0;
-    }
-  revl_near nr;
-  char hint[128];
-  revl_near_init(&nr, s);
-  for (int i = 0; i < 4; i++) revl_near_add(&nr, names[i]);
-  revl_near_hint(&nr, hint, sizeof hint);
-  if (hint[0]) return cli_usage_error("eval", "unknown format '%s'%s", s, hint);
-  return cli_usage_error("eval", "unknown format '%s' (table, csv, jsonl or json)", s);
-}
-
 /* The whole of path ('-': stdin) in a malloc'd buffer, or NULL. */
 static char *slurp(const char *path, size_t *n) {
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -111,8 +95,8 @@ int cmd_eval(int argc, char **argv) {
       rest[nrest++] = argv[i];
     }
   }
-  int fmt = isatty(STDOUT_FILENO) ? REVL_FMT_TABLE : REVL_FMT_CSV;
-  if (fmt_s && parse_format(fmt_s, &fmt) != 0) {
+  int fmt = cli_default_format();
+  if (fmt_s && cli_parse_format("eval", fmt_s, CLI_FMT_ALL, &fmt) != 0) {
     free(rest);
     return REVL_EXIT_DATA;
   }

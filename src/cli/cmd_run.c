@@ -15,7 +15,8 @@ const char cli_usage_run[] =
     "usage: revl run PLAYBOOK [--data DIR] [--table NAME=PATH]... [--map FILE]\n"
     "                [--as-of DATE] [--out DIR] [--set KEY=VALUE]... [--strict]\n"
     "                [--timeout SECONDS] [--max-memory MB] [--allow-io]\n"
-    "                [--fiscal-start MONTH]\n"
+    "                [--fiscal-start MONTH] [--format table|csv|jsonl|json]\n"
+    "                [--color auto|always|never]\n"
     "\n"
     "Run a Lua playbook with the revl module over a data directory.\n"
     "\n"
@@ -32,6 +33,10 @@ const char cli_usage_run[] =
     "  --max-memory MB   cap the Lua heap (exit 3 when exceeded)\n"
     "  --allow-io        give the playbook io, os, debug and package.loadlib\n"
     "  --fiscal-start M  first month of the fiscal year (1-12, default 1)\n"
+    "  --format F        how revl.print prints frames and values: table, csv,\n"
+    "                    jsonl or json; default: table on a terminal, csv otherwise\n"
+    "  --color WHEN      auto (default: only on a terminal, and not when\n"
+    "                    NO_COLOR is set), always or never\n"
     "\n"
     "Exit status: 0 ok, 1 checks failed or the playbook returned false,\n"
     "2 usage, data or I/O error, 3 script error (including limits).\n";
@@ -55,6 +60,7 @@ int cli_parse_run_opts(const char *cmd, int argc, char **argv,
   cli_args_init(&a, cmd, argc, argv);
   memset(o, 0, sizeof *o);
   o->fiscal_start = 1;
+  o->format = cli_default_format();
   *playbook = NULL;
   while (cli_more(&a)) {
     if (cli_opt(&a, "--data", &o->data_dir)) continue;
@@ -71,6 +77,16 @@ int cli_parse_run_opts(const char *cmd, int argc, char **argv,
       continue;
     }
     if (cli_opt(&a, "--out", &o->out_dir)) continue;
+    if (cli_opt(&a, "--format", &v)) {
+      if (a.err) break;
+      if (cli_parse_format(cmd, v, CLI_FMT_ALL, &o->format)) return REVL_EXIT_DATA;
+      continue;
+    }
+    if (cli_opt(&a, "--color", &v)) {
+      if (a.err) break;
+      if (cli_parse_color(cmd, v)) return REVL_EXIT_DATA;
+      continue;
+    }
     if (cli_opt(&a, "--as-of", &as_of)) continue;
     if (cli_flag(&a, "--strict")) { o->strict = 1; continue; }
     if (cli_flag(&a, "--allow-io")) { o->allow_io = 1; continue; }

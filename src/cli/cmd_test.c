@@ -40,8 +40,10 @@ const char cli_usage_test[] =
     "  --as-of DATE    the tests' date (YYYY-MM-DD); default: today\n"
     "  --out DIR       where the playbooks' outputs go; default: a temporary\n"
     "                  directory, removed afterwards\n"
+    "  --color WHEN    colour the summary: auto (on a terminal without\n"
+    "                  NO_COLOR), always or never\n"
     "  run options     --map --set --strict --timeout --max-memory\n"
-    "                  --allow-io --fiscal-start, as for revl run\n"
+    "                  --allow-io --fiscal-start --format, as for revl run\n"
     "\n"
     "Prints \"N passed, N failed\".  Exit status: 0 all passed, 1 a case\n"
     "failed, 2 usage or data error, 3 a test file has a script error.\n";
@@ -130,7 +132,7 @@ static void lua_quote(char *buf, size_t n, const char *s) {
 static int run_opt_takes_value(const char *a) {
   static const char *const v[] = {"--data", "--map", "--out", "--as-of",
                                   "--set", "--timeout", "--max-memory",
-                                  "--fiscal-start", NULL};
+                                  "--fiscal-start", "--format", "--color", NULL};
   for (int i = 0; v[i]; i++)
     if (strcmp(a, v[i]) == 0) return 1;
   return 0;
@@ -366,7 +368,9 @@ int cmd_test(int argc, char **argv) {
   }
   if (errors)
     printf("%ld test file%s could not run\n", errors, errors == 1 ? "" : "s");
-  printf("%ld passed, %ld failed\n", passed, failed + errors);
+  /* the summary in colour under --color (green all passed, red else) */
+  printf("%s%ld passed, %ld failed%s\n", cli_sgr(failed + errors ? "red" : "green"), passed,
+         failed + errors, cli_sgr("reset"));
   if (coverage) {
     printf("\ncoverage (what the cases exercised)\n%s",
            covtext ? covtext

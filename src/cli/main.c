@@ -8,9 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include <lua.h>
 
 #include "revl/csvw.h"
+#include "revl/runtime.h"
 
 #include "cli.h"
 
@@ -42,6 +45,8 @@ static const cli_cmd commands[] = {
      cli_usage_inspect, cmd_inspect},
     {"report", "write the default HTML report of a data directory (no playbook)",
      cli_usage_report, cmd_report},
+    {"log", "print a decision log with its run's metadata joined back on",
+     cli_usage_log, cmd_log},
     {"version", "print the version", "usage: revl version\n", NULL},
     {"help", "show help for a command", "usage: revl help [COMMAND]\n", NULL},
 };
@@ -110,6 +115,70 @@ int cli_unknown_option(const char *cmd, const char *arg) {
   char hint[160];
   revl_near_hint(&nr, hint, sizeof hint);
   return cli_usage_error(cmd, "unknown option '%s'%s", arg, hint);
+}
+
+/* ---- output formats and colour ------------------------------------------ */
+
+static const char *const format_names[] = {"table", "csv", "jsonl", "json"};
+
+int cli_parse_format(const char *cmd, const char *s, unsigned allowed, int *fmt) {
+  char list[64] = "";
+  int nlist = 0, nallowed = 0;
+  for (int i = 0; i < 4; i++) nallowed += (allowed >> i) & 1;
+  revl_near nr;
+  revl_near_init(&nr, s);
+  for (int i = 0; i < 4; i++) {
+    if (!(allowed & (1u << i))) continue;
+    if (strcmp(s, format_names[i]) == 0) {
+      *fmt = i;
+      return 0;
+    }
+    revl_near_add(&nr, format_names[i]);
+    nlist++;
+    snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+             nlist == 1 ? "" : nlist == nallowed ? " or " : ", ", format_names[i]);
+  }
+  char hint[128];
+  revl_near_hint(&nr, hint, sizeof hint);
+  if (hint[0]) return cli_usage_error(cmd, "unknown format '%s'%s", s, hint);
+  return cli_usage_error(cmd, "unknown format '%s' (%s)", s, list);
+}
+
+int cli_default_format(void) {
+  return isatty(STDOUT_FILENO) ? REVL_FMT_TABLE : REVL_FMT_CSV;
+}
+
+static int color_mode = -1; /* -1 auto, 0 never, 1 always */
+
+int cli_parse_color(const char *cmd, const char *s) {
+  static const char *const names[] = {"auto", "always", "never"};
+  for (int i = 0; i < 3; i++)
+    if (strcmp(s, names[i]) == 0) {
+      color_mode = i == 0 ? -1 : i == 1;
+      return 0;
+    }
+  revl_near nr;
+  char hint[128];
+  revl_near_init(&nr, s);
+  for (int i = 0; i < 3; i++) revl_near_add(&nr, names[i]);
+  revl_near_hint(&nr, hint, sizeof hint);
+  if (hint[0]) return cli_usage_error(cmd, "unknown --color value '%s'%s", s, hint);
+  return cli_usage_error(cmd, "unknown --color value '%s' (auto, always or never)", s);
+}
+
+int cli_color(void) {
+  if (color_mode >= 0) return color_mode;
+  const char *nc = getenv("NO_COLOR");
+  return (!nc || !nc[0]) && isatty(STDOUT_FILENO);
+}
+
+const char *cli_sgr(const char *what) {
+  if (!cli_color()) return "";
+  if (strcmp(what, "green") == 0) return "\033[32m";
+  if (strcmp(what, "red") == 0) return "\033[31m";
+  if (strcmp(what, "bold") == 0) return "\033[1m";
+  if (strcmp(what, "dim") == 0) return "\033[2m";
+  return "\033[0m";
 }
 
 int cli_print_help(const char *name) {

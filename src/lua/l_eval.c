@@ -79,11 +79,14 @@ static int print_p(lua_State *L) {
   lua_pushstring(L, names[fmt]);
   revl_rt_state *st = revl_rt_get(L);
   const char *dir = st->out_dir;
+  int nstdout = st->nstdout; /* a playbook's own --out - output stays counted */
   st->out_dir = "-";
   st->nstdout = 0;
   st->stdout_json = fmt == REVL_FMT_JSON;
+  fflush(stdout);
   int rc = lua_pcall(L, 2, 2, 0);
   st->out_dir = dir;
+  st->nstdout = nstdout;
   st->stdout_json = 0;
   if (rc != LUA_OK) return lua_error(L);
   if (!lua_istable(L, -2)) return 0; /* written */
@@ -99,6 +102,26 @@ static int print_p(lua_State *L) {
   }
   if (array && fmt == REVL_FMT_JSON) fputs("]\n", stdout);
   return 0;
+}
+
+/* revl.print(...): each value in the run's --format (a table on a
+ * terminal, CSV in a pipe), as revl eval prints it. */
+static int l_print(lua_State *L) {
+  revl_rt_state *st = revl_rt_get(L);
+  int n = lua_gettop(L);
+  for (int i = 1; i <= n; i++) {
+    lua_pushcfunction(L, print_p);
+    lua_pushvalue(L, i);
+    lua_pushinteger(L, st ? st->format : REVL_FMT_TABLE);
+    lua_call(L, 2, 0);
+  }
+  fflush(stdout);
+  return 0;
+}
+
+void revl_open_print(lua_State *L) {
+  lua_pushcfunction(L, l_print);
+  lua_setfield(L, -2, "print");
 }
 
 int revl_rt_print_value(revl_rt *rt, int idx, int fmt) {

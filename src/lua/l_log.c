@@ -1,6 +1,7 @@
 /*
  * l_log.c -- revl.log (decision logs: a decision frame or a list of
- * rows written as CSV and JSON Lines with the run's metadata) and the
+ * rows written as CSV and JSON Lines, the run's metadata once in the
+ * JSONL's first line and in NAME.run.json beside the CSV) and the
  * run metadata functions of revl._rules (input_files, sha256,
  * run_meta).  The metadata is computed by src/output/runmeta.c and rule
  * frames are written by src/rules/declog.c; Lua tables of rows are
@@ -334,7 +335,21 @@ static void push_seed(lua_State *L, int opts) {
   }
 }
 
-/* revl.log(decisions, name [, {seed =}]) -> csv path, jsonl path */
+/* Say once per run, on stderr, why the logs record commit "unknown"
+ * (the log itself only holds the word). */
+static void git_note(lua_State *L, const char *playbook, const char *why) {
+  if (!why || lua_getfield(L, LUA_REGISTRYINDEX, "revl.rules.gitnote") != LUA_TNIL) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_pop(L, 1);
+  lua_pushboolean(L, 1);
+  lua_setfield(L, LUA_REGISTRYINDEX, "revl.rules.gitnote");
+  fflush(stdout);
+  fprintf(stderr, "revl: %s: %s: decision logs record commit unknown\n", playbook, why);
+}
+
+/* revl.log(decisions, name [, {seed =}]) -> csv path, jsonl path, run.json path */
 int lr_log(lua_State *L) {
   rframe *f = luaL_testudata(L, 1, RULES_FRAME);
   if (!f) luaL_checktype(L, 1, LUA_TTABLE);
@@ -343,19 +358,22 @@ int lr_log(lua_State *L) {
     return luaL_error(L, "revl.log: the log name '%s' must be a plain file name", name);
   lua_settop(L, 3);
   {
-    char q1[4096], q2[4096], fa[4096], fb[4096];
+    char q1[4096], q2[4096], q3[4096], fa[4096], fb[4096], fc[4096];
     snprintf(q1, sizeof q1, "%s.csv", name);
     snprintf(q2, sizeof q2, "%s.jsonl", name);
-    if (revl_out_skip(L, q1, fa, sizeof fa) && revl_out_skip(L, q2, fb, sizeof fb)) {
-      lua_pushstring(L, fa); /* outputs discarded: no hashing, no rows */
+    snprintf(q3, sizeof q3, "%s.run.json", name);
+    if (revl_out_skip(L, q1, fa, sizeof fa) && revl_out_skip(L, q2, fb, sizeof fb) &&
+        revl_out_skip(L, q3, fc, sizeof fc)) {
+      lua_pushstring(L, fa); /* outputs discarded: no hashing, no rows, no git note */
       lua_pushstring(L, fb);
-      return 2;
+      lua_pushstring(L, fc);
+      return 3;
     }
   }
   char playbook[4096], commit[64];
-  const char *dirty;
+  const char *dirty, *why;
   playbook_path(L, playbook, sizeof playbook);
-  revl_git_info(playbook, commit, sizeof commit, &dirty);
+  revl_git_info(playbook, commit, sizeof commit, &dirty, &why);
   char as_of[16];
   revl_rt_state *rt = revl_rt_get(L);
   revl_format_date(rt ? rt->as_of : 0, as_of, sizeof as_of);
@@ -377,43 +395,31 @@ int lr_log(lua_State *L) {
     in[ni].sha256 = lua_tostring(L, -1);
     lua_rawseti(L, 4, ++ni);
   }
-  /* the seed (6) as JSON (7) and as CSV text (8) */
+  /* the seed (6) as JSON (7) */
   push_seed(L, 3);
   sbuf *sj = lr_sb_new(L);
   if (!lua_isnil(L, 6)) json_lua(L, 6, sj, 1);
-  sbuf *b = lr_sb_new(L);
-  if (lua_istable(L, 6)) {
-    size_t k = lua_rawlen(L, 6);
-    for (size_t i = 1; i <= k; i++) {
-      lua_rawgeti(L, 6, (lua_Integer)i);
-      if (i > 1) revl_sb_adds(b, ";");
-      lua_text(L, -1, b);
-      lua_pop(L, 1);
-    }
-  } else if (!lua_isnil(L, 6)) {
-    lua_text(L, 6, b);
-  }
-  /* the run record (9) and the inputs as CSV text (10) */
+  /* the run record (9): its id, then the JSON with the id */
   revl_run_record rec = {name, as_of, playbook, commit, dirty, REVL_VERSION,
-                         lua_isnil(L, 6) ? NULL : revl_sb_str(sj), in, ni};
+                         lua_isnil(L, 6) ? NULL : revl_sb_str(sj), NULL, in, ni};
+  char run_id[REVL_RUN_ID_LEN + 1];
+  revl_run_id(&rec, run_id);
+  rec.run_id = run_id;
   sbuf *rj = lr_sb_new(L);
   revl_run_json(rj, &rec);
-  sbuf *it = lr_sb_new(L);
-  revl_run_inputs_text(it, in, ni);
+  git_note(L, playbook, why);
+  /* the metadata once: the JSONL's first line and NAME.run.json; each
+   * CSV row carries only the run_id that joins it to the sidecar */
   revl_logmeta meta;
   memset(&meta, 0, sizeof meta);
-  const char *names[] = {"as_of", "playbook", "commit", "dirty", "revl_version", "seed", "inputs"};
-  const char *vals[] = {as_of, playbook, commit, dirty, REVL_VERSION, revl_sb_str(b),
-                        revl_sb_str(it)};
-  meta.ncols = 7;
-  for (int k = 0; k < 7; k++) {
-    meta.names[k] = names[k];
-    meta.vals[k] = vals[k];
-  }
+  meta.ncols = 1;
+  meta.names[0] = "run_id";
+  meta.vals[0] = run_id;
   meta.run_json = revl_sb_str(rj);
-  char p1[4096], p2[4096], full1[4096], full2[4096];
+  char p1[4096], p2[4096], p3[4096], full1[4096], full2[4096], full3[4096];
   snprintf(p1, sizeof p1, "%s.csv", name);
   snprintf(p2, sizeof p2, "%s.jsonl", name);
+  snprintf(p3, sizeof p3, "%s.run.json", name);
   if (f) {
     lr_write_rframe(L, 1, f, p1, 0, &meta, full1, sizeof full1);
     lr_write_rframe(L, 1, f, p2, 1, &meta, full2, sizeof full2);
@@ -421,9 +427,14 @@ int lr_log(lua_State *L) {
     write_plain(L, 1, p1, 0, &meta, full1, sizeof full1);
     write_plain(L, 1, p2, 1, &meta, full2, sizeof full2);
   }
+  revl_csvw **wp = lr_open_writer(L, p3, full3, sizeof full3);
+  revl_csvw_raw(*wp, meta.run_json, strlen(meta.run_json));
+  revl_csvw_raw(*wp, "\n", 1);
+  lr_commit_writer(L, wp);
   lua_pushstring(L, full1);
   lua_pushstring(L, full2);
-  return 2;
+  lua_pushstring(L, full3);
+  return 3;
 }
 
 /* C.run_meta() -> the run record a log would carry (for tests/docs) */
@@ -431,7 +442,7 @@ static int l_run_meta(lua_State *L) {
   char playbook[4096], commit[64];
   const char *dirty;
   playbook_path(L, playbook, sizeof playbook);
-  revl_git_info(playbook, commit, sizeof commit, &dirty);
+  revl_git_info(playbook, commit, sizeof commit, &dirty, NULL);
   lua_createtable(L, 0, 4);
   lua_pushstring(L, playbook);
   lua_setfield(L, -2, "playbook");

@@ -33,8 +33,12 @@ typedef struct revl_rt_state {
   int allow_io;
   int nstdout;           /* outputs sent to standard output (--out -) */
   int stdout_json;       /* ... as one JSON array (revl eval --format json) */
+  int format;            /* REVL_FMT_* of revl.print (--format) */
   int discard;           /* outputs are checked, not written (explain, diff) */
 } revl_rt_state;
+
+/* l_eval.c: revl.print into the table at the top (the module) */
+void revl_open_print(lua_State *L);
 
 revl_rt_state *revl_rt_get(lua_State *L);
 

@@ -742,6 +742,7 @@ static int open_runtime(lua_State *L) {
   luaopen_revl_rules(L);
   luaopen_revl_route(L);
   luaopen_revl_metrics(L);
+  revl_open_print(L);
   revl_push_date(L, rt->st.as_of);
   lua_setfield(L, m, "as_of");
   lua_pushstring(L, REVL_VERSION);
@@ -813,6 +814,7 @@ revl_rt *revl_rt_new(const revl_rt_opts *o, revl_error *err) {
   rt->st.as_of = o->as_of;
   rt->st.fiscal_start = o->fiscal_start ? o->fiscal_start : 1;
   rt->st.allow_io = o->allow_io;
+  rt->st.format = o->format;
   snprintf(rt->out_dir, sizeof rt->out_dir, "%s", o->out_dir ? o->out_dir : "out");
   rt->st.out_dir = rt->out_dir;
   rt->mem_limit = o->max_memory;

@@ -2,8 +2,8 @@
  * runmeta.c -- run metadata for decision logs: SHA-256 of input files
  * (by sha256sum when present, else computed here, FIPS 180-4), the
  * playbook's git commit and dirty state (through git, run by the
- * shell), shell quoting, and the run record a log carries (JSON, and
- * the inputs column of CSV logs).  No Lua: the binding caches and
+ * shell), shell quoting, and the run record a log carries (JSON, its
+ * content-derived run_id, and the inputs text revl log re-joins).  No Lua: the binding caches and
  * pushes what these return.
  */
 #include <stdio.h>
@@ -212,9 +212,11 @@ int revl_sha256_file(const char *path, char hex[65]) {
   return revl_sha256_file_builtin(path, hex);
 }
 
-void revl_git_info(const char *playbook, char *commit, size_t cn, const char **dirty) {
+void revl_git_info(const char *playbook, char *commit, size_t cn, const char **dirty,
+                   const char **why) {
   snprintf(commit, cn, "unknown");
   *dirty = "unknown";
+  if (why) *why = NULL;
   if (strcmp(playbook, "unknown") == 0) return;
   char dir[4096];
   snprintf(dir, sizeof dir, "%s", playbook);
@@ -224,7 +226,15 @@ void revl_git_info(const char *playbook, char *commit, size_t cn, const char **d
   if (!dir[0]) snprintf(dir, sizeof dir, "/");
   char out[256];
   int st = revl_run_quoted("git -C ", dir, " rev-parse HEAD 2>/dev/null", out, sizeof out, NULL);
-  if (st != 0 || strlen(out) != 40 || !is_hex(out, 40)) return;
+  if (st != 0 || strlen(out) != 40 || !is_hex(out, 40)) {
+    if (!why) return;
+    /* which of the two: no repository, or one without a commit yet */
+    st = revl_run_quoted("git -C ", dir, " rev-parse --git-dir 2>/dev/null", out, sizeof out,
+                         NULL);
+    *why = st == 0 && out[0] ? "its git repository has no commits yet"
+                             : "it is not in a git repository (or git is missing)";
+    return;
+  }
   snprintf(commit, cn, "%s", out);
   /* --no-optional-locks: a log never writes the repository's index */
   int any;
@@ -276,9 +286,25 @@ void revl_run_json(revl_sbuf *b, const revl_run_record *r) {
   str(b, r->playbook);
   key(b, "revl_version", 0);
   str(b, r->revl_version);
+  if (r->run_id) {
+    key(b, "run_id", 0);
+    str(b, r->run_id);
+  }
   key(b, "seed", 0);
   revl_sb_adds(b, r->seed_json ? r->seed_json : "null");
   revl_sb_add(b, "}", 1);
+}
+
+void revl_run_id(const revl_run_record *r, char id[REVL_RUN_ID_LEN + 1]) {
+  revl_run_record c = *r;
+  c.run_id = NULL;
+  c.log = ""; /* every log of one run shares its id */
+  revl_sbuf b = {0};
+  revl_run_json(&b, &c);
+  unsigned char d[32];
+  revl_sha256(b.n ? revl_sb_str(&b) : "", b.n, d);
+  revl_sb_free(&b);
+  for (int i = 0; i < REVL_RUN_ID_LEN / 2; i++) snprintf(id + 2 * i, 3, "%02x", d[i]);
 }
 
 void revl_run_inputs_text(revl_sbuf *b, const revl_run_input *in, int n) {

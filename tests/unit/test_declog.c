@@ -84,8 +84,27 @@ static void test_card_frame(void) {
   /* a decision log: the run record first, its columns after the frame's */
   revl_run_input in[1] = {{"accounts", "data/accounts.csv", 2, "ab12"}};
   revl_run_record rec = {"cards", "2025-12-31", "p \"1\".lua", "unknown", "false", "0.1.0",
-                         "[7,\"x\"]", in, 1};
+                         "[7,\"x\"]", NULL, in, 1};
   revl_sbuf rj = {0}, it = {0};
+  /* the run id: from the content, 12 hex digits, the same for another
+   * log of the run, another for another as-of date */
+  char id1[REVL_RUN_ID_LEN + 1], id2[REVL_RUN_ID_LEN + 1], id3[REVL_RUN_ID_LEN + 1];
+  revl_run_id(&rec, id1);
+  CHECK_INT((int)strlen(id1), 12);
+  CHECK_INT((int)strspn(id1, "0123456789abcdef"), 12);
+  rec.log = "other";
+  revl_run_id(&rec, id2);
+  CHECK_STR(id2, id1);
+  rec.as_of = "2026-01-01";
+  revl_run_id(&rec, id3);
+  CHECK(strcmp(id3, id1) != 0);
+  rec.log = "cards";
+  rec.as_of = "2025-12-31";
+  rec.run_id = id1;
+  revl_run_json(&rj, &rec);
+  CHECK(strstr(revl_sb_str(&rj), "\"revl_version\":\"0.1.0\",\"run_id\":\"") != NULL);
+  revl_sb_reset(&rj);
+  rec.run_id = NULL;
   revl_run_json(&rj, &rec);
   CHECK_STR(revl_sb_str(&rj),
             "{\"as_of\":\"2025-12-31\",\"commit\":\"unknown\",\"dirty\":false,\"inputs\":"

@@ -96,14 +96,16 @@ int main(void) {
 
   /* a playbook outside any repository; the "unknown" playbook */
   char commit[64];
-  const char *dirty = NULL;
+  const char *dirty = NULL, *why = NULL;
   snprintf(path, sizeof path, "%s/p.lua", dir);
-  revl_git_info(path, commit, sizeof commit, &dirty);
+  revl_git_info(path, commit, sizeof commit, &dirty, &why);
   CHECK_STR(commit, "unknown");
   CHECK_STR(dirty, "unknown");
-  revl_git_info("unknown", commit, sizeof commit, &dirty);
+  CHECK(why != NULL && strstr(why, "not in a git repository") != NULL);
+  revl_git_info("unknown", commit, sizeof commit, &dirty, &why);
   CHECK_STR(commit, "unknown");
   CHECK_STR(dirty, "unknown");
+  CHECK(why == NULL);
   rmdir(dir);
   TEST_END();
 }
