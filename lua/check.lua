@@ -14,15 +14,7 @@ local format, concat = string.format, table.concat
 
 local findings = {}
 
-local function where()
-  for level = 2, 12 do
-    local ok, e = pcall(error, "", level)
-    if not ok and type(e) == "string" and e ~= "" and not e:find("^lua/") then
-      return (e:gsub(":%s*$", ""))
-    end
-  end
-  return "?"
-end
+local where = internals.caller_at -- the playbook line that called into revl
 
 local function add(sev, check, at, needle, fmt, ...)
   findings[#findings + 1] = { severity = sev, check = check, at = at, needle = needle,

@@ -180,42 +180,44 @@ function revl._diff_report(o)
           end
         end
       end
-      for _, id in ipairs(fast and {} or x.order) do
-        local da, db = x.d[id], y.d[id]
-        n = n + 1
-        if not db then
-          only_a = only_a + 1
-        else
-          local diff = {}
-          for _, f in ipairs(fields) do
-            if str(da[f]) ~= str(db[f]) then diff[#diff + 1] = f end
-          end
-          if kind == "icp" or kind == "health" then
-            local k = da.tier .. " -> " .. db.tier
-            migration[k] = (migration[k] or 0) + 1
-            if type(da.score) == "number" and type(db.score) == "number" then
-              local bk = bucket(db.score - da.score)
-              scores[bk] = (scores[bk] or 0) + 1
+      if not fast then -- record by record
+        for _, id in ipairs(x.order) do
+          local da, db = x.d[id], y.d[id]
+          n = n + 1
+          if not db then
+            only_a = only_a + 1
+          else
+            local diff = {}
+            for _, f in ipairs(fields) do
+              if str(da[f]) ~= str(db[f]) then diff[#diff + 1] = f end
             end
-          elseif kind == "routing" then
-            if da.owner ~= db.owner then
-              local k = da.owner .. " -> " .. db.owner
+            if kind == "icp" or kind == "health" then
+              local k = da.tier .. " -> " .. db.tier
               migration[k] = (migration[k] or 0) + 1
+              if type(da.score) == "number" and type(db.score) == "number" then
+                local bk = bucket(db.score - da.score)
+                scores[bk] = (scores[bk] or 0) + 1
+              end
+            elseif kind == "routing" then
+              if da.owner ~= db.owner then
+                local k = da.owner .. " -> " .. db.owner
+                migration[k] = (migration[k] or 0) + 1
+              end
+              load[da.owner] = load[da.owner] or { 0, 0 }
+              load[da.owner][1] = load[da.owner][1] + 1
+              load[db.owner] = load[db.owner] or { 0, 0 }
+              load[db.owner][2] = load[db.owner][2] + 1
             end
-            load[da.owner] = load[da.owner] or { 0, 0 }
-            load[da.owner][1] = load[da.owner][1] + 1
-            load[db.owner] = load[db.owner] or { 0, 0 }
-            load[db.owner][2] = load[db.owner][2] + 1
-          end
-          if #diff > 0 then
-            changed[#changed + 1] = { id = id, a = da, b = db, fields = diff }
-            for _, f in ipairs(diff) do
-              rows[#rows + 1] = { kind, x.name, id, f, str(da[f]), str(db[f]), da.reasons, db.reasons }
+            if #diff > 0 then
+              changed[#changed + 1] = { id = id, a = da, b = db, fields = diff }
+              for _, f in ipairs(diff) do
+                rows[#rows + 1] = { kind, x.name, id, f, str(da[f]), str(db[f]), da.reasons, db.reasons }
+              end
             end
           end
         end
+        for _, id in ipairs(y.order) do if not x.d[id] then only_b = only_b + 1 end end
       end
-      for _, id in ipairs(fast and {} or y.order) do if not x.d[id] then only_b = only_b + 1 end end
       if #changed > 0 or only_a > 0 or only_b > 0 then changed_any = true end
       line(format("%s%s: %d records, %d changed%s%s", md and "### " or "", title, n, #changed,
                   only_a > 0 and format(", %d only before", only_a) or "",

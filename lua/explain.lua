@@ -13,15 +13,7 @@ local format, concat = string.format, table.concat
 local seen = {}      -- {kind, name, at, obj}, in the order built
 local by_key = {}    -- kind .. name -> its entry (a model rebuilt replaces it)
 
-local function where()
-  for level = 2, 12 do
-    local ok, e = pcall(error, "", level)
-    if not ok and type(e) == "string" and e ~= "" and not e:find("^lua/") then
-      return (e:gsub(":%s*$", ""))
-    end
-  end
-  return "?"
-end
+local where = internals.caller_at -- the playbook line that called into revl
 
 local function remember(kind, name, obj, at)
   local key = kind .. "\0" .. tostring(name)

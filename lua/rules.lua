@@ -15,17 +15,7 @@ local type, pairs, ipairs, tostring, sort, concat, floor =
 local function fail(fmt, ...) error(fmt:format(...), 0) end
 local format = string.format
 
--- FILE:LINE of the playbook line that called into revl (the first
--- frame outside lua/)
-local function caller_at()
-  for level = 2, 12 do
-    local ok, e = pcall(error, "", level)
-    if not ok and type(e) == "string" and e ~= "" and not e:find("^lua/") then
-      return (e:gsub(":%s*$", ""))
-    end
-  end
-  return "?"
-end
+local caller_at = internals.caller_at -- the playbook line that called into revl
 
 local function table_view(name)
   if type(name) ~= "string" then fail("table must be a table name, not %s", type(name)) end

@@ -6,7 +6,7 @@
 -- revl._test_run, called by the test command once the file has run,
 -- runs the registered cases and returns the counts and the JUnit XML of
 -- the file.  Loaded once per state with (revl, internals) after revl.lua.
-local revl = ...
+local revl, internals = ...
 
 local type, tostring, ipairs, pairs, pcall, error, setmetatable, select =
   type, tostring, ipairs, pairs, pcall, error, setmetatable, select
@@ -16,15 +16,7 @@ local cases = {} -- in the order they were written
 
 -- "file:line" of the innermost code on the stack that is not this file:
 -- the test file's line that registered a case or called a check
-local function where()
-  for level = 3, 12 do
-    local ok, e = pcall(error, "", level)
-    if not ok and type(e) == "string" and e ~= "" and not e:find("^lua/tests%.lua:") then
-      return (e:gsub(":%s*$", ""))
-    end
-  end
-  return "?"
-end
+local function where() return internals.caller_at("lua/tests.lua") end
 
 --- revl.test(name, fn): one case; fn(t) runs with the expectations in t
 function revl.test(name, fn)

@@ -317,3 +317,34 @@ uint32_t revl_intern_value(lua_State *L, revl_table *t, const char *s, size_t n)
   if (!id) luaL_error(L, "not enough memory");
   return id;
 }
+
+int revl_l_warn(lua_State *L) {
+  const char *msg = luaL_checkstring(L, 1);
+  lua_getfield(L, LUA_REGISTRYINDEX, "revl.warned");
+  if (!lua_istable(L, -1)) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, "revl.warned");
+  }
+  if (lua_getfield(L, -1, msg) == LUA_TNIL) {
+    fprintf(stderr, "revl: %s\n", msg);
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -3, msg);
+  }
+  return 0;
+}
+
+int revl_l_caller_at(lua_State *L) {
+  const char *skip = luaL_optstring(L, 1, "lua/");
+  size_t k = strlen(skip);
+  lua_Debug ar;
+  for (int level = 1; lua_getstack(L, level, &ar); level++) {
+    if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0) continue; /* C */
+    if (strncmp(ar.short_src, skip, k) == 0) continue;
+    lua_pushfstring(L, "%s:%d", ar.short_src, ar.currentline);
+    return 1;
+  }
+  lua_pushliteral(L, "?");
+  return 1;
+}

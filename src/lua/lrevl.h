@@ -47,6 +47,13 @@ revl_rt_state *revl_rt_get(lua_State *L);
  * skips the write.  0 when outputs are written. */
 int revl_out_skip(lua_State *L, const char *path, char *full, size_t n);
 
+/* internals.warn(msg): "revl: msg" on stderr, once per message a run. */
+int revl_l_warn(lua_State *L);
+/* internals.caller_at([skip]) -> "FILE:LINE" of the innermost Lua frame
+ * whose source does not start with skip (default "lua/": revl's own Lua),
+ * i.e. the playbook or test line that called into revl; "?" when none. */
+int revl_l_caller_at(lua_State *L);
+
 /* The watchdog's view of Lua calls made per record (runtime.c): bumped
  * per call, set while inside one, so a call past its budget is stopped. */
 #include <signal.h>

@@ -516,25 +516,6 @@ static int l_near_hint(lua_State *L) {
   return 1;
 }
 
-/* internals.warn(msg): "revl: msg" on stderr, once per message a run
- * (a warning about a definition built in a loop is said once) */
-static int l_warn(lua_State *L) {
-  const char *msg = luaL_checkstring(L, 1);
-  lua_getfield(L, LUA_REGISTRYINDEX, "revl.warned");
-  if (!lua_istable(L, -1)) {
-    lua_pop(L, 1);
-    lua_newtable(L);
-    lua_pushvalue(L, -1);
-    lua_setfield(L, LUA_REGISTRYINDEX, "revl.warned");
-  }
-  if (lua_getfield(L, -1, msg) == LUA_TNIL) {
-    fprintf(stderr, "revl: %s\n", msg);
-    lua_pushboolean(L, 1);
-    lua_setfield(L, -3, msg);
-  }
-  return 0;
-}
-
 /* revl._fail(): a check failed; the run exits 1 */
 static int l_fail(lua_State *L) {
   rt_of(L)->status = REVL_EXIT_FAIL;
@@ -775,8 +756,10 @@ static int open_runtime(lua_State *L) {
   int internals = lua_gettop(L);
   lua_pushcfunction(L, l_near_hint);
   lua_setfield(L, internals, "near_hint");
-  lua_pushcfunction(L, l_warn);
+  lua_pushcfunction(L, revl_l_warn);
   lua_setfield(L, internals, "warn");
+  lua_pushcfunction(L, revl_l_caller_at);
+  lua_setfield(L, internals, "caller_at");
   for (const revl_embedded *e = revl_embedded_files; e->name; e++) {
     char chunk[256];
     snprintf(chunk, sizeof chunk, "@%s", e->name);

@@ -47,13 +47,6 @@ static int cell(const revl_dframe *f, size_t i, int c, revl_sbuf *b, double *num
   return revl_dframe_cell(f, i, c, b, num, NULL, NULL, NULL);
 }
 
-static char *dup(const char *s) {
-  size_t n = strlen(s);
-  char *p = malloc(n + 1);
-  if (p) memcpy(p, s, n + 1);
-  return p;
-}
-
 static int count_mig(revl_ddiff *d, size_t *cap, const char *from, const char *to) {
   for (size_t k = 0; k < d->nmig; k++)
     if (!strcmp(d->mig[k].from, from) && !strcmp(d->mig[k].to, to)) {
@@ -68,8 +61,8 @@ static int count_mig(revl_ddiff *d, size_t *cap, const char *from, const char *t
     *cap = nc;
   }
   revl_ddiff_mig *m = &d->mig[d->nmig];
-  m->from = dup(from);
-  m->to = dup(to);
+  m->from = strdup(from);
+  m->to = strdup(to);
   m->n = 1;
   d->nmig++;
   if (!m->from || !m->to) return REVL_ENOMEM;
