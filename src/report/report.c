@@ -1,5 +1,6 @@
 /*
- * report.c -- the sections and the document of the default HTML report.
+ * report.c -- the sections of the default HTML report (the document
+ * around them is document.c).
  *
  * Each section calls the core metric functions (include/revl/metric_*.h)
  * the way a playbook's revl.metrics.* call reaches them, so a number on
@@ -23,6 +24,7 @@
 #include "revl/metric_revenue.h"
 #include "revl/parse.h"
 #include "revl/report.h"
+#include "report/rep.h"
 
 /* Stage probabilities used when deals have no probability column: the
  * ladder of rules/funnel.lua.  Other open stages weigh 0 (and are named
@@ -36,15 +38,6 @@ static const revl_stage_prob default_probs[] = {
 /* At most this many bars in a chart of groups (the table has them all). */
 #define MAX_BARS 20
 
-typedef struct rep {
-  const revl_store *s;
-  const revl_report_opts *o;
-  revl_metric_ctx cx;
-  revl_sbuf *b;
-  const char *qkind; /* "quarter" or "fiscal_quarter" */
-  int32_t qfrom;     /* first day of the quarterly series */
-  int32_t mfrom;     /* first day of the monthly series */
-} rep;
 
 /* ---- formatting ------------------------------------------------------- */
 
@@ -56,7 +49,7 @@ typedef struct tcol {
   int fmt;          /* F_* */
 } tcol;
 
-static void put_date(revl_sbuf *b, int32_t d) {
+void revl_rp_put_date(revl_sbuf *b, int32_t d) {
   char t[16];
   revl_format_date(d, t, sizeof t);
   revl_sbuf_puts(b, t);
@@ -340,9 +333,9 @@ static void error_line(rep *R, const revl_error *e) {
 
 static void window_line(rep *R, int32_t from, int32_t to, const char *by) {
   revl_sbuf_puts(R->b, "<p class=\"win\">");
-  put_date(R->b, from);
+  revl_rp_put_date(R->b, from);
   revl_sbuf_puts(R->b, " to ");
-  put_date(R->b, to);
+  revl_rp_put_date(R->b, to);
   revl_sbuf_puts(R->b, ", by ");
   revl_sbuf_escs(R->b, by);
   revl_sbuf_puts(R->b, "</p>\n");
@@ -381,7 +374,7 @@ static const revl_table *need(rep *R, const char *table, const char *what) {
   return t;
 }
 
-static int sec_pipeline(rep *R) {
+int revl_rp_pipeline(rep *R) {
   sec_open(R, "pipeline", "Pipeline");
   const revl_table *t = need(R, "deals", NULL);
   if (!t) return sec_close(R), 0;
@@ -521,7 +514,7 @@ oom:
 
 /* ---- coverage ----------------------------------------------------------- */
 
-static int sec_coverage(rep *R) {
+int revl_rp_coverage(rep *R) {
   sec_open(R, "coverage", "Coverage against quota");
   const revl_table *t = need(R, "deals", NULL);
   if (!t) return sec_close(R), 0;
@@ -621,7 +614,7 @@ static int closed_part(rep *R, const revl_view *v, const revl_closed_opts *o, cl
   return 0;
 }
 
-static int sec_performance(rep *R) {
+int revl_rp_performance(rep *R) {
   sec_open(R, "performance", "Win rate, deal size and sales cycle");
   const revl_table *t = need(R, "deals", NULL);
   if (!t) return sec_close(R), 0;
@@ -674,7 +667,7 @@ static int sec_performance(rep *R) {
 
 /* ---- lead funnel -------------------------------------------------------- */
 
-static int sec_funnel(rep *R) {
+int revl_rp_funnel(rep *R) {
   sec_open(R, "funnel", "Lead funnel");
   const revl_table *t = need(R, "leads", NULL);
   if (!t) return sec_close(R), 0;
@@ -753,7 +746,7 @@ static int sec_funnel(rep *R) {
 
 /* ---- recurring revenue -------------------------------------------------- */
 
-static int32_t add_months(int32_t day, int k) {
+int32_t revl_rp_add_months(int32_t day, int k) {
   int y;
   unsigned m, d;
   revl_civil_from_days(day, &y, &m, &d);
@@ -763,7 +756,7 @@ static int32_t add_months(int32_t day, int k) {
   return revl_days_from_civil(y, (unsigned)mm + 1, 1);
 }
 
-static int sec_revenue(rep *R) {
+int revl_rp_revenue(rep *R) {
   sec_open(R, "revenue", "Recurring revenue");
   const revl_table *t = need(R, "subscriptions", NULL);
   if (!t) return sec_close(R), 0;
@@ -809,19 +802,19 @@ static int sec_revenue(rep *R) {
   /* NRR: trailing twelve months ending with each month of the series */
   revl_sbuf_puts(R->b, "<h3>Net revenue retention by month (trailing twelve months)</h3>\n");
   int nmonths = 0;
-  for (int32_t m = R->mfrom; m <= R->o->as_of && nmonths < 120; m = add_months(m, 1)) nmonths++;
+  for (int32_t m = R->mfrom; m <= R->o->as_of && nmonths < 120; m = revl_rp_add_months(m, 1)) nmonths++;
   revl_frame **nf = calloc((size_t)(nmonths ? nmonths : 1), sizeof *nf);
   if (!nf) return -1;
   int got = 0;
   for (int k = 0; k < nmonths; k++) {
-    int32_t mstart = add_months(R->mfrom, k);
-    int32_t mend = add_months(mstart, 1) - 1;
+    int32_t mstart = revl_rp_add_months(R->mfrom, k);
+    int32_t mend = revl_rp_add_months(mstart, 1) - 1;
     if (mend > R->o->as_of) mend = R->o->as_of;
     revl_nrr_opts no;
     memset(&no, 0, sizeof no);
     no.window_given = 1;
     no.win.has_from = no.win.has_to = 1;
-    no.win.from = add_months(mstart, -11);
+    no.win.from = revl_rp_add_months(mstart, -11);
     no.win.to = mend;
     rc = revl_metric_nrr(&R->cx, &v, &no, &n1, &e);
     if (rc == REVL_ENOMEM) break;
@@ -892,7 +885,7 @@ nrr_out:
 
 /* ---- data quality ------------------------------------------------------- */
 
-static void sec_quality(rep *R) {
+void revl_rp_quality(rep *R) {
   revl_sbuf *b = R->b;
   sec_open(R, "quality", "Data quality");
   if (R->s->ntables == 0) {
@@ -973,143 +966,3 @@ static void sec_quality(rep *R) {
 }
 
 /* ---- the document ------------------------------------------------------- */
-
-static const char css[] =
-    ":root{--fg:#1b1f24;--mut:#5a6270;--ln:#d8dde3;--bg:#fff;--acc:#0072B2}"
-    "*{box-sizing:border-box}"
-    "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--fg);"
-    "background:var(--bg);margin:0 auto;max-width:1240px;padding:16px 20px}"
-    "h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.3em;border-bottom:2px solid var(--acc);"
-    "padding-bottom:.2em;margin-top:1.8em}h3{font-size:1.05em;margin:1.2em 0 .4em}"
-    "dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:.5em 0}"
-    "dl.meta dt{color:var(--mut)}dl.meta dd{margin:0;overflow-wrap:anywhere}"
-    "nav ul{display:flex;flex-wrap:wrap;gap:6px 16px;padding:0;list-style:none}"
-    "nav a{color:var(--acc)}"
-    ".pair{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}"
-    ".pair>figure{flex:1 1 560px;min-width:0;margin:0}.pair>.side{flex:1 1 420px;min-width:0}"
-    ".grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:16px}"
-    ".grid>figure{margin:0}"
-    "figcaption,.note,.win{color:var(--mut);font-size:.9em}.kpi{font-size:1.05em}"
-    ".skip{color:var(--mut);font-style:italic}"
-    ".error{color:#a33;background:#fdf1f0;border-left:4px solid #D55E00;padding:6px 10px;"
-    "overflow-wrap:anywhere}"
-    ".tw{overflow-x:auto;max-width:100%}"
-    "table{border-collapse:collapse;font-size:.88em;margin:.4em 0 1em}"
-    "caption{text-align:left;font-weight:600;padding:4px 0}"
-    "th,td{padding:3px 8px;border-bottom:1px solid var(--ln);text-align:left;vertical-align:top}"
-    "thead th{border-bottom:2px solid var(--fg);white-space:nowrap}"
-    "tfoot th,tfoot td{border-top:2px solid var(--fg);font-weight:600}"
-    "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
-    "td.bad{color:#a33}.na{color:var(--mut)}"
-    "svg.chart{width:100%;height:auto;max-width:760px;display:block;font-size:11px}"
-    "svg.chart text{fill:var(--fg)}svg .ax line{stroke:var(--ln)}svg .ax line.zero{stroke:#888}"
-    "svg .ax text,svg .unit{fill:var(--mut)}"
-    "@media (max-width:700px){body{padding:10px;font-size:14px}.pair>figure,.pair>.side"
-    "{flex-basis:100%}}"
-    "@media print{body{max-width:none;padding:0;font-size:11px}nav{display:none}"
-    "section,figure,table{break-inside:avoid}h2{break-after:avoid}}";
-
-static void header(rep *R) {
-  revl_sbuf *b = R->b;
-  revl_sbuf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-                    "<meta name=\"generator\" content=\"revl " REVL_VERSION "\">"
-                    "<title>revl report as of ");
-  put_date(b, R->o->as_of);
-  revl_sbuf_puts(b, "</title><style>");
-  revl_sbuf_puts(b, css);
-  revl_sbuf_puts(b, "</style></head><body>\n<header><h1>Revenue report as of ");
-  put_date(b, R->o->as_of);
-  revl_sbuf_puts(b, "</h1><dl class=\"meta\"><dt>As of</dt><dd id=\"as-of\">");
-  put_date(b, R->o->as_of);
-  revl_sbuf_puts(b, "</dd><dt>Series</dt><dd>");
-  put_date(b, R->qfrom);
-  revl_sbuf_puts(b, " to ");
-  put_date(b, R->o->as_of);
-  revl_sbuf_puts(b, " by quarter; revenue from ");
-  put_date(b, R->mfrom);
-  revl_sbuf_puts(b, " by month</dd>");
-  if (R->o->data_dir) {
-    revl_sbuf_puts(b, "<dt>Data</dt><dd>");
-    revl_sbuf_escs(b, R->o->data_dir);
-    revl_sbuf_puts(b, "</dd>");
-  }
-  revl_sbuf_puts(b, "<dt>Input files</dt><dd><ul class=\"files\">");
-  for (int i = 0; i < R->s->ntables; i++) {
-    const revl_table *t = R->s->tables[i];
-    struct stat st;
-    revl_sbuf_puts(b, "<li>");
-    revl_sbuf_escs(b, t->file && t->file[0] ? t->file : t->name);
-    if (t->file && t->file[0] && stat(t->file, &st) == 0 && S_ISREG(st.st_mode))
-      revl_sbuf_printf(b, " (%lld bytes)", (long long)st.st_size);
-    revl_sbuf_printf(b, ": %zu rows</li>", t->nrows);
-  }
-  if (!R->s->ntables) revl_sbuf_puts(b, "<li>none</li>");
-  revl_sbuf_puts(b, "</ul></dd><dt>Generated by</dt><dd>revl " REVL_VERSION
-                    " (revl report, no playbook)</dd></dl>\n"
-                    "<nav><ul><li><a href=\"#pipeline\">Pipeline</a></li>"
-                    "<li><a href=\"#coverage\">Coverage</a></li>"
-                    "<li><a href=\"#performance\">Win rate, deal size, cycle</a></li>"
-                    "<li><a href=\"#funnel\">Lead funnel</a></li>"
-                    "<li><a href=\"#revenue\">Recurring revenue</a></li>"
-                    "<li><a href=\"#quality\">Data quality</a></li></ul></nav></header>\n<main>\n");
-}
-
-int revl_report_html(const revl_store *s, const revl_report_opts *o, revl_sbuf *b,
-                     revl_error *err) {
-  rep R;
-  memset(&R, 0, sizeof R);
-  R.s = s;
-  R.o = o;
-  R.b = b;
-  R.cx.store = s;
-  R.cx.as_of = o->as_of;
-  R.cx.fiscal_start = o->fiscal_start >= 1 && o->fiscal_start <= 12 ? o->fiscal_start : 1;
-  R.qkind = R.cx.fiscal_start == 1 ? "quarter" : "fiscal_quarter";
-  int y;
-  unsigned m, d;
-  revl_civil_from_days(o->as_of, &y, &m, &d);
-  /* the quarter holding as_of (fiscal when the year starts elsewhere) */
-  int fs = R.cx.fiscal_start;
-  int off = (((int)m - fs) % 3 + 3) % 3;
-  int32_t qstart = add_months(revl_days_from_civil(y, m, 1), -off);
-  int32_t mstart = revl_days_from_civil(y, m, 1);
-  if (o->has_from && o->from <= o->as_of) {
-    R.qfrom = R.mfrom = o->from;
-  } else {
-    R.qfrom = add_months(qstart, -9); /* four quarters */
-    R.mfrom = add_months(mstart, -11); /* twelve months */
-  }
-  header(&R);
-  int rc = 0;
-  if (!rc) rc = sec_pipeline(&R);
-  if (!rc) rc = sec_coverage(&R);
-  if (!rc) rc = sec_performance(&R);
-  if (!rc) rc = sec_funnel(&R);
-  if (!rc) rc = sec_revenue(&R);
-  if (!rc) sec_quality(&R);
-  revl_sbuf_puts(b, "</main>\n<footer><p class=\"note\">Every figure comes from the metric "
-                    "functions a playbook calls (revl.metrics.*; formulas in docs/metrics.md). "
-                    "Stage aging, the pipeline waterfall and the ICP matrix are not in this "
-                    "report yet.</p></footer>\n</body></html>\n");
-  if (rc || b->oom) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
-  return 0;
-}
-
-int revl_report_write(const revl_store *s, const revl_report_opts *o, const char *out_dir,
-                      revl_error *err) {
-  revl_sbuf b = {0};
-  int rc = revl_report_html(s, o, &b, err);
-  if (rc) {
-    revl_sbuf_free(&b);
-    return rc;
-  }
-  revl_csvw *w = revl_csvw_open_in(out_dir, "report.html", err);
-  if (!w) {
-    revl_sbuf_free(&b);
-    return err->code ? err->code : REVL_EIO;
-  }
-  revl_csvw_raw(w, b.p, b.n);
-  revl_sbuf_free(&b);
-  return revl_csvw_commit(w, err);
-}
