@@ -23,6 +23,7 @@
 #include <locale.h>
 #include <lua.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,7 @@ const char cli_usage_repl[] =
     "usage: revl repl [PLAYBOOK] [--data DIR] [--map FILE] [--as-of DATE]\n"
     "                 [--out DIR] [--set KEY=VALUE]... [--strict]\n"
     "                 [--timeout SECONDS] [--max-memory MB] [--allow-io]\n"
-    "                 [--fiscal-start MONTH]\n"
+    "                 [--fiscal-start MONTH] [--color auto|always|never]\n"
     "\n"
     "Explore data with Lua and the revl module.  The options are those of\n"
     "'revl run'; PLAYBOOK, when given, runs first (:reload runs it again).\n"
@@ -47,6 +48,9 @@ const char cli_usage_repl[] =
     "tables), Tab completes names, :help lists the commands, Ctrl-C stops\n"
     "a running command, Ctrl-D leaves.  History: ~/.revl_history, or\n"
     "$REVL_HISTORY (empty: no history).  --timeout applies per command.\n"
+    "An error shows its message line; :trace shows its whole traceback.\n"
+    "Prompts, results and errors are coloured on a terminal (--color:\n"
+    "auto, the default, also honours NO_COLOR; always; never).\n"
     "\n"
     "Otherwise stdin is run as one Lua chunk (echo 'print(#revl.deals)' |\n"
     "revl repl --data DIR), with the exit status of 'revl run': 0 ok, 1\n"
@@ -107,26 +111,43 @@ double repl_now(void) {
 
 /* ---- running code ------------------------------------------------------ */
 
-/* Print the error at the top of the stack. */
+void repl_error(const char *fmt, ...) {
+  va_list ap;
+  fflush(stdout);
+  fprintf(stderr, "%srevl: ", cli_sgr_fd(STDERR_FILENO, "red"));
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "%s\n", cli_sgr_fd(STDERR_FILENO, "reset"));
+  fflush(stderr);
+}
+
+/* Print the error at the top of the stack: on a terminal its message
+ * (the line "FILE:LINE: what"), with :trace on or in a script the
+ * traceback too.  The whole text is kept for :trace. */
 void repl_report(repl *r, int status) {
   lua_State *L = r->L;
-  fflush(stdout);
   if (status == LUA_ERRMEM) {
-    if (r->max_memory_mb)
-      fprintf(stderr, "revl: not enough memory (--max-memory %d MB)\n", r->max_memory_mb);
-    else
-      fprintf(stderr, "revl: not enough memory\n");
+    if (r->max_memory_mb) repl_error("not enough memory (--max-memory %d MB)", r->max_memory_mb);
+    else repl_error("not enough memory");
     return;
   }
   const char *msg = lua_tostring(L, -1);
   if (!msg) msg = "(error object is not a string)";
+  free(r->last_error);
+  r->last_error = strdup(msg);
+  const char *tb = strstr(msg, "\nstack traceback:");
   /* an interrupt needs no traceback */
-  const char *nl = strchr(msg, '\n');
-  if (nl && nl - msg >= 11 && memcmp(nl - 11, "interrupted", 11) == 0)
-    fprintf(stderr, "%srevl: %.*s\n", r->el ? "\n" : "", (int)(nl - msg), msg);
-  else
-    fprintf(stderr, "revl: %s\n", msg);
-  fflush(stderr);
+  int interrupted = tb && tb - msg >= 11 && memcmp(tb - 11, "interrupted", 11) == 0;
+  int full = tb && !interrupted && (r->trace || !r->el);
+  int head = tb ? (int)(tb - msg) : (int)strlen(msg);
+  if (interrupted && r->el) fputc('\n', stderr);
+  repl_error("%.*s", head, msg);
+  if (full) {
+    fprintf(stderr, "%s%s%s\n", cli_sgr_fd(STDERR_FILENO, "dim"), tb + 1,
+            cli_sgr_fd(STDERR_FILENO, "reset"));
+    fflush(stderr);
+  }
 }
 
 /* Push revl._repl.NAME (a helper in lua/pretty.lua) or nil. */
@@ -154,6 +175,25 @@ void repl_command_start(repl *r) {
 void repl_command_done(repl *r) {
   g_running = 0;
   lua_sethook(r->L, NULL, 0, 0); /* a Ctrl-C that came too late */
+}
+
+/* A command's results as the helper wrote them: one line in green; a
+ * table with its header in bold and its "(N rows)" footer dim. */
+static void print_result(const char *s, size_t len) {
+  const char *nl = memchr(s, '\n', len);
+  if (!cli_color()) {
+    fwrite(s, 1, len, stdout);
+  } else if (!nl) {
+    printf("%s%.*s%s", cli_sgr("green"), (int)len, s, cli_sgr("reset"));
+  } else {
+    size_t h = (size_t)(nl - s), foot = len;
+    while (foot > h + 1 && s[foot - 1] != '\n') foot--;
+    if (foot == h + 1 || s[foot] != '(') foot = len; /* no footer line */
+    printf("%s%.*s%s", cli_sgr("bold"), (int)h, s, cli_sgr("reset"));
+    fwrite(s + h, 1, foot - h, stdout);
+    if (foot < len) printf("%s%.*s%s", cli_sgr("dim"), (int)(len - foot), s + foot, cli_sgr("reset"));
+  }
+  fputc('\n', stdout);
 }
 
 /* Run source as a command of the session and print its results. */
@@ -184,10 +224,7 @@ static void run_source(repl *r, const char *src, size_t n) {
       if (st == LUA_OK) {
         size_t len;
         const char *s = lua_tolstring(L, -1, &len);
-        if (s) {
-          fwrite(s, 1, len, stdout);
-          fputc('\n', stdout);
-        }
+        if (s) print_result(s, len);
       }
     }
   }
@@ -286,10 +323,18 @@ static int read_char(EditLine *el, wchar_t *wc) {
   }
 }
 
+/* The prompts; coloured ones mark their escape sequences with \1 for
+ * libedit (EL_PROMPT_ESC), so the line's width stays right. */
 static int g_cont; /* the continuation prompt */
 static char *prompt_fn(EditLine *el) {
   (void)el;
-  return g_cont ? PROMPT2 : PROMPT;
+  static char plain[2][16] = {PROMPT, PROMPT2}, colored[2][48];
+  if (!cli_color()) return plain[g_cont];
+  if (!colored[0][0])
+    for (int i = 0; i < 2; i++)
+      snprintf(colored[i], sizeof colored[i], "\1%s\1%s\1%s\1", cli_sgr("bold"),
+               plain[i], cli_sgr("reset"));
+  return colored[g_cont];
 }
 
 /* ---- session -------------------------------------------------------------- */
@@ -348,7 +393,7 @@ static int interactive(repl *r) {
   }
   EditLine *el = r->el;
   el_set(el, EL_EDITOR, "emacs");
-  el_set(el, EL_PROMPT, prompt_fn);
+  el_set(el, EL_PROMPT_ESC, prompt_fn, '\1');
   el_set(el, EL_GETCFN, read_char);
   if (r->hist) el_set(el, EL_HIST, history, r->hist);
   /* el_wset: the narrow EL_ADDFN copies its strings and never frees them */
@@ -529,6 +574,7 @@ int cmd_repl(int argc, char **argv) {
   }
   g_repl = NULL;
   free(r.pending);
+  free(r.last_error);
   revl_rt_free(rt);
   return rc;
 }

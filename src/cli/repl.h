@@ -40,6 +40,12 @@ extern repl *g_repl;
  * message, or with :trace on its whole traceback; it is kept for
  * :trace. */
 void repl_report(repl *r, int status);
+/* "revl: message" on stderr (red on a coloured terminal). */
+void repl_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
 /* Push revl._repl.NAME (a helper in lua/pretty.lua); 1, or 0 with nil
  * pushed when there is none. */
 int repl_push_helper(repl *r, const char *name);

@@ -20,6 +20,9 @@ static const char repl_help[] =
     "  :load DIR        load a data directory (revl.load)\n"
     "  :reload          run the playbook given on the command line again\n"
     "  :time            print the wall time of each command (toggle)\n"
+    "  :trace [on|off]  the last error's whole traceback (Lua and revl\n"
+    "                   frames); on: every error shows it (default off:\n"
+    "                   the message line only)\n"
     "  :help            this text\n"
     "  :quit            leave (or Ctrl-D)\n"
     "Tab completes globals, fields, table and column names.  Ctrl-C stops\n"
@@ -44,8 +47,7 @@ static int call_and_print(repl *r, int nargs) {
   if (lua_type(L, -2) == LUA_TSTRING) {
     printf("%s\n", lua_tostring(L, -2));
   } else if (lua_isnil(L, -2) && lua_type(L, -1) == LUA_TSTRING) {
-    fflush(stdout);
-    fprintf(stderr, "revl: %s\n", lua_tostring(L, -1));
+    repl_error("%s", lua_tostring(L, -1));
     rc = -1;
   }
   fflush(stdout);
@@ -60,7 +62,7 @@ static void cmd_tables(repl *r) {
 
 static void cmd_schema(repl *r, const char *arg) {
   if (!*arg) {
-    fprintf(stderr, "revl: :schema needs a table name (:tables lists them)\n");
+    repl_error(":schema needs a table name (:tables lists them)");
     return;
   }
   if (!repl_push_helper(r, "schema")) return;
@@ -71,7 +73,7 @@ static void cmd_schema(repl *r, const char *arg) {
 static void cmd_load(repl *r, const char *arg) {
   lua_State *L = r->L;
   if (!*arg) {
-    fprintf(stderr, "revl: :load needs a data directory\n");
+    repl_error(":load needs a data directory");
     return;
   }
   lua_rawgeti(L, LUA_REGISTRYINDEX, r->module_ref);
@@ -129,8 +131,8 @@ static void forget_modules(repl *r) {
 
 static void cmd_reload(repl *r) {
   if (!r->playbook) {
-    fprintf(stderr, "revl: :reload runs the PLAYBOOK given on the command line "
-                    "(revl repl PLAYBOOK); there is none\n");
+    repl_error(":reload runs the PLAYBOOK given on the command line "
+               "(revl repl PLAYBOOK); there is none");
     return;
   }
   forget_modules(r);
@@ -143,8 +145,28 @@ static void cmd_reload(repl *r) {
   fflush(stdout);
 }
 
+/* :trace prints the last error in full; :trace on|off chooses what
+ * later errors show. */
+static void cmd_trace(repl *r, const char *arg) {
+  if (!strcmp(arg, "on") || !strcmp(arg, "off")) {
+    r->trace = arg[1] == 'n';
+    printf("trace %s\n", r->trace ? "on" : "off");
+  } else if (*arg) {
+    repl_error(":trace takes on or off, not '%s'", arg);
+  } else if (!r->last_error) {
+    printf("no error yet\n");
+  } else {
+    const char *tb = strstr(r->last_error, "\nstack traceback:");
+    repl_error("%.*s", tb ? (int)(tb - r->last_error) : (int)strlen(r->last_error),
+               r->last_error);
+    if (tb) fprintf(stderr, "%s%s%s\n", cli_sgr_fd(2, "dim"), tb + 1, cli_sgr_fd(2, "reset"));
+    else fprintf(stderr, "(no traceback)\n");
+    fflush(stderr);
+  }
+}
+
 const char *const repl_commands[] = {"help", "tables", "schema", "load",
-                                       "reload", "time", "quit", NULL};
+                                       "reload", "time", "trace", "quit", NULL};
 
 /* A line starting with ':' and a letter.  Returns 1 to quit. */
 int repl_run_command(repl *r, const char *line) {
@@ -171,12 +193,19 @@ int repl_run_command(repl *r, const char *line) {
     cmd_load(r, argbuf);
   } else if (!strcmp(name, "reload")) {
     cmd_reload(r);
+  } else if (!strcmp(name, "trace")) {
+    cmd_trace(r, argbuf);
   } else if (!strcmp(name, "time")) {
     r->timing = !r->timing;
     printf("timing %s\n", r->timing ? "on" : "off");
   } else {
-    fflush(stdout);
-    fprintf(stderr, "revl: unknown command ':%s' (:help lists the commands)\n", name);
+    revl_near nr;
+    revl_near_init(&nr, name);
+    for (int i = 0; repl_commands[i]; i++) revl_near_add(&nr, repl_commands[i]);
+    if (nr.best && revl_near_hint(&nr, argbuf, sizeof argbuf)[0])
+      repl_error("unknown command ':%s' (did you mean ':%s'?)", name, nr.best);
+    else
+      repl_error("unknown command ':%s' (:help lists the commands)", name);
   }
   fflush(stdout);
   return 0;
