@@ -49,8 +49,12 @@ static void gen_free(gen *g) {
   }
   free(g->ae_all.v);
   free(g->sdr_all.v);
+  for (int k = 0; k < 3; k++) free(g->mgr[k].v);
+  free(g->mgr_all.v);
   free(g->rep_role);
   free(g->rep_region);
+  free(g->rep_mgr);
+  free(g->rep_quota);
   free(g->ai);
   free(g->alias_q);
   free(g->alias_j);
@@ -149,23 +153,51 @@ static int gen_setup(gen *g, revl_error *err) {
   size_t nr = (size_t)(g->nrep ? g->nrep : 1);
   g->rep_role = malloc(nr);
   g->rep_region = malloc(nr);
-  if (!g->rep_role || !g->rep_region) goto nomem;
+  g->rep_mgr = malloc(nr * sizeof *g->rep_mgr);
+  g->rep_quota = malloc(nr * sizeof *g->rep_quota);
+  if (!g->rep_role || !g->rep_region || !g->rep_mgr || !g->rep_quota)
+    goto nomem;
   for (int k = 0; k < 3; k++)
-    if (idlist_alloc(&g->ae[k], g->nrep) || idlist_alloc(&g->sdr[k], g->nrep))
+    if (idlist_alloc(&g->ae[k], g->nrep) || idlist_alloc(&g->sdr[k], g->nrep) ||
+        idlist_alloc(&g->mgr[k], g->nrep))
       goto nomem;
-  if (idlist_alloc(&g->ae_all, g->nrep) || idlist_alloc(&g->sdr_all, g->nrep))
+  if (idlist_alloc(&g->ae_all, g->nrep) || idlist_alloc(&g->sdr_all, g->nrep) ||
+      idlist_alloc(&g->mgr_all, g->nrep))
     goto nomem;
   for (int64_t i = 0; i < g->nrep; i++) {
     rep p;
     gen_rep_make(g, i, &p);
     g->rep_role[i] = (uint8_t)p.role;
     g->rep_region[i] = (uint8_t)p.region;
-    if (p.role == ROLE_AE) {
+    g->rep_mgr[i] = -1;
+    g->rep_quota[i] = p.role == ROLE_MGR ? 0 : p.quota;
+    if (p.role == ROLE_MGR) {
+      g->mgr[p.region].v[g->mgr[p.region].n++] = (int32_t)i;
+      g->mgr_all.v[g->mgr_all.n++] = (int32_t)i;
+    } else if (p.role == ROLE_AE) {
       g->ae[p.region].v[g->ae[p.region].n++] = (int32_t)i;
       g->ae_all.v[g->ae_all.n++] = (int32_t)i;
     } else if (p.role == ROLE_SDR) {
       g->sdr[p.region].v[g->sdr[p.region].n++] = (int32_t)i;
       g->sdr_all.v[g->sdr_all.n++] = (int32_t)i;
+    }
+  }
+
+  /* Every AE reports to a manager of its region, dealt out in turn (to
+   * any manager when its region has none); a manager's quota is the sum
+   * of its AEs', so the team's number is counted once. */
+  int64_t spill = 0; /* AEs handed to managers of other regions */
+  for (int k = 0; k < 3; k++) {
+    for (int64_t j = 0; j < g->ae[k].n; j++) {
+      int32_t ae = g->ae[k].v[j], boss;
+      if (g->mgr[k].n)
+        boss = g->mgr[k].v[j % g->mgr[k].n];
+      else if (g->mgr_all.n)
+        boss = g->mgr_all.v[spill++ % g->mgr_all.n];
+      else
+        break; /* no managers at all */
+      g->rep_mgr[ae] = boss;
+      g->rep_quota[boss] += g->rep_quota[ae];
     }
   }
 

@@ -183,8 +183,9 @@ typedef struct gen {
   /* reps */
   uint8_t *rep_role, *rep_region;
   int32_t *rep_mgr;   /* an AE's manager, -1 for none and for other roles */
-  int64_t *rep_quota; /* annual quota in cents, -1 for none */
-  idlist ae[3], ae_all, sdr[3], sdr_all;
+  int64_t *rep_quota; /* annual quota in cents (a manager's: its AEs'
+                         roll-up), -1 for none */
+  idlist ae[3], ae_all, sdr[3], sdr_all, mgr[3], mgr_all;
   /* accounts */
   acct_info *ai;
   uint64_t *alias_q, totw; /* Walker alias table over account weights */

@@ -74,6 +74,10 @@ void gen_rep_make(const gen *g, int64_t i, rep *p) {
     p->quota = rrange(&r, 200, 500) * 1000000;
     break;
   }
+  /* Only AEs carry a quota of their own.  The draws above stay, so that
+   * every other field is what it always was; a manager's quota is the
+   * roll-up of its AEs' (gen_setup), SDRs and CSMs have none. */
+  if (p->role != ROLE_AE) p->quota = -1;
   if (p->region == R_NA)
     p->tz = p->east ? TZ_EAST[below(&r, NELEM(TZ_EAST))]
                     : TZ_WEST[below(&r, NELEM(TZ_WEST))];
@@ -227,7 +231,7 @@ int gen_write_reps(gen *g, revl_error *err) {
   revl_csvw *w = gen_open_table(g, "reps.csv", err);
   if (!w) return err ? err->code : REVL_EIO;
   put_header(w, "id,name,email,team,role,region,capacity,active,out_until,"
-                "timezone,quota");
+                "timezone,quota,manager");
   /* Email collisions past NF*NL reps get a number. */
   for (int64_t i = 0; i < g->nrep; i++) {
     rep p;
@@ -256,7 +260,11 @@ int gen_write_reps(gen *g, revl_error *err) {
     else
       put_empty(w);
     put(w, p.tz);
-    put_money(w, p.quota);
+    if (g->rep_quota[i] >= 0)
+      put_money(w, g->rep_quota[i]);
+    else
+      put_empty(w);
+    put_ref(w, 'R', g->rep_mgr[i], g->w_rep);
     revl_csvw_end(w);
   }
   return gen_commit_table(g, &w, "reps.csv", g->nrep, err);
@@ -267,13 +275,14 @@ int gen_write_accounts(gen *g, revl_error *err) {
   if (!w) return err ? err->code : REVL_EIO;
   if (g->format == REVL_GEN_SALESFORCE)
     put_header(w, "Id,Name,Website,Industry,NumberOfEmployees,AnnualRevenue,"
-                      "BillingCountryCode,ParentId,CreatedDate");
+                  "BillingCountryCode,ParentId,CreatedDate,OwnerId");
   else if (g->format == REVL_GEN_HUBSPOT)
     put_header(w, "Record ID,Company name,Company Domain Name,Industry,"
-                      "Number of Employees,Annual Revenue,Country/Region,Create Date");
+                  "Number of Employees,Annual Revenue,Country/Region,Create Date,"
+                  "Company owner");
   else
     put_header(w, "account_id,name,domain,industry,employees,annual_revenue,"
-                      "country,segment,created_date");
+                  "country,region,segment,owner,created_date");
   for (int64_t i = 0; i < g->nacct; i++) {
     acct a;
     gen_acct_make(g, i, &a);
@@ -299,10 +308,14 @@ int gen_write_accounts(gen *g, revl_error *err) {
     if (g->format == REVL_GEN_SALESFORCE) {
       put_ref(w, 'A', a.parent, g->w_acct);
       put_dt(g, w, a.created_sec, DT_SF);
+      put_ref(w, 'R', a.owner, g->w_rep);
     } else if (g->format == REVL_GEN_HUBSPOT) {
       put_dt(g, w, a.created_sec, DT_HS);
+      put_ref(w, 'R', a.owner, g->w_rep);
     } else {
+      put(w, REGION[GEN_COUNTRY[a.country].region]);
       put(w, SEGMENT[a.seg]);
+      put_ref(w, 'R', a.owner, g->w_rep);
       put_date(g, w, a.created);
     }
     revl_csvw_end(w);
