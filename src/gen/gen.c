@@ -254,6 +254,16 @@ int revl_gen(const revl_gen_opts *o, revl_error *err) {
     return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
                           "gen: as-of date out of range");
 
+  if (strlen(o->out) > 4000)
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                          "gen: output directory name too long");
+  if (o->nsnap != 0 &&
+      (o->nsnap != 2 || o->snap[0] >= o->snap[1] || o->snap[1] > o->as_of ||
+       o->snap[0] < revl_days_from_civil(1900, 1, 1)))
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                          "gen: snapshots need two dates, the first before the "
+                          "second, neither after as-of");
+
   int rc = revl_mkdirs(o->out, err);
   if (rc) return rc;
   gen g;
@@ -266,6 +276,7 @@ int revl_gen(const revl_gen_opts *o, revl_error *err) {
   if (!rc) rc = gen_write_deals(&g, err);
   if (!rc) rc = gen_write_leads(&g, err);
   if (!rc) rc = gen_write_subscriptions(&g, err);
+  if (!rc) rc = gen_write_snapshots(&g, err);
   if (!rc) fflush(stdout);
   gen_free(&g);
   return rc;

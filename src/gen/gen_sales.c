@@ -225,6 +225,13 @@ void gen_deal_make(const gen *g, int64_t i, deal *d, int head_only) {
     if (d->cd[j] <= entered) d->cd[j] = entered + 1;
     if (d->cd[j] > d->cd[j + 1]) d->cd[j] = d->cd[j + 1];
   }
+  /* Deals often close ahead of their forecast: won early, or lost before
+   * the date.  The open rows of such a deal hold the later date it was
+   * expected on (so a snapshot before the close sees it there). */
+  if (closed && n > 1 && chance(&r, 400)) {
+    int32_t ahead = (int32_t)rrange(&r, 7, 60);
+    for (int j = 0; j < n - 1; j++) d->cd[j] += ahead;
+  }
 }
 
 int gen_write_reps(gen *g, revl_error *err) {
