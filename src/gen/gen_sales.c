@@ -289,7 +289,7 @@ int gen_write_accounts(gen *g, revl_error *err) {
                   "Company owner");
   else
     put_header(w, "account_id,name,domain,industry,employees,annual_revenue,"
-                  "country,region,segment,owner,created_date");
+                  "country,segment,created_date,region,owner");
   for (int64_t i = 0; i < g->nacct; i++) {
     acct a;
     gen_acct_make(g, i, &a);
@@ -320,10 +320,10 @@ int gen_write_accounts(gen *g, revl_error *err) {
       put_dt(g, w, a.created_sec, DT_HS);
       put_ref(w, 'R', a.owner, g->w_rep);
     } else {
-      put(w, REGION[GEN_COUNTRY[a.country].region]);
       put(w, SEGMENT[a.seg]);
-      put_ref(w, 'R', a.owner, g->w_rep);
       put_date(g, w, a.created);
+      put(w, REGION[GEN_COUNTRY[a.country].region]);
+      put_ref(w, 'R', a.owner, g->w_rep);
     }
     revl_csvw_end(w);
   }
