@@ -25,6 +25,6 @@ print("window " .. wf.window)
 for _, k in ipairs{"start", "created", "pulled_in", "increased", "decreased", "pushed",
                    "lost", "won", "transfer_in", "transfer_out", "end"} do
   local ids = t.ids[k]
-  print(string.format("%-12s %16s%s", k, tostring(t[k]), ids and ("  " .. #ids .. " deals") or ""))
+  print(string.format("%-12s %18s%s", k, tostring(t[k]), ids and ("  " .. #ids .. " deals") or ""))
 end
 print(#wf .. " owners balance")
