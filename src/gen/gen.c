@@ -1,14 +1,19 @@
 /*
- * gen.c -- the deterministic CRM data generator (see revl/gen.h and
- * docs/gen.md for the columns and distributions).
+ * gen.c -- the driver of the deterministic CRM data generator (see
+ * revl/gen.h and docs/gen.md for the columns and distributions): checks
+ * the options, builds the per-rep and per-account arrays the other parts
+ * read (roles, managers and quota roll-ups, account weights as an alias
+ * table), and writes the tables in order through the parts: gen_sales.c,
+ * gen_leads.c, gen_cs.c and gen_snap.c, with names from gen_names.c.
  *
  * Every entity is a pure function of (seed, table, index): each account,
  * deal, lead, subscription and activity list seeds its own xoshiro256**
  * state from splitmix64, so any row can be rebuilt anywhere (a lead that
- * converted rebuilds its deal; a deal's row, its stage history and its
- * activities come from one build) and nothing depends on the order the
- * tables are written in.  Only a few per-account and per-rep arrays are
- * allocated, once; rows go straight to the CSV writers.
+ * converted rebuilds its deal; a deal's row, its stage history, its
+ * activities and its snapshots come from one build) and nothing depends
+ * on the order the tables are written in.  Only a few per-account and
+ * per-rep arrays are allocated, once; rows go straight to the CSV
+ * writers.
  */
 #include "gen/gen_int.h"
 
