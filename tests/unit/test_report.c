@@ -89,7 +89,7 @@ static void test_charts(void) {
   double p[] = {1000, 2500.5, 0}, w[] = {300, NAN, 0};
   revl_chart_series ser[] = {{"Pipeline", p}, {"Weighted & more", w}};
   revl_chart c = {REVL_CHART_BAR, "Pipeline by owner", "bars <per> owner", labels, 3, ser, 2,
-                  REVL_VAL_MONEY, "USD"};
+                  REVL_VAL_MONEY, "USD", NULL};
   revl_sbuf b = {0};
   revl_svg_chart(&b, &c);
   CHECK(b.p && strncmp(b.p, "<svg ", 5) == 0);
@@ -118,7 +118,7 @@ static void test_charts(void) {
   const char *q[] = {"2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"};
   double r[] = {0.4, NAN, 0.3, 0.35};
   revl_chart_series ls[] = {{"Win rate", r}};
-  revl_chart l = {REVL_CHART_LINE, "Win rate", NULL, q, 4, ls, 1, REVL_VAL_RATIO, NULL};
+  revl_chart l = {REVL_CHART_LINE, "Win rate", NULL, q, 4, ls, 1, REVL_VAL_RATIO, NULL, NULL};
   revl_svg_chart(&b, &l);
   CHECK_INT(count(b.p, "<path "), 1);
   CHECK_INT(count(b.p, "<circle "), 3);
@@ -131,7 +131,7 @@ static void test_charts(void) {
   const char *st[] = {"Leads", "MQL", "Won"};
   double fv[] = {500, 200, 0};
   revl_chart_series fs[] = {{"Leads", fv}};
-  revl_chart f = {REVL_CHART_FUNNEL, "Funnel", NULL, st, 3, fs, 1, REVL_VAL_COUNT, NULL};
+  revl_chart f = {REVL_CHART_FUNNEL, "Funnel", NULL, st, 3, fs, 1, REVL_VAL_COUNT, NULL, NULL};
   revl_svg_chart(&b, &f);
   CHECK_INT(count(b.p, "<rect "), 3);
   CHECK(strstr(b.p, "200 (40.0%)") != NULL);
@@ -139,13 +139,13 @@ static void test_charts(void) {
   revl_sbuf_free(&b);
 
   /* nothing to draw: a sentence, never a broken element */
-  revl_chart e = {REVL_CHART_BAR, "Empty <chart>", NULL, NULL, 0, ser, 1, REVL_VAL_MONEY, "USD"};
+  revl_chart e = {REVL_CHART_BAR, "Empty <chart>", NULL, NULL, 0, ser, 1, REVL_VAL_MONEY, "USD", NULL};
   revl_svg_chart(&b, &e);
   CHECK_STR(b.p, "<p class=\"note\">No chart: Empty &lt;chart&gt; has no values to draw.</p>");
   revl_sbuf_free(&b);
   double nn[] = {NAN, NAN};
   revl_chart_series ns[] = {{"x", nn}};
-  revl_chart e2 = {REVL_CHART_LINE, "All null", NULL, q, 2, ns, 1, REVL_VAL_MONEY, "USD"};
+  revl_chart e2 = {REVL_CHART_LINE, "All null", NULL, q, 2, ns, 1, REVL_VAL_MONEY, "USD", NULL};
   revl_svg_chart(&b, &e2);
   CHECK(strstr(b.p, "No chart") != NULL);
   revl_sbuf_free(&b);
