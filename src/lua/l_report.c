@@ -112,19 +112,19 @@ static revl_frame *lua_frame(lua_State *L, int idx, const char *where) {
     size_t first = 0;
     for (size_t r = 1; r <= nr; r++) {
       if (lua_rawgeti(L, idx, (lua_Integer)r) != LUA_TTABLE)
-        luaL_error(L, "revl.report.section: %s[%zu] is not a row table", where, r);
+        luaL_error(L, "revl.report.section: %s[%I] is not a row table", where, (lua_Integer)r);
       lua_getfield(L, -1, name);
       int k = value_kind(L, -1);
       if (k < 0)
-        luaL_error(L, "revl.report.section: %s[%zu].%s is a %s: a report shows numbers, money, "
-                      "text, booleans and dates", where, r, name, luaL_typename(L, -1));
+        luaL_error(L, "revl.report.section: %s[%I].%s is a %s: a report shows numbers, money, "
+                      "text, booleans and dates", where, (lua_Integer)r, name, luaL_typename(L, -1));
       lua_pop(L, 2);
       if (k == K_NONE || k == kind) continue;
       if (kind == K_NONE) kind = k, first = r;
       else if ((kind == K_INT && k == K_NUM) || (kind == K_NUM && k == K_INT)) kind = K_NUM;
       else
-        luaL_error(L, "revl.report.section: %s column '%s' holds %s (row %zu) and %s (row %zu)",
-                   where, name, kind_word[kind], first, kind_word[k], r);
+        luaL_error(L, "revl.report.section: %s column '%s' holds %s (row %I) and %s (row %I)",
+                   where, name, kind_word[kind], (lua_Integer)first, kind_word[k], (lua_Integer)r);
     }
     revl_type ty = kind == K_INT ? REVL_T_INT : kind == K_NUM ? REVL_T_NUMBER
                    : kind == K_MONEY ? REVL_T_MONEY : kind == K_BOOL ? REVL_T_BOOL
@@ -279,8 +279,9 @@ static int report_section(lua_State *L) {
 
 /* revl.report.defaults([on]) -> whether the default sections are in */
 static int report_defaults(lua_State *L) {
+  int set = !lua_isnoneornil(L, 1);
   int list = collected(L);
-  if (!lua_isnoneornil(L, 1)) {
+  if (set) {
     luaL_checktype(L, 1, LUA_TBOOLEAN);
     lua_pushboolean(L, lua_toboolean(L, 1));
     lua_setfield(L, list, "defaults");

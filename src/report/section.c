@@ -464,9 +464,14 @@ static int chart_html(const revl_chart_spec *c, const char *title, revl_sbuf *b,
     snprintf(desc, sizeof desc, "%s: %s by %s and %s (%d by %d cells)",
              revl_chart_kind_names[c->kind], c->value, c->x, c->y[0], B.labels.n, ns);
   else
-    snprintf(desc, sizeof desc, "%s chart of %s%s by %s, %d %s", revl_chart_kind_names[c->kind],
-             c->y[0], ns > 1 ? " and more" : "", c->x, B.labels.n,
-             B.labels.n == 1 ? "label" : "labels");
+  {
+    size_t k = (size_t)snprintf(desc, sizeof desc, "%s chart of ", revl_chart_kind_names[c->kind]);
+    for (int s = 0; s < ns && k < sizeof desc; s++)
+      k += (size_t)snprintf(desc + k, sizeof desc - k, "%s%s", s ? ", " : "", c->y[s]);
+    if (k < sizeof desc)
+      snprintf(desc + k, sizeof desc - k, " by %s, %d %s", c->x, B.labels.n,
+               B.labels.n == 1 ? "label" : "labels");
+  }
   revl_chart ch = {c->kind, t, desc, B.lp, B.labels.n, B.ser, ns, B.fmt, B.cur, c->total};
   revl_sbuf_puts(b, "<div class=\"pair\"><figure>");
   revl_svg_chart(b, &ch);
