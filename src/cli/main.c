@@ -43,7 +43,7 @@ static const cli_cmd commands[] = {
      cli_usage_gen, cmd_gen},
     {"inspect", "show what a data directory loads as: tables, types, problems",
      cli_usage_inspect, cmd_inspect},
-    {"report", "write the default HTML report of a data directory (no playbook)",
+    {"report", "write report.html: the default sections and a playbook's own",
      cli_usage_report, cmd_report},
     {"log", "print a decision log with its run's metadata joined back on",
      cli_usage_log, cmd_log},
