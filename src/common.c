@@ -72,20 +72,28 @@ void revl_advise_huge(void *p, size_t n) {
 #endif
 }
 
-/* Edit distance of a and b, ignoring case; (size_t)-1 for names too
- * long to be typos of each other. */
+/* Edit distance of a and b, ignoring case, where swapping two adjacent
+ * letters counts as one edit ("tabel" -> "table": optimal string
+ * alignment); (size_t)-1 for names too long to be typos of each other. */
 static size_t near_dist(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b), prev[64], cur[64];
+  size_t la = strlen(a), lb = strlen(b), rows[3][64];
   if (la > 63 || lb > 63) return (size_t)-1;
+  size_t *pp = rows[0], *prev = rows[1], *cur = rows[2];
   for (size_t j = 0; j <= lb; j++) prev[j] = j;
   for (size_t i = 1; i <= la; i++) {
     cur[0] = i;
+    int ai = tolower((unsigned char)a[i - 1]);
     for (size_t j = 1; j <= lb; j++) {
-      int ne = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-      size_t s = prev[j - 1] + (size_t)ne, d = prev[j] + 1, n = cur[j - 1] + 1;
-      cur[j] = s < d ? (s < n ? s : n) : (d < n ? d : n);
+      int bj = tolower((unsigned char)b[j - 1]);
+      size_t s = prev[j - 1] + (size_t)(ai != bj), d = prev[j] + 1, n = cur[j - 1] + 1;
+      size_t m = s < d ? (s < n ? s : n) : (d < n ? d : n);
+      if (i > 1 && j > 1 && ai == tolower((unsigned char)b[j - 2]) &&
+          tolower((unsigned char)a[i - 2]) == bj && pp[j - 2] + 1 < m)
+        m = pp[j - 2] + 1;
+      cur[j] = m;
     }
-    memcpy(prev, cur, (lb + 1) * sizeof *prev);
+    size_t *t = pp;
+    pp = prev, prev = cur, cur = t;
   }
   return prev[lb];
 }
