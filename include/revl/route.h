@@ -140,7 +140,8 @@ enum {
   REVL_NA_FREEMAIL,     /* only a free-mail domain, and no company match */
   REVL_NA_AMBIGUOUS,    /* the domain or company matches several accounts */
   REVL_NA_NO_OWNER,     /* the matched account has no owner (arg: account) */
-  REVL_NA_NO_TERRITORY  /* no territory entry for the record's values */
+  REVL_NA_NO_TERRITORY, /* no territory entry for the record's values */
+  REVL_NA_EMPTY_TEAM    /* the rule's team has no reps (arg: pool index) */
 };
 enum {
   REVL_SKIP_INACTIVE,   /* reps.active is false */
