@@ -680,6 +680,8 @@ local function funnel_new(spec)
     f.stages[i] = info
     f._index[st.name] = info
   end
+  -- group_by(stage_field) and the stage metrics follow this funnel's order
+  C.funnel_order(ud, tostring(name))
   return f
 end
 

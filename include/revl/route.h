@@ -448,6 +448,11 @@ typedef struct revl_fverdict {
   revl_text failing;         /* scratch */
 } revl_fverdict;
 
+/* Declare f's stage order on its store (revl/stage_order.h): each
+ * stage's values in stage order, then the terminal values, for
+ * f->base's stage column; source "funnel '<name>'".  0 or REVL_ENOMEM. */
+int revl_funnel_declare_order(revl_funnel *f, const char *name);
+
 /* "open" (a funnel stage), "closed" (terminal) or "unknown". */
 const char *revl_funnel_status(const revl_faudit *a);
 /* Fill v (zeroed once by the caller, reused across rows) for audit row
