@@ -231,7 +231,8 @@ local function check_router(spec, at, data)
           end
         end
       end
-      if always_decides(r) and i < #rules then
+      if always_decides(r) and i < #rules and
+         not (type(r.team) == "string" and team_size(spec, reps, r.team, data) == 0) then
         local nxt = rules[i + 1]
         add("warning", "shadowed-rule", at, type(nxt) == "table" and nxt.name or r.name,
             "router '%s': rule '%s' takes every record, so the %d rule%s after it never run%s", name,

@@ -1,10 +1,11 @@
 -- territories and explicit teams with no reps: warnings naming the team
--- and placed at the routing rule's definition
+-- and placed at the routing rule's definition; an empty team rule
+-- without `when` does not shadow the rules after it
 revl.router{name = "geo", records = "leads", fallback = "Unassigned",
   teams = {["AE East"] = {"R0001"}, Ghosts = {}},
   rules = {
-    {name = "east", when = {country = "US"}, team = "AE East"},
-    {name = "empty", team = "Ghosts"},
+    {name = "empty", team = "Ghosts"},  -- takes no record, so shadows nothing
+    {name = "east", team = "AE East"},
   }}
 revl.router{name = "terr", records = "leads", fallback = "Unassigned", rules = {
   {name = "by country",
