@@ -111,6 +111,7 @@ $(BUILD)/open_pipeline: examples/embed/open_pipeline.c $(BUILD)/librevl.a | chec
 # ---- use ---------------------------------------------------------------
 run: $(BUILD)/revl
 	$(BUILD)/revl run examples/revops.lua --data examples/data --as-of 2025-12-31 --out examples/out
+	$(BUILD)/revl run examples/data_checks.lua --data examples/checks --as-of 2025-12-31 --out examples/out
 
 test: $(BUILD)/revl $(BUILD)/open_pipeline $(UNIT_BIN)
 	@BUILD=$(BUILD) sh tests/run.sh

@@ -178,6 +178,41 @@ local function always_decides(r)
   return false
 end
 
+-- the team names of a territory map, nested maps and defaults included
+local function territory_teams(map, out, depth)
+  if depth > 16 then return end
+  for _, v in pairs(map) do
+    if type(v) == "string" then out[#out + 1] = v
+    elseif type(v) == "table" then
+      for _, t in pairs(v) do
+        if type(t) == "string" then out[#out + 1] = t
+        elseif type(t) == "table" then territory_teams(t, out, depth + 1) end
+      end
+    end
+  end
+  table.sort(out)
+end
+
+-- reps of a team (the router's teams = {...} when given, else reps.team)
+-- and how many of them are active; nil when that cannot be known
+local function team_size(spec, reps, team, data)
+  if type(spec.teams) == "table" then
+    local list = spec.teams[team]
+    if type(list) ~= "table" then return nil end
+    local active = 0
+    for _, id in ipairs(list) do
+      local ok, rep = pcall(function() return reps and reps:get(id) end)
+      if not ok or not rep or rep.active ~= false then active = active + 1 end
+    end
+    return #list, active
+  end
+  if not (data and reps) then return nil end
+  local ok, n = pcall(function() return reps:where({ team = team }):count() end)
+  if not ok then return nil end
+  local ok2, active = pcall(function() return reps:where({ team = team, active = true }):count() end)
+  return n, ok2 and active or n
+end
+
 local function check_router(spec, at, data)
   if type(spec) ~= "table" then return end
   local name = tostring(spec.name or "router")
@@ -196,20 +231,28 @@ local function check_router(spec, at, data)
           end
         end
       end
-      if always_decides(r) and i < #rules then
+      if always_decides(r) and i < #rules and
+         not (type(r.team) == "string" and team_size(spec, reps, r.team, data) == 0) then
         local nxt = rules[i + 1]
         add("warning", "shadowed-rule", at, type(nxt) == "table" and nxt.name or r.name,
             "router '%s': rule '%s' takes every record, so the %d rule%s after it never run%s", name,
             tostring(r.name or i), #rules - i, #rules - i == 1 and "" or "s", #rules - i == 1 and "s" or "")
       end
-      if data and reps and type(r.team) == "string" then
-        local ok, n = pcall(function() return reps:where({ team = r.team }):count() end)
-        if ok and n == 0 then
-          add("error", "empty-pool", at, r.team, "%s: team '%s' has no reps", label, r.team)
-        elseif ok then
-          local ok2, active = pcall(function() return reps:where({ team = r.team, active = true }):count() end)
-          if ok2 and active == 0 then
-            add("warning", "empty-pool", at, r.team, "%s: every rep of team '%s' is inactive", label, r.team)
+      -- the teams the rule routes to: its team, or every team of its territory map
+      local teams = {}
+      if type(r.team) == "string" then teams[1] = r.team end
+      if type(r.territory) == "table" then territory_teams(r.territory, teams, 0) end
+      local done = {}
+      for _, team in ipairs(teams) do
+        if not done[team] then
+          done[team] = true
+          local n, active = team_size(spec, reps, team, data)
+          if n == 0 then
+            add("warning", "empty-team", at, r.name or team,
+                "%s: team '%s' has no reps, so the rule routes nothing to it: its records go on to the next rule or the fallback",
+                label, team)
+          elseif active == 0 then
+            add("warning", "empty-pool", at, team, "%s: every rep of team '%s' is inactive", label, team)
           end
         end
       end

@@ -285,7 +285,8 @@ local function team_members(r, team, what)
   for id, t in r._reps:rows("id", "team") do
     if t == team then ids[#ids + 1] = id end
   end
-  if #ids == 0 then fail("%steam '%s' has no reps (a pool with no reps)", what, team) end
+  -- a team with no reps routes nothing: the rule does not apply and the
+  -- trail says so (revl check warns: empty-team)
   r._teams[team] = ids
   return ids
 end
@@ -443,7 +444,6 @@ local function router_new(spec)
     r._explicit_teams = true
     for team, ids in pairs(spec.teams) do
       local list = within(what .. ": ", text_list, ids, "team '" .. tostring(team) .. "'")
-      if #list == 0 then fail("%s: team '%s' has no reps (a pool with no reps)", what, tostring(team)) end
       for _, id in ipairs(list) do
         if not rep_exists(reps, id) then
           fail("%s: team '%s': unknown rep id '%s' (not in reps)", what, tostring(team), id)
@@ -680,6 +680,8 @@ local function funnel_new(spec)
     f.stages[i] = info
     f._index[st.name] = info
   end
+  -- group_by(stage_field) and the stage metrics follow this funnel's order
+  C.funnel_order(ud, tostring(name))
   return f
 end
 

@@ -140,7 +140,8 @@ enum {
   REVL_NA_FREEMAIL,     /* only a free-mail domain, and no company match */
   REVL_NA_AMBIGUOUS,    /* the domain or company matches several accounts */
   REVL_NA_NO_OWNER,     /* the matched account has no owner (arg: account) */
-  REVL_NA_NO_TERRITORY  /* no territory entry for the record's values */
+  REVL_NA_NO_TERRITORY, /* no territory entry for the record's values */
+  REVL_NA_EMPTY_TEAM    /* the rule's team has no reps (arg: pool index) */
 };
 enum {
   REVL_SKIP_INACTIVE,   /* reps.active is false */
@@ -446,6 +447,11 @@ typedef struct revl_fverdict {
   int nmissing;
   revl_text failing;         /* scratch */
 } revl_fverdict;
+
+/* Declare f's stage order on its store (revl/stage_order.h): each
+ * stage's values in stage order, then the terminal values, for
+ * f->base's stage column; source "funnel '<name>'".  0 or REVL_ENOMEM. */
+int revl_funnel_declare_order(revl_funnel *f, const char *name);
 
 /* "open" (a funnel stage), "closed" (terminal) or "unknown". */
 const char *revl_funnel_status(const revl_faudit *a);

@@ -196,11 +196,22 @@ typedef struct revl_reject {
   char *record;          /* the row re-encoded as CSV */
 } revl_reject;
 
+/* The funnel order of one stage field (revl/stage_order.h): its values
+ * as intern ids of the store's strings, first stage first. */
+typedef struct revl_stage_order {
+  char *table, *field;
+  uint32_t *ids;
+  int n;
+  char *source; /* what declared it: "mapping.lua", "funnel 'x'" */
+} revl_stage_order;
+
 typedef struct revl_store {
   revl_intern strings;
   revl_table **tables;
   int ntables, captables;
   uint32_t default_currency; /* intern id, "USD" unless mapped */
+  revl_stage_order *stage_orders; /* one per (table, field), declared */
+  int nstage_orders;
 } revl_store;
 
 revl_store *revl_store_new(void);

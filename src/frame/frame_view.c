@@ -2,7 +2,8 @@
  * frame_view.c -- view:group_by in the core: builds the key and
  * aggregate input columns of a view (periods as ordinals, worked out
  * once per distinct day), groups them with revl_frame_group_by and turns
- * period ordinals back into their labels, once per group.
+ * period ordinals back into their labels, once per group.  A stage
+ * field as a key sorts its groups in funnel order (revl/stage_order.h).
  */
 #include "revl/frame_view.h"
 
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "revl/metrics.h"
+#include "revl/stage_order.h"
 
 #define MAXK 8
 #define MAXA 64
@@ -156,8 +158,24 @@ int revl_view_group_by(const revl_view *v, const revl_gkey *keys, int nk,
     }
     if ((rc = to_ordinals(in, i, kinds[i], fiscal_start, err))) goto out;
   }
-  rc = revl_frame_group_by(in, kc, nk, ag, na, 1, &g, err);
+  /* a stage field as a key: its groups in funnel order */
+  const revl_stage_order *ord[MAXK];
+  int ranked = 0;
+  for (int i = 0; i < nk; i++) {
+    ord[i] = NULL;
+    const revl_table *h;
+    int via, ci;
+    if (!keys[i].period && (ci = revl_table_field(v->t, keys[i].field, &h, &via)) >= 0 &&
+        (ord[i] = revl_stage_order_find(v->t->store, h, h->cols[ci])))
+      ranked = 1;
+  }
+  rc = revl_frame_group_by(in, kc, nk, ag, na, !ranked, &g, err);
   if (rc) goto out;
+  if (ranked && g->nrows > 1) {
+    revl_sortkey sk[MAXK];
+    for (int i = 0; i < nk; i++) sk[i].col = i, sk[i].desc = 0;
+    if ((rc = revl_frame_sort_ranked(g, sk, nk, ord, err))) goto out;
+  }
   for (int i = 0; i < nk; i++)
     if (keys[i].period &&
         (rc = to_labels(g, i, keys[i].period, kinds[i], fiscal_start, err)))

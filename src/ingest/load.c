@@ -4,6 +4,7 @@
  */
 #include "revl/csvw.h"
 #include "revl/ingest.h"
+#include "revl/stage_order.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -171,6 +172,33 @@ static int check_given(const revl_load_opts *o, revl_error *err) {
   return 0;
 }
 
+/* A mapping's stages = { open = {...}, won = {...}, lost = {...} } that
+ * lists open stages is the funnel order of the table's stage field: the
+ * open stages as listed, then the won, then the lost ones
+ * (revl/stage_order.h).  Won and lost alone only classify. */
+static int declare_stage_orders(revl_store *s, const revl_mapping *m, const char *map_file) {
+  for (int i = 0; i < m->ntables; i++) {
+    const revl_table_map *tm = &m->tables[i];
+    const char **names = NULL;
+    int n = 0, open = 0;
+    if (!tm->nstages || !revl_store_table(s, tm->name)) continue;
+    if (!(names = malloc((size_t)tm->nstages * sizeof *names))) return REVL_ENOMEM;
+    for (const char *k = "owl"; *k; k++)
+      for (int j = 0; j < tm->nstages; j++)
+        if (tm->stage_outcome[j] == *k) {
+          names[n++] = tm->stage_name[j];
+          open += *k == 'o';
+        }
+    const char *base = map_file ? strrchr(map_file, '/') : NULL;
+    int rc = open ? revl_stage_order_set_names(s, tm->name, "stage", names, n,
+                                               base ? base + 1 : map_file)
+                  : 0;
+    free(names);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
 int revl_load_dir(revl_store *s, const revl_load_opts *o, revl_error *err) {
   revl_mapping m;
   memset(&m, 0, sizeof m);
@@ -305,6 +333,10 @@ no_dir:;
     goto out;
   }
   if ((rc = revl_store_link_all(s, &m))) {
+    revl_error_set(err, rc, o->data_dir, 0, 0, "out of memory");
+    goto out;
+  }
+  if ((rc = declare_stage_orders(s, &m, map_file))) {
     revl_error_set(err, rc, o->data_dir, 0, 0, "out of memory");
     goto out;
   }

@@ -528,9 +528,19 @@ static int l_sla_measure(lua_State *L) {
   return 1;
 }
 
+/* funnel_order(ud, name): the funnel's stages become the store's order of
+ * its stage field (revl_funnel_declare_order) */
+static int l_funnel_order(lua_State *L) {
+  funnel_ud *u = check_funnel(L, 1);
+  const char *name = luaL_checkstring(L, 2);
+  if (revl_funnel_declare_order(&u->f, name)) return luaL_error(L, "not enough memory");
+  return 0;
+}
+
 static const luaL_Reg funnel_funcs[] = {
     {"funnel_new", l_funnel_new},
     {"funnel_stage", l_funnel_stage},
+    {"funnel_order", l_funnel_order},
     {"funnel_audit", l_funnel_audit},
     {"sla_new", l_sla_new},
     {"sla_kind", l_sla_kind},

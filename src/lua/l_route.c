@@ -160,7 +160,8 @@ static int mode_of(lua_State *L, const char *m) {
   return luaL_error(L, "unknown mode '%s' (round_robin, lowest or weighted)", m);
 }
 
-/* router_pool(ud, key, label, mode, {ids}, {weights} | nil) -> index */
+/* router_pool(ud, key, label, mode, {ids}, {weights} | nil) -> index; an
+ * empty list is a team with no reps (the rule then does not apply) */
 static int l_router_pool(lua_State *L) {
   router_ud *u = check_router(L, 1);
   const char *key = luaL_checkstring(L, 2), *label = luaL_checkstring(L, 3);
@@ -169,7 +170,6 @@ static int l_router_pool(lua_State *L) {
   int have = revl_router_find_pool(u->r, key);
   if (have >= 0) return lua_pushinteger(L, have), 1;
   int n = (int)lua_rawlen(L, 5);
-  if (n == 0) return luaL_error(L, "pool '%s' has no reps", label);
   int32_t *reps = lua_newuserdatauv(L, (size_t)n * sizeof *reps, 0);
   int64_t *w = lua_newuserdatauv(L, (size_t)n * sizeof *w, 0);
   for (int i = 0; i < n; i++) {

@@ -48,7 +48,7 @@ static int l_router_state(lua_State *L) {
   for (int i = 0; i < r->npools; i++) {
     revl_pool *p = &r->pools[i];
     lua_createtable(L, 0, 2);
-    if (p->mode == REVL_RR_ORDER) revl_set_str(L, lua_gettop(L), "next", revl_route_rep_id(r->reps, p->reps[p->next]));
+    if (p->mode == REVL_RR_ORDER && p->n > 0) revl_set_str(L, lua_gettop(L), "next", revl_route_rep_id(r->reps, p->reps[p->next]));
     if (p->mode == REVL_RR_WEIGHTED) {
       lua_newtable(L);
       for (int k = 0; k < p->n; k++) {

@@ -5,6 +5,8 @@
  */
 #include "metrics/mframe.h"
 
+#include "revl/stage_order.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -384,10 +386,17 @@ int revl_mf_finish(revl_mf *mf, int sort, revl_frame **out, revl_error *err) {
   f->nkeys = mf->nkey;
   if (sort && mf->nkey > 0 && f->nrows > 1) {
     revl_sortkey keys[REVL_METRIC_MAXBY + 8];
+    const revl_stage_order *ord[REVL_METRIC_MAXBY + 8];
     int nk = 0;
-    for (int i = 0; i < mf->nkey && nk < (int)(sizeof keys / sizeof *keys); i++)
+    for (int i = 0; i < mf->nkey && nk < (int)(sizeof keys / sizeof *keys); i++) {
+      /* a by key on a stage field: funnel order (revl/stage_order.h) */
+      ord[nk] = NULL;
+      for (int k = 0; mf->by && k < mf->by->nk; k++)
+        if (strcmp(mf->by->k[k].label, f->cols[i]->col.name) == 0)
+          ord[nk] = revl_stage_order_find(f->store, mf->by->k[k].h, mf->by->k[k].c);
       keys[nk].col = i, keys[nk++].desc = 0;
-    if ((rc = revl_frame_sort(f, keys, nk, err))) {
+    }
+    if ((rc = revl_frame_sort_ranked(f, keys, nk, ord, err))) {
       revl_frame_free(f);
       return rc;
     }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "metrics/mframe.h"
+#include "revl/stage_order.h"
 
 #define OOM() revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory")
 
@@ -127,8 +128,23 @@ static int stage_cmp(const void *pa, const void *pb) {
   return (a->id > b->id) - (a->id < b->id);
 }
 
-/* The given stages (o->stages), checked, or the order inferred from the
- * histories of the view's deals. */
+/* The declared funnel order, when there is one: its stages by their
+ * place, then stages it does not list by name. */
+static _Thread_local const revl_stage_order *g_decl;
+static _Thread_local const revl_intern *g_strs;
+
+static int stage_cmp_declared(const void *pa, const void *pb) {
+  const stage_stat *a = pa, *b = pb;
+  int ra = revl_stage_rank(g_decl, a->id), rb = revl_stage_rank(g_decl, b->id);
+  if (ra < 0) ra = g_decl->n;
+  if (rb < 0) rb = g_decl->n;
+  if (ra != rb) return ra - rb;
+  return strcmp(revl_intern_str(g_strs, a->id), revl_intern_str(g_strs, b->id));
+}
+
+/* The given stages (o->stages), checked, or the declared funnel order of
+ * the stages the histories hold (revl/stage_order.h), or the order
+ * inferred from the histories of the view's deals. */
 static int get_stages(revl_marena *A, const revl_view *v, const revl_stages_opts *o,
                       const char *fn, shist *h, const revl_mdeals *d, stages *S,
                       revl_error *err) {
@@ -195,7 +211,16 @@ static int get_stages(revl_marena *A, const revl_view *v, const revl_stages_opts
       }
     }
   }
-  if (ns) qsort(st, ns, sizeof *st, stage_cmp);
+  const revl_stage_order *decl = revl_stage_order_find(v->t->store, h->t, h->stage);
+  if (ns && decl) {
+    const revl_stage_order *sd = g_decl;
+    const revl_intern *ss = g_strs;
+    g_decl = decl, g_strs = in;
+    qsort(st, ns, sizeof *st, stage_cmp_declared);
+    g_decl = sd, g_strs = ss;
+  } else if (ns) {
+    qsort(st, ns, sizeof *st, stage_cmp);
+  }
   S->n = (int)ns;
   if (!(S->name = revl_ma_calloc(A, ns, sizeof *S->name))) {
     rc = OOM();

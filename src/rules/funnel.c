@@ -3,6 +3,7 @@
  * foreign-key indexes (stage_history of a deal, activities of a lead).
  */
 #include "revl/route.h"
+#include "revl/stage_order.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,4 +263,24 @@ void revl_fverdict_done(revl_fverdict *v) {
   if (!v) return;
   revl_text_free(&v->missing);
   revl_text_free(&v->failing);
+}
+
+/* ---- the funnel order ----------------------------------------------------- */
+
+int revl_funnel_declare_order(revl_funnel *f, const char *name) {
+  int n = f->nterminal;
+  for (int i = 0; i < f->nstages; i++) n += f->stages[i].nvalues;
+  if (n == 0) return 0;
+  uint32_t *ids = malloc((size_t)n * sizeof *ids);
+  char src[160];
+  if (!ids) return REVL_ENOMEM;
+  int k = 0;
+  for (int i = 0; i < f->nstages; i++)
+    for (int j = 0; j < f->stages[i].nvalues; j++) ids[k++] = f->stages[i].values[j];
+  for (int j = 0; j < f->nterminal; j++) ids[k++] = f->terminal[j];
+  snprintf(src, sizeof src, "funnel '%s'", name);
+  int rc = revl_stage_order_set(f->base->store, f->base->name,
+                                f->base->cols[f->stage_col]->name, ids, n, src);
+  free(ids);
+  return rc;
 }

@@ -9,7 +9,9 @@
  * and reps at a cap for the record's day / week / month are skipped,
  * each skip logged with its reason.  When every candidate of the
  * deciding rule is skipped the record goes to the fallback (or, with
- * overflow_next, on to the next rule).
+ * overflow_next, on to the next rule).  A team with no reps at all is
+ * not such a rule: it does not apply (a reason in the trail) and the
+ * next rule is tried, then the fallback.
  *
  * State (round-robin positions, smooth weighted round-robin weights,
  * counts, the current cap buckets) lives in the router and continues
@@ -528,6 +530,12 @@ static int apply(rctx *x, int k, size_t row, size_t i) {
         return 0;
       }
       ev(x, k, REVL_EV_TEAM, 0, -1, pi);
+    }
+    if (r->pools[pi].n == 0) {
+      /* a team with no reps at all is not a capacity problem: the rule
+       * does not apply and the next one is tried */
+      ev(x, k, REVL_EV_NA, REVL_NA_EMPTY_TEAM, -1, pi);
+      return 0;
     }
     o->pool[i] = pi;
     rep = pick_pool(x, k, pi);

@@ -155,7 +155,7 @@ int revl_router_state_json(const revl_router *r, const char *name_json, revl_tex
     const revl_pool *p = &r->pools[pord[k]];
     key(&w, p->key);
     open_obj(&w);
-    if (p->mode == REVL_RR_ORDER) {
+    if (p->mode == REVL_RR_ORDER && p->n > 0) { /* an empty team has no next */
       key(&w, "next");
       str_val(&w, revl_route_rep_id(r->reps, p->reps[p->next]));
     }

@@ -113,6 +113,7 @@ static const char *na_code(int why) {
   case REVL_NA_AMBIGUOUS: return "ambiguous";
   case REVL_NA_NO_OWNER: return "account_without_owner";
   case REVL_NA_NO_TERRITORY: return "no_territory";
+  case REVL_NA_EMPTY_TEAM: return "empty_team";
   default: return "?";
   }
 }
@@ -172,6 +173,10 @@ void revl_route_ev_text(const revl_router *r, const revl_route_ev *e, char *buf,
       break;
     }
     case REVL_NA_NO_TERRITORY: snprintf(buf, n, "rule '%s': no territory matches", rule); break;
+    case REVL_NA_EMPTY_TEAM:
+      snprintf(buf, n, "rule '%s': team '%s' has no reps", rule,
+               r->pools[e->arg].label);
+      break;
     default: snprintf(buf, n, "rule '%s': not applicable", rule); break;
     }
     break;

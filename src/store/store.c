@@ -343,6 +343,11 @@ void revl_store_free(revl_store *s) {
   if (!s) return;
   for (int i = 0; i < s->ntables; i++) table_free(s->tables[i]);
   free(s->tables);
+  for (int i = 0; i < s->nstage_orders; i++) {
+    revl_stage_order *o = &s->stage_orders[i];
+    free(o->table), free(o->field), free(o->ids), free(o->source);
+  }
+  free(s->stage_orders);
   revl_intern_done(&s->strings);
   free(s);
 }

@@ -1,7 +1,7 @@
 local M = {}
 function M.router()
   return revl.router{
-    rules = {{name = "sdr", team = "SDRs"}},
+    rules = {{name = "sdr", owner = "R99"}},
   }
 end
 return M
