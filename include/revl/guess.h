@@ -65,6 +65,8 @@ typedef struct revl_guess_file {
   char date_why[160];
   char decimal[2];    /* "," when its numbers have a decimal comma */
   char decimal_why[160];
+  char currency[4];   /* "EUR" when a money field's header names it */
+  char currency_why[160];
   int fixed;          /* 1: named TABLE.csv, which revl reads as TABLE */
   int ncols;
   revl_guess_col *cols;

@@ -57,6 +57,7 @@ static void print_guess(const revl_guess_file *f) {
   }
   if (f->date_format[0]) printf("  date_format %s (%s)\n", f->date_format, f->date_why);
   if (f->decimal[0]) printf("  decimal comma (%s)\n", f->decimal_why);
+  if (f->currency[0]) printf("  currency %s (%s)\n", f->currency, f->currency_why);
   if (f->nwon || f->nlost)
     printf("  stages: %d won, %d lost by their names (the loader would read "
            "some as open)\n", f->nwon, f->nlost);

@@ -322,7 +322,8 @@ static int score(const revl_table_def *td, const revl_field_def *fd,
   }
   if (c->kind == REVL_GK_NONE) {
     s -= 30;
-    snprintf(why + k, size - k, "; every value is null");
+    snprintf(why + k, size - k, nrows ? "; every value is null"
+                                      : "; no rows to check it against");
   } else if (fd->type != REVL_T_STRING) {
     s -= (100 - c->kind_pct) / 2;
     snprintf(why + k, size - k, "; %d%% of values are %s", c->kind_pct,
@@ -570,6 +571,38 @@ static void guess_decimal(revl_guess_file *f) {
   }
 }
 
+/* The table's currency: an ISO code written as a word in the header of
+ * its money field ("Deal Value (EUR)"), when its values name none. */
+static void guess_currency(revl_guess_file *f) {
+  static const char *const codes[] = {"USD", "EUR", "GBP", "JPY", "CHF", "CAD",
+                                      "AUD", "NZD", "SEK", "NOK", "DKK", "PLN",
+                                      "CZK", "INR", "BRL", "MXN", "CNY", "SGD",
+                                      "HKD", "ZAR", NULL};
+  const revl_table_def *td = revl_table_def_find(f->table);
+  for (int j = 0; td && j < f->ncols; j++) {
+    const revl_guess_col *c = &f->cols[j];
+    if (!c->field[0] || c->kind == REVL_GK_MONEY) continue; /* MONEY: has its own */
+    int money = 0;
+    for (int k = 0; k < td->nfields; k++)
+      if (strcmp(td->fields[k].name, c->field) == 0)
+        money = td->fields[k].type == REVL_T_MONEY;
+    if (!money) continue;
+    const char *h = c->header;
+    for (size_t i = 0; h[i]; i++) {
+      if (i && isalpha((unsigned char)h[i - 1])) continue;
+      if (!isupper((unsigned char)h[i]) || !isupper((unsigned char)h[i + 1]) ||
+          !isupper((unsigned char)h[i + 2]) || isalpha((unsigned char)h[i + 3]))
+        continue;
+      for (int k = 0; codes[k]; k++)
+        if (strncmp(h + i, codes[k], 3) == 0 && !f->currency[0]) {
+          memcpy(f->currency, codes[k], 4);
+          snprintf(f->currency_why, sizeof f->currency_why,
+                   "the header '%s' names it", h);
+        }
+    }
+  }
+}
+
 int revl_guess_files(revl_guess_file *files, int n) {
   int nt = revl_ntable_defs;
   int *score = calloc((size_t)n * (size_t)nt + 1, sizeof *score);
@@ -670,6 +703,7 @@ int revl_guess_files(revl_guess_file *files, int n) {
     fit_done(&ft);
     guess_date_format(f);
     guess_decimal(f);
+    guess_currency(f);
     if (strcmp(f->table, "deals") == 0) rc = guess_stages(f);
   }
 out:

@@ -103,6 +103,11 @@ static void write_table(revl_sbuf *b, const revl_guess_file *f) {
     comment(b, f->decimal_why);
     revl_sb_adds(b, "\n");
   }
+  if (f->currency[0]) {
+    revl_sb_addf(b, "    currency = \"%s\",  -- ", f->currency);
+    comment(b, f->currency_why);
+    revl_sb_adds(b, "\n");
+  }
   int nren = 0;
   for (int j = 0; j < f->ncols; j++) nren += f->cols[j].name[0] != '\0';
   if (nren) {
