@@ -68,6 +68,7 @@ typedef struct revl_guess_file {
   char currency[4];   /* "EUR" when a money field's header names it */
   char currency_why[160];
   int fixed;          /* 1: named TABLE.csv, which revl reads as TABLE */
+  char missing[128];  /* fixed: required fields without a column, "a, b" */
   int ncols;
   revl_guess_col *cols;
   int nwon, nlost;    /* deals: stage values that look won / lost */

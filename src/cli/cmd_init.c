@@ -175,6 +175,12 @@ int cmd_init(int argc, char **argv) {
     print_guess(&files[i]);
     ncl += files[i].table[0] != '\0';
   }
+  for (int i = 0; i < nn; i++)
+    if (files[i].missing[0])
+      fprintf(stderr, "revl: %s/%s: no column for the required %s of %s: the "
+              "directory does not load until the mapping names one (columns "
+              "= {['Header'] = '%s'})\n", dir, files[i].file, files[i].missing,
+              files[i].table, files[i].missing);
   char self[4200];
   snprintf(self, sizeof self, "%s/mapping.lua", dir);
   printf("wrote %s (%d of %d files classified); check it with: revl inspect "

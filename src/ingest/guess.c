@@ -189,7 +189,7 @@ static const struct kw {
     {"deals", "amount", "acv"},           {"deals", "amount", "arr"},
     {"deals", "close_date", "close"},     {"deals", "close_date", "won"},
     {"deals", "stage", "stage"},          {"deals", "stage", "status"},
-    {"deals", "stage", "result"},         {"deals", "stage", "outcome"},
+    {"deals", "stage", "result"},         {"deals", "stage", "phase"},         {"deals", "stage", "outcome"},
     {"deals", "account_id", "account"},   {"deals", "account_id", "company"},
     {"deals", "account_id", "customer"},  {"deals", "account_id", "client"},
     {"deals", "probability", "probab"},   {"deals", "name", "name"},
@@ -696,9 +696,16 @@ int revl_guess_files(revl_guess_file *files, int n) {
       if (ft.named)
         snprintf(f->why + k, sizeof f->why - k, "; the file name has '%s'", ft.word);
     } else if (!ft.req_ok) {
-      snprintf(f->why, sizeof f->why, "the file name, but a required field of "
-               "%s has no column: revl cannot load it until one is mapped",
-               f->table);
+      for (int k = 0; k < td->nfields; k++) {
+        int has = 0;
+        for (int j = 0; j < f->ncols; j++) has |= ft.field[j] == k;
+        size_t m = strlen(f->missing);
+        if (td->fields[k].required && !has)
+          snprintf(f->missing + m, sizeof f->missing - m, "%s%s", m ? ", " : "",
+                   td->fields[k].name);
+      }
+      snprintf(f->why, sizeof f->why, "the file name, but no column reads as "
+               "%s: revl cannot load it until one is mapped", f->missing);
     }
     fit_done(&ft);
     guess_date_format(f);
