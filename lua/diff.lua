@@ -137,10 +137,13 @@ local function counts_table(md, title, rows, head)
   return out
 end
 
---- revl._diff_report{top = N, md = bool, a = label, b = label} -> report, changed
+--- revl._diff_report{top = N, md = bool, records = bool, a = label, b = label}
+--- -> report, changed[, frame of a "records" row per object and one row per
+--- changed field, with records]
 function revl._diff_report(o)
   local A, B = sides.a or {}, sides.b or {}
   local out, rows = {}, {}
+  local totals = {} -- a "records" row per object, for o.records
   local md = o.md
   local changed_any = false
   local function line(s) out[#out + 1] = s end
@@ -156,6 +159,9 @@ function revl._diff_report(o)
     line("")
     if not x or not y then
       changed_any = true
+      local z = x or y
+      local cnt = tostring(z.d.frame and #z.d.frame or #(z.order or {}))
+      totals[#totals + 1] = { kind, z.name, "", "records", x and cnt or "", y and cnt or "", "", "" }
       line((md and "### " or "") .. title .. (x and ": only in " .. o.a or ": only in " .. o.b))
     else
       local fields = FIELDS[kind]
@@ -219,6 +225,7 @@ function revl._diff_report(o)
         for _, id in ipairs(y.order) do if not x.d[id] then only_b = only_b + 1 end end
       end
       if #changed > 0 or only_a > 0 or only_b > 0 then changed_any = true end
+      totals[#totals + 1] = { kind, x.name, "", "records", tostring(n), tostring(n - only_a + only_b), "", "" }
       line(format("%s%s: %d records, %d changed%s%s", md and "### " or "", title, n, #changed,
                   only_a > 0 and format(", %d only before", only_a) or "",
                   only_b > 0 and format(", %d only after", only_b) or ""))
@@ -267,5 +274,16 @@ function revl._diff_report(o)
   revl.write_jsonl("diff_decisions.jsonl", recs, cols)
   line("")
   line(format("%d decision%s changed; written to %s and .jsonl", #rows, #rows == 1 and "" or "s", csv))
-  return concat(out, "\n") .. "\n", changed_any
+  local frame
+  if o.records then -- --format csv|jsonl|json: the totals, then every change
+    local all = {}
+    for _, r in ipairs(totals) do
+      local t = {}
+      for k, c in ipairs(cols) do t[c] = r[k] end
+      all[#all + 1] = t
+    end
+    for _, r in ipairs(recs) do all[#all + 1] = r end
+    frame = revl.frame(all, cols)
+  end
+  return concat(out, "\n") .. "\n", changed_any, frame
 end

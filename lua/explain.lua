@@ -85,6 +85,56 @@ local function find(id, tname)
   return found
 end
 
+-- {{field, value}} of the result fields a record has, in this order
+local function head_fields(row, keys)
+  local h = {}
+  for _, k in ipairs(keys) do
+    if row[k] ~= nil then h[#h + 1] = { k, row[k] } end
+  end
+  return h
+end
+
+-- the columns of --format csv|jsonl|json: one record per step of a
+-- decision (docs/cli.md, "revl explain")
+local RECORD_COLUMNS = { "id", "table", "kind", "name", "defined_at", "step", "group", "criterion", "value",
+                         "points", "met", "detail" }
+
+local function cell(v)
+  if v == nil then return nil end
+  if type(v) == "boolean" then return v and "true" or "false" end
+  return tostring(v)
+end
+
+-- the sections of one record as flat records: each model's result
+-- fields, then its criteria; a routing's assignment and trail; an
+-- audit's verdict and violations
+local function records(id, tname, js)
+  local recs = {}
+  for _, d in ipairs(js) do
+    local function add(step, t)
+      t.id, t.table, t.kind, t.name, t.defined_at, t.step = id, tname, d.kind, d.name, d.defined_at, step
+      recs[#recs + 1] = t
+    end
+    for _, h in ipairs(d.head or {}) do add("result", { criterion = h[1], value = cell(h[2]) }) end
+    if d.entries then
+      for _, x in ipairs(d.entries) do
+        add(x.kind or "criterion", { group = cell(x.group), criterion = cell(x.criterion), value = x.value,
+                                     points = type(x.points) == "number" and x.points or 0, met = x.met })
+      end
+    end
+    if d.kind == "routing" then
+      for l in tostring(d.trail or ""):gmatch("[^\n]+") do
+        l = l:match("^%s*(.-)%s*$")
+        local rule, rest = l:match("^rule '(.-)': (.*)$")
+        if rule then add("trail", { criterion = rule, detail = rest })
+        elseif l ~= tostring(id) .. ":" and l ~= "" then add("trail", { detail = l }) end
+      end
+    end
+    for _, v in ipairs(d.violations or {}) do add("violation", { criterion = cell(v.code), detail = cell(v.reason) }) end
+  end
+  return revl.frame(recs, RECORD_COLUMNS)
+end
+
 local function icp_section(e, id, out, js)
   local ok, entries, row = pcall(function() return e.obj:explain(id) end)
   if not ok or not entries then return false end
@@ -108,7 +158,8 @@ local function icp_section(e, id, out, js)
   for k, v in pairs(row) do
     if type(v) == "number" or type(v) == "boolean" then jrow[k] = v else jrow[k] = tostring(v) end
   end
-  js[#js + 1] = { kind = e.kind, name = e.name, defined_at = e.at, result = jrow, entries = jentries }
+  js[#js + 1] = { kind = e.kind, name = e.name, defined_at = e.at, result = jrow, entries = jentries,
+                  head = head_fields(row, { "fit", "score", "engagement", "tier", "label", "action", "status" }) }
   return true
 end
 
@@ -126,7 +177,8 @@ local function routing_section(e, id, out, js)
     for line in tostring(t):gmatch("[^\n]+") do out[#out + 1] = "  " .. line end
   end
   js[#js + 1] = { kind = "routing", name = e.name, defined_at = e.at, owner = a.owner, owner_kind = a.kind,
-                  rule = a.rule, team = a.team, trail = trail }
+                  rule = a.rule, team = a.team, trail = trail,
+                  head = { { "owner", a.owner }, { "owner_kind", a.kind }, { "rule", a.rule }, { "team", a.team } } }
   return true
 end
 
@@ -149,7 +201,11 @@ local function audit_section(e, id, out, js)
     v[#v + 1] = { code = d.code, reason = d.reason }
   end
   js[#js + 1] = { kind = "audit", name = e.name, defined_at = e.at, stage = row.stage, status = row.status,
-                  entry_met = row.entry_met, ready = row.ready, sla_breached = row.sla_breached, violations = v }
+                  entry_met = row.entry_met, ready = row.ready, sla_breached = row.sla_breached, violations = v,
+                  head = { { "stage", row.stage or row.recorded }, { "status", row.status },
+                           { "entry_met", row.entry_met and true or false }, { "ready", row.ready and true or false },
+                           { "furthest", row.furthest }, { "days_in_stage", row.days_in_stage },
+                           { "sla_days", row.sla_days }, { "sla_breached", row.sla_breached } } }
   return true
 end
 
@@ -161,9 +217,10 @@ function revl._explain_take()
   return list
 end
 
---- revl._explain(id [, table], json) -> report text; nil, message when
---- the record is unknown
-function revl._explain(id, tname, json)
+--- revl._explain(id [, table], mode) -> the report: text (mode nil),
+--- one JSON object (mode "json") or a frame of one record per step
+--- (mode "records"); nil, message when the record is unknown
+function revl._explain(id, tname, mode)
   local found = find(id, tname)
   if #found == 0 then
     if tname and not revl[tname] then return nil, format("no table '%s' is loaded", tname) end
@@ -187,7 +244,9 @@ function revl._explain(id, tname, json)
     out[#out + 1] = #seen == 0 and "the playbook built no model, routing or funnel audit"
                     or "no decision of the playbook is about this record"
   end
-  if json then
+  if mode == "records" then return records(id, found[1], js) end
+  if mode == "json" then
+    for _, d in ipairs(js) do d.head = nil end
     return internals.json_encode({ id = id, table = found[1], decisions = js })
   end
   return concat(out, "\n") .. "\n"

@@ -163,6 +163,14 @@ int revl_frame_take(const revl_frame *f, const uint32_t *rows, size_t n,
 /* The first n rows (all when n >= nrows). */
 int revl_frame_limit(const revl_frame *f, size_t n, revl_frame **out,
                      revl_error *err);
+/* New frame with f's rows and columns, column from[i] named to[i]
+ * (i < n): the renames apply together, so two columns can swap names.
+ * REVL_EUSAGE (naming the nearest column) when a from[i] is not a
+ * column, and when a new name is empty, given twice, or taken by a
+ * column that keeps its name. */
+int revl_frame_rename(const revl_frame *f, const char *const *from,
+                      const char *const *to, int n, revl_frame **out,
+                      revl_error *err);
 /* The rows for which keep() returns > 0; keep() < 0 stops with that code
  * (it fills err itself). */
 typedef int (*revl_frame_pred)(const revl_frame *f, size_t row, void *ctx,

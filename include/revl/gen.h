@@ -22,10 +22,14 @@ typedef struct revl_gen_opts {
   uint64_t seed;
   int32_t as_of;     /* days since 1970-01-01 */
   int format;        /* REVL_GEN_* */
+  int nsnap;         /* 0, or 2 with snap[0] < snap[1] <= as_of */
+  int32_t snap[2];   /* snapshot days (days since 1970-01-01) */
 } revl_gen_opts;
 
-/* Write every table of a data set into o->out (atomically per file).
- * Returns 0 or a REVL_E* code with err filled. */
+/* Write every table of a data set into o->out (atomically per file),
+ * and with nsnap the deals, stage history and reps as they stood on each
+ * snapshot day into o->out/snapshots/YYYY-MM-DD/.  Returns 0 or a
+ * REVL_E* code with err filled. */
 int revl_gen(const revl_gen_opts *o, revl_error *err);
 
 #endif

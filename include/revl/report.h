@@ -7,8 +7,9 @@
  * are public so tests can check them one by one:
  *
  *   revl_sbuf      a growable text buffer with HTML escaping (html.c)
- *   revl_chart     an aggregate chart (bar, line, funnel) drawn as SVG
- *                  with nice ticks, a <title>, a <desc> (svg.c)
+ *   revl_chart     an aggregate chart (bar, stacked bar, line, funnel,
+ *                  waterfall, heatmap) drawn as SVG with nice ticks, a
+ *                  <title>, a <desc> (svg.c)
  *   revl_report_*  the sections and the document (report.c)
  */
 #ifndef REVL_REPORT_H
@@ -44,7 +45,15 @@ void revl_sbuf_escs(revl_sbuf *b, const char *s); /* NULL = nothing */
 
 /* ---- charts (svg.c) ---------------------------------------------------- */
 
-enum { REVL_CHART_BAR = 0, REVL_CHART_LINE, REVL_CHART_FUNNEL };
+enum {
+  REVL_CHART_BAR = 0, /* grouped bars, one group per label */
+  REVL_CHART_LINE,
+  REVL_CHART_FUNNEL,  /* the first series as centred steps */
+  REVL_CHART_STACKED, /* the series stacked in one bar per label */
+  REVL_CHART_WATERFALL, /* the first value a level, the others changes,
+                           a closing bar (total) with the running sum */
+  REVL_CHART_HEATMAP  /* labels the columns, each series a row */
+};
 
 /* How values read on axes and labels. */
 enum {
@@ -71,6 +80,8 @@ typedef struct revl_chart {
   int nseries;               /* bar: grouped bars; funnel: the first only */
   int fmt;                   /* REVL_VAL_* */
   const char *currency;      /* REVL_VAL_MONEY */
+  const char *total;         /* waterfall: the closing bar's label
+                                (NULL: "Total", "": no closing bar) */
 } revl_chart;
 
 /* Nice ticks covering [lo, hi]: a step of 1, 2, 2.5 or 5 times a power
@@ -89,6 +100,45 @@ void revl_fmt_value(revl_sbuf *b, double v, int fmt, const char *currency,
  * (n == 0, no finite value) is a short <p> saying so. */
 void revl_svg_chart(revl_sbuf *b, const revl_chart *c);
 
+/* ---- sections from frames (section.c) --------------------------------- */
+
+/* The chart kinds by name, as a playbook writes them ("bar",
+ * "stacked_bar", "line", "funnel", "waterfall", "heatmap"), NULL-ended,
+ * and the REVL_CHART_* of a name (-1 when unknown). */
+extern const char *const revl_chart_kind_names[];
+int revl_chart_kind_of(const char *name);
+
+/* A chart of a frame's columns (docs/report.md "Sections from a
+ * playbook"): one label per row from column x; each y column a series
+ * (bar, stacked bar, line; funnel and waterfall take one).  A heatmap
+ * takes x and one y as its two categories and the numbers in `value`.
+ * Every string is borrowed. */
+typedef struct revl_chart_spec {
+  int kind;                /* REVL_CHART_* */
+  const revl_frame *f;
+  const char *x;
+  const char *const *y;
+  int ny;
+  const char *value;       /* heatmap only */
+  const char *title;       /* NULL: the section's title */
+  const char *total;       /* waterfall: closing bar label (NULL "Total", "" none) */
+} revl_chart_spec;
+
+typedef struct revl_report_section {
+  const char *title;             /* required */
+  const char *text;              /* a paragraph, or NULL */
+  const revl_chart_spec *chart;  /* or NULL */
+  const revl_frame *table;       /* shown as a table, or NULL */
+} revl_report_section;
+
+/* Check sec and append it to b as one <section id="pN"> (N = number, 1
+ * for the first).  REVL_EUSAGE with a message naming the problem (an
+ * unknown column with the nearest one, a text y, mixed currencies, too
+ * many categories), nothing appended; REVL_ENOMEM.  A chart whose frame
+ * has no rows is a section that says so, and *empty is set (may be NULL). */
+int revl_report_section_html(const revl_report_section *sec, int number,
+                             revl_sbuf *b, int *empty, revl_error *err);
+
 /* ---- the report (report.c) -------------------------------------------- */
 
 typedef struct revl_report_opts {
@@ -97,6 +147,12 @@ typedef struct revl_report_opts {
   int has_from;
   int32_t from;           /* first day of the series; default: 4 quarters */
   int fiscal_start;       /* 1-12 */
+  const char *playbook;   /* the playbook the sections come from, or NULL */
+  const char *const *sections; /* nsections HTML fragments from
+                                  revl_report_section_html, in order */
+  const char *const *section_titles;
+  int nsections;
+  int no_defaults;        /* the playbook's sections only */
 } revl_report_opts;
 
 /* The whole document for the loaded store s into b.  Sections whose

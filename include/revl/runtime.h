@@ -66,6 +66,14 @@ enum { REVL_FMT_TABLE, REVL_FMT_CSV, REVL_FMT_JSONL, REVL_FMT_JSON };
  * the error message on the stack. */
 int revl_rt_print_value(revl_rt *rt, int idx, int fmt);
 
+/* revl report PLAYBOOK, after the run: report.html of the current store
+ * with the sections the playbook added (revl.report.section) and, unless
+ * it called revl.report.defaults(false), the default ones
+ * (src/lua/l_report.c).  0 or a REVL_E* code with err filled. */
+struct revl_report_opts;
+int revl_rt_report_write(revl_rt *rt, struct revl_report_opts *ro,
+                         const char *out_dir, revl_error *err);
+
 /* Ctrl-C: ask the running chunk to stop at the next instruction.
  * Async-signal-safe. */
 void revl_rt_interrupt(revl_rt *rt);

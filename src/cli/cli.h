@@ -65,9 +65,13 @@ int cli_default_format(void);
  * error; cli_color(): 1 when output is coloured. */
 int cli_parse_color(const char *cmd, const char *s);
 int cli_color(void);
+/* The same for another descriptor (2: messages on stderr). */
+int cli_color_fd(int fd);
 /* The escape sequences of one colour ("green", "red", "bold", "dim")
- * and of the reset, or "" when output is not coloured. */
+ * and of the reset, or "" when output is not coloured; cli_sgr_fd for
+ * what is written to fd. */
 const char *cli_sgr(const char *what);
+const char *cli_sgr_fd(int fd, const char *what);
 
 struct revl_rt_opts;
 /* Options shared by run and repl (src/cli/cmd_run.c).  Returns -1 when

@@ -15,11 +15,13 @@
 #include <lua.h>
 
 #include "cli.h"
+#include "revl/csvw.h"
 #include "revl/ingest.h"
 #include "revl/runtime.h"
 
 const char cli_usage_check[] =
-    "usage: revl check PLAYBOOK [--data DIR] [--json] [run options]\n"
+    "usage: revl check PLAYBOOK [--data DIR] [--format table|csv|jsonl|json]\n"
+    "                  [run options]\n"
     "\n"
     "Lint the rules a playbook defines, against the schema of DIR (or the\n"
     "canonical schema without --data) and, with --data, its values.  Each\n"
@@ -32,7 +34,10 @@ const char cli_usage_check[] =
     "(a team without reps or only inactive ones; --data), zero-cap,\n"
     "no-fallback, no-exit-criteria, falling-probability.\n"
     "\n"
-    "  --json       the findings as one JSON array\n"
+    "  --format F   table (default, also in a pipe: the lines above and a\n"
+    "               count), or one record per finding (file, line, col,\n"
+    "               severity, check, message) in csv, jsonl or json\n"
+    "  --json       the same as --format json\n"
     "  run options  --data --map --as-of --set --timeout --max-memory\n"
     "\n"
     "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage\n"
@@ -70,16 +75,36 @@ static long place(const char *file, long *line, const char *needle) {
   return best_col;
 }
 
-static void json_str(const char *s) {
-  putchar('"');
-  for (; s && *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\') printf("\\%c", c);
-    else if (c == '\n') fputs("\\n", stdout);
-    else if (c < 0x20) printf("\\u%04x", c);
-    else putchar(c);
+/* One finding as a record of --format csv|jsonl|json. */
+static const char *const finding_cols[] = {"file", "line", "col", "severity",
+                                           "check", "message"};
+static void put_finding(revl_csvw *w, int json, const char *file, long line,
+                        long col, const char *sev, const char *chk,
+                        const char *msg) {
+  const char *v[6] = {file, NULL, NULL, sev ? sev : "", chk ? chk : "", msg ? msg : ""};
+  long nums[6] = {0, line, col, 0, 0, 0};
+  if (!json) {
+    for (int k = 0; k < 6; k++) {
+      if (v[k]) revl_csvw_str(w, v[k]);
+      else revl_csvw_int(w, nums[k]);
+    }
+    revl_csvw_end(w);
+    return;
   }
-  putchar('"');
+  revl_csvw_raw(w, "{", 1);
+  for (int k = 0; k < 6; k++) {
+    if (k) revl_csvw_raw(w, ",", 1);
+    revl_csvw_json(w, finding_cols[k], strlen(finding_cols[k]));
+    revl_csvw_raw(w, ":", 1);
+    if (v[k]) {
+      revl_csvw_json(w, v[k], strlen(v[k]));
+    } else {
+      char n[32];
+      int len = snprintf(n, sizeof n, "%ld", nums[k]);
+      revl_csvw_raw(w, n, (size_t)len);
+    }
+  }
+  revl_csvw_raw(w, "}\n", 2);
 }
 
 static const char *field(lua_State *L, int t, const char *k) {
@@ -90,7 +115,8 @@ static const char *field(lua_State *L, int t, const char *k) {
 }
 
 int cmd_check(int argc, char **argv) {
-  int json = 0, have_out = 0, have_data = 0, rc = REVL_EXIT_DATA;
+  int fmt = REVL_FMT_TABLE, have_out = 0, have_data = 0, rc = REVL_EXIT_DATA;
+  revl_csvw *w = NULL;
   char **rargv = calloc((size_t)argc + 4, sizeof *rargv);
   char tmp[512] = "";
   revl_rt *rt = NULL;
@@ -101,7 +127,16 @@ int cmd_check(int argc, char **argv) {
   rargv[rargc++] = argv[0];
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--json")) {
-      json = 1;
+      fmt = REVL_FMT_JSON;
+      continue;
+    }
+    if (!strcmp(argv[i], "--format") || !strncmp(argv[i], "--format=", 9)) {
+      const char *v = argv[i][8] == '=' ? argv[i] + 9 : i + 1 < argc ? argv[++i] : NULL;
+      if (!v) {
+        rc = cli_usage_error("check", "option --format needs a value");
+        goto out;
+      }
+      if (cli_parse_format("check", v, CLI_FMT_ALL, &fmt)) goto out;
       continue;
     }
     if (!strcmp(argv[i], "--out") || !strncmp(argv[i], "--out=", 6)) have_out = 1;
@@ -182,7 +217,18 @@ int cmd_check(int argc, char **argv) {
   }
   int ft = base + 1, nerr = 0, nwarn = 0, ndef = 0;
   lua_Integer nf = (lua_Integer)lua_rawlen(L, ft);
-  if (json) putchar('[');
+  if (fmt != REVL_FMT_TABLE) {
+    w = revl_csvw_open_stream(stdout, "<stdout>", fmt == REVL_FMT_JSON, &err);
+    if (!w) {
+      revl_error_print(&err);
+      rc = revl_exit_code(err.code);
+      goto out;
+    }
+    if (fmt == REVL_FMT_CSV) {
+      for (int k = 0; k < 6; k++) revl_csvw_str(w, finding_cols[k]);
+      revl_csvw_end(w);
+    }
+  }
   for (lua_Integer i = 1; i <= nf; i++) {
     lua_rawgeti(L, ft, i);
     int e = lua_gettop(L);
@@ -200,22 +246,19 @@ int cmd_check(int argc, char **argv) {
     if (!strcmp(sev ? sev : "", "error")) nerr++;
     else nwarn++;
     if (chk && !strcmp(chk, "definition")) ndef++;
-    if (json) {
-      printf("%s\n  {\"file\": ", i > 1 ? "," : "");
-      json_str(file);
-      printf(", \"line\": %ld, \"col\": %ld, \"severity\": ", line, col);
-      json_str(sev);
-      fputs(", \"check\": ", stdout);
-      json_str(chk);
-      fputs(", \"message\": ", stdout);
-      json_str(msg);
-      putchar('}');
-    } else {
-      printf("revl: %s:%ld:%ld: %s: %s [%s]\n", file, line, col, sev, msg, chk);
-    }
+    if (w) put_finding(w, fmt != REVL_FMT_CSV, file, line, col, sev, chk, msg);
+    else printf("revl: %s:%ld:%ld: %s: %s [%s]\n", file, line, col, sev, msg, chk);
     lua_settop(L, e - 1);
   }
-  if (json) puts(nf ? "\n]" : "]");
+  if (w) {
+    int wrc = revl_csvw_commit(w, &err);
+    w = NULL;
+    if (wrc) {
+      revl_error_print(&err);
+      rc = revl_exit_code(err.code);
+      goto out;
+    }
+  }
   if (frc == REVL_EXIT_SCRIPT && ndef == 0) {
     /* the playbook failed, not at a definition: say why */
     if (cap) {
@@ -233,11 +276,12 @@ int cmd_check(int argc, char **argv) {
     rc = REVL_EXIT_DATA;
     goto out;
   }
-  if (!json)
+  if (fmt == REVL_FMT_TABLE)
     printf("%d error%s, %d warning%s\n", nerr, nerr == 1 ? "" : "s", nwarn,
            nwarn == 1 ? "" : "s");
   rc = nerr ? 1 : REVL_EXIT_OK;
 out:
+  revl_csvw_abort(w);
   if (saved >= 0) {
     dup2(saved, 2);
     close(saved);

@@ -25,7 +25,7 @@
 #include "revl/runtime.h"
 
 const char cli_usage_diff[] =
-    "usage: revl diff PLAYBOOK_A PLAYBOOK_B [--data DIR] [options]\n"
+    "usage: revl diff PLAYBOOK_A PLAYBOOK_B [--data DIR] [--format F] [options]\n"
     "       revl diff PLAYBOOK --rev REV1[..REV2] [--data DIR] [options]\n"
     "\n"
     "Run two versions of a playbook over the same data and as-of date and\n"
@@ -39,12 +39,43 @@ const char cli_usage_diff[] =
     "\n"
     "  --rev R1[..R2]    compare git revisions of one playbook\n"
     "  --top N           changed records listed per decision (default 10)\n"
-    "  --format md       a summary for a pull-request comment\n"
+    "  --format F        table (default, also in a pipe: the report above),\n"
+    "                    md (a summary for a pull-request comment), or csv,\n"
+    "                    jsonl, json: a row per decision object (field\n"
+    "                    'records': how many before, after), then one per\n"
+    "                    changed field (kind, name, id, field, before, after,\n"
+    "                    reasons_before, reasons_after)\n"
     "  run options       --data --map --as-of --out --set --strict --timeout\n"
     "                    --max-memory --allow-io --fiscal-start\n"
     "\n"
     "Exit status: 0 no decision changed, 1 decisions changed, 2 usage,\n"
     "data or git error, 3 script error.\n";
+
+/* --format: the shared formats (cli_parse_format) or md; "text" is the
+ * table's name from before the shared formats.  *md is set for md.  0,
+ * or REVL_EXIT_DATA after a usage error. */
+static int parse_diff_format(const char *v, int *fmt, int *md) {
+  *md = 0;
+  if (!strcmp(v, "md")) {
+    *md = 1;
+    *fmt = REVL_FMT_TABLE;
+    return 0;
+  }
+  if (!strcmp(v, "text")) {
+    *fmt = REVL_FMT_TABLE;
+    return 0;
+  }
+  static const char *const names[] = {"table", "csv", "jsonl", "json", "md"};
+  for (int i = 0; i < 4; i++)
+    if (!strcmp(v, names[i])) return cli_parse_format("diff", v, CLI_FMT_ALL, fmt);
+  revl_near nr;
+  char hint[128];
+  revl_near_init(&nr, v);
+  for (int i = 0; i < 5; i++) revl_near_add(&nr, names[i]);
+  revl_near_hint(&nr, hint, sizeof hint);
+  if (hint[0]) return cli_usage_error("diff", "unknown format '%s'%s", v, hint);
+  return cli_usage_error("diff", "unknown format '%s' (table, csv, jsonl, json or md)", v);
+}
 
 /* Write the playbook's directory at rev into tmp; *out gets the path of
  * the playbook there.  0, or an exit code with the message printed. */
@@ -119,7 +150,8 @@ static int exec_chunk(revl_rt *rt, const char *src, int *base) {
 }
 
 int cmd_diff(int argc, char **argv) {
-  const char *rev = NULL, *format = "text", *pos[2] = {NULL, NULL};
+  const char *rev = NULL, *pos[2] = {NULL, NULL};
+  int fmt = REVL_FMT_TABLE, md = 0;
   long top = 10;
   int npos = 0, rc = REVL_EXIT_DATA;
   char **rargv = calloc((size_t)argc + 2, sizeof *rargv);
@@ -134,6 +166,10 @@ int cmd_diff(int argc, char **argv) {
                                        "--fiscal-start", "--color", NULL};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
+    if (!strncmp(a, "--format=", 9)) {
+      if (parse_diff_format(a + 9, &fmt, &md)) goto out;
+      continue;
+    }
     if (!strcmp(a, "--rev") || !strcmp(a, "--top") || !strcmp(a, "--format")) {
       if (i + 1 >= argc) {
         rc = cli_usage_error("diff", "%s needs a value", a);
@@ -141,7 +177,9 @@ int cmd_diff(int argc, char **argv) {
       }
       const char *v = argv[++i];
       if (a[2] == 'r') rev = v;
-      else if (a[2] == 'f') format = v;
+      else if (a[2] == 'f') {
+        if (parse_diff_format(v, &fmt, &md)) goto out;
+      }
       else {
         long long t;
         if (cli_parse_count("diff", "--top", v, &t)) goto out;
@@ -160,10 +198,6 @@ int cmd_diff(int argc, char **argv) {
       goto out;
     }
     pos[npos++] = a;
-  }
-  if (strcmp(format, "text") && strcmp(format, "md")) {
-    rc = cli_usage_error("diff", "--format is text or md, not '%s'", format);
-    goto out;
   }
   if (rev ? npos != 1 : npos != 2) {
     rc = cli_usage_error("diff", rev ? "--rev takes one PLAYBOOK"
@@ -264,12 +298,20 @@ int cmd_diff(int argc, char **argv) {
     goto out;
   }
   snprintf(src, sizeof src,
-           "return revl._diff_report{top = %ld, md = %s, a = %s, b = %s}", top,
-           strcmp(format, "md") ? "false" : "true", qa, qb);
+           "return revl._diff_report{top = %ld, md = %s, records = %s, a = %s, b = %s}", top,
+           md ? "true" : "false", fmt != REVL_FMT_TABLE ? "true" : "false", qa, qb);
   if ((rc = exec_chunk(rt, src, &base))) goto out;
   lua_State *L = revl_rt_lua(rt);
-  const char *report = lua_tostring(L, base + 1);
-  fputs(report ? report : "", stdout);
+  if (fmt != REVL_FMT_TABLE) {
+    if (revl_rt_print_value(rt, base + 3, fmt) != LUA_OK) {
+      fprintf(stderr, "revl: diff: %s\n", lua_tostring(L, -1));
+      rc = REVL_EXIT_SCRIPT;
+      goto out;
+    }
+  } else {
+    const char *report = lua_tostring(L, base + 1);
+    fputs(report ? report : "", stdout);
+  }
   rc = lua_toboolean(L, base + 2) ? 1 : REVL_EXIT_OK;
 out:
   if (rt) {

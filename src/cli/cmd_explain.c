@@ -18,7 +18,7 @@
 #include "revl/runtime.h"
 
 const char cli_usage_explain[] =
-    "usage: revl explain PLAYBOOK --id ID [--table T] [--json]\n"
+    "usage: revl explain PLAYBOOK --id ID [--table T] [--format F] [--json]\n"
     "                    [--data DIR] [--as-of DATE] [run options]\n"
     "\n"
     "Run the playbook and print every decision it made about one record:\n"
@@ -30,7 +30,11 @@ const char cli_usage_explain[] =
     "\n"
     "  --id ID      the record's key\n"
     "  --table T    the table the key belongs to (when several have it)\n"
-    "  --json       one JSON object instead of text\n"
+    "  --format F   table (default, also in a pipe: the report above), or one\n"
+    "               record per step of a decision (id, table, kind, name,\n"
+    "               defined_at, step, group, criterion, value, points, met,\n"
+    "               detail) in csv, jsonl or json\n"
+    "  --json       one nested JSON object instead of text\n"
     "  run options  --data --map --as-of --out --set --strict --timeout\n"
     "               --max-memory --allow-io --fiscal-start, as for revl run\n"
     "\n"
@@ -58,7 +62,7 @@ const char *cli_lua_str(char *buf, size_t n, const char *s) {
 
 int cmd_explain(int argc, char **argv) {
   const char *id = NULL, *table = NULL;
-  int json = 0, have_out = 0, rc;
+  int json = 0, fmt = REVL_FMT_TABLE, have_out = 0, rc;
   char **rargv = calloc((size_t)argc + 4, sizeof *rargv);
   if (!rargv) return REVL_EXIT_DATA;
   int rargc = 0;
@@ -67,6 +71,16 @@ int cmd_explain(int argc, char **argv) {
     const char *a = argv[i];
     if (strcmp(a, "--json") == 0) {
       json = 1;
+    } else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
+      const char *v = a[8] == '=' ? a + 9 : i + 1 < argc ? argv[++i] : NULL;
+      if (!v) {
+        free(rargv);
+        return cli_usage_error("explain", "option --format needs a value");
+      }
+      if (cli_parse_format("explain", v, CLI_FMT_ALL, &fmt)) {
+        free(rargv);
+        return REVL_EXIT_DATA;
+      }
     } else if (strcmp(a, "--id") == 0 || strcmp(a, "--table") == 0) {
       if (i + 1 >= argc) {
         free(rargv);
@@ -136,22 +150,35 @@ int cmd_explain(int argc, char **argv) {
   }
   rc = revl_rt_run_file(rt, playbook);
   if (rc == REVL_EXIT_SCRIPT || rc == REVL_EXIT_DATA) goto out;
+  if (json && fmt != REVL_FMT_TABLE) {
+    rc = cli_usage_error("explain", "--json and --format %s: choose one",
+                         fmt == REVL_FMT_CSV ? "csv" : fmt == REVL_FMT_JSONL ? "jsonl" : "json");
+    goto out;
+  }
   int n = snprintf(src, sizeof src, "return revl._explain(%s, %s, %s)", sid, st,
-                   json ? "true" : "false");
+                   json ? "'json'" : fmt != REVL_FMT_TABLE ? "'records'" : "nil");
   lua_State *L = revl_rt_lua(rt);
   if (revl_rt_exec(rt, src, (size_t)n, "=revl explain", &base) != LUA_OK) {
     fprintf(stderr, "revl: explain: %s\n", lua_tostring(L, -1));
     rc = REVL_EXIT_SCRIPT;
     goto out;
   }
-  const char *report = lua_tostring(L, base + 1);
-  if (!report) {
+  if (lua_isnil(L, base + 1)) {
     const char *m = lua_tostring(L, base + 2);
     fprintf(stderr, "revl: explain: %s\n", m ? m : "no such record");
     rc = REVL_EXIT_DATA;
     goto out;
   }
-  fputs(report, stdout);
+  if (fmt != REVL_FMT_TABLE && !json) {
+    revl_rt_set_discard(rt, 0); /* the records go to stdout */
+    if (revl_rt_print_value(rt, base + 1, fmt) != LUA_OK) {
+      fprintf(stderr, "revl: explain: %s\n", lua_tostring(L, -1));
+      rc = REVL_EXIT_SCRIPT;
+      goto out;
+    }
+  } else {
+    fputs(lua_tostring(L, base + 1), stdout);
+  }
   rc = REVL_EXIT_OK;
 out:
   if (rt) {

@@ -10,10 +10,12 @@
 #include "revl/ingest.h"
 #include "revl/parse.h"
 #include "revl/report.h"
+#include "revl/runtime.h"
 
 const char cli_usage_report[] =
-    "usage: revl report --data DIR [--as-of DATE] [--from DATE] [--out DIR]\n"
-    "                   [--map FILE] [--fiscal-start M] [--strict]\n"
+    "usage: revl report [PLAYBOOK] --data DIR [--as-of DATE] [--from DATE]\n"
+    "                   [--out DIR] [--map FILE] [--fiscal-start M] [--strict]\n"
+    "                   [--set KEY=VALUE]...\n"
     "\n"
     "Write DIR/report.html (default out/report.html): one self-contained\n"
     "page (inline CSS and SVG, no script, no network) with the pipeline and\n"
@@ -22,6 +24,9 @@ const char cli_usage_report[] =
     "MRR and NRR by month, and the data quality of every table.  Every\n"
     "figure comes from the metric functions a playbook calls.  A section\n"
     "whose table is absent says so; a metric error is shown in its section.\n"
+    "With a PLAYBOOK, it runs first and adds its revl.report.section{...}\n"
+    "sections (charts: bar, stacked_bar, line, funnel, waterfall, heatmap);\n"
+    "revl.report.defaults(false) leaves the default sections out.\n"
     "\n"
     "  --data DIR        directory of CSV exports (required)\n"
     "  --as-of DATE      the report's date (YYYY-MM-DD); default: today\n"
@@ -32,8 +37,10 @@ const char cli_usage_report[] =
     "  --map FILE        mapping file (default: DIR/mapping.lua when present)\n"
     "  --fiscal-start M  first month of the fiscal year (1-12, default 1)\n"
     "  --strict          stop at the first bad row in the data (exit 2)\n"
+    "  --set KEY=VALUE   a parameter of the playbook, read as revl.params.KEY\n"
     "\n"
-    "Exit status: 0 ok, 2 usage, data or I/O error.\n";
+    "Exit status: 0 ok, 1 the playbook's checks failed (the report is\n"
+    "written), 2 usage, data or I/O error, 3 script error (no report).\n";
 
 static int parse_day(const char *opt, const char *v, int32_t *out) {
   if (revl_parse_date(v, strlen(v), NULL, out))
@@ -41,12 +48,56 @@ static int parse_day(const char *opt, const char *v, int32_t *out) {
   return 0;
 }
 
+/* revl report PLAYBOOK: run it over the data, then the page with its
+ * sections.  A script error writes no report; failed checks do. */
+static int with_playbook(const char *playbook, const revl_load_opts *lo, revl_report_opts *ro,
+                         const char *out, const char **params, int nparams) {
+  revl_rt_opts o;
+  memset(&o, 0, sizeof o);
+  o.data_dir = lo->data_dir;
+  o.map_file = lo->map_file;
+  o.strict = lo->strict;
+  o.out_dir = out;
+  o.as_of = ro->as_of;
+  o.fiscal_start = ro->fiscal_start;
+  o.params = params;
+  o.nparams = nparams;
+  o.playbook = playbook;
+  o.format = cli_default_format();
+  revl_error err;
+  memset(&err, 0, sizeof err);
+  revl_rt *rt = revl_rt_new(&o, &err);
+  if (!rt) {
+    revl_error_print(&err);
+    return revl_exit_code(err.code);
+  }
+  int rc = revl_rt_run_file(rt, playbook);
+  if (rc == REVL_EXIT_OK || rc == REVL_EXIT_FAIL) {
+    ro->playbook = playbook;
+    int wrc = revl_rt_report_write(rt, ro, out, &err);
+    if (wrc) {
+      revl_error_print(&err);
+      rc = revl_exit_code(wrc);
+    } else {
+      printf("wrote %s/report.html\n", out);
+      if (rc == REVL_EXIT_FAIL)
+        fprintf(stderr, "revl: %s: %s (exit 1)\n", playbook,
+                revl_rt_status(rt) ? "checks failed" : "the playbook returned false");
+    }
+  }
+  int crc = revl_rt_close(rt);
+  if (rc == REVL_EXIT_OK) rc = crc;
+  revl_rt_free(rt);
+  return rc;
+}
+
 int cmd_report(int argc, char **argv) {
   cli_args a;
   revl_load_opts lo;
   memset(&lo, 0, sizeof lo);
-  const char *out = "out", *as_of = NULL, *from = NULL, *v;
-  int fiscal = 1;
+  const char *out = "out", *as_of = NULL, *from = NULL, *v, *playbook = NULL;
+  static const char *params[256];
+  int fiscal = 1, nparams = 0;
   cli_args_init(&a, "report", argc, argv);
   while (cli_more(&a)) {
     if (cli_opt(&a, "--data", &lo.data_dir)) continue;
@@ -58,6 +109,14 @@ int cmd_report(int argc, char **argv) {
       lo.strict = 1;
       continue;
     }
+    if (cli_opt(&a, "--set", &v)) {
+      if (a.err) break;
+      if (!strchr(v, '=') || v[0] == '=')
+        return cli_usage_error("report", "--set needs KEY=VALUE, not '%s'", v);
+      if (nparams == 256) return cli_usage_error("report", "too many --set");
+      params[nparams++] = v;
+      continue;
+    }
     if (cli_opt(&a, "--fiscal-start", &v)) {
       if (a.err) break;
       long long m;
@@ -67,13 +126,15 @@ int cmd_report(int argc, char **argv) {
       continue;
     }
     const char *arg = argv[a.i];
-    if (arg[0] == '-' && arg[1] != '\0')
-      return cli_usage_error("report", "unknown option '%s'", arg);
-    return cli_usage_error("report", "unexpected argument '%s'", arg);
+    if (arg[0] == '-' && arg[1] != '\0') return cli_unknown_option("report", arg);
+    if (playbook) return cli_usage_error("report", "unexpected argument '%s'", arg);
+    playbook = arg;
+    a.i++;
   }
   if (a.err) return REVL_EXIT_DATA;
   if (!lo.data_dir) return cli_usage_error("report", "--data DIR is required");
   if (!out[0]) return cli_usage_error("report", "--out needs a directory");
+  if (nparams && !playbook) return cli_usage_error("report", "--set needs a PLAYBOOK");
   revl_report_opts ro;
   memset(&ro, 0, sizeof ro);
   ro.data_dir = lo.data_dir;
@@ -91,6 +152,7 @@ int cmd_report(int argc, char **argv) {
       return cli_usage_error("report", "--from (%s) is after the as-of date", from);
     ro.has_from = 1;
   }
+  if (playbook) return with_playbook(playbook, &lo, &ro, out, params, nparams);
   revl_store *s = revl_store_new();
   if (!s) {
     fprintf(stderr, "revl: out of memory\n");

@@ -45,7 +45,7 @@ static const cli_cmd commands[] = {
      cli_usage_init, cmd_init},
     {"inspect", "show what a data directory loads as: tables, types, problems",
      cli_usage_inspect, cmd_inspect},
-    {"report", "write the default HTML report of a data directory (no playbook)",
+    {"report", "write report.html: the default sections and a playbook's own",
      cli_usage_report, cmd_report},
     {"log", "print a decision log with its run's metadata joined back on",
      cli_usage_log, cmd_log},
@@ -168,14 +168,18 @@ int cli_parse_color(const char *cmd, const char *s) {
   return cli_usage_error(cmd, "unknown --color value '%s' (auto, always or never)", s);
 }
 
-int cli_color(void) {
+int cli_color_fd(int fd) {
   if (color_mode >= 0) return color_mode;
   const char *nc = getenv("NO_COLOR");
-  return (!nc || !nc[0]) && isatty(STDOUT_FILENO);
+  return (!nc || !nc[0]) && isatty(fd);
 }
 
-const char *cli_sgr(const char *what) {
-  if (!cli_color()) return "";
+int cli_color(void) { return cli_color_fd(STDOUT_FILENO); }
+
+const char *cli_sgr(const char *what) { return cli_sgr_fd(STDOUT_FILENO, what); }
+
+const char *cli_sgr_fd(int fd, const char *what) {
+  if (!cli_color_fd(fd)) return "";
   if (strcmp(what, "green") == 0) return "\033[32m";
   if (strcmp(what, "red") == 0) return "\033[31m";
   if (strcmp(what, "bold") == 0) return "\033[1m";

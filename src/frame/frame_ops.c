@@ -307,3 +307,73 @@ out:
   free(rows);
   return rc;
 }
+
+/* ---- renaming ----------------------------------------------------------- */
+
+int revl_frame_rename(const revl_frame *f, const char *const *from,
+                      const char *const *to, int n, revl_frame **out,
+                      revl_error *err) {
+  *out = NULL;
+  const char **names = calloc(f->ncols ? (size_t)f->ncols : 1, sizeof *names);
+  if (!names) return NOMEM(err);
+  int rc = 0;
+  for (int ci = 0; ci < f->ncols; ci++) names[ci] = f->cols[ci]->col.name;
+  for (int i = 0; i < n; i++) {
+    int ci = revl_frame_col_index(f, from[i]);
+    if (ci < 0) {
+      revl_near nr;
+      revl_near_init(&nr, from[i]);
+      for (int k = 0; k < f->ncols; k++) revl_near_add(&nr, f->cols[k]->col.name);
+      char hint[160];
+      rc = revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "rename: frame has no column '%s'%s",
+                          from[i], revl_near_hint(&nr, hint, sizeof hint));
+      goto out;
+    }
+    if (!to[i] || !to[i][0]) {
+      rc = revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "rename: the new name of '%s' is empty",
+                          from[i]);
+      goto out;
+    }
+    names[ci] = to[i];
+  }
+  for (int a = 0; a < f->ncols; a++)
+    for (int b = a + 1; b < f->ncols; b++)
+      if (strcmp(names[a], names[b]) == 0) {
+        rc = revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                            "rename: two columns would be named '%s'", names[a]);
+        goto out;
+      }
+  revl_frame *o = revl_frame_new(f->store);
+  if (!o || revl_intern_copy(&o->own, &f->own) || revl_frame_set_name(o, f->name) ||
+      revl_frame_set_window(o, f->window, f->window_note)) {
+    revl_frame_free(o);
+    rc = NOMEM(err);
+    goto out;
+  }
+  for (int ci = 0; ci < f->ncols; ci++) {
+    const revl_fcol *fc = f->cols[ci];
+    int k = revl_frame_add_col(o, names[ci], fc->col.type,
+                               fc->dict == &f->own ? NULL : fc->dict);
+    if (k < 0 || revl_frame_reserve(o, f->nrows ? f->nrows : 1)) {
+      revl_frame_free(o);
+      rc = NOMEM(err);
+      goto out;
+    }
+    revl_column *d = &o->cols[k]->col;
+    const revl_column *c = &fc->col;
+    o->cols[k]->kind = fc->kind;
+    if (f->nrows) {
+      memcpy(d->v.any, c->v.any, f->nrows * revl_type_size(c->type));
+      memcpy(d->valid, c->valid, ((f->nrows + 63) >> 6) * sizeof *d->valid);
+      if (d->cur && c->cur) memcpy(d->cur, c->cur, f->nrows * sizeof *d->cur);
+    }
+    d->n = f->nrows;
+    d->nnull = c->nnull;
+  }
+  o->nkeys = f->nkeys;
+  o->nrows = f->nrows;
+  *out = o;
+out:
+  free(names);
+  return rc;
+}

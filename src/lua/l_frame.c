@@ -387,6 +387,44 @@ static int frame_limit(lua_State *L) {
   return 1;
 }
 
+/* f:rename{old = "new", ...} -> a frame with those columns renamed
+ * (revl_frame_rename); the names are checked in sorted order so the
+ * first error is the same on every run. */
+static int frame_rename(lua_State *L) {
+  frame_ud *fu = check_fud(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  int n = 0;
+  lua_pushnil(L);
+  while (lua_next(L, 2)) {
+    if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
+      return luaL_error(L, "rename: expects {old_name = \"new_name\", ...}");
+    lua_pop(L, 1);
+    n++;
+  }
+  const char **from = lua_newuserdatauv(L, (size_t)(n ? n : 1) * 2 * sizeof *from, 0);
+  const char **to = from + n;
+  int k = 0;
+  lua_pushnil(L);
+  while (lua_next(L, 2)) {
+    int j = k++;
+    const char *key = lua_tostring(L, -2);
+    while (j > 0 && strcmp(from[j - 1], key) > 0) { /* insertion by name */
+      from[j] = from[j - 1];
+      to[j] = to[j - 1];
+      j--;
+    }
+    from[j] = key; /* both strings are kept alive by the table at 2 */
+    to[j] = lua_tostring(L, -1);
+    lua_pop(L, 1);
+  }
+  revl_frame *nf;
+  revl_error err;
+  if (revl_frame_rename(fu->f, from, to, n, &nf, &err)) return core_fail(L, &err);
+  lua_pop(L, 1);
+  push_derived(L, 1, nf);
+  return 1;
+}
+
 /* f:index(col) -> {value = row}: the last row of each value wins, as the
  * Lua frame's index did (a table assignment per row). */
 static int frame_index_m(lua_State *L) {
@@ -576,6 +614,7 @@ static const luaL_Reg frame_methods[] = {
     {"where", frame_where},   {"limit", frame_limit},     {"index", frame_index_m},
     {"to_csv", frame_to_csv}, {"to_jsonl", frame_to_jsonl}, {"group_by", frame_group_by},
     {"join", frame_join},     {"totable", frame_totable}, {"column", frame_column},
+    {"rename", frame_rename},
     {NULL, NULL}};
 
 static int frame_index(lua_State *L) {

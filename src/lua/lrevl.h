@@ -88,6 +88,8 @@ int luaopen_revl_route(lua_State *L);
 int revl_lua_company_key(lua_State *L);
 int revl_lua_domain_key(lua_State *L);
 int luaopen_revl_metrics(lua_State *L);
+/* revl.report into the module table at the top (l_report.c) */
+void revl_open_report(lua_State *L);
 /* revl.fixture into the module table at the top (l_fixture.c) */
 void revl_open_fixture(lua_State *L);
 /* Make s (owned by Lua from now on) the current store: revl.accounts

@@ -724,6 +724,7 @@ static int open_runtime(lua_State *L) {
   luaopen_revl_route(L);
   luaopen_revl_metrics(L);
   revl_open_print(L);
+  revl_open_report(L);
   revl_push_date(L, rt->st.as_of);
   lua_setfield(L, m, "as_of");
   lua_pushstring(L, REVL_VERSION);

@@ -306,7 +306,7 @@ static void cd_chart(rep *R, chartdata *d, int kind, int fmt, const char *title,
   revl_chart_series ser[4];
   for (int s = 0; s < d->ns; s++) ser[s] = (revl_chart_series){d->names[s], d->v[s]};
   revl_chart c = {kind, title, desc, (const char *const *)d->labels, d->n, ser, d->ns, fmt,
-                  d->currency};
+                  d->currency, NULL};
   revl_svg_chart(R->b, &c);
 }
 
@@ -699,7 +699,7 @@ int revl_rp_funnel(rep *R) {
                   "Lead funnel",
                   "Funnel: leads created in the window and how many reached MQL, SQL, an "
                   "opportunity and a won deal, with the conversion from each step",
-                  stepn, 5, &ser, 1, REVL_VAL_COUNT, NULL};
+                  stepn, 5, &ser, 1, REVL_VAL_COUNT, NULL, NULL};
   two_up_open(R);
   revl_svg_chart(R->b, &c);
   two_up_mid(R);

@@ -1,6 +1,6 @@
 /*
- * svg.c -- the report's charts as inline SVG: bar (grouped), line and
- * funnel.  A chart is drawn from aggregates only (one element per
+ * svg.c -- the report's charts as inline SVG: bar (grouped), stacked
+ * bar, line, funnel, waterfall and heatmap.  A chart is drawn from aggregates only (one element per
  * category and series, never per record), with nice round ticks, labels
  * that do not overlap (rotated and truncated, the full text in a
  * <title>), the Okabe-Ito palette (safe for colour-blind readers), and a
@@ -8,6 +8,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "revl/parse.h"
@@ -376,6 +377,206 @@ static void funnel(revl_sbuf *b, const revl_chart *c) {
   revl_sbuf_puts(b, "</svg>");
 }
 
+/* Positive values stacked up from zero, negative ones down, one bar per
+ * label; the range is that of the stacks. */
+static void stacked(revl_sbuf *b, const revl_chart *c) {
+  double lo = 0, hi = 0;
+  for (int i = 0; i < c->n; i++) {
+    double pos = 0, neg = 0;
+    for (int s = 0; s < c->nseries; s++) {
+      double v = c->series[s].v[i];
+      if (!isfinite(v)) continue;
+      if (v >= 0) pos += v;
+      else neg += v;
+    }
+    if (pos > hi) hi = pos;
+    if (neg < lo) lo = neg;
+  }
+  double band = (double)(W - ML - MR) / c->n;
+  int bottom = H - x_room(c, band);
+  int top = MT + (c->nseries > 1 ? 8 : 0);
+  double y0, ys;
+  svg_open(b, c, W, H, "stacked");
+  legend(b, c, ML, 14);
+  y_axis(b, c, top, bottom, lo, hi, &y0, &ys);
+  for (int s = 0; s < c->nseries; s++) {
+    revl_sbuf_printf(b, "<g fill=\"%s\">", palette[s % NPAL]);
+    for (int i = 0; i < c->n; i++) {
+      double v = c->series[s].v[i];
+      if (!isfinite(v)) continue;
+      /* where this series starts: the sum of the earlier ones of its sign */
+      double base = 0;
+      for (int k = 0; k < s; k++) {
+        double u = c->series[k].v[i];
+        if (isfinite(u) && (u >= 0) == (v >= 0)) base += u;
+      }
+      double ya = bottom - (base - y0) * ys, yb = bottom - (base + v - y0) * ys;
+      double bw = band * 0.7;
+      revl_sbuf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">",
+                       ML + band * i + band * 0.15, ya < yb ? ya : yb, bw, fabs(ya - yb));
+      point_title(b, c, s, i);
+      revl_sbuf_puts(b, "</rect>");
+    }
+    revl_sbuf_puts(b, "</g>");
+  }
+  x_labels(b, c, bottom, ML, band);
+  revl_sbuf_puts(b, "</svg>");
+}
+
+/* The first value a level drawn from zero, each next one a change from
+ * the running sum (up in green, down in vermilion, joined by dashed
+ * lines), then the closing bar with the sum. */
+static void waterfall(revl_sbuf *b, const revl_chart *c) {
+  const double *v = c->series[0].v;
+  const char *total = c->total ? c->total : "Total";
+  int nb = c->n + (total[0] ? 1 : 0);
+  double run = 0, lo = 0, hi = 0;
+  for (int i = 0; i < c->n; i++) {
+    if (isfinite(v[i])) run += v[i];
+    if (run < lo) lo = run;
+    if (run > hi) hi = run;
+  }
+  double band = (double)(W - ML - MR) / nb;
+  /* the label room counts the closing label too */
+  revl_chart lc = *c;
+  int room = x_room(&lc, band), tl = utf8_chars(total);
+  if (tl * CHW > band - 4 && room < 22 + (int)((tl > 16 ? 17 : tl) * CHW * 0.66))
+    room = 22 + (int)((tl > 16 ? 17 : tl) * CHW * 0.66);
+  int bottom = H - room;
+  double y0, ys;
+  svg_open(b, c, W, H, "waterfall");
+  y_axis(b, c, MT, bottom, lo, hi, &y0, &ys);
+  run = 0;
+  double bw = band * 0.7, prev_y = 0;
+  for (int i = 0; i <= c->n; i++) {
+    int closing = i == c->n;
+    if (closing && !total[0]) break;
+    double from, to;
+    const char *fill;
+    if (closing) {
+      from = 0, to = run, fill = palette[0];
+    } else if (i == 0) {
+      from = 0, to = isfinite(v[0]) ? v[0] : 0, fill = palette[0];
+    } else {
+      from = run, to = run + (isfinite(v[i]) ? v[i] : 0);
+      fill = to >= from ? palette[2] : palette[5];
+    }
+    double x = ML + band * i + band * 0.15;
+    double ya = bottom - (from - y0) * ys, yb = bottom - (to - y0) * ys;
+    if (i > 0)
+      revl_sbuf_printf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" "
+                          "stroke=\"#888\" stroke-dasharray=\"3 2\"/>",
+                       x - band * 0.3, x, prev_y, prev_y);
+    if (closing || isfinite(v[i])) {
+      revl_sbuf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                          "fill=\"%s\"><title>",
+                       x, ya < yb ? ya : yb, bw, fabs(ya - yb), fill);
+      revl_sbuf_escs(b, closing ? total : c->labels[i]);
+      revl_sbuf_puts(b, ": ");
+      if (!closing && i > 0 && v[i] > 0) revl_sbuf_puts(b, "+");
+      revl_fmt_value(b, closing ? run : v[i], c->fmt, c->currency, 0);
+      revl_sbuf_puts(b, "</title></rect>");
+    }
+    run = to;
+    prev_y = yb;
+  }
+  const char **labels = NULL;
+  labels = (const char **)malloc(sizeof *labels * (size_t)nb);
+  if (labels) {
+    for (int i = 0; i < c->n; i++) labels[i] = c->labels[i];
+    if (nb > c->n) labels[c->n] = total;
+    lc.labels = labels;
+    lc.n = nb;
+    x_labels(b, &lc, bottom, ML, band);
+    free(labels);
+  } else {
+    b->oom = 1;
+  }
+  revl_sbuf_puts(b, "</svg>");
+}
+
+/* A sequential ramp (light to dark blue: order readable without hue,
+ * so safe for colour-blind readers); t in [0, 1]. */
+static void ramp(char out[8], double t) {
+  static const int a[3] = {239, 243, 255}, z[3] = {8, 48, 107};
+  if (!(t >= 0)) t = 0;
+  if (t > 1) t = 1;
+  snprintf(out, 8, "#%02X%02X%02X", (int)lround(a[0] + (z[0] - a[0]) * t),
+           (int)lround(a[1] + (z[1] - a[1]) * t), (int)lround(a[2] + (z[2] - a[2]) * t));
+}
+
+/* Labels are the columns, each series a row; a cell's shade is its
+ * value between the smallest and the largest, the value written in it
+ * when it fits, a missing value an empty cell. */
+static void heatmap(revl_sbuf *b, const revl_chart *c) {
+  double lo, hi;
+  value_range(c, &lo, &hi);
+  /* value_range includes zero; a heatmap's shades span the values only */
+  int first = 1;
+  for (int s = 0; s < c->nseries; s++)
+    for (int i = 0; i < c->n; i++) {
+      double v = c->series[s].v[i];
+      if (!isfinite(v)) continue;
+      if (first || v < lo) lo = v;
+      if (first || v > hi) hi = v;
+      first = 0;
+    }
+  int lw = 130, rowh = 28, top = 34;
+  double band = (double)(W - lw - MR) / c->n;
+  int room = x_room(c, band);
+  int h = top + rowh * c->nseries + room;
+  svg_open(b, c, W, h, "heatmap");
+  /* the scale: low and high ends */
+  char col[8];
+  ramp(col, 0);
+  revl_sbuf_printf(b, "<g class=\"lg\"><rect x=\"%d\" y=\"6\" width=\"14\" height=\"14\" "
+                      "fill=\"%s\" stroke=\"#d8dde3\"/><text x=\"%d\" y=\"17\">",
+                   lw, col, lw + 18);
+  revl_fmt_value(b, lo, c->fmt, c->currency, 1);
+  ramp(col, 1);
+  revl_sbuf_printf(b, "</text><rect x=\"%d\" y=\"6\" width=\"14\" height=\"14\" fill=\"%s\"/>"
+                      "<text x=\"%d\" y=\"17\">",
+                   lw + 110, col, lw + 128);
+  revl_fmt_value(b, hi, c->fmt, c->currency, 1);
+  revl_sbuf_puts(b, "</text></g>");
+  for (int s = 0; s < c->nseries; s++) {
+    double y = top + rowh * s;
+    int cut;
+    revl_sbuf_printf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\"><title>", lw - 8,
+                     y + rowh / 2.0 + 4);
+    revl_sbuf_escs(b, c->series[s].name);
+    revl_sbuf_puts(b, "</title>");
+    label_text(b, c->series[s].name, 18, &cut);
+    revl_sbuf_puts(b, "</text>");
+    for (int i = 0; i < c->n; i++) {
+      double v = c->series[s].v[i];
+      double x = lw + band * i;
+      if (!isfinite(v)) {
+        revl_sbuf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "
+                            "fill=\"none\" stroke=\"#d8dde3\"/>",
+                         x + 1, y + 1, band - 2, rowh - 2);
+        continue;
+      }
+      double t = hi > lo ? (v - lo) / (hi - lo) : 1;
+      ramp(col, t);
+      revl_sbuf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "
+                          "fill=\"%s\">",
+                       x + 1, y + 1, band - 2, rowh - 2, col);
+      point_title(b, c, s, i);
+      revl_sbuf_puts(b, "</rect>");
+      if (band >= 44) {
+        revl_sbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+                            "style=\"fill:%s\">",
+                         x + band / 2, y + rowh / 2.0 + 4, t > 0.55 ? "#fff" : "#1b1f24");
+        revl_fmt_value(b, v, c->fmt, c->currency, 1);
+        revl_sbuf_puts(b, "</text>");
+      }
+    }
+  }
+  x_labels(b, c, top + rowh * c->nseries, lw, band);
+  revl_sbuf_puts(b, "</svg>");
+}
+
 void revl_svg_chart(revl_sbuf *b, const revl_chart *c) {
   double lo, hi;
   if (c->n <= 0 || c->nseries <= 0 || !value_range(c, &lo, &hi)) {
@@ -384,6 +585,11 @@ void revl_svg_chart(revl_sbuf *b, const revl_chart *c) {
     revl_sbuf_puts(b, " has no values to draw.</p>");
     return;
   }
-  if (c->kind == REVL_CHART_FUNNEL) funnel(b, c);
-  else bar_or_line(b, c);
+  switch (c->kind) {
+  case REVL_CHART_FUNNEL: funnel(b, c); break;
+  case REVL_CHART_STACKED: stacked(b, c); break;
+  case REVL_CHART_WATERFALL: waterfall(b, c); break;
+  case REVL_CHART_HEATMAP: heatmap(b, c); break;
+  default: bar_or_line(b, c);
+  }
 }

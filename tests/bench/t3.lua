@@ -14,9 +14,7 @@ local icp = revl.icp{
   },
   tiers = {{"A", 75}, {"B", 50}, {"C", 25}, {"D"}},
 }
-local f = icp:score()
--- the task's columns (account_id, score, tier), without the reasons text
-local ids, fit, tier = f:column("id"), f:column("fit"), f:column("tier")
-local out = {}
-for i = 1, #ids do out[i] = {account_id = ids[i], score = fit[i], tier = tier[i]} end
-revl.write_csv("t3.csv", out, {"account_id", "score", "tier"})
+-- the task's columns (account_id, score, tier), without the reasons text:
+-- a C frame renamed and written by the core, no per-row Lua table
+local f = icp:score():cframe{"id", "fit", "tier"}:rename{id = "account_id", fit = "score"}
+revl.write_csv("t3.csv", f, {"account_id", "score", "tier"})

@@ -99,6 +99,22 @@ else
   t:ok(tostring(j):find("not available"), "join: " .. tostring(j))
 end
 
+-- rename
+local rn = g:rename{owner = "rep", total = "pipeline"}
+t:eq(table.concat(rn.columns, ","), "rep,n,pipeline", "rename keeps the order")
+t:eq(rn[2].rep, "R2", "renamed text column")
+t:eq(tostring(rn[1].pipeline), "4,500.09 USD", "renamed money column")
+t:eq(table.concat(g.columns, ","), "owner,n,total", "rename leaves the frame as it was")
+local sw = g:rename{owner = "n", n = "owner"}
+t:eq(table.concat(sw.columns, ","), "n,owner,total", "two columns swap names")
+t:eq(sw[1].owner, 3, "swapped values follow their columns")
+t:eq(#g:rename{}, 3, "an empty rename copies")
+t:err(function() g:rename{ownr = "rep"} end, "no column 'ownr' %(did you mean 'owner'%?%)", "rename unknown column")
+t:err(function() g:rename{owner = "n"} end, "two columns would be named 'n'", "rename onto a kept column")
+t:err(function() g:rename{owner = ""} end, "is empty", "rename to an empty name")
+t:err(function() g:rename{"owner"} end, "old_name = ", "rename needs a map")
+t:err(function() g:rename("owner") end, "table expected", "rename needs a table")
+
 -- writing
 local p = g:to_csv("frames/g.csv")
 t:ok(p:match("frames/g.csv$"), "to_csv returns the path")

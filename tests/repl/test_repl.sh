@@ -151,6 +151,30 @@ check "error message" '^revl: stdin:1: boom$'
 line '3 * 3 * 3'
 check "session after an error" '^27$'
 
+# an error shows its message line; :trace the whole traceback of the
+# last one; :trace on shows it with every error
+line 'function deep_fail() error("deep") end'
+line 'deep_fail()'
+check "error: the message line" '^revl: stdin:1: deep$'
+if screen | grep -q 'stack traceback:'; then
+  fail=$((fail + 1))
+  echo "FAIL :trace off: an error printed its traceback"
+else
+  pass=$((pass + 1))
+fi
+line ':trace'
+check ":trace: the last error's traceback" "in function 'deep_fail'"
+line ':trace on'
+check ":trace on" '^trace on$'
+line 'revl.deals:where{amout = 1}'
+check ":trace on: revl's frames" "\\[C\\]: in method 'where'"
+line ':trace off'
+check ":trace off" '^trace off$'
+line ':trace maybe'
+check ":trace bad argument" "revl: :trace takes on or off, not 'maybe'"
+line ':trce'
+check "unknown command: nearest" "unknown command ':trce' \\(did you mean ':trace'\\?\\)"
+
 # :commands
 line ':tables'
 check ":tables" '^deals +200 +10$'
@@ -163,6 +187,36 @@ check "unknown command" "unknown command ':nope'"
 wait_last '^revl>$'
 key C-d
 check "Ctrl-D exits 0" '^EXIT:0$'
+
+# --color=always: a bold prompt, results in colour, errors in red
+# (escape sequences kept by capture-pane -e)
+tm new-session -d -s color -x 160 -y 50 \
+  "env REVL_HISTORY= '$REVL' repl --data '$TMP/data' --as-of 2026-01-01 --color=always; sleep 120"
+cscreen() { tm capture-pane -p -e -t color | cat -v; }
+cwait() {
+  i=0
+  while [ $i -lt 100 ]; do
+    cscreen | grep -Eq -- "$1" && return 0
+    sleep 0.1
+    i=$((i + 1))
+  done
+  return 1
+}
+ccheck() {
+  if cwait "$2"; then pass=$((pass + 1)); else
+    fail=$((fail + 1))
+    echo "FAIL $1: no /$2/ on the coloured screen:"
+    cscreen | grep -v '^$' | tail -8 | sed 's/^/    /'
+  fi
+}
+ccheck "coloured prompt" '^\^\[\[1mrevl>'
+tm send-keys -t color -l '6 * 7'
+tm send-keys -t color Enter
+ccheck "coloured result" '^\^\[\[32m42'
+tm send-keys -t color -l 'error("red")'
+tm send-keys -t color Enter
+ccheck "coloured error" '^\^\[\[31mrevl: stdin:1: red'
+tm kill-session -t color
 
 # libedit writes spaces as \040
 if grep -q '^kept' "$TMP/history" 2>/dev/null; then

@@ -189,6 +189,32 @@ static void test_take(void) {
   revl_frame_free(f);
 }
 
+static void test_rename(void) {
+  revl_frame *f = small(A, AMT, USD, N, 6), *r = NULL;
+  revl_error err;
+  revl_frame_set_name(f, "deals");
+  const char *from[] = {"n", "acct"}, *to[] = {"acct", "n"};
+  CHECK_INT(revl_frame_rename(f, from, to, 2, &r, &err), 0); /* a swap */
+  CHECK_STR(r->cols[0]->col.name, "n");
+  CHECK_STR(r->cols[2]->col.name, "acct");
+  CHECK_STR(r->name, "deals");
+  CHECK_INT(r->nrows, 6);
+  CHECK_STR(revl_frame_str(r, 0, 4), "Bolt");
+  CHECK(!revl_frame_valid(r, 1, 4));
+  CHECK(revl_frame_valid(r, 1, 0));
+  CHECK_STR(revl_frame_currency(r, 1, 1), "USD");
+  CHECK_STR(cell(r, 2, 5), "6");
+  revl_frame_free(r);
+  const char *bad[] = {"acc"}, *dup[] = {"amt"}, *empty[] = {""};
+  CHECK_INT(revl_frame_rename(f, bad, to, 1, &r, &err), REVL_EUSAGE);
+  CHECK(strstr(err.msg, "did you mean 'acct'") != NULL);
+  CHECK(r == NULL);
+  CHECK_INT(revl_frame_rename(f, from, dup, 1, &r, &err), REVL_EUSAGE);
+  CHECK(strstr(err.msg, "two columns would be named 'amt'") != NULL);
+  CHECK_INT(revl_frame_rename(f, from, empty, 1, &r, &err), REVL_EUSAGE);
+  revl_frame_free(f);
+}
+
 static void test_join(void) {
   static const char *L[] = {"Acme", "Bolt", "Cog", NULL};
   static const char *R[] = {"Acme", "Zed", "Acme"};
@@ -332,6 +358,7 @@ int main(void) {
   test_group_by();
   test_sort();
   test_take();
+  test_rename();
   test_join();
   test_store_frames();
   test_write();

@@ -200,7 +200,7 @@ int main(void) {
                                 REVL_GEN_HUBSPOT};
   for (int i = 0; i < 3; i++) {
     snprintf(dir, sizeof dir, "%s/gen%d", tmp, i);
-    revl_gen_opts g = {dir, 2000, 30000, 3000, 40, 7, 20454, formats[i]};
+    revl_gen_opts g = {dir, 2000, 30000, 3000, 40, 7, 20454, formats[i], 0, {0, 0}};
     revl_error err;
     /* the generator says what it wrote on stdout: not here */
     fflush(stdout);

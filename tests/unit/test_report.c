@@ -89,7 +89,7 @@ static void test_charts(void) {
   double p[] = {1000, 2500.5, 0}, w[] = {300, NAN, 0};
   revl_chart_series ser[] = {{"Pipeline", p}, {"Weighted & more", w}};
   revl_chart c = {REVL_CHART_BAR, "Pipeline by owner", "bars <per> owner", labels, 3, ser, 2,
-                  REVL_VAL_MONEY, "USD"};
+                  REVL_VAL_MONEY, "USD", NULL};
   revl_sbuf b = {0};
   revl_svg_chart(&b, &c);
   CHECK(b.p && strncmp(b.p, "<svg ", 5) == 0);
@@ -118,7 +118,7 @@ static void test_charts(void) {
   const char *q[] = {"2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"};
   double r[] = {0.4, NAN, 0.3, 0.35};
   revl_chart_series ls[] = {{"Win rate", r}};
-  revl_chart l = {REVL_CHART_LINE, "Win rate", NULL, q, 4, ls, 1, REVL_VAL_RATIO, NULL};
+  revl_chart l = {REVL_CHART_LINE, "Win rate", NULL, q, 4, ls, 1, REVL_VAL_RATIO, NULL, NULL};
   revl_svg_chart(&b, &l);
   CHECK_INT(count(b.p, "<path "), 1);
   CHECK_INT(count(b.p, "<circle "), 3);
@@ -131,7 +131,7 @@ static void test_charts(void) {
   const char *st[] = {"Leads", "MQL", "Won"};
   double fv[] = {500, 200, 0};
   revl_chart_series fs[] = {{"Leads", fv}};
-  revl_chart f = {REVL_CHART_FUNNEL, "Funnel", NULL, st, 3, fs, 1, REVL_VAL_COUNT, NULL};
+  revl_chart f = {REVL_CHART_FUNNEL, "Funnel", NULL, st, 3, fs, 1, REVL_VAL_COUNT, NULL, NULL};
   revl_svg_chart(&b, &f);
   CHECK_INT(count(b.p, "<rect "), 3);
   CHECK(strstr(b.p, "200 (40.0%)") != NULL);
@@ -139,20 +139,157 @@ static void test_charts(void) {
   revl_sbuf_free(&b);
 
   /* nothing to draw: a sentence, never a broken element */
-  revl_chart e = {REVL_CHART_BAR, "Empty <chart>", NULL, NULL, 0, ser, 1, REVL_VAL_MONEY, "USD"};
+  revl_chart e = {REVL_CHART_BAR, "Empty <chart>", NULL, NULL, 0, ser, 1, REVL_VAL_MONEY, "USD", NULL};
   revl_svg_chart(&b, &e);
   CHECK_STR(b.p, "<p class=\"note\">No chart: Empty &lt;chart&gt; has no values to draw.</p>");
   revl_sbuf_free(&b);
   double nn[] = {NAN, NAN};
   revl_chart_series ns[] = {{"x", nn}};
-  revl_chart e2 = {REVL_CHART_LINE, "All null", NULL, q, 2, ns, 1, REVL_VAL_MONEY, "USD"};
+  revl_chart e2 = {REVL_CHART_LINE, "All null", NULL, q, 2, ns, 1, REVL_VAL_MONEY, "USD", NULL};
   revl_svg_chart(&b, &e2);
   CHECK(strstr(b.p, "No chart") != NULL);
   revl_sbuf_free(&b);
 }
 
+static int count_of(const char *h, const char *needle) {
+  int n = 0;
+  for (const char *p = h; p && (p = strstr(p, needle)); p += strlen(needle)) n++;
+  return n;
+}
+
+/* stacked bar, waterfall, heatmap: one element per aggregate, the
+ * values in the titles, the data escaped */
+static void test_more_charts(void) {
+  const char *lab[] = {"Q1", "Q2", "<Q3>"};
+  double a[] = {10, 20, NAN}, bb[] = {5, -5, 7};
+  revl_chart_series ser[] = {{"won", a}, {"lost & more", bb}};
+  revl_sbuf b = {0};
+  revl_chart st = {REVL_CHART_STACKED, "Stacked", NULL, lab, 3, ser, 2, REVL_VAL_COUNT, NULL, NULL};
+  revl_svg_chart(&b, &st);
+  CHECK(strstr(b.p, "<svg class=\"chart stacked\"") != NULL);
+  CHECK_INT(count_of(b.p, "<rect x=\"") - 2 /* legend */, 5); /* one null value left out */
+  CHECK(strstr(b.p, "&lt;Q3&gt; \xC2\xB7 lost &amp; more: 7") != NULL);
+  CHECK(strstr(b.p, "<Q3>") == NULL);
+  revl_sbuf_free(&b);
+
+  const char *steps[] = {"Start", "Won", "Lost"};
+  double w[] = {100, 40, -30};
+  revl_chart_series ws[] = {{"amount", w}};
+  revl_chart wf = {REVL_CHART_WATERFALL, "Walk", NULL, steps, 3, ws, 1, REVL_VAL_MONEY, "USD", "End"};
+  revl_svg_chart(&b, &wf);
+  CHECK(strstr(b.p, "<svg class=\"chart waterfall\"") != NULL);
+  CHECK_INT(count_of(b.p, "<rect "), 4); /* three steps and the closing bar */
+  CHECK(strstr(b.p, "<title>Won: +40.00 USD</title>") != NULL);
+  CHECK(strstr(b.p, "<title>Lost: -30.00 USD</title>") != NULL);
+  CHECK(strstr(b.p, "<title>End: 110.00 USD</title>") != NULL);
+  CHECK(strstr(b.p, "fill=\"#D55E00\"") != NULL); /* a fall in vermilion */
+  revl_sbuf_free(&b);
+  wf.total = ""; /* no closing bar */
+  revl_svg_chart(&b, &wf);
+  CHECK_INT(count_of(b.p, "<rect "), 3);
+  revl_sbuf_free(&b);
+
+  const char *cols[] = {"A", "B"};
+  double r1[] = {1, 4}, r2[] = {NAN, 2};
+  revl_chart_series hs[] = {{"tier 1", r1}, {"<tier 2>", r2}};
+  revl_chart hm = {REVL_CHART_HEATMAP, "Matrix", NULL, cols, 2, hs, 2, REVL_VAL_COUNT, NULL, NULL};
+  revl_svg_chart(&b, &hm);
+  CHECK(strstr(b.p, "<svg class=\"chart heatmap\"") != NULL);
+  CHECK(strstr(b.p, "fill=\"#08306B\"") != NULL); /* the largest, darkest */
+  CHECK(strstr(b.p, "fill=\"#EFF3FF\"") != NULL); /* the smallest, lightest */
+  CHECK(strstr(b.p, "fill=\"none\"") != NULL);    /* the missing cell */
+  CHECK(strstr(b.p, "&lt;tier 2&gt;") != NULL);
+  revl_sbuf_free(&b);
+}
+
+/* a section from a C frame: checked, rendered, errors named */
+static void test_sections(void) {
+  revl_frame *f = revl_frame_new(NULL);
+  int ko = revl_frame_add_col(f, "owner", REVL_T_STRING, NULL);
+  int kt = revl_frame_add_col(f, "total", REVL_T_MONEY, NULL);
+  int kn = revl_frame_add_col(f, "n", REVL_T_INT, NULL);
+  revl_frame_push_cstr(f, ko, "R1");
+  revl_frame_push_money(f, kt, 150, "USD");
+  revl_col_push_i64(revl_frame_col(f, kn), 2);
+  revl_frame_push_cstr(f, ko, "<R2>");
+  revl_frame_push_money(f, kt, 250, "USD");
+  revl_col_push_i64(revl_frame_col(f, kn), 3);
+  CHECK_INT(revl_frame_seal(f), 0);
+  const char *y[] = {"total"};
+  revl_chart_spec cs = {REVL_CHART_BAR, f, "owner", y, 1, NULL, NULL, NULL};
+  revl_report_section sec = {"By owner", "Two\n\nparagraphs <b>", &cs, f};
+  revl_sbuf b = {0};
+  revl_error err;
+  int empty = -1;
+  CHECK_INT(revl_report_section_html(&sec, 3, &b, &empty, &err), 0);
+  CHECK_INT(empty, 0);
+  CHECK(strncmp(b.p, "<section id=\"p3\" class=\"playbook\"><h2>By owner</h2>", 50) == 0);
+  CHECK(strstr(b.p, "<p>paragraphs &lt;b&gt;</p>") != NULL);
+  CHECK(strstr(b.p, "<title>&lt;R2&gt;: 2.50 USD</title>") != NULL);
+  CHECK_INT(count_of(b.p, "<table>"), 2); /* the chart's numbers and the table */
+  revl_sbuf_free(&b);
+
+  y[0] = "totl";
+  CHECK_INT(revl_report_section_html(&sec, 1, &b, NULL, &err), REVL_EUSAGE);
+  CHECK_STR(err.msg, "chart.y: the frame has no column 'totl' (did you mean 'total'?)");
+  CHECK(b.p == NULL); /* nothing appended */
+  y[0] = "owner";
+  CHECK_INT(revl_report_section_html(&sec, 1, &b, NULL, &err), REVL_EUSAGE);
+  CHECK(strstr(err.msg, "is text, not a number") != NULL);
+  const char *two[] = {"total", "n"};
+  cs.y = two;
+  cs.ny = 2;
+  CHECK_INT(revl_report_section_html(&sec, 1, &b, NULL, &err), REVL_EUSAGE);
+  CHECK(strstr(err.msg, "cannot share an axis") != NULL);
+  cs.kind = REVL_CHART_FUNNEL;
+  CHECK_INT(revl_report_section_html(&sec, 1, &b, NULL, &err), REVL_EUSAGE);
+  CHECK(strstr(err.msg, "draws one column") != NULL);
+  /* mixed currencies */
+  revl_frame_free(f);
+  f = revl_frame_new(NULL);
+  ko = revl_frame_add_col(f, "owner", REVL_T_STRING, NULL);
+  kt = revl_frame_add_col(f, "total", REVL_T_MONEY, NULL);
+  revl_frame_push_cstr(f, ko, "R1");
+  revl_frame_push_money(f, kt, 150, "USD");
+  revl_frame_push_cstr(f, ko, "R1");
+  revl_frame_push_money(f, kt, 150, "EUR");
+  revl_frame_seal(f);
+  revl_chart_spec c2 = {REVL_CHART_BAR, f, "owner", two, 1, NULL, NULL, NULL};
+  revl_report_section s2 = {"Mixed", NULL, &c2, NULL};
+  CHECK_INT(revl_report_section_html(&s2, 1, &b, NULL, &err), REVL_EUSAGE);
+  CHECK(strstr(err.msg, "mixes USD and EUR") != NULL);
+  /* heatmap: two rows for one cell */
+  const char *yo[] = {"owner"};
+  revl_chart_spec c3 = {REVL_CHART_HEATMAP, f, "owner", yo, 1, "total", NULL, NULL};
+  s2.chart = &c3;
+  revl_frame_free(f);
+  f = revl_frame_new(NULL);
+  ko = revl_frame_add_col(f, "owner", REVL_T_STRING, NULL);
+  kn = revl_frame_add_col(f, "n", REVL_T_INT, NULL);
+  for (int i = 0; i < 2; i++) {
+    revl_frame_push_cstr(f, ko, "R1");
+    revl_col_push_i64(revl_frame_col(f, kn), i);
+  }
+  revl_frame_seal(f);
+  c3.f = f;
+  c3.value = "n";
+  CHECK_INT(revl_report_section_html(&s2, 1, &b, NULL, &err), REVL_EUSAGE);
+  CHECK(strstr(err.msg, "two rows for owner = R1, owner = R1") != NULL);
+  /* an empty frame: a readable section */
+  f->nrows = 0;
+  f->cols[0]->col.n = f->cols[1]->col.n = 0;
+  int e2 = 0;
+  CHECK_INT(revl_report_section_html(&s2, 1, &b, &e2, &err), 0);
+  CHECK_INT(e2, 1);
+  CHECK(strstr(b.p, "No chart: Mixed has no rows to draw.") != NULL);
+  revl_sbuf_free(&b);
+  revl_frame_free(f);
+  CHECK_INT(revl_chart_kind_of("stacked_bar"), REVL_CHART_STACKED);
+  CHECK_INT(revl_chart_kind_of("pie"), -1);
+}
+
 static char *report_of(revl_store *s, int32_t as_of) {
-  revl_report_opts o = {"test data", as_of, 0, 0, 1};
+  revl_report_opts o = {.data_dir = "test data", .as_of = as_of, .fiscal_start = 1};
   revl_sbuf b = {0};
   revl_error err;
   CHECK_INT(revl_report_html(s, &o, &b, &err), 0);
@@ -236,6 +373,8 @@ int main(void) {
   test_ticks();
   test_values();
   test_charts();
+  test_more_charts();
+  test_sections();
   test_documents();
   mt_end();
   TEST_END();

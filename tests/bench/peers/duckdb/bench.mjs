@@ -15,7 +15,7 @@ const dealsT = `read_csv(${q(deals)}, header = true, auto_detect = false, column
 const accountsT = `read_csv(${q(accounts)}, header = true, auto_detect = false, columns = {
   'account_id': 'VARCHAR', 'name': 'VARCHAR', 'domain': 'VARCHAR', 'industry': 'VARCHAR',
   'employees': 'BIGINT', 'annual_revenue': 'DECIMAL(18,2)', 'country': 'VARCHAR', 'segment': 'VARCHAR',
-  'created_date': 'VARCHAR'})`;
+  'created_date': 'VARCHAR', 'region': 'VARCHAR', 'owner': 'VARCHAR'})`;
 const cents = "CAST(amount * 100 AS BIGINT)";
 const open = "stage NOT IN ('Closed Won', 'Closed Lost')";
 const tiered = `WITH s AS (
