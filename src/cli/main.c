@@ -41,6 +41,8 @@ static const cli_cmd commands[] = {
      cli_usage_diff, cmd_diff},
     {"gen", "generate a realistic, deterministic example data set",
      cli_usage_gen, cmd_gen},
+    {"init", "guess a mapping file from the CSV files of an export directory",
+     cli_usage_init, cmd_init},
     {"inspect", "show what a data directory loads as: tables, types, problems",
      cli_usage_inspect, cmd_inspect},
     {"report", "write report.html: the default sections and a playbook's own",

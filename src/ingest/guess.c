@@ -1,0 +1,728 @@
+/*
+ * guess.c -- which well-known table each sampled CSV file is, and which
+ * column is which canonical field, from the headers and the values
+ * (pure: samples in, guesses out; see revl/guess.h).
+ *
+ * A column's score for a field starts from its header: the field's own
+ * name (98), a synonym the loader itself knows under some preset (90,
+ * src/ingest/schema.c), a keyword of the field in the header (60), an
+ * id-looking header for a key (55).  Its values then confirm or refute
+ * it: a typed field needs values of its type (dates for close_date,
+ * numbers or money for amount, booleans for is_won) or the candidate is
+ * dropped; unparseable values, nulls and repeated values of a primary
+ * key lower the score.  Each field takes the best column and each
+ * column one field; a required field still without a column takes the
+ * only remaining column of its type (40).  A file's table score adds up
+ * the covered headers, whether every required field has a column, and
+ * the file name; a table goes to its best file.
+ */
+#include "revl/guess.h"
+#include "revl/ingest.h"
+#include "revl/parse.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const null_tokens[] = {"", "NULL", "null", "N/A", "n/a",
+                                          "#N/A", NULL};
+
+static int is_null(const char *v) {
+  if (!v) return 1;
+  for (int i = 0; null_tokens[i]; i++)
+    if (strcmp(v, null_tokens[i]) == 0) return 1;
+  return 0;
+}
+
+static void normalise(const char *s, char *out, size_t size) {
+  size_t n = 0;
+  for (; *s && n + 1 < size; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (isalnum(c)) out[n++] = (char)tolower(c);
+  }
+  out[n] = '\0';
+}
+
+void revl_snake_case(const char *h, char *out, size_t size) {
+  size_t n = 0;
+  int sep = 0;
+  for (size_t i = 0; h[i] && n + 2 < size; i++) {
+    unsigned char c = (unsigned char)h[i], next = (unsigned char)h[i + 1];
+    if (isalnum(c) || c >= 0x80) {
+      unsigned char prev = i ? (unsigned char)h[i - 1] : 0;
+      int word = isupper(c) && i &&
+                 (islower(prev) || isdigit(prev) || (isupper(prev) && islower(next)));
+      if (n && (sep || word)) out[n++] = '_';
+      out[n++] = c < 0x80 ? (char)tolower(c) : (char)c;
+      sep = 0;
+    } else {
+      sep = 1;
+    }
+  }
+  out[n] = '\0';
+}
+
+/* ---- what the values of a column are ------------------------------- */
+
+static int cmp_strp(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int profile(const revl_guess_sample *s, int j, revl_guess_col *c) {
+  size_t nn = 0, nb = 0, ni = 0, nnum = 0, nm = 0, nd = 0, ndt = 0, ntime = 0;
+  size_t om = 0, od = 0, nnum_eu = 0, nm_eu = 0;
+  const char **vals = s->nrows ? malloc(s->nrows * sizeof *vals) : NULL;
+  if (s->nrows && !vals) return REVL_ENOMEM;
+  revl_parse_opts pm = {'M', 0, 0}, pd = {'D', 0, 0}, pe = {0, ',', '.'};
+  for (size_t r = 0; r < s->nrows; r++) {
+    const char *v = revl_guess_cell(s, r, j);
+    if (is_null(v)) continue;
+    size_t n = strlen(v);
+    vals[nn++] = v;
+    int b, okm, okd;
+    int64_t i64;
+    double d;
+    int32_t days;
+    int64_t secs, minor;
+    char cur[4];
+    if (revl_parse_bool(v, n, &b) == 0) nb++;
+    if (revl_parse_int(v, n, NULL, &i64) == 0) ni++;
+    if (revl_parse_number(v, n, NULL, &d) == 0 ||
+        (n > 1 && v[n - 1] == '%' && revl_parse_number(v, n - 1, NULL, &d) == 0))
+      nnum++;
+    if (revl_parse_money(v, n, NULL, 2, &minor, cur) == 0) nm++;
+    if (revl_parse_number(v, n, &pe, &d) == 0 ||
+        (n > 1 && v[n - 1] == '%' && revl_parse_number(v, n - 1, &pe, &d) == 0))
+      nnum_eu++;
+    if (revl_parse_money(v, n, &pe, 2, &minor, cur) == 0) nm_eu++;
+    int digits_only = 1;
+    for (size_t k = 0; k < n; k++)
+      if (!isdigit((unsigned char)v[k])) digits_only = 0;
+    okm = !digits_only && revl_parse_date(v, n, &pm, &days) == 0;
+    okd = !digits_only && revl_parse_date(v, n, &pd, &days) == 0;
+    if (okm || okd) nd++;
+    if (strchr(v, '/')) {
+      om += okm;
+      od += okd;
+    }
+    if (!digits_only && revl_parse_datetime(v, n, okm || !okd ? &pm : &pd, &secs) == 0) {
+      ndt++;
+      if (strchr(v, ':')) ntime++;
+    }
+  }
+  /* a decimal comma ("1.200,50") when only it reads 90% of the values */
+  c->eu_ok = nn && nm_eu == nn;
+  if (nn && nm_eu * 10 >= nn * 9 && nm * 10 < nn * 9 && nm_eu > nm) {
+    c->decimal = ',';
+    nnum = nnum_eu;
+    nm = nm_eu;
+  }
+  c->null_pct = s->nrows ? (int)((s->nrows - nn) * 100 / s->nrows) : 0;
+  c->date_order = od > om ? 'D' : om > od ? 'M' : 0;
+  /* the first kind, in this order, that 90% of the values read as */
+  struct { int kind; size_t n; } order[] = {
+      {REVL_GK_BOOL, nb},   {REVL_GK_INT, ni},     {REVL_GK_NUMBER, nnum},
+      {REVL_GK_MONEY, nm},  {REVL_GK_DATETIME, ntime ? ndt : 0},
+      {REVL_GK_DATE, nd},
+  };
+  c->kind = nn ? REVL_GK_TEXT : REVL_GK_NONE;
+  c->kind_pct = 100;
+  for (size_t k = 0; nn && k < sizeof order / sizeof order[0]; k++)
+    if (order[k].n * 10 >= nn * 9) {
+      c->kind = order[k].kind;
+      c->kind_pct = (int)(order[k].n * 100 / nn);
+      break;
+    }
+  c->unique = 1;
+  if (nn > 1) {
+    qsort(vals, nn, sizeof *vals, cmp_strp);
+    for (size_t k = 1; k < nn && c->unique; k++)
+      if (strcmp(vals[k - 1], vals[k]) == 0) c->unique = 0;
+  }
+  free(vals);
+  return 0;
+}
+
+static const char *kind_word(int k) {
+  switch (k) {
+  case REVL_GK_TEXT: return "text";
+  case REVL_GK_BOOL: return "booleans";
+  case REVL_GK_INT: return "integers";
+  case REVL_GK_NUMBER: return "numbers";
+  case REVL_GK_MONEY: return "money";
+  case REVL_GK_DATE: return "dates";
+  case REVL_GK_DATETIME: return "date-times";
+  default: return "all null";
+  }
+}
+
+static int compatible(int kind, revl_type t) {
+  if (kind == REVL_GK_NONE) return 1;
+  switch (t) {
+  case REVL_T_MONEY: return kind == REVL_GK_INT || kind == REVL_GK_NUMBER || kind == REVL_GK_MONEY;
+  case REVL_T_NUMBER: return kind == REVL_GK_INT || kind == REVL_GK_NUMBER;
+  case REVL_T_INT: return kind == REVL_GK_INT;
+  case REVL_T_BOOL: return kind == REVL_GK_BOOL;
+  case REVL_T_DATE:
+  case REVL_T_DATETIME: return kind == REVL_GK_DATE || kind == REVL_GK_DATETIME;
+  default: return 1;
+  }
+}
+
+/* ---- header evidence ------------------------------------------------ */
+
+/* A word in a header that suggests a field: {table or "*", field, word}
+ * (the word is matched inside the normalised header). */
+static const struct kw {
+  const char *table, *field, *word;
+} keywords[] = {
+    {"accounts", "name", "name"},         {"accounts", "industry", "industry"},
+    {"accounts", "industry", "sector"},   {"accounts", "employees", "employee"},
+    {"accounts", "employees", "staff"},   {"accounts", "country", "country"},
+    {"accounts", "domain", "domain"},     {"accounts", "domain", "website"},
+    {"accounts", "region", "region"},     {"accounts", "segment", "segment"},
+    {"accounts", "annual_revenue", "revenue"}, {"accounts", "parent_id", "parent"},
+    {"deals", "amount", "amount"},        {"deals", "amount", "value"},
+    {"deals", "amount", "revenue"},       {"deals", "amount", "price"},
+    {"deals", "amount", "acv"},           {"deals", "amount", "arr"},
+    {"deals", "close_date", "close"},     {"deals", "close_date", "won"},
+    {"deals", "stage", "stage"},          {"deals", "stage", "status"},
+    {"deals", "stage", "result"},         {"deals", "stage", "phase"},         {"deals", "stage", "outcome"},
+    {"deals", "account_id", "account"},   {"deals", "account_id", "company"},
+    {"deals", "account_id", "customer"},  {"deals", "account_id", "client"},
+    {"deals", "probability", "probab"},   {"deals", "name", "name"},
+    {"deals", "name", "title"},           {"deals", "currency", "currency"},
+    {"deals", "type", "type"},            {"deals", "forecast_category", "forecast"},
+    {"leads", "email", "email"},          {"leads", "company", "company"},
+    {"leads", "company", "organi"},       {"leads", "source", "source"},
+    {"leads", "source", "channel"},       {"leads", "status", "status"},
+    {"leads", "status", "stage"},         {"leads", "mql_at", "mql"},
+    {"leads", "sql_at", "sql"},
+    {"leads", "mql_at", "marketingqualified"}, {"leads", "sql_at", "salesqualified"},           {"leads", "country", "country"},
+    {"leads", "domain", "domain"},        {"leads", "domain", "website"},
+    {"reps", "name", "name"},             {"reps", "email", "email"},
+    {"reps", "team", "team"},             {"reps", "role", "role"},
+    {"reps", "role", "title"},            {"reps", "region", "region"},
+    {"reps", "region", "territory"},      {"reps", "quota", "quota"},
+    {"reps", "capacity", "capacity"},     {"reps", "active", "active"},
+    {"reps", "timezone", "timezone"},
+    {"activities", "at", "date"},         {"activities", "at", "time"},
+    {"activities", "at", "when"},         {"activities", "type", "type"},
+    {"activities", "type", "kind"},       {"activities", "deal_id", "deal"},
+    {"activities", "deal_id", "opportunit"}, {"activities", "lead_id", "lead"},
+    {"activities", "contact_id", "contact"}, {"activities", "account_id", "account"},
+    {"activities", "campaign", "campaign"},
+    {"stage_history", "deal_id", "deal"}, {"stage_history", "deal_id", "opportunit"},
+    {"stage_history", "stage", "stage"},  {"stage_history", "entered_at", "date"},
+    {"stage_history", "entered_at", "changed"}, {"stage_history", "entered_at", "entered"},
+    {"stage_history", "amount", "amount"},
+    {"subscriptions", "account_id", "account"}, {"subscriptions", "account_id", "customer"},
+    {"subscriptions", "account_id", "company"}, {"subscriptions", "period", "month"},
+    {"subscriptions", "period", "period"}, {"subscriptions", "mrr", "mrr"},
+    {"subscriptions", "mrr", "recurring"}, {"subscriptions", "mrr", "amount"},
+    {"subscriptions", "seats", "seat"},   {"subscriptions", "seats", "licen"},
+    {"subscriptions", "seats", "quantity"}, {"subscriptions", "plan", "plan"},
+    {"subscriptions", "plan", "tier"},    {"subscriptions", "plan", "product"},
+    {"usage", "account_id", "account"},   {"usage", "account_id", "customer"},
+    {"usage", "date", "date"},            {"usage", "date", "day"},
+    {"usage", "metric", "metric"},        {"usage", "metric", "event"},
+    {"usage", "metric", "feature"},       {"usage", "value", "value"},
+    {"usage", "value", "count"},          {"usage", "value", "quantity"},
+    {"*", "owner", "owner"},              {"*", "owner", "rep"},
+    {"*", "owner", "agent"},              {"*", "created_at", "create"},
+    {"*", "created_at", "opened"},
+    {NULL, NULL, NULL}};
+
+/* Words of a file name that suggest its table. */
+static const struct fw {
+  const char *table, *word;
+} file_words[] = {
+    {"stage_history", "history"}, {"stage_history", "stagechange"},
+    {"deals", "opportunit"},      {"deals", "deal"},      {"deals", "pipeline"},
+    {"accounts", "account"},      {"accounts", "compan"}, {"accounts", "customer"},
+    {"accounts", "organi"},       {"leads", "lead"},      {"leads", "contact"},
+    {"leads", "prospect"},        {"reps", "rep"},        {"reps", "user"},
+    {"reps", "owner"},            {"reps", "team"},       {"activities", "activit"},
+    {"activities", "task"},       {"activities", "engagement"},
+    {"activities", "event"},      {"activities", "call"}, {"activities", "meeting"},
+    {"subscriptions", "subscription"}, {"subscriptions", "mrr"},
+    {"subscriptions", "billing"}, {"subscriptions", "recurring"},
+    {"usage", "usage"},           {"usage", "telemetry"},
+    {NULL, NULL}};
+
+static int name_says(const char *file, const char *table, char *word, size_t size) {
+  char norm[256], stem[256];
+  snprintf(stem, sizeof stem, "%s", file);
+  size_t n = strlen(stem);
+  if (n > 4 && strcasecmp(stem + n - 4, ".csv") == 0) stem[n - 4] = '\0';
+  normalise(stem, norm, sizeof norm);
+  int history = strstr(norm, "history") != NULL;
+  for (int i = 0; file_words[i].table; i++) {
+    if (strcmp(file_words[i].table, table) != 0) continue;
+    if (history && strcmp(table, "stage_history") != 0) continue;
+    if (strstr(norm, file_words[i].word)) {
+      snprintf(word, size, "%s", file_words[i].word);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* Score of header col for field fd of table td, with the reason. */
+static int score(const revl_table_def *td, const revl_field_def *fd,
+                 const revl_guess_col *c, int first, size_t nrows,
+                 char *why, size_t size) {
+  char norm[256], fn[64];
+  normalise(c->header, norm, sizeof norm);
+  normalise(fd->name, fn, sizeof fn);
+  int s = 0;
+  why[0] = '\0';
+  if (!norm[0]) return 0;
+  if (strcmp(norm, fn) == 0) {
+    s = 98;
+    snprintf(why, size, "the field's own name");
+  }
+  static const char *const preset_words[] = {"a common", "a Salesforce", "a HubSpot"};
+  for (int p = 0; !s && p < 3; p++) {
+    const char *f = revl_preset_field(p, td->name, c->header);
+    if (f && strcmp(f, fd->name) == 0) {
+      s = 90;
+      snprintf(why, size, "%s header for %s", preset_words[p], fd->name);
+    }
+  }
+  for (int i = 0; !s && keywords[i].table; i++) {
+    const struct kw *k = &keywords[i];
+    if ((strcmp(k->table, td->name) == 0 || strcmp(k->table, "*") == 0) &&
+        strcmp(k->field, fd->name) == 0 && strstr(norm, k->word)) {
+      /* the field to the word's table; reps' own "name" stays the name */
+      s = 60;
+      snprintf(why, size, "header has '%s'", k->word);
+    }
+  }
+  int is_pk = td->pk && strcmp(td->pk, fd->name) == 0;
+  if (!s && is_pk) {
+    size_t n = strlen(norm);
+    int idish = (n >= 2 && strcmp(norm + n - 2, "id") == 0) ||
+                (n >= 6 && strcmp(norm + n - 6, "number") == 0) ||
+                (n >= 3 && strcmp(norm + n - 3, "key") == 0) ||
+                strchr(c->header, '#') != NULL;
+    if (idish) {
+      s = 55 + (first ? 5 : 0);
+      snprintf(why, size, "an id-like header%s", first ? ", first column" : "");
+    }
+  }
+  if (!s) return 0;
+  size_t k = strlen(why);
+  if (!compatible(c->kind, fd->type)) {
+    snprintf(why + k, size - k, ", but its values are %s, not %s",
+             kind_word(c->kind), revl_type_name(fd->type));
+    return -1;
+  }
+  if (c->kind == REVL_GK_NONE) {
+    s -= 30;
+    snprintf(why + k, size - k, nrows ? "; every value is null"
+                                      : "; no rows to check it against");
+  } else if (fd->type != REVL_T_STRING) {
+    s -= (100 - c->kind_pct) / 2;
+    snprintf(why + k, size - k, "; %d%% of values are %s", c->kind_pct,
+             kind_word(c->kind));
+    k = strlen(why);
+    if ((c->kind == REVL_GK_DATE || c->kind == REVL_GK_DATETIME) && c->date_order)
+      snprintf(why + k, size - k, " (%s)", c->date_order == 'D' ? "d/m/Y" : "m/d/Y");
+  }
+  k = strlen(why);
+  if (is_pk && nrows > 1) {
+    if (c->unique) {
+      s += 8;
+      snprintf(why + k, size - k, "; all %zu values distinct", nrows);
+    } else {
+      s -= 50;
+      snprintf(why + k, size - k, "; values repeat (a reference, not a key)");
+    }
+  }
+  return s < 1 ? 1 : s > 99 ? 99 : s;
+}
+
+/* ---- one file as one table ------------------------------------------ */
+
+typedef struct fit {
+  int score;
+  int req_ok;
+  int nmapped;
+  int named;
+  char word[32];
+  int *field; /* per column: field index in the table, or -1 */
+  int *conf;
+} fit;
+
+/* Fit file f to table td: assign fields to columns; fills cols' field,
+ * conf and why when write is set. */
+static int fit_table(revl_guess_file *f, const revl_table_def *td, fit *out,
+                     int write) {
+  int nc = f->ncols, nf = td->nfields;
+  int *sc = malloc((size_t)nc * (size_t)nf * sizeof *sc);
+  char (*why)[200] = write ? malloc((size_t)nc * (size_t)nf * sizeof *why) : NULL;
+  out->field = malloc((size_t)nc * sizeof *out->field);
+  out->conf = malloc((size_t)nc * sizeof *out->conf);
+  int *taken = calloc((size_t)nf + 1, sizeof *taken);
+  if (!sc || (write && !why) || !out->field || !out->conf || !taken) {
+    free(sc);
+    free(why);
+    free(taken);
+    return REVL_ENOMEM;
+  }
+  char tmp[200];
+  for (int j = 0; j < nc; j++) {
+    out->field[j] = -1;
+    out->conf[j] = 0;
+    for (int k = 0; k < nf; k++) {
+      char *w = why ? why[j * nf + k] : tmp;
+      sc[j * nf + k] = score(td, &td->fields[k], &f->cols[j], j == 0,
+                             f->sample.nrows, w, sizeof tmp);
+    }
+  }
+  /* greedy: the best remaining (column, field) pair, each used once */
+  for (;;) {
+    int bj = -1, bk = -1, best = 0;
+    for (int j = 0; j < nc; j++) {
+      if (out->field[j] >= 0) continue;
+      for (int k = 0; k < nf; k++)
+        if (!taken[k] && sc[j * nf + k] > best) {
+          best = sc[j * nf + k];
+          bj = j;
+          bk = k;
+        }
+    }
+    if (bj < 0) break;
+    out->field[bj] = bk;
+    out->conf[bj] = best;
+    taken[bk] = 1;
+  }
+  /* a required field still without a column: the only one left of its type */
+  for (int k = 0; k < nf; k++) {
+    const revl_field_def *fd = &td->fields[k];
+    if (taken[k] || !fd->required || fd->type == REVL_T_STRING) continue;
+    int only = -1, cnt = 0;
+    for (int j = 0; j < nc; j++)
+      if (out->field[j] < 0 && sc[j * nf + k] >= 0 && f->cols[j].kind != REVL_GK_NONE &&
+          f->cols[j].kind != REVL_GK_TEXT && compatible(f->cols[j].kind, fd->type)) {
+        only = j;
+        cnt++;
+      }
+    if (cnt == 1) {
+      out->field[only] = k;
+      out->conf[only] = 40;
+      taken[k] = 1;
+      if (why)
+        snprintf(why[only * nf + k], sizeof tmp, "the only column of %s left for "
+                 "the required %s", kind_word(f->cols[only].kind), fd->name);
+    }
+  }
+  out->req_ok = 1;
+  for (int k = 0; k < nf; k++)
+    if (td->fields[k].required && !taken[k]) out->req_ok = 0;
+  int sum = 0;
+  out->nmapped = 0;
+  for (int j = 0; j < nc; j++)
+    if (out->field[j] >= 0) {
+      out->nmapped++;
+      sum += out->conf[j];
+    }
+  out->named = name_says(f->file, td->name, out->word, sizeof out->word);
+  /* coverage of the headers (up to 40), required fields (30), name (30) */
+  out->score = (nc ? sum * 40 / (nc * 100) : 0) + (out->req_ok ? 30 : 0) +
+               (out->named ? 30 : 0);
+  if (write) {
+    for (int j = 0; j < nc; j++) {
+      revl_guess_col *c = &f->cols[j];
+      c->field[0] = c->name[0] = '\0';
+      c->conf = 0;
+      c->why[0] = '\0';
+      int k = out->field[j];
+      if (k >= 0) {
+        snprintf(c->field, sizeof c->field, "%s", td->fields[k].name);
+        snprintf(c->name, sizeof c->name, "%s", td->fields[k].name);
+        c->conf = out->conf[j];
+        snprintf(c->why, sizeof c->why, "%s", why[j * nf + k]);
+        continue;
+      }
+      /* a header the loader reads as a field the guess did not give it:
+       * renamed to a custom column so that it does not take the field */
+      const char *l = revl_preset_field(REVL_PRESET_GENERIC, td->name, c->header);
+      if (!l) continue;
+      int lk = -1;
+      for (int q = 0; q < nf; q++)
+        if (strcmp(td->fields[q].name, l) == 0) lk = q;
+      char snake[128];
+      revl_snake_case(c->header, snake, sizeof snake);
+      if (!snake[0]) snprintf(snake, sizeof snake, "column_%d", j + 1);
+      int clash = 0; /* a rename's target is never read as a field again */
+      for (int q = 0; q < nf && !clash; q++)
+        clash = strcmp(td->fields[q].name, snake) == 0;
+      for (int q = 0; q < nc && !clash; q++)
+        if (q != j && strcmp(f->cols[q].header, snake) == 0) clash = 1;
+      snprintf(c->name, sizeof c->name, clash ? "%s_raw" : "%s", snake);
+      if (lk >= 0 && sc[j * nf + lk] < 0)
+        snprintf(c->why, sizeof c->why, "kept custom: %s", why[j * nf + lk]);
+      else
+        snprintf(c->why, sizeof c->why, "kept custom: %s is another column",
+                 l);
+    }
+  }
+  free(sc);
+  free(why);
+  free(taken);
+  return 0;
+}
+
+static void fit_done(fit *t) {
+  free(t->field);
+  free(t->conf);
+  t->field = t->conf = NULL;
+}
+
+/* Deal stages that look won or lost while the loader reads them as open
+ * by name: the mapping then classifies every closed-looking stage. */
+static int guess_stages(revl_guess_file *f) {
+  int sj = -1;
+  for (int j = 0; j < f->ncols; j++)
+    if (strcmp(f->cols[j].field, "stage") == 0) sj = j;
+  if (sj < 0) return 0;
+  static const char *const wonw[] = {"won", "signed", "win", NULL};
+  static const char *const lostw[] = {"lost", "loss", "dead", "disqualified",
+                                      "churn", "closed", NULL};
+  int surprise = 0;
+  for (size_t r = 0; r < f->sample.nrows; r++) {
+    const char *v = revl_guess_cell(&f->sample, r, sj);
+    if (is_null(v)) continue;
+    int seen = 0;
+    for (int i = 0; i < f->nwon && !seen; i++) seen = strcmp(f->won[i], v) == 0;
+    for (int i = 0; i < f->nlost && !seen; i++) seen = strcmp(f->lost[i], v) == 0;
+    if (seen) continue;
+    char low[128];
+    normalise(v, low, sizeof low);
+    int w = 0, l = 0;
+    for (int i = 0; wonw[i]; i++) w |= strstr(low, wonw[i]) != NULL;
+    for (int i = 0; lostw[i] && !w; i++) l |= strstr(low, lostw[i]) != NULL;
+    if (strstr(low, "not") || strstr(low, "lost")) w = 0, l = 1;
+    if (!w && !l) continue;
+    /* the loader by name: "won" (not "not") won; "lost"/"closed" lost */
+    int byname_w = strstr(low, "won") && !strstr(low, "not");
+    int byname_l = !byname_w && (strstr(low, "lost") || strstr(low, "closed"));
+    if ((w && !byname_w) || (l && !byname_l)) surprise = 1;
+    char ***list = w ? &f->won : &f->lost;
+    int *n = w ? &f->nwon : &f->nlost;
+    if (*n >= 32) continue;
+    char **nl = realloc(*list, (size_t)(*n + 1) * sizeof *nl);
+    if (!nl) return REVL_ENOMEM;
+    *list = nl;
+    nl[(*n)++] = (char *)v;
+  }
+  if (!surprise) { /* the loader reads them right already */
+    free(f->won);
+    free(f->lost);
+    f->won = f->lost = NULL;
+    f->nwon = f->nlost = 0;
+  }
+  return 0;
+}
+
+/* The table's date_format: d/m/Y when its slashed dates read only so. */
+static void guess_date_format(revl_guess_file *f) {
+  int d = 0, m = 0;
+  const char *dh = NULL;
+  for (int j = 0; j < f->ncols; j++) {
+    const revl_guess_col *c = &f->cols[j];
+    if (c->kind != REVL_GK_DATE && c->kind != REVL_GK_DATETIME) continue;
+    if (c->date_order == 'D') d++, dh = dh ? dh : c->header;
+    if (c->date_order == 'M') m++;
+  }
+  if (d && !m) {
+    snprintf(f->date_format, sizeof f->date_format, "d/m/Y");
+    snprintf(f->date_why, sizeof f->date_why,
+             "'%s' has dates whose first number is over 12", dh);
+  } else if (d && m) {
+    snprintf(f->date_why, sizeof f->date_why,
+             "some date columns read as d/m/Y and some as m/d/Y: left m/d/Y");
+  }
+}
+
+/* The table's decimal: a comma when a column needs it and every numeric
+ * column reads with it. */
+static void guess_decimal(revl_guess_file *f) {
+  const char *need = NULL, *against = NULL;
+  for (int j = 0; j < f->ncols; j++) {
+    const revl_guess_col *c = &f->cols[j];
+    if (c->decimal == ',' && !need) need = c->header;
+    if ((c->kind == REVL_GK_NUMBER || c->kind == REVL_GK_MONEY) && c->decimal != ',' &&
+        !c->eu_ok && !against)
+      against = c->header;
+  }
+  if (need && !against) {
+    snprintf(f->decimal, sizeof f->decimal, ",");
+    snprintf(f->decimal_why, sizeof f->decimal_why,
+             "'%s' has numbers like 1.200,50", need);
+  } else if (need) {
+    snprintf(f->decimal_why, sizeof f->decimal_why,
+             "'%s' has a decimal comma but '%s' a decimal point: left '.'",
+             need, against);
+  }
+}
+
+/* The table's currency: an ISO code written as a word in the header of
+ * its money field ("Deal Value (EUR)"), when its values name none. */
+static void guess_currency(revl_guess_file *f) {
+  static const char *const codes[] = {"USD", "EUR", "GBP", "JPY", "CHF", "CAD",
+                                      "AUD", "NZD", "SEK", "NOK", "DKK", "PLN",
+                                      "CZK", "INR", "BRL", "MXN", "CNY", "SGD",
+                                      "HKD", "ZAR", NULL};
+  const revl_table_def *td = revl_table_def_find(f->table);
+  for (int j = 0; td && j < f->ncols; j++) {
+    const revl_guess_col *c = &f->cols[j];
+    if (!c->field[0] || c->kind == REVL_GK_MONEY) continue; /* MONEY: has its own */
+    int money = 0;
+    for (int k = 0; k < td->nfields; k++)
+      if (strcmp(td->fields[k].name, c->field) == 0)
+        money = td->fields[k].type == REVL_T_MONEY;
+    if (!money) continue;
+    const char *h = c->header;
+    for (size_t i = 0; h[i]; i++) {
+      if (i && isalpha((unsigned char)h[i - 1])) continue;
+      if (!isupper((unsigned char)h[i]) || !isupper((unsigned char)h[i + 1]) ||
+          !isupper((unsigned char)h[i + 2]) || isalpha((unsigned char)h[i + 3]))
+        continue;
+      for (int k = 0; codes[k]; k++)
+        if (strncmp(h + i, codes[k], 3) == 0 && !f->currency[0]) {
+          memcpy(f->currency, codes[k], 4);
+          snprintf(f->currency_why, sizeof f->currency_why,
+                   "the header '%s' names it", h);
+        }
+    }
+  }
+}
+
+int revl_guess_files(revl_guess_file *files, int n) {
+  int nt = revl_ntable_defs;
+  int *score = calloc((size_t)n * (size_t)nt + 1, sizeof *score);
+  int *ok = calloc((size_t)n * (size_t)nt + 1, sizeof *ok);
+  int used[32] = {0};
+  int rc = 0;
+  if (!score || !ok) {
+    rc = REVL_ENOMEM;
+    goto out;
+  }
+  for (int i = 0; i < n && !rc; i++) {
+    revl_guess_file *f = &files[i];
+    f->ncols = f->sample.ncols;
+    f->cols = calloc((size_t)f->ncols + 1, sizeof *f->cols);
+    if (!f->cols) {
+      rc = REVL_ENOMEM;
+      break;
+    }
+    for (int j = 0; j < f->ncols && !rc; j++) {
+      f->cols[j].header = f->sample.headers[j];
+      rc = profile(&f->sample, j, &f->cols[j]);
+    }
+    for (int t = 0; t < nt && !rc; t++) {
+      fit ft;
+      memset(&ft, 0, sizeof ft);
+      if ((rc = fit_table(f, &revl_table_defs[t], &ft, 0))) break;
+      score[i * nt + t] = ft.score;
+      ok[i * nt + t] = ft.req_ok && (ft.nmapped >= 2 || ft.named) && ft.score >= 55;
+      fit_done(&ft);
+    }
+    /* a file named TABLE.csv is read as TABLE whatever it holds */
+    for (int t = 0; t < nt; t++) {
+      char want[80];
+      snprintf(want, sizeof want, "%s.csv", revl_table_defs[t].name);
+      if (strcmp(f->file, want) == 0) {
+        f->fixed = 1;
+        used[t] = 1;
+        snprintf(f->table, sizeof f->table, "%s", revl_table_defs[t].name);
+        f->conf = 100;
+        snprintf(f->why, sizeof f->why, "the file name: revl reads %s as %s",
+                 want, f->table);
+      }
+    }
+  }
+  if (rc) goto out;
+  /* the best (file, table) pair first, each table to one file */
+  for (;;) {
+    int bi = -1, bt = -1, best = -1;
+    for (int i = 0; i < n; i++) {
+      if (files[i].table[0]) continue;
+      for (int t = 0; t < nt; t++)
+        if (!used[t] && ok[i * nt + t] && score[i * nt + t] > best) {
+          best = score[i * nt + t];
+          bi = i;
+          bt = t;
+        }
+    }
+    if (bi < 0) break;
+    used[bt] = 1;
+    snprintf(files[bi].table, sizeof files[bi].table, "%s", revl_table_defs[bt].name);
+    files[bi].conf = best > 99 ? 99 : best;
+  }
+  for (int i = 0; i < n && !rc; i++) {
+    revl_guess_file *f = &files[i];
+    if (!f->table[0]) {
+      int bt = -1;
+      for (int t = 0; t < nt; t++)
+        if (bt < 0 || score[i * nt + t] > score[i * nt + bt]) bt = t;
+      int taken = bt >= 0 && used[bt] && ok[i * nt + bt];
+      if (bt >= 0 && score[i * nt + bt] > 0)
+        snprintf(f->best, sizeof f->best, "%s", revl_table_defs[bt].name);
+      f->conf = bt >= 0 ? (score[i * nt + bt] > 99 ? 99 : score[i * nt + bt]) : 0;
+      if (!f->best[0])
+        snprintf(f->why, sizeof f->why, "no header reads as a field of a "
+                 "well-known table");
+      else if (taken)
+        snprintf(f->why, sizeof f->why, "looks like %s, which another file is",
+                 f->best);
+      else
+        snprintf(f->why, sizeof f->why, "nearest is %s, but it lacks a "
+                 "required field or enough matching headers", f->best);
+      continue;
+    }
+    const revl_table_def *td = revl_table_def_find(f->table);
+    fit ft;
+    memset(&ft, 0, sizeof ft);
+    if ((rc = fit_table(f, td, &ft, 1))) break;
+    if (!f->fixed) {
+      size_t k = (size_t)snprintf(f->why, sizeof f->why, "%d of %d headers read as "
+                                  "%s fields", ft.nmapped, f->ncols, f->table);
+      if (ft.named)
+        snprintf(f->why + k, sizeof f->why - k, "; the file name has '%s'", ft.word);
+    } else if (!ft.req_ok) {
+      for (int k = 0; k < td->nfields; k++) {
+        int has = 0;
+        for (int j = 0; j < f->ncols; j++) has |= ft.field[j] == k;
+        size_t m = strlen(f->missing);
+        if (td->fields[k].required && !has)
+          snprintf(f->missing + m, sizeof f->missing - m, "%s%s", m ? ", " : "",
+                   td->fields[k].name);
+      }
+      snprintf(f->why, sizeof f->why, "the file name, but no column reads as "
+               "%s: revl cannot load it until one is mapped", f->missing);
+    }
+    fit_done(&ft);
+    guess_date_format(f);
+    guess_decimal(f);
+    guess_currency(f);
+    if (strcmp(f->table, "deals") == 0) rc = guess_stages(f);
+  }
+out:
+  free(score);
+  free(ok);
+  return rc;
+}
+
+void revl_guess_file_done(revl_guess_file *f) {
+  free(f->cols);
+  free(f->won);
+  free(f->lost);
+  revl_guess_sample_done(&f->sample);
+  memset(f, 0, sizeof *f);
+}

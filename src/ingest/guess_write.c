@@ -1,0 +1,190 @@
+/*
+ * guess_write.c -- the mapping file `revl init` writes from its guesses:
+ * a Lua table revl loads unchanged (only options src/ingest/mapping.c
+ * reads: file, delimiter, date_format, columns, stages), every guess
+ * with its confidence and evidence in a comment, the columns left
+ * unmapped and the files left unclassified listed as comments.
+ */
+#include "revl/guess.h"
+#include "revl/sbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define UNSURE 60 /* below this a guess is marked "unsure" */
+
+/* s as a Lua string literal: quotes, backslashes and control bytes
+ * escaped, other bytes (UTF-8 text) as they are. */
+static void lua_str(revl_sbuf *b, const char *s) {
+  revl_sb_add(b, "\"", 1);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') {
+      char e[2] = {'\\', (char)c};
+      revl_sb_add(b, e, 2);
+    } else if (c < 0x20 || c == 0x7f) {
+      revl_sb_addf(b, "\\%03u", c);
+    } else {
+      revl_sb_add(b, s, 1);
+    }
+  }
+  revl_sb_add(b, "\"", 1);
+}
+
+/* A comment's text on one line: control bytes become spaces. */
+static void comment(revl_sbuf *b, const char *s) {
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    char o = c < 0x20 || c == 0x7f ? ' ' : (char)c;
+    revl_sb_add(b, &o, 1);
+  }
+}
+
+static const char *kind_name(int k) {
+  switch (k) {
+  case REVL_GK_BOOL: return "boolean";
+  case REVL_GK_INT: return "integer";
+  case REVL_GK_NUMBER: return "number";
+  case REVL_GK_MONEY: return "money";
+  case REVL_GK_DATE: return "date";
+  case REVL_GK_DATETIME: return "datetime";
+  case REVL_GK_NONE: return "all null";
+  default: return "text";
+  }
+}
+
+static void sure(revl_sbuf *b, int conf) {
+  revl_sb_addf(b, "%d%%%s", conf, conf < UNSURE ? ", unsure" : "");
+}
+
+static void stage_list(revl_sbuf *b, const char *what, char **v, int n) {
+  if (!n) return;
+  revl_sb_addf(b, " %s = {", what);
+  for (int i = 0; i < n; i++) {
+    revl_sb_adds(b, i ? ", " : " ");
+    lua_str(b, v[i]);
+  }
+  revl_sb_adds(b, " },");
+}
+
+static void write_table(revl_sbuf *b, const revl_guess_file *f) {
+  revl_sb_adds(b, "  -- ");
+  comment(b, f->file);
+  revl_sb_addf(b, ": %s, ", f->table);
+  sure(b, f->conf);
+  revl_sb_adds(b, " (");
+  comment(b, f->why);
+  revl_sb_adds(b, ")\n  ");
+  revl_sb_addf(b, "%s = {\n", f->table);
+  if (!f->fixed) {
+    revl_sb_adds(b, "    file = ");
+    lua_str(b, f->file);
+    revl_sb_adds(b, ",\n");
+  }
+  if (f->sample.delimiter && f->sample.delimiter != ',')
+    revl_sb_addf(b, "    delimiter = \"%s\",  -- the header line is split by it\n",
+                 f->sample.delimiter == '\t' ? "\\t" : ";");
+  if (f->date_format[0]) {
+    revl_sb_addf(b, "    date_format = \"%s\",  -- ", f->date_format);
+    comment(b, f->date_why);
+    revl_sb_adds(b, "\n");
+  } else if (f->date_why[0]) {
+    revl_sb_adds(b, "    -- date_format: ");
+    comment(b, f->date_why);
+    revl_sb_adds(b, "\n");
+  }
+  if (f->decimal[0]) {
+    revl_sb_adds(b, "    decimal = \",\", thousands = \".\",  -- ");
+    comment(b, f->decimal_why);
+    revl_sb_adds(b, "\n");
+  } else if (f->decimal_why[0]) {
+    revl_sb_adds(b, "    -- decimal: ");
+    comment(b, f->decimal_why);
+    revl_sb_adds(b, "\n");
+  }
+  if (f->currency[0]) {
+    revl_sb_addf(b, "    currency = \"%s\",  -- ", f->currency);
+    comment(b, f->currency_why);
+    revl_sb_adds(b, "\n");
+  }
+  int nren = 0;
+  for (int j = 0; j < f->ncols; j++) nren += f->cols[j].name[0] != '\0';
+  if (nren) {
+    revl_sb_adds(b, "    columns = {\n");
+    for (int j = 0; j < f->ncols; j++) {
+      const revl_guess_col *c = &f->cols[j];
+      if (!c->name[0]) continue;
+      revl_sb_adds(b, "      [");
+      lua_str(b, c->header);
+      revl_sb_adds(b, "] = ");
+      lua_str(b, c->name);
+      revl_sb_adds(b, ",  -- ");
+      if (c->field[0]) {
+        sure(b, c->conf);
+        revl_sb_adds(b, ": ");
+      }
+      comment(b, c->why);
+      revl_sb_adds(b, "\n");
+    }
+    revl_sb_adds(b, "    },\n");
+  }
+  if (f->nwon || f->nlost) {
+    revl_sb_adds(b, "    stages = {");
+    stage_list(b, "won", f->won, f->nwon);
+    stage_list(b, "lost", f->lost, f->nlost);
+    revl_sb_adds(b, " },  -- stage values that look closed; the rest stay open\n");
+  }
+  int nun = 0;
+  for (int j = 0; j < f->ncols; j++) {
+    const revl_guess_col *c = &f->cols[j];
+    if (c->name[0]) continue;
+    char snake[128];
+    revl_snake_case(c->header, snake, sizeof snake);
+    if (!snake[0]) snprintf(snake, sizeof snake, "column_%d", j + 1);
+    revl_sb_adds(b, nun++ ? "\n    --   " : "    -- not mapped (custom columns): ");
+    lua_str(b, c->header);
+    revl_sb_addf(b, " as %s (%s)", snake, kind_name(c->kind));
+  }
+  if (nun) revl_sb_adds(b, "\n");
+  revl_sb_adds(b, "  },\n");
+}
+
+char *revl_guess_mapping_text(const revl_guess_file *files, int n,
+                              const char *dir) {
+  revl_sbuf b = {0};
+  int ncl = 0;
+  for (int i = 0; i < n; i++) ncl += files[i].table[0] != '\0';
+  revl_sb_adds(&b, "-- Mapping guessed by `revl init` from ");
+  comment(&b, dir);
+  revl_sb_addf(&b, " (%d CSV file%s, %d classified).\n", n, n == 1 ? "" : "s", ncl);
+  revl_sb_adds(&b,
+               "-- Each guess says how sure it is and why; check the ones marked\n"
+               "-- \"unsure\".  Options: docs/mapping.md.  What loads: revl inspect "
+               "--data DIR\n"
+               "return {\n");
+  for (int i = 0; i < n; i++)
+    if (files[i].table[0]) write_table(&b, &files[i]);
+  for (int i = 0; i < n; i++) {
+    const revl_guess_file *f = &files[i];
+    if (f->table[0]) continue;
+    char stem[256];
+    snprintf(stem, sizeof stem, "%s", f->file);
+    size_t k = strlen(stem);
+    if (k > 4) stem[k - 4] = '\0';
+    revl_sb_adds(&b, "  -- ");
+    comment(&b, f->file);
+    revl_sb_adds(&b, ": not classified (");
+    comment(&b, f->why);
+    revl_sb_adds(&b, "); it loads as the table '");
+    comment(&b, stem);
+    revl_sb_adds(&b, "'\n");
+  }
+  revl_sb_adds(&b, "}\n");
+  /* the buffer truncates when out of memory: never hand out half a file */
+  if (!b.p || b.n < 2 || strcmp(b.p + b.n - 2, "}\n") != 0) {
+    revl_sb_free(&b);
+    return NULL;
+  }
+  return b.p;
+}

@@ -1,0 +1,132 @@
+/*
+ * test_guess.c -- the pure part of `revl init` (src/ingest/guess.c):
+ * value kinds, date order and decimal comma sniffed from samples, fields
+ * chosen by header and refuted by values, tables given to one file each,
+ * and snake_case names.
+ */
+#include <stdlib.h>
+
+#include "revl/guess.h"
+#include "test.h"
+
+/* A sample from a header and rows written as CSV-less text: fields
+ * split by '|', rows by '\n'. */
+static void sample(revl_guess_file *f, const char *file, const char *hdr,
+                   const char *rows) {
+  memset(f, 0, sizeof *f);
+  snprintf(f->file, sizeof f->file, "%s", file);
+  revl_guess_sample *s = &f->sample;
+  s->delimiter = ',';
+  for (const char *p = hdr;;) {
+    const char *e = strchr(p, '|');
+    size_t n = e ? (size_t)(e - p) : strlen(p);
+    s->headers = realloc(s->headers, (size_t)(s->ncols + 1) * sizeof *s->headers);
+    s->headers[s->ncols] = strndup(p, n);
+    s->ncols++;
+    if (!e) break;
+    p = e + 1;
+  }
+  s->captext = 1 << 12;
+  s->text = malloc(s->captext);
+  s->capoff = 256;
+  s->off = malloc(s->capoff * sizeof *s->off);
+  int j = 0;
+  for (const char *p = rows; *p;) {
+    size_t n = strcspn(p, "|\n");
+    s->off[s->nrows * (size_t)s->ncols + (size_t)j] = s->ntext;
+    memcpy(s->text + s->ntext, p, n);
+    s->text[s->ntext + n] = '\0';
+    s->ntext += n + 1;
+    p += n;
+    j++;
+    if (*p == '\n' || !*p) {
+      s->nrows++;
+      j = 0;
+    }
+    if (*p) p++;
+  }
+}
+
+static const revl_guess_col *col(const revl_guess_file *f, const char *h) {
+  for (int j = 0; j < f->ncols; j++)
+    if (strcmp(f->cols[j].header, h) == 0) return &f->cols[j];
+  return NULL;
+}
+
+static void test_tables_and_fields(void) {
+  revl_guess_file f[4];
+  sample(&f[0], "Opportunity.csv", "Id|StageName|Amount|CloseDate|Closed",
+         "006A|Closed Won|$1,200.50|1/15/2025|1/15/2025\n"
+         "006B|Open|300|6/30/2025|\n");
+  sample(&f[1], "export_2.csv", "Company ID|Name|Industry",
+         "C1|Acme|Software\nC2|Beta|Retail\n");
+  sample(&f[2], "misc.csv", "foo|bar", "1|x\n2|y\n");
+  /* a second deals-like file: deals goes to the better one only */
+  sample(&f[3], "deals_copy.csv", "Id|StageName", "D1|Open\nD1|Won\n");
+  CHECK_INT(revl_guess_files(f, 4), 0);
+  CHECK_STR(f[0].table, "deals");
+  CHECK_STR(f[1].table, "accounts");
+  CHECK_STR(f[2].table, "");
+  CHECK_STR(f[3].table, "");
+  CHECK_STR(f[3].best, "deals");
+  CHECK_STR(col(&f[0], "StageName")->field, "stage");
+  CHECK_INT(col(&f[0], "Amount")->kind, REVL_GK_MONEY);
+  CHECK_STR(col(&f[0], "CloseDate")->field, "close_date");
+  CHECK_INT(col(&f[0], "CloseDate")->date_order, 'M');
+  /* the loader would read Closed as is_closed; its values are dates */
+  CHECK_STR(col(&f[0], "Closed")->field, "");
+  CHECK_STR(col(&f[0], "Closed")->name, "closed");
+  CHECK(col(&f[0], "Id")->unique);
+  CHECK_STR(col(&f[1], "Company ID")->field, "id");
+  for (int i = 0; i < 4; i++) revl_guess_file_done(&f[i]);
+}
+
+static void test_values(void) {
+  revl_guess_file f[1];
+  sample(&f[0], "Pipeline.csv", "Opp #|Result|Deal Value|Won On",
+         "OP-1|Won|1.200,50|15/01/2025\nOP-2|Loss|500|20/02/2025\n"
+         "OP-3|Open|N/A|\n");
+  CHECK_INT(revl_guess_files(f, 1), 0);
+  CHECK_STR(f[0].table, "deals");
+  CHECK_STR(col(&f[0], "Opp #")->field, "id");
+  CHECK_STR(col(&f[0], "Result")->field, "stage");
+  CHECK_STR(col(&f[0], "Deal Value")->field, "amount");
+  CHECK_INT(col(&f[0], "Deal Value")->decimal, ',');
+  CHECK_INT(col(&f[0], "Deal Value")->null_pct, 33);
+  CHECK_STR(f[0].date_format, "d/m/Y");
+  CHECK_STR(f[0].decimal, ",");
+  /* "Loss" reads as open by name: the stages are classified */
+  CHECK_INT(f[0].nwon, 1);
+  CHECK_INT(f[0].nlost, 1);
+  CHECK_STR(f[0].lost[0], "Loss");
+  revl_guess_file_done(&f[0]);
+
+  /* a required typed field without a header for it: the only date left */
+  sample(&f[0], "usage.csv", "acct|when|what|n",
+         "A1|2025-01-02|logins|3\nA2|2025-01-03|logins|5\n");
+  CHECK_INT(revl_guess_files(f, 1), 0);
+  CHECK_STR(f[0].table, "usage");
+  CHECK(f[0].fixed);
+  CHECK_STR(col(&f[0], "when")->field, "date");
+  CHECK_INT(col(&f[0], "when")->conf, 40);
+  revl_guess_file_done(&f[0]);
+}
+
+static void test_snake(void) {
+  char b[64];
+  revl_snake_case("Lead Score", b, sizeof b);
+  CHECK_STR(b, "lead_score");
+  revl_snake_case("UserRoleId", b, sizeof b);
+  CHECK_STR(b, "user_role_id");
+  revl_snake_case("# of Seats", b, sizeof b);
+  CHECK_STR(b, "of_seats");
+  revl_snake_case("Lead_Source__c", b, sizeof b);
+  CHECK_STR(b, "lead_source_c");
+}
+
+int main(void) {
+  test_tables_and_fields();
+  test_values();
+  test_snake();
+  TEST_END();
+}
