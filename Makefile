@@ -123,7 +123,7 @@ asan:
 	  LDFLAGS="-fsanitize=address,undefined" test
 
 # ThreadSanitizer over the C unit tests: files load on two threads
-# (src/ingest/ingest.c; tests/unit/test_load_threads.c loads the bad-input
+# (src/ingest/loadfile.c; tests/unit/test_load_threads.c loads the bad-input
 # corpus both ways).  The other tiers interrupt busy Lua loops with
 # signals, which ThreadSanitizer holds back until a library call.
 tsan:
