@@ -315,8 +315,8 @@ static int walk_table(rd *r, revl_table *t, uint32_t nstrings, int apply) {
     const void *vals = get_blob(r, n * sz);
     const void *cur = type == REVL_T_MONEY ? get_blob(r, n * 4) : NULL;
     if (r->bad) return 0;
-    if (type == REVL_T_STRING || type == REVL_T_MONEY) {
-      /* every id must name a string of the table */
+    if (!apply && (type == REVL_T_STRING || type == REVL_T_MONEY)) {
+      /* every id must name a string of the table (checked once) */
       const uint32_t *ids = type == REVL_T_STRING ? vals : cur;
       for (uint64_t k = 0; k < n; k++) {
         uint32_t id;
