@@ -103,6 +103,11 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
  * tests set it to check that. */
 extern int revl_load_typing;
 
+/* 1: a file that takes more than about a second to load shows a
+ * progress line on stderr (rows, MB/s, time left), erased at the end.
+ * 0 (the default); the CLI sets it when stderr is a terminal. */
+extern int revl_load_progress;
+
 /* Resolve the foreign keys of all well-known tables present in s. */
 int revl_store_link_all(revl_store *s, const revl_mapping *m);
 

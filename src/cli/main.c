@@ -14,6 +14,7 @@
 
 #include "revl/cache.h"
 #include "revl/csvw.h"
+#include "revl/ingest.h"
 #include "revl/runtime.h"
 
 #include "cli.h"
@@ -306,6 +307,7 @@ static int run_main(int argc, char **argv) {
   if (cache && !cache[0])
     return cli_usage_error(name, "option --cache needs a directory");
   revl_cache_setup(cache, no_cache);
+  revl_load_progress = isatty(STDERR_FILENO);
   revl_csvw_catch_signals(); /* no temporary file outlives a Ctrl-C */
   const cli_cmd *c = find_cmd(name);
   if (!c || !c->run) return unknown_command(NULL, name);

@@ -14,8 +14,41 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define trim revl_trim
+
+int revl_load_progress;
+
+/* The progress line of a long load (revl_load_progress): rows, rate and
+ * time left, rewritten in place on stderr at most ten times a second
+ * once the file has taken a second; the monotonic clock, never used for
+ * a result. */
+typedef struct progress {
+  struct timespec t0, last;
+  int shown;
+} progress;
+
+static double since(const struct timespec *a, const struct timespec *b) {
+  return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void progress_show(progress *p, const char *path, size_t rows,
+                          size_t done, size_t size) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  double el = since(&p->t0, &now);
+  if (el < 1.0 || (p->shown && since(&p->last, &now) < 0.1)) return;
+  p->last = now;
+  p->shown = 1;
+  double rate = (double)done / el;
+  fprintf(stderr, "\rrevl: loading %s: %zu rows, %.0f MB/s", path, rows,
+          rate / 1e6);
+  if (size > done && rate > 0)
+    fprintf(stderr, ", %.0f s left", (double)(size - done) / rate + 0.5);
+  fputs("\033[K", stderr);
+  fflush(stderr);
+}
 
 static int is_dir(const char *path) {
   struct stat st;
@@ -190,6 +223,8 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
     goto out;
   }
   started = 1;
+  progress prog = {{0, 0}, {0, 0}, 0};
+  if (revl_load_progress) clock_gettime(CLOCK_MONOTONIC, &prog.t0);
   int reserved = 0, published = 0;
   size_t total = 0;
   for (unsigned k = 0;; k = (k + 1) % NBATCH) {
@@ -205,6 +240,8 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
     }
     int last = b->last;
     total = b->fed;
+    if (revl_load_progress && !ld.rc)
+      progress_show(&prog, path, ld.t->nrows, total, fsize);
     if (!reserved && !ld.rc && ld.header_done && ld.t->nrows > 0) {
       /* size the columns and the string table once from the first
        * batch, instead of growing them (and copying) as rows arrive */
@@ -223,6 +260,10 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
     pthread_cond_broadcast(&r->cv);
     pthread_mutex_unlock(&r->mu);
     if (last) break;
+  }
+  if (prog.shown) { /* erased: what follows starts on a clean line */
+    fputs("\r\033[K", stderr);
+    fflush(stderr);
   }
   if (ld.rc) {
     rc = ld.rc;
