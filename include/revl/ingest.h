@@ -82,6 +82,7 @@ typedef struct revl_load_opts {
   const char *const *tables; /* "NAME=PATH" (PATH "-": stdin), each one */
   int ntables;               /* table from its own file (--table) */
   int quiet;             /* alerts stay in the tables' notes, not on stderr */
+  int no_cache;          /* parse even when the snapshot cache is on */
 } revl_load_opts;
 
 /* Load every known (and any other *.csv) file of o->data_dir into s,

@@ -176,7 +176,8 @@ static int check_given(const revl_load_opts *o, revl_error *err) {
 static int load_one(const revl_load_opts *o, const unsigned char mapkey[16],
                     revl_store *s, const char *name, const char *path,
                     const revl_table_map *map, int strict, revl_error *err) {
-  if (!revl_cache_dir()) return revl_load_file(s, name, path, map, strict, err);
+  if (!revl_cache_dir() || o->no_cache)
+    return revl_load_file(s, name, path, map, strict, err);
   return revl_cache_load(s, name, path, map, strict, mapkey, o->quiet, err);
 }
 
