@@ -18,9 +18,11 @@ LUA_CFLAGS  = $(shell $(PKG_CONFIG) --cflags lua5.4 2>/dev/null)
 LUA_LIBS    = $(shell $(PKG_CONFIG) --libs lua5.4 2>/dev/null)
 EDIT_CFLAGS = $(shell $(PKG_CONFIG) --cflags libedit 2>/dev/null)
 EDIT_LIBS   = $(shell $(PKG_CONFIG) --libs libedit 2>/dev/null)
+XXH_CFLAGS  = $(shell $(PKG_CONFIG) --cflags libxxhash 2>/dev/null)
+XXH_LIBS    = $(shell $(PKG_CONFIG) --libs libxxhash 2>/dev/null || echo -lxxhash)
 CPPFLAGS_ALL = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc -I$(BUILD)
-CFLAGS_ALL   = $(CPPFLAGS_ALL) $(OPT) $(WARN) $(LUA_CFLAGS) $(EDIT_CFLAGS) $(CFLAGS)
-LIBS_ALL     = $(LUA_LIBS) $(EDIT_LIBS) -lcsv -lm -pthread $(LDLIBS)
+CFLAGS_ALL   = $(CPPFLAGS_ALL) $(OPT) $(WARN) $(LUA_CFLAGS) $(EDIT_CFLAGS) $(XXH_CFLAGS) $(CFLAGS)
+LIBS_ALL     = $(LUA_LIBS) $(EDIT_LIBS) $(XXH_LIBS) -lcsv -lm -pthread $(LDLIBS)
 
 CORE_SRC := $(wildcard src/*.c src/store/*.c src/parse/*.c src/ingest/*.c \
               src/output/*.c src/gen/*.c src/frame/*.c src/metrics/*.c src/rules/*.c src/lua/*.c \
@@ -56,13 +58,14 @@ help:
 # Fast no-op when everything is there; otherwise apt-get (sudo when not
 # root), with `apt-get update` first only when the install needs it.
 # tmux drives the REPL's terminal tests; tzdata backs SLA calendars.
-DEBS = pkg-config liblua5.4-dev libcsv-dev libedit-dev tmux tzdata
+DEBS = pkg-config liblua5.4-dev libcsv-dev libedit-dev libxxhash-dev tmux tzdata
 deps:
 	@missing=""; \
 	command -v $(PKG_CONFIG) >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	$(PKG_CONFIG) --exists lua5.4 2>/dev/null || missing="$$missing liblua5.4-dev"; \
 	$(PKG_CONFIG) --exists libedit 2>/dev/null || missing="$$missing libedit-dev"; \
 	[ -f /usr/include/csv.h ] || missing="$$missing libcsv-dev"; \
+	[ -f /usr/include/xxhash.h ] || missing="$$missing libxxhash-dev"; \
 	command -v tmux >/dev/null 2>&1 || missing="$$missing tmux"; \
 	[ -f /usr/share/zoneinfo/America/New_York ] || missing="$$missing tzdata"; \
 	command -v git >/dev/null 2>&1 || missing="$$missing git"; \
@@ -121,7 +124,7 @@ asan:
 	  LDFLAGS="-fsanitize=address,undefined" test
 
 # ThreadSanitizer over the C unit tests: files load on two threads
-# (src/ingest/ingest.c; tests/unit/test_load_threads.c loads the bad-input
+# (src/ingest/loadfile.c; tests/unit/test_load_threads.c loads the bad-input
 # corpus both ways).  The other tiers interrupt busy Lua loops with
 # signals, which ThreadSanitizer holds back until a library call.
 tsan:

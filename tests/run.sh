@@ -21,6 +21,11 @@ fail=0
 failed_names=""
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/revl-test.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT INT TERM
+# snapshots of the runs below go to the scratch directory, never to the
+# user's ~/.cache; the cases that test the cache give their own --cache
+XDG_CACHE_HOME="$scratch/cache"
+export XDG_CACHE_HOME
+unset REVL_CACHE REVL_CACHE_MAX
 
 note_fail() {
   fail=$((fail + 1))

@@ -82,6 +82,7 @@ typedef struct revl_load_opts {
   const char *const *tables; /* "NAME=PATH" (PATH "-": stdin), each one */
   int ntables;               /* table from its own file (--table) */
   int quiet;             /* alerts stay in the tables' notes, not on stderr */
+  int no_cache;          /* parse even when the snapshot cache is on */
 } revl_load_opts;
 
 /* Load every known (and any other *.csv) file of o->data_dir into s,
@@ -102,6 +103,11 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
  * thread whenever it can.  The store comes out the same either way;
  * tests set it to check that. */
 extern int revl_load_typing;
+
+/* 1: a file that takes more than about a second to load shows a
+ * progress line on stderr (rows, MB/s, time left), erased at the end.
+ * 0 (the default); the CLI sets it when stderr is a terminal. */
+extern int revl_load_progress;
 
 /* Resolve the foreign keys of all well-known tables present in s. */
 int revl_store_link_all(revl_store *s, const revl_mapping *m);

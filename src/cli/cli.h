@@ -88,6 +88,7 @@ const char *cli_lua_str(char *buf, size_t n, const char *s);
 
 /* Commands (src/cli/cmd_*.c). */
 int cmd_inspect(int argc, char **argv);
+int cmd_cache(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_repl(int argc, char **argv);
@@ -101,6 +102,7 @@ int cmd_log(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 
 extern const char cli_usage_inspect[];
+extern const char cli_usage_cache[];
 extern const char cli_usage_gen[];
 extern const char cli_usage_run[];
 extern const char cli_usage_repl[];

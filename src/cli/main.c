@@ -12,7 +12,9 @@
 
 #include <lua.h>
 
+#include "revl/cache.h"
 #include "revl/csvw.h"
+#include "revl/ingest.h"
 #include "revl/runtime.h"
 
 #include "cli.h"
@@ -49,6 +51,8 @@ static const cli_cmd commands[] = {
      cli_usage_report, cmd_report},
     {"log", "print a decision log with its run's metadata joined back on",
      cli_usage_log, cmd_log},
+    {"cache", "show or clear the snapshot cache of parsed files", cli_usage_cache,
+     cmd_cache},
     {"version", "print the version", "usage: revl version\n", NULL},
     {"help", "show help for a command", "usage: revl help [COMMAND]\n", NULL},
 };
@@ -58,6 +62,9 @@ static void print_main_usage(FILE *f) {
   fputs(usage_main, f);
   for (int i = 0; i < NCOMMANDS; i++)
     fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+  fputs("\nEvery command that loads data takes --cache DIR (where parsed files\n"
+        "are kept as snapshots; default $XDG_CACHE_HOME/revl or ~/.cache/revl)\n"
+        "and --no-cache (or REVL_CACHE=off).\n", f);
   fputs("\nRun 'revl help COMMAND' for a command's options.\n"
         "Exit status: 0 ok, 1 rule or test failures, 2 usage, data or I/O "
         "error, 3 script error.\n",
@@ -276,6 +283,37 @@ static int run_main(int argc, char **argv) {
     if (argc > 3) return cli_usage_error("help", "unexpected argument '%s'", argv[3]);
     return cli_print_help(argv[2]);
   }
+  /* --cache DIR and --no-cache, for every command: taken out of argv
+   * before the command reads its options */
+  const char *cache = NULL;
+  int no_cache = 0, k = 2;
+  for (int i = 2; i < argc; i++) {
+    if (strcmp(argv[i], "--") == 0) {
+      while (i < argc) argv[k++] = argv[i++];
+      break;
+    }
+    if (strcmp(argv[i], "--no-cache") == 0) {
+      no_cache = 1;
+      continue;
+    }
+    if (strncmp(argv[i], "--cache=", 8) == 0) {
+      cache = argv[i] + 8;
+      continue;
+    }
+    if (strcmp(argv[i], "--cache") == 0) {
+      if (i + 1 >= argc || !argv[i + 1][0])
+        return cli_usage_error(name, "option --cache needs a directory");
+      cache = argv[++i];
+      continue;
+    }
+    argv[k++] = argv[i];
+  }
+  argc = k;
+  argv[argc] = NULL;
+  if (cache && !cache[0])
+    return cli_usage_error(name, "option --cache needs a directory");
+  revl_cache_setup(cache, no_cache);
+  revl_load_progress = isatty(STDERR_FILENO);
   revl_csvw_catch_signals(); /* no temporary file outlives a Ctrl-C */
   const cli_cmd *c = find_cmd(name);
   if (!c || !c->run) return unknown_command(NULL, name);

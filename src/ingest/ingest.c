@@ -1,5 +1,7 @@
 /*
- * ingest.c -- CSV files into typed columns.
+ * ingest.c -- CSV records into typed columns: the header, the values,
+ * the keys, the row appended or rejected.  The threads and
+ * revl_load_file are in loadfile.c, what follows the rows in infer.c.
  *
  * Two threads share a file.  The reader (rd_*, in reader.c) reads it in large blocks
  * and hands it to libcsv one physical line at a time, so every record
@@ -15,7 +17,7 @@
  * interned strings and given a type afterwards, from every distinct
  * value they hold (see infer_types).
  */
-#include "reader.h"
+#include "loader.h"
 
 #include <csv.h>
 #include <ctype.h>
@@ -34,68 +36,8 @@
 
 
 
-typedef struct loader {
-  revl_store *s;
-  revl_table *t;
-  const revl_table_map *map;
-  const char *path;
-  int strict;
-  revl_error *err;
-  int rc;            /* first fatal error, stops the parse */
 
-  /* the record being handled: a view into the batch it came in */
-  const char *row;   /* field bytes, each NUL-terminated */
-  const size_t *foff, *flen;
-  const uint32_t *fhash; /* intern hash of each field, string columns only */
-  const uint8_t *fst;    /* PRE_* per field when the reader typed the
-                            record, else NULL */
-  const value *fval; /* the values it parsed (PRE_OK) */
-  int nf;
-  long line;         /* line the record ended on */
-  long rec_line;     /* line the record started on */
-
-  int header_done;
-  int ncsv;          /* fields in the header */
-  int nslots;        /* ncsv, then one slot per derived column */
-  int *target;       /* slot -> table column */
-  uint8_t *isnull;   /* per slot, scratch for one row */
-  value *vals;       /* per slot, scratch for one row */
-  uint32_t *curs;    /* per slot: currency id of a money value */
-  derived dv;        /* derive = {...} and types = {...} (xform.c) */
-  uint8_t *drop;     /* row -> replaced by a later duplicate */
-  size_t ndrop;
-  char dup_example[600]; /* the first duplicate unlike its kept row */
-  int *strcsv;       /* the csv columns loaded as strings */
-  int nstrcsv;
-  int cur_csv;       /* csv column of the currency field or -1 */
-  int row_cur;       /* the current row's currency column has a value */
-  char why[64];      /* a problem that needs its own words */
-  uint32_t dec_cur;  /* the currency dec is for (0: none yet) */
-  int dec;           /* its minor-unit digits */
-  uint32_t def_cur;
-
-  int pk_csv;        /* csv column of the primary key or -1 */
-  uint32_t *keys;    /* primary keys seen: open addressing on intern ids */
-  uint32_t *krows;   /* slot -> row holding that key */
-  uint32_t kmask;
-  size_t nkeys;
-  uint64_t *pkbits;  /* intern id -> used as a key in this file */
-  size_t pkwords;
-  int dupmode;       /* a duplicate was seen: keys/krows are maintained */
-
-  uint32_t *lines;   /* row -> line, for reports after the load */
-  uint8_t *pct;      /* row -> probability was written with '%' */
-  size_t caplines;
-
-  nullset nulls;
-  int prob_col;      /* table column of probability or -1 */
-  int prob_csv;      /* its csv column */
-  int prob_scale;    /* 0 auto, 1 or 100 (mapping, else preset) */
-  int row_pct;       /* the current row's probability had a '%' */
-  double prob_max;   /* largest probability written without '%' */
-} loader;
-
-static const char *default_nulls[] = {"", "NULL", "null", "N/A", "n/a",
+const char *const revl_ld_default_nulls[REVL_LD_NDEFAULT_NULLS] = {"", "NULL", "null", "N/A", "n/a",
                                       "#N/A"};
 
 /* A value quoted in a message: at most 60 bytes of it, control bytes and
@@ -385,7 +327,7 @@ static int setup_header(loader *ld) {
 
 /* ---- values -------------------------------------------------------- */
 
-static void nulls_add(nullset *ns, const char *tok) {
+void revl_ld_nulls_add(nullset *ns, const char *tok) {
   ns->tok[ns->n] = tok;
   ns->len[ns->n] = strlen(tok);
   ns->mask |= revl_len_bit(ns->len[ns->n++]);
@@ -507,7 +449,7 @@ static int key_slot(loader *ld, uint32_t id, uint32_t *slot) {
 
 /* Room for cap rows in the row -> line map (and the row -> "written
  * with %" flags, kept only when there is a probability column). */
-static int reserve_lines(loader *ld, size_t cap) {
+int revl_ld_reserve_lines(loader *ld, size_t cap) {
   if (cap <= ld->caplines) return 0;
   uint32_t *l = realloc(ld->lines, cap * sizeof *l);
   if (!l) return -1;
@@ -670,7 +612,7 @@ static int declared_value(loader *ld, int j, revl_column *c, const char *s,
                ct->name);
 }
 
-static void on_record(loader *ld) {
+void revl_ld_on_record(loader *ld) {
   revl_table *t = ld->t;
   if (ld->rc) return;
   if (!ld->header_done) {
@@ -914,7 +856,7 @@ push:
     }
   }
   if (t->nrows == ld->caplines &&
-      reserve_lines(ld, ld->caplines ? ld->caplines * 2 : 1024) != 0)
+      revl_ld_reserve_lines(ld, ld->caplines ? ld->caplines * 2 : 1024) != 0)
     goto nomem;
   if (ld->pct) ld->pct[t->nrows] = (uint8_t)ld->row_pct;
   ld->lines[t->nrows++] = (uint32_t)ld->rec_line;
@@ -924,454 +866,3 @@ nomem:
                           "out of memory");
 }
 
-/* ---- after the load ------------------------------------------------ */
-
-enum { K_BOOL = 1, K_INT = 2, K_NUM = 4, K_DATE = 8, K_DT = 16, K_MONEY = 32,
-       K_PCT = 64, K_ANY = 127 };
-
-/* What a custom text value could be.  Leading zeros ("00123") and
- * numbers with a plus sign stay text: they are codes, not quantities. */
-static int kinds_of(const char *s, size_t n, const revl_parse_opts *po) {
-  int k = 0, b;
-  int64_t i;
-  double d;
-  int32_t day;
-  char code[4];
-  if (s[0] == '+') return 0;
-  if (!revl_parse_bool(s, n, &b) && !(n == 1 && (s[0] == '0' || s[0] == '1')))
-    k |= K_BOOL;
-  if (!revl_parse_int(s, n, po, &i)) k |= K_INT;
-  if (!revl_parse_number(s, n, po, &d)) k |= K_NUM;
-  if (n >= 8 && !revl_parse_date(s, n, po, &day) && !memchr(s, ':', n) &&
-      !(s[0] >= '0' && s[0] <= '9' && memchr(s, '-', n) == NULL &&
-        memchr(s, '/', n) == NULL))
-    k |= K_DATE;
-  if (n >= 8 && !revl_parse_datetime(s, n, po, &i) &&
-      (memchr(s, '-', n) || memchr(s, '/', n)))
-    k |= K_DT;
-  if (!revl_parse_money(s, n, po, 2, &i, code) && code[0]) k |= K_MONEY;
-  if (n > 1 && s[n - 1] == '%' && !revl_parse_percent(s, n, po, 100, &d))
-    k |= K_PCT;
-  /* a leading zero makes a code, not a quantity ("02134", "007"); dates
-   * may have one ("03/01/2024") */
-  if (n > 1 && s[0] == '0' && s[1] >= '0' && s[1] <= '9') k &= K_DATE | K_DT;
-  return k;
-}
-
-static int convert_column(loader *ld, int ci, revl_type type) {
-  revl_table *t = ld->t;
-  revl_column *c = t->cols[ci];
-  const revl_parse_opts *po = ld->map ? &ld->map->popts : NULL;
-  size_t n = c->n;
-  uint32_t *ids = c->v.str;
-  uint64_t *valid = c->valid;
-  c->v.str = NULL;
-  c->valid = NULL;
-  size_t nbad = c->nbad;
-  revl_table_retype_col(t, ci, type);
-  c->nbad = nbad;
-  int rc = 0;
-  for (size_t r = 0; r < n && !rc; r++) {
-    if (!((valid[r >> 6] >> (r & 63)) & 1)) {
-      rc = revl_col_push_null(c);
-      continue;
-    }
-    const char *s = revl_intern_str(&ld->s->strings, ids[r]);
-    size_t len = revl_intern_len(&ld->s->strings, ids[r]);
-    int64_t i;
-    double d;
-    int32_t day;
-    int b;
-    char code[4];
-    switch (type) {
-    case REVL_T_BOOL: revl_parse_bool(s, len, &b); rc = revl_col_push_bool(c, b); break;
-    case REVL_T_INT: revl_parse_int(s, len, po, &i); rc = revl_col_push_i64(c, i); break;
-    case REVL_T_NUMBER:
-      if (len && s[len - 1] == '%')
-        revl_parse_percent(s, len, po, 100, &d);
-      else
-        revl_parse_number(s, len, po, &d);
-      rc = revl_col_push_f64(c, d);
-      break;
-    case REVL_T_DATE: revl_parse_date(s, len, po, &day); rc = revl_col_push_date(c, day); break;
-    case REVL_T_DATETIME: revl_parse_datetime(s, len, po, &i); rc = revl_col_push_i64(c, i); break;
-    case REVL_T_MONEY: {
-      uint32_t cur = ld->def_cur;
-      revl_parse_money(s, len, po, revl_currency_decimals(
-                           revl_intern_str(&ld->s->strings, cur)), &i, code);
-      if (code[0]) cur = revl_intern_add(&ld->s->strings, code, 3);
-      rc = revl_col_push_money(c, i, cur);
-      break;
-    }
-    default: rc = revl_col_push_str(c, ids[r]); break;
-    }
-  }
-  free(ids);
-  free(valid);
-  return rc;
-}
-
-/* Give each custom column the narrowest type all its values fit. */
-static int infer_types(loader *ld) {
-  revl_table *t = ld->t;
-  const revl_parse_opts *po = ld->map ? &ld->map->popts : NULL;
-  uint8_t *seen = NULL;
-  int rc = 0;
-  for (int ci = 0; ci < t->ncols && !rc; ci++) {
-    revl_column *c = t->cols[ci];
-    if (c->canonical || c->type != REVL_T_STRING || ci == t->pk) continue;
-    if (ci < ld->dv.nfixed && ld->dv.fixed[ci]) continue; /* types = {...} */
-    if (c->nnull == c->n) continue;
-    if (!seen && !(seen = calloc(ld->s->strings.n, 1))) return REVL_ENOMEM;
-    int k = K_ANY;
-    for (size_t r = 0; r < c->n && k; r++) {
-      if (!revl_col_valid(c, r)) continue;
-      uint32_t id = c->v.str[r];
-      if (seen[id]) continue;
-      seen[id] = 1;
-      k &= kinds_of(revl_intern_str(&ld->s->strings, id),
-                    revl_intern_len(&ld->s->strings, id), po);
-    }
-    /* clear for the next column (one array, not one per column) */
-    for (size_t r = 0; r < c->n; r++)
-      if (revl_col_valid(c, r)) seen[c->v.str[r]] = 0;
-    revl_type ty = REVL_T_STRING;
-    if (k & K_BOOL) ty = REVL_T_BOOL;
-    else if (k & K_INT) ty = REVL_T_INT;
-    else if (k & K_NUM) ty = REVL_T_NUMBER;
-    else if (k & K_DATE) ty = REVL_T_DATE;
-    else if (k & K_DT) ty = REVL_T_DATETIME;
-    else if (k & K_MONEY) ty = REVL_T_MONEY;
-    else if (k & K_PCT) ty = REVL_T_NUMBER;
-    if (ty != REVL_T_STRING) rc = convert_column(ld, ci, ty);
-  }
-  free(seen);
-  return rc;
-}
-
-/* Probability as a fraction 0..1.  Without a scale from the mapping or
- * the preset, a column whose values written without '%' go above 1 is
- * read as 0-100 (values with '%' are fractions already).  What is still
- * outside 0..1 is no probability: made null and counted (strict: an
- * error). */
-static int normalise_probability(loader *ld) {
-  if (ld->prob_col < 0) return 0;
-  revl_table *t = ld->t;
-  revl_column *c = t->cols[ld->prob_col];
-  int scaled = !ld->prob_scale && ld->prob_max > 1.0;
-  if (scaled) {
-    size_t small = 0;
-    for (size_t r = 0; r < c->n; r++) {
-      if (!revl_col_valid(c, r) || ld->pct[r]) continue;
-      if (c->v.f64[r] > 0 && c->v.f64[r] < 1) small++;
-      c->v.f64[r] /= 100.0;
-    }
-    if (small)
-      revl_table_add_warning(t,
-                             "%s: probability read as 0-100 (max %g); %zu "
-                             "value%s between 0 and 1 read as under 1%%",
-                             ld->path, ld->prob_max, small,
-                             small == 1 ? "" : "s");
-    else
-      revl_table_add_warning(t, "%s: probability read as 0-100 (max %g)",
-                             ld->path, ld->prob_max);
-  }
-  for (size_t r = 0; r < c->n; r++) {
-    double v = c->v.f64[r];
-    if (!revl_col_valid(c, r) || (v >= 0 && v <= 1)) continue;
-    /* the value as written, on the scale it was read with */
-    char msg[200];
-    if (ld->pct[r] || scaled)
-      snprintf(msg, sizeof msg, "%s: %g%s is outside 0-100", c->name, v * 100,
-               ld->pct[r] ? "%" : "");
-    else
-      snprintf(msg, sizeof msg, "%s: %g is outside 0-1%s", c->name, v,
-               ld->prob_scale == 1 && v > 1 && v <= 100
-                   ? " (a 0-100 export needs probability_scale = 100)"
-                   : "");
-    if (ld->strict)
-      return revl_error_set(ld->err, REVL_EDATA, ld->path, ld->lines[r],
-                            ld->prob_csv + 1, "%s", msg);
-    c->valid[r >> 6] &= ~(1ull << (r & 63));
-    c->v.f64[r] = 0;
-    c->nnull++;
-    if (c->nbad++ == 0)
-      revl_table_add_warning(t, "%s:%u:%d: %s (made null)", ld->path,
-                             (unsigned)ld->lines[r], ld->prob_csv + 1, msg);
-  }
-  return 0;
-}
-
-static int is_dir(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* The loading thread's side: handle one batch, in file order.  String
- * fields are hashed a few records ahead and their intern-table slots
- * prefetched, so the cache misses of many records overlap. */
-#define AHEAD 8
-
-static void hash_record(loader *ld, batch *b, const event *e) {
-  if (e->kind != EV_ROW || e->nf < ld->ncsv) return;
-  for (int k = 0; k < ld->nstrcsv; k++) {
-    size_t f = e->f0 + (size_t)ld->strcsv[k];
-    if (e->typed) {
-      if (b->fst[f] == PRE_OK)
-        revl_intern_prefetch(&ld->s->strings, b->fhash[f]);
-      continue;
-    }
-    const char *s = b->bytes + b->foff[f];
-    size_t n = b->flen[f];
-    trim(&s, &n);
-    b->fhash[f] = revl_intern_hash(s, n);
-    revl_intern_prefetch(&ld->s->strings, b->fhash[f]);
-  }
-}
-
-static void prefetch_strings(loader *ld, batch *b, const event *e) {
-  if (e->kind != EV_ROW || e->nf < ld->ncsv) return;
-  for (int k = 0; k < ld->nstrcsv; k++) {
-    size_t f = e->f0 + (size_t)ld->strcsv[k];
-    if (!e->typed || b->fst[f] == PRE_OK)
-      revl_intern_prefetch_rec(&ld->s->strings, b->fhash[f]);
-  }
-}
-
-/* Tell the reader what the header says, once it has been read (or
- * that there is nothing to type: the header failed, or a fatal error
- * came first).  The reader waits for this after handing it over. */
-static void publish_schema(loader *ld, reader *r) {
-  int ok = !ld->rc && ld->header_done &&
-           (r->kind = malloc((size_t)ld->ncsv)) != NULL;
-  if (ok) {
-    for (int j = 0; j < ld->ncsv; j++) {
-      revl_column *c = ld->t->cols[ld->target[j]];
-      /* probabilities keep their scale logic on the loading thread */
-      r->kind[j] = (uint8_t)(ld->target[j] == ld->prob_col ? 0 : c->type + 1);
-      /* a declared date format or currency: the loading thread's work */
-      if (ld->dv.ctype && ld->dv.ctype[j] &&
-          (ld->dv.ctype[j]->date.fmt[0] || ld->dv.ccur[j]))
-        r->kind[j] = 0;
-    }
-    r->ncsv = ld->ncsv;
-    r->cur_csv = ld->cur_csv;
-    r->def_dec = revl_currency_decimals(
-        revl_intern_str(&ld->s->strings, ld->def_cur));
-    r->po = ld->map ? &ld->map->popts : NULL;
-    r->nulls = &ld->nulls;
-  }
-  pthread_mutex_lock(&r->mu);
-  r->schema = ok ? 1 : 2;
-  pthread_cond_broadcast(&r->cv);
-  pthread_mutex_unlock(&r->mu);
-}
-
-static void load_batch(loader *ld, batch *b) {
-  size_t hashed = 0;
-  for (size_t i = 0; i < b->nev && !ld->rc; i++) {
-    event *e = &b->ev[i];
-    if (e->kind == EV_REJECT) {
-      const char *msg = b->bytes + e->f0;
-      if (ld->strict || !ld->header_done)
-        ld->rc = revl_error_set(ld->err, REVL_EDATA, ld->path, e->line,
-                                e->nf, "%s", msg);
-      else
-        revl_table_add_reject(ld->t, e->line, e->nf, msg, b->bytes + e->text,
-                              e->textlen);
-      continue;
-    }
-    if (ld->header_done) {
-      if (hashed <= i) hashed = i;
-      for (; hashed < b->nev && hashed <= i + AHEAD; hashed++)
-        hash_record(ld, b, &b->ev[hashed]);
-      if (i + AHEAD / 2 < hashed) prefetch_strings(ld, b, &b->ev[i + AHEAD / 2]);
-    }
-    ld->row = b->bytes;
-    ld->foff = b->foff + e->f0;
-    ld->flen = b->flen + e->f0;
-    ld->fhash = b->fhash + e->f0;
-    ld->fst = e->typed ? b->fst + e->f0 : NULL;
-    ld->fval = b->fval + e->f0;
-    ld->nf = e->nf;
-    ld->rec_line = e->line;
-    ld->line = e->end;
-    on_record(ld);
-  }
-  if (!ld->rc && b->fatal)
-    ld->rc = revl_error_set(ld->err, b->fatal, ld->path, b->fline, b->fcol,
-                            "%s", b->fmsg);
-}
-
-int revl_load_file(revl_store *s, const char *name, const char *path,
-                   const revl_table_map *map, int strict, revl_error *err) {
-  loader ld;
-  memset(&ld, 0, sizeof ld);
-  ld.s = s;
-  ld.map = map;
-  int from_stdin = strcmp(path, "-") == 0; /* --table NAME=- */
-  if (from_stdin) path = "<stdin>"; /* as errors name it */
-  ld.path = path;
-  ld.strict = strict;
-  ld.err = err;
-  ld.cur_csv = -1;
-  ld.prob_col = -1;
-  ld.pk_csv = -1;
-  /* Salesforce writes probability as 0-100, HubSpot as 0-1 */
-  if (map && map->prob_scale)
-    ld.prob_scale = map->prob_scale;
-  else if (map && map->preset == REVL_PRESET_SALESFORCE)
-    ld.prob_scale = 100;
-  else if (map && map->preset == REVL_PRESET_HUBSPOT)
-    ld.prob_scale = 1;
-  ld.def_cur = s->default_currency;
-  if (map && map->currency[0])
-    ld.def_cur = revl_intern_add(&s->strings, map->currency, 3);
-  if (!map || !map->null_replace)
-    for (size_t i = 0; i < sizeof default_nulls / sizeof *default_nulls; i++)
-      nulls_add(&ld.nulls, default_nulls[i]);
-  if (map)
-    for (int i = 0; i < map->nnulls; i++) nulls_add(&ld.nulls, map->nulls[i]);
-
-  int rc = 0;
-  FILE *fp = NULL;
-  reader *r = NULL;
-  int started = 0;
-  if (!from_stdin && is_dir(path))
-    return revl_error_set(err, REVL_EIO, path, 0, 0,
-                          "is a directory, not a CSV file");
-  /* a FIFO or device would block the open or the read: only regular
-   * files (stdin, "-", is read as a stream) */
-  struct stat pst;
-  if (!from_stdin && stat(path, &pst) == 0 && !S_ISREG(pst.st_mode))
-    return revl_error_set(err, REVL_EIO, path, 0, 0,
-                          "not a regular file (a FIFO or device); read a "
-                          "stream with --table NAME=-");
-  fp = from_stdin ? stdin : fopen(path, "rb");
-  if (!fp)
-    return revl_error_set(err, REVL_EIO, path, 0, 0, "cannot open: %s",
-                          strerror(errno));
-  ld.t = revl_store_add_table(s, name, path);
-  if (!ld.t) {
-    rc = revl_error_set(err, REVL_EUSAGE, path, 0, 0,
-                        "table '%s' is loaded twice", name);
-    goto out;
-  }
-  struct stat st;
-  size_t fsize = fstat(fileno(fp), &st) == 0 ? (size_t)st.st_size : 0;
-  r = calloc(1, sizeof *r);
-  if (!r) {
-    rc = revl_error_set(err, REVL_ENOMEM, path, 0, 0, "out of memory");
-    goto out;
-  }
-  r->fp = fp;
-  r->map = map;
-  r->cur = &r->b[0];
-  atomic_init(&r->stop, 0);
-  pthread_t th;
-  if (revl_rd_start(r, &th) != 0) {
-    rc = revl_error_set(err, REVL_ENOMEM, path, 0, 0,
-                        "cannot start the reading thread");
-    goto out;
-  }
-  started = 1;
-  int reserved = 0, published = 0;
-  size_t total = 0;
-  for (unsigned k = 0;; k = (k + 1) % NBATCH) {
-    batch *b = &r->b[k];
-    pthread_mutex_lock(&r->mu);
-    while (!b->full) pthread_cond_wait(&r->cv, &r->mu);
-    pthread_mutex_unlock(&r->mu);
-    if (!ld.rc) load_batch(&ld, b);
-    if (ld.rc) atomic_store(&r->stop, 1);
-    if (!published && (ld.header_done || ld.rc)) {
-      publish_schema(&ld, r);
-      published = 1;
-    }
-    int last = b->last;
-    total = b->fed;
-    if (!reserved && !ld.rc && ld.header_done && ld.t->nrows > 0) {
-      /* size the columns and the string table once from the first
-       * batch, instead of growing them (and copying) as rows arrive */
-      reserved = 1;
-      if (fsize > total && total > 0) {
-        double per_row = (double)total / (double)ld.t->nrows;
-        size_t est = (size_t)((double)fsize / per_row * 1.02) + 64;
-        for (int i = 0; i < ld.t->ncols; i++)
-          revl_col_reserve(ld.t->cols[i], est);
-        reserve_lines(&ld, est);
-        if (ld.t->pk >= 0) revl_intern_reserve(&s->strings, est);
-      }
-    }
-    pthread_mutex_lock(&r->mu);
-    b->full = 0;
-    pthread_cond_broadcast(&r->cv);
-    pthread_mutex_unlock(&r->mu);
-    if (last) break;
-  }
-  if (ld.rc) {
-    rc = ld.rc;
-    goto out;
-  }
-  if (total == 0 || !ld.header_done) {
-    rc = revl_error_set(err, REVL_EDATA, path, 0, 0,
-                        "empty file: expected a header row");
-    goto out;
-  }
-  if (ld.ndrop && (rc = revl_dup_drop_rows(ld.t, ld.drop, ld.lines, ld.pct))) {
-    revl_error_set(err, rc, path, 0, 0, "out of memory");
-    goto out;
-  }
-  if ((rc = normalise_probability(&ld)) || (rc = infer_types(&ld)) ||
-      (rc = revl_constants_add(s, ld.t, map, path, err)) ||
-      (rc = revl_outcomes_derive(s, ld.t, map))) {
-    if (rc == REVL_EDATA) goto out;
-    if (rc == REVL_ENOMEM)
-      revl_error_set(err, rc, path, 0, 0, "out of memory");
-    goto out;
-  }
-  if (ld.t->ndup_differ) {
-    int pol = map ? map->dup_policy : REVL_DUP_FIRST;
-    revl_table_add_alert(ld.t, "%s: %zu rejected duplicate row%s unlike the kept "
-                         "row of their key (first: %s); duplicates = \"%s\" "
-                         "kept the %s%s", path,
-                         ld.t->ndup_differ, ld.t->ndup_differ == 1 ? "" : "s",
-                         ld.dup_example, pol == REVL_DUP_LAST ? "last" : "first",
-                         pol == REVL_DUP_LAST ? "last" : "first",
-                         pol == REVL_DUP_LAST ? "" : " (say duplicates = \"last\" "
-                         "for the latest version)");
-  }
-out:
-  if (started) {
-    atomic_store(&r->stop, 1);
-    pthread_join(th, NULL);
-    pthread_cond_destroy(&r->cv);
-    pthread_mutex_destroy(&r->mu);
-  }
-  if (r)
-    for (int i = 0; i < NBATCH; i++) {
-      free(r->b[i].bytes);
-      free(r->b[i].foff);
-      free(r->b[i].flen);
-      free(r->b[i].fhash);
-      free(r->b[i].fst);
-      free(r->b[i].fval);
-      free(r->b[i].ev);
-    }
-  if (r) free(r->kind);
-  free(r);
-  if (fp && fp != stdin) fclose(fp);
-  free(ld.target);
-  free(ld.isnull);
-  free(ld.vals);
-  free(ld.curs);
-  free(ld.strcsv);
-  free(ld.lines);
-  free(ld.pct);
-  revl_derived_done(&ld.dv);
-  free(ld.drop);
-  free(ld.keys);
-  free(ld.krows);
-  free(ld.pkbits);
-  return rc;
-}

@@ -2,6 +2,7 @@
  * load.c -- a whole data directory: which files, which maps, the links
  * between tables, and the rejects written back out.
  */
+#include "revl/cache.h"
 #include "revl/csvw.h"
 #include "revl/ingest.h"
 #include "revl/stage_order.h"
@@ -199,7 +200,17 @@ static int declare_stage_orders(revl_store *s, const revl_mapping *m, const char
   return 0;
 }
 
+/* One file, through the snapshot cache when it is on. */
+static int load_one(const revl_load_opts *o, const unsigned char mapkey[16],
+                    revl_store *s, const char *name, const char *path,
+                    const revl_table_map *map, int strict, revl_error *err) {
+  if (!revl_cache_dir() || o->no_cache)
+    return revl_load_file(s, name, path, map, strict, err);
+  return revl_cache_load(s, name, path, map, strict, mapkey, o->quiet, err);
+}
+
 int revl_load_dir(revl_store *s, const revl_load_opts *o, revl_error *err) {
+  unsigned char mapkey[16];
   revl_mapping m;
   memset(&m, 0, sizeof m);
   char path[4096];
@@ -221,6 +232,7 @@ no_dir:;
     if (file_exists(path)) map_file = path;
   }
   if (map_file && (rc = revl_mapping_read(map_file, &m, err))) return rc;
+  if (revl_cache_dir()) revl_cache_mapkey(map_file, mapkey);
 
   /* the well-known tables, from the mapping's file name or <table>.csv */
   int loaded = 0;
@@ -230,7 +242,7 @@ no_dir:;
     const revl_table_map *tm = find_map(&m, name);
       const char *given = given_table(o, name);
     if (given) {
-      if ((rc = revl_load_file(s, name, given, tm ? tm : &m.defaults,
+      if ((rc = load_one(o, mapkey, s, name, given, tm ? tm : &m.defaults,
                                o->strict, err)))
         goto out;
       loaded++;
@@ -248,7 +260,7 @@ no_dir:;
       }
       continue;
     }
-    if ((rc = revl_load_file(s, name, fpath, tm ? tm : &m.defaults, o->strict,
+    if ((rc = load_one(o, mapkey, s, name, fpath, tm ? tm : &m.defaults, o->strict,
                              err)))
       goto out;
     loaded++;
@@ -274,7 +286,7 @@ no_dir:;
         goto out;
       }
     }
-    if ((rc = revl_load_file(s, tm->name, fpath, tm, o->strict, err))) goto out;
+    if ((rc = load_one(o, mapkey, s, tm->name, fpath, tm, o->strict, err))) goto out;
     loaded++;
   }
   /* tables of custom fields from --table, then any other *.csv of the
@@ -285,7 +297,7 @@ no_dir:;
     snprintf(tname, sizeof tname, "%.*s", (int)(eq - e), e);
     if (revl_store_table(s, tname)) continue; /* a well-known one */
     const revl_table_map *tm = find_map(&m, tname);
-    if ((rc = revl_load_file(s, tname, eq + 1, tm ? tm : &m.defaults,
+    if ((rc = load_one(o, mapkey, s, tname, eq + 1, tm ? tm : &m.defaults,
                              o->strict, err)))
       goto out;
     loaded++;
@@ -317,7 +329,7 @@ no_dir:;
       if (!rc) {
         const revl_table_map *tm = find_map(&m, names[i]);
         snprintf(path, sizeof path, "%s/%s.csv", o->data_dir, names[i]);
-        rc = revl_load_file(s, names[i], path, tm ? tm : &m.defaults,
+        rc = load_one(o, mapkey, s, names[i], path, tm ? tm : &m.defaults,
                             o->strict, err);
         loaded++;
       }
@@ -351,6 +363,7 @@ out:
   revl_mapping_done(&m);
   return rc;
 }
+
 
 int revl_write_rejects(const revl_store *s, const char *out_dir,
                        revl_error *err) {

@@ -236,7 +236,10 @@ static int l_fixture(lua_State *L) {
 
   revl_store *s = revl_store_new();
   if (!s) return luaL_error(L, "not enough memory");
-  revl_load_opts lo = {.data_dir = d->path, .strict = 1, .quiet = 1};
+  /* a fixture lives in a fresh temporary directory: no snapshot of it
+   * would ever be used again */
+  revl_load_opts lo = {.data_dir = d->path, .strict = 1, .quiet = 1,
+                       .no_cache = 1};
   revl_error err = {0};
   int rc = revl_load_dir(s, &lo, &err);
   if (rc) {

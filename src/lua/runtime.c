@@ -319,7 +319,7 @@ static int load_store(lua_State *L, const char *dir, const char *map,
   revl_store *s = revl_store_new();
   if (!s) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
   revl_load_opts lo = {dir, map, strict, NULL, o ? o->tables : NULL,
-                       o ? o->ntables : 0, 0};
+                       o ? o->ntables : 0, 0, 0};
   int rc = revl_load_dir(s, &lo, err);
   if (rc) {
     revl_store_free(s);

@@ -1,0 +1,87 @@
+/*
+ * loader.h -- the state of one file's load on the loading thread, shared
+ * by ingest.c (header, values, rows), infer.c (types of custom fields,
+ * probability scale, after the rows) and loadfile.c (the two threads and
+ * revl_load_file).
+ */
+#ifndef REVL_LOADER_H
+#define REVL_LOADER_H
+
+#include "reader.h"
+
+typedef struct loader {
+  revl_store *s;
+  revl_table *t;
+  const revl_table_map *map;
+  const char *path;
+  int strict;
+  revl_error *err;
+  int rc;            /* first fatal error, stops the parse */
+
+  /* the record being handled: a view into the batch it came in */
+  const char *row;   /* field bytes, each NUL-terminated */
+  const size_t *foff, *flen;
+  const uint32_t *fhash; /* intern hash of each field, string columns only */
+  const uint8_t *fst;    /* PRE_* per field when the reader typed the
+                            record, else NULL */
+  const value *fval; /* the values it parsed (PRE_OK) */
+  int nf;
+  long line;         /* line the record ended on */
+  long rec_line;     /* line the record started on */
+
+  int header_done;
+  int ncsv;          /* fields in the header */
+  int nslots;        /* ncsv, then one slot per derived column */
+  int *target;       /* slot -> table column */
+  uint8_t *isnull;   /* per slot, scratch for one row */
+  value *vals;       /* per slot, scratch for one row */
+  uint32_t *curs;    /* per slot: currency id of a money value */
+  derived dv;        /* derive = {...} and types = {...} (xform.c) */
+  uint8_t *drop;     /* row -> replaced by a later duplicate */
+  size_t ndrop;
+  char dup_example[600]; /* the first duplicate unlike its kept row */
+  int *strcsv;       /* the csv columns loaded as strings */
+  int nstrcsv;
+  int cur_csv;       /* csv column of the currency field or -1 */
+  int row_cur;       /* the current row's currency column has a value */
+  char why[64];      /* a problem that needs its own words */
+  uint32_t dec_cur;  /* the currency dec is for (0: none yet) */
+  int dec;           /* its minor-unit digits */
+  uint32_t def_cur;
+
+  int pk_csv;        /* csv column of the primary key or -1 */
+  uint32_t *keys;    /* primary keys seen: open addressing on intern ids */
+  uint32_t *krows;   /* slot -> row holding that key */
+  uint32_t kmask;
+  size_t nkeys;
+  uint64_t *pkbits;  /* intern id -> used as a key in this file */
+  size_t pkwords;
+  int dupmode;       /* a duplicate was seen: keys/krows are maintained */
+
+  uint32_t *lines;   /* row -> line, for reports after the load */
+  uint8_t *pct;      /* row -> probability was written with '%' */
+  size_t caplines;
+
+  nullset nulls;
+  int prob_col;      /* table column of probability or -1 */
+  int prob_csv;      /* its csv column */
+  int prob_scale;    /* 0 auto, 1 or 100 (mapping, else preset) */
+  int row_pct;       /* the current row's probability had a '%' */
+  double prob_max;   /* largest probability written without '%' */
+} loader;
+
+#define REVL_LD_NDEFAULT_NULLS 6
+extern const char *const revl_ld_default_nulls[REVL_LD_NDEFAULT_NULLS];
+
+/* Handle the record ld points at: parse, intern, check keys, append or
+ * reject (ingest.c). */
+void revl_ld_on_record(loader *ld);
+void revl_ld_nulls_add(nullset *ns, const char *tok);
+/* Room for cap rows in the row -> line map.  0 or REVL_ENOMEM. */
+int revl_ld_reserve_lines(loader *ld, size_t cap);
+/* After the rows (infer.c): the probability scale, then the types of
+ * the custom fields loaded as text.  0 or a REVL_E* code. */
+int revl_ld_normalise_probability(loader *ld);
+int revl_ld_infer_types(loader *ld);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * snap.h -- the snapshot file format (snapshot.c), shared with the
+ * cache (cache.c).
+ */
+#ifndef REVL_SNAP_H
+#define REVL_SNAP_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "revl/store.h"
+
+#define SNAP_MAGIC "REVLSNP1"
+#define SNAP_VERSION 1u
+#define SNAP_HDR 64
+
+/* The fixed header: magic, version, header size, payload length, XXH3-64
+ * of the payload, then the 32-byte key (content hash, context hash). */
+typedef struct snap_hdr {
+  char magic[8];
+  uint32_t version, hdrsize;
+  uint64_t paylen;
+  uint64_t check;
+  unsigned char key[32];
+} snap_hdr;
+
+/* Write the snapshot of t (just loaded into s; the string table held
+ * n_before strings in nbytes_before bytes before) to f.  0, or -1 with
+ * errno on a write error; 1 when t is not in a state a snapshot can
+ * hold (nothing useful written). */
+int revl_snap_write(FILE *f, const revl_store *s, const revl_table *t,
+                    uint32_t n_before, size_t nbytes_before,
+                    const unsigned char key[32]);
+
+/* Restore the snapshot p[0..n) as table name (file path) of s.  0 done;
+ * 1 the snapshot is not valid for key and s (s untouched; *why says
+ * how); REVL_ENOMEM. */
+int revl_snap_read(const void *p, size_t n, const unsigned char key[32],
+                   revl_store *s, const char *name, const char *path,
+                   const char **why);
+
+/* The table name and source path recorded in a snapshot's first bytes
+ * (for `revl cache`); 0 or -1. */
+int revl_snap_info(const void *p, size_t n, char *table, size_t tsize,
+                   char *source, size_t ssize);
+
+#endif

@@ -1,0 +1,434 @@
+/*
+ * snapshot.c -- one loaded table as a file: write it after a parse,
+ * restore it instead of the next parse.
+ *
+ * The payload is a flat run of 8-byte aligned fields (integers, strings
+ * with their NUL, raw arrays) behind a fixed header whose XXH3-64 of the
+ * payload catches a truncated or damaged file.  Reading walks the
+ * payload twice: once checking every length against the file and the
+ * store (nothing changes), then restoring, so a bad snapshot never
+ * leaves a half-built table behind.  What is restored is what the parse
+ * built, capacity included: the string table gets the same bytes, ids
+ * and slots, the columns the same reserved room, so every later step
+ * (another file's parse, memory figures, outputs) is the same too.
+ */
+#include "snap.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+/* ---- writing ------------------------------------------------------- */
+
+typedef struct wr {
+  FILE *f;
+  XXH3_state_t *st;
+  uint64_t len;
+  int err;
+} wr;
+
+static void put_raw(wr *w, const void *p, size_t n) {
+  static const unsigned char zero[8];
+  if (w->err || !n) return;
+  if (fwrite(p, 1, n, w->f) != n) w->err = 1;
+  XXH3_64bits_update(w->st, p, n);
+  w->len += n;
+  size_t pad = (8 - n % 8) % 8;
+  if (pad) {
+    if (fwrite(zero, 1, pad, w->f) != pad) w->err = 1;
+    XXH3_64bits_update(w->st, zero, pad);
+    w->len += pad;
+  }
+}
+
+static void put_u64(wr *w, uint64_t v) { put_raw(w, &v, 8); }
+
+static void put_blob(wr *w, const void *p, size_t n) {
+  put_u64(w, n);
+  put_raw(w, p, n);
+}
+
+/* A string with its NUL; NULL as length UINT64_MAX. */
+static void put_str(wr *w, const char *s) {
+  if (!s) {
+    put_u64(w, UINT64_MAX);
+    return;
+  }
+  size_t n = strlen(s);
+  put_u64(w, n);
+  put_raw(w, s, n + 1);
+}
+
+int revl_snap_write(FILE *f, const revl_store *s, const revl_table *t,
+                    uint32_t n_before, size_t nbytes_before,
+                    const unsigned char key[32]) {
+  if (t->nuidx) return 1;
+  for (int i = 0; i < t->ncols; i++) {
+    const revl_column *c = t->cols[i];
+    if (c->ref || c->ref_row || c->rev_off || c->n != t->nrows) return 1;
+  }
+  const revl_intern *in = &s->strings;
+  if (in->n < n_before || in->nbytes < nbytes_before) return 1;
+  snap_hdr h;
+  memset(&h, 0, sizeof h);
+  if (fwrite(&h, 1, SNAP_HDR, f) != SNAP_HDR) return -1;
+  wr w = {f, XXH3_createState(), 0, 0};
+  if (!w.st) return -1;
+  XXH3_64bits_reset(w.st);
+
+  put_str(&w, t->name);
+  put_str(&w, t->file);
+  /* what the load added to the string table, and its capacity after */
+  put_u64(&w, n_before);
+  put_u64(&w, in->n);
+  put_u64(&w, nbytes_before);
+  put_u64(&w, in->nbytes);
+  put_u64(&w, in->cap);
+  put_u64(&w, in->capbytes);
+  put_u64(&w, in->slots ? (uint64_t)in->mask + 1 : 0);
+  put_blob(&w, in->bytes + nbytes_before, in->nbytes - nbytes_before);
+  put_blob(&w, in->off + n_before, (size_t)(in->n - n_before) * 4);
+  if (in->slots)
+    put_blob(&w, in->slots, ((size_t)in->mask + 1) * 8);
+
+  put_u64(&w, t->nrows);
+  put_u64(&w, (uint64_t)t->ncols);
+  put_u64(&w, (uint64_t)(int64_t)t->pk);
+  put_u64(&w, t->nrejected);
+  put_u64(&w, t->nduplicate);
+  put_u64(&w, t->ndup_differ);
+  put_u64(&w, t->ndup_same);
+  for (int i = 0; i < t->ncols; i++) {
+    const revl_column *c = t->cols[i];
+    put_str(&w, c->name);
+    put_str(&w, c->label);
+    put_u64(&w, (uint64_t)c->type);
+    put_u64(&w, (uint64_t)c->canonical);
+    put_u64(&w, (uint64_t)c->required);
+    put_u64(&w, c->n);
+    put_u64(&w, c->cap);
+    put_u64(&w, c->nnull);
+    put_u64(&w, c->nbad);
+    put_u64(&w, c->broken_example);
+    put_blob(&w, c->valid, (c->n + 63) / 64 * 8);
+    put_blob(&w, c->v.any, c->n * revl_type_size(c->type));
+    if (c->type == REVL_T_MONEY) put_blob(&w, c->cur, c->n * 4);
+  }
+  put_u64(&w, t->nrejects_kept);
+  for (size_t i = 0; i < t->nrejects_kept; i++) {
+    const revl_reject *r = &t->rejects[i];
+    put_u64(&w, (uint64_t)(int64_t)r->line);
+    put_u64(&w, (uint64_t)(int64_t)r->col);
+    put_str(&w, r->reason);
+    put_str(&w, r->record);
+  }
+  put_u64(&w, (uint64_t)t->nwarnings);
+  for (int i = 0; i < t->nwarnings; i++) put_str(&w, t->warnings[i]);
+  put_u64(&w, (uint64_t)t->nalerts);
+  for (int i = 0; i < t->nalerts; i++) put_u64(&w, (uint64_t)t->alerts[i]);
+
+  memcpy(h.magic, SNAP_MAGIC, 8);
+  h.version = SNAP_VERSION;
+  h.hdrsize = SNAP_HDR;
+  h.paylen = w.len;
+  h.check = XXH3_64bits_digest(w.st);
+  memcpy(h.key, key, 32);
+  XXH3_freeState(w.st);
+  if (w.err || fseek(f, 0, SEEK_SET) != 0 ||
+      fwrite(&h, 1, SNAP_HDR, f) != SNAP_HDR)
+    return -1;
+  return 0;
+}
+
+/* ---- reading ------------------------------------------------------- */
+
+typedef struct rd {
+  const unsigned char *p;
+  size_t n, at;
+  int bad;
+} rd;
+
+static const void *get_raw(rd *r, size_t n) {
+  size_t padded = n + (8 - n % 8) % 8;
+  if (r->bad || padded < n || padded > r->n - r->at) {
+    r->bad = 1;
+    return NULL;
+  }
+  const void *p = r->p + r->at;
+  r->at += padded;
+  return p;
+}
+
+static uint64_t get_u64(rd *r) {
+  const void *p = get_raw(r, 8);
+  uint64_t v = 0;
+  if (p) memcpy(&v, p, 8);
+  return v;
+}
+
+/* A blob that must be `want` bytes long. */
+static const void *get_blob(rd *r, uint64_t want) {
+  uint64_t n = get_u64(r);
+  if (n != want || n > SIZE_MAX) {
+    r->bad = 1;
+    return NULL;
+  }
+  return n ? get_raw(r, (size_t)n) : r->p;
+}
+
+static const char *get_str(rd *r, int *isnull) {
+  uint64_t n = get_u64(r);
+  *isnull = 0;
+  if (n == UINT64_MAX) {
+    *isnull = 1;
+    return NULL;
+  }
+  if (n >= SIZE_MAX - 8) {
+    r->bad = 1;
+    return NULL;
+  }
+  const char *s = get_raw(r, (size_t)n + 1);
+  if (s && (s[n] || memchr(s, 0, (size_t)n))) r->bad = 1;
+  return r->bad ? NULL : s;
+}
+
+static int check_hdr(const void *p, size_t n, const unsigned char *key,
+                     const char **why) {
+  snap_hdr h;
+  if (n < SNAP_HDR) {
+    *why = "truncated";
+    return 1;
+  }
+  memcpy(&h, p, sizeof h);
+  if (memcmp(h.magic, SNAP_MAGIC, 8) != 0 || h.hdrsize != SNAP_HDR) {
+    *why = "not a revl snapshot";
+    return 1;
+  }
+  if (h.version != SNAP_VERSION) {
+    *why = "another snapshot version";
+    return 1;
+  }
+  if (h.paylen != n - SNAP_HDR) {
+    *why = "truncated";
+    return 1;
+  }
+  if (key && memcmp(h.key, key, 32) != 0) {
+    *why = "key does not match";
+    return 1;
+  }
+  if (XXH3_64bits((const char *)p + SNAP_HDR, n - SNAP_HDR) != h.check) {
+    *why = "checksum does not match";
+    return 1;
+  }
+  return 0;
+}
+
+int revl_snap_info(const void *p, size_t n, char *table, size_t tsize,
+                   char *source, size_t ssize) {
+  snap_hdr h;
+  if (n < SNAP_HDR) return -1;
+  memcpy(&h, p, sizeof h);
+  if (memcmp(h.magic, SNAP_MAGIC, 8) != 0 || h.version != SNAP_VERSION)
+    return -1;
+  rd r = {(const unsigned char *)p + SNAP_HDR, n - SNAP_HDR, 0, 0};
+  int nul;
+  const char *t = get_str(&r, &nul), *src = get_str(&r, &nul);
+  if (r.bad || !t || !src) return -1;
+  snprintf(table, tsize, "%s", t);
+  snprintf(source, ssize, "%s", src);
+  return 0;
+}
+
+/* Restore the string table's part (apply) or check it fits s. */
+static int walk_intern(rd *r, revl_intern *in, int apply) {
+  uint64_t n0 = get_u64(r), n1 = get_u64(r), b0 = get_u64(r), b1 = get_u64(r);
+  uint64_t cap = get_u64(r), capbytes = get_u64(r), nslots = get_u64(r);
+  if (r->bad || n1 < n0 || b1 < b0 || cap < n1 || capbytes < b1 ||
+      capbytes > UINT32_MAX || cap > UINT32_MAX || n0 != in->n ||
+      b0 != in->nbytes || (nslots & (nslots - 1)) || nslots > ((uint64_t)1 << 32) ||
+      (nslots == 0 && n1 > 0) || (n0 > 0 && !in->slots)) {
+    r->bad = 1;
+    return 0;
+  }
+  const void *bytes = get_blob(r, b1 - b0);
+  const void *off = get_blob(r, (n1 - n0) * 4);
+  const void *slots = nslots ? get_blob(r, nslots * 8) : NULL;
+  if (r->bad || !apply) return 0;
+  char *nb = realloc(in->bytes, (size_t)capbytes ? (size_t)capbytes : 1);
+  if (!nb) return REVL_ENOMEM;
+  in->bytes = nb;
+  uint32_t *noff = realloc(in->off, (size_t)cap * 4 + 4);
+  if (!noff) return REVL_ENOMEM;
+  in->off = noff;
+  uint64_t *ns = NULL;
+  if (nslots && !(ns = malloc((size_t)nslots * 8))) return REVL_ENOMEM;
+  revl_advise_huge(in->bytes, (size_t)capbytes);
+  memcpy(in->bytes + b0, bytes, (size_t)(b1 - b0));
+  memcpy(in->off + n0, off, (size_t)(n1 - n0) * 4);
+  if (ns) {
+    revl_advise_huge(ns, (size_t)nslots * 8);
+    memcpy(ns, slots, (size_t)nslots * 8);
+  }
+  free(in->slots);
+  in->slots = ns;
+  in->mask = nslots ? (uint32_t)(nslots - 1) : 0;
+  in->n = (uint32_t)n1;
+  in->nbytes = (size_t)b1;
+  in->cap = (uint32_t)cap;
+  in->capbytes = (size_t)capbytes;
+  return 0;
+}
+
+static int walk_table(rd *r, revl_table *t, uint32_t nstrings, int apply) {
+  int nul;
+  uint64_t nrows = get_u64(r), ncols = get_u64(r);
+  int64_t pk = (int64_t)get_u64(r);
+  uint64_t nrejected = get_u64(r), nduplicate = get_u64(r);
+  uint64_t ndup_differ = get_u64(r), ndup_same = get_u64(r);
+  if (r->bad || ncols > 1u << 20 || pk < -1 || pk >= (int64_t)ncols) {
+    r->bad = 1;
+    return 0;
+  }
+  if (apply) {
+    t->nrows = (size_t)nrows;
+    t->pk = (int)pk;
+    t->nrejected = (size_t)nrejected;
+    t->nduplicate = (size_t)nduplicate;
+    t->ndup_differ = (size_t)ndup_differ;
+    t->ndup_same = (size_t)ndup_same;
+  }
+  for (uint64_t i = 0; i < ncols && !r->bad; i++) {
+    const char *name = get_str(r, &nul);
+    if (nul) r->bad = 1;
+    const char *label = get_str(r, &nul);
+    uint64_t type = get_u64(r), canonical = get_u64(r), required = get_u64(r);
+    uint64_t n = get_u64(r), cap = get_u64(r), nnull = get_u64(r);
+    uint64_t nbad = get_u64(r), broken = get_u64(r);
+    if (r->bad || type > REVL_T_DATETIME || n != nrows || cap < n ||
+        nnull > n || broken >= nstrings || cap > ((uint64_t)1 << 40)) {
+      r->bad = 1;
+      return 0;
+    }
+    size_t sz = revl_type_size((revl_type)type);
+    const void *valid = get_blob(r, (n + 63) / 64 * 8);
+    const void *vals = get_blob(r, n * sz);
+    const void *cur = type == REVL_T_MONEY ? get_blob(r, n * 4) : NULL;
+    if (r->bad) return 0;
+    if (!apply && (type == REVL_T_STRING || type == REVL_T_MONEY)) {
+      /* every id must name a string of the table (checked once) */
+      const uint32_t *ids = type == REVL_T_STRING ? vals : cur;
+      for (uint64_t k = 0; k < n; k++) {
+        uint32_t id;
+        memcpy(&id, (const char *)ids + k * 4, 4);
+        if (id >= nstrings) {
+          r->bad = 1;
+          return 0;
+        }
+      }
+    }
+    if (!apply) continue;
+    int ci = revl_table_add_col(t, name, (revl_type)type);
+    if (ci < 0) return ci == REVL_EUSAGE ? (r->bad = 1, 0) : REVL_ENOMEM;
+    revl_column *c = t->cols[ci];
+    c->canonical = (int)canonical;
+    c->required = (int)required;
+    if (label && revl_table_set_label(t, ci, label)) return REVL_ENOMEM;
+    if (revl_col_reserve(c, (size_t)cap)) return REVL_ENOMEM;
+    if (n) {
+      memcpy(c->valid, valid, (size_t)(n + 63) / 64 * 8);
+      memcpy(c->v.any, vals, (size_t)n * sz);
+      if (cur) memcpy(c->cur, cur, (size_t)n * 4);
+    }
+    c->n = (size_t)n;
+    c->nnull = (size_t)nnull;
+    c->nbad = (size_t)nbad;
+    c->broken_example = (uint32_t)broken;
+  }
+  uint64_t nrej = get_u64(r);
+  if (r->bad || nrej > REVL_REJECTS_KEPT) {
+    r->bad = 1;
+    return 0;
+  }
+  for (uint64_t i = 0; i < nrej && !r->bad; i++) {
+    long line = (long)(int64_t)get_u64(r), col = (long)(int64_t)get_u64(r);
+    const char *reason = get_str(r, &nul);
+    if (nul) r->bad = 1;
+    const char *record = get_str(r, &nul);
+    if (r->bad || !apply) continue;
+    size_t kept = t->nrejects_kept;
+    revl_table_add_reject(t, line, col, reason, record ? record : "",
+                          record ? strlen(record) : 0);
+    if (t->nrejects_kept != kept + 1) return REVL_ENOMEM;
+    if (!record) {
+      free(t->rejects[kept].record);
+      t->rejects[kept].record = NULL;
+    }
+  }
+  uint64_t nw = get_u64(r);
+  if (r->bad || nw > 1u << 20) {
+    r->bad = 1;
+    return 0;
+  }
+  for (uint64_t i = 0; i < nw && !r->bad; i++) {
+    const char *wtext = get_str(r, &nul);
+    if (nul) r->bad = 1;
+    if (r->bad || !apply) continue;
+    int before = t->nwarnings;
+    revl_table_add_warning(t, "%s", wtext);
+    if (t->nwarnings != before + 1) return REVL_ENOMEM;
+  }
+  uint64_t na = get_u64(r);
+  if (r->bad || na > nw) {
+    r->bad = 1;
+    return 0;
+  }
+  if (apply && na && !(t->alerts = malloc((size_t)na * sizeof *t->alerts)))
+    return REVL_ENOMEM;
+  for (uint64_t i = 0; i < na && !r->bad; i++) {
+    uint64_t a = get_u64(r);
+    if (a >= nw) r->bad = 1;
+    if (apply && !r->bad) t->alerts[t->nalerts++] = (int)a;
+  }
+  if (!r->bad && apply) t->nrejected = (size_t)nrejected; /* add_reject counted */
+  return 0;
+}
+
+static int walk(rd *r, revl_store *s, revl_table *t, int apply) {
+  int nul;
+  get_str(r, &nul);
+  get_str(r, &nul);
+  size_t at = r->at;
+  int rc = walk_intern(r, &s->strings, apply);
+  if (rc || r->bad) return rc;
+  /* the ids a column may hold: the string table after the restore */
+  uint32_t nstrings;
+  {
+    rd peek = {r->p, r->n, at, 0};
+    get_u64(&peek);
+    nstrings = (uint32_t)get_u64(&peek);
+  }
+  rc = walk_table(r, t, nstrings, apply);
+  if (!rc && !r->bad && r->at != r->n) r->bad = 1;
+  return rc;
+}
+
+int revl_snap_read(const void *p, size_t n, const unsigned char key[32],
+                   revl_store *s, const char *name, const char *path,
+                   const char **why) {
+  if (check_hdr(p, n, key, why)) return 1;
+  rd r = {(const unsigned char *)p + SNAP_HDR, n - SNAP_HDR, 0, 0};
+  revl_table scratch;
+  memset(&scratch, 0, sizeof scratch);
+  walk(&r, s, &scratch, 0);
+  if (r.bad) {
+    *why = "does not fit this load";
+    return 1;
+  }
+  revl_table *t = revl_store_add_table(s, name, path);
+  if (!t) return REVL_ENOMEM;
+  rd r2 = {(const unsigned char *)p + SNAP_HDR, n - SNAP_HDR, 0, 0};
+  int rc = walk(&r2, s, t, 1);
+  if (!rc && r2.bad) rc = REVL_ENOMEM; /* checked above: cannot happen */
+  return rc;
+}

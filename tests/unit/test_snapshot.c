@@ -1,0 +1,175 @@
+/*
+ * test_snapshot.c -- a load restored from snapshots (src/ingest/cache.c,
+ * snapshot.c) leaves exactly what a parse leaves: the bad-input corpus,
+ * the examples and generated data in three formats, strict and not,
+ * dumped with the string ids, the string table's shape and memory
+ * figures, loaded without a cache, then writing, then restoring.
+ */
+#include "test.h"
+
+#include "revl/cache.h"
+#include "revl/gen.h"
+#include "revl/ingest.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char cache_dir[600];
+
+static void dump_value(FILE *f, const revl_store *s, const revl_column *c,
+                       size_t r) {
+  if (!revl_col_valid(c, r)) {
+    fputs("~", f);
+    return;
+  }
+  switch (c->type) {
+  case REVL_T_STRING:
+    fprintf(f, "%u'%s'", c->v.str[r], revl_intern_str(&s->strings, c->v.str[r]));
+    break;
+  case REVL_T_INT:
+  case REVL_T_DATETIME: fprintf(f, "%lld", (long long)c->v.i64[r]); break;
+  case REVL_T_MONEY:
+    fprintf(f, "%lld %s", (long long)c->v.i64[r],
+            revl_intern_str(&s->strings, c->cur[r]));
+    break;
+  case REVL_T_NUMBER: fprintf(f, "%.17g", c->v.f64[r]); break;
+  case REVL_T_BOOL: fprintf(f, "%d", c->v.b[r]); break;
+  case REVL_T_DATE: fprintf(f, "%d", (int)c->v.date[r]); break;
+  }
+}
+
+/* Everything a load leaves behind, as text. */
+static char *load_dump(const char *dir, int strict, int cache) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (!f) exit(2);
+  revl_cache_setup(cache_dir, !cache);
+  revl_store *s = revl_store_new();
+  revl_load_opts o = {.data_dir = dir, .strict = strict, .quiet = 1};
+  revl_error err;
+  memset(&err, 0, sizeof err);
+  int rc = revl_load_dir(s, &o, &err);
+  char msg[600];
+  revl_error_format(&err, msg, sizeof msg);
+  fprintf(f, "rc %d: %s\n", rc, rc ? msg : "");
+  for (int i = 0; i < s->ntables; i++) {
+    const revl_table *t = s->tables[i];
+    fprintf(f, "table %s rows %zu rejected %zu duplicate %zu\n", t->name,
+            t->nrows, t->nrejected, t->nduplicate);
+    for (size_t k = 0; k < t->nrejects_kept; k++)
+      fprintf(f, "reject %ld:%ld %s | %s\n", t->rejects[k].line,
+              t->rejects[k].col, t->rejects[k].reason, t->rejects[k].record);
+    for (int k = 0; k < t->nwarnings; k++) fprintf(f, "warning %s\n", t->warnings[k]);
+    for (int c = 0; c < t->ncols; c++) {
+      const revl_column *col = t->cols[c];
+      fprintf(f, "column %s type %d null %zu bad %zu broken %zu:", col->name,
+              (int)col->type, col->nnull, col->nbad, col->nbroken);
+      for (size_t r = 0; r < col->n; r++) {
+        fputc(' ', f);
+        dump_value(f, s, col, r);
+      }
+      fputc('\n', f);
+    }
+  }
+  const revl_intern *in = &s->strings;
+  fprintf(f, "strings n %u bytes %zu cap %u capbytes %zu mask %u\n", in->n,
+          in->nbytes, in->cap, in->capbytes, in->mask);
+  for (int i = 0; i < s->ntables; i++)
+    fprintf(f, "memory %s %zu\n", s->tables[i]->name,
+            revl_table_memory(s->tables[i]));
+  revl_store_free(s);
+  fclose(f);
+  return buf;
+}
+
+static int ndirs, nsnaps;
+
+static int count_snaps(void) {
+  DIR *d = opendir(cache_dir);
+  int n = 0;
+  struct dirent *e;
+  while (d && (e = readdir(d)))
+    if (strstr(e->d_name, ".snap") && e->d_name[0] != '.') n++;
+  if (d) closedir(d);
+  return n;
+}
+
+static void compare(const char *dir) {
+  for (int strict = 0; strict <= 1; strict++) {
+    char *a = load_dump(dir, strict, 0);
+    char *b = load_dump(dir, strict, 1);
+    int before = count_snaps();
+    char *c = load_dump(dir, strict, 1);
+    CHECK_INT(count_snaps(), before); /* a restore writes nothing */
+    for (int k = 0; k < 2; k++) {
+      const char *x = k ? c : b;
+      if (strcmp(a, x) == 0) {
+        test_passed++;
+        continue;
+      }
+      test_failed++;
+      size_t i = 0;
+      while (a[i] && a[i] == x[i]) i++;
+      size_t from = i > 60 ? i - 60 : 0;
+      fprintf(stderr, "%s (strict %d, %s): differs at byte %zu:\n  parse: %.160s\n"
+              "  cache: %.160s\n", dir, strict, k ? "restored" : "written", i,
+              a + from, x + from);
+    }
+    free(a);
+    free(b);
+    free(c);
+  }
+  ndirs++;
+}
+
+static int is_dir(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int main(void) {
+  char tmp[] = "/tmp/revl-snapshot-XXXXXX";
+  if (!mkdtemp(tmp)) return 2;
+  snprintf(cache_dir, sizeof cache_dir, "%s/cache", tmp);
+  DIR *d = opendir("tests/cli/bad");
+  CHECK(d != NULL);
+  struct dirent *e;
+  while (d && (e = readdir(d))) {
+    if (e->d_name[0] == '.') continue;
+    char p[512];
+    snprintf(p, sizeof p, "tests/cli/bad/%s/data", e->d_name);
+    if (is_dir(p)) compare(p);
+  }
+  if (d) closedir(d);
+  compare("examples/data");
+  char dir[700];
+  static const int formats[] = {REVL_GEN_CANONICAL, REVL_GEN_SALESFORCE,
+                                REVL_GEN_HUBSPOT};
+  for (int i = 0; i < 3; i++) {
+    snprintf(dir, sizeof dir, "%s/gen%d", tmp, i);
+    revl_gen_opts g = {dir, 2000, 30000, 3000, 40, 7, 20454, formats[i]};
+    revl_error err;
+    fflush(stdout);
+    int out = dup(1);
+    if (!freopen("/dev/null", "w", stdout)) return 2;
+    int grc = revl_gen(&g, &err);
+    fflush(stdout);
+    dup2(out, 1);
+    close(out);
+    CHECK_INT(grc, 0);
+    compare(dir);
+  }
+  nsnaps = count_snaps();
+  CHECK(ndirs > 50);
+  CHECK(nsnaps > 50);
+  revl_cache_setup(NULL, 1);
+  char cmd[800];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
+  TEST_END();
+}
