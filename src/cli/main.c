@@ -336,9 +336,11 @@ int main(int argc, char **argv) {
     bad = 1;
     e = errno;
   }
-  if (bad) {
+  /* a run that failed already said why (a write to stdout that failed
+   * is one such reason): no second message */
+  if (bad && (rc == REVL_EXIT_OK || rc == REVL_EXIT_FAIL)) {
     fprintf(stderr, "revl: write error: %s\n", e ? strerror(e) : "stdout");
-    if (rc == REVL_EXIT_OK || rc == REVL_EXIT_FAIL) rc = REVL_EXIT_DATA;
+    rc = REVL_EXIT_DATA;
   }
   return rc;
 }
