@@ -3,7 +3,7 @@
  * (src/rules/diagnose.c) printed for a person or a program, and its
  * evidence written under --out.
  */
-#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +45,22 @@ static const char *const levels[6] = {
     "no evidence",           "no shared rule", "informal",
     "documented but weakly enforced", "enforced and measured",
     "measured and improved through cadence"};
+
+/* printf-formatted bytes written as they are (revl_csvw_fmt writes a
+ * CSV field) */
+static void rawf(revl_csvw *w, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+static void rawf(revl_csvw *w, const char *fmt, ...) {
+  char buf[256];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  if (n > 0) revl_csvw_raw(w, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
 
 static double pct(size_t passed, size_t checked) {
   return checked ? 100.0 * (double)passed / (double)checked : 0.0;
@@ -122,13 +138,13 @@ static void print_table(const revl_dx_result *r, const char *data, const char *a
 static void layer_json(revl_csvw *w, const revl_dx_result *r, int k) {
   const revl_dx_layer *l = &r->layers[k];
   const char *nm = revl_dx_layer_name(k), *act = revl_dx_action(l->score);
-  revl_csvw_fmt(w, "{\"layer\":%d,\"name\":", k + 1);
+  rawf(w, "{\"layer\":%d,\"name\":", k + 1);
   revl_csvw_json(w, nm, strlen(nm));
-  if (l->score) revl_csvw_fmt(w, ",\"score\":%d", l->score);
+  if (l->score) rawf(w, ",\"score\":%d", l->score);
   else revl_csvw_raw(w, ",\"score\":null", 13);
   revl_csvw_raw(w, ",\"level\":", 9);
   revl_csvw_json(w, levels[l->score], strlen(levels[l->score]));
-  revl_csvw_fmt(w, ",\"checked\":%zu,\"passed\":%zu,\"pass_pct\":%.1f,\"action\":",
+  rawf(w, ",\"checked\":%zu,\"passed\":%zu,\"pass_pct\":%.1f,\"action\":",
                 l->checked, l->passed, pct(l->passed, l->checked));
   revl_csvw_json(w, act, strlen(act));
   revl_csvw_raw(w, "}", 1);
@@ -200,7 +216,7 @@ static int write_out(const char *dir, const revl_dx_result *r, const char *data,
   revl_csvw_json(js, data, strlen(data));
   revl_csvw_raw(js, ",\"as_of\":", 9);
   revl_csvw_json(js, asof, strlen(asof));
-  revl_csvw_fmt(js, ",\"seed\":%lld,\"sample\":%lld,\n\"paths\":[", seed, sample);
+  rawf(js, ",\"seed\":%lld,\"sample\":%lld,\n\"paths\":[", seed, sample);
   for (int p = 0; p < REVL_DX_NPATHS; p++) {
     const revl_dx_path *rp = &r->paths[p];
     const char *pn = revl_dx_path_name(p);
@@ -209,7 +225,7 @@ static int write_out(const char *dir, const revl_dx_result *r, const char *data,
     if (rp->table) {
       revl_csvw_raw(js, ",\"table\":", 9);
       revl_csvw_json(js, rp->table->name, strlen(rp->table->name));
-      revl_csvw_fmt(js, ",\"candidates\":%zu,\"sampled\":%zu,\"reason\":null}",
+      rawf(js, ",\"candidates\":%zu,\"sampled\":%zu,\"reason\":null}",
                     rp->candidates, rp->sampled);
     } else {
       revl_csvw_raw(js, ",\"table\":null,\"candidates\":0,\"sampled\":0,\"reason\":", 51);
@@ -222,7 +238,7 @@ static int write_out(const char *dir, const revl_dx_result *r, const char *data,
     revl_csvw_raw(js, k ? ",\n" : "\n", k ? 2 : 1);
     layer_json(js, r, k);
   }
-  if (r->weakest >= 0) revl_csvw_fmt(js, "],\n\"weakest\":%d}\n", r->weakest + 1);
+  if (r->weakest >= 0) rawf(js, "],\n\"weakest\":%d}\n", r->weakest + 1);
   else revl_csvw_raw(js, "],\n\"weakest\":null}\n", 19);
   if (revl_csvw_commit(ev, &err)) {
     ev = NULL;

@@ -399,6 +399,8 @@ static void ask_sla(const ctx *x, revl_dx_check *c, uint32_t row, int path,
   }
 }
 
+static int32_t o_as_of(const ctx *x) { return x->o->as_of; }
+
 /* An activity referencing row through fk in the STALE_DAYS before as-of. */
 static void ask_recent(const ctx *x, revl_dx_check *c, uint32_t row, int path,
                        const revl_table *t, const revl_column *fk) {
@@ -408,13 +410,13 @@ static void ask_recent(const ctx *x, revl_dx_check *c, uint32_t row, int path,
     return;
   }
   acts_of(x, fk, t, row, INT64_MIN, &first, &last);
+  /* whole days: an activity on as-of minus STALE_DAYS still counts */
+  long long ago = (long long)o_as_of(x) - (long long)(last / DAY);
   if (last == INT64_MIN) put(c, row, path, 5, 0, "no activity at all");
-  else if (last >= x->end - STALE_DAYS * DAY)
-    put(c, row, path, 5, 1, "last activity %lld days before as-of",
-        (long long)((x->end - 1 - last) / DAY));
+  else if (ago <= STALE_DAYS)
+    put(c, row, path, 5, 1, "last activity %lld days before as-of", ago);
   else
-    put(c, row, path, 5, 0, "stale: last activity %lld days before as-of",
-        (long long)((x->end - 1 - last) / DAY));
+    put(c, row, path, 5, 0, "stale: last activity %lld days before as-of", ago);
 }
 
 static void ask_lead(const ctx *x, revl_dx_check *c, uint32_t r) {
