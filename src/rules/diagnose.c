@@ -108,6 +108,7 @@ typedef struct ctx {
   uint32_t *stage_uses;     /* per intern id: deals with that stage */
   uint32_t *status_uses;    /* per intern id: leads with that status */
   uint32_t *acc_cluster;    /* per account row: dedupe cluster, 0 none */
+  uint32_t *acc_mate;       /* per account row: the record that linked it */
   uint8_t *email_repeat;    /* per lead row */
   int64_t *mrr;             /* per account row: [2r] current, [2r+1] earlier */
   uint8_t *cur_row;         /* per account row: a row in the current month */
@@ -268,7 +269,9 @@ static int duplicate_accounts(ctx *x) {
     goto out;
   }
   x->acc_cluster = d.cluster;
+  x->acc_mate = d.mate;
   d.cluster = NULL;
+  d.mate = NULL;
 out:
   free(names);
   free(doms);
@@ -342,6 +345,23 @@ static size_t sample(uint32_t *cand, size_t n, size_t k, uint64_t seed, int path
   }
   qsort(cand, k, sizeof *cand, u32_cmp);
   return k;
+}
+
+static const char *acc_id(const ctx *x, size_t row) {
+  const char *id = x->acc->pk >= 0 ? text(x, x->acc->cols[x->acc->pk], row) : NULL;
+  return id ? id : "?";
+}
+
+/* The id of another account in row's duplicate cluster: the one that
+ * linked it, else the first other member. */
+static const char *dup_of(const ctx *x, size_t row) {
+  size_t m = x->acc_mate[row];
+  if (m == UINT32_MAX || m >= x->acc->nrows) {
+    for (m = 0; m < x->acc->nrows; m++)
+      if (m != row && x->acc_cluster[m] == x->acc_cluster[row]) break;
+    if (m == x->acc->nrows) return "?";
+  }
+  return acc_id(x, m);
 }
 
 /* ---- questions -------------------------------------------------------- */
@@ -522,7 +542,8 @@ static void ask_deal(const ctx *x, revl_dx_check *c, uint32_t r, int P) {
                                    "created_at", "close_date", NULL};
   if (!fields(t, r, d4, m, sizeof m)) put(c++, r, P, 3, 0, "missing %s", m);
   else if (arow >= 0 && x->acc_cluster && x->acc_cluster[arow])
-    put(c++, r, P, 3, 0, "account is in duplicate cluster %u", x->acc_cluster[arow]);
+    put(c++, r, P, 3, 0, "account %.30s duplicates account %.30s",
+        acc_id(x, (size_t)arow), dup_of(x, (size_t)arow));
   else put(c++, r, P, 3, 1, "required fields present");
 
   const revl_column *am = col(t, "amount");
@@ -574,7 +595,7 @@ static void ask_account(const ctx *x, revl_dx_check *c, uint32_t r, int32_t mont
   static const char *const a4[] = {"name", "domain", "created_at", NULL};
   if (!fields(t, r, a4, m, sizeof m)) put(c++, r, P, 3, 0, "missing %s", m);
   else if (x->acc_cluster && x->acc_cluster[r])
-    put(c++, r, P, 3, 0, "in duplicate cluster %u", x->acc_cluster[r]);
+    put(c++, r, P, 3, 0, "duplicates account %.30s", dup_of(x, r));
   else put(c++, r, P, 3, 1, "required fields present");
 
   char mb[16];
@@ -732,6 +753,7 @@ done:
   free(x.stage_uses);
   free(x.status_uses);
   free(x.acc_cluster);
+  free(x.acc_mate);
   free(x.email_repeat);
   free(x.mrr);
   free(x.cur_row);
