@@ -49,6 +49,8 @@ static const cli_cmd commands[] = {
      cli_usage_inspect, cmd_inspect},
     {"report", "write report.html: the default sections and a playbook's own",
      cli_usage_report, cmd_report},
+    {"diagnose", "score six RevOps layers 1-5 from sampled records; the weakest first",
+     cli_usage_diagnose, cmd_diagnose},
     {"log", "print a decision log with its run's metadata joined back on",
      cli_usage_log, cmd_log},
     {"cache", "show or clear the snapshot cache of parsed files", cli_usage_cache,
