@@ -35,7 +35,7 @@ LUA_SRC  := lua/revl.lua $(filter-out lua/revl.lua,$(sort $(wildcard lua/*.lua))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check-deps test asan tsan fuzz fuzz-clang fuzz-bins fuzz-smoke run install uninstall clean bench bench-frame bench-workflow bench-deps help fmt
+.PHONY: all deps check-deps test asan tsan fuzz fuzz-clang fuzz-bins fuzz-smoke valgrind run install uninstall clean bench bench-frame bench-workflow bench-deps help fmt
 
 all: $(BUILD)/revl $(BUILD)/open_pipeline
 
@@ -46,6 +46,7 @@ help:
 	@echo "make test       every test tier; ends with 'N passed, N failed'"
 	@echo "make asan       build with ASan+UBSan into build-asan/ and run the tests"
 	@echo "make tsan       build with ThreadSanitizer into build-tsan/ and run the tests"
+	@echo "make valgrind   unit tests and CLI runs under valgrind memcheck"
 	@echo "make fuzz       build the libFuzzer harnesses (clang) into build-fuzz/"
 	@echo "make fuzz-smoke run each harness FUZZ_TIME=$(FUZZ_TIME) s on its corpus; fails on a crash"
 	@echo "make bench      revl against peers on four tasks (SCALE=10: 10M deals)"
@@ -135,6 +136,18 @@ asan:
 tsan:
 	$(MAKE) BUILD=build-tsan OPT="-O1 -g -fsanitize=thread" \
 	  LDFLAGS="-fsanitize=thread" REVL_TIERS=unit test
+
+# ---- valgrind ----------------------------------------------------------
+# The C unit tests and a representative set of CLI runs under memcheck
+# (tests/valgrind/run.sh).  valgrind comes from apt-get when missing, as
+# clang does for `make fuzz`: it is not a build dependency.
+valgrind: $(BUILD)/revl $(UNIT_BIN)
+	@command -v valgrind >/dev/null 2>&1 || { \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q valgrind \
+	  || { $$sudo apt-get update -q && \
+	       $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q valgrind; }; }
+	BUILD=$(BUILD) sh tests/valgrind/run.sh
 
 # ---- fuzzing (docs/fuzzing.md) -------------------------------------------
 # libFuzzer harnesses tests/fuzz/fuzz_*.c against the library sources,

@@ -100,9 +100,6 @@ int revl_guess_files(revl_guess_file *files, int n);
 /* Free what revl_guess_files and the sample hold. */
 void revl_guess_file_done(revl_guess_file *f);
 
-/* The custom column name revl gives a header: snake_case ("Lead Score"
- * -> lead_score, "UserRoleId" -> user_role_id); UTF-8 letters kept. */
-void revl_snake_case(const char *h, char *out, size_t size);
 
 /* ---- writing (guess_write.c) --------------------------------------- */
 

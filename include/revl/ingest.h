@@ -140,4 +140,10 @@ extern const int revl_ntable_defs;
 const char *revl_preset_field(int preset, const char *table,
                               const char *header);
 
+/* The custom column name revl gives a header: snake_case ("Lead Score"
+ * -> lead_score, "UserRoleId" -> user_role_id, "# of Seats" -> of_seats);
+ * bytes of UTF-8 letters are kept; empty when nothing is left.  What
+ * the load names a custom column, and what `revl init` writes. */
+void revl_snake_case(const char *h, char *out, size_t size);
+
 #endif

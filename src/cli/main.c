@@ -49,6 +49,8 @@ static const cli_cmd commands[] = {
      cli_usage_inspect, cmd_inspect},
     {"report", "write report.html: the default sections and a playbook's own",
      cli_usage_report, cmd_report},
+    {"diagnose", "score six RevOps layers 1-5 from sampled records; the weakest first",
+     cli_usage_diagnose, cmd_diagnose},
     {"log", "print a decision log with its run's metadata joined back on",
      cli_usage_log, cmd_log},
     {"cache", "show or clear the snapshot cache of parsed files", cli_usage_cache,
@@ -336,9 +338,11 @@ int main(int argc, char **argv) {
     bad = 1;
     e = errno;
   }
-  if (bad) {
+  /* a run that failed already said why (a write to stdout that failed
+   * is one such reason): no second message */
+  if (bad && (rc == REVL_EXIT_OK || rc == REVL_EXIT_FAIL)) {
     fprintf(stderr, "revl: write error: %s\n", e ? strerror(e) : "stdout");
-    if (rc == REVL_EXIT_OK || rc == REVL_EXIT_FAIL) rc = REVL_EXIT_DATA;
+    rc = REVL_EXIT_DATA;
   }
   return rc;
 }

@@ -45,25 +45,6 @@ static void normalise(const char *s, char *out, size_t size) {
   out[n] = '\0';
 }
 
-void revl_snake_case(const char *h, char *out, size_t size) {
-  size_t n = 0;
-  int sep = 0;
-  for (size_t i = 0; h[i] && n + 2 < size; i++) {
-    unsigned char c = (unsigned char)h[i], next = (unsigned char)h[i + 1];
-    if (isalnum(c) || c >= 0x80) {
-      unsigned char prev = i ? (unsigned char)h[i - 1] : 0;
-      int word = isupper(c) && i &&
-                 (islower(prev) || isdigit(prev) || (isupper(prev) && islower(next)));
-      if (n && (sep || word)) out[n++] = '_';
-      out[n++] = c < 0x80 ? (char)tolower(c) : (char)c;
-      sep = 0;
-    } else {
-      sep = 1;
-    }
-  }
-  out[n] = '\0';
-}
-
 /* ---- what the values of a column are ------------------------------- */
 
 static int cmp_strp(const void *a, const void *b) {

@@ -6,6 +6,7 @@
  * unmapped and the files left unclassified listed as comments.
  */
 #include "revl/guess.h"
+#include "revl/ingest.h"
 #include "revl/sbuf.h"
 
 #include <stdio.h>

@@ -152,7 +152,7 @@ static int is_constant(const revl_table_map *m, const char *name) {
 /* The column name of a custom header: snake_case ("Lead Score" ->
  * lead_score, "UserRoleId" -> user_role_id, "# of Seats" -> of_seats);
  * bytes of UTF-8 letters are kept.  Empty when nothing is left. */
-static void snake_case(const char *h, char *out, size_t size) {
+void revl_snake_case(const char *h, char *out, size_t size) {
   size_t n = 0;
   int sep = 0;
   for (size_t i = 0; h[i] && n + 2 < size; i++) {
@@ -227,7 +227,7 @@ static int setup_header(loader *ld) {
     char snake[256];
     const char *colname = canon ? canon : name;
     if (!canon) { /* a custom field: snake_case, the header kept as label */
-      snake_case(name, snake, sizeof snake);
+      revl_snake_case(name, snake, sizeof snake);
       if (snake[0]) colname = snake;
     }
     char alt[300];
@@ -235,7 +235,7 @@ static int setup_header(loader *ld) {
     if (taken && canon && !renamed(ld->map, name)) {
       /* two headers recognised as one field ("Prospect ID" and "Lead
        * Number" both as id): the later one stays a custom column */
-      snake_case(name, snake, sizeof snake);
+      revl_snake_case(name, snake, sizeof snake);
       if (snake[0] && strcmp(snake, canon) != 0 && revl_table_col(t, snake) < 0) {
         revl_table_add_warning(t, "%s:1:%d: '%s' also reads as %s, which an "
                                "earlier column is: kept as custom '%s'",

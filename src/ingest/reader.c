@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define trim revl_trim
 #define currency_code revl_currency_code
@@ -69,9 +70,17 @@ static const char *binary_kind(const char *b, size_t n) {
 
 int revl_load_typing = -1;
 
-static int batch_grow(batch *b, size_t bytes, size_t fields, size_t evs) {
+/* The first capacities are the full batch sizes, or less for a file
+ * known to be smaller (r->hint): a small file then costs kilobytes, not
+ * megabytes, and the buffers still grow as needed. */
+static size_t first_cap(size_t full, size_t hint) {
+  return hint && hint + 64 < full ? hint + 64 : full;
+}
+
+static int batch_grow(batch *b, size_t hint, size_t bytes, size_t fields,
+                      size_t evs) {
   if (b->nbytes + bytes > b->capbytes) {
-    size_t cap = b->capbytes ? b->capbytes : BATCH_BYTES + 4096;
+    size_t cap = b->capbytes ? b->capbytes : first_cap(BATCH_BYTES + 4096, hint);
     while (cap < b->nbytes + bytes) cap *= 2;
     char *p = realloc(b->bytes, cap);
     if (!p) return -1;
@@ -79,7 +88,7 @@ static int batch_grow(batch *b, size_t bytes, size_t fields, size_t evs) {
     b->capbytes = cap;
   }
   if (b->nfields + fields > b->capfields) {
-    size_t cap = b->capfields ? b->capfields * 2 : 16384;
+    size_t cap = b->capfields ? b->capfields * 2 : first_cap(16384, hint);
     size_t *o = realloc(b->foff, cap * sizeof *o);
     if (!o) return -1;
     b->foff = o;
@@ -98,7 +107,7 @@ static int batch_grow(batch *b, size_t bytes, size_t fields, size_t evs) {
     b->capfields = cap;
   }
   if (b->nev + evs > b->capev) {
-    size_t cap = b->capev ? b->capev * 2 : BATCH_EVENTS + 16;
+    size_t cap = b->capev ? b->capev * 2 : first_cap(BATCH_EVENTS + 16, hint);
     event *e = realloc(b->ev, cap * sizeof *e);
     if (!e) return -1;
     b->ev = e;
@@ -139,7 +148,7 @@ static void rd_field(void *data, size_t len, void *r_) {
   reader *r = r_;
   batch *b = r->cur;
   if ((b->nbytes + len + 1 > b->capbytes || b->nfields == b->capfields) &&
-      (r->oom || batch_grow(b, len + 1, 1, 0))) {
+      (r->oom || batch_grow(b, r->hint, len + 1, 1, 0))) {
     r->oom = 1;
     return;
   }
@@ -217,7 +226,7 @@ static void rd_record(int term, void *r_) {
   (void)term;
   reader *r = r_;
   batch *b = r->cur;
-  if (r->oom || (b->nev == b->capev && batch_grow(b, 0, 0, 1))) {
+  if (r->oom || (b->nev == b->capev && batch_grow(b, r->hint, 0, 0, 1))) {
     r->oom = 1;
     return;
   }
@@ -251,7 +260,7 @@ static void rd_reject(reader *r, const char *msg, const char *text,
   b->nfields -= (size_t)r->nf;
   b->nbytes = r->row0;
   size_t mlen = strlen(msg);
-  if (batch_grow(b, mlen + 1 + len + 1, 0, 1)) {
+  if (batch_grow(b, r->hint, mlen + 1 + len + 1, 0, 1)) {
     r->oom = 1;
     return;
   }
@@ -299,7 +308,15 @@ static void rd_run(reader *r) {
    * next line, --strict stops. */
   const unsigned char opts = CSV_STRICT | CSV_STRICT_FINI;
   struct csv_parser p;
-  const size_t bufsize = 1 << 20;
+  /* a regular file smaller than the 1 MiB block gets a buffer (and
+   * libcsv a field block) of its size: no field can be longer */
+  size_t bufsize = 1 << 20;
+  struct stat st;
+  r->hint = 0;
+  if (fstat(fileno(r->fp), &st) == 0 && S_ISREG(st.st_mode) &&
+      st.st_size >= 0 && (size_t)st.st_size + 1 < bufsize)
+    r->hint = (size_t)st.st_size + 1;
+  if (r->hint) bufsize = r->hint;
   char *buf = malloc(bufsize);
   if (!buf || csv_init(&p, opts) != 0) {
     free(buf);
@@ -307,6 +324,7 @@ static void rd_run(reader *r) {
     return;
   }
   parser_options(&p, r->map);
+  if (r->hint) csv_set_blk_size(&p, r->hint < 128 ? 128 : r->hint);
   r->line = 1;
   int first = 1;
   int after_cr = 0; /* the last piece ended with \r */

@@ -65,6 +65,7 @@ typedef struct reader {
   atomic_int stop;     /* set by the loading thread: stop reading */
   /* the reader thread's own */
   FILE *fp;
+  size_t hint;         /* size of a small regular file + 1, else 0 */
   const revl_table_map *map;
   batch *cur;
   unsigned next;

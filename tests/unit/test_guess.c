@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "revl/guess.h"
+#include "revl/ingest.h"
 #include "test.h"
 
 /* A sample from a header and rows written as CSV-less text: fields
