@@ -96,6 +96,7 @@ static void header(rep *R) {
                       "<li><a href=\"#performance\">Win rate, deal size, cycle</a></li>"
                       "<li><a href=\"#funnel\">Lead funnel</a></li>"
                       "<li><a href=\"#revenue\">Recurring revenue</a></li>"
+                      "<li><a href=\"#diagnose\">RevOps diagnostic</a></li>"
                       "<li><a href=\"#quality\">Data quality</a></li>");
   for (int i = 0; i < R->o->nsections; i++) {
     revl_sbuf_printf(b, "<li><a href=\"#p%d\">", i + 1);
@@ -141,6 +142,7 @@ int revl_report_html(const revl_store *s, const revl_report_opts *o, revl_sbuf *
   }
   /* the playbook's sections after the default ones, data quality last */
   for (int i = 0; !rc && i < o->nsections; i++) revl_sbuf_puts(b, o->sections[i]);
+  if (!rc && !o->no_defaults) rc = revl_rp_diagnose(&R);
   if (!rc && !o->no_defaults) revl_rp_quality(&R);
   revl_sbuf_puts(b, "</main>\n<footer><p class=\"note\">Every figure comes from the metric "
                     "functions a playbook calls (revl.metrics.*; formulas in docs/metrics.md).");

@@ -33,5 +33,7 @@ int revl_rp_performance(rep *R);
 int revl_rp_funnel(rep *R);
 int revl_rp_revenue(rep *R);
 void revl_rp_quality(rep *R);
+/* The six-layer diagnostic (diagnose_sec.c), after the defaults. */
+int revl_rp_diagnose(rep *R);
 
 #endif
