@@ -611,7 +611,7 @@ static int declared_value(loader *ld, int j, revl_column *c, const char *s,
   if (ct->by_expand) /* not written in types: implied by expand */
     return fatal(ld, j, "%s: \"%s\" is not %s (expand reads it as a date; "
                  "types = { %s = { \"date\", \"d.m.Y\" } } gives its format)",
-                 c->name, show(s, n, shown, sizeof shown), what, ct->name);
+                 c->name, show(s, n, shown, sizeof shown), what, c->name);
   return fatal(ld, j, "%s: \"%s\" is not %s (types = { %s = ... } in the "
                "mapping)", c->name, show(s, n, shown, sizeof shown), what,
                ct->name);

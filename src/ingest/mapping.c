@@ -201,14 +201,28 @@ static int read_expand(lua_State *L, const mctx *cx, const char *tname,
 /* The start and end columns of expand are dates: declared so unless
  * types = {...} says how (a value that is not a date stops the load at
  * its line and column). */
+/* Whether two names of a mapping mean one column: through columns =
+ * {...} renames, then by their snake_case names ("Churn Date" is
+ * churn_date). */
+static int same_column(const revl_table_map *tm, const char *a, const char *b) {
+  const char *ab[2] = {a, b};
+  char sn[2][256];
+  for (int w = 0; w < 2; w++) {
+    for (int i = 0; i < tm->npairs; i++)
+      if (strcmp(tm->rename_from[i], ab[w]) == 0) ab[w] = tm->rename_to[i];
+    revl_snake_case(ab[w], sn[w], sizeof sn[w]);
+  }
+  return strcmp(ab[0], ab[1]) == 0 || (sn[0][0] && strcmp(sn[0], sn[1]) == 0);
+}
+
 static int expand_types(revl_table_map *tm) {
   const char *cols[2] = {tm->exp_start, tm->exp_end};
   int lines[2] = {tm->exp_sline, tm->exp_eline}, colsat[2] = {tm->exp_scol, tm->exp_ecol};
   for (int i = 0; i < 2; i++) {
     if (!cols[i]) continue;
     int have = 0;
-    for (int k = 0; k < tm->ntypes; k++) have |= strcmp(tm->types[k].name, cols[i]) == 0;
-    if (have || (i == 1 && tm->exp_start && strcmp(cols[0], cols[1]) == 0)) continue;
+    for (int k = 0; k < tm->ntypes; k++) have |= same_column(tm, tm->types[k].name, cols[i]);
+    if (have || (i == 1 && same_column(tm, cols[0], cols[1]))) continue;
     revl_coltype *t = realloc(tm->types, (size_t)(tm->ntypes + 1) * sizeof *t);
     if (!t) return REVL_ENOMEM;
     tm->types = t;
