@@ -56,6 +56,10 @@ typedef struct revl_table_map {
   struct revl_derive *derive;
   int ntypes;           /* types = { column = "integer", ... } */
   struct revl_coltype *types;
+  char *exp_start;      /* expand = { start = ..., ["end"] = ..., every = */
+  char *exp_end;        /*   "month" }: one row per subscription becomes */
+  int exp_line, exp_col; /*  account-month rows (expand.c); NULL: none */
+  int exp_sline, exp_scol, exp_eline, exp_ecol; /* start and end entries */
   char *mapfile;        /* the mapping file, for errors found at load */
   int file_line, file_col; /* where file = ... is written in it */
 } revl_table_map;

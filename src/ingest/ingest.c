@@ -287,7 +287,8 @@ static int setup_header(loader *ld) {
   if (def)
     for (int k = 0; k < def->nfields; k++)
       if (def->fields[k].required && revl_table_col(t, def->fields[k].name) < 0 &&
-          !is_constant(ld->map, def->fields[k].name)) {
+          !is_constant(ld->map, def->fields[k].name) &&
+          !(ld->map && ld->map->exp_start && strcmp(def->fields[k].name, "period") == 0)) {
         char hint[1024];
         headers_hint(ld, def->fields[k].name, hint, sizeof hint);
         return ld->rc = revl_error_set(
@@ -607,6 +608,10 @@ static int declared_value(loader *ld, int j, revl_column *c, const char *s,
     snprintf(what, sizeof what, "%s %s", c->type == REVL_T_INT ? "an" : "a",
              revl_type_word(c->type));
   }
+  if (ct->by_expand) /* not written in types: implied by expand */
+    return fatal(ld, j, "%s: \"%s\" is not %s (expand reads it as a date; "
+                 "types = { %s = { \"date\", \"d.m.Y\" } } gives its format)",
+                 c->name, show(s, n, shown, sizeof shown), what, c->name);
   return fatal(ld, j, "%s: \"%s\" is not %s (types = { %s = ... } in the "
                "mapping)", c->name, show(s, n, shown, sizeof shown), what,
                ct->name);

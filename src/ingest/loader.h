@@ -83,5 +83,9 @@ int revl_ld_reserve_lines(loader *ld, size_t cap);
  * the custom fields loaded as text.  0 or a REVL_E* code. */
 int revl_ld_normalise_probability(loader *ld);
 int revl_ld_infer_types(loader *ld);
+/* expand = {...} of the mapping (expand.c): the subscriptions loaded,
+ * one row each, become account-month rows.  0 or a REVL_E* code with
+ * ld->err set. */
+int revl_expand_periods(loader *ld);
 
 #endif

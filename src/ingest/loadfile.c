@@ -280,7 +280,7 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
   }
   if ((rc = revl_ld_normalise_probability(&ld)) || (rc = revl_ld_infer_types(&ld)) ||
       (rc = revl_constants_add(s, ld.t, map, path, err)) ||
-      (rc = revl_outcomes_derive(s, ld.t, map))) {
+      (rc = revl_outcomes_derive(s, ld.t, map)) || (rc = revl_expand_periods(&ld))) {
     if (rc == REVL_EDATA) goto out;
     if (rc == REVL_ENOMEM)
       revl_error_set(err, rc, path, 0, 0, "out of memory");

@@ -133,6 +133,7 @@ typedef struct revl_coltype {
   char currency[4];    /* money: "" = the table's currency */
   revl_datefmt date;   /* date / datetime: fmt "" = the usual parsers */
   int line, col;
+  int by_expand;       /* 1: not written in types, implied by expand */
 } revl_coltype;
 
 /* Read derive = {...} and types = {...} of the table at the top of the

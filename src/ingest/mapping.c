@@ -18,7 +18,7 @@ static const char *table_keys[] = {
     "file", "preset", "columns", "key", "references", "date_format",
     "decimal", "thousands", "currency", "null", "probability_scale",
     "stages", "delimiter", "null_add", "duplicates", "constants", "derive",
-    "types", NULL};
+    "types", "expand", NULL};
 
 #define CHUNK "mapping"            /* chunk name: errors read "mapping:LINE:" */
 #define MAX_INSTRUCTIONS 10000000
@@ -124,6 +124,118 @@ static int read_sep(lua_State *L, const mctx *cx, const char *key,
   }
   lua_pop(L, 1);
   return rc;
+}
+
+/* expand = { start = "Start", ["end"] = "End", every = "month" } of the
+ * subscriptions table (expand.c does the work at load). */
+static int read_expand(lua_State *L, const mctx *cx, const char *tname,
+                       revl_table_map *tm, revl_error *err) {
+  static const char *const keys[] = {"start", "end", "every", NULL};
+  int rc = 0;
+  lua_getfield(L, -1, "expand");
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  if (strcmp(tname, "subscriptions") != 0)
+    rc = fail(err, "expand", "%s: expand is only for the subscriptions table "
+              "(rows with start and end dates into account-month rows)", tname, NULL);
+  else if (!lua_istable(L, -1))
+    rc = fail(err, "expand", "%s: expand must be a table: { start = \"Start Date\", "
+              "[\"end\"] = \"End Date\", every = \"month\" }", tname, NULL);
+  else if (tm->key)
+    rc = fail(err, "key", "%s: a key cannot be set with expand (a subscription "
+              "becomes one row per month)", tname, NULL);
+  if (rc) {
+    lua_pop(L, 1);
+    return rc;
+  }
+  char p[1024];
+  snprintf(p, sizeof p, "%s\x1f" "expand", cx->where);
+  revl_mapsrc_find(cx->src, p, 1, &tm->exp_line, &tm->exp_col);
+  lua_pushnil(L);
+  while (!rc && lua_next(L, -2)) {
+    lua_pop(L, 1);
+    const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    int ok = 0;
+    for (int i = 0; k && keys[i]; i++) ok |= strcmp(keys[i], k) == 0;
+    if (!ok) {
+      char hint[160], msg[300], key[300];
+      snprintf(msg, sizeof msg, "%%s: expand: unknown option '%%s'%s (start, "
+               "end, every)", k ? near_of(k, keys, hint, sizeof hint) : "");
+      snprintf(key, sizeof key, "expand\x1f%s", k ? k : "");
+      rc = fail_at(cx, err, key, 1, msg, tname, k ? k : "(not a string)");
+      lua_pop(L, 1);
+    }
+  }
+  for (int i = 0; i < 3 && !rc; i++) {
+    char key[64];
+    snprintf(key, sizeof key, "expand\x1f%s", keys[i]);
+    lua_getfield(L, -1, keys[i]);
+    const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    if (!v && (i == 0 || !lua_isnil(L, -1))) {
+      rc = i == 0 && lua_isnil(L, -1)
+               ? fail(err, "expand", "%s: expand needs start = \"column\" (the "
+                      "subscription's start date)", tname, NULL)
+               : fail(err, key, "%s: expand: '%s' must be a column name (a string)",
+                      tname, keys[i]);
+    } else if (i == 2 && v && strcmp(v, "month") != 0) {
+      char hint[160], msg[300];
+      snprintf(msg, sizeof msg, "%%s: expand: every = '%%s' is not a period revl "
+               "expands to (month)%s",
+               near_of(v, (const char *const[]){"month", NULL}, hint, sizeof hint));
+      rc = fail(err, key, msg, tname, v);
+    } else if (v && i < 2) {
+      char **dst = i == 0 ? &tm->exp_start : &tm->exp_end;
+      if (!(*dst = dupstr(L, -1))) rc = REVL_ENOMEM;
+      snprintf(p, sizeof p, "%s\x1f%s", cx->where, key);
+      revl_mapsrc_find(cx->src, p, 0, i == 0 ? &tm->exp_sline : &tm->exp_eline,
+                       i == 0 ? &tm->exp_scol : &tm->exp_ecol);
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return rc;
+}
+
+/* The start and end columns of expand are dates: declared so unless
+ * types = {...} says how (a value that is not a date stops the load at
+ * its line and column). */
+/* Whether two names of a mapping mean one column: through columns =
+ * {...} renames, then by their snake_case names ("Churn Date" is
+ * churn_date). */
+static int same_column(const revl_table_map *tm, const char *a, const char *b) {
+  const char *ab[2] = {a, b};
+  char sn[2][256];
+  for (int w = 0; w < 2; w++) {
+    for (int i = 0; i < tm->npairs; i++)
+      if (strcmp(tm->rename_from[i], ab[w]) == 0) ab[w] = tm->rename_to[i];
+    revl_snake_case(ab[w], sn[w], sizeof sn[w]);
+  }
+  return strcmp(ab[0], ab[1]) == 0 || (sn[0][0] && strcmp(sn[0], sn[1]) == 0);
+}
+
+static int expand_types(revl_table_map *tm) {
+  const char *cols[2] = {tm->exp_start, tm->exp_end};
+  int lines[2] = {tm->exp_sline, tm->exp_eline}, colsat[2] = {tm->exp_scol, tm->exp_ecol};
+  for (int i = 0; i < 2; i++) {
+    if (!cols[i]) continue;
+    int have = 0;
+    for (int k = 0; k < tm->ntypes; k++) have |= same_column(tm, tm->types[k].name, cols[i]);
+    if (have || (i == 1 && same_column(tm, cols[0], cols[1]))) continue;
+    revl_coltype *t = realloc(tm->types, (size_t)(tm->ntypes + 1) * sizeof *t);
+    if (!t) return REVL_ENOMEM;
+    tm->types = t;
+    revl_coltype *c = &t[tm->ntypes];
+    memset(c, 0, sizeof *c);
+    if (!(c->name = strdup(cols[i]))) return REVL_ENOMEM;
+    c->type = REVL_T_DATE;
+    c->by_expand = 1;
+    c->line = lines[i];
+    c->col = colsat[i];
+    tm->ntypes++;
+  }
+  return 0;
 }
 
 /* Read the options of one table (or the top level) at the stack top. */
@@ -359,11 +471,20 @@ static int read_opts(lua_State *L, const mctx *cx, const char *tname,
     }
   }
   lua_pop(L, 1);
-  if (top) return 0;
+  if (top) {
+    lua_getfield(L, -1, "expand");
+    int has = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    return has ? fail(err, "expand", "expand belongs to the subscriptions table "
+                      "(subscriptions = { expand = {...} })", NULL, NULL)
+               : 0;
+  }
+  if ((rc = read_expand(L, cx, tname, tm, err))) return rc;
   /* derive = {...} and types = {...}, compiled now (transform.c) */
   if (!(tm->mapfile = strdup(cx->path)))
     return revl_error_set(err, REVL_ENOMEM, cx->path, 0, 0, "out of memory");
   rc = revl_transform_read(L, cx->path, cx->src, cx->where, tm, err);
+  if (!rc) rc = expand_types(tm);
   if (rc == REVL_ENOMEM)
     revl_error_set(err, REVL_ENOMEM, cx->path, 0, 0, "out of memory");
   return rc;
@@ -598,6 +719,8 @@ static void map_done(revl_table_map *t) {
   free(t->const_name);
   free(t->const_value);
   revl_transform_done(t);
+  free(t->exp_start);
+  free(t->exp_end);
   free(t->mapfile);
 }
 
