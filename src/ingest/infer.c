@@ -14,6 +14,17 @@
 enum { K_BOOL = 1, K_INT = 2, K_NUM = 4, K_DATE = 8, K_DT = 16, K_MONEY = 32,
        K_PCT = 64, K_ANY = 127 };
 
+/* A currency code written against its amount ("SUB-1", "INV2024",
+ * "100EUR"): the shape of record and product codes, so a guessed type
+ * is not money (a declared money column still reads them). */
+static int code_touches_amount(const char *s, size_t n) {
+  int lead = n > 3 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' &&
+             s[2] >= 'A' && s[2] <= 'Z' && s[3] != ' ';
+  int trail = n > 3 && s[n - 1] >= 'A' && s[n - 1] <= 'Z' && s[n - 2] >= 'A' &&
+              s[n - 2] <= 'Z' && s[n - 3] >= 'A' && s[n - 3] <= 'Z' && s[n - 4] != ' ';
+  return lead || trail;
+}
+
 /* What a custom text value could be.  Leading zeros ("00123") and
  * numbers with a plus sign stay text: they are codes, not quantities. */
 static int kinds_of(const char *s, size_t n, const revl_parse_opts *po) {
@@ -34,7 +45,8 @@ static int kinds_of(const char *s, size_t n, const revl_parse_opts *po) {
   if (n >= 8 && !revl_parse_datetime(s, n, po, &i) &&
       (memchr(s, '-', n) || memchr(s, '/', n)))
     k |= K_DT;
-  if (!revl_parse_money(s, n, po, 2, &i, code) && code[0]) k |= K_MONEY;
+  if (!revl_parse_money(s, n, po, 2, &i, code) && code[0] && !code_touches_amount(s, n))
+    k |= K_MONEY;
   if (n > 1 && s[n - 1] == '%' && !revl_parse_percent(s, n, po, 100, &d))
     k |= K_PCT;
   /* a leading zero makes a code, not a quantity ("02134", "007"); dates
