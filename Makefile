@@ -107,7 +107,7 @@ $(BUILD)/lua_embed.c: $(BUILD)/embed $(LUA_SRC)
 $(BUILD)/lua_embed.o: $(BUILD)/lua_embed.c
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/librevl.a tests/test.h | check-deps
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/librevl.a tests/test.h tests/unit/storedump.h | check-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests $< -o $@ $(BUILD)/librevl.a $(LIBS_ALL)
 

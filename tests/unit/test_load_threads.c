@@ -13,6 +13,7 @@
 #include "revl/parse.h"
 #include "revl/store.h"
 #include "test.h"
+#include "storedump.h"
 
 #include <dirent.h>
 #include <stdint.h>
@@ -21,26 +22,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static void dump_value(FILE *f, const revl_store *s, const revl_column *c,
-                       size_t r) {
-  if (!revl_col_valid(c, r)) {
-    fputs("~", f);
-    return;
-  }
-  switch (c->type) {
-  case REVL_T_STRING: fprintf(f, "'%s'", revl_intern_str(&s->strings, c->v.str[r])); break;
-  case REVL_T_INT:
-  case REVL_T_DATETIME: fprintf(f, "%lld", (long long)c->v.i64[r]); break;
-  case REVL_T_MONEY:
-    fprintf(f, "%lld %s", (long long)c->v.i64[r],
-            revl_intern_str(&s->strings, c->cur[r]));
-    break;
-  case REVL_T_NUMBER: fprintf(f, "%.17g", c->v.f64[r]); break;
-  case REVL_T_BOOL: fprintf(f, "%d", c->v.b[r]); break;
-  case REVL_T_DATE: fprintf(f, "%d", (int)c->v.date[r]); break;
-  }
-}
 
 /* Everything a load leaves behind, as text. */
 static char *load_dump(const char *dir, int strict, int typing) {
@@ -57,25 +38,7 @@ static char *load_dump(const char *dir, int strict, int typing) {
   char msg[600];
   revl_error_format(&err, msg, sizeof msg);
   fprintf(f, "rc %d: %s\n", rc, rc ? msg : "");
-  for (int i = 0; i < s->ntables; i++) {
-    const revl_table *t = s->tables[i];
-    fprintf(f, "table %s rows %zu rejected %zu duplicate %zu\n", t->name,
-            t->nrows, t->nrejected, t->nduplicate);
-    for (size_t k = 0; k < t->nrejects_kept; k++)
-      fprintf(f, "reject %ld:%ld %s | %s\n", t->rejects[k].line,
-              t->rejects[k].col, t->rejects[k].reason, t->rejects[k].record);
-    for (int k = 0; k < t->nwarnings; k++) fprintf(f, "warning %s\n", t->warnings[k]);
-    for (int c = 0; c < t->ncols; c++) {
-      const revl_column *col = t->cols[c];
-      fprintf(f, "column %s type %d null %zu bad %zu broken %zu:", col->name,
-              (int)col->type, col->nnull, col->nbad, col->nbroken);
-      for (size_t r = 0; r < col->n; r++) {
-        fputc(' ', f);
-        dump_value(f, s, col, r);
-      }
-      fputc('\n', f);
-    }
-  }
+  dump_tables(f, s, 0);
   revl_store_free(s);
   revl_load_typing = -1;
   fclose(f);
@@ -104,11 +67,6 @@ static void compare(const char *dir) {
     free(b);
   }
   ndirs++;
-}
-
-static int is_dir(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 /* A deals file with a problem every few rows, big enough for many

@@ -6,6 +6,7 @@
  * figures, loaded without a cache, then writing, then restoring.
  */
 #include "test.h"
+#include "storedump.h"
 
 #include "revl/cache.h"
 #include "revl/gen.h"
@@ -19,28 +20,6 @@
 #include <unistd.h>
 
 static char cache_dir[600];
-
-static void dump_value(FILE *f, const revl_store *s, const revl_column *c,
-                       size_t r) {
-  if (!revl_col_valid(c, r)) {
-    fputs("~", f);
-    return;
-  }
-  switch (c->type) {
-  case REVL_T_STRING:
-    fprintf(f, "%u'%s'", c->v.str[r], revl_intern_str(&s->strings, c->v.str[r]));
-    break;
-  case REVL_T_INT:
-  case REVL_T_DATETIME: fprintf(f, "%lld", (long long)c->v.i64[r]); break;
-  case REVL_T_MONEY:
-    fprintf(f, "%lld %s", (long long)c->v.i64[r],
-            revl_intern_str(&s->strings, c->cur[r]));
-    break;
-  case REVL_T_NUMBER: fprintf(f, "%.17g", c->v.f64[r]); break;
-  case REVL_T_BOOL: fprintf(f, "%d", c->v.b[r]); break;
-  case REVL_T_DATE: fprintf(f, "%d", (int)c->v.date[r]); break;
-  }
-}
 
 /* Everything a load leaves behind, as text. */
 static char *load_dump(const char *dir, int strict, int cache) {
@@ -57,25 +36,7 @@ static char *load_dump(const char *dir, int strict, int cache) {
   char msg[600];
   revl_error_format(&err, msg, sizeof msg);
   fprintf(f, "rc %d: %s\n", rc, rc ? msg : "");
-  for (int i = 0; i < s->ntables; i++) {
-    const revl_table *t = s->tables[i];
-    fprintf(f, "table %s rows %zu rejected %zu duplicate %zu\n", t->name,
-            t->nrows, t->nrejected, t->nduplicate);
-    for (size_t k = 0; k < t->nrejects_kept; k++)
-      fprintf(f, "reject %ld:%ld %s | %s\n", t->rejects[k].line,
-              t->rejects[k].col, t->rejects[k].reason, t->rejects[k].record);
-    for (int k = 0; k < t->nwarnings; k++) fprintf(f, "warning %s\n", t->warnings[k]);
-    for (int c = 0; c < t->ncols; c++) {
-      const revl_column *col = t->cols[c];
-      fprintf(f, "column %s type %d null %zu bad %zu broken %zu:", col->name,
-              (int)col->type, col->nnull, col->nbad, col->nbroken);
-      for (size_t r = 0; r < col->n; r++) {
-        fputc(' ', f);
-        dump_value(f, s, col, r);
-      }
-      fputc('\n', f);
-    }
-  }
+  dump_tables(f, s, 1);
   const revl_intern *in = &s->strings;
   fprintf(f, "strings n %u bytes %zu cap %u capbytes %zu mask %u\n", in->n,
           in->nbytes, in->cap, in->capbytes, in->mask);
@@ -125,11 +86,6 @@ static void compare(const char *dir) {
     free(c);
   }
   ndirs++;
-}
-
-static int is_dir(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 int main(void) {
