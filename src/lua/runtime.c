@@ -317,7 +317,7 @@ static int revl_module_index(lua_State *L) {
 static int load_store(lua_State *L, const char *dir, const char *map,
                       int strict, const revl_rt_opts *o, revl_error *err) {
   revl_store *s = revl_store_new();
-  if (!s) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+  if (!s) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
   revl_load_opts lo = {dir, map, strict, NULL, o ? o->tables : NULL,
                        o ? o->ntables : 0, 0, 0};
   int rc = revl_load_dir(s, &lo, err);
@@ -791,7 +791,7 @@ static void set_playbook_dir(revl_rt *rt, const char *playbook) {
 revl_rt *revl_rt_new(const revl_rt_opts *o, revl_error *err) {
   revl_rt *rt = calloc(1, sizeof *rt);
   if (!rt) {
-    revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+    revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
     return NULL;
   }
   rt->o = *o;
@@ -812,7 +812,7 @@ revl_rt *revl_rt_new(const revl_rt_opts *o, revl_error *err) {
   rt->L = lua_newstate(counting_alloc, rt);
   if (!rt->L) {
     free(rt);
-    revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+    revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
     return NULL;
   }
   lua_gc(rt->L, LUA_GCGEN, 0, 0);
