@@ -3,8 +3,9 @@
 # allocations of a successful run of $BUILD/revl (built by `make allocfail`
 # with tests/allocfail/failmalloc.c), then rerun it failing the N-th one for
 # N = 1..200 and every STRIDE-th after that.  Each run must end with exit 0
-# (the failure was tolerated) or exit 2/3 with "not enough memory" on
-# stderr, without a sanitizer report, a signal, or a file left in --out.
+# (the failure was tolerated: then stdout and --out are those of the run
+# without failures) or exit 2/3 with "not enough memory" on stderr,
+# without a sanitizer report, a signal, or a file left in --out.
 # Each N runs twice: failing the N-th allocation only (Lua retries a failed
 # allocation after a full collection, so many are tolerated), and failing
 # it and every one after (REVL_FAIL_ALLOC_ALL=1), which must end in the
@@ -38,13 +39,13 @@ for s in $scenarios; do
   [ -n "$args" ] || { echo "sweep: unknown scenario $s" >&2; exit 2; }
   rm -rf "$tmp/out"; mkdir -p "$tmp/out"
   # shellcheck disable=SC2086
-  REVL_FAIL_ALLOC_COUNT=1 $REVL $args >/dev/null 2>"$tmp/err"; rc=$?
+  REVL_FAIL_ALLOC_COUNT=1 $REVL $args >"$tmp/good.stdout" 2>"$tmp/err"; rc=$?
   count=$(sed -n 's/^allocfail: \([0-9]*\) allocations$/\1/p' "$tmp/err" | tail -1)
   if [ $rc -ne 0 ] || [ -z "$count" ]; then
     echo "sweep: $s: the run without failures did not succeed (rc $rc):" >&2
     head -5 "$tmp/err" >&2; exit 1
   fi
-  ls "$tmp/out" | sort > "$tmp/good"
+  rm -rf "$tmp/good"; mv "$tmp/out" "$tmp/good"
   st=$STRIDE
   [ "$st" -gt 0 ] || st=$(( (count - FULL) / 300 + 1 ))
   [ "$st" -gt 0 ] || st=1
@@ -55,13 +56,15 @@ for s in $scenarios; do
   while [ $n -le "$count" ]; do
     rm -rf "$tmp/out"; mkdir -p "$tmp/out"
     # shellcheck disable=SC2086
-    REVL_FAIL_ALLOC=$n REVL_FAIL_ALLOC_ALL=$all $REVL $args >/dev/null 2>"$tmp/err"; rc=$?
+    REVL_FAIL_ALLOC=$n REVL_FAIL_ALLOC_ALL=$all $REVL $args >"$tmp/stdout" 2>"$tmp/err"; rc=$?
     why=""
     if [ $rc -gt 128 ]; then why="signal $((rc - 128))"
     elif grep -q "Sanitizer\|runtime error:" "$tmp/err"; then why="sanitizer report"
     elif [ $rc -eq 0 ]; then
       tolerated=$((tolerated + 1))
-      ls "$tmp/out" | sort | cmp -s - "$tmp/good" || why="exit 0 but --out differs"
+      if ! diff -r "$tmp/good" "$tmp/out" >/dev/null; then why="exit 0 but --out differs"
+      elif ! cmp -s "$tmp/good.stdout" "$tmp/stdout"; then why="exit 0 but stdout differs"
+      fi
     elif [ $rc -ne 2 ] && [ $rc -ne 3 ]; then why="exit $rc"
     elif ! grep -q "not enough memory" "$tmp/err"; then why="exit $rc without 'not enough memory'"
     elif [ -n "$(ls -A "$tmp/out")" ]; then why="file left in --out: $(ls -A "$tmp/out" | tr '\n' ' ')"
