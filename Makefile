@@ -59,8 +59,10 @@ help:
 # ---- dependencies ------------------------------------------------------
 # Fast no-op when everything is there; otherwise apt-get (sudo when not
 # root), with `apt-get update` first only when the install needs it.
-# tmux drives the REPL's terminal tests; tzdata backs SLA calendars.
-DEBS = pkg-config liblua5.4-dev libcsv-dev libedit-dev libxxhash-dev tmux tzdata
+# tmux drives the REPL's terminal tests; tzdata backs SLA calendars;
+# chromium renders report.html in the browser test tier, and zlib1g-dev
+# lets that tier's PNG check (tests/tools/pngcheck.c) read the screenshot.
+DEBS = pkg-config liblua5.4-dev libcsv-dev libedit-dev libxxhash-dev tmux tzdata chromium zlib1g-dev
 deps:
 	@missing=""; \
 	command -v $(PKG_CONFIG) >/dev/null 2>&1 || missing="$$missing pkg-config"; \
@@ -71,6 +73,9 @@ deps:
 	command -v tmux >/dev/null 2>&1 || missing="$$missing tmux"; \
 	[ -f /usr/share/zoneinfo/America/New_York ] || missing="$$missing tzdata"; \
 	command -v git >/dev/null 2>&1 || missing="$$missing git"; \
+	command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+	  || missing="$$missing chromium"; \
+	[ -f /usr/include/zlib.h ] || missing="$$missing zlib1g-dev"; \
 	if [ -n "$$missing" ]; then \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 	  echo "revl: installing$$missing"; \

@@ -9,10 +9,12 @@
 # compared with the files stdout, stderr and rc there (a missing stdout or
 # stderr file means "must be empty"; a missing rc means 0).
 # REVL_UPDATE=1 rewrites the expected files from what the run produced.
-# REVL_TIERS picks tiers (default "unit lua playbook repl cli").
+# REVL_TIERS picks tiers (default "unit lua playbook repl cli browser").
+# The browser tier (tests/browser/test_report.sh) needs chromium; without
+# it the tier says it is skipped and counts nothing.
 
 BUILD=${BUILD:-build}
-TIERS=" ${REVL_TIERS:-unit lua playbook repl cli} "
+TIERS=" ${REVL_TIERS:-unit lua playbook repl cli browser} "
 tier() { case "$TIERS" in *" $1 "*) return 0 ;; esac; return 1; }
 REVL=$(pwd)/$BUILD/revl
 export REVL
@@ -118,6 +120,16 @@ tier cli && for c in tests/cli/*/*/; do
   done
   if [ $ok = 1 ]; then pass=$((pass + 1)); else note_fail "$c"; fi
 done
+
+# ---- report.html in headless Chromium (tests/browser/test_report.sh) ----
+if tier browser; then
+  if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then
+    out=$(REVL="$REVL" sh tests/browser/test_report.sh 2>&1)
+    tally tests/browser/test_report.sh $? "$out"
+  else
+    echo "browser tier skipped: chromium not installed (make deps installs it)"
+  fi
+fi
 
 # ---- benchmark tasks, correctness only (tests/bench/smoke.sh) ------------
 if [ -f tests/bench/smoke.sh ]; then

@@ -100,6 +100,7 @@ int cmd_eval(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+int cmd_diagnose(int argc, char **argv);
 
 extern const char cli_usage_inspect[];
 extern const char cli_usage_cache[];
@@ -114,5 +115,6 @@ extern const char cli_usage_eval[];
 extern const char cli_usage_report[];
 extern const char cli_usage_log[];
 extern const char cli_usage_init[];
+extern const char cli_usage_diagnose[];
 
 #endif

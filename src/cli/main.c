@@ -49,6 +49,8 @@ static const cli_cmd commands[] = {
      cli_usage_inspect, cmd_inspect},
     {"report", "write report.html: the default sections and a playbook's own",
      cli_usage_report, cmd_report},
+    {"diagnose", "score six RevOps layers 1-5 from sampled records; the weakest first",
+     cli_usage_diagnose, cmd_diagnose},
     {"log", "print a decision log with its run's metadata joined back on",
      cli_usage_log, cmd_log},
     {"cache", "show or clear the snapshot cache of parsed files", cli_usage_cache,
@@ -64,7 +66,7 @@ static void print_main_usage(FILE *f) {
     fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
   fputs("\nEvery command that loads data takes --cache DIR (where parsed files\n"
         "are kept as snapshots; default $XDG_CACHE_HOME/revl or ~/.cache/revl)\n"
-        "and --no-cache (or REVL_CACHE=off).\n", f);
+        "and --no-cache (or REVL_CACHE=off); --quiet turns off the progress line.\n", f);
   fputs("\nRun 'revl help COMMAND' for a command's options.\n"
         "Exit status: 0 ok, 1 rule or test failures, 2 usage, data or I/O "
         "error, 3 script error.\n",
@@ -283,10 +285,10 @@ static int run_main(int argc, char **argv) {
     if (argc > 3) return cli_usage_error("help", "unexpected argument '%s'", argv[3]);
     return cli_print_help(argv[2]);
   }
-  /* --cache DIR and --no-cache, for every command: taken out of argv
+  /* --cache DIR, --no-cache and --quiet, for every command: taken out of argv
    * before the command reads its options */
   const char *cache = NULL;
-  int no_cache = 0, k = 2;
+  int no_cache = 0, quiet = 0, k = 2;
   for (int i = 2; i < argc; i++) {
     if (strcmp(argv[i], "--") == 0) {
       while (i < argc) argv[k++] = argv[i++];
@@ -294,6 +296,10 @@ static int run_main(int argc, char **argv) {
     }
     if (strcmp(argv[i], "--no-cache") == 0) {
       no_cache = 1;
+      continue;
+    }
+    if (strcmp(argv[i], "--quiet") == 0) { /* no progress line */
+      quiet = 1;
       continue;
     }
     if (strncmp(argv[i], "--cache=", 8) == 0) {
@@ -313,7 +319,7 @@ static int run_main(int argc, char **argv) {
   if (cache && !cache[0])
     return cli_usage_error(name, "option --cache needs a directory");
   revl_cache_setup(cache, no_cache);
-  revl_load_progress = isatty(STDERR_FILENO);
+  revl_load_progress = !quiet && isatty(STDERR_FILENO);
   revl_csvw_catch_signals(); /* no temporary file outlives a Ctrl-C */
   const cli_cmd *c = find_cmd(name);
   if (!c || !c->run) return unknown_command(NULL, name);

@@ -23,10 +23,26 @@
 
 /* ---- string ranks ------------------------------------------------------ */
 
+/* A string's first 8 bytes as a big-endian number (zero padded): the
+ * numbers compare as the strings' first 8 bytes do under strcmp, so a
+ * sort compares integers and reads the strings only on a tie. */
+typedef struct rank_key {
+  uint64_t prefix;
+  uint32_t id;
+} rank_key;
+
 static const revl_intern *g_rank_dict; /* qsort has no context in C11 */
-static int cmp_ids(const void *a, const void *b) {
-  return strcmp(revl_intern_str(g_rank_dict, *(const uint32_t *)a),
-                revl_intern_str(g_rank_dict, *(const uint32_t *)b));
+static int cmp_rank_keys(const void *a, const void *b) {
+  const rank_key *x = a, *y = b;
+  if (x->prefix != y->prefix) return x->prefix < y->prefix ? -1 : 1;
+  return strcmp(revl_intern_str(g_rank_dict, x->id), revl_intern_str(g_rank_dict, y->id));
+}
+
+static uint64_t prefix8(const char *s) {
+  uint64_t p = 0;
+  int i = 0;
+  for (; i < 8 && s[i]; i++) p = p << 8 | (unsigned char)s[i];
+  return p << (8 * (8 - i));
 }
 
 /* rank[id] for every id of column c's dict that c holds: byte order of
@@ -34,7 +50,7 @@ static int cmp_ids(const void *a, const void *b) {
 static uint32_t *string_ranks(const revl_fcol *fc, size_t nrows) {
   const revl_intern *d = fc->dict;
   uint32_t *rank = calloc(d->n ? d->n : 1, sizeof *rank);
-  uint32_t *ids = NULL;
+  rank_key *keys = NULL;
   if (!rank) return NULL;
   size_t k = 0;
   for (size_t i = 0; i < nrows; i++) {
@@ -42,18 +58,18 @@ static uint32_t *string_ranks(const revl_fcol *fc, size_t nrows) {
     uint32_t id = fc->col.v.str[i];
     if (!rank[id]) rank[id] = 1, k++;
   }
-  ids = malloc((k ? k : 1) * sizeof *ids);
-  if (!ids) {
+  keys = malloc((k ? k : 1) * sizeof *keys);
+  if (!keys) {
     free(rank);
     return NULL;
   }
   size_t j = 0;
   for (uint32_t id = 1; id < d->n; id++)
-    if (rank[id]) ids[j++] = id;
+    if (rank[id]) keys[j].id = id, keys[j++].prefix = prefix8(revl_intern_str(d, id));
   g_rank_dict = d;
-  qsort(ids, k, sizeof *ids, cmp_ids);
-  for (size_t r = 0; r < k; r++) rank[ids[r]] = (uint32_t)r + 1;
-  free(ids);
+  qsort(keys, k, sizeof *keys, cmp_rank_keys);
+  for (size_t r = 0; r < k; r++) rank[keys[r].id] = (uint32_t)r + 1;
+  free(keys);
   return rank;
 }
 

@@ -27,6 +27,17 @@ static uint64_t hash_key(const int64_t *k, int nk) {
   return h;
 }
 
+/* Keys of one to three parts (the usual group_by) compare inline: a
+ * memcmp call per probe cost more than the probe. */
+static inline int same_key(const int64_t *a, const int64_t *b, size_t nk) {
+  switch (nk) {
+  case 1: return a[0] == b[0];
+  case 2: return a[0] == b[0] && a[1] == b[1];
+  case 3: return a[0] == b[0] && a[1] == b[1] && a[2] == b[2];
+  default: return memcmp(a, b, nk * sizeof *a) == 0;
+  }
+}
+
 int revl_mgroup_init(revl_mgroup *g, int nk) {
   memset(g, 0, sizeof *g);
   g->nk = nk;
@@ -73,8 +84,7 @@ int64_t revl_mgroup_find(const revl_mgroup *g, const int64_t *key) {
   for (;;) {
     uint32_t e = g->slots[s];
     if (!e) return -1;
-    if (memcmp(g->keys + (size_t)(e - 1) * nk, key, nk * sizeof *key) == 0)
-      return e - 1;
+    if (same_key(g->keys + (size_t)(e - 1) * nk, key, nk)) return e - 1;
     s = (s + 1) & g->mask;
   }
 }
@@ -85,8 +95,7 @@ int64_t revl_mgroup_get(revl_mgroup *g, const int64_t *key, uint32_t tag) {
   for (;;) {
     uint32_t e = g->slots[s];
     if (!e) break;
-    if (memcmp(g->keys + (size_t)(e - 1) * nk, key, nk * sizeof *key) == 0)
-      return e - 1;
+    if (same_key(g->keys + (size_t)(e - 1) * nk, key, nk)) return e - 1;
     s = (s + 1) & g->mask;
   }
   if (g->n == g->cap) {

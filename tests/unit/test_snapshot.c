@@ -152,7 +152,7 @@ int main(void) {
                                 REVL_GEN_HUBSPOT};
   for (int i = 0; i < 3; i++) {
     snprintf(dir, sizeof dir, "%s/gen%d", tmp, i);
-    revl_gen_opts g = {dir, 2000, 30000, 3000, 40, 7, 20454, formats[i]};
+    revl_gen_opts g = {dir, 2000, 30000, 3000, 40, 7, 20454, formats[i], 0, {0, 0}};
     revl_error err;
     fflush(stdout);
     int out = dup(1);
