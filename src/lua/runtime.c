@@ -455,13 +455,15 @@ static int write_rows(lua_State *L, int json) {
     lua_pushstring(L, full);
     return 1;
   }
-  revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
-  if (!w) return revl_raise(L, &err);
-  /* anchor w: if anything below raises, the temp file is removed */
+  /* the anchor before w (its allocation can raise): if anything below
+   * raises, the temp file is removed */
   revl_csvw **wp = lua_newuserdatauv(L, sizeof *wp, 0); /* 5 */
-  *wp = w;
+  *wp = NULL;
   lua_getfield(L, LUA_REGISTRYINDEX, "revl.csvw_mt");
   lua_setmetatable(L, -2);
+  revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
+  if (!w) return revl_raise(L, &err);
+  *wp = w;
   char buf[128];
   if (!json) {
     for (int k = 1; k <= nc; k++) {
@@ -502,9 +504,9 @@ static int write_rows(lua_State *L, int json) {
     else revl_csvw_end(w);
     lua_pop(L, 1);
   }
+  lua_pushstring(L, full); /* first: raising now still removes the temp file */
   *wp = NULL;
   if (revl_csvw_commit(w, &err)) return revl_raise(L, &err);
-  lua_pushstring(L, full);
   return 1;
 }
 

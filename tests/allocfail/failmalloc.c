@@ -7,6 +7,7 @@
  *   REVL_FAIL_ALLOC=N        the N-th allocation (1-based) returns NULL
  *   REVL_FAIL_ALLOC_ALL=1    and every one after it as well
  *   REVL_FAIL_ALLOC_COUNT=1  print "allocfail: N allocations" on stderr at exit
+ *   REVL_FAIL_ALLOC_TRACE=1  print the stack of the N-th call (ASan's printer)
  * Unset, it only counts.  With two loading threads the order of calls, and
  * so which one is the N-th, can vary from run to run.  realloc(p, 0) and frees are not counted. */
 #include <stdio.h>
@@ -25,7 +26,9 @@ char *__wrap_strdup(const char *s);
 char *__wrap_strndup(const char *s, size_t n);
 
 static unsigned long calls, fail_at;
-static int fail_all, inited, report;
+static int fail_all, inited, report, trace;
+
+void __sanitizer_print_stack_trace(void); /* the build links ASan */
 
 static void print_count(void) {
   fprintf(stderr, "allocfail: %lu allocations\n", calls);
@@ -39,6 +42,8 @@ static void init(void) {
   fail_at = v ? strtoul(v, NULL, 10) : 0;
   fail_all = a && *a == '1';
   report = c && *c == '1';
+  const char *t = getenv("REVL_FAIL_ALLOC_TRACE");
+  trace = t && *t == '1';
   if (report) atexit(print_count);
 }
 
@@ -48,6 +53,10 @@ static int fail_now(void) {
   /* files load on two threads (src/ingest/loadfile.c) */
   unsigned long k = __atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
   if (!fail_at) return 0;
+  if (k == fail_at && trace) {
+    fprintf(stderr, "allocfail: failing allocation %lu:\n", k);
+    __sanitizer_print_stack_trace();
+  }
   return k == fail_at || (fail_all && k > fail_at);
 }
 
