@@ -35,7 +35,7 @@ LUA_SRC  := lua/revl.lua $(filter-out lua/revl.lua,$(sort $(wildcard lua/*.lua))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check-deps test asan tsan fuzz fuzz-clang fuzz-bins fuzz-smoke valgrind run install uninstall clean bench bench-frame bench-workflow bench-deps help fmt
+.PHONY: all deps check-deps test asan tsan fuzz fuzz-clang fuzz-bins fuzz-smoke valgrind allocfail run install uninstall clean bench bench-frame bench-workflow bench-deps help fmt
 
 all: $(BUILD)/revl $(BUILD)/open_pipeline
 
@@ -47,6 +47,7 @@ help:
 	@echo "make asan       build with ASan+UBSan into build-asan/ and run the tests"
 	@echo "make tsan       build with ThreadSanitizer into build-tsan/ and run the tests"
 	@echo "make valgrind   unit tests and CLI runs under valgrind memcheck"
+	@echo "make allocfail  fail the N-th allocation, swept over N (build-allocfail/; docs/fuzzing.md)"
 	@echo "make fuzz       build the libFuzzer harnesses (clang) into build-fuzz/"
 	@echo "make fuzz-smoke run each harness FUZZ_TIME=$(FUZZ_TIME) s on its corpus; fails on a crash"
 	@echo "make bench      revl against peers on four tasks (SCALE=10: 10M deals)"
@@ -149,6 +150,19 @@ valgrind: $(BUILD)/revl $(UNIT_BIN)
 	       $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q valgrind; }; }
 	BUILD=$(BUILD) sh tests/valgrind/run.sh
 
+# ---- allocation-failure injection (docs/fuzzing.md) ----------------------
+# revl under ASan+UBSan with malloc & co. wrapped by tests/allocfail/failmalloc.c
+# (GNU ld --wrap), which fails the N-th call; tests/allocfail/sweep.sh runs
+# scenarios for each N.  Not part of `make test`.
+AF_BUILD = build-allocfail
+AF_OPT   = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+AF_WRAP  = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+allocfail:
+	$(MAKE) BUILD=$(AF_BUILD) OPT="$(AF_OPT)" $(AF_BUILD)/tests/allocfail/failmalloc.o
+	$(MAKE) BUILD=$(AF_BUILD) OPT="$(AF_OPT)" LDFLAGS="-fsanitize=address,undefined $(AF_WRAP)" \
+	  LDLIBS="$(AF_BUILD)/tests/allocfail/failmalloc.o" $(AF_BUILD)/revl
+	BUILD=$(AF_BUILD) sh tests/allocfail/sweep.sh
+
 # ---- fuzzing (docs/fuzzing.md) -------------------------------------------
 # libFuzzer harnesses tests/fuzz/fuzz_*.c against the library sources,
 # built with clang (ASan + UBSan) into build-fuzz/.  clang comes from
@@ -212,4 +226,4 @@ fmt:
 	clang-format -i $(CORE_SRC) $(CLI_SRC) include/revl/*.h
 
 clean:
-	rm -rf build build-asan build-tsan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz build-allocfail

@@ -312,7 +312,7 @@ int cmd_diagnose(int argc, char **argv) {
   revl_store *s = revl_store_new();
   revl_error err;
   if (!s) {
-    fprintf(stderr, "revl: out of memory\n");
+    fprintf(stderr, "revl: not enough memory\n");
     return REVL_EXIT_DATA;
   }
   int rc = revl_load_dir(s, &lo, &err);

@@ -138,7 +138,7 @@ int cmd_init(int argc, char **argv) {
   revl_error err;
   memset(&err, 0, sizeof err);
   if (!files) {
-    fprintf(stderr, "revl: out of memory\n");
+    fprintf(stderr, "revl: not enough memory\n");
     rc = REVL_EXIT_DATA;
     goto out;
   }
@@ -154,7 +154,7 @@ int cmd_init(int argc, char **argv) {
   }
   if (revl_guess_files(files, nn) ||
       !(text = revl_guess_mapping_text(files, nn, dir))) {
-    fprintf(stderr, "revl: out of memory\n");
+    fprintf(stderr, "revl: not enough memory\n");
     rc = REVL_EXIT_DATA;
     goto out;
   }

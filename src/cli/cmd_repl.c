@@ -254,7 +254,7 @@ static int eval_pending(repl *r) {
   size_t n = r->plen + 7;
   char *ret = malloc(n + 1);
   if (!ret) {
-    fprintf(stderr, "revl: out of memory\n");
+    fprintf(stderr, "revl: not enough memory\n");
     return 0;
   }
   memcpy(ret, "return ", 7);
@@ -448,7 +448,7 @@ static int interactive(repl *r) {
     }
     if (pending_add(r, line, n)) {
       free(line);
-      fprintf(stderr, "revl: out of memory\n");
+      fprintf(stderr, "revl: not enough memory\n");
       r->plen = 0;
       continue;
     }
@@ -468,7 +468,7 @@ static int script(repl *r) {
   size_t cap = 1 << 16, n = 0;
   char *buf = malloc(cap);
   if (!buf) {
-    fprintf(stderr, "revl: out of memory\n");
+    fprintf(stderr, "revl: not enough memory\n");
     return REVL_EXIT_DATA;
   }
   for (;;) {
@@ -476,7 +476,7 @@ static int script(repl *r) {
       char *nb = realloc(buf, cap * 2);
       if (!nb) {
         free(buf);
-        fprintf(stderr, "revl: out of memory\n");
+        fprintf(stderr, "revl: not enough memory\n");
         return REVL_EXIT_DATA;
       }
       buf = nb;

@@ -155,7 +155,7 @@ int cmd_report(int argc, char **argv) {
   if (playbook) return with_playbook(playbook, &lo, &ro, out, params, nparams);
   revl_store *s = revl_store_new();
   if (!s) {
-    fprintf(stderr, "revl: out of memory\n");
+    fprintf(stderr, "revl: not enough memory\n");
     return REVL_EXIT_DATA;
   }
   revl_error err;

@@ -216,7 +216,7 @@ int cmd_test(int argc, char **argv) {
       rargv[rargc++] = argv[i];
       if (run_opt_takes_value(a) && i + 1 < argc) rargv[rargc++] = argv[++i];
     } else if (flist_add(&paths, a)) {
-      rc = cli_usage_error("test", "out of memory");
+      rc = cli_usage_error("test", "not enough memory");
       goto out;
     }
   }

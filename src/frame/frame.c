@@ -225,7 +225,7 @@ int revl_frame_from_view(const revl_view *v, const char *const *fields,
   *out = NULL;
   const revl_store *s = v->t->store;
   revl_frame *f = revl_frame_new(s);
-  if (!f) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+  if (!f) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
   int rc = 0;
   for (int k = 0; k < nfields; k++) {
     const revl_table *h;
@@ -241,13 +241,13 @@ int revl_frame_from_view(const revl_view *v, const char *const *fields,
                                 src->type, s ? &s->strings : NULL);
     if (fi < 0) {
       rc = revl_error_set(err, fi, NULL, 0, 0, fi == REVL_EUSAGE
-                          ? "column '%s' given twice" : "out of memory",
+                          ? "column '%s' given twice" : "not enough memory",
                           fields[k]);
       goto out;
     }
     revl_column *dst = revl_frame_col(f, fi);
     if (revl_col_reserve(dst, v->n ? v->n : 1)) {
-      rc = revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+      rc = revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
       goto out;
     }
     gather(dst, src, v, via);

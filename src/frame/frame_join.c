@@ -17,7 +17,7 @@
 #include "revl/frame.h"
 #include "revl/metrics.h"
 
-#define NOMEM(err) revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory")
+#define NOMEM(err) revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory")
 #define NONE UINT32_MAX
 
 /* Non-string types that join and index by their int64 value. */

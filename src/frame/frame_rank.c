@@ -65,7 +65,7 @@ int revl_frame_sort_ranked(revl_frame *f, const revl_sortkey *keys, int nk,
     int ci = keys[k].col;
     if (o && f->store && f->cols[ci]->col.type == REVL_T_STRING) {
       if (rank_col(f, ci, o, k) < 0) {
-        rc = revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
         goto out;
       }
       added++;

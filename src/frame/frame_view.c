@@ -39,7 +39,7 @@ static int to_ordinals(revl_frame *f, int ci, int kind, int fs, revl_error *err)
   size_t span = lo <= hi ? (size_t)(hi - lo + 1) : 0;
   if (span && span <= (size_t)1 << 22) {
     map = malloc(span * sizeof *map);
-    if (!map) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+    if (!map) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
     for (size_t k = 0; k < span; k++) {
       int32_t d = (int32_t)(lo + (int64_t)k);
       map[k] = kind < 0 ? d : revl_metrics_period_index(d, kind, fs);
@@ -49,7 +49,7 @@ static int to_ordinals(revl_frame *f, int ci, int kind, int fs, revl_error *err)
   int64_t *out = malloc((n ? n : 1) * sizeof *out);
   if (!out) {
     free(map);
-    return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+    return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
   }
   for (size_t i = 0; i < n; i++) {
     if (!revl_col_valid(c, i)) {
@@ -72,10 +72,10 @@ static int to_ordinals(revl_frame *f, int ci, int kind, int fs, revl_error *err)
 static int to_labels(revl_frame *g, int ci, const char *period, int kind, int fs,
                      revl_error *err) {
   int ni = revl_frame_add_col(g, "\x01period", REVL_T_STRING, NULL);
-  if (ni < 0) return revl_error_set(err, ni, NULL, 0, 0, "out of memory");
+  if (ni < 0) return revl_error_set(err, ni, NULL, 0, 0, "not enough memory");
   revl_column *src = revl_frame_col(g, ci), *dst = revl_frame_col(g, ni);
   if (revl_col_reserve(dst, g->nrows ? g->nrows : 1))
-    return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+    return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
   char buf[48];
   for (size_t r = 0; r < g->nrows; r++) {
     int rc;
@@ -88,7 +88,7 @@ static int to_labels(revl_frame *g, int ci, const char *period, int kind, int fs
       revl_period_key(first, period, fs, buf, sizeof buf);
       rc = revl_frame_push_cstr(g, ni, buf);
     }
-    if (rc) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+    if (rc) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
   }
   /* swap the new column into place and drop the old one */
   revl_fcol *old = g->cols[ci];
@@ -181,7 +181,7 @@ int revl_view_group_by(const revl_view *v, const revl_gkey *keys, int nk,
         (rc = to_labels(g, i, keys[i].period, kinds[i], fiscal_start, err)))
       goto out;
   if ((rc = revl_frame_set_name(g, "group_by")))
-    rc = revl_error_set(err, rc, NULL, 0, 0, "out of memory");
+    rc = revl_error_set(err, rc, NULL, 0, 0, "not enough memory");
 out:
   revl_frame_free(in);
   if (rc) revl_frame_free(g);

@@ -233,7 +233,7 @@ static int gen_setup(gen *g, revl_error *err) {
   if (g->nacct > 0 && alias_build(g)) goto nomem;
   return 0;
 nomem:
-  return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+  return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
 }
 
 int revl_gen(const revl_gen_opts *o, revl_error *err) {

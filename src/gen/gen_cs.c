@@ -107,7 +107,7 @@ int gen_write_subscriptions(gen *g, revl_error *err) {
   if (!s) {
     revl_csvw_abort(ws);
     revl_csvw_abort(wu);
-    return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+    return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
   }
   for (int64_t k = 0; k < g->nacct; k++) {
     if (!sub_make(g, k, s)) continue;

@@ -265,7 +265,7 @@ int revl_cache_load(revl_store *s, const char *name, const char *path,
     close(fd);
     if (rc == 0) return 0;
     if (rc == REVL_ENOMEM)
-      return revl_error_set(err, rc, path, 0, 0, "out of memory");
+      return revl_error_set(err, rc, path, 0, 0, "not enough memory");
     warn(quiet, "%s: snapshot ignored (%s); parsing again", snap, why);
     unlink(snap);
   }

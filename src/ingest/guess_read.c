@@ -146,7 +146,7 @@ int revl_guess_sample_read(revl_guess_sample *s, const char *path,
   if (!line || csv_init(&p, opts) != 0) {
     free(line);
     fclose(fp);
-    return revl_error_set(err, REVL_ENOMEM, path, 0, 0, "out of memory");
+    return revl_error_set(err, REVL_ENOMEM, path, 0, 0, "not enough memory");
   }
   rd r = {s, max_rows, 0, 0, 0, 0};
   long lineno = 0, rec_line = 1;
@@ -159,7 +159,7 @@ int revl_guess_sample_read(revl_guess_sample *s, const char *path,
         char *nl = cap < (64u << 20) ? realloc(line, cap * 2) : NULL;
         if (!nl) {
           rc = revl_error_set(err, REVL_ENOMEM, path, lineno + 1, 0,
-                              "out of memory (a line longer than 64 MiB?)");
+                              "not enough memory (a line longer than 64 MiB?)");
           goto out;
         }
         line = nl;
@@ -196,7 +196,7 @@ int revl_guess_sample_read(revl_guess_sample *s, const char *path,
     }
     size_t got = csv_parse(&p, b, n, on_field, on_record, &r);
     if (r.oom) {
-      rc = revl_error_set(err, REVL_ENOMEM, path, lineno, 0, "out of memory");
+      rc = revl_error_set(err, REVL_ENOMEM, path, lineno, 0, "not enough memory");
       goto out;
     }
     if (got != n) {
@@ -219,7 +219,7 @@ int revl_guess_sample_read(revl_guess_sample *s, const char *path,
       r.nf = 0;
       csv_free(&p);
       if (csv_init(&p, opts) != 0) {
-        rc = revl_error_set(err, REVL_ENOMEM, path, lineno, 0, "out of memory");
+        rc = revl_error_set(err, REVL_ENOMEM, path, lineno, 0, "not enough memory");
         goto out;
       }
       csv_set_delim(&p, (unsigned char)s->delimiter);
@@ -237,7 +237,7 @@ int revl_guess_sample_read(revl_guess_sample *s, const char *path,
     goto out;
   }
   if (r.oom) {
-    rc = revl_error_set(err, REVL_ENOMEM, path, 0, 0, "out of memory");
+    rc = revl_error_set(err, REVL_ENOMEM, path, 0, 0, "not enough memory");
     goto out;
   }
   if (!r.headed || s->ncols == 0)

@@ -206,7 +206,7 @@ static int setup_header(loader *ld) {
   ld->curs = malloc((size_t)ld->nslots * sizeof *ld->curs);
   if (!ld->target || !ld->isnull || !ld->vals || !ld->curs)
     return ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, 1, 0,
-                                   "out of memory");
+                                   "not enough memory");
   for (int j = 0; j < ld->nf; j++) {
     const char *h = ld->row + ld->foff[j];
     size_t hn = ld->flen[j];
@@ -262,10 +262,10 @@ static int setup_header(loader *ld) {
     int ci = revl_table_add_col(t, colname, fd ? fd->type : REVL_T_STRING);
     if (ci < 0)
       return ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, 1, 0,
-                                     "out of memory");
+                                     "not enough memory");
     if (colname == snake && strcmp(snake, name) != 0 && revl_table_set_label(t, ci, name))
       return ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, 1, 0,
-                                     "out of memory");
+                                     "not enough memory");
     t->cols[ci]->canonical = fd != NULL;
     t->cols[ci]->required = fd ? fd->required : 0;
     ld->target[j] = ci;
@@ -281,7 +281,7 @@ static int setup_header(loader *ld) {
                                ld->ncsv, ld->target, ld->err);
   if (drc == REVL_ENOMEM)
     return ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, 1, 0,
-                                   "out of memory");
+                                   "not enough memory");
   if (drc) return ld->rc = drc;
   /* required fields must have a column */
   if (def)
@@ -318,7 +318,7 @@ static int setup_header(loader *ld) {
   ld->strcsv = malloc((size_t)ld->ncsv * sizeof *ld->strcsv);
   if (!ld->strcsv)
     return ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, 1, 0,
-                                   "out of memory");
+                                   "not enough memory");
   for (int j = 0; j < ld->ncsv; j++)
     if (t->cols[ld->target[j]]->type == REVL_T_STRING)
       ld->strcsv[ld->nstrcsv++] = j;
@@ -355,7 +355,7 @@ static int parse_value(loader *ld, revl_column *c, const char *s, size_t n,
     }
     v->s = revl_intern_add_h(&ld->s->strings, s, n, hash);
     if (!v->s) {
-      *why = "out of memory";
+      *why = "not enough memory";
       return -1;
     }
     return 0;
@@ -701,7 +701,7 @@ void revl_ld_on_record(loader *ld) {
     const char *why = "";
     if (parse_value(ld, c, s, n, &ld->vals[j], ld->fhash[j], cur,
                     &ld->curs[j], &why)) {
-      int reject = c->required || strcmp(why, "out of memory") == 0;
+      int reject = c->required || strcmp(why, "not enough memory") == 0;
       show(s, n, shown, sizeof shown);
       if (problem(ld, j, reject, "%s: %s: \"%s\"", c->name, why, shown))
         return;
@@ -868,6 +868,6 @@ push:
   return;
 nomem:
   ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, ld->rec_line, 0,
-                          "out of memory");
+                          "not enough memory");
 }
 

@@ -345,11 +345,11 @@ no_dir:;
     goto out;
   }
   if ((rc = revl_store_link_all(s, &m))) {
-    revl_error_set(err, rc, o->data_dir, 0, 0, "out of memory");
+    revl_error_set(err, rc, o->data_dir, 0, 0, "not enough memory");
     goto out;
   }
   if ((rc = declare_stage_orders(s, &m, map_file))) {
-    revl_error_set(err, rc, o->data_dir, 0, 0, "out of memory");
+    revl_error_set(err, rc, o->data_dir, 0, 0, "not enough memory");
     goto out;
   }
   if (o->out_dir && (rc = revl_write_rejects(s, o->out_dir, err))) goto out;

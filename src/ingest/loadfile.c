@@ -209,7 +209,7 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
   size_t fsize = fstat(fileno(fp), &st) == 0 ? (size_t)st.st_size : 0;
   r = calloc(1, sizeof *r);
   if (!r) {
-    rc = revl_error_set(err, REVL_ENOMEM, path, 0, 0, "out of memory");
+    rc = revl_error_set(err, REVL_ENOMEM, path, 0, 0, "not enough memory");
     goto out;
   }
   r->fp = fp;
@@ -275,7 +275,7 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
     goto out;
   }
   if (ld.ndrop && (rc = revl_dup_drop_rows(ld.t, ld.drop, ld.lines, ld.pct))) {
-    revl_error_set(err, rc, path, 0, 0, "out of memory");
+    revl_error_set(err, rc, path, 0, 0, "not enough memory");
     goto out;
   }
   if ((rc = revl_ld_normalise_probability(&ld)) || (rc = revl_ld_infer_types(&ld)) ||
@@ -283,7 +283,7 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
       (rc = revl_outcomes_derive(s, ld.t, map)) || (rc = revl_expand_periods(&ld))) {
     if (rc == REVL_EDATA) goto out;
     if (rc == REVL_ENOMEM)
-      revl_error_set(err, rc, path, 0, 0, "out of memory");
+      revl_error_set(err, rc, path, 0, 0, "not enough memory");
     goto out;
   }
   if (ld.t->ndup_differ) {

@@ -430,7 +430,7 @@ static int read_opts(lua_State *L, const mctx *cx, const char *tname,
       if (v) tm->const_value = v;
       if (!n || !v) {
         lua_pop(L, 3);
-        return revl_error_set(err, REVL_ENOMEM, cx->path, 0, 0, "out of memory");
+        return revl_error_set(err, REVL_ENOMEM, cx->path, 0, 0, "not enough memory");
       }
       tm->const_name[tm->nconsts] = dupstr(L, -2);
       tm->const_value[tm->nconsts] = dupstr(L, -1);
@@ -482,11 +482,11 @@ static int read_opts(lua_State *L, const mctx *cx, const char *tname,
   if ((rc = read_expand(L, cx, tname, tm, err))) return rc;
   /* derive = {...} and types = {...}, compiled now (transform.c) */
   if (!(tm->mapfile = strdup(cx->path)))
-    return revl_error_set(err, REVL_ENOMEM, cx->path, 0, 0, "out of memory");
+    return revl_error_set(err, REVL_ENOMEM, cx->path, 0, 0, "not enough memory");
   rc = revl_transform_read(L, cx->path, cx->src, cx->where, tm, err);
   if (!rc) rc = expand_types(tm);
   if (rc == REVL_ENOMEM)
-    revl_error_set(err, REVL_ENOMEM, cx->path, 0, 0, "out of memory");
+    revl_error_set(err, REVL_ENOMEM, cx->path, 0, 0, "not enough memory");
   return rc;
 }
 
@@ -564,7 +564,7 @@ int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
   if (!L) {
     free(source);
     revl_mapsrc_done(&src);
-    return revl_error_set(err, REVL_ENOMEM, path, 0, 0, "out of memory");
+    return revl_error_set(err, REVL_ENOMEM, path, 0, 0, "not enough memory");
   }
   int rc = 0, st = luaL_loadbufferx(L, source, srclen, "=" CHUNK, "t");
   free(source);
@@ -649,7 +649,7 @@ int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
       }
       revl_table_map *t = realloc(m->tables, (size_t)(m->ntables + 1) * sizeof *t);
       if (!t) {
-        rc = revl_error_set(err, REVL_ENOMEM, path, 0, 0, "out of memory");
+        rc = revl_error_set(err, REVL_ENOMEM, path, 0, 0, "not enough memory");
         lua_pop(L, 2);
         break;
       }

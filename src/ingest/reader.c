@@ -320,7 +320,7 @@ static void rd_run(reader *r) {
   char *buf = malloc(bufsize);
   if (!buf || csv_init(&p, opts) != 0) {
     free(buf);
-    rd_fatal(r, REVL_ENOMEM, 0, 0, "out of memory");
+    rd_fatal(r, REVL_ENOMEM, 0, 0, "not enough memory");
     return;
   }
   parser_options(&p, r->map);
@@ -399,7 +399,7 @@ static void rd_run(reader *r) {
           csv_free(&p);
           if (csv_init(&p, opts) != 0) {
             free(buf);
-            rd_fatal(r, REVL_ENOMEM, 0, 0, "out of memory");
+            rd_fatal(r, REVL_ENOMEM, 0, 0, "not enough memory");
             return;
           }
           parser_options(&p, r->map);
@@ -417,7 +417,7 @@ static void rd_run(reader *r) {
              "unterminated quoted field: the quote is never closed (it runs "
              "to the end of the file)");
 out:
-  if (r->oom) rd_fatal(r, REVL_ENOMEM, r->line, 0, "out of memory");
+  if (r->oom) rd_fatal(r, REVL_ENOMEM, r->line, 0, "not enough memory");
   csv_free(&p);
   free(buf);
 }

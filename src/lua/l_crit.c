@@ -145,20 +145,21 @@ static revl_crit *compile_triple(lua_State *L, int idx, revl_table *t,
   int via;
   int ci = revl_resolve_field(t, field, &h, &via);
   if (ci < 0) luaL_error(L, "%s has no column '%s'%s", t->name, field, REVL_HINT(t, field));
+  /* the anchor first (making it can raise), so an error below frees c */
+  crit_ud *cu = lua_newuserdatauv(L, sizeof *cu, 0);
+  cu->c = NULL;
+  lua_newtable(L);
+  lua_pushcfunction(L, crit_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
   revl_crit *c = new_crit(L, (revl_op)op);
+  cu->c = c;
   c->base = t;
   c->t = h;
   c->col = ci;
   c->via = via;
   revl_column *col = h->cols[ci];
   c->type = col->type;
-  /* anchor c so an error below frees it */
-  crit_ud *cu = lua_newuserdatauv(L, sizeof *cu, 0);
-  cu->c = c;
-  lua_newtable(L);
-  lua_pushcfunction(L, crit_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_setmetatable(L, -2);
   int vt = lua_type(L, vidx);
   char name[256];
   switch (op) {

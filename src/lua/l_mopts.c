@@ -200,13 +200,22 @@ void revl_push_metric_frame(lua_State *L, const revl_frame *f) {
   }
 }
 
+static int push_frame_p(lua_State *L) {
+  revl_push_metric_frame(L, lua_touserdata(L, 1));
+  return 1;
+}
+
 int revl_metric_finish(lua_State *L, int rc, revl_frame *f,
                        const revl_error *err) {
   if (rc) {
     revl_frame_free(f);
     return revl_metric_raise(L, err);
   }
-  revl_push_metric_frame(L, f);
+  /* pushed in a protected call: a Lua error (memory) must not leak f */
+  lua_pushcfunction(L, push_frame_p);
+  lua_pushlightuserdata(L, f);
+  int st = lua_pcall(L, 1, 1, 0);
   revl_frame_free(f);
+  if (st != LUA_OK) return lua_error(L);
   return 1;
 }

@@ -339,7 +339,7 @@ int revl_rt_report_write(revl_rt *rt, revl_report_opts *ro, const char *out_dir,
     free(html);
     free(titles);
     lua_settop(L, top);
-    return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+    return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
   }
   /* the strings stay alive in the registry's table while the page is made */
   for (int i = 0; i < n; i++) {

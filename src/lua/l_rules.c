@@ -98,12 +98,13 @@ static revl_band *read_bands(lua_State *L, int idx, int *n) {
     b[i].open = !has;
     b[i].score = lr_opt_num(L, -1, "score", 0, NULL);
     lua_pop(L, 1);
-    *n = i + 1;
     if (!b[i].label) {
-      free_bands(b, *n);
+      /* *n stays 0: the caller's model holds no bands yet */
+      free_bands(b, i + 1);
       luaL_error(L, "not enough memory");
     }
   }
+  *n = k;
   return b;
 }
 

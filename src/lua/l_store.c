@@ -59,14 +59,26 @@ static int store_gc(lua_State *L) {
 
 /* Wrap s (takes ownership) in a store userdata pushed on the stack. */
 void revl_push_store(lua_State *L, revl_store *s);
-void revl_push_store(lua_State *L, revl_store *s) {
+static int new_store_ud(lua_State *L) {
   store_ud *su = lua_newuserdatauv(L, sizeof *su, 0);
   su->s = NULL;
   su->cache_ref = LUA_NOREF;
   luaL_setmetatable(L, REVL_STORE);
+  return 1;
+}
+
+void revl_push_store(lua_State *L, revl_store *s) {
+  /* the userdata first, protected: s is freed when even that fails, and
+   * by store_gc from then on */
+  lua_pushcfunction(L, new_store_ud);
+  if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
+    revl_store_free(s);
+    lua_error(L);
+  }
+  store_ud *su = lua_touserdata(L, -1);
+  su->s = s;
   lua_createtable(L, (int)(s->strings.n < 1u << 16 ? s->strings.n : 1u << 16), 0);
   su->cache_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  su->s = s;
 }
 
 static void push_str(lua_State *L, store_ud *su, uint32_t id) {

@@ -92,8 +92,8 @@ int luaopen_revl_metrics(lua_State *L);
 void revl_open_report(lua_State *L);
 /* revl.fixture into the module table at the top (l_fixture.c) */
 void revl_open_fixture(lua_State *L);
-/* Make s (owned by Lua from now on) the current store: revl.accounts
- * and the other tables come from it. */
+/* Make s (owned by Lua from now on, also when this raises) the current
+ * store: revl.accounts and the other tables come from it. */
 void revl_set_store(lua_State *L, revl_store *s);
 
 /* l_store.c */
@@ -117,7 +117,8 @@ revl_crit *revl_compile_crit_fns(lua_State *L, int idx, revl_table *t,
  * For the match callback of revl_crit_eval and friends. */
 int revl_crit_match(lua_State *L, const revl_crit *c, const char *s,
                     size_t n);
-/* Wrap s (takes ownership) in a store userdata pushed on the stack. */
+/* Wrap s (takes ownership, also when it raises: then s is freed) in a
+ * store userdata pushed on the stack. */
 void revl_push_store(lua_State *L, revl_store *s);
 /* The table and row vector (NULL = all rows) of the view at idx. */
 int revl_view_rows(lua_State *L, int idx, revl_table **t,

@@ -284,6 +284,15 @@ static void *counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   return p;
 }
 
+/* " (--max-memory N MB)" when the cap refused an allocation, else "": the
+ * system ran out. */
+static const char *mem_cap(revl_rt *rt) {
+  static char b[48];
+  if (!rt->mem_limit || !rt->mem_hit) return "";
+  snprintf(b, sizeof b, " (--max-memory %zu MB)", rt->mem_limit / (1024 * 1024));
+  return b;
+}
+
 /* ---- registry helpers ------------------------------------------------- */
 
 static revl_rt *rt_of(lua_State *L) {
@@ -313,11 +322,16 @@ static int revl_module_index(lua_State *L) {
 }
 
 
+static int set_store_p(lua_State *L) {
+  revl_set_store(L, lua_touserdata(L, 1));
+  return 0;
+}
+
 /* Load dir (may be NULL) and the --table files as the current store. */
 static int load_store(lua_State *L, const char *dir, const char *map,
                       int strict, const revl_rt_opts *o, revl_error *err) {
   revl_store *s = revl_store_new();
-  if (!s) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+  if (!s) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
   revl_load_opts lo = {dir, map, strict, NULL, o ? o->tables : NULL,
                        o ? o->ntables : 0, 0, 0};
   int rc = revl_load_dir(s, &lo, err);
@@ -325,7 +339,13 @@ static int load_store(lua_State *L, const char *dir, const char *map,
     revl_store_free(s);
     return rc;
   }
-  revl_set_store(L, s);
+  /* protected: revl_rt_new calls this outside any Lua call */
+  lua_pushcfunction(L, set_store_p);
+  lua_pushlightuserdata(L, s);
+  if (lua_pcall(L, 1, 0, 0) != LUA_OK) { /* s is freed */
+    lua_pop(L, 1);
+    return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
+  }
   return 0;
 }
 
@@ -435,13 +455,15 @@ static int write_rows(lua_State *L, int json) {
     lua_pushstring(L, full);
     return 1;
   }
-  revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
-  if (!w) return revl_raise(L, &err);
-  /* anchor w: if anything below raises, the temp file is removed */
+  /* the anchor before w (its allocation can raise): if anything below
+   * raises, the temp file is removed */
   revl_csvw **wp = lua_newuserdatauv(L, sizeof *wp, 0); /* 5 */
-  *wp = w;
+  *wp = NULL;
   lua_getfield(L, LUA_REGISTRYINDEX, "revl.csvw_mt");
   lua_setmetatable(L, -2);
+  revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
+  if (!w) return revl_raise(L, &err);
+  *wp = w;
   char buf[128];
   if (!json) {
     for (int k = 1; k <= nc; k++) {
@@ -482,9 +504,9 @@ static int write_rows(lua_State *L, int json) {
     else revl_csvw_end(w);
     lua_pop(L, 1);
   }
+  lua_pushstring(L, full); /* first: raising now still removes the temp file */
   *wp = NULL;
   if (revl_csvw_commit(w, &err)) return revl_raise(L, &err);
-  lua_pushstring(L, full);
   return 1;
 }
 
@@ -791,7 +813,7 @@ static void set_playbook_dir(revl_rt *rt, const char *playbook) {
 revl_rt *revl_rt_new(const revl_rt_opts *o, revl_error *err) {
   revl_rt *rt = calloc(1, sizeof *rt);
   if (!rt) {
-    revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+    revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
     return NULL;
   }
   rt->o = *o;
@@ -812,7 +834,7 @@ revl_rt *revl_rt_new(const revl_rt_opts *o, revl_error *err) {
   rt->L = lua_newstate(counting_alloc, rt);
   if (!rt->L) {
     free(rt);
-    revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+    revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
     return NULL;
   }
   lua_gc(rt->L, LUA_GCGEN, 0, 0);
@@ -866,8 +888,8 @@ int revl_rt_close(revl_rt *rt) {
     fprintf(stderr, "revl: time limit exceeded in a __gc finalizer at exit\n");
     code = REVL_EXIT_SCRIPT;
   } else if (rt->gc_mem) {
-    fprintf(stderr, "revl: not enough memory in a __gc finalizer at exit "
-            "(--max-memory %zu MB)\n", rt->mem_limit / (1024 * 1024));
+    fprintf(stderr, "revl: not enough memory in a __gc finalizer at exit%s\n",
+            mem_cap(rt));
     code = REVL_EXIT_SCRIPT;
   }
   kill_reason = KILL_NONE;
@@ -888,8 +910,7 @@ static void report(revl_rt *rt, int status) {
   lua_State *L = rt->L;
   const char *msg = lua_tostring(L, -1);
   if (status == LUA_ERRMEM || rt->mem_hit) {
-    fprintf(stderr, "revl: not enough memory (--max-memory %zu MB)\n",
-            rt->mem_limit / (1024 * 1024));
+    fprintf(stderr, "revl: not enough memory%s\n", mem_cap(rt));
     rt->mem_hit = 0;
     return;
   }
@@ -956,8 +977,8 @@ int revl_rt_run_file(revl_rt *rt, const char *path) {
   lua_sethook(L, NULL, 0, 0);
   int code = REVL_EXIT_OK;
   if (st == LUA_OK && rt->gc_mem) {
-    fprintf(stderr, "revl: not enough memory in a __gc finalizer "
-            "(--max-memory %zu MB)\n", rt->mem_limit / (1024 * 1024));
+    fprintf(stderr, "revl: not enough memory in a __gc finalizer%s\n",
+            mem_cap(rt));
     code = REVL_EXIT_SCRIPT;
   } else if (st != LUA_OK) {
     report(rt, st);

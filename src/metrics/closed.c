@@ -22,7 +22,7 @@ typedef struct cs_acc {
   revl_macc won_amt, lost_amt;
 } cs_acc;
 
-#define OOM() revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory")
+#define OOM() revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory")
 
 static int64_t round_half_away(double x) {
   return (int64_t)(x < 0 ? ceil(x - 0.5) : floor(x + 0.5));

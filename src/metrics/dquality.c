@@ -17,7 +17,7 @@
 
 #include "metrics/mframe.h"
 
-#define OOM() revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory")
+#define OOM() revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory")
 
 /* The caller's unreadable option, raised when the metric gets to it. */
 static int bad_at(const revl_qbad *b, int at, const char *fn, revl_error *err) {

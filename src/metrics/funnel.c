@@ -24,7 +24,7 @@ typedef struct fn_acc {
   int64_t n[FN_N];
 } fn_acc;
 
-#define OOM() revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory")
+#define OOM() revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory")
 
 /* Seconds of a date (midnight UTC) or datetime cell; 0 if null. */
 static inline int cell_secs(const revl_column *c, size_t row, int64_t *s) {

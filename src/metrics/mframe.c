@@ -405,7 +405,7 @@ int revl_mf_finish(revl_mf *mf, int sort, revl_frame **out, revl_error *err) {
   return 0;
 fail:
   revl_frame_free(f);
-  return revl_error_set(err, rc, NULL, 0, 0, "out of memory");
+  return revl_error_set(err, rc, NULL, 0, 0, "not enough memory");
 }
 
 /* ---- deal columns ------------------------------------------------------ */

@@ -16,7 +16,7 @@ typedef struct wp_acc {
   revl_macc pipe, wt;
 } wp_acc;
 
-#define OOM(rc) ((rc) = revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory"))
+#define OOM(rc) ((rc) = revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory"))
 
 int revl_metric_weighted_pipeline(const revl_metric_ctx *cx,
                                   const revl_view *v,

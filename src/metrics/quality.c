@@ -30,7 +30,7 @@ int revl_metric_window(const revl_metric_ctx *cx, const revl_window_opts *o,
                             "revl.metrics.%s: too many periods", fn);
   }
   f = revl_frame_new(cx->store);
-  if (!f) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+  if (!f) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
   int cp = revl_frame_add_col(f, "period", REVL_T_STRING, NULL),
       cf = revl_frame_add_col(f, "from", REVL_T_DATE, NULL),
       ct = revl_frame_add_col(f, "to", REVL_T_DATE, NULL);
@@ -61,5 +61,5 @@ int revl_metric_window(const revl_metric_ctx *cx, const revl_window_opts *o,
   return 0;
 oom:
   revl_frame_free(f);
-  return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+  return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
 }

@@ -72,7 +72,7 @@ typedef struct qa_acc {
   int64_t won_n, open_n;
 } qa_acc;
 
-#define OOM() revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory")
+#define OOM() revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory")
 
 /* role text lowered without spaces and punctuation */
 static void role_norm(const char *s, char *out, size_t n) {

@@ -18,7 +18,7 @@
 #include "metrics/mframe.h"
 #include "revl/stage_order.h"
 
-#define OOM() revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory")
+#define OOM() revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory")
 
 /* Seconds of a date (midnight UTC) or datetime cell; 0 if null. */
 static inline int cell_secs(const revl_column *c, size_t row, int64_t *s) {

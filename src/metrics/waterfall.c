@@ -20,7 +20,7 @@
 
 #include "metrics/mframe.h"
 
-#define OOM() revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory")
+#define OOM() revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory")
 
 enum {
   WF_START,

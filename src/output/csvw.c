@@ -209,7 +209,7 @@ static revl_csvw *open_at(int dfd, const char *base, const char *shown,
   setvbuf(w->fp, w->buf, _IOFBF, sizeof w->buf);
   return w;
 nomem:
-  revl_error_set(err, REVL_ENOMEM, shown, 0, 0, "out of memory");
+  revl_error_set(err, REVL_ENOMEM, shown, 0, 0, "not enough memory");
 fail:
   if (w) {
     free(w->path);
@@ -350,7 +350,7 @@ revl_csvw *revl_csvw_open_stream(FILE *fp, const char *shown, int json_array,
   if (w) w->path = malloc(sn + 1);
   if (!w || !w->path) {
     free(w);
-    revl_error_set(err, REVL_ENOMEM, shown, 0, 0, "out of memory");
+    revl_error_set(err, REVL_ENOMEM, shown, 0, 0, "not enough memory");
     return NULL;
   }
   memcpy(w->path, shown, sn + 1);

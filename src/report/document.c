@@ -150,7 +150,7 @@ int revl_report_html(const revl_store *s, const revl_report_opts *o, revl_sbuf *
     revl_sbuf_puts(b, " Stage aging, the pipeline waterfall and the ICP matrix are not in this "
                       "report yet.");
   revl_sbuf_puts(b, "</p></footer>\n</body></html>\n");
-  if (rc || b->oom) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+  if (rc || b->oom) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
   return 0;
 }
 

@@ -447,7 +447,7 @@ static int chart_html(const revl_chart_spec *c, const char *title, revl_sbuf *b,
   int rc = c->kind == REVL_CHART_HEATMAP ? build_heat(c, &B, err) : build_rows(c, &B, err);
   if (rc) {
     built_free(&B);
-    return rc == REVL_ENOMEM ? revl_error_set(err, rc, NULL, 0, 0, "out of memory") : rc;
+    return rc == REVL_ENOMEM ? revl_error_set(err, rc, NULL, 0, 0, "not enough memory") : rc;
   }
   const char *t = c->title ? c->title : title;
   int ns = c->kind == REVL_CHART_HEATMAP ? B.names.n : c->ny;
@@ -510,7 +510,7 @@ int revl_report_section_html(const revl_report_section *sec, int number, revl_sb
   if (sec->chart) rc = chart_html(sec->chart, sec->title, &part, empty, err);
   if (!rc && sec->table) frame_table(&part, sec->table);
   revl_sbuf_puts(&part, "</section>\n");
-  if (!rc && part.oom) rc = revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+  if (!rc && part.oom) rc = revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
   if (!rc) revl_sbuf_put(b, part.p, part.n);
   revl_sbuf_free(&part);
   return rc;

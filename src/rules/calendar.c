@@ -230,7 +230,7 @@ revl_calendar *revl_calendar_new(const revl_cal_spec *s, revl_error *err) {
   }
   revl_calendar *c = calloc(1, sizeof *c);
   if (!c) {
-    revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+    revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
     return NULL;
   }
   c->utc = is_utc_name(s->tz);
@@ -242,7 +242,7 @@ revl_calendar *revl_calendar_new(const revl_cal_spec *s, revl_error *err) {
     c->hol = malloc(s->nholidays * sizeof *c->hol);
     if (!c->hol) {
       free(c);
-      revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+      revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
       return NULL;
     }
     memcpy(c->hol, s->holidays, s->nholidays * sizeof *c->hol);
@@ -252,7 +252,7 @@ revl_calendar *revl_calendar_new(const revl_cal_spec *s, revl_error *err) {
   /* start with two years around 2025; grows on demand */
   if (cover(c, 19723 - 366, 19723 + 731)) {
     revl_calendar_free(c);
-    revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "out of memory");
+    revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
     return NULL;
   }
   return c;

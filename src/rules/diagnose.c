@@ -743,10 +743,10 @@ int revl_diagnose(revl_store *s, const revl_dx_opts *o, revl_dx_result *r,
   }
   goto done;
 oom:
-  rc = revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "diagnose: out of memory");
+  rc = revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "diagnose: not enough memory");
   goto done;
 fail:
-  if (rc == REVL_ENOMEM) rc = revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "diagnose: out of memory");
+  if (rc == REVL_ENOMEM) rc = revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "diagnose: not enough memory");
   else rc = revl_error_set(err, rc, NULL, 0, 0, "diagnose: duplicate detection failed");
 done:
   for (int p = 0; p < REVL_DX_NPATHS; p++) free(cand[p]);

@@ -121,13 +121,20 @@ static int first_use(revl_intern *in) {
   in->off = malloc(in->cap * sizeof *in->off);
   in->capbytes = 1 << 16;
   in->bytes = malloc(in->capbytes);
-  if (!in->off || !in->bytes) return -1;
+  if (!in->off || !in->bytes) {
+    revl_intern_done(in);
+    return -1;
+  }
   /* id 0: an empty record that no lookup finds */
   memset(in->bytes, 0, 12);
   in->nbytes = 12;
   in->off[0] = HDR;
   in->n = 1;
-  return grow_slots(in);
+  if (grow_slots(in) != 0) {
+    revl_intern_done(in); /* the next add starts over */
+    return -1;
+  }
+  return 0;
 }
 
 static uint32_t probe(const revl_intern *in, const char *s, size_t n,

@@ -314,6 +314,7 @@ revl_store *revl_store_new(void) {
   revl_intern_init(&s->strings);
   s->default_currency = revl_intern_add(&s->strings, "USD", 3);
   if (!s->default_currency) {
+    revl_intern_done(&s->strings);
     free(s);
     return NULL;
   }
