@@ -308,7 +308,7 @@ int revl_cache_list(const char *dir, revl_cache_entry **out) {
     }
     revl_cache_entry *e = &(*out)[n];
     memset(e, 0, sizeof *e);
-    snprintf(e->file, sizeof e->file, "%s", de->d_name);
+    memcpy(e->file, de->d_name, len + 1); /* 37 bytes: fits file[64] */
     char p[4200];
     snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
     struct stat st;

@@ -168,7 +168,7 @@ int revl_expand_periods(loader *ld) {
     if (me > ms) nitems += (size_t)(me - ms);
   }
   item *it = malloc((nitems ? nitems : 1) * sizeof *it);
-  if (!it) return revl_error_set(err, REVL_ENOMEM, ld->path, 0, 0, "out of memory");
+  if (!it) return revl_error_set(err, REVL_ENOMEM, ld->path, 0, 0, "not enough memory");
   size_t k = 0;
   for (size_t r = 0; r < n; r++) {
     int32_t ms = month_of(day_of(S, r));
@@ -188,7 +188,7 @@ int revl_expand_periods(loader *ld) {
   uint8_t *hasseats = calloc(ng ? ng : 1, 1);
   rc = 0;
   if (!src || !gstart || !keep || !mrr || !seats || !hasseats) {
-    rc = revl_error_set(err, REVL_ENOMEM, ld->path, 0, 0, "out of memory");
+    rc = revl_error_set(err, REVL_ENOMEM, ld->path, 0, 0, "not enough memory");
     goto out;
   }
   /* the sums of each account-month */
@@ -241,7 +241,7 @@ int revl_expand_periods(loader *ld) {
     if ((rc = regather(c, src, keep, ng))) break;
   }
   if (rc) {
-    rc = revl_error_set(err, REVL_ENOMEM, ld->path, 0, 0, "out of memory");
+    rc = revl_error_set(err, REVL_ENOMEM, ld->path, 0, 0, "not enough memory");
     goto out;
   }
   for (g = 0; g < ng; g++) {
@@ -258,7 +258,7 @@ int revl_expand_periods(loader *ld) {
   }
   int cp = revl_table_add_col(t, "period", REVL_T_DATE);
   if (cp < 0 || revl_col_reserve(t->cols[cp], ng)) {
-    rc = revl_error_set(err, REVL_ENOMEM, ld->path, 0, 0, "out of memory");
+    rc = revl_error_set(err, REVL_ENOMEM, ld->path, 0, 0, "not enough memory");
     goto out;
   }
   t->cols[cp]->canonical = 1;
