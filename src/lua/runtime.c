@@ -949,6 +949,14 @@ void revl_rt_set_out_dir(revl_rt *rt, const char *dir) {
   rt->st.out_dir = rt->out_dir;
 }
 
+/* pcall'ed by revl_rt_run_file: the playbook at the light userdata 1
+ * compiled (text only), or its error raised. */
+static int load_playbook(lua_State *L) {
+  const char *path = lua_touserdata(L, 1);
+  if (luaL_loadfilex(L, path, "t") != LUA_OK) return lua_error(L);
+  return 1;
+}
+
 int revl_rt_run_file(revl_rt *rt, const char *path) {
   lua_State *L = rt->L;
   set_playbook_dir(rt, path);
@@ -961,15 +969,21 @@ int revl_rt_run_file(revl_rt *rt, const char *path) {
     fprintf(stderr, "revl: %s: is a directory, not a playbook\n", path);
     return REVL_EXIT_DATA;
   }
-  lua_pushcfunction(L, msgh);
-  int h = lua_gettop(L);
-  int st = luaL_loadfilex(L, path, "t");
+  /* loaded in a protected call: the chunk name and the parser allocate,
+   * and a failure there must be an error, not a panic */
+  int base = lua_gettop(L);
+  lua_pushcfunction(L, load_playbook);
+  lua_pushlightuserdata(L, (void *)path);
+  int st = lua_pcall(L, 1, 1, 0);
   if (st != LUA_OK) {
     const char *msg = lua_tostring(L, -1);
     fprintf(stderr, "revl: %s\n", msg ? msg : "cannot load playbook");
-    lua_settop(L, h - 1);
+    lua_settop(L, base);
     return REVL_EXIT_SCRIPT;
   }
+  lua_pushcfunction(L, msgh);
+  lua_insert(L, -2);
+  int h = lua_gettop(L) - 1;
   rt->gc_mem = 0;
   start_watchdog(rt);
   st = lua_pcall(L, 0, 1, h);
