@@ -59,7 +59,14 @@ int revl_l_caller_at(lua_State *L);
 #include <signal.h>
 extern volatile sig_atomic_t revl_call_seq, revl_in_call;
 
-/* runtime.c: the text of the Lua value at idx as a CSV cell holds it
+/* l_write.c: revl.write_csv / revl.write_jsonl, and the "revl.csvw"
+ * metatable (set up once per state by revl_open_write) of the userdata
+ * that aborts a writer left open by an error. */
+int revl_l_write_csv(lua_State *L);
+int revl_l_write_jsonl(lua_State *L);
+void revl_open_write(lua_State *L);
+
+/* l_write.c: the text of the Lua value at idx as a CSV cell holds it
  * (money as a plain amount, dates ISO, numbers exact); returns how many
  * values it left on the stack (pop them after using *s); *quote is 1
  * for text (a JSON string), 0 for a number or boolean. */
