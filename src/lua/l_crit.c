@@ -146,14 +146,8 @@ static revl_crit *compile_triple(lua_State *L, int idx, revl_table *t,
   int ci = revl_resolve_field(t, field, &h, &via);
   if (ci < 0) luaL_error(L, "%s has no column '%s'%s", t->name, field, REVL_HINT(t, field));
   /* the anchor first (making it can raise), so an error below frees c */
-  crit_ud *cu = lua_newuserdatauv(L, sizeof *cu, 0);
-  cu->c = NULL;
-  lua_newtable(L);
-  lua_pushcfunction(L, crit_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_setmetatable(L, -2);
-  revl_crit *c = new_crit(L, (revl_op)op);
-  cu->c = c;
+  revl_crit **own = revl_crit_anchor(L);
+  revl_crit *c = *own = new_crit(L, (revl_op)op);
   c->base = t;
   c->t = h;
   c->col = ci;
@@ -248,7 +242,7 @@ static revl_crit *compile_triple(lua_State *L, int idx, revl_table *t,
     break;
   }
   set_name(L, c, name);
-  cu->c = NULL; /* ownership passes to the caller */
+  *own = NULL; /* ownership passes to the caller */
   lua_pop(L, 1);
   return c;
 }
@@ -263,13 +257,8 @@ static const char *opt_name(lua_State *L, int idx) {
 /* Wrap a node list under an owner userdata while compiling children. */
 static revl_crit *compile_list(lua_State *L, int idx, revl_table *t, int fns,
                                revl_op op, int from_hash) {
-  revl_crit *c = new_crit(L, op);
-  crit_ud *cu = lua_newuserdatauv(L, sizeof *cu, 0);
-  cu->c = c;
-  lua_newtable(L);
-  lua_pushcfunction(L, crit_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_setmetatable(L, -2);
+  revl_crit **own = revl_crit_anchor(L);
+  revl_crit *c = *own = new_crit(L, op);
   c->base = t;
   if (!from_hash) {
     size_t n = lua_rawlen(L, idx);
@@ -302,14 +291,9 @@ static revl_crit *compile_list(lua_State *L, int idx, revl_table *t, int fns,
         k = compile_triple(L, v, t, fns, field, "in", v);
       } else if (lua_istable(L, v) && !luaL_testudata(L, v, REVL_MONEY)) {
         /* {gt = 5, lte = 10} : each an operator */
-        revl_crit *all = new_crit(L, REVL_OP_ALL);
+        revl_crit **aown = revl_crit_anchor(L);
+        revl_crit *all = *aown = new_crit(L, REVL_OP_ALL);
         all->base = t;
-        crit_ud *au = lua_newuserdatauv(L, sizeof *au, 0);
-        au->c = all;
-        lua_newtable(L);
-        lua_pushcfunction(L, crit_gc);
-        lua_setfield(L, -2, "__gc");
-        lua_setmetatable(L, -2);
         lua_pushnil(L);
         while (lua_next(L, v)) {
           if (lua_type(L, -2) != LUA_TSTRING)
@@ -328,7 +312,7 @@ static revl_crit *compile_list(lua_State *L, int idx, revl_table *t, int fns,
         } else {
           k = all;
           set_name(L, k, field);
-          au->c = NULL;
+          *aown = NULL;
         }
         lua_pop(L, 1);
       } else {
@@ -341,7 +325,7 @@ static revl_crit *compile_list(lua_State *L, int idx, revl_table *t, int fns,
       }
     }
   }
-  cu->c = NULL;
+  *own = NULL;
   lua_pop(L, 1);
   return c;
 }
