@@ -87,11 +87,15 @@ typedef struct revl_load_opts {
   int ntables;               /* table from its own file (--table) */
   int quiet;             /* alerts stay in the tables' notes, not on stderr */
   int no_cache;          /* parse even when the snapshot cache is on */
+  int lazy;              /* open only: each table loads on first use */
 } revl_load_opts;
 
 /* Load every known (and any other *.csv) file of o->data_dir into s,
  * the tables of o->tables from their own files instead (data_dir may
- * then be NULL).
+ * then be NULL).  With o->lazy the directory is only opened: the
+ * mapping is read and every file found, and each table is parsed when
+ * revl_store_table (or revl_store_need) first asks for it, the tables
+ * it refers to with it; revl_store_load_all loads the rest.
  * Returns 0, or a REVL_E* code with err filled (file-level problems, or
  * any problem in strict mode). */
 int revl_load_dir(revl_store *s, const revl_load_opts *o, revl_error *err);

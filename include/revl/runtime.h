@@ -79,5 +79,10 @@ int revl_rt_report_write(revl_rt *rt, struct revl_report_opts *ro,
 void revl_rt_interrupt(revl_rt *rt);
 /* Exit status wanted by checks that failed (0 when none). */
 int revl_rt_status(revl_rt *rt);
+/* The exit code of a run that ended with code: REVL_EXIT_DATA when a
+ * table failed to load on first use (its error printed when the run did
+ * not already fail on it), else code.  revl_rt_run_file applies it;
+ * commands that run chunks with revl_rt_exec apply it themselves. */
+int revl_rt_settle(revl_rt *rt, int code);
 
 #endif

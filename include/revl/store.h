@@ -205,20 +205,54 @@ typedef struct revl_stage_order {
   char *source; /* what declared it: "mapping.lua", "funnel 'x'" */
 } revl_stage_order;
 
+/* Tables a store knows but has not loaded yet (docs/decisions.md "Tables
+ * load on first use").  The loader that opened the directory fills it
+ * (revl_load_dir with lazy = 1): load(s, ctx, name, err) parses one
+ * pending table into s, or returns 0 doing nothing when name is not
+ * pending; done(ctx) frees ctx with the store. */
+typedef struct revl_store_lazy {
+  int (*load)(struct revl_store *s, void *ctx, const char *name, revl_error *err);
+  void (*done)(void *ctx);
+  void *ctx;
+  char **names; /* every table of the directory, loaded or not, in load order */
+  int nnames;
+} revl_store_lazy;
+
 typedef struct revl_store {
   revl_intern strings;
-  revl_table **tables;
+  revl_table **tables; /* the loaded ones, in the order they loaded */
   int ntables, captables;
   uint32_t default_currency; /* intern id, "USD" unless mapped */
   revl_stage_order *stage_orders; /* one per (table, field), declared */
   int nstage_orders;
+  revl_store_lazy lazy;
+  int load_rc;          /* a first-use load failed: its code, sticky */
+  revl_error load_err;  /*   and its error */
 } revl_store;
 
 revl_store *revl_store_new(void);
 void revl_store_free(revl_store *s); /* NULL is a no-op */
 
-/* Table by name or NULL. */
+/* Table by name or NULL.  A table the directory has but that is not
+ * loaded yet loads now (the store is logically const: the table was
+ * always there).  When that load fails the result is NULL and the
+ * failure stays in s->load_rc / s->load_err; callers that can report
+ * it use revl_store_need. */
 revl_table *revl_store_table(const revl_store *s, const char *name);
+/* The loaded table by name or NULL; never loads. */
+revl_table *revl_store_loaded(const revl_store *s, const char *name);
+/* Table by name for a computation: 0 with *out set (NULL when the store
+ * has no such table), or the code of a failed load with err filled. */
+int revl_store_need(const revl_store *s, const char *name, revl_table **out,
+                    revl_error *err);
+/* Load every table not loaded yet, in the directory's order. */
+int revl_store_load_all(revl_store *s, revl_error *err);
+/* The failed first-use load, copied to err: its code, or 0. */
+int revl_store_failed(const revl_store *s, revl_error *err);
+/* Every table of the store, loaded or not, by index 0 .. count - 1:
+ * the directory's tables in its order, then tables added by hand. */
+int revl_store_count(const revl_store *s);
+const char *revl_store_name(const revl_store *s, int i);
 /* New empty table owned by s; fails (NULL) when the name is taken. */
 revl_table *revl_store_add_table(revl_store *s, const char *name,
                                  const char *file);

@@ -288,6 +288,7 @@ out:
   }
   if (cap) fclose(cap);
   if (rt) {
+    rc = revl_rt_settle(rt, rc);
     int crc = revl_rt_close(rt);
     if (rc == REVL_EXIT_OK) rc = crc;
     revl_rt_free(rt);

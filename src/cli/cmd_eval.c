@@ -164,6 +164,7 @@ int cmd_eval(int argc, char **argv) {
   }
   fflush(stdout);
   if (rc == REVL_EXIT_OK) rc = revl_rt_status(rt);
+  rc = revl_rt_settle(rt, rc);
   int crc = revl_rt_close(rt);
   if (rc == REVL_EXIT_OK) rc = crc;
   revl_rt_free(rt);

@@ -182,6 +182,7 @@ int cmd_explain(int argc, char **argv) {
   rc = REVL_EXIT_OK;
 out:
   if (rt) {
+    rc = revl_rt_settle(rt, rc);
     int crc = revl_rt_close(rt);
     if (rc == REVL_EXIT_OK) rc = crc;
     revl_rt_free(rt);

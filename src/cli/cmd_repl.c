@@ -515,6 +515,7 @@ static int script(repl *r) {
       rc = REVL_EXIT_FAIL;
     if (rc == REVL_EXIT_OK) rc = revl_rt_status(r->rt);
   }
+  rc = revl_rt_settle(r->rt, rc);
   lua_settop(L, top);
   fflush(stdout);
   free(buf);

@@ -362,6 +362,7 @@ int cmd_test(int argc, char **argv) {
         }
       }
     }
+    rc = revl_rt_settle(rt, rc);
     int crc = revl_rt_close(rt);
     if (crc != REVL_EXIT_OK && rc == REVL_EXIT_OK) rc = crc;
     revl_rt_free(rt);

@@ -238,7 +238,7 @@ int revl_cache_load(revl_store *s, const char *name, const char *path,
   struct stat st, st2;
   XXH128_hash_t content;
   unsigned char key[32];
-  if (!cache_on || strcmp(path, "-") == 0 || revl_store_table(s, name) ||
+  if (!cache_on || strcmp(path, "-") == 0 || revl_store_loaded(s, name) ||
       hash_file(path, &content, &st) != 0 ||
       make_key(s, name, path, map, strict, mapkey, content, key) != 0)
     return revl_load_file(s, name, path, map, strict, err);
@@ -278,7 +278,7 @@ int revl_cache_load(revl_store *s, const char *name, const char *path,
       st2.st_mtim.tv_sec != st.st_mtim.tv_sec ||
       st2.st_mtim.tv_nsec != st.st_mtim.tv_nsec || st2.st_ino != st.st_ino)
     return 0;
-  revl_table *t = revl_store_table(s, name);
+  revl_table *t = revl_store_loaded(s, name);
   if (t) write_snapshot(s, t, n0, b0, key, file, quiet);
   return 0;
 }

@@ -75,39 +75,56 @@ static int link_one(revl_store *s, revl_table *t, int ci, revl_table *target,
   return rc;
 }
 
+/* The table column c of a table (schema def, mapping map) refers to, or
+ * NULL; *want gets the target column the mapping names (NULL: its key). */
+static const char *ref_target(const revl_table_def *def, const revl_table_map *map,
+                              const revl_column *c, char *buf, size_t size,
+                              const char **want) {
+  const char *target_name = NULL;
+  *want = NULL;
+  if (def && c->canonical)
+    for (int k = 0; k < def->nfields; k++)
+      if (strcmp(def->fields[k].name, c->name) == 0) target_name = def->fields[k].ref;
+  if (map)
+    for (int k = 0; k < map->nrefs; k++)
+      if (strcmp(map->ref_col[k], c->name) == 0) {
+        snprintf(buf, size, "%s", map->ref_target[k]);
+        char *dot = strchr(buf, '.');
+        if (dot) {
+          *dot = '\0';
+          target_name = buf;
+          *want = dot + 1;
+        } else {
+          *want = buf;
+        }
+      }
+  return target_name;
+}
+
+/* Link the string columns of t that name another table (the schema's
+ * foreign keys, the mapping's refs = {...}) and are not linked yet, to
+ * targets that are loaded; a target still to load is linked when it is. */
+static int link_table(revl_store *s, revl_table *t, const revl_mapping *m) {
+  const revl_table_def *def = revl_table_def_find(t->name);
+  const revl_table_map *map = find_map(m, t->name);
+  for (int ci = 0; ci < t->ncols; ci++) {
+    revl_column *c = t->cols[ci];
+    if (c->type != REVL_T_STRING || c->ref_row) continue;
+    char buf[128];
+    const char *want = NULL, *target_name = ref_target(def, map, c, buf, sizeof buf, &want);
+    if (!target_name) continue;
+    revl_table *target = revl_store_loaded(s, target_name);
+    if (!target) continue;
+    int rc = link_one(s, t, ci, target, want);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
 int revl_store_link_all(revl_store *s, const revl_mapping *m) {
   for (int ti = 0; ti < s->ntables; ti++) {
-    revl_table *t = s->tables[ti];
-    const revl_table_def *def = revl_table_def_find(t->name);
-    const revl_table_map *map = find_map(m, t->name);
-    for (int ci = 0; ci < t->ncols; ci++) {
-      revl_column *c = t->cols[ci];
-      if (c->type != REVL_T_STRING) continue;
-      const char *target_name = NULL, *want = NULL;
-      char buf[128];
-      if (def && c->canonical)
-        for (int k = 0; k < def->nfields; k++)
-          if (strcmp(def->fields[k].name, c->name) == 0)
-            target_name = def->fields[k].ref;
-      if (map)
-        for (int k = 0; k < map->nrefs; k++)
-          if (strcmp(map->ref_col[k], c->name) == 0) {
-            snprintf(buf, sizeof buf, "%s", map->ref_target[k]);
-            char *dot = strchr(buf, '.');
-            if (dot) {
-              *dot = '\0';
-              target_name = buf;
-              want = dot + 1;
-            } else {
-              want = buf;
-            }
-          }
-      if (!target_name) continue;
-      revl_table *target = revl_store_table(s, target_name);
-      if (!target) continue;
-      int rc = link_one(s, t, ci, target, want);
-      if (rc) return rc;
-    }
+    int rc = link_table(s, s->tables[ti], m);
+    if (rc) return rc;
   }
   return 0;
 }
@@ -177,220 +194,360 @@ static int check_given(const revl_load_opts *o, revl_error *err) {
  * lists open stages is the funnel order of the table's stage field: the
  * open stages as listed, then the won, then the lost ones
  * (revl/stage_order.h).  Won and lost alone only classify. */
-static int declare_stage_orders(revl_store *s, const revl_mapping *m, const char *map_file) {
-  for (int i = 0; i < m->ntables; i++) {
-    const revl_table_map *tm = &m->tables[i];
-    const char **names = NULL;
-    int n = 0, open = 0;
-    if (!tm->nstages || !revl_store_table(s, tm->name)) continue;
-    if (!(names = malloc((size_t)tm->nstages * sizeof *names))) return REVL_ENOMEM;
-    for (const char *k = "owl"; *k; k++)
-      for (int j = 0; j < tm->nstages; j++)
-        if (tm->stage_outcome[j] == *k) {
-          names[n++] = tm->stage_name[j];
-          open += *k == 'o';
-        }
-    const char *base = map_file ? strrchr(map_file, '/') : NULL;
-    int rc = open ? revl_stage_order_set_names(s, tm->name, "stage", names, n,
-                                               base ? base + 1 : map_file)
-                  : 0;
-    free(names);
-    if (rc) return rc;
+static int declare_stage_order(revl_store *s, const revl_table_map *tm, const char *map_file) {
+  const char **names = NULL;
+  int n = 0, open = 0;
+  if (!tm || !tm->nstages) return 0;
+  if (!(names = malloc((size_t)tm->nstages * sizeof *names))) return REVL_ENOMEM;
+  for (const char *k = "owl"; *k; k++)
+    for (int j = 0; j < tm->nstages; j++)
+      if (tm->stage_outcome[j] == *k) {
+        names[n++] = tm->stage_name[j];
+        open += *k == 'o';
+      }
+  const char *base = map_file ? strrchr(map_file, '/') : NULL;
+  int rc = open ? revl_stage_order_set_names(s, tm->name, "stage", names, n,
+                                             base ? base + 1 : map_file)
+                : 0;
+  free(names);
+  return rc;
+}
+
+/* ---- a directory opened: what loads, from where ---------------------- */
+
+/* One table of the directory: its file and map, and whether it is
+ * loaded.  The plan is made when the directory opens (so a mapping that
+ * names a missing file fails there), the parse when the table is first
+ * used, or at once without lazy. */
+typedef struct entry {
+  char *name, *path;
+  const revl_table_map *map; /* into plan.m */
+  int state;                 /* 0 to load, 1 loading, 2 loaded */
+} entry;
+
+typedef struct plan {
+  revl_mapping m;
+  unsigned char mapkey[16];
+  char *map_file, *out_dir;
+  int strict, quiet, no_cache;
+  entry *e;
+  int n, cap;
+} plan;
+
+static void plan_free(void *p) {
+  plan *P = p;
+  if (!P) return;
+  for (int i = 0; i < P->n; i++) free(P->e[i].name), free(P->e[i].path);
+  free(P->e);
+  free(P->map_file);
+  free(P->out_dir);
+  revl_mapping_done(&P->m);
+  free(P);
+}
+
+static entry *planned(const plan *P, const char *name) {
+  for (int i = 0; i < P->n; i++)
+    if (strcmp(P->e[i].name, name) == 0) return &P->e[i];
+  return NULL;
+}
+
+static int plan_add(plan *P, const char *name, const char *path, const revl_table_map *map) {
+  if (P->n == P->cap) {
+    int cap = P->cap ? 2 * P->cap : 16;
+    entry *e = realloc(P->e, (size_t)cap * sizeof *e);
+    if (!e) return REVL_ENOMEM;
+    P->e = e;
+    P->cap = cap;
   }
+  entry *e = &P->e[P->n];
+  e->name = strdup(name);
+  e->path = strdup(path);
+  e->map = map;
+  e->state = 0;
+  if (!e->name || !e->path) {
+    free(e->name), free(e->path);
+    return REVL_ENOMEM;
+  }
+  P->n++;
   return 0;
 }
 
 /* One file, through the snapshot cache when it is on. */
-static int load_one(const revl_load_opts *o, const unsigned char mapkey[16],
-                    revl_store *s, const char *name, const char *path,
-                    const revl_table_map *map, int strict, revl_error *err) {
-  if (!revl_cache_dir() || o->no_cache)
-    return revl_load_file(s, name, path, map, strict, err);
-  return revl_cache_load(s, name, path, map, strict, mapkey, o->quiet, err);
+static int load_one(const plan *P, revl_store *s, const entry *e, revl_error *err) {
+  if (!revl_cache_dir() || P->no_cache)
+    return revl_load_file(s, e->name, e->path, e->map, P->strict, err);
+  return revl_cache_load(s, e->name, e->path, e->map, P->strict, P->mapkey, P->quiet, err);
+}
+
+static int write_table_rejects(const revl_table *t, const char *out_dir, revl_error *err);
+
+/* What follows a table's parse when it loads alone: the tables it
+ * refers to load first (so its links resolve and its broken references
+ * count), then its links, stage order, rejects and alerts. */
+static int load_lazy(revl_store *s, void *ctx, const char *name, revl_error *err);
+
+static int settle(revl_store *s, plan *P, revl_table *t, revl_error *err) {
+  const revl_table_def *def = revl_table_def_find(t->name);
+  const revl_table_map *map = find_map(&P->m, t->name);
+  int rc;
+  for (int ci = 0; ci < t->ncols; ci++) {
+    const revl_column *c = t->cols[ci];
+    char buf[128];
+    const char *want;
+    const char *target = c->type == REVL_T_STRING
+                             ? ref_target(def, map, c, buf, sizeof buf, &want)
+                             : NULL;
+    if (target && (rc = load_lazy(s, P, target, err))) return rc;
+  }
+  /* its own columns, and the columns of loaded tables that point at it */
+  if ((rc = revl_store_link_all(s, &P->m)) ||
+      (rc = declare_stage_order(s, find_map(&P->m, t->name), P->map_file)))
+    return revl_error_set(err, rc, t->file, 0, 0, "not enough memory");
+  for (int k = 0; k < t->nalerts && !P->quiet; k++)
+    fprintf(stderr, "revl: %s\n", t->warnings[t->alerts[k]]);
+  if (P->out_dir && (rc = write_table_rejects(t, P->out_dir, err))) return rc;
+  return 0;
+}
+
+static int load_lazy(revl_store *s, void *ctx, const char *name, revl_error *err) {
+  plan *P = ctx;
+  entry *e = planned(P, name);
+  if (!e || e->state) return 0; /* not this directory's, or loaded (or loading) */
+  e->state = 1;
+  int rc = load_one(P, s, e, err);
+  revl_table *t = rc ? NULL : revl_store_loaded(s, name);
+  if (!rc && t) rc = settle(s, P, t, err);
+  e->state = 2;
+  return rc;
+}
+
+/* Every table of the plan now, in its order, as a whole-directory load:
+ * links, stage orders, rejects and alerts once all are in. */
+static int load_eager(revl_store *s, plan *P, revl_error *err) {
+  int rc;
+  for (int i = 0; i < P->n; i++) {
+    P->e[i].state = 1;
+    if ((rc = load_one(P, s, &P->e[i], err))) return rc;
+    P->e[i].state = 2;
+  }
+  if ((rc = revl_store_link_all(s, &P->m)))
+    return revl_error_set(err, rc, NULL, 0, 0, "not enough memory");
+  for (int i = 0; i < P->m.ntables; i++)
+    if (revl_store_loaded(s, P->m.tables[i].name) &&
+        (rc = declare_stage_order(s, &P->m.tables[i], P->map_file)))
+      return revl_error_set(err, rc, NULL, 0, 0, "not enough memory");
+  for (int i = 0; i < s->ntables && P->out_dir; i++)
+    if ((rc = write_table_rejects(s->tables[i], P->out_dir, err))) return rc;
+  /* what a reader of the numbers must not miss, on stderr too */
+  for (int i = 0; i < s->ntables && !P->quiet; i++) {
+    revl_table *t = s->tables[i];
+    for (int k = 0; k < t->nalerts; k++) fprintf(stderr, "revl: %s\n", t->warnings[t->alerts[k]]);
+  }
+  return 0;
+}
+
+/* The directory's files in load order: the well-known tables (from the
+ * mapping's file name or <table>.csv), the mapping's custom tables, the
+ * --table files, then any other *.csv, named after the file. */
+static int make_plan(plan *P, const revl_store *s, const revl_load_opts *o, revl_error *err) {
+  const char *map_file = P->map_file;
+  char path[4096];
+  int rc;
+  for (int i = 0; i < revl_ntable_defs; i++) {
+    const char *name = revl_table_defs[i].name;
+    const revl_table_map *tm = find_map(&P->m, name);
+    const char *given = given_table(o, name);
+    if (given) {
+      if ((rc = plan_add(P, name, given, tm ? tm : &P->m.defaults))) return rc;
+      continue;
+    }
+    if (!o->data_dir) continue;
+    if (tm && tm->file)
+      snprintf(path, sizeof path, "%s/%s", o->data_dir, tm->file);
+    else
+      snprintf(path, sizeof path, "%s/%s.csv", o->data_dir, name);
+    if (!file_exists(path)) {
+      if (tm && tm->file) return missing_file(o, tm, map_file, err);
+      continue;
+    }
+    if ((rc = plan_add(P, name, path, tm ? tm : &P->m.defaults))) return rc;
+  }
+  for (int i = 0; i < P->m.ntables && o->data_dir; i++) {
+    revl_table_map *tm = &P->m.tables[i];
+    if (revl_table_def_find(tm->name) || planned(P, tm->name) ||
+        revl_store_loaded(s, tm->name) || given_table(o, tm->name))
+      continue;
+    if (!tm->file) {
+      snprintf(path, sizeof path, "%s/%s.csv", o->data_dir, tm->name);
+      if (!file_exists(path))
+        return revl_error_set(err, REVL_EDATA, map_file, tm->file_line, tm->file_col,
+                              "tables: %s has no file = ... and there is no "
+                              "%s.csv", tm->name, tm->name);
+    } else {
+      snprintf(path, sizeof path, "%s/%s", o->data_dir, tm->file);
+      if (!file_exists(path)) return missing_file(o, tm, map_file, err);
+    }
+    if ((rc = plan_add(P, tm->name, path, tm))) return rc;
+  }
+  for (int i = 0; i < o->ntables; i++) {
+    const char *e = o->tables[i], *eq = strchr(e, '=');
+    char tname[256];
+    snprintf(tname, sizeof tname, "%.*s", (int)(eq - e), e);
+    if (planned(P, tname) || revl_store_loaded(s, tname)) continue; /* a well-known one */
+    const revl_table_map *tm = find_map(&P->m, tname);
+    if ((rc = plan_add(P, tname, eq + 1, tm ? tm : &P->m.defaults))) return rc;
+  }
+  DIR *d = o->data_dir ? opendir(o->data_dir) : NULL;
+  if (!d) return 0;
+  char **names = NULL;
+  size_t nn = 0;
+  struct dirent *de;
+  rc = 0;
+  while ((de = readdir(d))) {
+    size_t len = strlen(de->d_name);
+    if (len < 5 || strcmp(de->d_name + len - 4, ".csv") != 0) continue;
+    char tname[256];
+    snprintf(tname, sizeof tname, "%.*s", (int)(len - 4), de->d_name);
+    if (planned(P, tname) || revl_store_loaded(s, tname)) continue;
+    int claimed = 0;
+    for (int i = 0; i < P->m.ntables; i++)
+      if (P->m.tables[i].file && strcmp(P->m.tables[i].file, de->d_name) == 0) claimed = 1;
+    if (claimed) continue;
+    char **nx = realloc(names, (nn + 1) * sizeof *nx);
+    if (!nx || !(nx[nn] = strdup(tname))) {
+      if (nx) names = nx;
+      rc = REVL_ENOMEM;
+      break;
+    }
+    names = nx;
+    nn++;
+  }
+  closedir(d);
+  if (nn) qsort(names, nn, sizeof *names, cmp_str); /* stable table order */
+  for (size_t i = 0; i < nn; i++) {
+    if (!rc) {
+      const revl_table_map *tm = find_map(&P->m, names[i]);
+      snprintf(path, sizeof path, "%s/%s.csv", o->data_dir, names[i]);
+      rc = plan_add(P, names[i], path, tm ? tm : &P->m.defaults);
+    }
+    free(names[i]);
+  }
+  free(names);
+  return rc;
+}
+
+static char *dup_or_null(const char *s, int *oom) {
+  char *d = s ? strdup(s) : NULL;
+  if (s && !d) *oom = 1;
+  return d;
 }
 
 int revl_load_dir(revl_store *s, const revl_load_opts *o, revl_error *err) {
-  unsigned char mapkey[16];
-  revl_mapping m;
-  memset(&m, 0, sizeof m);
   char path[4096];
   int rc = 0;
   struct stat st;
   if ((rc = check_given(o, err))) return rc;
-  if (!o->data_dir) goto no_dir;
-  if (stat(o->data_dir, &st) != 0)
-    return revl_error_set(err, REVL_EIO, o->data_dir, 0, 0,
-                          "cannot open data directory: %s", strerror(errno));
-  if (!S_ISDIR(st.st_mode))
-    return revl_error_set(err, REVL_EIO, o->data_dir, 0, 0,
-                          "not a directory (--data takes the directory "
-                          "that holds the CSV files)");
-no_dir:;
+  if (o->data_dir) {
+    if (stat(o->data_dir, &st) != 0)
+      return revl_error_set(err, REVL_EIO, o->data_dir, 0, 0,
+                            "cannot open data directory: %s", strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+      return revl_error_set(err, REVL_EIO, o->data_dir, 0, 0,
+                            "not a directory (--data takes the directory "
+                            "that holds the CSV files)");
+  }
   const char *map_file = o->map_file;
   if (!map_file && o->data_dir) {
     snprintf(path, sizeof path, "%s/mapping.lua", o->data_dir);
     if (file_exists(path)) map_file = path;
   }
-  if (map_file && (rc = revl_mapping_read(map_file, &m, err))) return rc;
-  if (revl_cache_dir()) revl_cache_mapkey(map_file, mapkey);
-
-  /* the well-known tables, from the mapping's file name or <table>.csv */
-  int loaded = 0;
-  char fpath[4096];
-  for (int i = 0; i < revl_ntable_defs; i++) {
-    const char *name = revl_table_defs[i].name;
-    const revl_table_map *tm = find_map(&m, name);
-      const char *given = given_table(o, name);
-    if (given) {
-      if ((rc = load_one(o, mapkey, s, name, given, tm ? tm : &m.defaults,
-                               o->strict, err)))
-        goto out;
-      loaded++;
-      continue;
-    }
-    if (!o->data_dir) continue;
-    if (tm && tm->file)
-      snprintf(fpath, sizeof fpath, "%s/%s", o->data_dir, tm->file);
-    else
-      snprintf(fpath, sizeof fpath, "%s/%s.csv", o->data_dir, name);
-    if (!file_exists(fpath)) {
-      if (tm && tm->file) {
-        rc = missing_file(o, tm, map_file, err);
-        goto out;
-      }
-      continue;
-    }
-    if ((rc = load_one(o, mapkey, s, name, fpath, tm ? tm : &m.defaults, o->strict,
-                             err)))
-      goto out;
-    loaded++;
+  plan *P = calloc(1, sizeof *P);
+  if (!P) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
+  int oom = 0;
+  P->map_file = dup_or_null(map_file, &oom);
+  P->out_dir = dup_or_null(o->out_dir, &oom);
+  P->strict = o->strict;
+  P->quiet = o->quiet;
+  P->no_cache = o->no_cache;
+  if (oom) {
+    plan_free(P);
+    return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
   }
-  /* custom tables of the mapping (tables = { name = { file = ... } }) */
-  for (int i = 0; i < m.ntables && o->data_dir; i++) {
-    revl_table_map *tm = &m.tables[i];
-    if (revl_table_def_find(tm->name) || revl_store_table(s, tm->name) ||
-        given_table(o, tm->name))
-      continue;
-    if (!tm->file) {
-      snprintf(fpath, sizeof fpath, "%s/%s.csv", o->data_dir, tm->name);
-      if (!file_exists(fpath)) {
-        rc = revl_error_set(err, REVL_EDATA, map_file, tm->file_line, tm->file_col,
-                            "tables: %s has no file = ... and there is no "
-                            "%s.csv", tm->name, tm->name);
-        goto out;
-      }
-    } else {
-      snprintf(fpath, sizeof fpath, "%s/%s", o->data_dir, tm->file);
-      if (!file_exists(fpath)) {
-        rc = missing_file(o, tm, map_file, err);
-        goto out;
-      }
-    }
-    if ((rc = load_one(o, mapkey, s, tm->name, fpath, tm, o->strict, err))) goto out;
-    loaded++;
+  if (map_file && (rc = revl_mapping_read(map_file, &P->m, err))) goto fail;
+  if (revl_cache_dir()) revl_cache_mapkey(map_file, P->mapkey);
+  if ((rc = make_plan(P, s, o, err))) {
+    if (rc == REVL_ENOMEM) revl_error_set(err, rc, NULL, 0, 0, "not enough memory");
+    goto fail;
   }
-  /* tables of custom fields from --table, then any other *.csv of the
-   * directory, named after the file */
-  for (int i = 0; i < o->ntables; i++) {
-    const char *e = o->tables[i], *eq = strchr(e, '=');
-    char tname[256];
-    snprintf(tname, sizeof tname, "%.*s", (int)(eq - e), e);
-    if (revl_store_table(s, tname)) continue; /* a well-known one */
-    const revl_table_map *tm = find_map(&m, tname);
-    if ((rc = load_one(o, mapkey, s, tname, eq + 1, tm ? tm : &m.defaults,
-                             o->strict, err)))
-      goto out;
-    loaded++;
-  }
-  DIR *d = o->data_dir ? opendir(o->data_dir) : NULL;
-  if (d) {
-    char **names = NULL;
-    size_t nn = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-      size_t len = strlen(e->d_name);
-      if (len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0) continue;
-      char tname[256];
-      snprintf(tname, sizeof tname, "%.*s", (int)(len - 4), e->d_name);
-      if (revl_store_table(s, tname)) continue;
-      int claimed = 0;
-      for (int i = 0; i < m.ntables; i++)
-        if (m.tables[i].file && strcmp(m.tables[i].file, e->d_name) == 0)
-          claimed = 1;
-      if (claimed) continue;
-      char **nx = realloc(names, (nn + 1) * sizeof *nx);
-      if (!nx) break;
-      names = nx;
-      if ((names[nn] = strdup(tname))) nn++;
-    }
-    closedir(d);
-    if (nn) qsort(names, nn, sizeof *names, cmp_str); /* stable table order */
-    for (size_t i = 0; i < nn; i++) {
-      if (!rc) {
-        const revl_table_map *tm = find_map(&m, names[i]);
-        snprintf(path, sizeof path, "%s/%s.csv", o->data_dir, names[i]);
-        rc = load_one(o, mapkey, s, names[i], path, tm ? tm : &m.defaults,
-                            o->strict, err);
-        loaded++;
-      }
-      free(names[i]);
-    }
-    free(names);
-    if (rc) goto out;
-  }
-  if (loaded == 0) {
+  if (P->n == 0) {
     rc = revl_error_set(err, REVL_EDATA, o->data_dir, 0, 0,
                         "no CSV files found (expected accounts.csv, "
                         "deals.csv, leads.csv, ...)");
-    goto out;
+    goto fail;
   }
-  if ((rc = revl_store_link_all(s, &m))) {
-    revl_error_set(err, rc, o->data_dir, 0, 0, "not enough memory");
-    goto out;
+  if (!o->lazy || s->lazy.load) { /* a store has one directory's plan at most */
+    rc = load_eager(s, P, err);
+    plan_free(P);
+    return rc;
   }
-  if ((rc = declare_stage_orders(s, &m, map_file))) {
-    revl_error_set(err, rc, o->data_dir, 0, 0, "not enough memory");
-    goto out;
+  char **names = calloc((size_t)P->n, sizeof *names);
+  for (int i = 0; names && i < P->n; i++)
+    if (!(names[i] = strdup(P->e[i].name))) {
+      for (int k = 0; k < i; k++) free(names[k]);
+      free(names);
+      names = NULL;
+    }
+  if (!names) {
+    rc = revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
+    goto fail;
   }
-  if (o->out_dir && (rc = revl_write_rejects(s, o->out_dir, err))) goto out;
-  /* what a reader of the numbers must not miss, on stderr too */
-  for (int i = 0; i < s->ntables && !o->quiet; i++) {
-    revl_table *t = s->tables[i];
-    for (int k = 0; k < t->nalerts; k++)
-      fprintf(stderr, "revl: %s\n", t->warnings[t->alerts[k]]);
-  }
-out:
-  revl_mapping_done(&m);
+  s->lazy.load = load_lazy;
+  s->lazy.done = plan_free;
+  s->lazy.ctx = P;
+  s->lazy.names = names;
+  s->lazy.nnames = P->n;
+  return 0;
+fail:
+  plan_free(P);
   return rc;
 }
 
-
-int revl_write_rejects(const revl_store *s, const char *out_dir,
-                       revl_error *err) {
+/* <out_dir>/rejects/<table>.csv when t has rejects; out_dir "-" (the
+ * outputs go to standard output) says what is not written instead. */
+static int write_table_rejects(const revl_table *t, const char *out_dir, revl_error *err) {
   char rel[300];
-  for (int i = 0; i < s->ntables; i++) {
-    revl_table *t = s->tables[i];
-    if (!t->nrejected) continue;
-    /* confined to out_dir like a playbook's outputs */
-    snprintf(rel, sizeof rel, "rejects/%s.csv", t->name);
-    revl_csvw *w = revl_csvw_open_in(out_dir, rel, err);
-    if (!w) return REVL_EIO;
-    revl_csvw_str(w, "file");
-    revl_csvw_str(w, "line");
-    revl_csvw_str(w, "column");
-    revl_csvw_str(w, "reason");
-    revl_csvw_str(w, "record");
+  if (!t->nrejected) return 0;
+  if (strcmp(out_dir, "-") == 0) {
+    fprintf(stderr, "revl: %s: %zu rejected row%s not written "
+            "(--out - has no rejects directory)\n", t->name, (size_t)t->nrejected,
+            t->nrejected == 1 ? "" : "s");
+    return 0;
+  }
+  /* confined to out_dir like a playbook's outputs */
+  snprintf(rel, sizeof rel, "rejects/%s.csv", t->name);
+  revl_csvw *w = revl_csvw_open_in(out_dir, rel, err);
+  if (!w) return REVL_EIO;
+  revl_csvw_str(w, "file");
+  revl_csvw_str(w, "line");
+  revl_csvw_str(w, "column");
+  revl_csvw_str(w, "reason");
+  revl_csvw_str(w, "record");
+  revl_csvw_end(w);
+  for (size_t k = 0; k < t->nrejects_kept; k++) {
+    revl_reject *r = &t->rejects[k];
+    revl_csvw_str(w, t->file);
+    revl_csvw_int(w, r->line);
+    revl_csvw_int(w, r->col);
+    revl_csvw_str(w, r->reason);
+    revl_csvw_str(w, r->record);
     revl_csvw_end(w);
-    for (size_t k = 0; k < t->nrejects_kept; k++) {
-      revl_reject *r = &t->rejects[k];
-      revl_csvw_str(w, t->file);
-      revl_csvw_int(w, r->line);
-      revl_csvw_int(w, r->col);
-      revl_csvw_str(w, r->reason);
-      revl_csvw_str(w, r->record);
-      revl_csvw_end(w);
-    }
-    int rc = revl_csvw_commit(w, err);
+  }
+  return revl_csvw_commit(w, err);
+}
+
+int revl_write_rejects(const revl_store *s, const char *out_dir, revl_error *err) {
+  for (int i = 0; i < s->ntables; i++) {
+    int rc = write_table_rejects(s->tables[i], out_dir, err);
     if (rc) return rc;
   }
   return 0;

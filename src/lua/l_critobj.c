@@ -375,7 +375,7 @@ static int l_owner(lua_State *L) {
     lua_pushstring(L, revl_intern_str(&t->store->strings, c->v.str[row]));
     return 1;
   }
-  revl_table *deals = revl_store_table(t->store, "deals");
+  revl_table *deals = revl_need_table(L, t->store, "deals");
   if (!deals || deals == t) return 0;
   int fk = lr_fk_to(deals, t, NULL);
   int dow = revl_table_col(deals, "owner");

@@ -118,7 +118,7 @@ static int l_funnel_new(lua_State *L) {
   int hist = lua_isnil(L, -1) ? -1 : lua_toboolean(L, -1);
   lua_pop(L, 1);
   if (hist != 0) {
-    revl_table *h = revl_store_table(t->store, "stage_history");
+    revl_table *h = revl_need_table(L, t->store, "stage_history");
     int fk = -1, at = -1;
     if (h) {
       for (int i = 0; i < h->ncols; i++)
@@ -365,7 +365,7 @@ static int l_sla_new(lua_State *L) {
     u->s.team_col = revl_table_col(reps, "team");
     if (u->s.team_col >= 0 && reps->cols[u->s.team_col]->type != REVL_T_STRING) u->s.team_col = -1;
   }
-  revl_table *acts = revl_store_table(t->store, "activities");
+  revl_table *acts = revl_need_table(L, t->store, "activities");
   if (acts) {
     lua_getfield(L, 2, "via");
     const char *via = lua_tostring(L, -1);

@@ -286,14 +286,23 @@ static revl_store *current_store(lua_State *L) {
   return s;
 }
 
+/* The i-th table of s in the directory's order when it has loaded and
+ * came from a file, else NULL: a run's inputs are the files it read
+ * (tables load on first use), listed in one order whatever the order
+ * the playbook used them in. */
+static revl_table *input_at(const revl_store *s, int i) {
+  revl_table *t = revl_store_loaded(s, revl_store_name(s, i));
+  return t && t->file && t->file[0] ? t : NULL;
+}
+
 /* push {{table =, file =, rows =}, ...} of the store's files */
 static void push_inputs(lua_State *L, revl_store *s) {
   lua_newtable(L);
   if (!s) return;
   int k = 0;
-  for (int i = 0; i < s->ntables; i++) {
-    revl_table *t = s->tables[i];
-    if (!t->file || !t->file[0]) continue;
+  for (int i = 0, n = revl_store_count(s); i < n; i++) {
+    revl_table *t = input_at(s, i);
+    if (!t) continue;
     lua_createtable(L, 0, 4);
     lua_pushstring(L, t->name);
     lua_setfield(L, -2, "table");
@@ -380,14 +389,14 @@ int lr_log(lua_State *L) {
   revl_store *s = f ? f->t->store : current_store(L);
   /* the input files (4: their sha256 strings, 5: the array) */
   int ni = 0;
-  for (int i = 0; s && i < s->ntables; i++)
-    if (s->tables[i]->file && s->tables[i]->file[0]) ni++;
+  int nall = s ? revl_store_count(s) : 0;
+  for (int i = 0; i < nall; i++) ni += input_at(s, i) != NULL;
   lua_createtable(L, ni, 0);
   revl_run_input *in = lua_newuserdatauv(L, (size_t)(ni ? ni : 1) * sizeof *in, 0);
   ni = 0;
-  for (int i = 0; s && i < s->ntables; i++) {
-    revl_table *t = s->tables[i];
-    if (!t->file || !t->file[0]) continue;
+  for (int i = 0; i < nall; i++) {
+    revl_table *t = input_at(s, i);
+    if (!t) continue;
     push_sha256(L, t->file);
     in[ni].table = t->name;
     in[ni].file = t->file;

@@ -331,6 +331,12 @@ int revl_rt_report_write(revl_rt *rt, revl_report_opts *ro, const char *out_dir,
     lua_settop(L, top);
     return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "no data was loaded: give --data DIR");
   }
+  /* the page lists and reads every table, not only those the playbook used */
+  int rc = revl_store_load_all(*sp, err);
+  if (rc) {
+    lua_settop(L, top);
+    return rc;
+  }
   int list = collected(L);
   int n = (int)luaL_len(L, list);
   const char **html = n ? malloc(sizeof *html * (size_t)n) : NULL;
@@ -356,7 +362,7 @@ int revl_rt_report_write(revl_rt *rt, revl_report_opts *ro, const char *out_dir,
   ro->sections = html;
   ro->section_titles = titles;
   ro->nsections = n;
-  int rc = revl_report_write(*sp, ro, out_dir, err);
+  rc = revl_report_write(*sp, ro, out_dir, err);
   ro->sections = ro->section_titles = NULL;
   ro->nsections = 0;
   free(html);

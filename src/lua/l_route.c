@@ -303,7 +303,7 @@ static int l_router_account(lua_State *L) {
   revl_router *r = u->r;
   luaL_checktype(L, 2, LUA_TTABLE);
   if (r->acct) return 0;
-  revl_table *a = revl_store_table(r->base->store, "accounts");
+  revl_table *a = revl_need_table(L, r->base->store, "accounts");
   if (!a) return luaL_error(L, "account matching needs the accounts table (not loaded)");
   const char *lf[3] = {"email", "domain", "company"};
   int *lc[3] = {&r->lead_email, &r->lead_domain, &r->lead_company};

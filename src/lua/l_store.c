@@ -926,7 +926,7 @@ void revl_view_push_derived(lua_State *L, int vidx, uint32_t *rows, size_t n) {
 
 int revl_push_store_table(lua_State *L, int vidx, const char *name) {
   view_ud *v = check_view(L, vidx);
-  revl_table *t = revl_store_table(v->su->s, name);
+  revl_table *t = revl_need_table(L, v->su->s, name);
   if (!t) return 0;
   lua_getiuservalue(L, vidx, 1);
   revl_push_table(L, -1, t);

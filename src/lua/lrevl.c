@@ -42,8 +42,28 @@ void revl_set_store(lua_State *L, revl_store *s) {
 }
 
 int revl_raise(lua_State *L, const revl_error *err) {
+  if (err->file[0] && err->line > 0) { /* a place in a file: that is the where */
+    char buf[1400];
+    revl_error_format(err, buf, sizeof buf);
+    lua_pushstring(L, buf);
+    return lua_error(L);
+  }
   if (err->file[0]) return luaL_error(L, "%s: %s", err->file, err->msg);
   return luaL_error(L, "%s", err->msg);
+}
+
+revl_table *revl_need_table(lua_State *L, const revl_store *s, const char *name) {
+  revl_error err;
+  revl_table *t;
+  if (revl_store_need(s, name, &t, &err)) revl_raise_load(L, &err);
+  return t;
+}
+
+int revl_raise_load(lua_State *L, const revl_error *err) {
+  char buf[1400];
+  revl_error_format(err, buf, sizeof buf);
+  lua_pushstring(L, buf);
+  return lua_error(L);
 }
 
 /* The lexical checks of an output path (both modes). */

@@ -163,6 +163,12 @@ struct revl_csvw *revl_out_open(lua_State *L, const char *path, char *full,
 /* Raise a core error as "FILE: message", or "message" when it names no
  * file. */
 int revl_raise(lua_State *L, const revl_error *err);
+/* Table name of s for a binding: a table not loaded yet loads now; a
+ * failed load is raised as "FILE:LINE:COL: message" (the run then ends
+ * with exit 2, revl_rt_run_file).  NULL when s has no such table. */
+revl_table *revl_need_table(lua_State *L, const revl_store *s, const char *name);
+/* Raise a failed load's error as "FILE:LINE:COL: message". */
+int revl_raise_load(lua_State *L, const revl_error *err);
 /* Open a file under --out for reading by the same rules; NULL (errno
  * set) when it cannot be opened, raises when the path is refused. */
 FILE *revl_out_read(lua_State *L, const char *path, char *full, size_t n);

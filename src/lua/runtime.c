@@ -313,7 +313,7 @@ static int revl_module_index(lua_State *L) {
   lua_getfield(L, LUA_REGISTRYINDEX, "revl.current");
   if (lua_isnil(L, -1)) return 0;
   revl_store *s = *(revl_store **)lua_touserdata(L, -1);
-  revl_table *t = revl_store_table(s, k);
+  revl_table *t = revl_need_table(L, s, k);
   if (!t) return 0;
   revl_push_table(L, lua_gettop(L), t);
   lua_pushvalue(L, -1);
@@ -332,8 +332,11 @@ static int load_store(lua_State *L, const char *dir, const char *map,
                       int strict, const revl_rt_opts *o, revl_error *err) {
   revl_store *s = revl_store_new();
   if (!s) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
-  revl_load_opts lo = {dir, map, strict, NULL, o ? o->tables : NULL,
-                       o ? o->ntables : 0, 0, 0};
+  /* opened, not parsed: each table loads when the playbook first uses
+   * it (--strict checks the whole directory up front) */
+  revl_load_opts lo = {.data_dir = dir, .map_file = map, .strict = strict,
+                       .out_dir = o ? o->out_dir : NULL, .tables = o ? o->tables : NULL,
+                       .ntables = o ? o->ntables : 0, .lazy = !strict};
   int rc = revl_load_dir(s, &lo, err);
   if (rc) {
     revl_store_free(s);
@@ -380,8 +383,9 @@ static int l_tables(lua_State *L) {
   lua_getfield(L, LUA_REGISTRYINDEX, "revl.current");
   if (lua_isnil(L, -1)) return lua_pop(L, 1), 1;
   revl_store **sp = lua_touserdata(L, -1);
-  for (int i = 0; i < (*sp)->ntables; i++) {
-    lua_pushstring(L, (*sp)->tables[i]->name);
+  /* every table of the directory, whether it has loaded yet or not */
+  for (int i = 0, n = revl_store_count(*sp); i < n; i++) {
+    lua_pushstring(L, revl_store_name(*sp, i));
     lua_rawseti(L, -3, i + 1);
   }
   lua_pop(L, 1);
@@ -561,6 +565,19 @@ static void sandbox(lua_State *L, int allow_io) {
 
 /* ---- state ---------------------------------------------------------------- */
 
+/* msg is the error of a table that failed to load on first use: a data
+ * error, reported as the load reports it (FILE:LINE:COL, no traceback). */
+static int is_load_error(lua_State *L, const char *msg) {
+  revl_error e;
+  char buf[1400];
+  lua_getfield(L, LUA_REGISTRYINDEX, "revl.current");
+  revl_store **sp = lua_isuserdata(L, -1) ? lua_touserdata(L, -1) : NULL;
+  lua_pop(L, 1);
+  if (!sp || !*sp || !revl_store_failed(*sp, &e)) return 0;
+  revl_error_format(&e, buf, sizeof buf);
+  return strcmp(msg, buf) == 0;
+}
+
 static int msgh(lua_State *L) {
   const char *msg = lua_tostring(L, 1);
   if (msg == NULL) {
@@ -568,7 +585,7 @@ static int msgh(lua_State *L) {
       return 1;
     msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
   }
-  if (strstr(msg, "stack traceback:")) return 1;
+  if (strstr(msg, "stack traceback:") || is_load_error(L, msg)) return 1;
   luaL_traceback(L, L, msg, 1);
   return 1;
 }
@@ -712,20 +729,6 @@ revl_rt *revl_rt_new(const revl_rt_opts *o, revl_error *err) {
   }
   if (o->data_dir || o->ntables) {
     int rc = load_store(rt->L, o->data_dir, o->map_file, o->strict, o, err);
-    if (!rc && o->out_dir) {
-      lua_getfield(rt->L, LUA_REGISTRYINDEX, "revl.current");
-      revl_store **sp = lua_touserdata(rt->L, -1);
-      lua_pop(rt->L, 1);
-      if (strcmp(rt->out_dir, "-") != 0)
-        rc = revl_write_rejects(*sp, rt->out_dir, err);
-      else /* no directory for them: say what is not written */
-        for (int i = 0; i < (*sp)->ntables; i++)
-          if ((*sp)->tables[i]->nrejected)
-            fprintf(stderr, "revl: %s: %zu rejected row%s not written "
-                    "(--out - has no rejects directory)\n",
-                    (*sp)->tables[i]->name, (size_t)(*sp)->tables[i]->nrejected,
-                    (*sp)->tables[i]->nrejected == 1 ? "" : "s");
-    }
     if (rc) {
       revl_rt_free(rt);
       return NULL;
@@ -769,6 +772,18 @@ void revl_rt_free(revl_rt *rt) {
 
 lua_State *revl_rt_lua(revl_rt *rt) { return rt->L; }
 int revl_rt_status(revl_rt *rt) { return rt->status; }
+
+int revl_rt_settle(revl_rt *rt, int code) {
+  revl_error e;
+  if (!rt || !rt->L) return code;
+  lua_getfield(rt->L, LUA_REGISTRYINDEX, "revl.current");
+  revl_store **sp = lua_isuserdata(rt->L, -1) ? lua_touserdata(rt->L, -1) : NULL;
+  lua_pop(rt->L, 1);
+  if (!sp || !*sp || !revl_store_failed(*sp, &e)) return code;
+  /* a playbook that caught the error still ran on a table it never had */
+  if (code != REVL_EXIT_SCRIPT && code != REVL_EXIT_DATA) revl_error_print(&e);
+  return REVL_EXIT_DATA;
+}
 
 /* Print an error from the stack top the way every revl error reads. */
 static void report(revl_rt *rt, int status) {
@@ -868,6 +883,7 @@ int revl_rt_run_file(revl_rt *rt, const char *path) {
   kill_reason = KILL_NONE;
   lua_settop(L, h - 1);
   if (code == REVL_EXIT_OK && rt->status) code = rt->status;
+  code = revl_rt_settle(rt, code);
   fflush(stdout);
   return code;
 }

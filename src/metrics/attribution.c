@@ -103,7 +103,9 @@ static int setup(const revl_metric_ctx *cx, const revl_view *v, const revl_attri
     return rc;
   if (o->bad == REVL_ATTRIB_BAD_WINDOW) return bad_option(err);
   if ((rc = revl_mwin_resolve(cx, &o->win, fn, 1, REVL_PK_QUARTER, &S->w, err))) return rc;
-  const revl_table *act = S->act = revl_store_table(cx->store, "activities");
+  revl_table *act;
+  if ((rc = revl_store_need(cx->store, "activities", &act, err))) return rc;
+  S->act = act;
   if (!act)
     return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
                           "revl.metrics.%s: needs the %s table, which is not loaded", fn,

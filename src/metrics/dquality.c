@@ -598,7 +598,8 @@ int revl_metric_timeliness(const revl_metric_ctx *cx, const revl_view *v,
   if (nd < 0 || nd != floor(nd))
     return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
                           "revl.metrics.%s: needs days = N (a whole number of days)", fn);
-  const revl_table *act = revl_store_table(t->store, "activities");
+  revl_table *act;
+  if ((rc = revl_store_need(t->store, "activities", &act, err))) return rc;
   if (!act)
     return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
                           "revl.metrics.%s: needs the %s table, which is not loaded", fn,

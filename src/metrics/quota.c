@@ -164,7 +164,9 @@ static int quota_metric(const revl_metric_ctx *cx, const revl_view *v,
     return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
                           "revl.metrics.%s: quota must be money, a number or a table", fn);
   if (o->mode == 0) {
-    reps = revl_store_table(cx->store, "reps");
+    revl_table *rt;
+    if ((rc = revl_store_need(cx->store, "reps", &rt, err))) return rc;
+    reps = rt;
     if (!reps)
       return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
                             "revl.metrics.%s: needs the %s table, which is not loaded", fn,

@@ -44,8 +44,9 @@ typedef struct shist {
 
 static int sh_open(const revl_view *v, const char *fn, shist *h, revl_error *err) {
   memset(h, 0, sizeof *h);
-  const revl_table *t = revl_store_table(v->t->store, "stage_history");
-  int rc;
+  revl_table *t;
+  int rc = revl_store_need(v->t->store, "stage_history", &t, err);
+  if (rc) return rc;
   if (!t)
     return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
                           "revl.metrics.%s: needs the %s table, which is not loaded", fn,

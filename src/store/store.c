@@ -349,19 +349,79 @@ void revl_store_free(revl_store *s) {
     free(o->table), free(o->field), free(o->ids), free(o->source);
   }
   free(s->stage_orders);
+  if (s->lazy.done) s->lazy.done(s->lazy.ctx);
+  for (int i = 0; i < s->lazy.nnames; i++) free(s->lazy.names[i]);
+  free(s->lazy.names);
   revl_intern_done(&s->strings);
   free(s);
 }
 
-revl_table *revl_store_table(const revl_store *s, const char *name) {
+revl_table *revl_store_loaded(const revl_store *s, const char *name) {
   for (int i = 0; i < s->ntables; i++)
     if (strcmp(s->tables[i]->name, name) == 0) return s->tables[i];
   return NULL;
 }
 
+/* ---- tables that load on first use ---------------------------------- */
+
+int revl_store_need(const revl_store *s, const char *name, revl_table **out,
+                    revl_error *err) {
+  revl_store *m = (revl_store *)s; /* a load fills what was always there */
+  *out = revl_store_loaded(s, name);
+  if (*out || !s->lazy.load) return 0;
+  if (s->load_rc) return revl_store_failed(s, err);
+  int rc = m->lazy.load(m, m->lazy.ctx, name, &m->load_err);
+  if (rc) {
+    m->load_rc = rc;
+    return revl_store_failed(s, err);
+  }
+  *out = revl_store_loaded(s, name);
+  return 0;
+}
+
+revl_table *revl_store_table(const revl_store *s, const char *name) {
+  revl_table *t;
+  return revl_store_need(s, name, &t, NULL) ? NULL : t;
+}
+
+int revl_store_failed(const revl_store *s, revl_error *err) {
+  if (s->load_rc && err) *err = s->load_err;
+  return s->load_rc;
+}
+
+int revl_store_load_all(revl_store *s, revl_error *err) {
+  for (int i = 0; i < s->lazy.nnames; i++) {
+    revl_table *t;
+    int rc = revl_store_need(s, s->lazy.names[i], &t, err);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+static int named(const revl_store *s, const char *name) {
+  for (int i = 0; i < s->lazy.nnames; i++)
+    if (strcmp(s->lazy.names[i], name) == 0) return 1;
+  return 0;
+}
+
+int revl_store_count(const revl_store *s) {
+  int n = s->lazy.nnames;
+  for (int i = 0; i < s->ntables; i++) n += !named(s, s->tables[i]->name);
+  return n;
+}
+
+const char *revl_store_name(const revl_store *s, int i) {
+  if (i < 0) return NULL;
+  if (i < s->lazy.nnames) return s->lazy.names[i];
+  i -= s->lazy.nnames;
+  for (int k = 0; k < s->ntables; k++)
+    if (!named(s, s->tables[k]->name) && i-- == 0) return s->tables[k]->name;
+  return NULL;
+}
+
 revl_table *revl_store_add_table(revl_store *s, const char *name,
                                  const char *file) {
-  if (revl_store_table(s, name)) return NULL;
+  if (revl_store_loaded(s, name)) return NULL;
   if (s->ntables == s->captables) {
     int cap = s->captables ? s->captables * 2 : 8;
     revl_table **t = realloc(s->tables, (size_t)cap * sizeof *t);

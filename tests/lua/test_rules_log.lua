@@ -17,6 +17,17 @@ t:eq(#revl.random(1):shuffle({1, 2, 3, 4}), 4, "shuffle keeps the elements")
 t:ok(revl.random(3):pick({"a"}) == "a", "pick")
 t:err(function() revl.random() end, "needs an integer seed", "a seed is required")
 
+-- tables load on first use: the inputs are the files the run has read,
+-- in the directory's order whatever the order they were used in
+t:eq(#revl.inputs(), 0, "no input before a table is used")
+t:eq(#revl.tables(), 7, "revl.tables() names every table, loaded or not")
+local _ = revl.usage
+local early = revl.inputs()
+t:eq(#early, 3, "usage, the accounts it refers to, their owners")
+t:eq(early[1].table, "accounts", "directory order: accounts first")
+t:eq(early[2].table, "reps", "reps (accounts.owner)")
+t:eq(early[3].table, "usage", "then usage")
+for _, name in ipairs(revl.tables()) do local _ = revl[name] end
 local inputs = revl.inputs()
 t:eq(#inputs, 7, "seven input files")
 t:eq(inputs[1].table, "accounts", "first input table")

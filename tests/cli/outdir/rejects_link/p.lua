@@ -1,1 +1,1 @@
-print(#revl.deals)
+print(#revl.subscriptions)
