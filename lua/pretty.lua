@@ -429,14 +429,20 @@ end
 local pretty = revl.pretty
 local repl = {}
 
--- :tables -- every loaded table with its row and column counts
+-- :tables -- every table with its row and column counts; a table that
+-- loads on first use and has not been used yet says so (not parsed here)
+local loaded = internals.loaded
 function repl.tables()
   local names = revl.tables()
   if #names == 0 then return "no data loaded (revl repl --data DIR, or :load DIR)" end
   local rows = {}
   for i, name in ipairs(names) do
-    local v = revl[name]
-    rows[i] = { name, #v, #v:columns() }
+    local n, ncols = loaded(name)
+    if n then
+      rows[i] = { name, n, ncols }
+    else
+      rows[i] = { name, "-", "- (loads on first use)" }
+    end
   end
   return concat(grid({ "table", "rows", "columns" }, rows, DEFAULTS), "\n")
 end

@@ -226,8 +226,8 @@ typedef struct revl_store {
   revl_stage_order *stage_orders; /* one per (table, field), declared */
   int nstage_orders;
   revl_store_lazy lazy;
-  int load_rc;          /* a first-use load failed: its code, sticky */
-  revl_error load_err;  /*   and its error */
+  int load_rc;          /* a first-use load failed: its code (sticky) */
+  revl_error load_err;  /*   and the last such error */
 } revl_store;
 
 revl_store *revl_store_new(void);
@@ -235,10 +235,14 @@ void revl_store_free(revl_store *s); /* NULL is a no-op */
 
 /* Table by name or NULL.  A table the directory has but that is not
  * loaded yet loads now (the store is logically const: the table was
- * always there).  When that load fails the result is NULL and the
- * failure stays in s->load_rc / s->load_err; callers that can report
- * it use revl_store_need. */
+ * always there).  When that load fails the result is NULL, the failure
+ * is kept in s->load_rc / s->load_err (a run that saw one fails), and
+ * every later ask for that table fails the same way; callers that can
+ * report it use revl_store_need. */
 revl_table *revl_store_table(const revl_store *s, const char *name);
+/* Free the loaded table name and take it out of s (what a failed
+ * parse left half-built).  No table of s may link to it yet. */
+void revl_store_drop(revl_store *s, const char *name);
 /* The loaded table by name or NULL; never loads. */
 revl_table *revl_store_loaded(const revl_store *s, const char *name);
 /* Table by name for a computation: 0 with *out set (NULL when the store
@@ -247,7 +251,8 @@ int revl_store_need(const revl_store *s, const char *name, revl_table **out,
                     revl_error *err);
 /* Load every table not loaded yet, in the directory's order. */
 int revl_store_load_all(revl_store *s, revl_error *err);
-/* The failed first-use load, copied to err: its code, or 0. */
+/* Whether a first-use load failed: its code, or 0; err gets the last
+ * such error. */
 int revl_store_failed(const revl_store *s, revl_error *err);
 /* Every table of the store, loaded or not, by index 0 .. count - 1:
  * the directory's tables in its order, then tables added by hand. */

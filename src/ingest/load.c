@@ -222,7 +222,9 @@ static int declare_stage_order(revl_store *s, const revl_table_map *tm, const ch
 typedef struct entry {
   char *name, *path;
   const revl_table_map *map; /* into plan.m */
-  int state;                 /* 0 to load, 1 loading, 2 loaded */
+  int state;                 /* 0 to load, 1 loading, 2 loaded, 3 failed */
+  int rc;                    /* failed: the code and error, told again */
+  revl_error *err;
 } entry;
 
 typedef struct plan {
@@ -237,7 +239,7 @@ typedef struct plan {
 static void plan_free(void *p) {
   plan *P = p;
   if (!P) return;
-  for (int i = 0; i < P->n; i++) free(P->e[i].name), free(P->e[i].path);
+  for (int i = 0; i < P->n; i++) free(P->e[i].name), free(P->e[i].path), free(P->e[i].err);
   free(P->e);
   free(P->map_file);
   free(P->out_dir);
@@ -264,6 +266,8 @@ static int plan_add(plan *P, const char *name, const char *path, const revl_tabl
   e->path = strdup(path);
   e->map = map;
   e->state = 0;
+  e->rc = 0;
+  e->err = NULL;
   if (!e->name || !e->path) {
     free(e->name), free(e->path);
     return REVL_ENOMEM;
@@ -312,12 +316,27 @@ static int settle(revl_store *s, plan *P, revl_table *t, revl_error *err) {
 static int load_lazy(revl_store *s, void *ctx, const char *name, revl_error *err) {
   plan *P = ctx;
   entry *e = planned(P, name);
+  if (e && e->state == 3) { /* it failed before: the same error */
+    if (e->err) *err = *e->err;
+    else revl_error_set(err, e->rc, e->path, 0, 0, "cannot load %s", e->name);
+    return e->rc;
+  }
   if (!e || e->state) return 0; /* not this directory's, or loaded (or loading) */
   e->state = 1;
   int rc = load_one(P, s, e, err);
+  if (rc) revl_store_drop(s, name); /* what the failed parse built, if anything */
   revl_table *t = rc ? NULL : revl_store_loaded(s, name);
   if (!rc && t) rc = settle(s, P, t, err);
   e->state = 2;
+  if (rc) {
+    /* a table whose parse failed is not in s, and every later ask for
+     * it gets this error; one that failed after its parse (a table it
+     * refers to, its rejects) stays, without those links.  Either way
+     * the store keeps the failure and the run fails (exit 2). */
+    e->state = 3;
+    e->rc = rc;
+    if ((e->err = malloc(sizeof *e->err))) *e->err = *err;
+  }
   return rc;
 }
 

@@ -392,6 +392,29 @@ static int l_tables(lua_State *L) {
   return 1;
 }
 
+/* internals.loaded(name) -> rows, columns of the current store's table
+ * when it has loaded; nil, file when it has not (it loads on first use);
+ * nothing for a name the store does not have.  Never loads. */
+static int l_loaded(lua_State *L) {
+  const char *name = luaL_checkstring(L, 1);
+  lua_getfield(L, LUA_REGISTRYINDEX, "revl.current");
+  revl_store **sp = lua_isuserdata(L, -1) ? lua_touserdata(L, -1) : NULL;
+  if (!sp || !*sp) return 0;
+  revl_table *t = revl_store_loaded(*sp, name);
+  if (t) {
+    lua_pushinteger(L, (lua_Integer)t->nrows);
+    lua_pushinteger(L, t->ncols);
+    return 2;
+  }
+  for (int i = 0, n = revl_store_count(*sp); i < n; i++)
+    if (strcmp(revl_store_name(*sp, i), name) == 0) {
+      lua_pushnil(L);
+      lua_pushboolean(L, 1);
+      return 2;
+    }
+  return 0;
+}
+
 /* internals.near_hint(name, list): " (did you mean 'x'?)" when one of
  * the strings of list is a likely typo of name, else "" (revl_near). */
 static int l_near_hint(lua_State *L) {
@@ -565,17 +588,20 @@ static void sandbox(lua_State *L, int allow_io) {
 
 /* ---- state ---------------------------------------------------------------- */
 
-/* msg is the error of a table that failed to load on first use: a data
- * error, reported as the load reports it (FILE:LINE:COL, no traceback). */
+/* msg carries the error of a table that failed to load on first use
+ * (raised by whichever binding asked for it, under its own prefix): a
+ * data error, pushed as the load reports it, FILE:LINE:COL and no
+ * traceback.  1 when pushed. */
 static int is_load_error(lua_State *L, const char *msg) {
   revl_error e;
   char buf[1400];
   lua_getfield(L, LUA_REGISTRYINDEX, "revl.current");
   revl_store **sp = lua_isuserdata(L, -1) ? lua_touserdata(L, -1) : NULL;
   lua_pop(L, 1);
-  if (!sp || !*sp || !revl_store_failed(*sp, &e)) return 0;
+  if (!sp || !*sp || !revl_store_failed(*sp, &e) || !strstr(msg, e.msg)) return 0;
   revl_error_format(&e, buf, sizeof buf);
-  return strcmp(msg, buf) == 0;
+  lua_pushstring(L, buf);
+  return 1;
 }
 
 static int msgh(lua_State *L) {
@@ -665,6 +691,8 @@ static int open_runtime(lua_State *L) {
   lua_setfield(L, internals, "warn");
   lua_pushcfunction(L, revl_l_caller_at);
   lua_setfield(L, internals, "caller_at");
+  lua_pushcfunction(L, l_loaded);
+  lua_setfield(L, internals, "loaded");
   for (const revl_embedded *e = revl_embedded_files; e->name; e++) {
     char chunk[256];
     snprintf(chunk, sizeof chunk, "@%s", e->name);

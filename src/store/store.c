@@ -364,16 +364,29 @@ revl_table *revl_store_loaded(const revl_store *s, const char *name) {
 
 /* ---- tables that load on first use ---------------------------------- */
 
+void revl_store_drop(revl_store *s, const char *name) {
+  for (int i = 0; i < s->ntables; i++)
+    if (strcmp(s->tables[i]->name, name) == 0) {
+      table_free(s->tables[i]);
+      memmove(&s->tables[i], &s->tables[i + 1], (size_t)(s->ntables - i - 1) * sizeof *s->tables);
+      s->ntables--;
+      return;
+    }
+}
+
 int revl_store_need(const revl_store *s, const char *name, revl_table **out,
                     revl_error *err) {
   revl_store *m = (revl_store *)s; /* a load fills what was always there */
   *out = revl_store_loaded(s, name);
   if (*out || !s->lazy.load) return 0;
-  if (s->load_rc) return revl_store_failed(s, err);
-  int rc = m->lazy.load(m, m->lazy.ctx, name, &m->load_err);
-  if (rc) {
+  revl_error e;
+  memset(&e, 0, sizeof e);
+  int rc = m->lazy.load(m, m->lazy.ctx, name, &e);
+  if (rc) { /* the table's own error, again on every ask; others still load */
     m->load_rc = rc;
-    return revl_store_failed(s, err);
+    m->load_err = e;
+    if (err) *err = e;
+    return rc;
   }
   *out = revl_store_loaded(s, name);
   return 0;
@@ -390,6 +403,7 @@ int revl_store_failed(const revl_store *s, revl_error *err) {
 }
 
 int revl_store_load_all(revl_store *s, revl_error *err) {
+  if (s->load_rc) return revl_store_failed(s, err);
   for (int i = 0; i < s->lazy.nnames; i++) {
     revl_table *t;
     int rc = revl_store_need(s, s->lazy.names[i], &t, err);

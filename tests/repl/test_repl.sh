@@ -178,6 +178,7 @@ check "unknown command: nearest" "unknown command ':trce' \\(did you mean ':trac
 # :commands
 line ':tables'
 check ":tables" '^deals +200 +10$'
+check ":tables: a table not used yet is not parsed" '^usage +- +- \(loads on first use\)$'
 line ':schema deals'
 check ":schema" '^close_date +date +0'
 line ':nope'
@@ -187,6 +188,24 @@ check "unknown command" "unknown command ':nope'"
 wait_last '^revl>$'
 key C-d
 check "Ctrl-D exits 0" '^EXIT:0$'
+
+# a table that cannot load: its FILE:LINE:COL at the prompt, the session
+# goes on with what did load
+tm kill-session -t repl
+mkdir "$TMP/broken"
+printf 'id,name\nA1,Acme\n' > "$TMP/broken/accounts.csv"
+printf 'id,account_id,amount,stage\nD1,A1,"10.00,Demo\n' > "$TMP/broken/deals.csv"
+tm new-session -d -s repl -x 160 -y 50 \
+  "cd '$TMP' && '$REVL' repl --data broken --as-of 2026-01-01; echo EXIT:\$?; sleep 120"
+check "lazy: prompt" '^revl> $'
+line '#revl.deals'
+check "lazy: the load error" '^revl: broken/deals\.csv:2:3: unterminated quoted field'
+line '#revl.accounts * 5'
+check "lazy: session after a failed load" '^5$'
+wait_last '^revl>$'
+key C-d
+check "lazy: Ctrl-D exits 0" '^EXIT:0$'
+tm kill-session -t repl
 
 # --color=always: a bold prompt, results in colour, errors in red
 # (escape sequences kept by capture-pane -e)

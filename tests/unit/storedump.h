@@ -13,7 +13,7 @@
 #include "revl/store.h"
 
 /* One cell; with_ids also prints a string's intern id ("7'Acme'"). */
-static void dump_value(FILE *f, const revl_store *s, const revl_column *c,
+static inline void dump_value(FILE *f, const revl_store *s, const revl_column *c,
                        size_t r, int with_ids) {
   if (!revl_col_valid(c, r)) {
     fputs("~", f);
@@ -36,31 +36,33 @@ static void dump_value(FILE *f, const revl_store *s, const revl_column *c,
   }
 }
 
-/* Every table of s: rows, rejected and duplicate counts, the rejects
- * kept, the warnings, and each column's type, counts and cells. */
-static void dump_tables(FILE *f, const revl_store *s, int with_ids) {
-  for (int i = 0; i < s->ntables; i++) {
-    const revl_table *t = s->tables[i];
-    fprintf(f, "table %s rows %zu rejected %zu duplicate %zu\n", t->name,
-            t->nrows, t->nrejected, t->nduplicate);
-    for (size_t k = 0; k < t->nrejects_kept; k++)
-      fprintf(f, "reject %ld:%ld %s | %s\n", t->rejects[k].line,
-              t->rejects[k].col, t->rejects[k].reason, t->rejects[k].record);
-    for (int k = 0; k < t->nwarnings; k++) fprintf(f, "warning %s\n", t->warnings[k]);
-    for (int c = 0; c < t->ncols; c++) {
-      const revl_column *col = t->cols[c];
-      fprintf(f, "column %s type %d null %zu bad %zu broken %zu:", col->name,
-              (int)col->type, col->nnull, col->nbad, col->nbroken);
-      for (size_t r = 0; r < col->n; r++) {
-        fputc(' ', f);
-        dump_value(f, s, col, r, with_ids);
-      }
-      fputc('\n', f);
+/* One table: rows, rejected and duplicate counts, the rejects kept, the
+ * warnings, and each column's type, counts and cells. */
+static inline void dump_table(FILE *f, const revl_store *s, const revl_table *t, int with_ids) {
+  fprintf(f, "table %s rows %zu rejected %zu duplicate %zu\n", t->name,
+          t->nrows, t->nrejected, t->nduplicate);
+  for (size_t k = 0; k < t->nrejects_kept; k++)
+    fprintf(f, "reject %ld:%ld %s | %s\n", t->rejects[k].line,
+            t->rejects[k].col, t->rejects[k].reason, t->rejects[k].record);
+  for (int k = 0; k < t->nwarnings; k++) fprintf(f, "warning %s\n", t->warnings[k]);
+  for (int c = 0; c < t->ncols; c++) {
+    const revl_column *col = t->cols[c];
+    fprintf(f, "column %s type %d null %zu bad %zu broken %zu:", col->name,
+            (int)col->type, col->nnull, col->nbad, col->nbroken);
+    for (size_t r = 0; r < col->n; r++) {
+      fputc(' ', f);
+      dump_value(f, s, col, r, with_ids);
     }
+    fputc('\n', f);
   }
 }
 
-static int is_dir(const char *p) {
+/* Every table of s, in the order they loaded. */
+static inline void dump_tables(FILE *f, const revl_store *s, int with_ids) {
+  for (int i = 0; i < s->ntables; i++) dump_table(f, s, s->tables[i], with_ids);
+}
+
+static inline int is_dir(const char *p) {
   struct stat st;
   return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
