@@ -11,10 +11,15 @@
 #include "revl/metric.h"
 
 /* The closed deals (is_closed) whose close_date is in the window (by
- * default the quarter holding as_of), grouped by `by` and period. */
+ * default the quarter holding as_of), grouped by `by` and period.
+ * Without a close_date column the metrics cover all time (a window
+ * option is then an error).  The sales cycle runs from cycle_from
+ * (default created_at) to cycle_to (default close_date): any two date
+ * or datetime columns. */
 typedef struct revl_closed_opts {
   revl_window_opts win;
   revl_by_opts by;
+  const char *cycle_from, *cycle_to; /* NULL: created_at, close_date */
 } revl_closed_opts;
 
 /* won lost won_amount lost_amount win_rate win_rate_value */

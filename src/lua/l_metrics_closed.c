@@ -13,15 +13,34 @@
 typedef int (*closed_fn)(const revl_metric_ctx *, const revl_view *, const revl_closed_opts *,
                          revl_frame **, revl_error *);
 
+/* cycle_from / cycle_to = "column": a date or datetime column name */
+static const char *cycle_col(lua_State *L, const char *fn, const char *key) {
+  if (!lua_istable(L, 2)) return NULL;
+  int ty = lua_getfield(L, 2, key);
+  const char *s = ty == LUA_TSTRING ? lua_tostring(L, -1) : NULL; /* alive in the options */
+  lua_pop(L, 1);
+  if (ty != LUA_TNIL && !s)
+    luaL_error(L, "revl.metrics.%s: %s must be a column name, not a %s", fn, key,
+               lua_typename(L, ty));
+  return s;
+}
+
 static int closed(lua_State *L, const char *fn, closed_fn f) {
   static const char *const allowed[] = {"by", "period", "from", "to", "periods", NULL};
+  static const char *const cycled[] = {"by",      "period",     "from",     "to",
+                                       "periods", "cycle_from", "cycle_to", NULL};
+  int cyc = f != revl_metric_win_rate && f != revl_metric_deal_size;
   revl_view v;
   revl_mopts_view(L, 1, fn, &v);
-  revl_mopts_check(L, 2, fn, allowed);
+  revl_mopts_check(L, 2, fn, cyc ? cycled : allowed);
   revl_closed_opts o;
   memset(&o, 0, sizeof o);
   revl_mopts_window(L, 2, fn, &o.win);
   revl_mopts_by(L, 2, fn, &o.by);
+  if (cyc) {
+    o.cycle_from = cycle_col(L, fn, "cycle_from");
+    o.cycle_to = cycle_col(L, fn, "cycle_to");
+  }
   revl_metric_ctx cx;
   revl_mctx_from_lua(L, v.t, &cx);
   revl_error err = {0};

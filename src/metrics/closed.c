@@ -10,6 +10,7 @@
 #include "revl/metric_closed.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,16 +81,50 @@ static int closed_stats(const revl_metric_ctx *cx, const revl_view *v,
   *out = NULL;
   if ((rc = revl_mdeal_cols(t, fn, &d, err)) ||
       (rc = revl_mneed(t, fn, d.closed, "is_closed", err)) ||
-      (rc = revl_mneed(t, fn, d.won, "is_won", err)) ||
-      (rc = revl_mneed(t, fn, d.close, "close_date", err)))
+      (rc = revl_mneed(t, fn, d.won, "is_won", err)))
     return rc;
   if ((what & (CS_WR | CS_SIZE | CS_VEL)) && (rc = revl_mneed(t, fn, d.amount, "amount", err)))
     return rc;
-  if ((what & (CS_CYCLE | CS_VEL)) && (rc = revl_mneed(t, fn, d.created, "created_at", err)))
+  /* the cycle: cycle_from (created_at) to cycle_to (close_date) */
+  const revl_column *cstart = d.created, *cend = d.close;
+  if ((o->cycle_from &&
+       (rc = revl_mcol(t, fn, o->cycle_from, 1, REVL_MT_DATES, &cstart, err))) ||
+      (o->cycle_to && (rc = revl_mcol(t, fn, o->cycle_to, 1, REVL_MT_DATES, &cend, err))))
     return rc;
-  if ((rc = revl_mwin_resolve(cx, &o->win, fn, 1, REVL_PK_QUARTER, &w, err)) ||
-      (rc = revl_mby_resolve(t, fn, &o->by, &by, err)))
+  if ((what & (CS_CYCLE | CS_VEL)) && (rc = revl_mneed(t, fn, cstart, "created_at", err)))
     return rc;
+  /* performance leaves the cycle (and velocity) empty without an end */
+  char cyc_buf[160];
+  const char *no_cycle = "no won deals with created_at";
+  if (!cend)
+    no_cycle = "deals has no close_date (cycle_to names the end)";
+  else if (o->cycle_from || o->cycle_to)
+    no_cycle = (snprintf(cyc_buf, sizeof cyc_buf, "no won deals with both %s and %s",
+                         cstart ? cstart->name : "created_at", cend->name),
+                cyc_buf);
+  if (!cend && what != (CS_WR | CS_SIZE | CS_CYCLE | CS_VEL) && (what & (CS_CYCLE | CS_VEL)))
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                          "revl.metrics.%s: deals has no column 'close_date' to end the cycle; "
+                          "name the column that does: cycle_to = '...'",
+                          fn);
+  if (d.close) {
+    if ((rc = revl_mwin_resolve(cx, &o->win, fn, 1, REVL_PK_QUARTER, &w, err))) return rc;
+  } else if (o->win.period && strcmp(o->win.period, "all") != 0) {
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                          "revl.metrics.%s: deals has no column 'close_date', so closed deals "
+                          "cannot be put in periods (leave out period, or period = \"all\")",
+                          fn);
+  } else if (o->win.has_from || o->win.has_to || o->win.periods) {
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                          "revl.metrics.%s: deals has no column 'close_date', so closed deals "
+                          "cannot be put in a window (leave out from/to/periods for all time)",
+                          fn);
+  } else { /* all time, and the frame says why when nobody asked */
+    revl_mwin_none(&w, cx->fiscal_start >= 1 && cx->fiscal_start <= 12 ? cx->fiscal_start : 1);
+    if (!o->win.period)
+      snprintf(w.note, sizeof w.note, "all time: deals has no close_date");
+  }
+  if ((rc = revl_mby_resolve(t, fn, &o->by, &by, err))) return rc;
   if (w.defaulted) {
     /* as-of early in a quarter: the current one has nothing closed yet,
      * so the default is the last complete quarter (the frame says so) */
@@ -107,7 +142,7 @@ static int closed_stats(const revl_metric_ctx *cx, const revl_view *v,
   revl_curcache cc = REVL_CURCACHE_INIT(t->store);
   const revl_column *am = (what & (CS_WR | CS_SIZE | CS_VEL)) ? d.amount : NULL;
   const revl_column *cl = d.closed, *wn = d.won, *cd = d.close;
-  const revl_column *cr = (what & (CS_CYCLE | CS_VEL)) ? d.created : NULL;
+  const revl_column *cr = (what & (CS_CYCLE | CS_VEL)) && cend ? cstart : NULL;
   uint32_t lo = (uint32_t)w.from, span = (uint32_t)w.to - (uint32_t)w.from;
   /* velocity: open deals now per by key, whatever the window (a dense
    * count per intern id for one plain text key, else a hash) */
@@ -150,7 +185,13 @@ static int closed_stats(const revl_metric_ctx *cx, const revl_view *v,
   uint32_t sel[CHUNK];
   for (size_t base = 0; base < v->n; base += CHUNK) {
     size_t end = base + CHUNK < v->n ? base + CHUNK : v->n, nsel = 0;
-    if (cd->type == REVL_T_DATE && !v->rows) {
+    if (!cd) { /* no close date: every closed deal, all time */
+      for (size_t i = base; i < end; i++) {
+        size_t row = revl_view_row(v, i);
+        sel[nsel] = (uint32_t)row;
+        nsel += (uint32_t)(revl_col_valid(cl, row) & (cl->v.b[row] != 0));
+      }
+    } else if (cd->type == REVL_T_DATE && !v->rows) {
       const uint64_t *cv = cl->valid, *dv = cd->valid;
       const uint8_t *cb = cl->v.b;
       const int32_t *dd = cd->v.date;
@@ -194,9 +235,9 @@ static int closed_stats(const revl_metric_ctx *cx, const revl_view *v,
           goto out;
         }
       }
-      int32_t cday;
-      if (cr && revl_mcell_day(cr, row, &cday)) {
-        int32_t days = day - cday;
+      int32_t cday, eday = day;
+      if (cr && revl_mcell_day(cr, row, &cday) && (cend == cd || revl_mcell_day(cend, row, &eday))) {
+        int32_t days = eday - cday;
         int ok = won & (days >= 0);
         a->cyc_n += ok;
         a->cyc_sum += ok ? days : 0;
@@ -261,13 +302,12 @@ static int closed_stats(const revl_metric_ctx *cx, const revl_view *v,
     }
     if (!e && (what & CS_CYCLE)) e = revl_mf_int(&mf, c.cyc_n, a->cyc_n);
     if (!e && (what & (CS_CYCLE | CS_VEL)))
-      e = revl_mf_ratio(&mf, c.cyc_mean, (double)a->cyc_sum, (double)a->cyc_n,
-                        "no won deals with created_at");
+      e = revl_mf_ratio(&mf, c.cyc_mean, (double)a->cyc_sum, (double)a->cyc_n, no_cycle);
     if (!e && (what & CS_CYCLE)) {
       if (revl_samples_count(&cy, g))
         e = revl_mf_num(&mf, c.cyc_med, revl_samples_pct(&cy, g, 50));
       else
-        e = revl_mf_nil(&mf, c.cyc_med, "no won deals with created_at");
+        e = revl_mf_nil(&mf, c.cyc_med, no_cycle);
     }
     if (!e && (what & CS_VEL)) {
       const int64_t *key = G.g.keys + g * (size_t)G.g.nk;
@@ -285,7 +325,7 @@ static int closed_stats(const revl_metric_ctx *cx, const revl_view *v,
       const char *why = NULL;
       if (a->won + a->lost == 0) why = "no closed deals";
       else if (a->won_amt_n == 0) why = "no won deals with an amount";
-      else if (a->cyc_n == 0) why = "no won deals with created_at";
+      else if (a->cyc_n == 0) why = no_cycle;
       else if (a->cyc_sum == 0) why = "the sales cycle is 0 days";
       if (!e && why) {
         e = revl_mf_nil(&mf, c.vel, why);
