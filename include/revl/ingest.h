@@ -38,6 +38,10 @@ typedef struct revl_table_map {
   int nrefs;
   char **ref_col;       /* foreign-key column */
   char **ref_target;    /* "column" or "table.column" */
+  int nrefby;           /* referenced_by = { deals = "lead_id" }: a link */
+  char **refby_table;   /*   declared on the parent's side: that column */
+  char **refby_col;     /*   of that table refers to this table's key */
+  int *refby_pos;       /*   line, col of each entry in the mapping */
   revl_parse_opts popts;
   char currency[4];     /* default currency, "" = store default */
   int nnulls;           /* tokens read as null, see null_replace */

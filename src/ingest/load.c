@@ -77,11 +77,21 @@ static int link_one(revl_store *s, revl_table *t, int ci, revl_table *target,
 
 /* The table column c of a table (schema def, mapping map) refers to, or
  * NULL; *want gets the target column the mapping names (NULL: its key). */
-static const char *ref_target(const revl_table_def *def, const revl_table_map *map,
+static const char *ref_target(const revl_mapping *m, const char *table,
+                              const revl_table_def *def, const revl_table_map *map,
                               const revl_column *c, char *buf, size_t size,
                               const char **want) {
   const char *target_name = NULL;
   *want = NULL;
+  /* referenced_by = {...} of another table: declared on the parent's side */
+  for (int i = 0; m && i < m->ntables; i++) {
+    const revl_table_map *pm = &m->tables[i];
+    for (int k = 0; k < pm->nrefby; k++)
+      if (strcmp(pm->refby_table[k], table) == 0 && strcmp(pm->refby_col[k], c->name) == 0) {
+        target_name = pm->name;
+        *want = pm->key; /* NULL: the parent's primary key */
+      }
+  }
   if (def && c->canonical)
     for (int k = 0; k < def->nfields; k++)
       if (strcmp(def->fields[k].name, c->name) == 0) target_name = def->fields[k].ref;
@@ -111,7 +121,8 @@ static int link_table(revl_store *s, revl_table *t, const revl_mapping *m) {
     revl_column *c = t->cols[ci];
     if (c->type != REVL_T_STRING || c->ref_row) continue;
     char buf[128];
-    const char *want = NULL, *target_name = ref_target(def, map, c, buf, sizeof buf, &want);
+    const char *want = NULL,
+               *target_name = ref_target(m, t->name, def, map, c, buf, sizeof buf, &want);
     if (!target_name) continue;
     revl_table *target = revl_store_loaded(s, target_name);
     if (!target) continue;
@@ -285,6 +296,25 @@ static int load_one(const plan *P, revl_store *s, const entry *e, revl_error *er
 
 static int write_table_rejects(const revl_table *t, const char *out_dir, revl_error *err);
 
+/* referenced_by = { deals = "lead_id" } naming a column t does not have:
+ * an error at that entry of the mapping, with the nearest column. */
+static int check_refby(const plan *P, const revl_table *t, revl_error *err) {
+  for (int i = 0; i < P->m.ntables; i++) {
+    const revl_table_map *pm = &P->m.tables[i];
+    for (int k = 0; k < pm->nrefby; k++) {
+      if (strcmp(pm->refby_table[k], t->name) != 0) continue;
+      int ci = revl_table_col(t, pm->refby_col[k]);
+      const char *why = ci < 0 ? "has no column" : "is not text, so it cannot hold a key:";
+      if (ci >= 0 && t->cols[ci]->type == REVL_T_STRING) continue;
+      return revl_error_set(err, REVL_EDATA, P->map_file, pm->refby_pos[2 * k],
+                            pm->refby_pos[2 * k + 1], "%s: referenced_by: %s %s '%s'%s",
+                            pm->name, t->name, why, pm->refby_col[k],
+                            ci < 0 ? REVL_HINT(t, pm->refby_col[k]) : "");
+    }
+  }
+  return 0;
+}
+
 /* What follows a table's parse when it loads alone: the tables it
  * refers to load first (so its links resolve and its broken references
  * count), then its links, stage order, rejects and alerts. */
@@ -293,13 +323,14 @@ static int load_lazy(revl_store *s, void *ctx, const char *name, revl_error *err
 static int settle(revl_store *s, plan *P, revl_table *t, revl_error *err) {
   const revl_table_def *def = revl_table_def_find(t->name);
   const revl_table_map *map = find_map(&P->m, t->name);
-  int rc;
+  int rc = check_refby(P, t, err);
+  if (rc) return rc;
   for (int ci = 0; ci < t->ncols; ci++) {
     const revl_column *c = t->cols[ci];
     char buf[128];
     const char *want;
     const char *target = c->type == REVL_T_STRING
-                             ? ref_target(def, map, c, buf, sizeof buf, &want)
+                             ? ref_target(&P->m, t->name, def, map, c, buf, sizeof buf, &want)
                              : NULL;
     if (target && (rc = load_lazy(s, P, target, err))) return rc;
   }
@@ -347,6 +378,8 @@ static int load_eager(revl_store *s, plan *P, revl_error *err) {
   for (int i = 0; i < P->n; i++) {
     P->e[i].state = 1;
     if ((rc = load_one(P, s, &P->e[i], err))) return rc;
+    revl_table *t = revl_store_loaded(s, P->e[i].name);
+    if (t && (rc = check_refby(P, t, err))) return rc;
     P->e[i].state = 2;
   }
   if ((rc = revl_store_link_all(s, &P->m)))
@@ -503,6 +536,23 @@ int revl_load_dir(revl_store *s, const revl_load_opts *o, revl_error *err) {
                         "no CSV files found (expected accounts.csv, "
                         "deals.csv, leads.csv, ...)");
     goto fail;
+  }
+  /* referenced_by = { TABLE = ... } names a table of the directory */
+  for (int i = 0; i < P->m.ntables; i++) {
+    const revl_table_map *pm = &P->m.tables[i];
+    for (int k = 0; k < pm->nrefby; k++) {
+      if (planned(P, pm->refby_table[k]) || revl_store_loaded(s, pm->refby_table[k])) continue;
+      revl_near nr;
+      char hint[160];
+      revl_near_init(&nr, pm->refby_table[k]);
+      for (int j = 0; j < P->n; j++) revl_near_add(&nr, P->e[j].name);
+      revl_near_hint(&nr, hint, sizeof hint);
+      rc = revl_error_set(err, REVL_EDATA, map_file, pm->refby_pos[2 * k],
+                          pm->refby_pos[2 * k + 1],
+                          "%s: referenced_by: no table '%s' in the data%s", pm->name,
+                          pm->refby_table[k], hint);
+      goto fail;
+    }
   }
   if (!o->lazy || s->lazy.load) { /* a store has one directory's plan at most */
     rc = load_eager(s, P, err);

@@ -18,7 +18,7 @@ static const char *table_keys[] = {
     "file", "preset", "columns", "key", "references", "date_format",
     "decimal", "thousands", "currency", "null", "probability_scale",
     "stages", "delimiter", "null_add", "duplicates", "constants", "derive",
-    "types", "expand", NULL};
+    "types", "expand", "referenced_by", NULL};
 
 #define CHUNK "mapping"            /* chunk name: errors read "mapping:LINE:" */
 #define MAX_INSTRUCTIONS 10000000
@@ -374,9 +374,10 @@ static int read_opts(lua_State *L, const mctx *cx, const char *tname,
   lua_pop(L, 1);
   if (rc) return rc;
 
-  /* columns = { ["CSV header"] = "field" } and references = { col = "x" } */
-  const char *pairs[2] = {"columns", "references"};
-  for (int w = 0; w < 2; w++) {
+  /* columns = { ["CSV header"] = "field" }, references = { col = "x" }
+   * and referenced_by = { child_table = "its column" } */
+  const char *pairs[3] = {"columns", "references", "referenced_by"};
+  for (int w = 0; w < 3; w++) {
     lua_getfield(L, -1, pairs[w]);
     if (lua_istable(L, -1)) {
       lua_pushnil(L);
@@ -386,9 +387,21 @@ static int read_opts(lua_State *L, const mctx *cx, const char *tname,
           return fail(err, pairs[w], "%s: '%s' must map strings to strings", tname,
                       pairs[w]);
         }
-        int *n = w == 0 ? &tm->npairs : &tm->nrefs;
-        char ***from = w == 0 ? &tm->rename_from : &tm->ref_col;
-        char ***to = w == 0 ? &tm->rename_to : &tm->ref_target;
+        if (w == 2) { /* where the entry is written, for errors found at load */
+          int *pos = realloc(tm->refby_pos, (size_t)(tm->nrefby + 1) * 2 * sizeof *pos);
+          if (!pos) {
+            lua_pop(L, 3);
+            return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
+          }
+          tm->refby_pos = pos;
+          char p[1024];
+          snprintf(p, sizeof p, "%s%sreferenced_by\x1f%s", cx->where, cx->where[0] ? "\x1f" : "",
+                   lua_tostring(L, -2));
+          revl_mapsrc_find(cx->src, p, 0, &pos[2 * tm->nrefby], &pos[2 * tm->nrefby + 1]);
+        }
+        int *n = w == 0 ? &tm->npairs : w == 1 ? &tm->nrefs : &tm->nrefby;
+        char ***from = w == 0 ? &tm->rename_from : w == 1 ? &tm->ref_col : &tm->refby_table;
+        char ***to = w == 0 ? &tm->rename_to : w == 1 ? &tm->ref_target : &tm->refby_col;
         char **f = realloc(*from, (size_t)(*n + 1) * sizeof *f);
         if (f) *from = f;
         char **t = realloc(*to, (size_t)(*n + 1) * sizeof *t);
@@ -400,6 +413,9 @@ static int read_opts(lua_State *L, const mctx *cx, const char *tname,
         }
         lua_pop(L, 1);
       }
+    } else if (!lua_isnil(L, -1)) {
+      lua_pop(L, 1);
+      return fail(err, pairs[w], "%s: '%s' must be a table", tname, pairs[w]);
     }
     lua_pop(L, 1);
   }
@@ -708,6 +724,13 @@ static void map_done(revl_table_map *t) {
   }
   free(t->ref_col);
   free(t->ref_target);
+  for (int i = 0; i < t->nrefby; i++) {
+    free(t->refby_table[i]);
+    free(t->refby_col[i]);
+  }
+  free(t->refby_table);
+  free(t->refby_col);
+  free(t->refby_pos);
   for (int i = 0; i < t->nnulls; i++) free(t->nulls[i]);
   for (int i = 0; i < t->nstages; i++) free(t->stage_name[i]);
   free(t->stage_name);

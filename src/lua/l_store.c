@@ -292,6 +292,7 @@ static row_ud *push_row(lua_State *L, store_ud *su, int sidx, revl_table *t,
 
 static int row_method_get(lua_State *L);
 static int row_method_follow(lua_State *L);
+static int row_method_linked(lua_State *L);
 static int row_method_totable(lua_State *L);
 
 static int row_index(lua_State *L) {
@@ -329,6 +330,7 @@ static int row_index(lua_State *L) {
   }
   if (strcmp(k, "get") == 0) lua_pushcfunction(L, row_method_get);
   else if (strcmp(k, "follow") == 0) lua_pushcfunction(L, row_method_follow);
+  else if (strcmp(k, "linked") == 0) lua_pushcfunction(L, row_method_linked);
   else if (strcmp(k, "totable") == 0) lua_pushcfunction(L, row_method_totable);
   else if (strcmp(k, "_table") == 0) lua_pushstring(L, r->t->name);
   else if (strcmp(k, "_row") == 0) lua_pushinteger(L, (lua_Integer)r->row + 1);
@@ -365,6 +367,49 @@ static int row_method_follow(lua_State *L) {
   if (tr < 0) return lua_pushnil(L), 1;
   lua_getiuservalue(L, 1, 1);
   push_row(L, r->su, -1, r->t->cols[f]->ref, (size_t)tr);
+  return 1;
+}
+
+/* row:linked("deals" [, "column"]): the view of the rows of that table
+ * whose reference points at this row (account:linked("deals"), a lead's
+ * deals through deals.lead_id), in table order; the reference column
+ * is named when the table has several pointing here. */
+static int row_method_linked(lua_State *L) {
+  row_ud *r = luaL_checkudata(L, 1, REVL_ROW);
+  const char *name = luaL_checkstring(L, 2);
+  const char *via = luaL_optstring(L, 3, NULL);
+  revl_table *t = revl_need_table(L, r->su->s, name);
+  if (!t) {
+    revl_near nr;
+    char hint[160];
+    revl_near_init(&nr, name);
+    for (int i = 0, n = revl_store_count(r->su->s); i < n; i++)
+      revl_near_add(&nr, revl_store_name(r->su->s, i));
+    revl_near_hint(&nr, hint, sizeof hint);
+    return luaL_error(L, "linked: no table '%s'%s", name, hint);
+  }
+  int f = -1, nrefs = 0;
+  for (int c = 0; c < t->ncols; c++) {
+    if (t->cols[c]->ref != r->t || !t->cols[c]->rev_off) continue;
+    nrefs++;
+    if (!via ? f < 0 : strcmp(t->cols[c]->name, via) == 0) f = c;
+  }
+  if (f < 0 && via)
+    return luaL_error(L, "linked: %s.%s does not refer to %s%s", name, via, r->t->name,
+                      revl_table_col(t, via) < 0 ? REVL_HINT(t, via) : "");
+  if (f < 0) return luaL_error(L, "linked: no column of %s refers to %s", name, r->t->name);
+  if (nrefs > 1 && !via)
+    return luaL_error(L, "linked: several columns of %s refer to %s: name one, "
+                      "row:linked(\"%s\", \"column\")", name, r->t->name, name);
+  const revl_column *c = t->cols[f];
+  uint32_t a = c->rev_off[r->row], b = c->rev_off[r->row + 1];
+  lua_getiuservalue(L, 1, 1);
+  view_ud *d = new_view(L, r->su, -1, t);
+  lua_remove(L, -2);
+  d->rows = malloc((b > a ? b - a : 1) * sizeof *d->rows);
+  if (!d->rows) return luaL_error(L, "not enough memory");
+  memcpy(d->rows, c->rev_rows + a, (size_t)(b - a) * sizeof *d->rows);
+  d->n = b - a;
   return 1;
 }
 
@@ -444,8 +489,19 @@ static int view_row(lua_State *L) {
   return 1;
 }
 
-/* iterator state: upvalue 1 view, 2 proxy row (or nil), 3 position,
- * 4.. column indexes when values are asked for */
+/* What v:rows("a", "account.industry", "account") yields per name: a
+ * cell of the view's table, a cell through a reference (as
+ * row:get("account.industry")), or the referenced row (as row.account,
+ * one proxy per name reused at each step, nil when the reference is null
+ * or broken). */
+typedef struct rows_col {
+  int kind;                 /* 0 cell, 1 cell through via, 2 referenced row */
+  int col, via;             /* col of holder; via: FK column of the view's table */
+  const revl_table *holder;
+} rows_col;
+
+/* iterator state: upvalue 1 view, 2 proxy row, 3 position, 4 value
+ * count, 5 the rows_col array, 6.. proxies of referenced rows */
 static int rows_iter(lua_State *L) {
   view_ud *v = lua_touserdata(L, lua_upvalueindex(1));
   lua_Integer i = lua_tointeger(L, lua_upvalueindex(3));
@@ -460,29 +516,68 @@ static int rows_iter(lua_State *L) {
     lua_pushvalue(L, lua_upvalueindex(2));
     return 1;
   }
-  int *cols = lua_touserdata(L, lua_upvalueindex(5));
+  const rows_col *cols = lua_touserdata(L, lua_upvalueindex(5));
   luaL_checkstack(L, nv, "too many columns");
-  for (int k = 0; k < nv; k++) push_cell(L, v->su, v->t, cols[k], row);
+  for (int k = 0, np = 0; k < nv; k++) {
+    const rows_col *c = &cols[k];
+    if (c->kind == 0) {
+      push_cell(L, v->su, v->t, c->col, row);
+      continue;
+    }
+    int64_t tr = revl_field_row(v->t, c->via, row);
+    if (c->kind == 1) {
+      if (tr < 0) lua_pushnil(L);
+      else push_cell(L, v->su, (revl_table *)c->holder, c->col, (size_t)tr);
+      continue;
+    }
+    int up = lua_upvalueindex(6 + np++);
+    if (tr < 0) {
+      lua_pushnil(L);
+    } else {
+      row_ud *r = lua_touserdata(L, up);
+      r->row = (size_t)tr;
+      lua_pushvalue(L, up);
+    }
+  }
   return nv;
 }
 
 /* v:rows() -> for row in ...; v:rows("a", "b") -> for a, b in ... */
 static int view_rows(lua_State *L) {
   view_ud *v = check_view(L, 1);
-  int nv = lua_gettop(L) - 1;
+  int nv = lua_gettop(L) - 1, np = 0;
+  if (nv > 200) return luaL_error(L, "rows: at most 200 columns");
   lua_pushvalue(L, 1);
   lua_getiuservalue(L, 1, 1);
   push_row(L, v->su, -1, v->t, 0);
   lua_remove(L, -2);
   lua_pushinteger(L, 0);
   lua_pushinteger(L, nv);
-  int *cols = lua_newuserdatauv(L, (size_t)(nv ? nv : 1) * sizeof *cols, 0);
+  rows_col *cols = lua_newuserdatauv(L, (size_t)(nv ? nv : 1) * sizeof *cols, 0);
   for (int k = 0; k < nv; k++) {
     const char *name = luaL_checkstring(L, k + 2);
-    cols[k] = revl_table_col(v->t, name);
-    if (cols[k] < 0) return luaL_error(L, "%s has no column '%s'%s", v->t->name, name, REVL_HINT(v->t, name));
+    rows_col *c = &cols[k];
+    c->kind = 0;
+    c->via = -1;
+    c->holder = v->t;
+    if ((c->col = revl_table_col(v->t, name)) >= 0) continue;
+    if ((c->col = revl_table_field(v->t, name, &c->holder, &c->via)) >= 0) {
+      c->kind = c->via < 0 ? 0 : 1;
+      continue;
+    }
+    char fk[140]; /* "account": the row account_id refers to, as row.account */
+    snprintf(fk, sizeof fk, "%s_id", name);
+    int f = revl_table_col(v->t, fk);
+    if (f < 0 || !v->t->cols[f]->ref)
+      return luaL_error(L, "%s has no column '%s'%s", v->t->name, name, REVL_HINT(v->t, name));
+    c->kind = 2;
+    c->via = f;
+    lua_getiuservalue(L, 1, 1);
+    push_row(L, v->su, -1, v->t->cols[f]->ref, 0);
+    lua_remove(L, -2);
+    np++;
   }
-  lua_pushcclosure(L, rows_iter, 5);
+  lua_pushcclosure(L, rows_iter, 5 + np);
   return 1;
 }
 
