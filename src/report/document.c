@@ -93,6 +93,8 @@ static void header(rep *R) {
   if (!R->o->no_defaults)
     revl_sbuf_puts(b, "<li><a href=\"#pipeline\">Pipeline</a></li>"
                       "<li><a href=\"#coverage\">Coverage</a></li>"
+                      "<li><a href=\"#waterfall\">Pipeline waterfall</a></li>"
+                      "<li><a href=\"#aging\">Stage aging</a></li>"
                       "<li><a href=\"#performance\">Win rate, deal size, cycle</a></li>"
                       "<li><a href=\"#funnel\">Lead funnel</a></li>"
                       "<li><a href=\"#revenue\">Recurring revenue</a></li>"
@@ -125,8 +127,9 @@ int revl_report_html(const revl_store *s, const revl_report_opts *o, revl_sbuf *
   int off = (((int)m - fs) % 3 + 3) % 3;
   int32_t qstart = revl_rp_add_months(revl_days_from_civil(y, m, 1), -off);
   int32_t mstart = revl_days_from_civil(y, m, 1);
+  R.wfrom = qstart;
   if (o->has_from && o->from <= o->as_of) {
-    R.qfrom = R.mfrom = o->from;
+    R.qfrom = R.mfrom = R.wfrom = o->from;
   } else {
     R.qfrom = revl_rp_add_months(qstart, -9); /* four quarters */
     R.mfrom = revl_rp_add_months(mstart, -11); /* twelve months */
@@ -136,6 +139,8 @@ int revl_report_html(const revl_store *s, const revl_report_opts *o, revl_sbuf *
   if (!o->no_defaults) {
     if (!rc) rc = revl_rp_pipeline(&R);
     if (!rc) rc = revl_rp_coverage(&R);
+    if (!rc) rc = revl_rp_waterfall(&R);
+    if (!rc) rc = revl_rp_aging(&R);
     if (!rc) rc = revl_rp_performance(&R);
     if (!rc) rc = revl_rp_funnel(&R);
     if (!rc) rc = revl_rp_revenue(&R);
