@@ -59,6 +59,12 @@ int revl_rt_run_file(revl_rt *rt, const char *path);
 int revl_rt_exec(revl_rt *rt, const char *src, size_t n, const char *name,
                  int *base);
 
+/* Call the function below nargs arguments at the top of the runtime's
+ * Lua stack as a playbook runs (message handler with a traceback, the
+ * watchdog's time and call budgets).  LUA_OK with nres results in its
+ * place, or the Lua status with the error message there. */
+int revl_rt_pcall(revl_rt *rt, int nargs, int nres);
+
 /* Output formats of revl eval, revl.print (--format) and revl inspect. */
 enum { REVL_FMT_TABLE, REVL_FMT_CSV, REVL_FMT_JSONL, REVL_FMT_JSON };
 /* Print the value at idx of the runtime's Lua stack on stdout in a

@@ -37,6 +37,16 @@ typedef struct revl_rt_state {
   int discard;           /* outputs are checked, not written (explain, diff) */
 } revl_rt_state;
 
+/* l_report_icp.c: the ICP matrix of revl report from the model of file
+ * (NULL: the shipped rules/icp.lua): out filled, its model, decisions
+ * and counts left on the runtime's stack (pop them after the page is
+ * made).  When the shipped model cannot be had, 0 with *why saying why
+ * (nothing left on the stack); a file that fails: REVL_ESCRIPT. */
+struct revl_rt;
+struct revl_report_icp;
+int revl_lr_report_icp(struct revl_rt *rt, const char *file, struct revl_report_icp *out,
+                       const char **why, revl_error *err);
+
 /* l_eval.c: revl.print into the table at the top (the module) */
 void revl_open_print(lua_State *L);
 

@@ -807,6 +807,21 @@ int revl_rt_exec(revl_rt *rt, const char *src, size_t n, const char *name,
   return st;
 }
 
+int revl_rt_pcall(revl_rt *rt, int nargs, int nres) {
+  lua_State *L = rt->L;
+  int fidx = lua_gettop(L) - nargs;
+  lua_pushcfunction(L, msgh);
+  lua_insert(L, fidx);
+  rt->mem_hit = 0;
+  start_watchdog(rt);
+  int st = lua_pcall(L, nargs, nres, fidx);
+  stop_watchdog();
+  lua_sethook(L, NULL, 0, 0);
+  kill_reason = KILL_NONE;
+  lua_remove(L, fidx);
+  return st;
+}
+
 void revl_rt_set_discard(revl_rt *rt, int on) { rt->st.discard = on; }
 
 void revl_rt_set_out_dir(revl_rt *rt, const char *dir) {

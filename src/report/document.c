@@ -97,6 +97,7 @@ static void header(rep *R) {
                       "<li><a href=\"#aging\">Stage aging</a></li>"
                       "<li><a href=\"#performance\">Win rate, deal size, cycle</a></li>"
                       "<li><a href=\"#funnel\">Lead funnel</a></li>"
+                      "<li><a href=\"#icp\">ICP tier \xC3\x97 engagement</a></li>"
                       "<li><a href=\"#revenue\">Recurring revenue</a></li>"
                       "<li><a href=\"#diagnose\">RevOps diagnostic</a></li>"
                       "<li><a href=\"#quality\">Data quality</a></li>");
@@ -143,6 +144,7 @@ int revl_report_html(const revl_store *s, const revl_report_opts *o, revl_sbuf *
     if (!rc) rc = revl_rp_aging(&R);
     if (!rc) rc = revl_rp_performance(&R);
     if (!rc) rc = revl_rp_funnel(&R);
+    if (!rc) rc = revl_rp_icp(&R);
     if (!rc) rc = revl_rp_revenue(&R);
   }
   /* the playbook's sections after the default ones, data quality last */

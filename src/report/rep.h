@@ -70,6 +70,8 @@ int revl_rp_funnel(rep *R);
 /* stages_sec.c: stage aging, the pipeline waterfall */
 int revl_rp_aging(rep *R);
 int revl_rp_waterfall(rep *R);
+/* icp_sec.c: the ICP tier x engagement matrix */
+int revl_rp_icp(rep *R);
 int revl_rp_revenue(rep *R);
 void revl_rp_quality(rep *R);
 /* The six-layer diagnostic (diagnose_sec.c), after the defaults. */

@@ -25,3 +25,9 @@ print(("html: <th scope=\"row\">Created</th><td class=\"n\">+%s</td><td class=\"
 print(("html: <th scope=\"row\">Won</th><td class=\"n\">\u{2212}%s</td><td class=\"n\">%d</td>")
   :format(tostring(wt.won), #wt.ids.won))
 print(("html: <th scope=\"row\">End</th><td class=\"n\">%s</td>"):format(tostring(wt["end"])))
+-- the ICP matrix: rules/icp.lua's labels counted, as revl run scores them
+local counts = require("icp").score():counts("label")
+for _, tier in ipairs({"A", "B", "C", "D"}) do
+  print(("html: <th scope=\"row\">Tier %s</th><td class=\"n\">%d</td><td class=\"n\">%d</td><td class=\"n\">%d</td>")
+    :format(tier, counts[tier .. "1"] or 0, counts[tier .. "2"] or 0, counts[tier .. "3"] or 0))
+end
