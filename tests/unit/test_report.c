@@ -426,8 +426,55 @@ static void test_stage_sections(void) {
   revl_store_free(s);
 }
 
+/* The ICP matrix section from counts made by hand (revl_report_icp):
+ * the heatmap and the pivot with totals, labels escaped; left out with a
+ * reason when there is no model or no engagement. */
+static void test_icp_section(void) {
+  revl_store *s = revl_store_new();
+  mt_load(s, "accounts", "id,name\nA1,Acme\nA2,Beta\n");
+  static const char *const tiers[] = {"A", "<b>"}, *const bands[] = {"1", "2"};
+  static const size_t counts[] = {3, 1, 0, 5};
+  revl_report_icp icp = {"m1", "accounts", 20453, 10, 2, 2, tiers, bands, counts, 1, 90, 1};
+  revl_report_opts o = {.as_of = 20453, .fiscal_start = 1, .icp = &icp,
+                        .icp_source = "my/icp.lua"};
+  revl_sbuf b = {0};
+  revl_error err;
+  CHECK_INT(revl_report_html(s, &o, &b, &err), 0);
+  const char *h = b.p;
+  CHECK(h && strstr(h, "<b id=\"icp-scored\">10</b> accounts scored as of 2025-12-31 by the ICP "
+                       "model m1 (<code>my/icp.lua</code>)") != NULL);
+  CHECK(h && strstr(h, "the last 90 days weighted by type and age") != NULL);
+  CHECK(h && strstr(h, "1 record without a tier or a band is not in the matrix") != NULL);
+  CHECK(h && strstr(h, "<svg class=\"chart heatmap\"") != NULL);
+  CHECK(h && strstr(h, "<title>Engagement 2 \xC2\xB7 Tier &lt;b&gt;: 5</title>") != NULL);
+  CHECK(h && strstr(h, "<th scope=\"row\">Tier A</th><td class=\"n\">3</td><td class=\"n\">1"
+                       "</td><td class=\"n\">4</td>") != NULL);
+  CHECK(h && strstr(h, "<th scope=\"row\">All</th><td class=\"n\">3</td><td class=\"n\">6"
+                       "</td><td class=\"n\">9</td>") != NULL);
+  CHECK(h && strstr(h, "Tier <b>") == NULL);
+  revl_sbuf_free(&b);
+  /* no engagement, no activities table */
+  icp.nbands = 0;
+  CHECK_INT(revl_report_html(s, &o, &b, &err), 0);
+  CHECK(b.p && strstr(b.p, "Left out: no activities table in the data (activities.csv): the "
+                           "engagement of each account comes from them") != NULL);
+  revl_sbuf_free(&b);
+  /* no model: the reason given, else the default one */
+  o.icp = NULL;
+  o.icp_why = "rules/icp.lua cannot score this data: x";
+  CHECK_INT(revl_report_html(s, &o, &b, &err), 0);
+  CHECK(b.p && strstr(b.p, "Left out: rules/icp.lua cannot score this data: x") != NULL);
+  revl_sbuf_free(&b);
+  o.icp_why = NULL;
+  CHECK_INT(revl_report_html(s, &o, &b, &err), 0);
+  CHECK(b.p && strstr(b.p, "Left out: no ICP model was given (revl report --icp FILE)") != NULL);
+  revl_sbuf_free(&b);
+  revl_store_free(s);
+}
+
 int main(void) {
   if (mt_begin("report")) return 2;
+  test_icp_section();
   test_stage_sections();
   test_escape();
   test_ticks();
