@@ -152,11 +152,8 @@ int revl_report_html(const revl_store *s, const revl_report_opts *o, revl_sbuf *
   if (!rc && !o->no_defaults) rc = revl_rp_diagnose(&R);
   if (!rc && !o->no_defaults) revl_rp_quality(&R);
   revl_sbuf_puts(b, "</main>\n<footer><p class=\"note\">Every figure comes from the metric "
-                    "functions a playbook calls (revl.metrics.*; formulas in docs/metrics.md).");
-  if (!o->no_defaults)
-    revl_sbuf_puts(b, " Stage aging, the pipeline waterfall and the ICP matrix are not in this "
-                      "report yet.");
-  revl_sbuf_puts(b, "</p></footer>\n</body></html>\n");
+                    "and rule functions a playbook calls (revl.metrics.*, revl.icp; formulas "
+                    "in docs/metrics.md).</p></footer>\n</body></html>\n");
   if (rc || b->oom) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
   return 0;
 }
