@@ -72,6 +72,8 @@ typedef struct revl_aging_opts {
   int has_days;
   double days; /* a deal is aged after this many whole days in its stage */
   revl_by_opts by;
+  int no_records; /* the summary only: records is NULL (a report's counts
+                     need not list 100k aged deals) */
   int bad; /* REVL_STAGES_BAD_DAYS or _BY */
 } revl_aging_opts;
 

@@ -10,9 +10,11 @@
  * own.  Whether a stage is closed, and won, is what the deals table says
  * of the deals in that stage now (the load derived is_closed and is_won
  * from the stage); a stage no deal is in now counts as open.  The result
- * is a table of its own store (a copy of the strings, so the ids agree),
- * one row per deal that existed then: no per-row allocation, the columns
- * are reserved once.
+ * is a table of a store of its own, one row per deal that existed then,
+ * holding only the strings its rows use (ids, owners, stages,
+ * currencies; the waterfall matches two stores' strings by value): no
+ * per-row allocation beyond the string table's growth, the columns are
+ * reserved once.
  */
 #include "revl/metric_stages.h"
 
@@ -33,6 +35,12 @@ void revl_deals_snapshot_done(revl_deals_snapshot *s) {
 /* Seconds of a date or datetime cell. */
 static int64_t secs_of(const revl_column *c, size_t row) {
   return c->type == REVL_T_DATE ? (int64_t)c->v.date[row] * 86400 : c->v.i64[row];
+}
+
+/* String id of the source store as an id of dst's strings (0 when out
+ * of memory). */
+static uint32_t same_str(revl_store *dst, const revl_intern *src, uint32_t id) {
+  return revl_intern_add(&dst->strings, revl_intern_str(src, id), revl_intern_len(src, id));
 }
 
 /* stage id -> 1 open, 2 lost, 3 won: what the deals in that stage are now */
@@ -86,12 +94,8 @@ int revl_deals_snapshot_at(const revl_view *deals, int32_t day, revl_deals_snaps
   revl_store *s = out->store = revl_store_new();
   out->after_rows = malloc((deals->n ? deals->n : 1) * sizeof *out->after_rows);
   if (!s || !out->after_rows) goto oom;
-  revl_intern_done(&s->strings);
-  if (revl_intern_copy(&s->strings, &t->store->strings)) {
-    revl_intern_init(&s->strings); /* empty, so the store frees cleanly */
-    goto oom;
-  }
-  s->default_currency = t->store->default_currency;
+  const revl_intern *src = &t->store->strings;
+  if (!(s->default_currency = same_str(s, src, t->store->default_currency))) goto oom;
   revl_table *bt = revl_store_add_table(s, t->name, "");
   enum { C_ID, C_OWNER, C_STAGE, C_AMOUNT, C_CLOSE, C_CLOSED, C_WON, C_N };
   static const char *const names[C_N] = {"id",         "owner",     "stage", "amount",
@@ -112,6 +116,7 @@ int revl_deals_snapshot_at(const revl_view *deals, int32_t day, revl_deals_snaps
   const revl_column *pk = t->cols[t->pk];
   int64_t cut = (int64_t)day * 86400;
   size_t nb = 0;
+  uint32_t last_cur = 0, last_new = 0;
   for (size_t i = 0; i < deals->n; i++) {
     size_t row = revl_view_row(deals, i);
     uint32_t a = hdeal->rev_off[row], b = hdeal->rev_off[row + 1];
@@ -132,25 +137,40 @@ int revl_deals_snapshot_at(const revl_view *deals, int32_t day, revl_deals_snaps
     }
     if (best < 0 || !revl_col_valid(pk, row)) continue;
     size_t hb = (size_t)best;
-    rc = revl_col_push_str(c[C_ID], pk->v.str[row]);
-    if (!rc) rc = d.owner && revl_col_valid(d.owner, row)
-                      ? revl_col_push_str(c[C_OWNER], d.owner->v.str[row])
-                      : revl_col_push_null(c[C_OWNER]);
+    uint32_t id = same_str(s, src, pk->v.str[row]);
+    if (!id) goto oom;
+    rc = revl_col_push_str(c[C_ID], id);
+    if (!rc && d.owner && revl_col_valid(d.owner, row)) {
+      if (!(id = same_str(s, src, d.owner->v.str[row]))) goto oom;
+      rc = revl_col_push_str(c[C_OWNER], id);
+    } else if (!rc) {
+      rc = revl_col_push_null(c[C_OWNER]);
+    }
     int32_t oc_v = 1;
     if (!rc && revl_col_valid(hstage, hb)) {
       if (!revl_idmap_get(&oc, hstage->v.str[hb], &oc_v)) oc_v = 1;
-      rc = revl_col_push_str(c[C_STAGE], hstage->v.str[hb]);
+      if (!(id = same_str(s, src, hstage->v.str[hb]))) goto oom;
+      rc = revl_col_push_str(c[C_STAGE], id);
     } else if (!rc) {
       rc = revl_col_push_null(c[C_STAGE]);
     }
     if (!rc) {
-      if (hamt && revl_col_valid(hamt, hb))
-        rc = revl_col_push_money(c[C_AMOUNT], hamt->v.i64[hb], hamt->cur ? hamt->cur[hb] : 0);
-      else if (d.amount && revl_col_valid(d.amount, row))
-        rc = revl_col_push_money(c[C_AMOUNT], d.amount->v.i64[row],
-                                 d.amount->cur ? d.amount->cur[row] : 0);
-      else
+      /* the history's amount, else the deal's; its currency in the
+       * snapshot's strings (0: the default) */
+      const revl_column *mc = hamt && revl_col_valid(hamt, hb) ? hamt
+                              : d.amount && revl_col_valid(d.amount, row) ? d.amount
+                                                                            : NULL;
+      size_t mr = mc == hamt ? hb : row;
+      if (mc) {
+        uint32_t cur = mc->cur ? mc->cur[mr] : 0;
+        if (cur && cur != last_cur) {
+          if (!(last_new = same_str(s, src, cur))) goto oom;
+          last_cur = cur;
+        }
+        rc = revl_col_push_money(c[C_AMOUNT], mc->v.i64[mr], cur ? last_new : 0);
+      } else {
         rc = revl_col_push_null(c[C_AMOUNT]);
+      }
     }
     int32_t cd;
     if (!rc) {

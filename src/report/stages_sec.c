@@ -104,6 +104,7 @@ static int aging_calls(rep *R, const revl_view *v, revl_frame **by, revl_frame *
       o.days = age_days[k];
       o.by.nby = g == 0;
       o.by.by[0] = "stage";
+      o.no_records = 1;
       revl_stages_out so;
       int rc = revl_metric_stage_aging(&R->cx, v, &o, &so, e);
       if (rc) return rc;
