@@ -80,6 +80,17 @@ struct revl_report_opts;
 int revl_rt_report_write(revl_rt *rt, struct revl_report_opts *ro,
                          const char *out_dir, revl_error *err);
 
+/* revl diagnose PLAYBOOK, after the run: the six-layer diagnostic of the
+ * current store (revl_diagnose) with the playbook's last ICP model and
+ * its last SLA on leads and on deals asking layers 1 and 3
+ * (src/lua/l_diagnose.c).  o's playbook fields are set for the call and
+ * cleared after.  0, or REVL_ESCRIPT when evaluating a model failed, or
+ * revl_diagnose's code; err filled. */
+struct revl_dx_opts;
+struct revl_dx_result;
+int revl_rt_diagnose(revl_rt *rt, struct revl_dx_opts *o, struct revl_dx_result *r,
+                     revl_error *err);
+
 /* Ctrl-C: ask the running chunk to stop at the next instruction.
  * Async-signal-safe. */
 void revl_rt_interrupt(revl_rt *rt);

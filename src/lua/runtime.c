@@ -664,6 +664,8 @@ static int open_runtime(lua_State *L) {
   lua_setfield(L, LUA_REGISTRYINDEX, "revl.row_keys");
   lua_getfield(L, internals, "eval_emit");
   lua_setfield(L, LUA_REGISTRYINDEX, "revl.eval_emit");
+  lua_getfield(L, internals, "defined");
+  lua_setfield(L, LUA_REGISTRYINDEX, "revl.defined");
   return 0;
 }
 
