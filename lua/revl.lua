@@ -27,6 +27,9 @@ local function sorted_keys(rows)
   return keys
 end
 internals.row_keys = sorted_keys
+-- the ICP models and SLAs a playbook defines, in order (revl diagnose
+-- PLAYBOOK asks its questions with the last of each: src/lua/l_diagnose.c)
+internals.defined = {icps = {}, slas = {}}
 
 -- order values of mixed types: nil last, numbers, strings, others by text
 local function less(a, b)

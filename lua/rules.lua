@@ -290,7 +290,11 @@ local function define_icp(spec)
     end
     def.matrix = spec.matrix
   end
-  return C.icp_new(def)
+  local m = C.icp_new(def)
+  -- what the playbook defined, for revl diagnose PLAYBOOK
+  local d = internals.defined.icps
+  d[#d + 1] = m
+  return m
 end
 
 -- ---- health ----------------------------------------------------------------

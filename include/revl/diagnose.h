@@ -21,10 +21,36 @@
 enum { REVL_DX_NLAYERS = 6 };
 enum { REVL_DX_LEADS = 0, REVL_DX_OPEN, REVL_DX_WON, REVL_DX_RISK, REVL_DX_NPATHS };
 
+/* A playbook's SLA, measured over every row of its table by the SLA
+ * evaluator `revl run` uses (revl_sla_measure, revl/route.h): layer 3 of
+ * that table's paths asks it instead of revl's fixed hours. */
+typedef struct revl_dx_sla {
+  const revl_table *table;   /* leads or deals */
+  const char *name;          /* the SLA's name (borrowed for the call) */
+  const int8_t *status;      /* per row: a REVL_SLA_* status, -1 when no
+                                target applies */
+  const int64_t *secs;       /* per row: business seconds measured */
+  const int64_t *target;     /* per row: the target that applied, seconds */
+} revl_dx_sla;
+
+/* A playbook's ICP model, scored over every row of its table by the
+ * evaluator `revl run` uses: layer 1 asks for a tier above the lowest
+ * instead of the presence of the ICP fields. */
+typedef struct revl_dx_icp {
+  const revl_table *table;   /* accounts (deal and account paths) or leads */
+  const char *name;          /* the model's name (borrowed for the call) */
+  const int16_t *tier;       /* per row: tier index, best first; -1 none */
+  const char *const *labels; /* ntiers tier labels */
+  int ntiers;
+} revl_dx_icp;
+
 typedef struct revl_dx_opts {
   int sample;     /* records per path, >= 1 (the CLI's default is 20) */
   uint64_t seed;  /* the sampling seed */
   int32_t as_of;  /* days since 1970-01-01; the day counts in full */
+  /* from a playbook, or NULL for revl's own questions */
+  const revl_dx_sla *sla[2]; /* [0] the leads' SLA, [1] the deals' */
+  const revl_dx_icp *icp;
 } revl_dx_opts;
 
 /* One answer: record `row` of its path's table, one layer's question. */
@@ -52,6 +78,9 @@ typedef struct revl_dx_result {
   revl_dx_check *checks;   /* by path, then record, then layer */
   size_t nchecks;
   int weakest;             /* layer index 0-5, -1 when no layer has evidence */
+  /* where layers 1 and 3 took their rule, per path ("ICP model 'icp-v1'
+   * (tier above the lowest)", "revl's fixed 24 h") */
+  char source[REVL_DX_NPATHS][2][120];
 } revl_dx_result;
 
 /* Run the diagnostic over s.  Returns 0 with r filled (release it with
@@ -71,8 +100,12 @@ const char *revl_dx_layer_name(int layer);
 /* The path's name ("inbound_leads", "open_deals", "won_deals",
  * "at_risk_accounts"). */
 const char *revl_dx_path_name(int path);
-/* The question a layer asks of a record on a path. */
+/* The question a layer asks of a record on a path (revl's own). */
 const char *revl_dx_question(int path, int layer);
+/* The question as asked in r: a playbook's SLA or ICP model replaces
+ * revl's rule for layers 1 and 3 (r->source). */
+const char *revl_dx_asked(const revl_dx_result *r, int path, int layer, char *buf,
+                          size_t size);
 /* What the scale prescribes for a layer at `score` (1-5). */
 const char *revl_dx_action(int score);
 /* The id of a check's record (its table's primary key, or "row N" in

@@ -72,6 +72,8 @@ typedef struct revl_aging_opts {
   int has_days;
   double days; /* a deal is aged after this many whole days in its stage */
   revl_by_opts by;
+  int no_records; /* the summary only: records is NULL (a report's counts
+                     need not list 100k aged deals) */
   int bad; /* REVL_STAGES_BAD_DAYS or _BY */
 } revl_aging_opts;
 
@@ -125,5 +127,30 @@ typedef struct revl_waterfall_out {
 int revl_metric_waterfall(const revl_metric_ctx *cx, const revl_view *before,
                           const revl_view *after, const revl_waterfall_opts *o,
                           revl_waterfall_out *out, revl_error *err);
+
+/* The deals as they stood at the start of `day`, rebuilt from
+ * stage_history (src/metrics/snapshot.c): the before side of a waterfall
+ * when there is no export of that day.  All owned by the snapshot. */
+typedef struct revl_deals_snapshot {
+  revl_store *store;    /* holds one table named as the deals' table */
+  revl_view before;     /* its rows: id owner stage amount close_date
+                           is_closed is_won, one per deal that had a
+                           history row entered before day */
+  revl_view after;      /* the deals of the view that have a history */
+  uint32_t *after_rows;
+  size_t nafter;
+  size_t no_history;    /* deals of the view without any history row:
+                           in neither side */
+} revl_deals_snapshot;
+
+/* Rebuild the snapshot of the deals of v at the start of day (days since
+ * 1970-01-01): a deal's state is its last history row entered before
+ * day (stage; amount and close_date when the history has them, else
+ * the deal's own); a stage is closed (won) when the deals in it now are.
+ * 0, REVL_EUSAGE (no stage_history, a missing column), REVL_ENOMEM; out
+ * is empty on error. */
+int revl_deals_snapshot_at(const revl_view *v, int32_t day, revl_deals_snapshot *out,
+                           revl_error *err);
+void revl_deals_snapshot_done(revl_deals_snapshot *s); /* NULL: no-op */
 
 #endif

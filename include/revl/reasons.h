@@ -115,6 +115,12 @@ const char *revl_health_band_name(int band);
 int revl_dframe_combo_index(const revl_dframe *f, size_t i);
 /* Its label ("A1"; the tier's label without a band), NULL without a tier. */
 const char *revl_dframe_combo(const revl_dframe *f, size_t i);
+/* The fit x engagement matrix of an ICP decision frame: counts[t * nb +
+ * b] (md->icp->ntiers * md->nb entries, caller's) the records of tier t
+ * and band b (b = 0 without engagement bands); *unplaced those with no
+ * tier, or a tier but no band.  0, or REVL_EUSAGE for a frame of
+ * another kind of model. */
+int revl_dframe_matrix(const revl_dframe *f, size_t *counts, size_t *unplaced);
 
 /* ---- scorecards ------------------------------------------------------------------ */
 

@@ -20,6 +20,7 @@
 
 #include "revl/common.h"
 #include "revl/frame.h"
+#include "revl/report_icp.h"
 #include "revl/store.h"
 
 /* ---- text buffer (html.c) ---------------------------------------------- */
@@ -153,6 +154,14 @@ typedef struct revl_report_opts {
   const char *const *section_titles;
   int nsections;
   int no_defaults;        /* the playbook's sections only */
+  /* the ICP tier x engagement matrix (an ICP model's decisions over
+   * every account, counted: revl_rt_report_write makes it from --icp
+   * FILE or rules/icp.lua), or NULL; borrowed */
+  const revl_report_icp *icp;
+  const char *icp_source; /* the model's file, shown with the matrix */
+  const char *icp_why;    /* why there is no matrix, when icp is NULL */
+  const char *icp_file;   /* revl_rt_report_write: the model's file
+                             (--icp), NULL for the shipped rules/icp.lua */
 } revl_report_opts;
 
 /* The whole document for the loaded store s into b.  Sections whose

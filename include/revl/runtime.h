@@ -59,6 +59,12 @@ int revl_rt_run_file(revl_rt *rt, const char *path);
 int revl_rt_exec(revl_rt *rt, const char *src, size_t n, const char *name,
                  int *base);
 
+/* Call the function below nargs arguments at the top of the runtime's
+ * Lua stack as a playbook runs (message handler with a traceback, the
+ * watchdog's time and call budgets).  LUA_OK with nres results in its
+ * place, or the Lua status with the error message there. */
+int revl_rt_pcall(revl_rt *rt, int nargs, int nres);
+
 /* Output formats of revl eval, revl.print (--format) and revl inspect. */
 enum { REVL_FMT_TABLE, REVL_FMT_CSV, REVL_FMT_JSONL, REVL_FMT_JSON };
 /* Print the value at idx of the runtime's Lua stack on stdout in a
@@ -73,6 +79,17 @@ int revl_rt_print_value(revl_rt *rt, int idx, int fmt);
 struct revl_report_opts;
 int revl_rt_report_write(revl_rt *rt, struct revl_report_opts *ro,
                          const char *out_dir, revl_error *err);
+
+/* revl diagnose PLAYBOOK, after the run: the six-layer diagnostic of the
+ * current store (revl_diagnose) with the playbook's last ICP model and
+ * its last SLA on leads and on deals asking layers 1 and 3
+ * (src/lua/l_diagnose.c).  o's playbook fields are set for the call and
+ * cleared after.  0, or REVL_ESCRIPT when evaluating a model failed, or
+ * revl_diagnose's code; err filled. */
+struct revl_dx_opts;
+struct revl_dx_result;
+int revl_rt_diagnose(revl_rt *rt, struct revl_dx_opts *o, struct revl_dx_result *r,
+                     revl_error *err);
 
 /* Ctrl-C: ask the running chunk to stop at the next instruction.
  * Async-signal-safe. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "revl/csvw.h"
@@ -18,8 +19,9 @@
 #include "revl/store.h"
 
 const char cli_usage_diagnose[] =
-    "usage: revl diagnose --data DIR [--sample N] [--seed S] [--as-of DATE]\n"
-    "                     [--map FILE] [--out DIR] [--format table|csv|jsonl|json]\n"
+    "usage: revl diagnose --data DIR [PLAYBOOK] [--sample N] [--seed S]\n"
+    "                     [--as-of DATE] [--map FILE] [--out DIR]\n"
+    "                     [--format table|csv|jsonl|json]\n"
     "\n"
     "Sample records along four revenue paths (recent inbound leads, open\n"
     "deals, won deals, accounts whose MRR fell), ask each of six layers'\n"
@@ -27,8 +29,12 @@ const char cli_usage_diagnose[] =
     "layer 1-5: 1 no shared rule, 2 informal, 3 documented but weakly\n"
     "enforced, 4 enforced and measured, 5 measured and improved through\n"
     "cadence.  The weakest layer is named with the action the scale\n"
-    "prescribes.  Questions and thresholds: docs/diagnose.md.  A playbook\n"
-    "is not read yet: the questions are revl's own.\n"
+    "prescribes.  Questions and thresholds: docs/diagnose.md.\n"
+    "With a PLAYBOOK, it runs first (as revl run runs it; its outputs are\n"
+    "not written and what it prints goes to stderr), and layer 1 asks its\n"
+    "last ICP model (revl.icp: a tier above the lowest) and layer 3 its\n"
+    "last SLA on leads and on deals (revl.sla: met or still within target)\n"
+    "instead of revl's own rules; the output names the source of each.\n"
     "\n"
     "  --data DIR     directory of CSV exports (required)\n"
     "  --sample N     records per path, at least 1 (default 20)\n"
@@ -67,10 +73,16 @@ static double pct(size_t passed, size_t checked) {
 }
 
 static void print_table(const revl_dx_result *r, const char *data, const char *asof,
-                        long long seed, long long sample) {
-  char idb[32];
-  printf("%sdiagnose%s %s, as of %s, seed %lld, up to %lld records per path\n\n",
+                        long long seed, long long sample, const char *playbook) {
+  char idb[32], qb[200];
+  printf("%sdiagnose%s %s, as of %s, seed %lld, up to %lld records per path\n",
          cli_sgr("bold"), cli_sgr("reset"), data, asof, seed, sample);
+  if (playbook) printf("playbook %s\n", playbook);
+  printf("\nrules of layers 1 and 3\n");
+  for (int p = 0; p < REVL_DX_NPATHS; p++)
+    printf("  %-17s layer 1 by %s; layer 3 by %s\n", revl_dx_path_name(p), r->source[p][0],
+           r->source[p][1]);
+  printf("\n");
   printf("paths\n");
   for (int p = 0; p < REVL_DX_NPATHS; p++) {
     const revl_dx_path *rp = &r->paths[p];
@@ -99,7 +111,7 @@ static void print_table(const revl_dx_result *r, const char *data, const char *a
     printf("score %d, %s\n", l->score, levels[l->score]);
     for (int p = 0; p < REVL_DX_NPATHS; p++)
       if (r->paths[p].sampled)
-        printf("  %s asks: %s\n", revl_dx_path_name(p), revl_dx_question(p, k));
+        printf("  %s asks: %s\n", revl_dx_path_name(p), revl_dx_asked(r, p, k, qb, sizeof qb));
     /* up to three failures per path; a passing record when none failed */
     int shown = 0;
     for (int p = 0; p < REVL_DX_NPATHS; p++) {
@@ -192,7 +204,7 @@ static int write_layers(const revl_dx_result *r, int fmt) {
 static int write_out(const char *dir, const revl_dx_result *r, const char *data,
                      const char *asof, long long seed, long long sample) {
   revl_error err;
-  char idb[32];
+  char idb[32], qb[200];
   revl_csvw *ev = revl_csvw_open_in(dir, "diagnose_evidence.csv", &err), *js = NULL;
   if (!ev) goto fail;
   if (!(js = revl_csvw_open_in(dir, "diagnose.json", &err))) goto fail;
@@ -207,7 +219,7 @@ static int write_out(const char *dir, const revl_dx_result *r, const char *data,
     revl_csvw_str(ev, revl_dx_record_id(r, c, idb, sizeof idb));
     revl_csvw_int(ev, c->layer + 1);
     revl_csvw_str(ev, revl_dx_layer_name(c->layer));
-    revl_csvw_str(ev, revl_dx_question(c->path, c->layer));
+    revl_csvw_str(ev, revl_dx_asked(r, c->path, c->layer, qb, sizeof qb));
     revl_csvw_str(ev, c->pass ? "pass" : "fail");
     revl_csvw_str(ev, c->evidence);
     revl_csvw_end(ev);
@@ -222,6 +234,10 @@ static int write_out(const char *dir, const revl_dx_result *r, const char *data,
     const char *pn = revl_dx_path_name(p);
     revl_csvw_raw(js, p ? ",\n{\"path\":" : "\n{\"path\":", p ? 10 : 9);
     revl_csvw_json(js, pn, strlen(pn));
+    revl_csvw_raw(js, ",\"icp_rule\":", 12);
+    revl_csvw_json(js, r->source[p][0], strlen(r->source[p][0]));
+    revl_csvw_raw(js, ",\"sla_rule\":", 12);
+    revl_csvw_json(js, r->source[p][1], strlen(r->source[p][1]));
     if (rp->table) {
       revl_csvw_raw(js, ",\"table\":", 9);
       revl_csvw_json(js, rp->table->name, strlen(rp->table->name));
@@ -257,10 +273,64 @@ fail:
   return revl_exit_code(err.code);
 }
 
+/* revl diagnose PLAYBOOK: the playbook runs over the data in a runtime
+ * (its outputs discarded, its prints on stderr so the diagnostic's own
+ * output stays one format), then the diagnostic with its ICP model and
+ * SLAs (revl_rt_diagnose). */
+static int with_playbook(const char *playbook, const revl_load_opts *lo, revl_dx_opts *o,
+                         const char *out, int fmt, const char *asof, long long seed,
+                         long long sample) {
+  revl_rt_opts ro;
+  memset(&ro, 0, sizeof ro);
+  ro.data_dir = lo->data_dir;
+  ro.map_file = lo->map_file;
+  ro.as_of = o->as_of;
+  ro.fiscal_start = 1;
+  ro.playbook = playbook;
+  ro.format = cli_default_format();
+  revl_error err;
+  memset(&err, 0, sizeof err);
+  revl_rt *rt = revl_rt_new(&ro, &err);
+  if (!rt) {
+    revl_error_print(&err);
+    return revl_exit_code(err.code);
+  }
+  revl_rt_set_discard(rt, 1);
+  fflush(stdout);
+  int saved = dup(STDOUT_FILENO);
+  if (saved >= 0) dup2(STDERR_FILENO, STDOUT_FILENO);
+  int rc = revl_rt_run_file(rt, playbook);
+  fflush(stdout);
+  if (saved >= 0) {
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+  }
+  if (rc == REVL_EXIT_OK || rc == REVL_EXIT_FAIL) {
+    revl_dx_result r;
+    int drc = revl_rt_diagnose(rt, o, &r, &err);
+    if (drc) {
+      revl_error_print(&err);
+      rc = revl_exit_code(drc);
+    } else if (out && (rc = write_out(out, &r, lo->data_dir, asof, seed, sample))) {
+      /* written or failed: rc says */
+    } else if (fmt == REVL_FMT_TABLE) {
+      print_table(&r, lo->data_dir, asof, seed, sample, playbook);
+      rc = REVL_EXIT_OK;
+    } else {
+      rc = write_layers(&r, fmt);
+    }
+    revl_diagnose_done(&r);
+  }
+  int crc = revl_rt_close(rt);
+  if (rc == REVL_EXIT_OK) rc = crc;
+  revl_rt_free(rt);
+  return rc;
+}
+
 int cmd_diagnose(int argc, char **argv) {
   cli_args a;
   revl_load_opts lo;
-  const char *v, *sample_s = NULL, *seed_s = NULL, *as_of = NULL;
+  const char *v, *sample_s = NULL, *seed_s = NULL, *as_of = NULL, *playbook = NULL;
   int fmt = REVL_FMT_TABLE;
   memset(&lo, 0, sizeof lo);
   cli_args_init(&a, "diagnose", argc, argv);
@@ -276,11 +346,9 @@ int cmd_diagnose(int argc, char **argv) {
       if (cli_parse_format("diagnose", v, CLI_FMT_ALL, &fmt)) return REVL_EXIT_DATA;
       continue;
     }
-    if (argv[a.i][0] == '-') return cli_unknown_option("diagnose", argv[a.i]);
-    return cli_usage_error("diagnose",
-                           "'%s': a playbook is not read yet; the questions are "
-                           "revl's own (docs/diagnose.md)",
-                           argv[a.i]);
+    if (argv[a.i][0] == '-' && argv[a.i][1]) return cli_unknown_option("diagnose", argv[a.i]);
+    if (playbook) return cli_usage_error("diagnose", "unexpected argument '%s'", argv[a.i]);
+    playbook = argv[a.i++];
   }
   if (a.err) return REVL_EXIT_DATA;
   if (!lo.data_dir) return cli_usage_error("diagnose", "--data DIR is required");
@@ -309,6 +377,7 @@ int cmd_diagnose(int argc, char **argv) {
   const char *out = lo.out_dir;
   lo.out_dir = NULL;
 
+  if (playbook) return with_playbook(playbook, &lo, &o, out, fmt, asof, seed, sample);
   revl_store *s = revl_store_new();
   revl_error err;
   if (!s) {
@@ -330,7 +399,7 @@ int cmd_diagnose(int argc, char **argv) {
   }
   if (out && (rc = write_out(out, &r, lo.data_dir, asof, seed, sample))) goto out;
   if (fmt == REVL_FMT_TABLE) {
-    print_table(&r, lo.data_dir, asof, seed, sample);
+    print_table(&r, lo.data_dir, asof, seed, sample, NULL);
     rc = REVL_EXIT_OK;
   } else {
     rc = write_layers(&r, fmt);

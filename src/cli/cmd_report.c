@@ -2,8 +2,10 @@
  * cmd_report.c -- `revl report`: the default HTML report of a data
  * directory, no playbook (src/report/, docs/report.md).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli.h"
@@ -14,24 +16,31 @@
 
 const char cli_usage_report[] =
     "usage: revl report [PLAYBOOK] --data DIR [--as-of DATE] [--from DATE]\n"
-    "                   [--out DIR] [--map FILE] [--fiscal-start M] [--strict]\n"
-    "                   [--set KEY=VALUE]...\n"
+    "                   [--icp FILE] [--out DIR] [--map FILE] [--fiscal-start M]\n"
+    "                   [--strict] [--set KEY=VALUE]...\n"
     "\n"
     "Write DIR/report.html (default out/report.html): one self-contained\n"
     "page (inline CSS and SVG, no script, no network) with the pipeline and\n"
     "weighted pipeline by owner and by close quarter, coverage against\n"
-    "quota, win rate, deal size and sales cycle by quarter, the lead funnel,\n"
-    "MRR and NRR by month, and the data quality of every table.  Every\n"
-    "figure comes from the metric functions a playbook calls.  A section\n"
-    "whose table is absent says so; a metric error is shown in its section.\n"
+    "quota, the pipeline waterfall, stage aging, win rate, deal size and\n"
+    "sales cycle by quarter, the lead funnel, the ICP tier x engagement\n"
+    "matrix, MRR and NRR by month, the RevOps diagnostic and the data\n"
+    "quality of every table.  Every figure comes from the metric and rule\n"
+    "functions a playbook calls.  A section whose table is absent says so;\n"
+    "a metric error is shown in its section.\n"
     "With a PLAYBOOK, it runs first and adds its revl.report.section{...}\n"
     "sections (charts: bar, stacked_bar, line, funnel, waterfall, heatmap);\n"
     "revl.report.defaults(false) leaves the default sections out.\n"
     "\n"
     "  --data DIR        directory of CSV exports (required)\n"
     "  --as-of DATE      the report's date (YYYY-MM-DD); default: today\n"
-    "  --from DATE       first day of the series; default: the four quarters\n"
-    "                    (twelve months for revenue) ending with --as-of\n"
+    "  --from DATE       first day of the series and of the pipeline\n"
+    "                    waterfall; default: the four quarters (twelve months\n"
+    "                    for revenue) ending with --as-of, and the waterfall\n"
+    "                    from the first day of the quarter holding --as-of\n"
+    "  --icp FILE        the ICP model of the tier x engagement matrix: a Lua\n"
+    "                    file returning a revl.icp model, or a module with\n"
+    "                    model() as rules/icp.lua; default: rules/icp.lua\n"
     "  --out DIR         where report.html goes (default: out); written to a\n"
     "                    temporary file and renamed, never outside DIR\n"
     "  --map FILE        mapping file (default: DIR/mapping.lua when present)\n"
@@ -40,7 +49,8 @@ const char cli_usage_report[] =
     "  --set KEY=VALUE   a parameter of the playbook, read as revl.params.KEY\n"
     "\n"
     "Exit status: 0 ok, 1 the playbook's checks failed (the report is\n"
-    "written), 2 usage, data or I/O error, 3 script error (no report).\n";
+    "written), 2 usage, data or I/O error, 3 script error in the playbook\n"
+    "or the --icp FILE (no report).\n";
 
 static int parse_day(const char *opt, const char *v, int32_t *out) {
   if (revl_parse_date(v, strlen(v), NULL, out))
@@ -48,8 +58,11 @@ static int parse_day(const char *opt, const char *v, int32_t *out) {
   return 0;
 }
 
-/* revl report PLAYBOOK: run it over the data, then the page with its
- * sections.  A script error writes no report; failed checks do. */
+/* revl report [PLAYBOOK]: run it over the data (when given), then the
+ * page with its sections.  The page is made in a runtime either way:
+ * the ICP matrix scores the accounts with an ICP model (--icp FILE, or
+ * the shipped rules/icp.lua) by the evaluator `revl run` uses.  A script
+ * error writes no report; failed checks do. */
 static int with_playbook(const char *playbook, const revl_load_opts *lo, revl_report_opts *ro,
                          const char *out, const char **params, int nparams) {
   revl_rt_opts o;
@@ -71,7 +84,7 @@ static int with_playbook(const char *playbook, const revl_load_opts *lo, revl_re
     revl_error_print(&err);
     return revl_exit_code(err.code);
   }
-  int rc = revl_rt_run_file(rt, playbook);
+  int rc = playbook ? revl_rt_run_file(rt, playbook) : REVL_EXIT_OK;
   if (rc == REVL_EXIT_OK || rc == REVL_EXIT_FAIL) {
     ro->playbook = playbook;
     int wrc = revl_rt_report_write(rt, ro, out, &err);
@@ -95,7 +108,7 @@ int cmd_report(int argc, char **argv) {
   cli_args a;
   revl_load_opts lo;
   memset(&lo, 0, sizeof lo);
-  const char *out = "out", *as_of = NULL, *from = NULL, *v, *playbook = NULL;
+  const char *out = "out", *as_of = NULL, *from = NULL, *v, *playbook = NULL, *icp = NULL;
   static const char *params[256];
   int fiscal = 1, nparams = 0;
   cli_args_init(&a, "report", argc, argv);
@@ -105,6 +118,7 @@ int cmd_report(int argc, char **argv) {
     if (cli_opt(&a, "--out", &out)) continue;
     if (cli_opt(&a, "--as-of", &as_of)) continue;
     if (cli_opt(&a, "--from", &from)) continue;
+    if (cli_opt(&a, "--icp", &icp)) continue;
     if (cli_flag(&a, "--strict")) {
       lo.strict = 1;
       continue;
@@ -152,21 +166,18 @@ int cmd_report(int argc, char **argv) {
       return cli_usage_error("report", "--from (%s) is after the as-of date", from);
     ro.has_from = 1;
   }
-  if (playbook) return with_playbook(playbook, &lo, &ro, out, params, nparams);
-  revl_store *s = revl_store_new();
-  if (!s) {
-    fprintf(stderr, "revl: not enough memory\n");
-    return REVL_EXIT_DATA;
+  if (icp) {
+    struct stat st;
+    if (!icp[0]) return cli_usage_error("report", "--icp needs a file");
+    if (stat(icp, &st) != 0) {
+      fprintf(stderr, "revl: %s: cannot open the ICP model: %s\n", icp, strerror(errno));
+      return REVL_EXIT_DATA;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      fprintf(stderr, "revl: %s: is a directory, not an ICP model\n", icp);
+      return REVL_EXIT_DATA;
+    }
+    ro.icp_file = icp;
   }
-  revl_error err;
-  memset(&err, 0, sizeof err);
-  int rc = revl_load_dir(s, &lo, &err);
-  if (!rc) rc = revl_report_write(s, &ro, out, &err);
-  revl_store_free(s);
-  if (rc) {
-    revl_error_print(&err);
-    return revl_exit_code(rc);
-  }
-  printf("wrote %s/report.html\n", out);
-  return REVL_EXIT_OK;
+  return with_playbook(playbook, &lo, &ro, out, params, nparams);
 }

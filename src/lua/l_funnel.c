@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "lrevl.h"
+#include "revl/diagnose.h"
 #include "revl/route.h"
 
 #define FUNNEL_MT "revl.funnel_ud"
@@ -526,6 +527,42 @@ static int l_sla_measure(lua_State *L) {
     lua_rawseti(L, res, (lua_Integer)i + 1);
   }
   return 1;
+}
+
+void revl_lr_sla_rows(lua_State *L, int idx, int64_t now, revl_dx_sla *out) {
+  idx = lua_absindex(L, idx);
+  lua_getfield(L, idx, "_ud");
+  int ui = lua_gettop(L);
+  sla_ud *u = check_sla(L, ui);
+  revl_sla *s = &u->s;
+  if (s->nkinds == 0) luaL_error(L, "the SLA has no targets");
+  size_t n = s->base->nrows, m = n ? n : 1;
+  /* the per-row answers, in one userdata left on the stack */
+  char *mem = lua_newuserdatauv(L, m * (2 * sizeof(int64_t) + 1), 0);
+  int mi = lua_gettop(L);
+  int64_t *secs = (int64_t *)mem, *target = secs + m;
+  int8_t *status = (int8_t *)(target + m);
+  memset(status, -1, m);
+  revl_sla_row *rows = lua_newuserdatauv(L, m * sizeof *rows, 0);
+  lua_getiuservalue(L, ui, 1);
+  revl_lcb x;
+  revl_crit_ctx cc;
+  revl_lcb_init(L, lua_gettop(L), &x, &cc);
+  size_t k = 0;
+  revl_lcb_check(L, revl_sla_measure(s, NULL, n, now, &cc, rows, &k));
+  for (size_t i = 0; i < k; i++) {
+    const revl_sla_row *o = &rows[i];
+    status[o->row] = (int8_t)o->status;
+    secs[o->row] = o->secs;
+    target[o->row] = s->kinds[o->kind].target;
+  }
+  out->table = s->base;
+  out->status = status;
+  out->secs = secs;
+  out->target = target;
+  lua_pushvalue(L, mi);
+  lua_replace(L, ui);
+  lua_settop(L, ui);
 }
 
 /* funnel_order(ud, name): the funnel's stages become the store's order of

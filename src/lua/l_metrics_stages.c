@@ -329,14 +329,30 @@ static void push_key(lua_State *L, const revl_frame *f, int ci, size_t r) {
   }
 }
 
+/* The snapshot a date as `before` rebuilds, freed by the collector (the
+ * call can raise while it is held). */
+static int snapshot_gc(lua_State *L) {
+  revl_deals_snapshot_done(lua_touserdata(L, 1));
+  return 0;
+}
+
 /* revl.metrics.waterfall(before, after, {by, period, from, to, periods})
- * -> frame (each row with ids), totals row (with ids) */
+ * -> frame (each row with ids), totals row (with ids).  before may be a
+ * date: the deals of after rebuilt from stage_history at the start of
+ * that day (revl_deals_snapshot_at; after then keeps the deals that
+ * have a history). */
 static int lm_waterfall(lua_State *L) {
   static const char *const allowed[] = {"by", "period", "from", "to", "periods", NULL};
   static const int steps[] = {P_BY, P_WINDOW, P_END};
   const char *fn = "waterfall";
   revl_view b, a;
-  revl_mopts_view(L, 1, fn, &b);
+  int32_t day = 0;
+  int from_history = !luaL_testudata(L, 1, REVL_VIEW) &&
+                     (lua_type(L, 1) == LUA_TSTRING || luaL_testudata(L, 1, REVL_DATE));
+  if (from_history)
+    revl_check_date(L, 1, &day);
+  else
+    revl_mopts_view(L, 1, fn, &b);
   revl_mopts_view(L, 2, fn, &a);
   revl_mopts_check(L, 3, fn, allowed);
   lua_settop(L, 3);
@@ -347,6 +363,18 @@ static int lm_waterfall(lua_State *L) {
   revl_metric_ctx cx;
   revl_mctx_from_lua(L, a.t, &cx);
   revl_error err = {0};
+  if (from_history) {
+    revl_deals_snapshot *sn = lua_newuserdatauv(L, sizeof *sn, 0);
+    memset(sn, 0, sizeof *sn);
+    if (luaL_newmetatable(L, "revl.deals_snapshot")) {
+      lua_pushcfunction(L, snapshot_gc);
+      lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    if (revl_deals_snapshot_at(&a, day, sn, &err)) return revl_metric_raise(L, &err);
+    b = sn->before;
+    a = sn->after;
+  }
   revl_waterfall_out out;
   if (revl_metric_waterfall(&cx, &b, &a, &o, &out, &err)) return raise_for(L, 3, o.bad, &st, &err);
   revl_push_metric_frame(L, out.frame);

@@ -339,6 +339,23 @@ int revl_rt_report_write(revl_rt *rt, revl_report_opts *ro, const char *out_dir,
   }
   int list = collected(L);
   int n = (int)luaL_len(L, list);
+  lua_getfield(L, list, "defaults");
+  ro->no_defaults = !lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  /* the ICP matrix (a default section): the model, its decisions and
+   * the counts stay on the stack while the page is made */
+  revl_report_icp icp;
+  ro->icp = NULL;
+  ro->icp_why = NULL;
+  if (!ro->no_defaults && revl_store_table(*sp, "accounts")) {
+    ro->icp_source = ro->icp_file ? ro->icp_file : "rules/icp.lua";
+    int irc = revl_lr_report_icp(rt, ro->icp_file, &icp, &ro->icp_why, err);
+    if (irc) {
+      lua_settop(L, top);
+      return irc;
+    }
+    if (!ro->icp_why) ro->icp = &icp;
+  }
   const char **html = n ? malloc(sizeof *html * (size_t)n) : NULL;
   const char **titles = n ? malloc(sizeof *titles * (size_t)n) : NULL;
   if (n && (!html || !titles)) {
@@ -356,15 +373,13 @@ int revl_rt_report_write(revl_rt *rt, revl_report_opts *ro, const char *out_dir,
     titles[i] = lua_tostring(L, -1);
     lua_pop(L, 3);
   }
-  lua_getfield(L, list, "defaults");
-  ro->no_defaults = !lua_toboolean(L, -1);
-  lua_pop(L, 1);
   ro->sections = html;
   ro->section_titles = titles;
   ro->nsections = n;
   rc = revl_report_write(*sp, ro, out_dir, err);
   ro->sections = ro->section_titles = NULL;
   ro->nsections = 0;
+  ro->icp = NULL;
   free(html);
   free(titles);
   lua_settop(L, top);

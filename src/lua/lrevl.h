@@ -37,6 +37,23 @@ typedef struct revl_rt_state {
   int discard;           /* outputs are checked, not written (explain, diff) */
 } revl_rt_state;
 
+/* l_report_icp.c: the ICP matrix of revl report from the model of file
+ * (NULL: the shipped rules/icp.lua): out filled, its model, decisions
+ * and counts left on the runtime's stack (pop them after the page is
+ * made).  When the shipped model cannot be had, 0 with *why saying why
+ * (nothing left on the stack); a file that fails: REVL_ESCRIPT. */
+struct revl_rt;
+struct revl_report_icp;
+int revl_lr_report_icp(struct revl_rt *rt, const char *file, struct revl_report_icp *out,
+                       const char **why, revl_error *err);
+
+/* l_funnel.c: the SLA object at idx (what revl.sla returns) measured by
+ * revl_sla_measure over every row of its table at instant now (seconds):
+ * out's table and per-row arrays, in a userdata pushed on the stack
+ * (name is left to the caller).  Raises on a failing Lua criterion. */
+struct revl_dx_sla;
+void revl_lr_sla_rows(lua_State *L, int idx, int64_t now, struct revl_dx_sla *out);
+
 /* l_eval.c: revl.print into the table at the top (the module) */
 void revl_open_print(lua_State *L);
 

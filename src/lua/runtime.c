@@ -709,6 +709,8 @@ static int open_runtime(lua_State *L) {
   lua_setfield(L, LUA_REGISTRYINDEX, "revl.row_keys");
   lua_getfield(L, internals, "eval_emit");
   lua_setfield(L, LUA_REGISTRYINDEX, "revl.eval_emit");
+  lua_getfield(L, internals, "defined");
+  lua_setfield(L, LUA_REGISTRYINDEX, "revl.defined");
   return 0;
 }
 
@@ -847,6 +849,21 @@ int revl_rt_exec(revl_rt *rt, const char *src, size_t n, const char *name,
   stop_watchdog();
   lua_sethook(L, NULL, 0, 0);
   if (kill_reason == KILL_INTERRUPT) kill_reason = KILL_NONE;
+  return st;
+}
+
+int revl_rt_pcall(revl_rt *rt, int nargs, int nres) {
+  lua_State *L = rt->L;
+  int fidx = lua_gettop(L) - nargs;
+  lua_pushcfunction(L, msgh);
+  lua_insert(L, fidx);
+  rt->mem_hit = 0;
+  start_watchdog(rt);
+  int st = lua_pcall(L, nargs, nres, fidx);
+  stop_watchdog();
+  lua_sethook(L, NULL, 0, 0);
+  kill_reason = KILL_NONE;
+  lua_remove(L, fidx);
   return st;
 }
 

@@ -726,6 +726,7 @@ int revl_metric_stage_aging(const revl_metric_ctx *cx, const revl_view *v,
         (rc = revl_macc_add(fn, "'amount'", &a->amount, d.amount->v.i64[row],
                             revl_cur_code(&cc, d.amount, row), err)))
       goto out;
+    if (o->no_records) continue;
     aged *e = REVL_MA_AT(&A, list, acap, na);
     if (!e) {
       rc = OOM();
@@ -768,6 +769,7 @@ int revl_metric_stage_aging(const revl_metric_ctx *cx, const revl_view *v,
     }
   }
   if ((rc = revl_mf_finish(&mf, 1, &out->summary, err))) goto out;
+  if (o->no_records) goto out; /* the summary only */
   /* the aged deals, longest first */
   if (na) qsort(list, na, sizeof *list, aged_cmp);
   static const char *const fixed[] = {"id",     "stage",      "owner",         "amount",

@@ -24,7 +24,7 @@ static void put_share(revl_sbuf *b, size_t passed, size_t checked) {
 int revl_rp_diagnose(rep *R) {
   revl_sbuf *b = R->b;
   revl_sbuf_puts(b, "<section id=\"diagnose\"><h2>RevOps diagnostic</h2>\n");
-  revl_dx_opts o = {20, 1, R->o->as_of};
+  revl_dx_opts o = {.sample = 20, .seed = 1, .as_of = R->o->as_of};
   revl_dx_result r;
   revl_error err;
   /* the evaluator builds the stores' lookup indexes on first use: a

@@ -93,8 +93,11 @@ static void header(rep *R) {
   if (!R->o->no_defaults)
     revl_sbuf_puts(b, "<li><a href=\"#pipeline\">Pipeline</a></li>"
                       "<li><a href=\"#coverage\">Coverage</a></li>"
+                      "<li><a href=\"#waterfall\">Pipeline waterfall</a></li>"
+                      "<li><a href=\"#aging\">Stage aging</a></li>"
                       "<li><a href=\"#performance\">Win rate, deal size, cycle</a></li>"
                       "<li><a href=\"#funnel\">Lead funnel</a></li>"
+                      "<li><a href=\"#icp\">ICP tier \xC3\x97 engagement</a></li>"
                       "<li><a href=\"#revenue\">Recurring revenue</a></li>"
                       "<li><a href=\"#diagnose\">RevOps diagnostic</a></li>"
                       "<li><a href=\"#quality\">Data quality</a></li>");
@@ -125,8 +128,9 @@ int revl_report_html(const revl_store *s, const revl_report_opts *o, revl_sbuf *
   int off = (((int)m - fs) % 3 + 3) % 3;
   int32_t qstart = revl_rp_add_months(revl_days_from_civil(y, m, 1), -off);
   int32_t mstart = revl_days_from_civil(y, m, 1);
+  R.wfrom = qstart;
   if (o->has_from && o->from <= o->as_of) {
-    R.qfrom = R.mfrom = o->from;
+    R.qfrom = R.mfrom = R.wfrom = o->from;
   } else {
     R.qfrom = revl_rp_add_months(qstart, -9); /* four quarters */
     R.mfrom = revl_rp_add_months(mstart, -11); /* twelve months */
@@ -136,8 +140,11 @@ int revl_report_html(const revl_store *s, const revl_report_opts *o, revl_sbuf *
   if (!o->no_defaults) {
     if (!rc) rc = revl_rp_pipeline(&R);
     if (!rc) rc = revl_rp_coverage(&R);
+    if (!rc) rc = revl_rp_waterfall(&R);
+    if (!rc) rc = revl_rp_aging(&R);
     if (!rc) rc = revl_rp_performance(&R);
     if (!rc) rc = revl_rp_funnel(&R);
+    if (!rc) rc = revl_rp_icp(&R);
     if (!rc) rc = revl_rp_revenue(&R);
   }
   /* the playbook's sections after the default ones, data quality last */
@@ -145,11 +152,8 @@ int revl_report_html(const revl_store *s, const revl_report_opts *o, revl_sbuf *
   if (!rc && !o->no_defaults) rc = revl_rp_diagnose(&R);
   if (!rc && !o->no_defaults) revl_rp_quality(&R);
   revl_sbuf_puts(b, "</main>\n<footer><p class=\"note\">Every figure comes from the metric "
-                    "functions a playbook calls (revl.metrics.*; formulas in docs/metrics.md).");
-  if (!o->no_defaults)
-    revl_sbuf_puts(b, " Stage aging, the pipeline waterfall and the ICP matrix are not in this "
-                      "report yet.");
-  revl_sbuf_puts(b, "</p></footer>\n</body></html>\n");
+                    "and rule functions a playbook calls (revl.metrics.*, revl.icp; formulas "
+                    "in docs/metrics.md).</p></footer>\n</body></html>\n");
   if (rc || b->oom) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
   return 0;
 }

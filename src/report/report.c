@@ -41,14 +41,6 @@ static const revl_stage_prob default_probs[] = {
 
 /* ---- formatting ------------------------------------------------------- */
 
-enum { F_AUTO = 0, F_PCT, F_X, F_DAYS, F_NUM };
-
-typedef struct tcol {
-  const char *col;  /* frame column */
-  const char *head; /* header text */
-  int fmt;          /* F_* */
-} tcol;
-
 void revl_rp_put_date(revl_sbuf *b, int32_t d) {
   char t[16];
   revl_format_date(d, t, sizeof t);
@@ -72,7 +64,7 @@ static void money_text(revl_sbuf *b, int64_t minor, const char *cur) {
 }
 
 /* A cell as the report shows it (escaped). */
-static void cell(revl_sbuf *b, const revl_frame *f, int ci, size_t r, int fmt) {
+void revl_rp_cell(revl_sbuf *b, const revl_frame *f, int ci, size_t r, int fmt) {
   const revl_column *c = &f->cols[ci]->col;
   if (!revl_frame_valid(f, ci, r)) {
     char rname[128];
@@ -176,7 +168,7 @@ static void frames_table(const rep *R, const revl_frame *const *fs, int nf, cons
         else if (strcmp(cols[k].col, "owner") == 0 && f->cols[idx[k]]->col.type == REVL_T_STRING)
           owner_cell(R, revl_frame_str(f, idx[k], r));
         else
-          cell(b, f, idx[k], r, cols[k].fmt);
+          revl_rp_cell(b, f, idx[k], r, cols[k].fmt);
         revl_sbuf_puts(b, num ? "</td>" : (k == 0 ? "</th>" : "</td>"));
       }
       revl_sbuf_puts(b, "</tr>\n");
@@ -199,7 +191,7 @@ static void frames_table(const rep *R, const revl_frame *const *fs, int nf, cons
         continue;
       }
       revl_sbuf_puts(b, "<td class=\"n\">");
-      cell(b, total, ti, 0, cols[k].fmt);
+      revl_rp_cell(b, total, ti, 0, cols[k].fmt);
       revl_sbuf_puts(b, "</td>");
     }
     revl_sbuf_puts(b, "</tr></tfoot>");
@@ -207,7 +199,7 @@ static void frames_table(const rep *R, const revl_frame *const *fs, int nf, cons
   revl_sbuf_puts(b, "</table></div>\n");
 }
 
-static void frame_table(const rep *R, const revl_frame *f, const tcol *cols, int nc,
+void revl_rp_table(const rep *R, const revl_frame *f, const tcol *cols, int nc,
                         const revl_frame *total, const char *caption) {
   frames_table(R, &f, 1, cols, nc, total, caption);
 }
@@ -312,20 +304,20 @@ static void cd_chart(rep *R, chartdata *d, int kind, int fmt, const char *title,
 
 /* ---- section frame ------------------------------------------------------ */
 
-static void sec_open(rep *R, const char *id, const char *title) {
+void revl_rp_sec_open(rep *R, const char *id, const char *title) {
   revl_sbuf_printf(R->b, "<section id=\"%s\"><h2>", id);
   revl_sbuf_escs(R->b, title);
   revl_sbuf_puts(R->b, "</h2>\n");
 }
-static void sec_close(rep *R) { revl_sbuf_puts(R->b, "</section>\n"); }
+void revl_rp_sec_close(rep *R) { revl_sbuf_puts(R->b, "</section>\n"); }
 
-static void skip_line(rep *R, const char *why) {
+void revl_rp_skip(rep *R, const char *why) {
   revl_sbuf_puts(R->b, "<p class=\"skip\">Left out: ");
   revl_sbuf_escs(R->b, why);
   revl_sbuf_puts(R->b, "</p>\n");
 }
 
-static void error_line(rep *R, const revl_error *e) {
+void revl_rp_error(rep *R, const revl_error *e) {
   revl_sbuf_puts(R->b, "<p class=\"error\">");
   revl_sbuf_escs(R->b, e->msg[0] ? e->msg : "the metric failed");
   revl_sbuf_puts(R->b, "</p>\n");
@@ -358,26 +350,26 @@ static void sort_desc(revl_frame *f, const char *name) {
   revl_frame_sort(f, &k, 1, &e);
 }
 
-static void two_up_open(rep *R) { revl_sbuf_puts(R->b, "<div class=\"pair\"><figure>"); }
-static void two_up_mid(rep *R) { revl_sbuf_puts(R->b, "</figure><div class=\"side\">"); }
-static void two_up_close(rep *R) { revl_sbuf_puts(R->b, "</div></div>\n"); }
+void revl_rp_pair_open(rep *R) { revl_sbuf_puts(R->b, "<div class=\"pair\"><figure>"); }
+void revl_rp_pair_mid(rep *R) { revl_sbuf_puts(R->b, "</figure><div class=\"side\">"); }
+void revl_rp_pair_close(rep *R) { revl_sbuf_puts(R->b, "</div></div>\n"); }
 
 /* ---- pipeline ----------------------------------------------------------- */
 
-static const revl_table *need(rep *R, const char *table, const char *what) {
+const revl_table *revl_rp_need(rep *R, const char *table, const char *what) {
   const revl_table *t = revl_store_table(R->s, table);
   if (!t) {
     char why[160];
     snprintf(why, sizeof why, "no %s table in the data (%s.csv)%s", table, table, what ? what : "");
-    skip_line(R, why);
+    revl_rp_skip(R, why);
   }
   return t;
 }
 
 int revl_rp_pipeline(rep *R) {
-  sec_open(R, "pipeline", "Pipeline");
-  const revl_table *t = need(R, "deals", NULL);
-  if (!t) return sec_close(R), 0;
+  revl_rp_sec_open(R, "pipeline", "Pipeline");
+  const revl_table *t = revl_rp_need(R, "deals", NULL);
+  if (!t) return revl_rp_sec_close(R), 0;
   revl_view v = revl_view_all(t);
   revl_weighted_pipeline_opts o;
   memset(&o, 0, sizeof o);
@@ -421,14 +413,14 @@ int revl_rp_pipeline(rep *R) {
   int rc = revl_metric_weighted_pipeline(&R->cx, &v, &o, &tot, &e);
   if (rc == REVL_ENOMEM) goto oom;
   if (rc) {
-    error_line(R, &e);
+    revl_rp_error(R, &e);
   } else {
     revl_sbuf_puts(R->b, "<p class=\"kpi\">Open pipeline <b id=\"pipeline-total\">");
-    cell(R->b, tot, revl_frame_col_index(tot, "pipeline"), 0, F_AUTO);
+    revl_rp_cell(R->b, tot, revl_frame_col_index(tot, "pipeline"), 0, F_AUTO);
     revl_sbuf_puts(R->b, "</b> in <b>");
-    cell(R->b, tot, revl_frame_col_index(tot, "deals"), 0, F_AUTO);
+    revl_rp_cell(R->b, tot, revl_frame_col_index(tot, "deals"), 0, F_AUTO);
     revl_sbuf_puts(R->b, "</b> open deals; weighted <b id=\"weighted-total\">");
-    cell(R->b, tot, revl_frame_col_index(tot, "weighted"), 0, F_AUTO);
+    revl_rp_cell(R->b, tot, revl_frame_col_index(tot, "weighted"), 0, F_AUTO);
     revl_sbuf_puts(R->b, "</b></p>\n");
   }
   if (probs) {
@@ -454,21 +446,21 @@ int revl_rp_pipeline(rep *R) {
   rc = revl_metric_weighted_pipeline(&R->cx, &v, &o, &own, &e);
   if (rc == REVL_ENOMEM) goto oom;
   if (rc) {
-    error_line(R, &e);
+    revl_rp_error(R, &e);
   } else {
     sort_desc(own, "pipeline");
     chartdata d;
     size_t nb = own->nrows < MAX_BARS ? own->nrows : MAX_BARS;
     if (cd_make(R, &d, own, "owner", nb, vals, names, 2)) goto oom_cd;
-    two_up_open(R);
+    revl_rp_pair_open(R);
     cd_chart(R, &d, REVL_CHART_BAR, REVL_VAL_MONEY, "Open pipeline and weighted pipeline by owner",
              "Grouped bars: the open pipeline and the weighted pipeline of each owner, largest first");
     if (own->nrows > nb)
       revl_sbuf_printf(R->b, "<figcaption>The %zu largest of %zu owners.</figcaption>", nb,
                        own->nrows);
-    two_up_mid(R);
-    frame_table(R, own, pcols, 6, tot, NULL);
-    two_up_close(R);
+    revl_rp_pair_mid(R);
+    revl_rp_table(R, own, pcols, 6, tot, NULL);
+    revl_rp_pair_close(R);
     cd_free(&d);
   }
   /* by quarter of close date */
@@ -480,19 +472,19 @@ int revl_rp_pipeline(rep *R) {
   rc = revl_metric_weighted_pipeline(&R->cx, &v, &o, &qf, &e);
   if (rc == REVL_ENOMEM) goto oom;
   if (rc) {
-    error_line(R, &e);
+    revl_rp_error(R, &e);
   } else {
     chartdata d;
     if (cd_make(R, &d, qf, "period", qf->nrows, vals, names, 2)) goto oom_cd;
-    two_up_open(R);
+    revl_rp_pair_open(R);
     cd_chart(R, &d, REVL_CHART_BAR, REVL_VAL_MONEY, "Open pipeline by close quarter",
              "Grouped bars: the open pipeline and the weighted pipeline by the quarter of the "
              "deals' close date");
     revl_sbuf_puts(R->b, "<figcaption>Open deals without a close date are in the totals "
                          "above, not here.</figcaption>");
-    two_up_mid(R);
-    frame_table(R, qf, pcols + 1, 5, NULL, NULL);
-    two_up_close(R);
+    revl_rp_pair_mid(R);
+    revl_rp_table(R, qf, pcols + 1, 5, NULL, NULL);
+    revl_rp_pair_close(R);
     cd_free(&d);
   }
   revl_frame_free(tot);
@@ -500,7 +492,7 @@ int revl_rp_pipeline(rep *R) {
   revl_frame_free(qf);
   free(probs);
   revl_sbuf_free(&unknown);
-  sec_close(R);
+  revl_rp_sec_close(R);
   return 0;
 oom_cd:
 oom:
@@ -515,15 +507,15 @@ oom:
 /* ---- coverage ----------------------------------------------------------- */
 
 int revl_rp_coverage(rep *R) {
-  sec_open(R, "coverage", "Coverage against quota");
-  const revl_table *t = need(R, "deals", NULL);
-  if (!t) return sec_close(R), 0;
-  const revl_table *reps = need(R, "reps", ": coverage needs the reps' quotas");
-  if (!reps) return sec_close(R), 0;
+  revl_rp_sec_open(R, "coverage", "Coverage against quota");
+  const revl_table *t = revl_rp_need(R, "deals", NULL);
+  if (!t) return revl_rp_sec_close(R), 0;
+  const revl_table *reps = revl_rp_need(R, "reps", ": coverage needs the reps' quotas");
+  if (!reps) return revl_rp_sec_close(R), 0;
   const revl_column *q = revl_table_column(reps, "quota");
   if (!q || q->nnull == q->n) {
-    skip_line(R, "the reps have no quota (reps.quota is absent or empty)");
-    return sec_close(R), 0;
+    revl_rp_skip(R, "the reps have no quota (reps.quota is absent or empty)");
+    return revl_rp_sec_close(R), 0;
   }
   revl_view v = revl_view_all(t);
   revl_quota_opts o;
@@ -537,8 +529,8 @@ int revl_rp_coverage(rep *R) {
   int rc = revl_metric_coverage(&R->cx, &v, &o, &f, &e);
   if (rc == REVL_ENOMEM) return -1;
   if (rc) {
-    error_line(R, &e);
-    return sec_close(R), 0;
+    revl_rp_error(R, &e);
+    return revl_rp_sec_close(R), 0;
   }
   if (f->nrows) {
     int pi = revl_frame_col_index(f, "period");
@@ -560,19 +552,19 @@ int revl_rp_coverage(rep *R) {
     revl_frame_free(f);
     return -1;
   }
-  two_up_open(R);
+  revl_rp_pair_open(R);
   cd_chart(R, &d, REVL_CHART_BAR, REVL_VAL_MULTIPLE, "Pipeline coverage by owner",
            "Bars: open pipeline closing this quarter divided by the quota still to win, per owner");
-  two_up_mid(R);
+  revl_rp_pair_mid(R);
   static const tcol cols[] = {{"owner", "Owner", 0},          {"quota", "Quota", 0},
                               {"won", "Won", 0},              {"remaining", "Remaining", 0},
                               {"pipeline", "Pipeline", 0},    {"open_deals", "Open deals", 0},
                               {"coverage", "Coverage", F_X}};
-  frame_table(R, f, cols, 7, NULL, NULL);
-  two_up_close(R);
+  revl_rp_table(R, f, cols, 7, NULL, NULL);
+  revl_rp_pair_close(R);
   cd_free(&d);
   revl_frame_free(f);
-  sec_close(R);
+  revl_rp_sec_close(R);
   return 0;
 }
 
@@ -595,7 +587,7 @@ static int closed_part(rep *R, const revl_view *v, const revl_closed_opts *o, cl
   int rc = fn(&R->cx, v, o, &f, &e);
   if (rc == REVL_ENOMEM) return -1;
   if (rc) {
-    error_line(R, &e);
+    revl_rp_error(R, &e);
     return 0;
   }
   chartdata d;
@@ -604,20 +596,20 @@ static int closed_part(rep *R, const revl_view *v, const revl_closed_opts *o, cl
     revl_frame_free(f);
     return -1;
   }
-  two_up_open(R);
+  revl_rp_pair_open(R);
   cd_chart(R, &d, kind, fmt, title, desc);
-  two_up_mid(R);
-  frame_table(R, f, cols, nc, NULL, NULL);
-  two_up_close(R);
+  revl_rp_pair_mid(R);
+  revl_rp_table(R, f, cols, nc, NULL, NULL);
+  revl_rp_pair_close(R);
   cd_free(&d);
   revl_frame_free(f);
   return 0;
 }
 
 int revl_rp_performance(rep *R) {
-  sec_open(R, "performance", "Win rate, deal size and sales cycle");
-  const revl_table *t = need(R, "deals", NULL);
-  if (!t) return sec_close(R), 0;
+  revl_rp_sec_open(R, "performance", "Win rate, deal size and sales cycle");
+  const revl_table *t = revl_rp_need(R, "deals", NULL);
+  if (!t) return revl_rp_sec_close(R), 0;
   revl_view v = revl_view_all(t);
   revl_closed_opts o;
   memset(&o, 0, sizeof o);
@@ -661,19 +653,19 @@ int revl_rp_performance(rep *R) {
                   "Lines: days from creation to close of the won deals, mean and median, per quarter",
                   ccols, 5))
     return -1;
-  sec_close(R);
+  revl_rp_sec_close(R);
   return 0;
 }
 
 /* ---- lead funnel -------------------------------------------------------- */
 
 int revl_rp_funnel(rep *R) {
-  sec_open(R, "funnel", "Lead funnel");
-  const revl_table *t = need(R, "leads", NULL);
-  if (!t) return sec_close(R), 0;
+  revl_rp_sec_open(R, "funnel", "Lead funnel");
+  const revl_table *t = revl_rp_need(R, "leads", NULL);
+  if (!t) return revl_rp_sec_close(R), 0;
   if (t->nrows == 0) {
-    skip_line(R, "the leads table has no rows");
-    return sec_close(R), 0;
+    revl_rp_skip(R, "the leads table has no rows");
+    return revl_rp_sec_close(R), 0;
   }
   revl_view v = revl_view_all(t);
   revl_funnel_opts o;
@@ -687,8 +679,8 @@ int revl_rp_funnel(rep *R) {
   int rc = revl_metric_funnel(&R->cx, &v, &o, &f, &e);
   if (rc == REVL_ENOMEM) return -1;
   if (rc) {
-    error_line(R, &e);
-    return sec_close(R), 0;
+    revl_rp_error(R, &e);
+    return revl_rp_sec_close(R), 0;
   }
   static const char *const steps[] = {"leads", "mql", "sql", "opportunities", "won"};
   static const char *const stepn[] = {"Leads", "MQL", "SQL", "Opportunities", "Won"};
@@ -700,9 +692,9 @@ int revl_rp_funnel(rep *R) {
                   "Funnel: leads created in the window and how many reached MQL, SQL, an "
                   "opportunity and a won deal, with the conversion from each step",
                   stepn, 5, &ser, 1, REVL_VAL_COUNT, NULL, NULL};
-  two_up_open(R);
+  revl_rp_pair_open(R);
   revl_svg_chart(R->b, &c);
-  two_up_mid(R);
+  revl_rp_pair_mid(R);
   static const tcol cols[] = {{"period", "Window", 0},
                               {"leads", "Leads", 0},
                               {"mql", "MQL", 0},
@@ -714,8 +706,8 @@ int revl_rp_funnel(rep *R) {
                               {"conv_sql_opp", "SQL\xE2\x86\x92Opp", F_PCT},
                               {"conv_opp_won", "Opp\xE2\x86\x92Won", F_PCT},
                               {"conv_lead_won", "Lead\xE2\x86\x92Won", F_PCT}};
-  frame_table(R, f, cols, 11, NULL, NULL);
-  two_up_close(R);
+  revl_rp_table(R, f, cols, 11, NULL, NULL);
+  revl_rp_pair_close(R);
   /* by quarter */
   win_series(R, &o.win, R->qkind, R->qfrom);
   rc = revl_metric_funnel(&R->cx, &v, &o, &q, &e);
@@ -724,7 +716,7 @@ int revl_rp_funnel(rep *R) {
     return -1;
   }
   if (rc) {
-    error_line(R, &e);
+    revl_rp_error(R, &e);
   } else {
     static const tcol qcols[] = {{"period", "Quarter", 0},
                                  {"leads", "Leads", 0},
@@ -736,11 +728,11 @@ int revl_rp_funnel(rep *R) {
                                  {"conv_lead_won", "Lead\xE2\x86\x92Won", F_PCT},
                                  {"days_lead_mql", "Days to MQL (median)", F_DAYS},
                                  {"days_mql_sql", "Days MQL\xE2\x86\x92SQL (median)", F_DAYS}};
-    frame_table(R, q, qcols, 10, NULL, "By quarter of creation");
+    revl_rp_table(R, q, qcols, 10, NULL, "By quarter of creation");
   }
   revl_frame_free(f);
   revl_frame_free(q);
-  sec_close(R);
+  revl_rp_sec_close(R);
   return 0;
 }
 
@@ -757,12 +749,12 @@ int32_t revl_rp_add_months(int32_t day, int k) {
 }
 
 int revl_rp_revenue(rep *R) {
-  sec_open(R, "revenue", "Recurring revenue");
-  const revl_table *t = need(R, "subscriptions", NULL);
-  if (!t) return sec_close(R), 0;
+  revl_rp_sec_open(R, "revenue", "Recurring revenue");
+  const revl_table *t = revl_rp_need(R, "subscriptions", NULL);
+  if (!t) return revl_rp_sec_close(R), 0;
   if (t->nrows == 0) {
-    skip_line(R, "the subscriptions table has no rows");
-    return sec_close(R), 0;
+    revl_rp_skip(R, "the subscriptions table has no rows");
+    return revl_rp_sec_close(R), 0;
   }
   revl_view v = revl_view_all(t);
   revl_mrr_opts o;
@@ -774,7 +766,7 @@ int revl_rp_revenue(rep *R) {
   int rc = revl_metric_mrr(&R->cx, &v, &o, &f, &e);
   if (rc == REVL_ENOMEM) return -1;
   if (rc) {
-    error_line(R, &e);
+    revl_rp_error(R, &e);
   } else {
     chartdata d;
     static const char *const mv[] = {"mrr"};
@@ -785,17 +777,17 @@ int revl_rp_revenue(rep *R) {
       return -1;
     }
     revl_sbuf_puts(R->b, "<h3>MRR by month</h3>\n");
-    two_up_open(R);
+    revl_rp_pair_open(R);
     cd_chart(R, &d, REVL_CHART_LINE, REVL_VAL_MONEY, "MRR by month",
              "Line: monthly recurring revenue at the end of each month");
-    two_up_mid(R);
+    revl_rp_pair_mid(R);
     cd_free(&d);
     static const tcol cols[] = {{"period", "Month", 0},       {"mrr", "MRR", 0},
                                 {"new", "New", 0},            {"expansion", "Expansion", 0},
                                 {"contraction", "Contraction", 0}, {"churned", "Churned", 0},
                                 {"net_new", "Net new", 0},     {"customers", "Customers", 0}};
-    frame_table(R, f, cols, 8, NULL, NULL);
-    two_up_close(R);
+    revl_rp_table(R, f, cols, 8, NULL, NULL);
+    revl_rp_pair_close(R);
   }
   revl_frame_free(f);
   f = NULL;
@@ -819,7 +811,7 @@ int revl_rp_revenue(rep *R) {
     rc = revl_metric_nrr(&R->cx, &v, &no, &n1, &e);
     if (rc == REVL_ENOMEM) break;
     if (rc) {
-      error_line(R, &e);
+      revl_rp_error(R, &e);
       break;
     }
     if (n1->nrows != 1) {
@@ -863,23 +855,23 @@ int revl_rp_revenue(rep *R) {
       d.v[0][k] = value_at(nf[k], revl_frame_col_index(nf[k], "nrr"), 0);
       d.v[1][k] = value_at(nf[k], revl_frame_col_index(nf[k], "grr"), 0);
     }
-    two_up_open(R);
+    revl_rp_pair_open(R);
     cd_chart(R, &d, REVL_CHART_LINE, REVL_VAL_RATIO, "Net and gross revenue retention",
              "Lines: NRR and GRR over the twelve months ending with each month");
-    two_up_mid(R);
+    revl_rp_pair_mid(R);
     cd_free(&d);
     static const tcol cols[] = {{"period", "Window", 0},           {"start_mrr", "Start MRR", 0},
                                 {"end_mrr", "End MRR", 0},         {"churned", "Churned", 0},
                                 {"nrr", "NRR", F_PCT},             {"grr", "GRR", F_PCT},
                                 {"logo_churn", "Logo churn", F_PCT}};
     frames_table(R, (const revl_frame *const *)nf, got, cols, 7, NULL, NULL);
-    two_up_close(R);
+    revl_rp_pair_close(R);
   }
 nrr_out:
   for (int k = 0; k < got; k++) revl_frame_free(nf[k]);
   free(nf);
   if (rc == REVL_ENOMEM) return -1;
-  sec_close(R);
+  revl_rp_sec_close(R);
   return 0;
 }
 
@@ -887,10 +879,10 @@ nrr_out:
 
 void revl_rp_quality(rep *R) {
   revl_sbuf *b = R->b;
-  sec_open(R, "quality", "Data quality");
+  revl_rp_sec_open(R, "quality", "Data quality");
   if (R->s->ntables == 0) {
-    skip_line(R, "no tables were loaded");
-    return sec_close(R);
+    revl_rp_skip(R, "no tables were loaded");
+    return revl_rp_sec_close(R);
   }
   revl_sbuf_puts(b, "<div class=\"tw\"><table><caption>Tables</caption><thead><tr>"
                     "<th scope=\"col\">Table</th><th class=\"n\" scope=\"col\">Rows</th>"
@@ -962,7 +954,7 @@ void revl_rp_quality(rep *R) {
     }
   }
   if (any) revl_sbuf_puts(b, "</ul>\n");
-  sec_close(R);
+  revl_rp_sec_close(R);
 }
 
 /* ---- the document ------------------------------------------------------- */

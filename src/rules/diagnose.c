@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "revl/metrics.h"
+#include "revl/route.h"
 
 #define DAY 86400LL
 #define KNOWN_MIN 3         /* a stage/status used this often is a shared value */
@@ -386,11 +387,24 @@ static void put(revl_dx_check *c, uint32_t row, int path, int layer, int pass,
 
 static const char *const icp_fields[] = {"industry", "employees", "country", "segment", NULL};
 
+/* Layer 1 by the playbook's ICP model: the record's tier (trow of the
+ * model's table) is above the lowest. */
+static void ask_tier(const ctx *x, revl_dx_check *c, uint32_t row, int path, int64_t trow) {
+  const revl_dx_icp *m = x->o->icp;
+  int t = trow >= 0 && (size_t)trow < m->table->nrows ? m->tier[trow] : -1;
+  if (trow < 0) put(c, row, path, 0, 0, "no linked account");
+  else if (t < 0 || t >= m->ntiers) put(c, row, path, 0, 0, "no tier in ICP model '%.40s'", m->name);
+  else if (m->ntiers > 1 && t == m->ntiers - 1)
+    put(c, row, path, 0, 0, "tier %.20s, the lowest of ICP model '%.40s'", m->labels[t], m->name);
+  else put(c, row, path, 0, 1, "tier %.20s of ICP model '%.40s'", m->labels[t], m->name);
+}
+
 /* Layer 1 of a deal or account: the account's ICP fields. */
 static void ask_icp(const ctx *x, revl_dx_check *c, uint32_t row, int path,
                     int64_t arow) {
   char m[100] = "";
-  if (!x->acc) put(c, row, path, 0, 0, "no accounts table");
+  if (x->acc && x->o->icp && x->o->icp->table == x->acc) ask_tier(x, c, row, path, arow);
+  else if (!x->acc) put(c, row, path, 0, 0, "no accounts table");
   else if (arow < 0) put(c, row, path, 0, 0, "no linked account");
   else if (fields(x->acc, (size_t)arow, icp_fields, m, sizeof m))
     put(c, row, path, 0, 1, "industry, employees, country, segment present");
@@ -401,9 +415,20 @@ static void ask_icp(const ctx *x, revl_dx_check *c, uint32_t row, int path,
 static void ask_sla(const ctx *x, revl_dx_check *c, uint32_t row, int path,
                     const revl_table *t, const revl_column *fk, int hours) {
   int64_t created, first, last;
+  const revl_dx_sla *sl = x->o->sla[t == x->leads ? 0 : 1];
+  if (sl && sl->table != t) sl = NULL;
   if (!filled(col(t, "owner"), row)) {
     put(c, row, path, 2, 0, has(col(t, "owner"), row) ? "owner is not a known rep"
                                                       : "no owner");
+  } else if (sl) {
+    /* the playbook's SLA, as revl_sla_measure judged the record */
+    int st = sl->status[row];
+    if (st < 0)
+      put(c, row, path, 2, 0, "no target of SLA '%.40s' applies", sl->name);
+    else
+      put(c, row, path, 2, !revl_sla_is_breach(st), "%s: %.1f h of %.1f h (SLA '%.30s')",
+          revl_sla_status_name(st), (double)sl->secs[row] / 3600, (double)sl->target[row] / 3600,
+          sl->name);
   } else if (!tcell(col(t, "created_at"), row, &created)) {
     put(c, row, path, 2, 0, "no created_at to start the SLA clock");
   } else if (!x->acts) {
@@ -444,7 +469,8 @@ static void ask_lead(const ctx *x, revl_dx_check *c, uint32_t r) {
   const int P = REVL_DX_LEADS;
   char m[100] = "";
   static const char *const l1[] = {"company", "country", "domain", NULL};
-  if (fields(t, r, l1, m, sizeof m)) put(c++, r, P, 0, 1, "company, country, domain present");
+  if (x->o->icp && x->o->icp->table == t) ask_tier(x, c++, r, P, r);
+  else if (fields(t, r, l1, m, sizeof m)) put(c++, r, P, 0, 1, "company, country, domain present");
   else put(c++, r, P, 0, 0, "missing %s", m);
 
   const revl_column *st = col(t, "status");
@@ -613,6 +639,42 @@ static revl_column *act_fk(const ctx *x, const char *name, const revl_table *tar
   return c && target && c->ref == target && c->rev_off ? c : NULL;
 }
 
+/* Where each path's layers 1 and 3 take their rule. */
+static void sources(const ctx *x, revl_dx_result *r) {
+  const revl_dx_opts *o = x->o;
+  for (int p = 0; p < REVL_DX_NPATHS; p++) {
+    const revl_table *t = p == REVL_DX_LEADS ? x->leads : p == REVL_DX_RISK ? x->acc : x->deals;
+    const revl_table *it = p == REVL_DX_LEADS ? x->leads : x->acc;
+    if (o->icp && t && o->icp->table == it)
+      snprintf(r->source[p][0], sizeof r->source[p][0], "ICP model '%.60s' of the playbook",
+               o->icp->name);
+    else
+      snprintf(r->source[p][0], sizeof r->source[p][0], "revl's field check");
+    const revl_dx_sla *sl = p == REVL_DX_RISK ? NULL : o->sla[p == REVL_DX_LEADS ? 0 : 1];
+    if (p == REVL_DX_RISK)
+      snprintf(r->source[p][1], sizeof r->source[p][1], "revl's owner check");
+    else if (sl && t && sl->table == t)
+      snprintf(r->source[p][1], sizeof r->source[p][1], "SLA '%.60s' of the playbook", sl->name);
+    else
+      snprintf(r->source[p][1], sizeof r->source[p][1], "revl's fixed %d h",
+               p == REVL_DX_LEADS ? LEAD_SLA_H : DEAL_SLA_H);
+  }
+}
+
+const char *revl_dx_asked(const revl_dx_result *r, int path, int layer, char *buf,
+                          size_t size) {
+  const char *q = revl_dx_question(path, layer);
+  if (!q || (layer != 0 && layer != 2) || strncmp(r->source[path][layer / 2], "revl's", 6) == 0)
+    return q;
+  if (layer == 0)
+    snprintf(buf, size, "%s: a tier above the lowest by the %s",
+             path == REVL_DX_LEADS ? "the lead" : "the account", r->source[path][0]);
+  else
+    snprintf(buf, size, "owner assigned and the %s met (or still open within its target)",
+             r->source[path][1]);
+  return buf;
+}
+
 int revl_diagnose(revl_store *s, const revl_dx_opts *o, revl_dx_result *r,
                   revl_error *err) {
   memset(r, 0, sizeof *r);
@@ -634,6 +696,7 @@ int revl_diagnose(revl_store *s, const revl_dx_opts *o, revl_dx_result *r,
   x.act_lead = act_fk(&x, "lead_id", x.leads);
   x.act_deal = act_fk(&x, "deal_id", x.deals);
   x.act_acc = act_fk(&x, "account_id", x.acc);
+  sources(&x, r);
   int rc = 0;
   int32_t month = INT32_MIN;
   uint32_t *cand[REVL_DX_NPATHS] = {NULL, NULL, NULL, NULL};

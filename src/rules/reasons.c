@@ -129,6 +129,19 @@ const char *revl_dframe_combo(const revl_dframe *f, size_t i) {
   return f->md->combo[k];
 }
 
+int revl_dframe_matrix(const revl_dframe *f, size_t *counts, size_t *unplaced) {
+  if (!f->md || f->md->kind != REVL_DM_ICP || !f->md->icp) return REVL_EUSAGE;
+  size_t nc = (size_t)f->md->icp->ntiers * (size_t)f->md->nb;
+  memset(counts, 0, nc * sizeof *counts);
+  *unplaced = 0;
+  for (size_t i = 0; i < f->n; i++) {
+    int k = revl_dframe_combo_index(f, i);
+    if (k >= 0 && (size_t)k < nc) counts[k]++;
+    else (*unplaced)++;
+  }
+  return 0;
+}
+
 /* ---- reasons lists ---------------------------------------------------------------- */
 
 void revl_reasons_clear(revl_reasons *r) {

@@ -1,11 +1,13 @@
 /* Unit tests of the six-layer diagnostic (src/rules/diagnose.c): the
  * score bands at and around each edge, the actions, and a run over the
- * hand-made directory of the CLI tests (known passes and failures,
- * determinism, a bad sample size, a store without tables). */
+ * hand-made directory of the CLI tests (known passes and failures, a
+ * playbook's SLA and ICP answers in place of revl's rules, determinism,
+ * a bad sample size, a store without tables). */
 #include <string.h>
 
 #include "revl/diagnose.h"
 #include "revl/ingest.h"
+#include "revl/route.h"
 #include "test.h"
 
 static const revl_dx_check *find(const revl_dx_result *r, int path, const char *id,
@@ -51,7 +53,7 @@ int main(void) {
   lo.data_dir = "tests/cli/diagnose/small/data";
   revl_error err;
   CHECK_INT(revl_load_dir(s, &lo, &err), 0);
-  revl_dx_opts o = {50, 1, 20453}; /* 2025-12-31 */
+  revl_dx_opts o = {.sample = 50, .seed = 1, .as_of = 20453}; /* 2025-12-31 */
   revl_dx_result r, r2;
   CHECK_INT(revl_diagnose(s, &o, &r, &err), 0);
   CHECK_INT((int)r.paths[REVL_DX_LEADS].candidates, 6); /* L6 is outbound */
@@ -81,6 +83,48 @@ int main(void) {
   CHECK(c && !c->pass && strstr(c->evidence, "duplicate"));
   CHECK_INT(r.layers[2].score, 1);
   CHECK_INT(r.weakest, 2); /* ties with cadence at score 1: lower pass share */
+
+  /* a playbook's answers (what revl_rt_diagnose hands over): the leads'
+   * SLA per row, the accounts' ICP tiers; the other paths keep revl's */
+  {
+    const revl_table *lt = revl_store_table(s, "leads"), *at = revl_store_table(s, "accounts");
+    int8_t st[7] = {REVL_SLA_BREACHED, -1, REVL_SLA_MET, -1, -1, REVL_SLA_MET, REVL_SLA_MET};
+    int64_t secs[7] = {7200, 0, 108000, 0, 0, 0, 0}, tgt[7] = {3600, 0, 172800, 0, 0, 0, 0};
+    revl_dx_sla sla = {lt, "two days", st, secs, tgt};
+    int16_t tier[3] = {0, 2, -1};
+    static const char *const labels[] = {"A", "B", "C"};
+    revl_dx_icp icp = {at, "m", tier, labels, 3};
+    revl_dx_opts po = o;
+    po.sla[0] = &sla;
+    po.icp = &icp;
+    revl_dx_result pr;
+    CHECK_INT(revl_diagnose(s, &po, &pr, &err), 0);
+    c = find(&pr, REVL_DX_LEADS, "L3", 2); /* 30 h: over revl's 24 h, within the SLA */
+    CHECK(c && c->pass);
+    CHECK(c && strcmp(c->evidence, "met: 30.0 h of 48.0 h (SLA 'two days')") == 0);
+    c = find(&pr, REVL_DX_LEADS, "L1", 2);
+    CHECK(c && !c->pass && strstr(c->evidence, "breached: 2.0 h of 1.0 h") != NULL);
+    c = find(&pr, REVL_DX_LEADS, "L5", 2);
+    CHECK(c && !c->pass && strcmp(c->evidence, "no target of SLA 'two days' applies") == 0);
+    c = find(&pr, REVL_DX_LEADS, "L2", 2); /* the owner is asked first */
+    CHECK(c && !c->pass && strcmp(c->evidence, "no owner") == 0);
+    c = find(&pr, REVL_DX_RISK, "A1", 0);
+    CHECK(c && c->pass && strcmp(c->evidence, "tier A of ICP model 'm'") == 0);
+    c = find(&pr, REVL_DX_RISK, "A2", 0);
+    CHECK(c && !c->pass && strcmp(c->evidence, "tier C, the lowest of ICP model 'm'") == 0);
+    c = find(&pr, REVL_DX_OPEN, "D3", 2); /* no deals SLA: revl's 72 h */
+    CHECK(c && !strstr(c->evidence, "SLA '"));
+    CHECK_STR(pr.source[REVL_DX_LEADS][1], "SLA 'two days' of the playbook");
+    CHECK_STR(pr.source[REVL_DX_OPEN][1], "revl's fixed 72 h");
+    CHECK_STR(pr.source[REVL_DX_OPEN][0], "ICP model 'm' of the playbook");
+    CHECK_STR(pr.source[REVL_DX_LEADS][0], "revl's field check");
+    char qb[200];
+    CHECK_STR(revl_dx_asked(&pr, REVL_DX_RISK, 0, qb, sizeof qb),
+              "the account: a tier above the lowest by the ICP model 'm' of the playbook");
+    CHECK_STR(revl_dx_asked(&pr, REVL_DX_OPEN, 2, qb, sizeof qb), revl_dx_question(REVL_DX_OPEN, 2));
+    CHECK(pr.layers[2].passed != r.layers[2].passed);
+    revl_diagnose_done(&pr);
+  }
 
   /* the same seed: the same checks; a smaller sample: a subset */
   CHECK_INT(revl_diagnose(s, &o, &r2, &err), 0);

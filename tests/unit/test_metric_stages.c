@@ -181,6 +181,17 @@ static void check_aging(const revl_store *s, const revl_view *v) {
     revl_frame_free(out.summary);
     revl_frame_free(out.records);
   }
+  /* the summary only: the same counts, no records */
+  o.no_records = 1;
+  CHECK_INT(revl_metric_stage_aging(&cx, v, &o, &out, &err), 0);
+  CHECK(out.records == NULL);
+  if (out.summary) {
+    CHECK_STR(mt_cell(out.summary, "aged", 0), "1");
+    CHECK_STR(mt_cell(out.summary, "aged_amount", 0), "200.00");
+    CHECK_STR(mt_cell(out.summary, "max_days", 0), "149");
+    revl_frame_free(out.summary);
+  }
+  o.no_records = 0;
   o.by.by[o.by.nby++] = "owner";
   CHECK_INT(revl_metric_stage_aging(&cx, v, &o, &out, &err), 0);
   if (out.summary) {

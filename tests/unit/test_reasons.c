@@ -176,8 +176,56 @@ static void test_texts(void) {
   CHECK_STR(revl_sb_str(&b), "");
 }
 
+/* revl_dframe_matrix: the (tier, band) counts of ICP decisions, the
+ * records without a tier or a band apart; tiers only without engagement;
+ * a frame of another kind of model refused. */
+static void test_matrix(void) {
+  revl_icp m;
+  memset(&m, 0, sizeof m);
+  revl_engage e;
+  memset(&e, 0, sizeof e);
+  m.ntiers = 2;
+  m.eng = &e;
+  m.nbands = 3;
+  revl_dmodel md;
+  memset(&md, 0, sizeof md);
+  md.kind = REVL_DM_ICP;
+  md.icp = &m;
+  md.nb = 3;
+  int16_t tier[6] = {0, 0, 1, 1, -1, 1}, band[6] = {0, 2, 1, -1, 0, 1};
+  revl_dframe f;
+  memset(&f, 0, sizeof f);
+  f.md = &md;
+  f.n = 6;
+  f.l1 = tier;
+  f.l2 = band;
+  size_t c[6], un = 99;
+  CHECK_INT(revl_dframe_matrix(&f, c, &un), 0);
+  CHECK_INT((long long)c[0], 1); /* tier 0 band 0 */
+  CHECK_INT((long long)c[1], 0);
+  CHECK_INT((long long)c[2], 1); /* tier 0 band 2 */
+  CHECK_INT((long long)c[3], 0);
+  CHECK_INT((long long)c[4], 2); /* tier 1 band 1 */
+  CHECK_INT((long long)c[5], 0);
+  CHECK_INT((long long)un, 2); /* a tier without a band, no tier */
+  /* no engagement: one count per tier */
+  m.eng = NULL;
+  md.nb = 1;
+  CHECK_INT(revl_dframe_matrix(&f, c, &un), 0);
+  CHECK_INT((long long)c[0], 2);
+  CHECK_INT((long long)c[1], 3);
+  CHECK_INT((long long)un, 1);
+  /* an empty frame */
+  f.n = 0;
+  CHECK_INT(revl_dframe_matrix(&f, c, &un), 0);
+  CHECK_INT((long long)(c[0] + c[1] + un), 0);
+  md.kind = REVL_DM_HEALTH;
+  CHECK_INT(revl_dframe_matrix(&f, c, &un), REVL_EUSAGE);
+}
+
 int main(void) {
   if (mt_begin("reasons")) return 2;
+  test_matrix();
   test_texts();
   test_icp_reasons();
   mt_end();

@@ -317,6 +317,10 @@ static void test_documents(void) {
   CHECK(h && strstr(h, "Left out: no leads table in the data (leads.csv)") != NULL);
   CHECK(h && strstr(h, "Left out: no subscriptions table") != NULL);
   CHECK(h && strstr(h, "Left out: no reps table") != NULL);
+  CHECK(h && strstr(h, "Left out: no stage_history table in the data (stage_history.csv): the "
+                       "time in the current stage comes from it") != NULL);
+  CHECK(h && strstr(h, "Left out: no stage_history table in the data (stage_history.csv): the "
+                       "pipeline on the first day is rebuilt from the stage history") != NULL);
   CHECK(h && strstr(h, "Win rate by quarter") != NULL);
   CHECK(h && strstr(h, "</html>\n") != NULL);
   free(h);
@@ -367,8 +371,111 @@ static void test_documents(void) {
   revl_store_free(s);
 }
 
+/* Stage aging and the waterfall over deals with a stage history. */
+static void test_stage_sections(void) {
+  revl_store *s = revl_store_new();
+  mt_load(s, "deals",
+          "id,owner,stage,amount,currency,created_at,close_date\n"
+          "D1,R1,Closed Won,100.00,USD,2025-08-01,2025-11-20\n"
+          "D2,R1,Demo,200.00,USD,2025-10-05,2026-01-31\n"
+          "D3,R2,Closed Lost,50.00,USD,2025-07-01,2025-09-01\n"
+          "D4,R2,Prospecting,10.00,USD,2025-06-01,2025-12-30\n"
+          "D5,R2,Proposal,300.00,USD,2025-08-01,2025-12-15\n"
+          "D6,R1,Demo,40.00,USD,2025-09-01,2026-02-01\n");
+  mt_load(s, "stage_history",
+          "deal_id,stage,entered_at,amount,close_date\n"
+          "D1,Prospecting,2025-08-01,80.00,\n"
+          "D1,Demo,2025-09-15,90.00,2025-11-30\n"
+          "D1,Closed Won,2025-11-20,100.00,2025-11-20\n"
+          "D2,Prospecting,2025-10-05,200.00,2026-01-31\n"
+          "D3,Closed Lost,2025-09-01,50.00,2025-09-01\n"
+          "D5,Proposal,2025-09-01,,\n"
+          "D6,Prospecting,2025-09-01,40.00,2026-02-01\n"
+          "D6,Demo,2025-10-01,40.00,2026-02-01\n");
+  mt_link(s);
+  char *h = report_of(s, 20453); /* 2025-12-31 */
+  /* aging: D2 in Demo since its creation (87 days), D6 since Oct 1 (91) */
+  CHECK(h && strstr(h, "<b id=\"aging-open\">4</b> open deals") != NULL);
+  CHECK(h && strstr(h, "<th scope=\"row\">Demo</th><td class=\"n\">2</td><td class=\"n\">0"
+                       "</td><td class=\"n\">0</td><td class=\"n\">1</td><td class=\"n\">1"
+                       "</td><td class=\"n\">240.00 USD</td><td class=\"n\">91</td>") != NULL);
+  CHECK(h && strstr(h, "<title>Demo \xC2\xB7 61\xE2\x80\x93" "90 days: 1</title>") != NULL);
+  CHECK(h && strstr(h, "<th scope=\"row\">Total</th><td class=\"n\">4</td><td class=\"n\">0"
+                       "</td><td class=\"n\">0</td><td class=\"n\">1</td><td class=\"n\">3"
+                       "</td>") != NULL);
+  /* waterfall from Oct 1: D1 90 + D5 300 + D6 40, D2 created, D1 won; D4
+   * has no history */
+  CHECK(h && strstr(h, "<th scope=\"row\">Start</th><td class=\"n\">430.00 USD</td>") != NULL);
+  CHECK(h && strstr(h, "<th scope=\"row\">Created</th><td class=\"n\">+200.00 USD</td>"
+                       "<td class=\"n\">1</td>") != NULL);
+  CHECK(h && strstr(h, "<th scope=\"row\">Won</th><td class=\"n\">\xE2\x88\x92" "90.00 USD"
+                       "</td><td class=\"n\">1</td>") != NULL);
+  CHECK(h && strstr(h, "<th scope=\"row\">End</th><td class=\"n\">540.00 USD</td>") != NULL);
+  CHECK(h && strstr(h, "<title>Won: -90.00 USD</title>") != NULL);
+  CHECK(h && strstr(h, "1 deal without any stage_history row is in neither snapshot") != NULL);
+  free(h);
+  /* --from: the waterfall starts that day (before Sep 1 only D1 existed, at 80) */
+  revl_report_opts o = {.as_of = 20453, .fiscal_start = 1, .has_from = 1,
+                        .from = revl_days_from_civil(2025, 9, 1)};
+  revl_sbuf b = {0};
+  revl_error err;
+  CHECK_INT(revl_report_html(s, &o, &b, &err), 0);
+  CHECK(b.p && strstr(b.p, "From the start of 2025-09-01") != NULL);
+  CHECK(b.p && strstr(b.p, "<th scope=\"row\">Start</th><td class=\"n\">80.00 USD</td>") != NULL);
+  revl_sbuf_free(&b);
+  revl_store_free(s);
+}
+
+/* The ICP matrix section from counts made by hand (revl_report_icp):
+ * the heatmap and the pivot with totals, labels escaped; left out with a
+ * reason when there is no model or no engagement. */
+static void test_icp_section(void) {
+  revl_store *s = revl_store_new();
+  mt_load(s, "accounts", "id,name\nA1,Acme\nA2,Beta\n");
+  static const char *const tiers[] = {"A", "<b>"}, *const bands[] = {"1", "2"};
+  static const size_t counts[] = {3, 1, 0, 5};
+  revl_report_icp icp = {"m1", "accounts", 20453, 10, 2, 2, tiers, bands, counts, 1, 90, 1};
+  revl_report_opts o = {.as_of = 20453, .fiscal_start = 1, .icp = &icp,
+                        .icp_source = "my/icp.lua"};
+  revl_sbuf b = {0};
+  revl_error err;
+  CHECK_INT(revl_report_html(s, &o, &b, &err), 0);
+  const char *h = b.p;
+  CHECK(h && strstr(h, "<b id=\"icp-scored\">10</b> accounts scored as of 2025-12-31 by the ICP "
+                       "model m1 (<code>my/icp.lua</code>)") != NULL);
+  CHECK(h && strstr(h, "the last 90 days weighted by type and age") != NULL);
+  CHECK(h && strstr(h, "1 record without a tier or a band is not in the matrix") != NULL);
+  CHECK(h && strstr(h, "<svg class=\"chart heatmap\"") != NULL);
+  CHECK(h && strstr(h, "<title>Engagement 2 \xC2\xB7 Tier &lt;b&gt;: 5</title>") != NULL);
+  CHECK(h && strstr(h, "<th scope=\"row\">Tier A</th><td class=\"n\">3</td><td class=\"n\">1"
+                       "</td><td class=\"n\">4</td>") != NULL);
+  CHECK(h && strstr(h, "<th scope=\"row\">All</th><td class=\"n\">3</td><td class=\"n\">6"
+                       "</td><td class=\"n\">9</td>") != NULL);
+  CHECK(h && strstr(h, "Tier <b>") == NULL);
+  revl_sbuf_free(&b);
+  /* no engagement, no activities table */
+  icp.nbands = 0;
+  CHECK_INT(revl_report_html(s, &o, &b, &err), 0);
+  CHECK(b.p && strstr(b.p, "Left out: no activities table in the data (activities.csv): the "
+                           "engagement of each account comes from them") != NULL);
+  revl_sbuf_free(&b);
+  /* no model: the reason given, else the default one */
+  o.icp = NULL;
+  o.icp_why = "rules/icp.lua cannot score this data: x";
+  CHECK_INT(revl_report_html(s, &o, &b, &err), 0);
+  CHECK(b.p && strstr(b.p, "Left out: rules/icp.lua cannot score this data: x") != NULL);
+  revl_sbuf_free(&b);
+  o.icp_why = NULL;
+  CHECK_INT(revl_report_html(s, &o, &b, &err), 0);
+  CHECK(b.p && strstr(b.p, "Left out: no ICP model was given (revl report --icp FILE)") != NULL);
+  revl_sbuf_free(&b);
+  revl_store_free(s);
+}
+
 int main(void) {
   if (mt_begin("report")) return 2;
+  test_icp_section();
+  test_stage_sections();
   test_escape();
   test_ticks();
   test_values();
