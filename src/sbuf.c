@@ -13,7 +13,10 @@ int revl_sb_grow(revl_sbuf *b, size_t n) {
   size_t cap = b->cap ? b->cap : 256;
   while (cap < b->n + n + 1) cap *= 2;
   char *p = realloc(b->p, cap);
-  if (!p) return -1;
+  if (!p) {
+    b->oom = 1;
+    return -1;
+  }
   b->p = p;
   b->cap = cap;
   return 0;
@@ -40,6 +43,7 @@ void revl_sb_free(revl_sbuf *b) {
   free(b->p);
   b->p = NULL;
   b->n = b->cap = 0;
+  b->oom = 0;
 }
 
 void revl_num_text(double d, char *buf, size_t n) {

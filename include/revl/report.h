@@ -21,15 +21,10 @@
 #include "revl/common.h"
 #include "revl/frame.h"
 #include "revl/report_icp.h"
+#include "revl/sbuf.h"
 #include "revl/store.h"
 
-/* ---- text buffer (html.c) ---------------------------------------------- */
-
-typedef struct revl_sbuf {
-  char *p;
-  size_t n, cap;
-  int oom; /* an allocation failed: the text is incomplete */
-} revl_sbuf;
+/* ---- text buffer (revl/sbuf.h; the writers below in html.c) ------------- */
 
 void revl_sbuf_free(revl_sbuf *b);
 void revl_sbuf_put(revl_sbuf *b, const char *s, size_t n);

@@ -2,8 +2,8 @@
  * report_icp.h -- the ICP fit x engagement matrix as the report draws it
  * (src/report/icp_sec.c): the counts of an ICP model's decisions per
  * (tier, band), made where the model lives (src/lua/l_report_icp.c,
- * counting with revl_dframe_matrix).  Kept apart from report.h so the
- * binding that fills it need not include the report's text buffer.
+ * counting with revl_dframe_matrix).  Kept apart from report.h: the
+ * binding that fills it needs this struct only.
  */
 #ifndef REVL_REPORT_ICP_H
 #define REVL_REPORT_ICP_H

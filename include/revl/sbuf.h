@@ -1,8 +1,10 @@
 /*
  * sbuf.h -- a growable NUL-ended text buffer and the number texts the
  * rules engine writes ("12.5", "+20"), shared by the reasons, decision
- * frames and decision logs (src/sbuf.c).  An allocation failure
- * truncates the text rather than failing: reasons are explanations.
+ * frames and decision logs (src/sbuf.c), and the HTML report
+ * (revl/report.h adds its escaping writers).  An allocation failure
+ * truncates the text rather than failing (reasons are explanations) and
+ * sets oom, for writers whose text must be whole (the report fails).
  */
 #ifndef REVL_SBUF_H
 #define REVL_SBUF_H
@@ -13,6 +15,7 @@
 typedef struct revl_sbuf {
   char *p;
   size_t n, cap;
+  int oom; /* an allocation failed: the text is incomplete */
 } revl_sbuf;
 
 /* Room for n more bytes and the NUL; 0, or -1 when out of memory. */

@@ -11,24 +11,16 @@
 
 #include "revl/report.h"
 
+/* The buffer is revl/sbuf.h's; once an allocation failed nothing more
+ * is written, so an incomplete page has no holes, only an end, and the
+ * caller sees oom. */
 static int grow(revl_sbuf *b, size_t more) {
-  if (b->oom) return 0;
-  if (b->n + more + 1 <= b->cap) return 1;
-  size_t cap = b->cap ? b->cap : 4096;
-  while (cap < b->n + more + 1) cap *= 2;
-  char *p = realloc(b->p, cap);
-  if (!p) {
-    b->oom = 1;
-    return 0;
-  }
-  b->p = p;
-  b->cap = cap;
-  return 1;
+  return !b->oom && revl_sb_grow(b, more) == 0;
 }
 
 void revl_sbuf_free(revl_sbuf *b) {
-  free(b->p);
-  memset(b, 0, sizeof *b);
+  revl_sb_free(b);
+  b->oom = 0;
 }
 
 void revl_sbuf_put(revl_sbuf *b, const char *s, size_t n) {
