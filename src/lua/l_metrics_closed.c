@@ -1,13 +1,15 @@
 /*
  * l_metrics_closed.c -- Lua bindings of the closed-deal metrics (win
- * rate, deal size, sales cycle, velocity, performance) and of the lead
- * funnel, computed in the core (revl/metric_closed.h): check and parse
- * the options, call the core, push the frame.
+ * rate, deal size, sales cycle, velocity, performance), of the lead
+ * funnel and of the funnel across tables (path), computed in the core
+ * (revl/metric_closed.h, revl/metric_path.h): check and parse the
+ * options, call the core, push the frame.
  */
 #include <string.h>
 
 #include "lmetrics.h"
 #include "revl/metric_closed.h"
+#include "revl/metric_path.h"
 #include "revl/metrics.h"
 
 typedef int (*closed_fn)(const revl_metric_ctx *, const revl_view *, const revl_closed_opts *,
@@ -134,6 +136,79 @@ static int lm_funnel(lua_State *L) {
   return revl_metric_finish(L, rc, fr, &err);
 }
 
+/* ---- path: a funnel across tables --------------------------------- */
+
+/* revl.metrics.path({{"lead", revl.leads, at = "created_at"},
+ *                    {"mql", revl.mql, at = "qualified_on", link = "lead_id"}, ...},
+ *                   {by, period, from, to, periods}) */
+static int lm_path(lua_State *L) {
+  static const char *const allowed[] = {"by", "period", "from", "to", "periods", NULL};
+  static const char *const step_keys[] = {"name", "rows", "at", "link", NULL};
+  const char *fn = "path";
+  luaL_checktype(L, 1, LUA_TTABLE);
+  revl_mopts_check(L, 2, fn, allowed);
+  lua_settop(L, 2);
+  revl_path_opts o;
+  memset(&o, 0, sizeof o);
+  lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+  if (n < 2 || n > REVL_PATH_MAXSTEPS)
+    return luaL_error(L, "revl.metrics.path: needs a list of 2 to %d steps, not %d",
+                      REVL_PATH_MAXSTEPS, (int)n);
+  o.nsteps = (int)n;
+  for (lua_Integer i = 1; i <= n; i++) {
+    revl_path_step *s = &o.steps[i - 1];
+    if (lua_rawgeti(L, 1, i) != LUA_TTABLE)
+      return luaL_error(L, "revl.metrics.path: step %d must be a table {name, rows, at = ...}",
+                        (int)i);
+    int st = lua_gettop(L);
+    /* unknown keys of the step, with the nearest */
+    lua_pushnil(L);
+    while (lua_next(L, st)) {
+      lua_pop(L, 1);
+      if (lua_type(L, -1) != LUA_TSTRING) continue;
+      const char *k = lua_tostring(L, -1);
+      int ok = 0;
+      for (int j = 0; step_keys[j]; j++) ok |= strcmp(k, step_keys[j]) == 0;
+      if (!ok) {
+        revl_near nr;
+        char hint[160];
+        revl_near_init(&nr, k);
+        for (int j = 0; step_keys[j]; j++) revl_near_add(&nr, step_keys[j]);
+        return luaL_error(L, "revl.metrics.path: step %d: unknown option '%s'%s", (int)i, k,
+                          revl_near_hint(&nr, hint, sizeof hint));
+      }
+    }
+    if (lua_rawgeti(L, st, 1) == LUA_TNIL) lua_getfield(L, st, "name");
+    s->name = lua_tostring(L, -1); /* alive in the step table */
+    if (!s->name || lua_type(L, -1) != LUA_TSTRING || !*s->name)
+      return luaL_error(L, "revl.metrics.path: step %d needs a name (its first entry)", (int)i);
+    if (lua_rawgeti(L, st, 2) == LUA_TNIL) lua_getfield(L, st, "rows");
+    if (lua_isnil(L, -1))
+      return luaL_error(L, "revl.metrics.path: step '%s' needs its rows (a table such as "
+                        "revl.leads, or a view)", s->name);
+    char what[96];
+    snprintf(what, sizeof what, "path (step '%.40s')", s->name);
+    revl_mopts_view(L, lua_gettop(L), what, &s->view);
+    if (lua_getfield(L, st, "at") != LUA_TNIL && lua_type(L, -1) != LUA_TSTRING)
+      return luaL_error(L, "revl.metrics.path: step '%s': at must be a column name", s->name);
+    s->at = lua_tostring(L, -1);
+    if (lua_getfield(L, st, "link") != LUA_TNIL && lua_type(L, -1) != LUA_TSTRING)
+      return luaL_error(L, "revl.metrics.path: step '%s': link must be a column name",
+                        s->name);
+    s->link = lua_tostring(L, -1);
+    /* everything stays referenced by argument 1 */
+    lua_settop(L, 2);
+  }
+  revl_mopts_window(L, 2, fn, &o.win);
+  revl_mopts_by(L, 2, fn, &o.by);
+  revl_metric_ctx cx;
+  revl_mctx_from_lua(L, o.steps[0].view.t, &cx);
+  revl_error err = {0};
+  revl_frame *fr = NULL;
+  int rc = revl_metric_path(&cx, &o, &fr, &err);
+  return revl_metric_finish(L, rc, fr, &err);
+}
+
 void revl_open_metrics_closed(lua_State *L) {
   static const luaL_Reg funcs[] = {{"win_rate", lm_win_rate},
                                    {"deal_size", lm_deal_size},
@@ -141,6 +216,7 @@ void revl_open_metrics_closed(lua_State *L) {
                                    {"velocity", lm_velocity},
                                    {"performance", lm_performance},
                                    {"funnel", lm_funnel},
+                                   {"path", lm_path},
                                    {NULL, NULL}};
   luaL_setfuncs(L, funcs, 0);
 }

@@ -4,7 +4,7 @@ return {
   leads = { columns = { ["Lead Number"] = "id", Email = "email", Created = "created_at" } },
   deals = {
     columns = { ["Opportunity Number"] = "id", MQL = "mql_id", Stage = "stage",
-                Value = "amount", Created = "created_at" },
+                Value = "amount", Created = "created_at", Closed = "close_date" },
   },
   tables = {
     mql = {
