@@ -157,6 +157,9 @@ typedef struct revl_report_opts {
   const char *icp_why;    /* why there is no matrix, when icp is NULL */
   const char *icp_file;   /* revl_rt_report_write: the model's file
                              (--icp), NULL for the shipped rules/icp.lua */
+  /* the diagnostic section's result, made with a playbook's ICP model
+   * and SLAs (revl_rt_report_write), or NULL: revl's own rules; borrowed */
+  const struct revl_dx_result *diagnosis;
 } revl_report_opts;
 
 /* The whole document for the loaded store s into b.  Sections whose

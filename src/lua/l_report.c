@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "lrevl.h"
+#include "revl/diagnose.h"
 #include "revl/frame.h"
 #include "revl/report.h"
 #include "revl/runtime.h"
@@ -376,7 +377,28 @@ int revl_rt_report_write(revl_rt *rt, revl_report_opts *ro, const char *out_dir,
   ro->sections = html;
   ro->section_titles = titles;
   ro->nsections = n;
+  /* with a playbook, the diagnostic asks its ICP model and SLAs, as
+   * revl diagnose PLAYBOOK does */
+  revl_dx_result dx;
+  int have_dx = 0;
+  if (ro->playbook && !ro->no_defaults) {
+    revl_dx_opts dxo = {.sample = 20, .seed = 1, .as_of = ro->as_of};
+    if ((rc = revl_rt_diagnose(rt, &dxo, &dx, err))) {
+      revl_diagnose_done(&dx);
+      free(html);
+      free(titles);
+      ro->sections = ro->section_titles = NULL;
+      ro->nsections = 0;
+      ro->icp = NULL;
+      lua_settop(L, top);
+      return rc;
+    }
+    have_dx = 1;
+    ro->diagnosis = &dx;
+  }
   rc = revl_report_write(*sp, ro, out_dir, err);
+  ro->diagnosis = NULL;
+  if (have_dx) revl_diagnose_done(&dx);
   ro->sections = ro->section_titles = NULL;
   ro->nsections = 0;
   ro->icp = NULL;

@@ -25,35 +25,51 @@ int revl_rp_diagnose(rep *R) {
   revl_sbuf *b = R->b;
   revl_sbuf_puts(b, "<section id=\"diagnose\"><h2>RevOps diagnostic</h2>\n");
   revl_dx_opts o = {.sample = 20, .seed = 1, .as_of = R->o->as_of};
-  revl_dx_result r;
+  revl_dx_result own;
+  const revl_dx_result *D = R->o->diagnosis; /* made with the playbook's rules */
   revl_error err;
   /* the evaluator builds the stores' lookup indexes on first use: a
    * cache, not a change of the data the rest of the page reads */
-  if (revl_diagnose((revl_store *)R->s, &o, &r, &err)) {
+  if (!D && revl_diagnose((revl_store *)R->s, &o, &own, &err)) {
     if (err.code == REVL_ENOMEM) return REVL_ENOMEM;
     revl_sbuf_puts(b, "<p class=\"error\">");
     revl_sbuf_escs(b, err.msg);
     revl_sbuf_puts(b, "</p></section>\n");
     return 0;
   }
+  if (!D) D = &own;
   revl_sbuf_puts(b, "<p class=\"win\">Up to 20 records per revenue path (seed 1), each asked one "
                     "question per layer; a layer scores 1-5 by the share that pass "
                     "(docs/diagnose.md). The same as <code>revl diagnose</code>.</p>\n");
-  if (r.weakest < 0) {
+  if (R->o->diagnosis) { /* whose rules layers 1 and 3 asked, per path */
+    revl_sbuf_puts(b, "<p class=\"win\">Layers 1 and 3 with the playbook's rules:</p><ul>");
+    for (int p = 0; p < REVL_DX_NPATHS; p++) {
+      if (!D->source[p][0][0] && !D->source[p][1][0]) continue;
+      revl_sbuf_puts(b, "<li>");
+      revl_sbuf_escs(b, revl_dx_path_name(p));
+      revl_sbuf_puts(b, ": layer 1 by ");
+      revl_sbuf_escs(b, D->source[p][0]);
+      revl_sbuf_puts(b, "; layer 3 by ");
+      revl_sbuf_escs(b, D->source[p][1]);
+      revl_sbuf_puts(b, "</li>");
+    }
+    revl_sbuf_puts(b, "</ul>\n");
+  }
+  if (D->weakest < 0) {
     revl_sbuf_puts(b, "<p class=\"skip\">Left out: no path has records to sample (");
     for (int p = 0; p < REVL_DX_NPATHS; p++) {
       if (p) revl_sbuf_puts(b, "; ");
-      revl_sbuf_escs(b, r.paths[p].reason[0] ? r.paths[p].reason : revl_dx_path_name(p));
+      revl_sbuf_escs(b, D->paths[p].reason[0] ? D->paths[p].reason : revl_dx_path_name(p));
     }
     revl_sbuf_puts(b, ")</p></section>\n");
-    revl_diagnose_done(&r);
+    if (D == &own) revl_diagnose_done(&own);
     return 0;
   }
   const char *labels[REVL_DX_NLAYERS];
   double score[REVL_DX_NLAYERS];
   for (int l = 0; l < REVL_DX_NLAYERS; l++) {
     labels[l] = revl_dx_layer_name(l);
-    score[l] = r.layers[l].score ? (double)r.layers[l].score : NAN;
+    score[l] = D->layers[l].score ? (double)D->layers[l].score : NAN;
   }
   revl_chart_series ser = {"Score (1-5)", score};
   revl_chart c = {REVL_CHART_BAR, "Score per layer (1-5)",
@@ -67,7 +83,7 @@ int revl_rp_diagnose(rep *R) {
                     "<th scope=\"col\" class=\"n\">passed</th><th scope=\"col\" class=\"n\">"
                     "checked</th><th scope=\"col\" class=\"n\">share</th></tr></thead><tbody>");
   for (int l = 0; l < REVL_DX_NLAYERS; l++) {
-    const revl_dx_layer *L = &r.layers[l];
+    const revl_dx_layer *L = &D->layers[l];
     revl_sbuf_printf(b, "<tr><td>%d ", l + 1);
     revl_sbuf_escs(b, revl_dx_layer_name(l));
     if (L->score) revl_sbuf_printf(b, "</td><td class=\"n\">%d</td>", L->score);
@@ -78,9 +94,9 @@ int revl_rp_diagnose(rep *R) {
     revl_sbuf_puts(b, "</td></tr>");
   }
   revl_sbuf_puts(b, "</tbody></table></div></div></div>\n");
-  const revl_dx_layer *W = &r.layers[r.weakest];
-  revl_sbuf_printf(b, "<p><strong>Weakest layer: %d ", r.weakest + 1);
-  revl_sbuf_escs(b, revl_dx_layer_name(r.weakest));
+  const revl_dx_layer *W = &D->layers[D->weakest];
+  revl_sbuf_printf(b, "<p><strong>Weakest layer: %d ", D->weakest + 1);
+  revl_sbuf_escs(b, revl_dx_layer_name(D->weakest));
   revl_sbuf_printf(b, "</strong> (score %d): ", W->score);
   revl_sbuf_escs(b, revl_dx_action(W->score));
   revl_sbuf_puts(b, "</p>\n");
@@ -92,14 +108,14 @@ int revl_rp_diagnose(rep *R) {
   size_t shown = 0;
   for (int l = 0; l < REVL_DX_NLAYERS; l++) {
     int k = 0;
-    for (size_t i = 0; i < r.nchecks && k < EVIDENCE_PER_LAYER; i++) {
-      const revl_dx_check *ck = &r.checks[i];
+    for (size_t i = 0; i < D->nchecks && k < EVIDENCE_PER_LAYER; i++) {
+      const revl_dx_check *ck = &D->checks[i];
       if (ck->layer != l || ck->pass) continue;
       char id[96];
       revl_sbuf_printf(b, "<tr><td>%d</td><td>", l + 1);
       revl_sbuf_escs(b, revl_dx_path_name(ck->path));
       revl_sbuf_puts(b, "</td><td>");
-      revl_sbuf_escs(b, revl_dx_record_id(&r, ck, id, sizeof id));
+      revl_sbuf_escs(b, revl_dx_record_id(D, ck, id, sizeof id));
       revl_sbuf_puts(b, "</td><td>");
       revl_sbuf_escs(b, ck->evidence);
       revl_sbuf_puts(b, "</td></tr>");
@@ -108,6 +124,6 @@ int revl_rp_diagnose(rep *R) {
   }
   if (!shown) revl_sbuf_puts(b, "<tr><td colspan=\"4\">every sampled check passed</td></tr>");
   revl_sbuf_puts(b, "</tbody></table></div></section>\n");
-  revl_diagnose_done(&r);
+  if (D == &own) revl_diagnose_done(&own);
   return b->oom ? REVL_ENOMEM : 0;
 }
