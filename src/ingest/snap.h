@@ -11,7 +11,7 @@
 #include "revl/store.h"
 
 #define SNAP_MAGIC "REVLSNP1"
-#define SNAP_VERSION 1u
+#define SNAP_VERSION 2u /* 2: whole string table, columns mapped in place */
 #define SNAP_HDR 64
 
 /* The fixed header: magic, version, header size, payload length, XXH3-64
@@ -32,9 +32,12 @@ int revl_snap_write(FILE *f, const revl_store *s, const revl_table *t,
                     uint32_t n_before, size_t nbytes_before,
                     const unsigned char key[32]);
 
-/* Restore the snapshot p[0..n) as table name (file path) of s.  0 done;
- * 1 the snapshot is not valid for key and s (s untouched; *why says
- * how); REVL_ENOMEM. */
+/* Restore the snapshot p[0..n) (8-byte aligned; a mapping) as table
+ * name (file path) of s.  0 done: the table's columns and s's string
+ * table now point into p, which must stay mapped as long as s does
+ * (revl_store_keep_map); 1 the snapshot is not valid for key and s (s
+ * untouched, nothing points into p; *why says how); REVL_ENOMEM (s may
+ * point into p). */
 int revl_snap_read(const void *p, size_t n, const unsigned char key[32],
                    revl_store *s, const char *name, const char *path,
                    const char **why);
