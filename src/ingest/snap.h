@@ -24,6 +24,13 @@ typedef struct snap_hdr {
   unsigned char key[32];
 } snap_hdr;
 
+/* XXH3-64 of base[from..to), a read-only mapping, read in slices of
+ * SNAP_SLICE bytes that are dropped from the process once hashed
+ * (revl_advise_drop): checking a snapshot leaves none of it resident,
+ * what is used later maps back in from the page cache. */
+#define SNAP_SLICE ((uintptr_t)4 << 20)
+uint64_t revl_snap_hash(const void *base, size_t from, size_t to);
+
 /* Write the snapshot of t (just loaded into s; the string table held
  * n_before strings in nbytes_before bytes before) to f.  0, or -1 with
  * errno on a write error; 1 when t is not in a state a snapshot can

@@ -200,6 +200,25 @@ static const char *get_str(rd *r, int *isnull) {
   return r->bad ? NULL : s;
 }
 
+uint64_t revl_snap_hash(const void *base, size_t from, size_t to) {
+  const unsigned char *p = (const unsigned char *)base + from;
+  size_t n = to - from;
+  XXH3_state_t *st = XXH3_createState();
+  if (!st) return XXH3_64bits(p, n);
+  XXH3_64bits_reset(st);
+  while (n) {
+    uintptr_t end = ((uintptr_t)p / SNAP_SLICE + 1) * SNAP_SLICE;
+    size_t k = end - (uintptr_t)p < n ? (size_t)(end - (uintptr_t)p) : n;
+    XXH3_64bits_update(st, p, k);
+    revl_advise_drop(p, k);
+    p += k;
+    n -= k;
+  }
+  uint64_t h = XXH3_64bits_digest(st);
+  XXH3_freeState(st);
+  return h;
+}
+
 static int check_hdr(const void *p, size_t n, const unsigned char *key,
                      const char **why) {
   snap_hdr h;
@@ -224,7 +243,7 @@ static int check_hdr(const void *p, size_t n, const unsigned char *key,
     *why = "key does not match";
     return 1;
   }
-  if (XXH3_64bits((const char *)p + SNAP_HDR, n - SNAP_HDR) != h.check) {
+  if (revl_snap_hash(p, SNAP_HDR, n) != h.check) {
     *why = "checksum does not match";
     return 1;
   }
