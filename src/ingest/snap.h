@@ -39,7 +39,8 @@ int revl_snap_write(FILE *f, const revl_store *s, const revl_table *t,
                     uint32_t n_before, size_t nbytes_before,
                     const unsigned char key[32]);
 
-/* Restore the snapshot p[0..n) (8-byte aligned; a mapping) as table
+/* Restore the snapshot p[0..n) (a read-only file mapping, never heap
+ * memory: the checksum drops its pages once read) as table
  * name (file path) of s.  0 done: the table's columns and s's string
  * table now point into p, which must stay mapped as long as s does
  * (revl_store_keep_map); 1 the snapshot is not valid for key and s (s
