@@ -427,11 +427,39 @@ static void test_group_dense(void) {
   revl_frame_free(spread);
 }
 
+/* Whole numbers and integers are written by a fast path: the same text
+ * as "%.15g" (or "%.17g" when that does not read back) and "%lld". */
+static void test_cell_numbers(void) {
+  static const double d[] = {0.0, -0.0, 1.0, -1.0, 75.0, 0.5, -2.25, 1e15 - 1, -(1e15 - 1),
+                             1e15, -1e15, 9007199254740993.0, 1e300, 123456789012.0,
+                             0.1, 1.0 / 3.0, 4503599627370496.5};
+  static const int64_t v[] = {0, -1, 1, 9, 10, -10, 1234567890123, INT64_MAX, INT64_MIN};
+  revl_frame *f = revl_frame_new(NULL);
+  int cd = revl_frame_add_col(f, "d", REVL_T_NUMBER, NULL);
+  int ci = revl_frame_add_col(f, "i", REVL_T_INT, NULL);
+  size_t nd = sizeof d / sizeof *d, ni = sizeof v / sizeof *v;
+  for (size_t k = 0; k < nd; k++) {
+    revl_col_push_f64(revl_frame_col(f, cd), d[k]);
+    revl_col_push_i64(revl_frame_col(f, ci), v[k % ni]);
+  }
+  CHECK_INT(revl_frame_seal(f), 0);
+  for (size_t k = 0; k < nd; k++) {
+    char want[64];
+    snprintf(want, sizeof want, "%.15g", d[k]);
+    if (strtod(want, NULL) != d[k]) snprintf(want, sizeof want, "%.17g", d[k]);
+    CHECK_STR(cell(f, cd, k), want);
+    snprintf(want, sizeof want, "%lld", (long long)v[k % ni]);
+    CHECK_STR(cell(f, ci, k), want);
+  }
+  revl_frame_free(f);
+}
+
 int main(void) {
   snprintf(tmpdir, sizeof tmpdir, "/tmp/revl_test_frame_XXXXXX");
   if (!mkdtemp(tmpdir)) return 2;
   test_group_by();
   test_group_dense();
+  test_cell_numbers();
   test_sort();
   test_take();
   test_rename();
