@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 int revl_error_set(revl_error *err, int code, const char *file, long line,
                    long col, const char *fmt, ...) {
@@ -66,6 +67,19 @@ void revl_advise_huge(void *p, size_t n) {
   uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
   uintptr_t e = ((uintptr_t)p + n) & ~(huge - 1);
   if (e > a) madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)n;
+#endif
+}
+
+void revl_advise_drop(const void *p, size_t n) {
+#ifdef MADV_DONTNEED
+  long ps = sysconf(_SC_PAGESIZE);
+  const uintptr_t page = ps > 0 ? (uintptr_t)ps : 4096;
+  uintptr_t a = ((uintptr_t)p + page - 1) & ~(page - 1);
+  uintptr_t e = ((uintptr_t)p + n) & ~(page - 1);
+  if (e > a) madvise((void *)a, e - a, MADV_DONTNEED);
 #else
   (void)p;
   (void)n;

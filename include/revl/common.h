@@ -67,6 +67,13 @@ void *revl_realloc_array(void *p, size_t n, size_t size);
  * transparent huge pages are left as they are. */
 void revl_advise_huge(void *p, size_t n);
 
+/* Drop the pages of p[0..n), part of a read-only file mapping, from the
+ * process (MADV_DONTNEED): they stay in the page cache and a later read
+ * maps them again, so a file read once through (hashed) does not stay
+ * resident.  Whole pages inside the range only; never for memory that
+ * was written. */
+void revl_advise_drop(const void *p, size_t n);
+
 /* Suggesting the name a user meant.  revl_near_* keeps the candidate
  * closest to name by edit distance (case-insensitive); revl_near_hint
  * writes " (did you mean 'x'?)" into buf, or "" when no candidate is

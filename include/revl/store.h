@@ -38,6 +38,9 @@ typedef struct revl_intern {
   uint32_t n, cap;   /* ids in use (including 0) */
   uint64_t *slots;   /* open addressing: hash << 32 | record / 4 */
   uint32_t mask;
+  int mapped;        /* bytes, off and slots point into a snapshot the
+                        store maps read-only (cap == n, capbytes ==
+                        nbytes): copied to the heap before a change */
 } revl_intern;
 
 void revl_intern_init(revl_intern *in);
@@ -66,6 +69,9 @@ size_t revl_intern_memory(const revl_intern *in);
 /* dst (uninitialised) becomes a copy of src with the same ids.  0 or
  * REVL_ENOMEM (dst is then empty). */
 int revl_intern_copy(revl_intern *dst, const revl_intern *src);
+/* A mapped table (see `mapped`) copied to the heap, same ids and slots;
+ * a no-op for one already there.  0 or REVL_ENOMEM (in unchanged). */
+int revl_intern_own(revl_intern *in);
 
 /* ---- columns ------------------------------------------------------- */
 
@@ -99,6 +105,9 @@ typedef struct revl_column {
   uint32_t *rev_off;  /* CSR: rows of this table per target row */
   uint32_t *rev_rows;
   uint32_t broken_example; /* intern id of a broken value, for reports */
+  int mapped;         /* valid, v and cur point into a snapshot the store
+                         maps read-only (cap == n): never freed, grown or
+                         written; revl_col_own copies them first */
 } revl_column;
 
 static inline int revl_col_valid(const revl_column *c, size_t row) {
@@ -111,6 +120,11 @@ int revl_col_reserve(revl_column *c, size_t n);
 int revl_col_push_null(revl_column *c);
 /* Room for one more row (doubling).  0 or REVL_ENOMEM. */
 int revl_col_grow1(revl_column *c);
+/* A mapped column's arrays copied to the heap (copy on write), with room
+ * for at least cap rows; a no-op for a column already there.  Every
+ * path that frees, grows or writes a column's arrays goes through it
+ * (col_grow, retype, filter, free).  0 or REVL_ENOMEM (c unchanged). */
+int revl_col_own(revl_column *c, size_t cap);
 
 /* Appending a value is inline, since loading calls it for every field:
  * room for the row (growth out of line), its valid bit, then the value. */
@@ -228,10 +242,23 @@ typedef struct revl_store {
   revl_store_lazy lazy;
   int load_rc;          /* a first-use load failed: its code (sticky) */
   revl_error load_err;  /*   and the last such error */
+  /* snapshots mapped by restores (src/ingest/cache.c): columns and the
+   * string table may point into them; unmapped by revl_store_free */
+  struct revl_snapmap {
+    void *p;
+    size_t n;
+  } *maps;
+  int nmaps;
 } revl_store;
 
 revl_store *revl_store_new(void);
 void revl_store_free(revl_store *s); /* NULL is a no-op */
+/* The store keeps the mapping p[0..n) (mmap'd) until it is freed.  0 or
+ * REVL_ENOMEM (not kept: the caller unmaps it). */
+int revl_store_keep_map(revl_store *s, void *p, size_t n);
+/* Unmap and forget the mapping last kept, when nothing points into it
+ * (a restore that found the snapshot invalid). */
+void revl_store_drop_map(revl_store *s, void *p);
 
 /* Table by name or NULL.  A table the directory has but that is not
  * loaded yet loads now (the store is logically const: the table was
@@ -326,7 +353,8 @@ int revl_table_link(revl_table *t, int c, revl_table *target, int tcol);
 /* Bytes used by the table (columns, indexes). */
 size_t revl_table_memory(const revl_table *t);
 
-/* Keep only rows with keep[row] != 0 (used to drop duplicate keys). */
+/* Keep only rows with keep[row] != 0 (used to drop duplicate keys).  0 or
+ * REVL_ENOMEM (a mapped column could not be copied; t unchanged). */
 int revl_table_filter_rows(revl_table *t, const uint8_t *keep);
 
 #endif

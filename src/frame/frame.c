@@ -8,6 +8,7 @@
  */
 #include "revl/frame.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,20 @@ const char *revl_frame_currency(const revl_frame *f, int ci, size_t row) {
   return revl_intern_str(c->dict, c->col.cur[row]);
 }
 
+/* v in decimal, as "%lld" writes it, into buf (>= 21 bytes); its length. */
+static size_t i64_text(int64_t v, char *buf) {
+  char t[24];
+  size_t n = 0;
+  uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+  do t[n++] = (char)('0' + u % 10);
+  while ((u /= 10));
+  size_t k = 0;
+  if (v < 0) buf[k++] = '-';
+  while (n) buf[k++] = t[--n];
+  buf[k] = '\0';
+  return k;
+}
+
 const char *revl_frame_cell_text(const revl_frame *f, int ci, size_t row,
                                  char *buf, size_t bufsize, size_t *len) {
   const revl_fcol *fc = f->cols[ci];
@@ -175,9 +190,22 @@ const char *revl_frame_cell_text(const revl_frame *f, int ci, size_t row,
   case REVL_T_STRING:
     *len = revl_intern_len(fc->dict, c->v.str[row]);
     return revl_intern_str(fc->dict, c->v.str[row]);
-  case REVL_T_INT: snprintf(buf, bufsize, "%lld", (long long)c->v.i64[row]); break;
+  case REVL_T_INT:
+    if (bufsize >= 24) {
+      *len = i64_text(c->v.i64[row], buf);
+      return buf;
+    }
+    snprintf(buf, bufsize, "%lld", (long long)c->v.i64[row]);
+    break;
   case REVL_T_NUMBER: {
     double d = c->v.f64[row];
+    /* a whole number under 1e15 (scores, counts): what %.15g prints is
+     * its digits, and they read back exactly; -0 keeps "%g"'s "-0" */
+    if (d > -1e15 && d < 1e15 && d == (double)(int64_t)d && (d != 0 || !signbit(d)) &&
+        bufsize >= 24) {
+      *len = i64_text((int64_t)d, buf);
+      return buf;
+    }
     snprintf(buf, bufsize, "%.15g", d);
     if (strtod(buf, NULL) != d) snprintf(buf, bufsize, "%.17g", d);
     break;
@@ -203,11 +231,14 @@ static void gather(revl_column *dst, const revl_column *src,
                    const revl_view *v, int via) {
   size_t sz = revl_type_size(src->type);
   char *out = dst->v.any;
-  const char *in = src->v.any;
   for (size_t i = 0; i < v->n; i++) {
     int64_t r = revl_field_row(v->t, via, revl_view_row(v, i));
     if (r >= 0 && revl_col_valid(src, (size_t)r)) {
-      memcpy(out + i * sz, in + (size_t)r * sz, sz);
+      switch (sz) { /* a fixed-size move, not a memcpy call per cell */
+      case 1: dst->v.b[i] = src->v.b[r]; break;
+      case 4: dst->v.str[i] = src->v.str[r]; break;
+      default: dst->v.i64[i] = src->v.i64[r]; break;
+      }
       if (src->cur) dst->cur[i] = src->cur[r];
       dst->valid[i >> 6] |= 1ull << (i & 63);
     } else {

@@ -4,7 +4,9 @@
  *
  * Keys are hashed as int64 tuples with revl_mgroup (string ids, number
  * bits with -0 folded into 0, money amount and currency, one part for
- * which keys are null), so finding a group never touches string bytes.
+ * which keys are null), so finding a group never touches string bytes;
+ * one text key over a compact range of ids skips the hash and indexes
+ * an array by id (dense_groups), with the same group numbers.
  * Each aggregate is then one pass over the rows into per-group arrays;
  * median and percentiles gather each group's values through a counting
  * sort of the rows by group.  The results follow view:sum/avg/...: sums
@@ -76,8 +78,11 @@ static void row_key(const revl_frame *f, const int *keys, int nk, size_t i,
 static int push_copy(revl_column *d, const revl_column *c, size_t r) {
   if (!revl_col_valid(c, r)) return revl_col_push_null(d);
   if (d->n == d->cap && revl_col_grow1(d)) return REVL_ENOMEM;
-  size_t sz = revl_type_size(c->type);
-  memcpy((char *)d->v.any + d->n * sz, (const char *)c->v.any + r * sz, sz);
+  switch (revl_type_size(c->type)) { /* a fixed-size copy, not a memcpy call */
+  case 1: d->v.b[d->n] = c->v.b[r]; break;
+  case 4: d->v.str[d->n] = c->v.str[r]; break;
+  default: d->v.i64[d->n] = c->v.i64[r]; break;
+  }
   if (c->type == REVL_T_MONEY) d->cur[d->n] = c->cur[r];
   d->valid[d->n >> 6] |= 1ull << (d->n & 63);
   d->n++;
@@ -341,6 +346,45 @@ out:
   return rc;
 }
 
+/* One text key whose ids span a range not much wider than the rows: a
+ * group per id straight from an array indexed by id (and one for the
+ * nulls), numbered in order of first appearance like revl_mgroup does,
+ * so the result is the same without hashing.  0 done (gid, *first, *ng
+ * filled), 1 the ids are too spread out (use the hash), -1 no memory. */
+static int dense_groups(const revl_column *c, size_t n, uint32_t *gid,
+                        uint32_t **first, size_t *ng) {
+  if (c->type != REVL_T_STRING || !n) return 1;
+  uint32_t lo = UINT32_MAX, hi = 0;
+  for (size_t i = 0; i < n; i++)
+    if (revl_col_valid(c, i)) {
+      uint32_t id = c->v.str[i];
+      lo = id < lo ? id : lo;
+      hi = id > hi ? id : hi;
+    }
+  size_t range = lo <= hi ? (size_t)(hi - lo) + 1 : 0;
+  if (range > 4 * n + 1024) return 1;
+  uint32_t *map = calloc(range ? range : 1, sizeof *map);
+  uint32_t *fr = malloc((range + 1 < n ? range + 1 : n) * sizeof *fr);
+  if (!map || !fr) {
+    free(map);
+    free(fr);
+    return -1;
+  }
+  uint32_t k = 0, null_group = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t *slot = revl_col_valid(c, i) ? &map[c->v.str[i] - lo] : &null_group;
+    if (!*slot) {
+      fr[k] = (uint32_t)i;
+      *slot = ++k;
+    }
+    gid[i] = *slot - 1;
+  }
+  free(map);
+  *first = fr;
+  *ng = k;
+  return 0;
+}
+
 int revl_frame_group_by(const revl_frame *f, const int *keys, int nk,
                         const revl_agg *aggs, int na, int sorted,
                         revl_frame **out, revl_error *err) {
@@ -366,19 +410,26 @@ int revl_frame_group_by(const revl_frame *f, const int *keys, int nk,
   revl_mgroup g;
   members m = {NULL, NULL};
   revl_frame *o = NULL;
+  uint32_t *first = NULL; /* first row of each group (dense_groups) */
+  size_t ng = 0;
   uint32_t *gid = malloc((f->nrows ? f->nrows : 1) * sizeof *gid);
   if (!gid || revl_mgroup_init(&g, np)) {
     free(gid);
     return NOMEM(err);
   }
-  int64_t part[40];
-  for (size_t i = 0; i < f->nrows; i++) {
-    row_key(f, keys, nk, i, part);
-    int64_t id = revl_mgroup_get(&g, part, (uint32_t)i);
-    if (id < 0) goto nomem;
-    gid[i] = (uint32_t)id;
+  int dense = nk == 1 ? dense_groups(&f->cols[keys[0]]->col, f->nrows, gid, &first, &ng) : 1;
+  if (dense < 0) goto nomem;
+  if (dense > 0) {
+    int64_t part[40];
+    for (size_t i = 0; i < f->nrows; i++) {
+      row_key(f, keys, nk, i, part);
+      int64_t id = revl_mgroup_get(&g, part, (uint32_t)i);
+      if (id < 0) goto nomem;
+      gid[i] = (uint32_t)id;
+    }
+    ng = g.n;
+    first = g.first;
   }
-  size_t ng = g.n;
   o = revl_frame_new(f->store);
   if (!o || revl_intern_copy(&o->own, &f->own)) goto nomem;
   for (int k = 0; k < nk; k++) {
@@ -395,7 +446,7 @@ int revl_frame_group_by(const revl_frame *f, const int *keys, int nk,
     revl_column *d = &o->cols[ci]->col;
     if (revl_col_reserve(d, ng ? ng : 1)) goto nomem;
     for (size_t gi = 0; gi < ng; gi++)
-      if (push_copy(d, &fc->col, g.first[gi])) goto nomem;
+      if (push_copy(d, &fc->col, first[gi])) goto nomem;
   }
   o->nkeys = nk;
   for (int j = 0; j < na; j++)
@@ -410,6 +461,7 @@ int revl_frame_group_by(const revl_frame *f, const int *keys, int nk,
 nomem:
   rc = NOMEM(err);
 out:
+  if (first != g.first) free(first);
   revl_mgroup_free(&g);
   free(gid);
   free(m.off);

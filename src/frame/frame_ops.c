@@ -32,44 +32,88 @@ typedef struct rank_key {
 } rank_key;
 
 static const revl_intern *g_rank_dict; /* qsort has no context in C11 */
-static int cmp_rank_keys(const void *a, const void *b) {
-  const rank_key *x = a, *y = b;
-  if (x->prefix != y->prefix) return x->prefix < y->prefix ? -1 : 1;
-  return strcmp(revl_intern_str(g_rank_dict, x->id), revl_intern_str(g_rank_dict, y->id));
-}
 
 static uint64_t prefix8(const char *s) {
   uint64_t p = 0;
   int i = 0;
   for (; i < 8 && s[i]; i++) p = p << 8 | (unsigned char)s[i];
-  return p << (8 * (8 - i));
+  return i ? p << (8 * (8 - i)) : 0; /* "" would shift by 64 */
+}
+
+/* LSD radix sort of keys by prefix, 8 bits a pass (a pass where every
+ * key has the same byte is skipped); stable, so equal prefixes stay in
+ * id order.  The result is in a. */
+static void radix_prefix(rank_key *a, rank_key *tmp, size_t n) {
+  rank_key *src = a, *dst = tmp;
+  for (int shift = 0; shift < 64; shift += 8) {
+    size_t cnt[256] = {0};
+    for (size_t i = 0; i < n; i++) cnt[(src[i].prefix >> shift) & 255]++;
+    if (cnt[(src[0].prefix >> shift) & 255] == n) continue;
+    size_t sum = 0;
+    for (int b = 0; b < 256; b++) {
+      size_t t = cnt[b];
+      cnt[b] = sum;
+      sum += t;
+    }
+    for (size_t i = 0; i < n; i++) dst[cnt[(src[i].prefix >> shift) & 255]++] = src[i];
+    rank_key *t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src != a) memcpy(a, src, n * sizeof *a);
+}
+
+static int cmp_rank_ties(const void *a, const void *b) {
+  const rank_key *x = a, *y = b;
+  int r = strcmp(revl_intern_str(g_rank_dict, x->id), revl_intern_str(g_rank_dict, y->id));
+  return r ? r : (x->id > y->id) - (x->id < y->id);
 }
 
 /* rank[id] for every id of column c's dict that c holds: byte order of
- * the strings (equal strings share an id, so ranks are distinct). */
-static uint32_t *string_ranks(const revl_fcol *fc, size_t nrows) {
+ * the strings (equal strings share an id, so ranks are distinct), 1 to
+ * *nranks.  The strings' first 8 bytes are radix sorted, runs that share
+ * them sorted by their bytes; only the ids between the smallest and the
+ * largest present are visited. */
+static uint32_t *string_ranks(const revl_fcol *fc, size_t nrows, size_t *nranks) {
   const revl_intern *d = fc->dict;
   uint32_t *rank = calloc(d->n ? d->n : 1, sizeof *rank);
-  rank_key *keys = NULL;
+  rank_key *keys = NULL, *tmp = NULL;
   if (!rank) return NULL;
   size_t k = 0;
+  uint32_t lo = UINT32_MAX, hi = 0;
   for (size_t i = 0; i < nrows; i++) {
     if (!revl_col_valid(&fc->col, i)) continue;
     uint32_t id = fc->col.v.str[i];
-    if (!rank[id]) rank[id] = 1, k++;
+    if (!rank[id]) {
+      rank[id] = 1, k++;
+      lo = id < lo ? id : lo;
+      hi = id > hi ? id : hi;
+    }
   }
-  keys = malloc((k ? k : 1) * sizeof *keys);
-  if (!keys) {
+  *nranks = k;
+  if (!k) return rank;
+  keys = malloc(k * sizeof *keys);
+  tmp = malloc(k * sizeof *tmp);
+  if (!keys || !tmp) {
+    free(keys);
+    free(tmp);
     free(rank);
     return NULL;
   }
   size_t j = 0;
-  for (uint32_t id = 1; id < d->n; id++)
+  for (uint32_t id = lo; id <= hi; id++)
     if (rank[id]) keys[j].id = id, keys[j++].prefix = prefix8(revl_intern_str(d, id));
+  radix_prefix(keys, tmp, k);
   g_rank_dict = d;
-  qsort(keys, k, sizeof *keys, cmp_rank_keys);
+  for (size_t a = 0; a < k;) { /* runs of one prefix: by the whole bytes */
+    size_t b = a + 1;
+    while (b < k && keys[b].prefix == keys[a].prefix) b++;
+    if (b - a > 1) qsort(keys + a, b - a, sizeof *keys, cmp_rank_ties);
+    a = b;
+  }
   for (size_t r = 0; r < k; r++) rank[keys[r].id] = (uint32_t)r + 1;
   free(keys);
+  free(tmp);
   return rank;
 }
 
@@ -159,7 +203,17 @@ static int permute(revl_frame *f, const uint32_t *perm) {
   for (int ci = 0; ci < f->ncols; ci++) {
     revl_column *c = &f->cols[ci]->col;
     size_t sz = revl_type_size(c->type);
-    for (size_t i = 0; i < n; i++) memcpy((char *)buf + i * sz, (char *)c->v.any + (size_t)perm[i] * sz, sz);
+    switch (sz) { /* fixed-size moves, not a memcpy call per cell */
+    case 1:
+      for (size_t i = 0; i < n; i++) ((uint8_t *)buf)[i] = c->v.b[perm[i]];
+      break;
+    case 4:
+      for (size_t i = 0; i < n; i++) ((uint32_t *)buf)[i] = c->v.str[perm[i]];
+      break;
+    default:
+      for (size_t i = 0; i < n; i++) ((int64_t *)buf)[i] = c->v.i64[perm[i]];
+      break;
+    }
     memcpy(c->v.any, buf, n * sz);
     memset(valid, 0, ((n + 63) / 64) * 8);
     for (size_t i = 0; i < n; i++)
@@ -192,18 +246,17 @@ int revl_frame_sort(revl_frame *f, const revl_sortkey *keys, int nk,
   if (!perm || !tmp) goto nomem;
   /* ranks cost a pass over the whole dict: worth it for many rows, not
    * for a few hundred groups of a million-string store */
+  size_t nranks[16] = {0};
   for (int k = 0; k < nk; k++)
     if (f->cols[keys[k].col]->col.type == REVL_T_STRING &&
         n * 16 >= f->cols[keys[k].col]->dict->n &&
-        !(rank[k] = string_ranks(f->cols[keys[k].col], n)))
+        !(rank[k] = string_ranks(f->cols[keys[k].col], n, &nranks[k])))
       goto nomem;
   if (nk == 1 && rank[0]) {
     /* one text key: ranks are dense (1..k), so a counting sort places
      * every row in O(n + k), stably, without comparing anything */
     const revl_column *c = &f->cols[keys[0].col]->col;
-    size_t k = 0;
-    for (uint32_t id = 0; id < f->cols[keys[0].col]->dict->n; id++)
-      if (rank[0][id] > k) k = rank[0][id];
+    size_t k = nranks[0];
     uint32_t *cnt = calloc(k + 2, sizeof *cnt);
     if (!cnt) goto nomem;
     for (size_t i = 0; i < n; i++) {

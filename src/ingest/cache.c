@@ -9,7 +9,9 @@
  * the revl executable's bytes.  The header repeats the key and a
  * checksum of the payload, so a hit is only trusted when all of it
  * agrees.  Writes go to a temporary file renamed into place, so
- * concurrent runs see a whole snapshot or none.  The directory is kept
+ * concurrent runs see a whole snapshot or none, and a mapped snapshot
+ * never changes under the store that restored from it (a file is only
+ * ever replaced or removed, never written in place).  The directory is kept
  * under its size cap by removing the least recently used snapshots
  * (a hit touches its file's mtime).
  */
@@ -83,7 +85,24 @@ static int hash_file(const char *path, XXH128_hash_t *out, struct stat *st) {
   void *p = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
   if (p == MAP_FAILED) goto out;
   posix_madvise(p, (size_t)st->st_size, POSIX_MADV_SEQUENTIAL);
-  *out = XXH3_128bits(p, (size_t)st->st_size);
+  /* in slices dropped once hashed: the file is not resident after */
+  XXH3_state_t *xs = XXH3_createState();
+  if (!xs) {
+    *out = XXH3_128bits(p, (size_t)st->st_size);
+  } else {
+    XXH3_128bits_reset(xs);
+    const unsigned char *q = p;
+    size_t left = (size_t)st->st_size;
+    while (left) {
+      size_t k = left < SNAP_SLICE ? left : SNAP_SLICE;
+      XXH3_128bits_update(xs, q, k);
+      revl_advise_drop(q, k);
+      q += k;
+      left -= k;
+    }
+    *out = XXH3_128bits_digest(xs);
+    XXH3_freeState(xs);
+  }
   munmap(p, (size_t)st->st_size);
   rc = 0;
 out:
@@ -146,8 +165,11 @@ static int make_key(const revl_store *s, const char *name, const char *path,
   add_str(st, map ? map->name : "(none)");
   XXH3_128bits_update(st, mapkey, 16);
   XXH3_128bits_update(st, &strict, sizeof strict);
+  /* the string table's contents, not its capacities: a restored table
+   * has none to spare and hands out the same ids and slots as a parsed
+   * one, so the next file's key is the same after either */
   const revl_intern *in = &s->strings;
-  uint64_t shape[6] = {in->n, in->nbytes, in->cap, in->capbytes,
+  uint64_t shape[4] = {in->n, in->nbytes,
                        in->slots ? (uint64_t)in->mask + 1 : 0,
                        s->default_currency};
   XXH3_128bits_update(st, shape, sizeof shape);
@@ -253,10 +275,16 @@ int revl_cache_load(revl_store *s, const char *name, const char *path,
     const char *why = "unreadable";
     int rc = 1;
     if (fstat(fd, &ss) == 0 && ss.st_size > 0) {
-      void *p = mmap(NULL, (size_t)ss.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (p != MAP_FAILED) {
-        rc = revl_snap_read(p, (size_t)ss.st_size, key, s, name, path, &why);
-        munmap(p, (size_t)ss.st_size);
+      /* the store keeps the mapping: the restored columns and string
+       * table point into it (read-only, copied on a change) */
+      size_t len = (size_t)ss.st_size;
+      void *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p != MAP_FAILED && revl_store_keep_map(s, p, len) != 0) {
+        munmap(p, len);
+        rc = REVL_ENOMEM;
+      } else if (p != MAP_FAILED) {
+        rc = revl_snap_read(p, len, key, s, name, path, &why);
+        if (rc == 1) revl_store_drop_map(s, p);
       }
     } else {
       why = "truncated";

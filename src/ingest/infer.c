@@ -60,6 +60,7 @@ static int convert_column(loader *ld, int ci, revl_type type) {
   revl_column *c = t->cols[ci];
   const revl_parse_opts *po = ld->map ? &ld->map->popts : NULL;
   size_t n = c->n;
+  if (revl_col_own(c, n)) return REVL_ENOMEM; /* its arrays are freed below */
   uint32_t *ids = c->v.str;
   uint64_t *valid = c->valid;
   c->v.str = NULL;

@@ -11,7 +11,7 @@
 #include "revl/store.h"
 
 #define SNAP_MAGIC "REVLSNP1"
-#define SNAP_VERSION 1u
+#define SNAP_VERSION 2u /* 2: whole string table, columns mapped in place */
 #define SNAP_HDR 64
 
 /* The fixed header: magic, version, header size, payload length, XXH3-64
@@ -24,6 +24,13 @@ typedef struct snap_hdr {
   unsigned char key[32];
 } snap_hdr;
 
+/* XXH3-64 of base[from..to), a read-only mapping, read in slices of
+ * SNAP_SLICE bytes that are dropped from the process once hashed
+ * (revl_advise_drop): checking a snapshot leaves none of it resident,
+ * what is used later maps back in from the page cache. */
+#define SNAP_SLICE ((uintptr_t)4 << 20)
+uint64_t revl_snap_hash(const void *base, size_t from, size_t to);
+
 /* Write the snapshot of t (just loaded into s; the string table held
  * n_before strings in nbytes_before bytes before) to f.  0, or -1 with
  * errno on a write error; 1 when t is not in a state a snapshot can
@@ -32,9 +39,13 @@ int revl_snap_write(FILE *f, const revl_store *s, const revl_table *t,
                     uint32_t n_before, size_t nbytes_before,
                     const unsigned char key[32]);
 
-/* Restore the snapshot p[0..n) as table name (file path) of s.  0 done;
- * 1 the snapshot is not valid for key and s (s untouched; *why says
- * how); REVL_ENOMEM. */
+/* Restore the snapshot p[0..n) (a read-only file mapping, never heap
+ * memory: the checksum drops its pages once read) as table
+ * name (file path) of s.  0 done: the table's columns and s's string
+ * table now point into p, which must stay mapped as long as s does
+ * (revl_store_keep_map); 1 the snapshot is not valid for key and s (s
+ * untouched, nothing points into p; *why says how); REVL_ENOMEM (s may
+ * point into p). */
 int revl_snap_read(const void *p, size_t n, const unsigned char key[32],
                    revl_store *s, const char *name, const char *path,
                    const char **why);

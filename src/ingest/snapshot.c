@@ -3,18 +3,27 @@
  * restore it instead of the next parse.
  *
  * The payload is a flat run of 8-byte aligned fields (integers, strings
- * with their NUL, raw arrays) behind a fixed header whose XXH3-64 of the
- * payload catches a truncated or damaged file.  Reading walks the
- * payload twice: once checking every length against the file and the
- * store (nothing changes), then restoring, so a bad snapshot never
- * leaves a half-built table behind.  What is restored is what the parse
- * built, capacity included: the string table gets the same bytes, ids
- * and slots, the columns the same reserved room, so every later step
- * (another file's parse, memory figures, outputs) is the same too.
+ * with their NUL, raw arrays) behind a fixed 64-byte header whose
+ * XXH3-64 of the payload catches a truncated or damaged file.  The file
+ * is mapped at a page boundary, so every array in it is aligned for its
+ * type and a restore points the table's columns (values, null bitmaps,
+ * currencies) and the store's string table (bytes, offsets, slots) at
+ * the mapping instead of copying them (revl_column.mapped,
+ * revl_intern.mapped: copied to the heap on the first change).  The
+ * string table is held whole, the part that was there before the load
+ * included, and that part must equal the store's byte for byte.
+ *
+ * Reading walks the payload twice: once checking every length and every
+ * string id against the file and the store (nothing changes), then
+ * restoring, so a bad snapshot never leaves a half-built table behind.
+ * What is restored is what the parse built: the same string bytes, ids
+ * and slots, the same column values, so every later step (another
+ * file's parse and key, memory figures, outputs) is the same too.
  */
 #include "snap.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -79,16 +88,15 @@ int revl_snap_write(FILE *f, const revl_store *s, const revl_table *t,
 
   put_str(&w, t->name);
   put_str(&w, t->file);
-  /* what the load added to the string table, and its capacity after */
+  /* the string table after the load, whole (mapped by a restore), and
+   * how much of it was there before */
   put_u64(&w, n_before);
   put_u64(&w, in->n);
   put_u64(&w, nbytes_before);
   put_u64(&w, in->nbytes);
-  put_u64(&w, in->cap);
-  put_u64(&w, in->capbytes);
   put_u64(&w, in->slots ? (uint64_t)in->mask + 1 : 0);
-  put_blob(&w, in->bytes + nbytes_before, in->nbytes - nbytes_before);
-  put_blob(&w, in->off + n_before, (size_t)(in->n - n_before) * 4);
+  put_blob(&w, in->bytes, in->nbytes);
+  put_blob(&w, in->off, (size_t)in->n * 4);
   if (in->slots)
     put_blob(&w, in->slots, ((size_t)in->mask + 1) * 8);
 
@@ -107,7 +115,6 @@ int revl_snap_write(FILE *f, const revl_store *s, const revl_table *t,
     put_u64(&w, (uint64_t)c->canonical);
     put_u64(&w, (uint64_t)c->required);
     put_u64(&w, c->n);
-    put_u64(&w, c->cap);
     put_u64(&w, c->nnull);
     put_u64(&w, c->nbad);
     put_u64(&w, c->broken_example);
@@ -193,6 +200,25 @@ static const char *get_str(rd *r, int *isnull) {
   return r->bad ? NULL : s;
 }
 
+uint64_t revl_snap_hash(const void *base, size_t from, size_t to) {
+  const unsigned char *p = (const unsigned char *)base + from;
+  size_t n = to - from;
+  XXH3_state_t *st = XXH3_createState();
+  if (!st) return XXH3_64bits(p, n);
+  XXH3_64bits_reset(st);
+  while (n) {
+    uintptr_t end = ((uintptr_t)p / SNAP_SLICE + 1) * SNAP_SLICE;
+    size_t k = end - (uintptr_t)p < n ? (size_t)(end - (uintptr_t)p) : n;
+    XXH3_64bits_update(st, p, k);
+    revl_advise_drop(p, k);
+    p += k;
+    n -= k;
+  }
+  uint64_t h = XXH3_64bits_digest(st);
+  XXH3_freeState(st);
+  return h;
+}
+
 static int check_hdr(const void *p, size_t n, const unsigned char *key,
                      const char **why) {
   snap_hdr h;
@@ -217,7 +243,7 @@ static int check_hdr(const void *p, size_t n, const unsigned char *key,
     *why = "key does not match";
     return 1;
   }
-  if (XXH3_64bits((const char *)p + SNAP_HDR, n - SNAP_HDR) != h.check) {
+  if (revl_snap_hash(p, SNAP_HDR, n) != h.check) {
     *why = "checksum does not match";
     return 1;
   }
@@ -240,43 +266,36 @@ int revl_snap_info(const void *p, size_t n, char *table, size_t tsize,
   return 0;
 }
 
-/* Restore the string table's part (apply) or check it fits s. */
+/* Point the string table at the snapshot's (apply), or check that it
+ * fits s: its first part is the store's table as it is now. */
 static int walk_intern(rd *r, revl_intern *in, int apply) {
   uint64_t n0 = get_u64(r), n1 = get_u64(r), b0 = get_u64(r), b1 = get_u64(r);
-  uint64_t cap = get_u64(r), capbytes = get_u64(r), nslots = get_u64(r);
-  if (r->bad || n1 < n0 || b1 < b0 || cap < n1 || capbytes < b1 ||
-      capbytes > UINT32_MAX || cap > UINT32_MAX || n0 != in->n ||
-      b0 != in->nbytes || (nslots & (nslots - 1)) || nslots > ((uint64_t)1 << 32) ||
-      (nslots == 0 && n1 > 0) || (n0 > 0 && !in->slots)) {
+  uint64_t nslots = get_u64(r);
+  if (r->bad || n1 < n0 || b1 < b0 || n1 == 0 || b1 > UINT32_MAX ||
+      n1 > UINT32_MAX || n0 != in->n || b0 != in->nbytes ||
+      (nslots & (nslots - 1)) || nslots > ((uint64_t)1 << 32) || nslots <= n1) {
     r->bad = 1;
     return 0;
   }
-  const void *bytes = get_blob(r, b1 - b0);
-  const void *off = get_blob(r, (n1 - n0) * 4);
-  const void *slots = nslots ? get_blob(r, nslots * 8) : NULL;
-  if (r->bad || !apply) return 0;
-  char *nb = realloc(in->bytes, (size_t)capbytes ? (size_t)capbytes : 1);
-  if (!nb) return REVL_ENOMEM;
-  in->bytes = nb;
-  uint32_t *noff = realloc(in->off, (size_t)cap * 4 + 4);
-  if (!noff) return REVL_ENOMEM;
-  in->off = noff;
-  uint64_t *ns = NULL;
-  if (nslots && !(ns = malloc((size_t)nslots * 8))) return REVL_ENOMEM;
-  revl_advise_huge(in->bytes, (size_t)capbytes);
-  memcpy(in->bytes + b0, bytes, (size_t)(b1 - b0));
-  memcpy(in->off + n0, off, (size_t)(n1 - n0) * 4);
-  if (ns) {
-    revl_advise_huge(ns, (size_t)nslots * 8);
-    memcpy(ns, slots, (size_t)nslots * 8);
+  const char *bytes = get_blob(r, b1);
+  const uint32_t *off = get_blob(r, n1 * 4);
+  const uint64_t *slots = get_blob(r, nslots * 8);
+  if (r->bad) return 0;
+  if (!apply) {
+    if ((b0 && memcmp(bytes, in->bytes, (size_t)b0) != 0) ||
+        (n0 && memcmp(off, in->off, (size_t)n0 * 4) != 0))
+      r->bad = 1;
+    return 0;
   }
-  free(in->slots);
-  in->slots = ns;
-  in->mask = nslots ? (uint32_t)(nslots - 1) : 0;
-  in->n = (uint32_t)n1;
-  in->nbytes = (size_t)b1;
-  in->cap = (uint32_t)cap;
-  in->capbytes = (size_t)capbytes;
+  revl_intern_done(in);
+  /* read-only: revl_intern_own copies them before a change */
+  in->bytes = (char *)(uintptr_t)bytes;
+  in->off = (uint32_t *)(uintptr_t)off;
+  in->slots = (uint64_t *)(uintptr_t)slots;
+  in->mask = (uint32_t)(nslots - 1);
+  in->n = in->cap = (uint32_t)n1;
+  in->nbytes = in->capbytes = (size_t)b1;
+  in->mapped = 1;
   return 0;
 }
 
@@ -303,10 +322,10 @@ static int walk_table(rd *r, revl_table *t, uint32_t nstrings, int apply) {
     if (nul) r->bad = 1;
     const char *label = get_str(r, &nul);
     uint64_t type = get_u64(r), canonical = get_u64(r), required = get_u64(r);
-    uint64_t n = get_u64(r), cap = get_u64(r), nnull = get_u64(r);
+    uint64_t n = get_u64(r), nnull = get_u64(r);
     uint64_t nbad = get_u64(r), broken = get_u64(r);
-    if (r->bad || type > REVL_T_DATETIME || n != nrows || cap < n ||
-        nnull > n || broken >= nstrings || cap > ((uint64_t)1 << 40)) {
+    if (r->bad || type > REVL_T_DATETIME || n != nrows || nnull > n ||
+        broken >= nstrings || n > ((uint64_t)1 << 40)) {
       r->bad = 1;
       return 0;
     }
@@ -334,11 +353,14 @@ static int walk_table(rd *r, revl_table *t, uint32_t nstrings, int apply) {
     c->canonical = (int)canonical;
     c->required = (int)required;
     if (label && revl_table_set_label(t, ci, label)) return REVL_ENOMEM;
-    if (revl_col_reserve(c, (size_t)cap)) return REVL_ENOMEM;
-    if (n) {
-      memcpy(c->valid, valid, (size_t)(n + 63) / 64 * 8);
-      memcpy(c->v.any, vals, (size_t)n * sz);
-      if (cur) memcpy(c->cur, cur, (size_t)n * 4);
+    if (n) { /* read-only: revl_col_own copies them before a change */
+      c->valid = (uint64_t *)(uintptr_t)valid;
+      c->v.any = (void *)(uintptr_t)vals;
+      c->cur = (uint32_t *)(uintptr_t)cur;
+      c->cap = (size_t)n;
+      c->mapped = 1;
+    } else if (revl_col_reserve(c, 1)) {
+      return REVL_ENOMEM;
     }
     c->n = (size_t)n;
     c->nnull = (size_t)nnull;
@@ -399,8 +421,6 @@ static int walk(rd *r, revl_store *s, revl_table *t, int apply) {
   get_str(r, &nul);
   get_str(r, &nul);
   size_t at = r->at;
-  int rc = walk_intern(r, &s->strings, apply);
-  if (rc || r->bad) return rc;
   /* the ids a column may hold: the string table after the restore */
   uint32_t nstrings;
   {
@@ -408,6 +428,8 @@ static int walk(rd *r, revl_store *s, revl_table *t, int apply) {
     get_u64(&peek);
     nstrings = (uint32_t)get_u64(&peek);
   }
+  int rc = walk_intern(r, &s->strings, apply);
+  if (rc || r->bad) return rc;
   rc = walk_table(r, t, nstrings, apply);
   if (!rc && !r->bad && r->at != r->n) r->bad = 1;
   return rc;
@@ -417,6 +439,10 @@ int revl_snap_read(const void *p, size_t n, const unsigned char key[32],
                    revl_store *s, const char *name, const char *path,
                    const char **why) {
   if (check_hdr(p, n, key, why)) return 1;
+  if ((uintptr_t)p % 8) { /* a mapping is page-aligned; arrays need 8 */
+    *why = "not aligned";
+    return 1;
+  }
   rd r = {(const unsigned char *)p + SNAP_HDR, n - SNAP_HDR, 0, 0};
   revl_table scratch;
   memset(&scratch, 0, sizeof scratch);

@@ -9,6 +9,11 @@
  * and the id on one cache line.  On a million distinct keys that is two
  * cache misses per lookup instead of four, which is most of the cost of
  * loading an id column.
+ *
+ * A table restored from a snapshot (src/ingest/snapshot.c) points its
+ * three arrays into the store's read-only mapping of that snapshot
+ * (`mapped`, capacities equal to what is used); the first change copies
+ * them to the heap (revl_intern_own), so lookups never pay for a copy.
  */
 #include "revl/store.h"
 
@@ -48,10 +53,43 @@ uint32_t revl_intern_hash(const char *s, size_t n) {
 void revl_intern_init(revl_intern *in) { memset(in, 0, sizeof *in); }
 
 void revl_intern_done(revl_intern *in) {
-  free(in->bytes);
-  free(in->off);
-  free(in->slots);
+  if (!in->mapped) { /* mapped arrays go with the store's mappings */
+    free(in->bytes);
+    free(in->off);
+    free(in->slots);
+  }
   memset(in, 0, sizeof *in);
+}
+
+int revl_intern_own(revl_intern *in) {
+  if (!in->mapped) return 0;
+  /* room as a parse leaves it: the next strings do not copy again */
+  size_t capbytes = in->nbytes < (1 << 15) ? 1 << 16 : in->nbytes * 2;
+  if (capbytes > UINT32_MAX) capbytes = in->nbytes; /* offsets are 32-bit */
+  uint32_t cap = in->n < 512 ? 1024 : in->n < UINT32_MAX / 2 ? in->n * 2 : UINT32_MAX;
+  size_t nslots = (size_t)in->mask + 1;
+  char *bytes = malloc(capbytes);
+  uint32_t *off = malloc((size_t)cap * sizeof *off);
+  uint64_t *slots = malloc(nslots * sizeof *slots);
+  if (!bytes || !off || !slots) {
+    free(bytes);
+    free(off);
+    free(slots);
+    return REVL_ENOMEM;
+  }
+  revl_advise_huge(bytes, capbytes);
+  revl_advise_huge(off, (size_t)cap * sizeof *off);
+  revl_advise_huge(slots, nslots * sizeof *slots);
+  memcpy(bytes, in->bytes, in->nbytes);
+  memcpy(off, in->off, (size_t)in->n * sizeof *off);
+  memcpy(slots, in->slots, nslots * sizeof *slots);
+  in->bytes = bytes;
+  in->off = off;
+  in->slots = slots;
+  in->capbytes = capbytes;
+  in->cap = cap;
+  in->mapped = 0;
+  return 0;
 }
 
 static uint32_t rec_u32(const revl_intern *in, size_t rec, int field) {
@@ -89,6 +127,7 @@ static int grow_slots(revl_intern *in) {
 }
 
 int revl_intern_reserve(revl_intern *in, size_t more) {
+  if (revl_intern_own(in)) return REVL_ENOMEM;
   if (!in->slots && first_use(in) != 0) return REVL_ENOMEM;
   size_t want = ((size_t)in->n + more) * 4 / 3 + 1;
   if (want > (size_t)1 << 31) want = (size_t)1 << 31;
@@ -182,6 +221,7 @@ uint32_t revl_intern_add_h(revl_intern *in, const char *s, size_t n,
   uint32_t i;
   uint32_t id = probe(in, s, n, h, &i);
   if (id) return id;
+  if (revl_intern_own(in)) return 0; /* a new string: the heap's */
   if (in->n == in->cap) {
     uint32_t cap = in->cap * 2;
     uint32_t *off = realloc(in->off, cap * sizeof *off);

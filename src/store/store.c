@@ -6,6 +6,9 @@
  * small open-addressed table.  Unique indexes map an interned id to a
  * row; foreign keys are resolved once into row numbers and a reverse CSR
  * index (target row -> its source rows) for joins and "deals by account".
+ * A table restored from a snapshot has its columns' arrays in the
+ * store's read-only mappings (revl_column.mapped): they are copied to the
+ * heap before anything here grows, compacts, retypes or frees them.
  */
 #include "revl/store.h"
 
@@ -13,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 const char *revl_type_name(revl_type t) {
   switch (t) {
@@ -43,6 +47,7 @@ size_t revl_type_size(revl_type t) {
 /* ---- columns ------------------------------------------------------- */
 
 static int col_grow(revl_column *c, size_t cap) {
+  if (c->mapped) return revl_col_own(c, cap);
   cap = (cap + 63) & ~(size_t)63;
   void *v = realloc(c->v.any, cap * revl_type_size(c->type));
   if (!v) return REVL_ENOMEM;
@@ -59,6 +64,38 @@ static int col_grow(revl_column *c, size_t cap) {
     c->cur = cur;
   }
   c->cap = cap;
+  return 0;
+}
+
+/* Copy on write: a restored column's arrays are the snapshot's bytes,
+ * mapped read-only and owned by the store.  The copy gets room for cap
+ * rows (rounded to 64, as col_grow keeps it) and zero valid bits past n. */
+int revl_col_own(revl_column *c, size_t cap) {
+  if (!c->mapped) return 0;
+  if (cap < c->n) cap = c->n;
+  cap = (cap + 63) & ~(size_t)63;
+  if (!cap) cap = 64;
+  size_t sz = revl_type_size(c->type), words = (c->n + 63) / 64;
+  void *v = malloc(cap * sz);
+  uint64_t *valid = calloc(cap / 64, sizeof *valid);
+  uint32_t *cur = c->cur ? malloc(cap * sizeof *cur) : NULL;
+  if (!v || !valid || (c->cur && !cur)) {
+    free(v);
+    free(valid);
+    free(cur);
+    return REVL_ENOMEM;
+  }
+  revl_advise_huge(v, cap * sz);
+  if (c->n) {
+    memcpy(v, c->v.any, c->n * sz);
+    memcpy(valid, c->valid, words * sizeof *valid);
+    if (cur) memcpy(cur, c->cur, c->n * sizeof *cur);
+  }
+  c->v.any = v;
+  c->valid = valid;
+  c->cur = cur;
+  c->cap = cap;
+  c->mapped = 0;
   return 0;
 }
 
@@ -98,9 +135,11 @@ static void col_free(revl_column *c) {
   if (!c) return;
   free(c->name);
   free(c->label);
-  free(c->valid);
-  free(c->v.any);
-  free(c->cur);
+  if (!c->mapped) { /* mapped arrays go with the store's mappings */
+    free(c->valid);
+    free(c->v.any);
+    free(c->cur);
+  }
   free(c->ref_row);
   free(c->rev_off);
   free(c->rev_rows);
@@ -239,9 +278,12 @@ int revl_table_add_col(revl_table *t, const char *name, revl_type type) {
 
 int revl_table_retype_col(revl_table *t, int i, revl_type type) {
   revl_column *c = t->cols[i];
-  free(c->valid);
-  free(c->v.any);
-  free(c->cur);
+  if (!c->mapped) {
+    free(c->valid);
+    free(c->v.any);
+    free(c->cur);
+  }
+  c->mapped = 0;
   c->valid = NULL;
   c->v.any = NULL;
   c->cur = NULL;
@@ -353,7 +395,26 @@ void revl_store_free(revl_store *s) {
   for (int i = 0; i < s->lazy.nnames; i++) free(s->lazy.names[i]);
   free(s->lazy.names);
   revl_intern_done(&s->strings);
+  for (int i = 0; i < s->nmaps; i++) munmap(s->maps[i].p, s->maps[i].n);
+  free(s->maps);
   free(s);
+}
+
+int revl_store_keep_map(revl_store *s, void *p, size_t n) {
+  struct revl_snapmap *m = realloc(s->maps, (size_t)(s->nmaps + 1) * sizeof *m);
+  if (!m) return REVL_ENOMEM;
+  s->maps = m;
+  m[s->nmaps].p = p;
+  m[s->nmaps].n = n;
+  s->nmaps++;
+  return 0;
+}
+
+void revl_store_drop_map(revl_store *s, void *p) {
+  if (s->nmaps && s->maps[s->nmaps - 1].p == p) {
+    s->nmaps--;
+    munmap(p, s->maps[s->nmaps].n);
+  }
 }
 
 revl_table *revl_store_loaded(const revl_store *s, const char *name) {
@@ -547,7 +608,15 @@ int revl_table_link(revl_table *t, int ci, revl_table *target, int tcol) {
   c->nbroken = 0;
   c->broken_example = 0;
   size_t linked = 0;
+  enum { AHEAD = 16 }; /* start the index's cache misses rows ahead */
+  for (size_t r = 0; r < c->n && r < AHEAD; r++)
+    __builtin_prefetch(&u->keys[id_hash(c->v.str[r]) & u->mask]);
   for (size_t r = 0; r < c->n; r++) {
+    if (r + AHEAD < c->n) {
+      uint32_t j = id_hash(c->v.str[r + AHEAD]) & u->mask;
+      __builtin_prefetch(&u->keys[j]);
+      __builtin_prefetch(&u->rows[j]);
+    }
     int64_t row = -1;
     if (revl_col_valid(c, r)) {
       row = revl_uindex_get(u, c->v.str[r]);
@@ -583,6 +652,8 @@ size_t revl_table_memory(const revl_table *t) {
 
 int revl_table_filter_rows(revl_table *t, const uint8_t *keep) {
   size_t out = 0;
+  for (int i = 0; i < t->ncols; i++) /* compacted in place: on the heap */
+    if (revl_col_own(t->cols[i], t->cols[i]->n)) return REVL_ENOMEM;
   for (int i = 0; i < t->ncols; i++) {
     revl_column *c = t->cols[i];
     size_t sz = revl_type_size(c->type);

@@ -352,10 +352,114 @@ static void test_write(void) {
   revl_frame_free(f);
 }
 
+/* One text key: over a compact range of ids the groups come from an
+ * array indexed by id, over spread-out ids from the hash; both give the
+ * same groups in the same order, and sorted by the keys' bytes (shared
+ * 8-byte prefixes included) with the null group last. */
+static revl_frame *keyed(int spread) {
+  revl_frame *f = revl_frame_new(NULL);
+  int a = revl_frame_add_col(f, "acct", REVL_T_STRING, NULL);
+  int m = revl_frame_add_col(f, "amt", REVL_T_MONEY, NULL);
+  char key[64];
+  if (spread) /* the keys' ids 101 apart: too wide for the array */
+    for (int j = 0; j < 600; j++) {
+      int len = j < 500 ? snprintf(key, sizeof key, "customer-%03d", (j * 37) % 500)
+                        : snprintf(key, sizeof key, "%s", j == 500 ? "customer" : j % 2 ? "a" : "b");
+      revl_intern_add(&f->own, key, (size_t)len);
+      for (int k = 0; k < 100; k++) {
+        len = snprintf(key, sizeof key, "filler %d %d", j, k);
+        revl_intern_add(&f->own, key, (size_t)len);
+      }
+    }
+  uint64_t x = 88172645463325252ull;
+  for (int i = 0; i < 3000; i++) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    int j = i < 503 ? (i * 211) % 503 : (int)(x % 503); /* every key once, then at random */
+    if (j >= 500) {
+      const char *odd[] = {"customer", "a", NULL};
+      revl_frame_push_cstr(f, a, odd[j - 500]);
+    } else {
+      snprintf(key, sizeof key, "customer-%03d", j);
+      revl_frame_push_cstr(f, a, key);
+    }
+    revl_frame_push_money(f, m, (int64_t)(x % 100000), "USD");
+  }
+  CHECK_INT(revl_frame_seal(f), 0);
+  return f;
+}
+
+static void test_group_dense(void) {
+  revl_error err;
+  int keys[] = {0};
+  revl_agg aggs[] = {{REVL_AGG_COUNT, -1, "n", 0}, {REVL_AGG_SUM, 1, "total", 0},
+                     {REVL_AGG_MAX, 1, "top", 0}};
+  revl_frame *dense = keyed(0), *spread = keyed(1);
+  CHECK(spread->own.n > 60000);
+  for (int sorted = 0; sorted <= 1; sorted++) {
+    revl_frame *g = NULL, *h = NULL;
+    CHECK_INT(revl_frame_group_by(dense, keys, 1, aggs, 3, sorted, &g, &err), 0);
+    CHECK_INT(revl_frame_group_by(spread, keys, 1, aggs, 3, sorted, &h, &err), 0);
+    if (!g || !h) return;
+    CHECK_INT(g->nrows, 503);
+    CHECK_INT(h->nrows, g->nrows);
+    int differ = 0;
+    for (size_t r = 0; r < g->nrows && r < h->nrows; r++)
+      for (int c = 0; c < 4; c++) {
+        char x[128];
+        snprintf(x, sizeof x, "%s", cell(g, c, r));
+        if (strcmp(x, cell(h, c, r)) != 0) differ++;
+      }
+    CHECK_INT(differ, 0);
+    if (sorted) {
+      int order = 1;
+      for (size_t r = 1; r + 1 < g->nrows; r++)
+        if (strcmp(revl_frame_str(g, 0, r - 1), revl_frame_str(g, 0, r)) >= 0) order = 0;
+      CHECK(order);
+      CHECK_STR(revl_frame_str(g, 0, 0), "a");
+      CHECK_STR(revl_frame_str(g, 0, 1), "customer");
+      CHECK_STR(revl_frame_str(g, 0, 2), "customer-000");
+      CHECK(revl_frame_str(g, 0, g->nrows - 1) == NULL); /* nulls last */
+    }
+    revl_frame_free(g);
+    revl_frame_free(h);
+  }
+  revl_frame_free(dense);
+  revl_frame_free(spread);
+}
+
+/* Whole numbers and integers are written by a fast path: the same text
+ * as "%.15g" (or "%.17g" when that does not read back) and "%lld". */
+static void test_cell_numbers(void) {
+  static const double d[] = {0.0, -0.0, 1.0, -1.0, 75.0, 0.5, -2.25, 1e15 - 1, -(1e15 - 1),
+                             1e15, -1e15, 9007199254740993.0, 1e300, 123456789012.0,
+                             0.1, 1.0 / 3.0, 4503599627370496.5};
+  static const int64_t v[] = {0, -1, 1, 9, 10, -10, 1234567890123, INT64_MAX, INT64_MIN};
+  revl_frame *f = revl_frame_new(NULL);
+  int cd = revl_frame_add_col(f, "d", REVL_T_NUMBER, NULL);
+  int ci = revl_frame_add_col(f, "i", REVL_T_INT, NULL);
+  size_t nd = sizeof d / sizeof *d, ni = sizeof v / sizeof *v;
+  for (size_t k = 0; k < nd; k++) {
+    revl_col_push_f64(revl_frame_col(f, cd), d[k]);
+    revl_col_push_i64(revl_frame_col(f, ci), v[k % ni]);
+  }
+  CHECK_INT(revl_frame_seal(f), 0);
+  for (size_t k = 0; k < nd; k++) {
+    char want[64];
+    snprintf(want, sizeof want, "%.15g", d[k]);
+    if (strtod(want, NULL) != d[k]) snprintf(want, sizeof want, "%.17g", d[k]);
+    CHECK_STR(cell(f, cd, k), want);
+    snprintf(want, sizeof want, "%lld", (long long)v[k % ni]);
+    CHECK_STR(cell(f, ci, k), want);
+  }
+  revl_frame_free(f);
+}
+
 int main(void) {
   snprintf(tmpdir, sizeof tmpdir, "/tmp/revl_test_frame_XXXXXX");
   if (!mkdtemp(tmpdir)) return 2;
   test_group_by();
+  test_group_dense();
+  test_cell_numbers();
   test_sort();
   test_take();
   test_rename();

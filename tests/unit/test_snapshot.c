@@ -38,8 +38,9 @@ static char *load_dump(const char *dir, int strict, int cache) {
   fprintf(f, "rc %d: %s\n", rc, rc ? msg : "");
   dump_tables(f, s, 1);
   const revl_intern *in = &s->strings;
-  fprintf(f, "strings n %u bytes %zu cap %u capbytes %zu mask %u\n", in->n,
-          in->nbytes, in->cap, in->capbytes, in->mask);
+  /* not the capacities: a restored table maps exactly what is used */
+  fprintf(f, "strings n %u bytes %zu mask %u memory %zu\n", in->n, in->nbytes,
+          in->mask, revl_intern_memory(in));
   for (int i = 0; i < s->ntables; i++)
     fprintf(f, "memory %s %zu\n", s->tables[i]->name,
             revl_table_memory(s->tables[i]));
