@@ -1,5 +1,5 @@
 /*
- * l_store.c -- tables, views and rows for Lua.
+ * l_store.c -- tables and views for Lua (rows: l_row.c).
  *
  * A view is a table plus an optional vector of row numbers (NULL = every
  * row) and an optional column selection.  Filters, sorts and aggregates
@@ -22,29 +22,7 @@
 #include "revl/metrics.h"
 #include "revl/parse.h"
 
-typedef struct store_ud {
-  revl_store *s;
-  int cache_ref; /* registry ref of the intern id -> Lua string table */
-} store_ud;
-
-typedef struct view_ud {
-  revl_table *t;
-  uint32_t *rows; /* NULL: all rows of t */
-  size_t n;
-  int *cols;      /* selected columns or NULL */
-  int ncols;
-  store_ud *su;
-} view_ud;
-
-typedef struct row_ud {
-  revl_table *t;
-  size_t row;
-  store_ud *su;
-  /* field name -> column, by the key string's address (Lua interns short
-   * strings, so a loop's field names hit); a hit is confirmed by name */
-  const char *ckey[4];
-  int ccol[4];
-} row_ud;
+#include "lstore.h"
 
 /* ---- store ---------------------------------------------------------- */
 
@@ -93,8 +71,7 @@ static void push_str(lua_State *L, store_ud *su, uint32_t id) {
   lua_remove(L, -2);
 }
 
-static void push_cell(lua_State *L, store_ud *su, revl_table *t, int ci,
-                      size_t row) {
+void ls_push_cell(lua_State *L, store_ud *su, revl_table *t, int ci, size_t row) {
   revl_column *c = t->cols[ci];
   if (!revl_col_valid(c, row)) {
     lua_pushnil(L);
@@ -115,7 +92,7 @@ static void push_cell(lua_State *L, store_ud *su, revl_table *t, int ci,
 
 /* ---- views ---------------------------------------------------------- */
 
-static view_ud *check_view(lua_State *L, int i) {
+view_ud *ls_check_view(lua_State *L, int i) {
   view_ud *v = luaL_checkudata(L, i, REVL_VIEW);
   if (!v->su || !v->su->s) luaL_error(L, "this table's data was unloaded");
   return v;
@@ -131,7 +108,7 @@ static int view_gc(lua_State *L) {
 }
 
 /* New empty view of t; uservalue 1 keeps the store alive. */
-static view_ud *new_view(lua_State *L, store_ud *su, int sidx, revl_table *t) {
+view_ud *ls_new_view(lua_State *L, store_ud *su, int sidx, revl_table *t) {
   sidx = lua_absindex(L, sidx);
   view_ud *v = lua_newuserdatauv(L, sizeof *v, 1);
   memset(v, 0, sizeof *v);
@@ -145,14 +122,14 @@ static view_ud *new_view(lua_State *L, store_ud *su, int sidx, revl_table *t) {
 
 void revl_push_table(lua_State *L, int sidx, revl_table *t) {
   store_ud *su = luaL_checkudata(L, sidx, REVL_STORE);
-  view_ud *v = new_view(L, su, sidx, t);
+  view_ud *v = ls_new_view(L, su, sidx, t);
   v->n = t->nrows;
 }
 
 /* Derived view of v (at index 1) with room for n rows. */
 static view_ud *derive(lua_State *L, view_ud *v, size_t n) {
   lua_getiuservalue(L, 1, 1);
-  view_ud *d = new_view(L, v->su, -1, v->t);
+  view_ud *d = ls_new_view(L, v->su, -1, v->t);
   lua_remove(L, -2);
   d->rows = malloc((n ? n : 1) * sizeof *d->rows);
   if (!d->rows) luaL_error(L, "not enough memory");
@@ -165,7 +142,6 @@ static view_ud *derive(lua_State *L, view_ud *v, size_t n) {
   return d;
 }
 
-#define VROW(v, i) ((v)->rows ? (size_t)(v)->rows[i] : (size_t)(i))
 
 /* Resolve "col" or "fk.col" on t: column index in the holding table and
  * the foreign-key column of t (or -1). */
@@ -209,12 +185,12 @@ static int64_t hold_row(revl_table *t, int via, size_t r) {
 }
 
 static int view_len(lua_State *L) {
-  lua_pushinteger(L, (lua_Integer)check_view(L, 1)->n);
+  lua_pushinteger(L, (lua_Integer)ls_check_view(L, 1)->n);
   return 1;
 }
 
 static int view_count(lua_State *L) {
-  view_ud *v = check_view(L, 1);
+  view_ud *v = ls_check_view(L, 1);
   if (lua_isnoneornil(L, 2)) {
     lua_pushinteger(L, (lua_Integer)v->n);
     return 1;
@@ -231,7 +207,7 @@ static int view_count(lua_State *L) {
 }
 
 static int view_columns(lua_State *L) {
-  view_ud *v = check_view(L, 1);
+  view_ud *v = ls_check_view(L, 1);
   int n = v->ncols ? v->ncols : v->t->ncols;
   lua_createtable(L, n, 0);
   for (int i = 0; i < n; i++) {
@@ -242,7 +218,7 @@ static int view_columns(lua_State *L) {
 }
 
 static int view_schema(lua_State *L) {
-  view_ud *v = check_view(L, 1);
+  view_ud *v = ls_check_view(L, 1);
   revl_table *t = v->t;
   lua_createtable(L, t->ncols, 0);
   for (int i = 0; i < t->ncols; i++) {
@@ -270,222 +246,30 @@ static int view_schema(lua_State *L) {
 }
 
 static int view_name(lua_State *L) {
-  lua_pushstring(L, check_view(L, 1)->t->name);
+  lua_pushstring(L, ls_check_view(L, 1)->t->name);
   return 1;
 }
-
-/* ---- rows ----------------------------------------------------------- */
-
-static row_ud *push_row(lua_State *L, store_ud *su, int sidx, revl_table *t,
-                        size_t row) {
-  sidx = lua_absindex(L, sidx);
-  row_ud *r = lua_newuserdatauv(L, sizeof *r, 1);
-  memset(r, 0, sizeof *r);
-  r->t = t;
-  r->row = row;
-  r->su = su;
-  luaL_setmetatable(L, REVL_ROW);
-  lua_pushvalue(L, sidx);
-  lua_setiuservalue(L, -2, 1);
-  return r;
-}
-
-static int row_method_get(lua_State *L);
-static int row_method_follow(lua_State *L);
-static int row_method_linked(lua_State *L);
-static int row_method_totable(lua_State *L);
-
-static int row_index(lua_State *L) {
-  row_ud *r = luaL_checkudata(L, 1, REVL_ROW);
-  if (!r->su->s) return luaL_error(L, "this row's data was unloaded");
-  const char *k = luaL_checkstring(L, 2);
-  unsigned slot = (unsigned)(((uintptr_t)k >> 4) & 3);
-  int ci;
-  if (r->ckey[slot] == k && strcmp(r->t->cols[r->ccol[slot]]->name, k) == 0) {
-    ci = r->ccol[slot];
-  } else {
-    ci = revl_table_col(r->t, k);
-    if (ci >= 0) {
-      r->ckey[slot] = k;
-      r->ccol[slot] = ci;
-    }
-  }
-  if (ci >= 0) {
-    push_cell(L, r->su, r->t, ci, r->row);
-    return 1;
-  }
-  /* deal.account follows account_id; deal.owner_rep is not needed:
-   * follow("owner") does it */
-  char fk[140];
-  snprintf(fk, sizeof fk, "%s_id", k);
-  int f = revl_table_col(r->t, fk);
-  if (f >= 0 && r->t->cols[f]->ref) {
-    int32_t tr = r->t->cols[f]->ref_row[r->row];
-    if (tr < 0) lua_pushnil(L);
-    else {
-      lua_getiuservalue(L, 1, 1);
-      push_row(L, r->su, -1, r->t->cols[f]->ref, (size_t)tr);
-    }
-    return 1;
-  }
-  if (strcmp(k, "get") == 0) lua_pushcfunction(L, row_method_get);
-  else if (strcmp(k, "follow") == 0) lua_pushcfunction(L, row_method_follow);
-  else if (strcmp(k, "linked") == 0) lua_pushcfunction(L, row_method_linked);
-  else if (strcmp(k, "totable") == 0) lua_pushcfunction(L, row_method_totable);
-  else if (strcmp(k, "_table") == 0) lua_pushstring(L, r->t->name);
-  else if (strcmp(k, "_row") == 0) lua_pushinteger(L, (lua_Integer)r->row + 1);
-  else {
-    const revl_table_def *d = revl_table_def_find(r->t->name);
-    if (d)
-      for (int i = 0; i < d->nfields; i++)
-        if (strcmp(d->fields[i].name, k) == 0) {
-          lua_pushnil(L); /* a canonical field this export lacks */
-          return 1;
-        }
-    return luaL_error(L, "%s has no column '%s'%s", r->t->name, k, REVL_HINT(r->t, k));
-  }
-  return 1;
-}
-
-static int row_method_get(lua_State *L) {
-  row_ud *r = luaL_checkudata(L, 1, REVL_ROW);
-  revl_table *h;
-  int via, ci = check_field(L, r->t, 2, &h, &via);
-  int64_t hr = hold_row(r->t, via, r->row);
-  if (hr < 0) lua_pushnil(L);
-  else push_cell(L, r->su, h, ci, (size_t)hr);
-  return 1;
-}
-
-static int row_method_follow(lua_State *L) {
-  row_ud *r = luaL_checkudata(L, 1, REVL_ROW);
-  const char *k = luaL_checkstring(L, 2);
-  int f = revl_table_col(r->t, k);
-  if (f < 0 || !r->t->cols[f]->ref)
-    return luaL_error(L, "%s.%s is not a loaded reference", r->t->name, k);
-  int32_t tr = r->t->cols[f]->ref_row[r->row];
-  if (tr < 0) return lua_pushnil(L), 1;
-  lua_getiuservalue(L, 1, 1);
-  push_row(L, r->su, -1, r->t->cols[f]->ref, (size_t)tr);
-  return 1;
-}
-
-/* row:linked("deals" [, "column"]): the view of the rows of that table
- * whose reference points at this row (account:linked("deals"), a lead's
- * deals through deals.lead_id), in table order; the reference column
- * is named when the table has several pointing here. */
-static int row_method_linked(lua_State *L) {
-  row_ud *r = luaL_checkudata(L, 1, REVL_ROW);
-  const char *name = luaL_checkstring(L, 2);
-  const char *via = luaL_optstring(L, 3, NULL);
-  revl_table *t = revl_need_table(L, r->su->s, name);
-  if (!t) {
-    revl_near nr;
-    char hint[160];
-    revl_near_init(&nr, name);
-    for (int i = 0, n = revl_store_count(r->su->s); i < n; i++)
-      revl_near_add(&nr, revl_store_name(r->su->s, i));
-    revl_near_hint(&nr, hint, sizeof hint);
-    return luaL_error(L, "linked: no table '%s'%s", name, hint);
-  }
-  int f = -1, nrefs = 0;
-  for (int c = 0; c < t->ncols; c++) {
-    if (t->cols[c]->ref != r->t || !t->cols[c]->rev_off) continue;
-    nrefs++;
-    if (!via ? f < 0 : strcmp(t->cols[c]->name, via) == 0) f = c;
-  }
-  if (f < 0 && via)
-    return luaL_error(L, "linked: %s.%s does not refer to %s%s", name, via, r->t->name,
-                      revl_table_col(t, via) < 0 ? REVL_HINT(t, via) : "");
-  if (f < 0) return luaL_error(L, "linked: no column of %s refers to %s", name, r->t->name);
-  if (nrefs > 1 && !via)
-    return luaL_error(L, "linked: several columns of %s refer to %s: name one, "
-                      "row:linked(\"%s\", \"column\")", name, r->t->name, name);
-  const revl_column *c = t->cols[f];
-  uint32_t a = c->rev_off[r->row], b = c->rev_off[r->row + 1];
-  lua_getiuservalue(L, 1, 1);
-  view_ud *d = new_view(L, r->su, -1, t);
-  lua_remove(L, -2);
-  d->rows = malloc((b > a ? b - a : 1) * sizeof *d->rows);
-  if (!d->rows) return luaL_error(L, "not enough memory");
-  memcpy(d->rows, c->rev_rows + a, (size_t)(b - a) * sizeof *d->rows);
-  d->n = b - a;
-  return 1;
-}
-
-static int row_method_totable(lua_State *L) {
-  row_ud *r = luaL_checkudata(L, 1, REVL_ROW);
-  lua_createtable(L, 0, r->t->ncols);
-  for (int i = 0; i < r->t->ncols; i++) {
-    push_cell(L, r->su, r->t, i, r->row);
-    lua_setfield(L, -2, r->t->cols[i]->name);
-  }
-  return 1;
-}
-
-static int row_newindex(lua_State *L) {
-  return luaL_error(L, "rows are read-only");
-}
-
-static int row_tostring(lua_State *L) {
-  row_ud *r = luaL_checkudata(L, 1, REVL_ROW);
-  if (r->t->pk >= 0 && revl_col_valid(r->t->cols[r->t->pk], r->row))
-    lua_pushfstring(L, "%s[%s]", r->t->name,
-                    revl_intern_str(&r->su->s->strings,
-                                    r->t->cols[r->t->pk]->v.str[r->row]));
-  else
-    lua_pushfstring(L, "%s[row %d]", r->t->name, (int)r->row + 1);
-  return 1;
-}
-
-static int row_eq(lua_State *L) {
-  row_ud *a = luaL_testudata(L, 1, REVL_ROW), *b = luaL_testudata(L, 2, REVL_ROW);
-  lua_pushboolean(L, a && b && a->t == b->t && a->row == b->row);
-  return 1;
-}
-
-/* pairs(row): column name, value */
-static int row_next(lua_State *L) {
-  row_ud *r = luaL_checkudata(L, 1, REVL_ROW);
-  int i = 0;
-  if (!lua_isnil(L, 2)) {
-    i = revl_table_col(r->t, luaL_checkstring(L, 2)) + 1;
-    if (i <= 0) return 0;
-  }
-  if (i >= r->t->ncols) return 0;
-  lua_pushstring(L, r->t->cols[i]->name);
-  push_cell(L, r->su, r->t, i, r->row);
-  return 2;
-}
-
-static int row_pairs(lua_State *L) {
-  lua_pushcfunction(L, row_next);
-  lua_pushvalue(L, 1);
-  lua_pushnil(L);
-  return 3;
-}
-
 
 /* t:get(id) -> row or nil */
 static int view_get(lua_State *L) {
-  view_ud *v = check_view(L, 1);
+  view_ud *v = ls_check_view(L, 1);
   size_t n;
   const char *key = luaL_checklstring(L, 2, &n);
   if (v->t->pk < 0) return luaL_error(L, "%s has no key column", v->t->name);
   int64_t r = revl_table_find(v->t, key, n);
   if (r < 0) return lua_pushnil(L), 1;
   lua_getiuservalue(L, 1, 1);
-  push_row(L, v->su, -1, v->t, (size_t)r);
+  ls_push_row(L, v->su, -1, v->t, (size_t)r);
   return 1;
 }
 
 /* v:row(i): the i-th row of the view (1-based) */
 static int view_row(lua_State *L) {
-  view_ud *v = check_view(L, 1);
+  view_ud *v = ls_check_view(L, 1);
   lua_Integer i = luaL_checkinteger(L, 2);
   if (i < 1 || (size_t)i > v->n) return lua_pushnil(L), 1;
   lua_getiuservalue(L, 1, 1);
-  push_row(L, v->su, -1, v->t, VROW(v, i - 1));
+  ls_push_row(L, v->su, -1, v->t, VROW(v, i - 1));
   return 1;
 }
 
@@ -521,13 +305,13 @@ static int rows_iter(lua_State *L) {
   for (int k = 0, np = 0; k < nv; k++) {
     const rows_col *c = &cols[k];
     if (c->kind == 0) {
-      push_cell(L, v->su, v->t, c->col, row);
+      ls_push_cell(L, v->su, v->t, c->col, row);
       continue;
     }
     int64_t tr = revl_field_row(v->t, c->via, row);
     if (c->kind == 1) {
       if (tr < 0) lua_pushnil(L);
-      else push_cell(L, v->su, (revl_table *)c->holder, c->col, (size_t)tr);
+      else ls_push_cell(L, v->su, (revl_table *)c->holder, c->col, (size_t)tr);
       continue;
     }
     int up = lua_upvalueindex(6 + np++);
@@ -544,12 +328,12 @@ static int rows_iter(lua_State *L) {
 
 /* v:rows() -> for row in ...; v:rows("a", "b") -> for a, b in ... */
 static int view_rows(lua_State *L) {
-  view_ud *v = check_view(L, 1);
+  view_ud *v = ls_check_view(L, 1);
   int nv = lua_gettop(L) - 1, np = 0;
   if (nv > 200) return luaL_error(L, "rows: at most 200 columns");
   lua_pushvalue(L, 1);
   lua_getiuservalue(L, 1, 1);
-  push_row(L, v->su, -1, v->t, 0);
+  ls_push_row(L, v->su, -1, v->t, 0);
   lua_remove(L, -2);
   lua_pushinteger(L, 0);
   lua_pushinteger(L, nv);
@@ -573,7 +357,7 @@ static int view_rows(lua_State *L) {
     c->kind = 2;
     c->via = f;
     lua_getiuservalue(L, 1, 1);
-    push_row(L, v->su, -1, v->t->cols[f]->ref, 0);
+    ls_push_row(L, v->su, -1, v->t->cols[f]->ref, 0);
     lua_remove(L, -2);
     np++;
   }
@@ -585,10 +369,10 @@ static int call_for_row(lua_State *L, revl_table *t, size_t row, int nres);
 
 /* v:each(fn): fn(row) for every row (one reused proxy) */
 static int view_each(lua_State *L) {
-  view_ud *v = check_view(L, 1);
+  view_ud *v = ls_check_view(L, 1);
   luaL_checktype(L, 2, LUA_TFUNCTION);
   lua_getiuservalue(L, 1, 1);
-  row_ud *r = push_row(L, v->su, -1, v->t, 0);
+  row_ud *r = ls_push_row(L, v->su, -1, v->t, 0);
   for (size_t i = 0; i < v->n; i++) {
     r->row = VROW(v, i);
     lua_pushvalue(L, 2);
@@ -670,7 +454,7 @@ static int cb_match(void *ud, const revl_crit *c, const char *s, size_t n) {
 
 /* v:where(spec) -> view */
 static int view_where(lua_State *L) {
-  view_ud *v = check_view(L, 1);
+  view_ud *v = ls_check_view(L, 1);
   luaL_argcheck(L, lua_istable(L, 2) || lua_isfunction(L, 2), 2,
                 "a filter table or function");
   lua_settop(L, 2);
@@ -679,7 +463,7 @@ static int view_where(lua_State *L) {
   *owner = revl_compile_crit_fns(L, 2, v->t, 3);
   view_ud *d = derive(L, v, v->n); /* 5 */
   lua_getiuservalue(L, 1, 1);
-  row_ud *proxy = push_row(L, v->su, -1, v->t, 0); /* 7 */
+  row_ud *proxy = ls_push_row(L, v->su, -1, v->t, 0); /* 7 */
   cb_ctx x = {L, 3, 7, proxy};
   revl_rt_state *rt = revl_rt_get(L);
   revl_crit_ctx ctx = {rt ? rt->as_of : 0, cb_call, cb_match, &x, 0};
@@ -692,7 +476,7 @@ static int view_where(lua_State *L) {
 
 /* v:sort_by(field [, desc | "desc"]): revl_view_sort's order */
 static int view_sort_by(lua_State *L) {
-  view_ud *v = check_view(L, 1);
+  view_ud *v = ls_check_view(L, 1);
   const char *field = luaL_checkstring(L, 2);
   int desc = lua_toboolean(L, 3);
   if (lua_type(L, 3) == LUA_TSTRING) desc = strcmp(lua_tostring(L, 3), "desc") == 0;
@@ -706,7 +490,7 @@ static int view_sort_by(lua_State *L) {
 }
 
 static int view_limit(lua_State *L) {
-  view_ud *v = check_view(L, 1);
+  view_ud *v = ls_check_view(L, 1);
   lua_Integer n = luaL_checkinteger(L, 2);
   lua_Integer off = luaL_optinteger(L, 3, 0);
   luaL_argcheck(L, n >= 0, 2, "must be >= 0");
@@ -720,7 +504,7 @@ static int view_limit(lua_State *L) {
 }
 
 static int view_select(lua_State *L) {
-  view_ud *v = check_view(L, 1);
+  view_ud *v = ls_check_view(L, 1);
   int n;
   if (lua_istable(L, 2)) {
     n = (int)lua_rawlen(L, 2);
@@ -743,7 +527,7 @@ static int view_select(lua_State *L) {
   view_ud *d;
   /* derive allocates; keep cols safe by attaching after */
   lua_getiuservalue(L, 1, 1);
-  d = new_view(L, v->su, -1, v->t);
+  d = ls_new_view(L, v->su, -1, v->t);
   lua_remove(L, -2);
   d->cols = cols;
   d->ncols = n;
@@ -761,7 +545,7 @@ static int view_select(lua_State *L) {
 /* v:sum(field) / avg / min / max / median / percentile(field, p), computed
  * by revl_view_aggregate; nil, "no values" when there are none. */
 static int view_agg(lua_State *L, const char *kind) {
-  view_ud *v = check_view(L, 1);
+  view_ud *v = ls_check_view(L, 1);
   const char *field = luaL_checkstring(L, 2);
   double p = 0;
   if (strcmp(kind, "percentile") == 0) {
@@ -803,7 +587,7 @@ static int view_percentile(lua_State *L) { return view_agg(L, "percentile"); }
  * {"percentile", "col", 90}}; default {n = "count"}.  The per-row work
  * is revl_view_group_by's (src/frame/frame_view.c). */
 static int view_group_by(lua_State *L) {
-  view_ud *v = check_view(L, 1);
+  view_ud *v = ls_check_view(L, 1);
   int top = lua_gettop(L);
   int aggidx = 0;
   if (top >= 2 && lua_istable(L, top)) aggidx = top, top--;
@@ -890,42 +674,9 @@ static int view_group_by(lua_State *L) {
 
 /* ---- output ----------------------------------------------------------- */
 
-static void fmt_cell(store_ud *su, revl_table *t, int ci, size_t row, char *buf,
-                     size_t n, const char **s, size_t *len, int json) {
-  revl_column *c = t->cols[ci];
-  *s = buf;
-  if (!revl_col_valid(c, row)) {
-    *s = json ? "null" : "";
-    *len = strlen(*s);
-    return;
-  }
-  switch (c->type) {
-  case REVL_T_STRING:
-    *s = revl_intern_str(&su->s->strings, c->v.str[row]);
-    *len = revl_intern_len(&su->s->strings, c->v.str[row]);
-    return;
-  case REVL_T_INT: snprintf(buf, n, "%lld", (long long)c->v.i64[row]); break;
-  case REVL_T_NUMBER: {
-    double d = c->v.f64[row];
-    snprintf(buf, n, "%.15g", d);
-    if (strtod(buf, NULL) != d) snprintf(buf, n, "%.17g", d);
-    break;
-  }
-  case REVL_T_BOOL: snprintf(buf, n, "%s", c->v.b[row] ? "true" : "false"); break;
-  case REVL_T_DATE: revl_format_date(c->v.date[row], buf, n); break;
-  case REVL_T_DATETIME: revl_format_datetime(c->v.i64[row], buf, n); break;
-  case REVL_T_MONEY:
-    revl_format_money(c->v.i64[row],
-                      revl_currency_decimals(revl_intern_str(&su->s->strings, c->cur[row])),
-                      0, buf, n);
-    break;
-  }
-  *len = strlen(buf);
-}
-
-
+/* v:to_csv(path) / v:to_jsonl(path): written by the core (revl_view_write_to) */
 static int view_write(lua_State *L, int json) {
-  view_ud *v = check_view(L, 1);
+  view_ud *v = ls_check_view(L, 1);
   const char *path = luaL_checkstring(L, 2);
   char full[4096];
   revl_error err;
@@ -935,38 +686,9 @@ static int view_write(lua_State *L, int json) {
   }
   revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
   if (!w) return revl_raise(L, &err);
-  int nc = v->ncols ? v->ncols : v->t->ncols;
-  char buf[64];
-  if (!json) {
-    for (int k = 0; k < nc; k++)
-      revl_csvw_str(w, v->t->cols[v->ncols ? v->cols[k] : k]->name);
-    revl_csvw_end(w);
-  }
-  for (size_t i = 0; i < v->n; i++) {
-    size_t row = VROW(v, i);
-    if (json) revl_csvw_raw(w, "{", 1);
-    for (int k = 0; k < nc; k++) {
-      int ci = v->ncols ? v->cols[k] : k;
-      const char *s;
-      size_t len;
-      fmt_cell(v->su, v->t, ci, row, buf, sizeof buf, &s, &len, json);
-      if (json) {
-        if (k) revl_csvw_raw(w, ",", 1);
-        revl_csvw_json(w, v->t->cols[ci]->name, strlen(v->t->cols[ci]->name));
-        revl_csvw_raw(w, ":", 1);
-        revl_type ty = v->t->cols[ci]->type;
-        int quoted = revl_col_valid(v->t->cols[ci], row) &&
-                     (ty == REVL_T_STRING || ty == REVL_T_DATE || ty == REVL_T_DATETIME);
-        if (quoted) revl_csvw_json(w, s, len);
-        else revl_csvw_raw(w, s, len);
-      } else {
-        revl_csvw_field(w, s, len);
-      }
-    }
-    if (json) revl_csvw_raw(w, "}\n", 2);
-    else revl_csvw_end(w);
-  }
-  if (revl_csvw_commit(w, &err)) return revl_raise(L, &err);
+  revl_view cv = {v->t, v->rows, v->n};
+  if (revl_view_write_to(&cv, w, v->ncols ? v->cols : NULL, v->ncols, json, &err))
+    return revl_raise(L, &err);
   lua_pushstring(L, full);
   return 1;
 }
@@ -981,7 +703,7 @@ static int view_tostring(lua_State *L) {
 
 /* v:ids() -> list of row numbers (1-based) in the table */
 static int view_ids(lua_State *L) {
-  view_ud *v = check_view(L, 1);
+  view_ud *v = ls_check_view(L, 1);
   lua_createtable(L, (int)v->n, 0);
   for (size_t i = 0; i < v->n; i++) {
     lua_pushinteger(L, (lua_Integer)VROW(v, i) + 1);
@@ -995,7 +717,7 @@ int revl_view_rows(lua_State *L, int idx, revl_table **t, const uint32_t **rows,
                    size_t *n);
 int revl_view_rows(lua_State *L, int idx, revl_table **t, const uint32_t **rows,
                    size_t *n) {
-  view_ud *v = check_view(L, idx);
+  view_ud *v = ls_check_view(L, idx);
   *t = v->t;
   *rows = v->rows;
   *n = v->n;
@@ -1003,24 +725,24 @@ int revl_view_rows(lua_State *L, int idx, revl_table **t, const uint32_t **rows,
 }
 
 void revl_view_push_row(lua_State *L, int vidx, size_t row) {
-  view_ud *v = check_view(L, vidx);
+  view_ud *v = ls_check_view(L, vidx);
   lua_getiuservalue(L, vidx, 1);
-  push_row(L, v->su, -1, v->t, row);
+  ls_push_row(L, v->su, -1, v->t, row);
   lua_remove(L, -2);
 }
 
 void revl_view_push_derived(lua_State *L, int vidx, uint32_t *rows, size_t n) {
   vidx = lua_absindex(L, vidx);
-  view_ud *v = check_view(L, vidx);
+  view_ud *v = ls_check_view(L, vidx);
   lua_getiuservalue(L, vidx, 1);
-  view_ud *d = new_view(L, v->su, -1, v->t);
+  view_ud *d = ls_new_view(L, v->su, -1, v->t);
   lua_remove(L, -2);
   d->rows = rows;
   d->n = n;
 }
 
 int revl_push_store_table(lua_State *L, int vidx, const char *name) {
-  view_ud *v = check_view(L, vidx);
+  view_ud *v = ls_check_view(L, vidx);
   revl_table *t = revl_need_table(L, v->su->s, name);
   if (!t) return 0;
   lua_getiuservalue(L, vidx, 1);
@@ -1030,14 +752,14 @@ int revl_push_store_table(lua_State *L, int vidx, const char *name) {
 }
 
 void revl_push_string_id(lua_State *L, int vidx, uint32_t id) {
-  view_ud *v = check_view(L, vidx);
+  view_ud *v = ls_check_view(L, vidx);
   push_str(L, v->su, id);
 }
 
 void revl_view_push_cell(lua_State *L, int vidx, revl_table *t, int col,
                          size_t row) {
-  view_ud *v = check_view(L, vidx);
-  push_cell(L, v->su, t, col, row);
+  view_ud *v = ls_check_view(L, vidx);
+  ls_push_cell(L, v->su, t, col, row);
 }
 
 int revl_resolve_field(revl_table *t, const char *name, revl_table **holder,
@@ -1063,11 +785,6 @@ static const luaL_Reg view_meta[] = {
     {"__len", view_len}, {"__gc", view_gc}, {"__close", view_gc},
     {"__tostring", view_tostring}, {NULL, NULL}};
 
-static const luaL_Reg row_meta[] = {
-    {"__index", row_index}, {"__newindex", row_newindex},
-    {"__tostring", row_tostring}, {"__eq", row_eq},
-    {"__pairs", row_pairs}, {NULL, NULL}};
-
 int luaopen_revl_store(lua_State *L) {
   luaL_newmetatable(L, REVL_STORE);
   lua_pushcfunction(L, store_gc);
@@ -1078,8 +795,6 @@ int luaopen_revl_store(lua_State *L) {
   luaL_newlib(L, view_methods);
   lua_setfield(L, -2, "__index");
   lua_pop(L, 1);
-  luaL_newmetatable(L, REVL_ROW);
-  luaL_setfuncs(L, row_meta, 0);
-  lua_pop(L, 1);
+  ls_open_row(L);
   return 0;
 }
