@@ -2,6 +2,7 @@
  * sbuf.c -- growable text buffers and number texts (revl/sbuf.h).
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,11 +10,18 @@
 #include "revl/sbuf.h"
 
 int revl_sb_grow(revl_sbuf *b, size_t n) {
-  if (b->n + n + 1 <= b->cap) return 0;
+  if (b->cap > b->n && n < b->cap - b->n) return 0; /* no b->n + n + 1: it can wrap */
+  if (n > SIZE_MAX / 2 - b->n) { /* the doubling below would overflow */
+    b->oom = 1;
+    return -1;
+  }
   size_t cap = b->cap ? b->cap : 256;
   while (cap < b->n + n + 1) cap *= 2;
   char *p = realloc(b->p, cap);
-  if (!p) return -1;
+  if (!p) {
+    b->oom = 1;
+    return -1;
+  }
   b->p = p;
   b->cap = cap;
   return 0;
@@ -31,6 +39,7 @@ void revl_sb_addf(revl_sbuf *b, const char *fmt, ...) {
 
 void revl_sb_reset(revl_sbuf *b) {
   b->n = 0;
+  b->oom = 0;
   if (b->p) b->p[0] = '\0';
 }
 
@@ -40,6 +49,7 @@ void revl_sb_free(revl_sbuf *b) {
   free(b->p);
   b->p = NULL;
   b->n = b->cap = 0;
+  b->oom = 0;
 }
 
 void revl_num_text(double d, char *buf, size_t n) {

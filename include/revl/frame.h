@@ -244,5 +244,9 @@ struct revl_csvw;
 int revl_frame_write_to(const revl_frame *f, struct revl_csvw *w,
                         const int *cols, int ncols, int json,
                         revl_error *err);
+/* Only the rows, into w, which stays open (the caller commits or
+ * aborts it); non-zero for a bad column. */
+int revl_frame_write_rows(const revl_frame *f, struct revl_csvw *w,
+                          const int *cols, int ncols, int json, revl_error *err);
 
 #endif

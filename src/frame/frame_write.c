@@ -23,13 +23,10 @@ static int check_cols(const revl_frame *f, const int *cols, int ncols,
   return 0;
 }
 
-int revl_frame_write_to(const revl_frame *f, revl_csvw *w, const int *cols,
-                        int ncols, int json, revl_error *err) {
+int revl_frame_write_rows(const revl_frame *f, revl_csvw *w, const int *cols,
+                          int ncols, int json, revl_error *err) {
   int rc = check_cols(f, cols, ncols, err);
-  if (rc) {
-    revl_csvw_abort(w);
-    return rc;
-  }
+  if (rc) return rc;
   if (!cols) ncols = f->ncols;
   char buf[128];
   if (!json) {
@@ -62,6 +59,16 @@ int revl_frame_write_to(const revl_frame *f, revl_csvw *w, const int *cols,
     }
     if (json) revl_csvw_raw(w, "}\n", 2);
     else revl_csvw_end(w);
+  }
+  return 0;
+}
+
+int revl_frame_write_to(const revl_frame *f, revl_csvw *w, const int *cols,
+                        int ncols, int json, revl_error *err) {
+  int rc = revl_frame_write_rows(f, w, cols, ncols, json, err);
+  if (rc) {
+    revl_csvw_abort(w);
+    return rc;
   }
   return revl_csvw_commit(w, err);
 }

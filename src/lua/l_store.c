@@ -871,9 +871,7 @@ static int view_write(lua_State *L, int json) {
     if (json) revl_csvw_raw(w, "}\n", 2);
     else revl_csvw_end(w);
   }
-  if (revl_csvw_commit(w, &err)) return revl_raise(L, &err);
-  lua_pushstring(L, full);
-  return 1;
+  return revl_out_commit(L, w, full);
 }
 static int view_to_csv(lua_State *L) { return view_write(L, 0); }
 static int view_to_jsonl(lua_State *L) { return view_write(L, 1); }
