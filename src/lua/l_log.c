@@ -425,9 +425,10 @@ int lr_log(lua_State *L) {
   snprintf(p1, sizeof p1, "%s.csv", name);
   snprintf(p2, sizeof p2, "%s.jsonl", name);
   snprintf(p3, sizeof p3, "%s.run.json", name);
-  /* the three files are written whole, and the paths returned pushed,
-   * before any of them is committed: an error (not enough memory, a
-   * failed write) leaves none of them, not a log without its sidecar */
+  /* the three files are written whole and flushed, and the paths
+   * returned pushed, before any of them is renamed into place: an error
+   * (not enough memory, a full disk) leaves none of them, not a log
+   * without its sidecar */
   revl_csvw **w1, **w2, **w3;
   if (f) {
     w1 = lr_write_rframe(L, 1, f, p1, 0, &meta, full1, sizeof full1);
@@ -439,11 +440,15 @@ int lr_log(lua_State *L) {
   w3 = lr_open_writer(L, p3, full3, sizeof full3);
   revl_csvw_raw(*w3, meta.run_json, strlen(meta.run_json));
   revl_csvw_raw(*w3, "\n", 1);
+  revl_error err;
+  if (revl_csvw_flush(*w1, &err) || revl_csvw_flush(*w2, &err) ||
+      revl_csvw_flush(*w3, &err))
+    return revl_raise(L, &err); /* the holders remove all three */
   lua_pushstring(L, full1);
   lua_pushstring(L, full2);
   lua_pushstring(L, full3);
-  /* a commit that fails (rename) raises; the holders of the others
-   * still remove their temporary files */
+  /* a rename that fails raises; the holders of the ones not renamed
+   * yet still remove their temporary files */
   lr_commit_writer(L, w1);
   lr_commit_writer(L, w2);
   lr_commit_writer(L, w3);
