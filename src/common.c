@@ -120,6 +120,12 @@ void revl_near_init(revl_near *n, const char *name) {
 
 void revl_near_add(revl_near *n, const char *candidate) {
   if (!candidate || !*candidate) return;
+  /* the lengths differ by at least the distance: a candidate farther
+   * than revl_near_hint ever suggests is not measured (every unknown
+   * name is compared with every column) */
+  size_t la = strlen(n->name), lb = strlen(candidate);
+  size_t most = la / 3 ? la / 3 : 1;
+  if ((la > lb ? la - lb : lb - la) > most) return;
   size_t d = near_dist(n->name, candidate);
   if (d < n->dist) n->dist = d, n->best = candidate;
 }

@@ -2,6 +2,7 @@
  * sbuf.c -- growable text buffers and number texts (revl/sbuf.h).
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,11 @@
 #include "revl/sbuf.h"
 
 int revl_sb_grow(revl_sbuf *b, size_t n) {
-  if (b->n + n + 1 <= b->cap) return 0;
+  if (b->cap > b->n && n < b->cap - b->n) return 0; /* no b->n + n + 1: it can wrap */
+  if (n > SIZE_MAX / 2 - b->n) { /* the doubling below would overflow */
+    b->oom = 1;
+    return -1;
+  }
   size_t cap = b->cap ? b->cap : 256;
   while (cap < b->n + n + 1) cap *= 2;
   char *p = realloc(b->p, cap);
@@ -34,6 +39,7 @@ void revl_sb_addf(revl_sbuf *b, const char *fmt, ...) {
 
 void revl_sb_reset(revl_sbuf *b) {
   b->n = 0;
+  b->oom = 0;
   if (b->p) b->p[0] = '\0';
 }
 

@@ -75,7 +75,9 @@ void revl_advise_huge(void *p, size_t n);
 void revl_advise_drop(const void *p, size_t n);
 
 /* Suggesting the name a user meant.  revl_near_* keeps the candidate
- * closest to name by edit distance (case-insensitive); revl_near_hint
+ * closest to name by edit distance (case-insensitive; candidates whose
+ * length alone puts them past what a hint allows are skipped, so best
+ * is meaningful only when the hint is not empty); revl_near_hint
  * writes " (did you mean 'x'?)" into buf, or "" when no candidate is
  * close enough to be a likely typo, and returns buf. */
 typedef struct revl_near {

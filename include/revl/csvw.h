@@ -73,6 +73,11 @@ void revl_csvw_json(revl_csvw *w, const char *s, size_t n);
 /* End the current row. */
 void revl_csvw_end(revl_csvw *w);
 
+/* Push what is buffered to the file and report a write that failed so
+ * far, w left open: for outputs committed together (a decision log's
+ * three files), so a full disk is found before any of them is renamed.
+ * Returns 0 or REVL_EIO (the caller aborts w). */
+int revl_csvw_flush(revl_csvw *w, revl_error *err);
 /* Flush, close and rename into place; frees w.  Returns 0 or REVL_EIO. */
 int revl_csvw_commit(revl_csvw *w, revl_error *err);
 /* Discard the temporary file; frees w.  NULL is a no-op. */

@@ -36,8 +36,10 @@ void revl_log_rec_end(revl_csvw *w, int json, const revl_logmeta *meta);
  * reasons (revl_reasons_json), else their text.  scratch holds the
  * reasons of one record at a time and cell the text of one cell (both
  * the caller's, so a callback that does not return leaks nothing); seen
- * as for revl_reasons_build. */
-void revl_dframe_write(revl_csvw *w, const revl_dframe *f, const char *const *names,
+ * as for revl_reasons_build.  Returns 0, or REVL_ENOMEM when a cell
+ * could not be built whole (the caller aborts w: no file with a cut
+ * cell). */
+int revl_dframe_write(revl_csvw *w, const revl_dframe *f, const char *const *names,
                        int json, const revl_logmeta *meta, revl_reasons *scratch,
                        revl_sbuf *cell, revl_seen_fn seen, void *ud);
 

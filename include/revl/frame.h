@@ -246,9 +246,13 @@ int revl_frame_write_to(const revl_frame *f, struct revl_csvw *w,
                         revl_error *err);
 /* The rows of a store view the same way (v:to_csv, v:to_jsonl): cols
  * are columns of v->t (NULL = all); money as its amount, numbers in the
- * shortest text that reads back, dates ISO.  Commits w, or aborts it on
- * a bad column. */
+ * shortest text that reads back, dates ISO.  Only the rows: w stays open
+ * (the caller commits or aborts it); non-zero for a bad column. */
 int revl_view_write_to(const revl_view *v, struct revl_csvw *w, const int *cols, int ncols,
                        int json, revl_error *err);
+/* Only the rows, into w, which stays open (the caller commits or
+ * aborts it); non-zero for a bad column. */
+int revl_frame_write_rows(const revl_frame *f, struct revl_csvw *w,
+                          const int *cols, int ncols, int json, revl_error *err);
 
 #endif

@@ -152,9 +152,12 @@ typedef struct revl_reasons {
   revl_reason *it;
   int n, cap;
   revl_sbuf text;
+  int oom; /* a reason was left out for want of memory */
 } revl_reasons;
 
-void revl_reasons_clear(revl_reasons *r); /* keeps the memory */
+void revl_reasons_clear(revl_reasons *r); /* keeps the memory; oom cleared */
+/* 1 when the list (or its text) is incomplete for want of memory. */
+int revl_reasons_oom(const revl_reasons *r);
 void revl_reasons_free(revl_reasons *r);
 /* A reason's text at off, NULL for -1. */
 const char *revl_reason_str(const revl_reasons *r, long off);
@@ -179,7 +182,7 @@ enum { REVL_V_NIL, REVL_V_NUM, REVL_V_STR, REVL_V_BOOL };
 
 /* Append cell (i, c) of f as text to out; returns its REVL_V_* kind (a
  * number or boolean also in *num).  The reasons cell is built in
- * scratch (cleared first). */
+ * scratch (cleared first).  out->oom set: the text is incomplete. */
 int revl_dframe_cell(const revl_dframe *f, size_t i, int c, revl_sbuf *out, double *num,
                      revl_reasons *scratch, revl_seen_fn seen, void *ud);
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "revl/common.h"
 #include "revl/sbuf.h"
 
 /* SHA-256 of n bytes at p into out (32 bytes). */
@@ -29,10 +30,11 @@ char *revl_shell_quote(const char *s);
 
 /* Run cmd through the shell: the first line of its output in out
  * (n bytes, NUL ended), *any_output (when not NULL) set when it wrote
- * anything.  Returns the pclose status (-1 when it could not start). */
+ * anything.  Returns the pclose status (127 when it could not start). */
 int revl_run_cmd(const char *cmd, char *out, size_t n, int *any_output);
 
-/* revl_run_cmd of "<pre><arg quoted><post>"; -1 when out of memory. */
+/* revl_run_cmd of "<pre><arg quoted><post>"; REVL_ENOMEM (-1, never a
+ * status) when out of memory. */
 int revl_run_quoted(const char *pre, const char *arg, const char *post,
                     char *out, size_t n, int *any_output);
 
@@ -42,9 +44,10 @@ int revl_run_quoted(const char *pre, const char *arg, const char *post,
  * When the commit is unknown for a real file and why is not NULL, *why
  * says why in words (static text): not in a repository, or a repository
  * without commits; else NULL.  The repository's index is never written
- * (--no-optional-locks). */
-void revl_git_info(const char *playbook, char *commit, size_t cn,
-                   const char **dirty, const char **why);
+ * (--no-optional-locks).  Returns 0, or REVL_ENOMEM when a command
+ * could not be built (then nothing is known, not "no repository"). */
+int revl_git_info(const char *playbook, char *commit, size_t cn,
+                  const char **dirty, const char **why);
 
 /* ---- the run record of a decision log ---------------------------------- */
 
@@ -74,7 +77,9 @@ void revl_run_json(revl_sbuf *b, const revl_run_record *r);
  * run's content (never the clock), the same for every log of a run
  * with the same seed.  It joins a CSV log's rows to NAME.run.json. */
 #define REVL_RUN_ID_LEN 12
-void revl_run_id(const revl_run_record *r, char id[REVL_RUN_ID_LEN + 1]);
+/* 0, or REVL_ENOMEM when the JSON could not be built whole (id is then
+ * not the run's). */
+int revl_run_id(const revl_run_record *r, char id[REVL_RUN_ID_LEN + 1]);
 /* The inputs column of a CSV log: "file=sha256;file=sha256". */
 void revl_run_inputs_text(revl_sbuf *b, const revl_run_input *in, int n);
 

@@ -1,10 +1,10 @@
 /*
  * sbuf.h -- a growable NUL-ended text buffer and the number texts the
  * rules engine writes ("12.5", "+20"), shared by the reasons, decision
- * frames and decision logs (src/sbuf.c), and the HTML report
- * (revl/report.h adds its escaping writers).  An allocation failure
- * truncates the text rather than failing (reasons are explanations) and
- * sets oom, for writers whose text must be whole (the report fails).
+ * frames and decision logs (src/sbuf.c).  An allocation failure
+ * truncates the text and sets `oom` (until the next reset): whoever
+ * writes or returns the text checks it, so a truncated cell is never
+ * taken for the real one.
  */
 #ifndef REVL_SBUF_H
 #define REVL_SBUF_H
@@ -15,15 +15,16 @@
 typedef struct revl_sbuf {
   char *p;
   size_t n, cap;
-  int oom; /* an allocation failed: the text is incomplete */
+  int oom; /* an append was cut short for want of memory */
 } revl_sbuf;
 
-/* Room for n more bytes and the NUL; 0, or -1 when out of memory. */
+/* Room for n more bytes and the NUL; 0, or -1 (and oom set) when out of
+ * memory. */
 int revl_sb_grow(revl_sbuf *b, size_t n);
 
 /* Inline: reasons and cells append many short texts per record. */
 static inline void revl_sb_add(revl_sbuf *b, const char *s, size_t n) {
-  if (b->n + n + 1 > b->cap && revl_sb_grow(b, n)) return; /* truncated */
+  if (n >= b->cap - b->n && revl_sb_grow(b, n)) return; /* truncated; b->n < b->cap or both 0 */
   memcpy(b->p + b->n, s, n);
   b->n += n;
   b->p[b->n] = '\0';
@@ -36,7 +37,7 @@ void revl_sb_addf(revl_sbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-void revl_sb_reset(revl_sbuf *b);
+void revl_sb_reset(revl_sbuf *b);           /* empty, oom cleared */
 const char *revl_sb_str(const revl_sbuf *b); /* "" when empty */
 void revl_sb_free(revl_sbuf *b);             /* and empty again */
 

@@ -27,13 +27,10 @@ static int check_cols(const revl_frame *f, const int *cols, int ncols,
   return 0;
 }
 
-int revl_frame_write_to(const revl_frame *f, revl_csvw *w, const int *cols,
-                        int ncols, int json, revl_error *err) {
+int revl_frame_write_rows(const revl_frame *f, revl_csvw *w, const int *cols,
+                          int ncols, int json, revl_error *err) {
   int rc = check_cols(f, cols, ncols, err);
-  if (rc) {
-    revl_csvw_abort(w);
-    return rc;
-  }
+  if (rc) return rc;
   if (!cols) ncols = f->ncols;
   char buf[128];
   if (!json) {
@@ -66,6 +63,16 @@ int revl_frame_write_to(const revl_frame *f, revl_csvw *w, const int *cols,
     }
     if (json) revl_csvw_raw(w, "}\n", 2);
     else revl_csvw_end(w);
+  }
+  return 0;
+}
+
+int revl_frame_write_to(const revl_frame *f, revl_csvw *w, const int *cols,
+                        int ncols, int json, revl_error *err) {
+  int rc = revl_frame_write_rows(f, w, cols, ncols, json, err);
+  if (rc) {
+    revl_csvw_abort(w);
+    return rc;
   }
   return revl_csvw_commit(w, err);
 }
@@ -109,11 +116,9 @@ int revl_view_write_to(const revl_view *v, revl_csvw *w, const int *cols, int nc
                        revl_error *err) {
   const revl_table *t = v->t;
   for (int k = 0; cols && k < ncols; k++)
-    if (cols[k] < 0 || cols[k] >= t->ncols) {
-      revl_csvw_abort(w);
+    if (cols[k] < 0 || cols[k] >= t->ncols)
       return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "write: column %d out of range",
                             cols[k]);
-    }
   if (!cols) ncols = t->ncols;
   char buf[64];
   if (!json) {
@@ -144,7 +149,7 @@ int revl_view_write_to(const revl_view *v, revl_csvw *w, const int *cols, int nc
     if (json) revl_csvw_raw(w, "}\n", 2);
     else revl_csvw_end(w);
   }
-  return revl_csvw_commit(w, err);
+  return 0;
 }
 
 static int write_frame(const revl_frame *f, const char *path, const int *cols,

@@ -200,9 +200,11 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
     return revl_error_set(err, REVL_EIO, path, 0, 0, "cannot open: %s",
                           strerror(errno));
   ld.t = revl_store_add_table(s, name, path);
-  if (!ld.t) {
-    rc = revl_error_set(err, REVL_EUSAGE, path, 0, 0,
-                        "table '%s' is loaded twice", name);
+  if (!ld.t) { /* a table of that name already, or no memory for it */
+    rc = revl_store_table(s, name)
+             ? revl_error_set(err, REVL_EUSAGE, path, 0, 0,
+                              "table '%s' is loaded twice", name)
+             : revl_error_set(err, REVL_ENOMEM, path, 0, 0, "not enough memory");
     goto out;
   }
   struct stat st;

@@ -247,13 +247,23 @@ static void normalise(const char *s, char *out, size_t size) {
   out[n] = '\0';
 }
 
+/* Does s, normalised, equal norm (already normalised)?  Compared as it
+ * is walked, so most names are rejected at their first letter: every
+ * header of every load is looked up in a few hundred names. */
+static int norm_eq(const char *s, const char *norm) {
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (!isalnum(c)) continue;
+    if (*norm++ != (char)tolower(c)) return 0;
+  }
+  return *norm == '\0';
+}
+
 static const char *lookup(const syn *list, const char *table,
                           const char *norm) {
   for (const syn *p = list; p->table; p++) {
     if (strcmp(p->table, table) != 0 && strcmp(p->table, "*") != 0) continue;
-    char h[64];
-    normalise(p->header, h, sizeof h);
-    if (strcmp(h, norm) == 0) return p->field;
+    if (norm_eq(p->header, norm)) return p->field;
   }
   return NULL;
 }
@@ -269,11 +279,8 @@ const char *revl_preset_field(int preset, const char *table,
   if (f) return f;
   const revl_table_def *d = revl_table_def_find(table);
   if (d) {
-    for (int i = 0; i < d->nfields; i++) {
-      char c[64];
-      normalise(d->fields[i].name, c, sizeof c);
-      if (strcmp(c, norm) == 0) return d->fields[i].name;
-    }
+    for (int i = 0; i < d->nfields; i++)
+      if (norm_eq(d->fields[i].name, norm)) return d->fields[i].name;
   }
   return lookup(generic_syn, table, norm);
 }

@@ -332,8 +332,15 @@ static revl_crit *compile_list(lua_State *L, int idx, revl_table *t, int fns,
 
 static revl_crit *compile_node(lua_State *L, int idx, revl_table *t, int fns) {
   idx = lua_absindex(L, idx);
+  luaL_checkstack(L, 8, "criteria nested too deeply");
+  /* the node's anchor first (making it can raise): whatever raises
+   * below (registering a function, a name, a child) frees the node
+   * compiled so far; a child is handed over (*own = c) with nothing
+   * that can raise in between */
+  revl_crit **own = revl_crit_anchor(L);
+  int anchor = lua_gettop(L);
   if (lua_isfunction(L, idx)) {
-    revl_crit *c = new_crit(L, REVL_OP_FUNC);
+    revl_crit *c = *own = new_crit(L, REVL_OP_FUNC);
     c->base = t;
     lua_pushvalue(L, idx);
     c->ref = (int)lua_rawlen(L, fns) + 1;
@@ -343,7 +350,9 @@ static revl_crit *compile_node(lua_State *L, int idx, revl_table *t, int fns) {
     lua_getinfo(L, ">S", &ar);
     char name[300];
     snprintf(name, sizeof name, "function %s:%d", ar.short_src, ar.linedefined);
-    c->name = strdup(name);
+    set_name(L, c, name);
+    *own = NULL;
+    lua_settop(L, anchor - 1);
     return c;
   }
   if (!lua_istable(L, idx))
@@ -356,8 +365,8 @@ static revl_crit *compile_node(lua_State *L, int idx, revl_table *t, int fns) {
     lua_getfield(L, idx, combos[k]);
     if (!lua_isnil(L, -1)) {
       if (!lua_istable(L, -1)) luaL_error(L, "'%s' takes a list of criteria", combos[k]);
-      c = compile_list(L, lua_gettop(L), t, fns,
-                       (revl_op)(REVL_OP_ALL + k), 0);
+      c = *own = compile_list(L, lua_gettop(L), t, fns,
+                              (revl_op)(REVL_OP_ALL + k), 0);
       if (!given) set_name(L, c, combos[k]);
     }
     lua_pop(L, 1);
@@ -370,7 +379,7 @@ static revl_crit *compile_node(lua_State *L, int idx, revl_table *t, int fns) {
     if (triple) {
       const char *field = lua_tostring(L, -2), *op = lua_tostring(L, -1);
       lua_rawgeti(L, idx, 3);
-      c = compile_triple(L, idx, t, fns, field, op, lua_gettop(L));
+      c = *own = compile_triple(L, idx, t, fns, field, op, lua_gettop(L));
       lua_pop(L, 1);
     } else if (list) {
       /* {{...}, {...}, field = value} would drop the field: say so */
@@ -381,7 +390,7 @@ static revl_crit *compile_node(lua_State *L, int idx, revl_table *t, int fns) {
           luaL_error(L, "criteria mix a list with '%s = ...': write it as {\"%s\", op, value} "
                         "in the list", lua_tostring(L, -1), lua_tostring(L, -1));
       }
-      c = compile_list(L, idx, t, fns, REVL_OP_ALL, 0);
+      c = *own = compile_list(L, idx, t, fns, REVL_OP_ALL, 0);
       if (!given) set_name(L, c, "all");
     } else {
       lua_getfield(L, idx, "field");
@@ -390,15 +399,15 @@ static revl_crit *compile_node(lua_State *L, int idx, revl_table *t, int fns) {
         lua_getfield(L, idx, "op");
         const char *op = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "=";
         lua_getfield(L, idx, "value");
-        c = compile_triple(L, idx, t, fns, field, op, lua_gettop(L));
+        c = *own = compile_triple(L, idx, t, fns, field, op, lua_gettop(L));
         lua_pop(L, 2);
       } else {
-        c = compile_list(L, idx, t, fns, REVL_OP_ALL, 1);
+        c = *own = compile_list(L, idx, t, fns, REVL_OP_ALL, 1);
         if (c->nkids == 1 && !given) {
           revl_crit *k = c->kids[0];
           c->nkids = 0;
           revl_crit_free(c);
-          c = k;
+          c = *own = k;
         } else if (!given) {
           set_name(L, c, "all");
         }
@@ -409,8 +418,11 @@ static revl_crit *compile_node(lua_State *L, int idx, revl_table *t, int fns) {
   }
   if (given) {
     free(c->name);
-    c->name = strdup(given);
+    c->name = NULL;
+    set_name(L, c, given);
   }
+  *own = NULL; /* ownership passes to the caller */
+  lua_settop(L, anchor - 1);
   return c;
 }
 

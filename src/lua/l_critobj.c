@@ -97,7 +97,7 @@ static int l_crit_test(lua_State *L) {
   lua_pushboolean(L, k == 1);
   sbuf *b = lr_sb_new(L);
   revl_crit_seen(b, o->c, (size_t)row);
-  lua_pushstring(L, revl_sb_str(b));
+  lua_pushstring(L, lr_sb_text(L, b));
   lua_remove(L, -2);
   return 2;
 }
@@ -170,7 +170,7 @@ static void hit_end(lua_State *L, int list) {
 
 /* hit_end with the text of b as the hit's reason */
 static void hit_end_reason(lua_State *L, int list, sbuf *b) {
-  lua_pushstring(L, revl_sb_str(b));
+  lua_pushstring(L, lr_sb_text(L, b));
   lua_setfield(L, -2, "reason");
   hit_end(L, list);
 }

@@ -159,13 +159,15 @@ static void write_table(lua_State *L, int idx, const char *tname,
   char path[1024];
   snprintf(path, sizeof path, "%s/%s.csv", dir, tname);
   revl_error err = {0};
-  revl_csvw *w = revl_csvw_open(path, &err);
-  if (!w) revl_raise(L, &err);
-  /* anchor: an error below aborts the writer */
+  /* the anchor before the writer (making it can raise): an error below
+   * aborts the writer */
   revl_csvw **wp = lua_newuserdatauv(L, sizeof *wp, 0);
-  *wp = w;
+  *wp = NULL;
   lua_getfield(L, LUA_REGISTRYINDEX, "revl.csvw_mt");
   lua_setmetatable(L, -2);
+  revl_csvw *w = revl_csvw_open(path, &err);
+  if (!w) revl_raise(L, &err);
+  *wp = w;
   for (int c = 0; c < nc; c++) revl_csvw_str(w, cols[c]);
   revl_csvw_end(w);
   char buf[128];

@@ -456,10 +456,9 @@ static int frame_write(lua_State *L, int json) {
     return 1;
   }
   revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
-  int rc = w ? revl_frame_write_to(fu->f, w, NULL, 0, json, &err) : err.code;
-  if (rc) return core_fail(L, &err);
-  lua_pushstring(L, full);
-  return 1;
+  if (!w) return core_fail(L, &err);
+  revl_frame_write_rows(fu->f, w, NULL, 0, json, &err); /* all columns: no error */
+  return revl_out_commit(L, w, full);
 }
 static int frame_to_csv(lua_State *L) { return frame_write(L, 0); }
 static int frame_to_jsonl(lua_State *L) { return frame_write(L, 1); }
@@ -488,11 +487,12 @@ int revl_write_frame(lua_State *L, int json) {
     return 1;
   }
   revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
-  int rc = w ? revl_frame_write_to(f, w, cols, cols ? nc : 0, json, &err)
-             : err.code;
-  if (rc) return core_fail(L, &err);
-  lua_pushstring(L, full);
-  return 1;
+  if (!w) return core_fail(L, &err);
+  if (revl_frame_write_rows(f, w, cols, cols ? nc : 0, json, &err)) {
+    revl_csvw_abort(w);
+    return core_fail(L, &err);
+  }
+  return revl_out_commit(L, w, full);
 }
 
 /* Parse an aggregate spec table at idx into aggs (cap entries) against

@@ -186,9 +186,11 @@ static void push_plain_columns(lua_State *L, int fidx) {
   lua_call(L, 1, 1);
 }
 
-static void write_plain(lua_State *L, int fidx, const char *path, int json,
-                        const revl_logmeta *meta,
-                        char *full, size_t fulln) {
+/* Write the list of rows at fidx like lr_write_rframe: the holder of
+ * the uncommitted file is left pushed. */
+static revl_csvw **write_plain(lua_State *L, int fidx, const char *path, int json,
+                               const revl_logmeta *meta,
+                               char *full, size_t fulln) {
   fidx = lua_absindex(L, fidx);
   push_plain_columns(L, fidx);
   int cols = lua_gettop(L);
@@ -227,11 +229,13 @@ static void write_plain(lua_State *L, int fidx, const char *path, int json,
         } else {
           json_lua(L, -1, b, 1);
         }
+        if (b->oom) luaL_error(L, "not enough memory"); /* not a cut cell */
         revl_csvw_raw(w, revl_sb_str(b), b->n);
       } else {
         revl_sb_reset(b);
         if (is_reasons && lua_istable(L, -1)) reasons_list_text(L, -1, b);
         else lua_text(L, -1, b);
+        if (b->oom) luaL_error(L, "not enough memory");
         revl_csvw_field(w, revl_sb_str(b), b->n);
       }
       lua_pop(L, 2);
@@ -239,9 +243,9 @@ static void write_plain(lua_State *L, int fidx, const char *path, int json,
     revl_log_rec_end(w, json, meta);
     lua_settop(L, row - 1);
   }
-  lua_pop(L, 1);
-  lr_commit_writer(L, wp);
-  lua_settop(L, cols - 1);
+  lua_pop(L, 1); /* b */
+  lua_replace(L, cols); /* the holder where the columns were */
+  return wp;
 }
 
 /* ---- decision logs ------------------------------------------------------------------------- */
@@ -382,7 +386,8 @@ int lr_log(lua_State *L) {
   char playbook[4096], commit[64];
   const char *dirty, *why;
   playbook_path(L, playbook, sizeof playbook);
-  revl_git_info(playbook, commit, sizeof commit, &dirty, &why);
+  if (revl_git_info(playbook, commit, sizeof commit, &dirty, &why))
+    return luaL_error(L, "not enough memory"); /* not "no repository" */
   char as_of[16];
   revl_rt_state *rt = revl_rt_get(L);
   revl_format_date(rt ? rt->as_of : 0, as_of, sizeof as_of);
@@ -410,9 +415,9 @@ int lr_log(lua_State *L) {
   if (!lua_isnil(L, 6)) json_lua(L, 6, sj, 1);
   /* the run record (9): its id, then the JSON with the id */
   revl_run_record rec = {name, as_of, playbook, commit, dirty, REVL_VERSION,
-                         lua_isnil(L, 6) ? NULL : revl_sb_str(sj), NULL, in, ni};
+                         lua_isnil(L, 6) ? NULL : lr_sb_text(L, sj), NULL, in, ni};
   char run_id[REVL_RUN_ID_LEN + 1];
-  revl_run_id(&rec, run_id);
+  if (revl_run_id(&rec, run_id)) return luaL_error(L, "not enough memory");
   rec.run_id = run_id;
   sbuf *rj = lr_sb_new(L);
   revl_run_json(rj, &rec);
@@ -424,25 +429,38 @@ int lr_log(lua_State *L) {
   meta.ncols = 1;
   meta.names[0] = "run_id";
   meta.vals[0] = run_id;
-  meta.run_json = revl_sb_str(rj);
+  meta.run_json = lr_sb_text(L, rj);
   char p1[4096], p2[4096], p3[4096], full1[4096], full2[4096], full3[4096];
   snprintf(p1, sizeof p1, "%s.csv", name);
   snprintf(p2, sizeof p2, "%s.jsonl", name);
   snprintf(p3, sizeof p3, "%s.run.json", name);
+  /* the three files are written whole and flushed, and the paths
+   * returned pushed, before any of them is renamed into place: an error
+   * (not enough memory, a full disk) leaves none of them, not a log
+   * without its sidecar */
+  revl_csvw **w1, **w2, **w3;
   if (f) {
-    lr_write_rframe(L, 1, f, p1, 0, &meta, full1, sizeof full1);
-    lr_write_rframe(L, 1, f, p2, 1, &meta, full2, sizeof full2);
+    w1 = lr_write_rframe(L, 1, f, p1, 0, &meta, full1, sizeof full1);
+    w2 = lr_write_rframe(L, 1, f, p2, 1, &meta, full2, sizeof full2);
   } else {
-    write_plain(L, 1, p1, 0, &meta, full1, sizeof full1);
-    write_plain(L, 1, p2, 1, &meta, full2, sizeof full2);
+    w1 = write_plain(L, 1, p1, 0, &meta, full1, sizeof full1);
+    w2 = write_plain(L, 1, p2, 1, &meta, full2, sizeof full2);
   }
-  revl_csvw **wp = lr_open_writer(L, p3, full3, sizeof full3);
-  revl_csvw_raw(*wp, meta.run_json, strlen(meta.run_json));
-  revl_csvw_raw(*wp, "\n", 1);
-  lr_commit_writer(L, wp);
+  w3 = lr_open_writer(L, p3, full3, sizeof full3);
+  revl_csvw_raw(*w3, meta.run_json, strlen(meta.run_json));
+  revl_csvw_raw(*w3, "\n", 1);
+  revl_error err;
+  if (revl_csvw_flush(*w1, &err) || revl_csvw_flush(*w2, &err) ||
+      revl_csvw_flush(*w3, &err))
+    return revl_raise(L, &err); /* the holders remove all three */
   lua_pushstring(L, full1);
   lua_pushstring(L, full2);
   lua_pushstring(L, full3);
+  /* a rename that fails raises; the holders of the ones not renamed
+   * yet still remove their temporary files */
+  lr_commit_writer(L, w1);
+  lr_commit_writer(L, w2);
+  lr_commit_writer(L, w3);
   return 3;
 }
 
@@ -451,7 +469,8 @@ static int l_run_meta(lua_State *L) {
   char playbook[4096], commit[64];
   const char *dirty;
   playbook_path(L, playbook, sizeof playbook);
-  revl_git_info(playbook, commit, sizeof commit, &dirty, NULL);
+  if (revl_git_info(playbook, commit, sizeof commit, &dirty, NULL))
+    return luaL_error(L, "not enough memory");
   lua_createtable(L, 0, 4);
   lua_pushstring(L, playbook);
   lua_setfield(L, -2, "playbook");

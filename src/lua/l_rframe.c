@@ -161,6 +161,7 @@ static int seen_lua(void *ud, size_t i, int slot, revl_sbuf *out) {
 void lr_frame_items(lua_State *L, int fidx, rframe *f, size_t i, int all, rlist *r) {
   seen_ctx sc = {L, lua_absindex(L, fidx), f};
   revl_reasons_build(&r->r, f, i, all, seen_lua, &sc);
+  if (revl_reasons_oom(&r->r)) luaL_error(L, "not enough memory"); /* not a shorter list */
 }
 
 void lr_push_items(lua_State *L, rlist *rl) {
@@ -205,12 +206,17 @@ void lr_push_items(lua_State *L, rlist *rl) {
  * kind.  Reasons need the frame at fidx. */
 static int frame_cell(lua_State *L, int fidx, rframe *f, size_t i, int c, sbuf *out,
                       double *num) {
-  if (f->ctype[c] != C_REASONS) return revl_dframe_cell(f, i, c, out, num, NULL, NULL, NULL);
-  seen_ctx sc = {L, lua_absindex(L, fidx), f};
-  rlist *r = rl_scratch(L);
-  int k = revl_dframe_cell(f, i, c, out, num, &r->r, seen_lua, &sc);
-  r->busy = 0;
-  lua_pop(L, 1);
+  int k;
+  if (f->ctype[c] != C_REASONS) {
+    k = revl_dframe_cell(f, i, c, out, num, NULL, NULL, NULL);
+  } else {
+    seen_ctx sc = {L, lua_absindex(L, fidx), f};
+    rlist *r = rl_scratch(L);
+    k = revl_dframe_cell(f, i, c, out, num, &r->r, seen_lua, &sc);
+    r->busy = 0;
+    lua_pop(L, 1);
+  }
+  if (out->oom) luaL_error(L, "not enough memory"); /* not a cut cell */
   return k;
 }
 
@@ -491,15 +497,18 @@ static int csvw_holder_gc(lua_State *L) {
 }
 
 revl_csvw **lr_open_writer(lua_State *L, const char *path, char *full, size_t n) {
-  revl_error err;
-  revl_csvw *w = revl_out_open(L, path, full, n, &err);
-  if (!w) revl_raise(L, &err);
+  /* the holder before the writer (making it can raise, which would
+   * leave the temporary file of an open writer behind) */
   revl_csvw **wp = lua_newuserdatauv(L, sizeof *wp, 0);
-  *wp = w;
+  *wp = NULL;
   lua_newtable(L);
   lua_pushcfunction(L, csvw_holder_gc);
   lua_setfield(L, -2, "__gc");
   lua_setmetatable(L, -2);
+  revl_error err;
+  revl_csvw *w = revl_out_open(L, path, full, n, &err);
+  if (!w) revl_raise(L, &err);
+  *wp = w;
   return wp;
 }
 
@@ -511,10 +520,11 @@ void lr_commit_writer(lua_State *L, revl_csvw **wp) {
 }
 
 /* Write the rule frame at fidx as CSV (json = 0) or JSON lines
- * (revl_dframe_write) to path under --out. */
-void lr_write_rframe(lua_State *L, int fidx, rframe *f, const char *path, int json,
-                         const revl_logmeta *meta, char *full, size_t fulln) {
-  if (revl_out_skip(L, path, full, fulln)) return; /* outputs discarded */
+ * (revl_dframe_write) to path under --out; the writer is left open in
+ * the holder pushed on the stack (lr_commit_writer commits it), so a
+ * caller can do what can still fail before the file appears. */
+revl_csvw **lr_write_rframe(lua_State *L, int fidx, rframe *f, const char *path, int json,
+                            const revl_logmeta *meta, char *full, size_t fulln) {
   fidx = lua_absindex(L, fidx);
   revl_csvw **wp = lr_open_writer(L, path, full, fulln);
   sbuf *b = lr_sb_new(L);
@@ -527,19 +537,26 @@ void lr_write_rframe(lua_State *L, int fidx, rframe *f, const char *path, int js
     lua_pop(L, 1);
   }
   seen_ctx sc = {L, fidx, f};
-  revl_dframe_write(*wp, f, names, json, meta, &r->r, b, seen_lua, &sc);
+  int rc = revl_dframe_write(*wp, f, names, json, meta, &r->r, b, seen_lua, &sc);
   r->busy = 0;
+  if (rc) luaL_error(L, "not enough memory"); /* the holder removes the file */
   lua_pop(L, 3);
-  lr_commit_writer(L, wp);
-  lua_pop(L, 1);
+  return wp;
 }
 
 static int frame_write(lua_State *L, int json) {
   rframe *f = lr_check_frame(L, 1);
   const char *path = luaL_checkstring(L, 2);
   char full[4096];
-  lr_write_rframe(L, 1, f, path, json, NULL, full, sizeof full);
-  lua_pushstring(L, full);
+  if (revl_out_skip(L, path, full, sizeof full)) { /* outputs discarded */
+    lua_pushstring(L, full);
+    return 1;
+  }
+  revl_csvw **wp = lr_write_rframe(L, 1, f, path, json, NULL, full, sizeof full);
+  lua_pushstring(L, full); /* before the commit: once the file is there, nothing fails */
+  lua_insert(L, -2);
+  lr_commit_writer(L, wp);
+  lua_pop(L, 1);
   return 1;
 }
 static int l_frame_to_csv(lua_State *L) { return frame_write(L, 0); }

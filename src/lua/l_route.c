@@ -642,9 +642,7 @@ static int routing_to_csv(lua_State *L) {
     revl_csvw_abort(w);
     return luaL_error(L, "not enough memory");
   }
-  if (revl_csvw_commit(w, &err)) return revl_raise(L, &err);
-  lua_pushstring(L, full);
-  return 1;
+  return revl_out_commit(L, w, full);
 }
 
 /* ---- matching keys ---------------------------------------------------------- */

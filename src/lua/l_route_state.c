@@ -230,9 +230,7 @@ static int l_router_save_state(lua_State *L) {
     revl_csvw_abort(w);
     return luaL_error(L, "not enough memory");
   }
-  if (revl_csvw_commit(w, &err)) return revl_raise(L, &err);
-  lua_pushstring(L, full);
-  return 1;
+  return revl_out_commit(L, w, full);
 }
 
 static void push_jnode(lua_State *L, const revl_jnode *v) {
@@ -322,9 +320,7 @@ static int l_write_text(lua_State *L) {
   revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
   if (!w) return revl_raise(L, &err);
   revl_csvw_raw(w, s, n);
-  if (revl_csvw_commit(w, &err)) return revl_raise(L, &err);
-  lua_pushstring(L, full);
-  return 1;
+  return revl_out_commit(L, w, full);
 }
 
 static int l_read_text(lua_State *L) {

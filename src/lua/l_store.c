@@ -687,10 +687,11 @@ static int view_write(lua_State *L, int json) {
   revl_csvw *w = revl_out_open(L, path, full, sizeof full, &err);
   if (!w) return revl_raise(L, &err);
   revl_view cv = {v->t, v->rows, v->n};
-  if (revl_view_write_to(&cv, w, v->ncols ? v->cols : NULL, v->ncols, json, &err))
+  if (revl_view_write_to(&cv, w, v->ncols ? v->cols : NULL, v->ncols, json, &err)) {
+    revl_csvw_abort(w);
     return revl_raise(L, &err);
-  lua_pushstring(L, full);
-  return 1;
+  }
+  return revl_out_commit(L, w, full);
 }
 static int view_to_csv(lua_State *L) { return view_write(L, 0); }
 static int view_to_jsonl(lua_State *L) { return view_write(L, 1); }

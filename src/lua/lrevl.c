@@ -148,6 +148,25 @@ revl_csvw *revl_out_open(lua_State *L, const char *path, char *full, size_t n,
   return w;
 }
 
+static int push_path(lua_State *L) {
+  lua_pushstring(L, lua_touserdata(L, 1));
+  return 1;
+}
+
+int revl_out_commit(lua_State *L, revl_csvw *w, const char *full) {
+  /* a light C function and a light userdata allocate nothing; the
+   * protected call catches the string's allocation */
+  lua_pushcfunction(L, push_path);
+  lua_pushlightuserdata(L, (void *)full);
+  if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+    revl_csvw_abort(w);
+    return lua_error(L);
+  }
+  revl_error err;
+  if (revl_csvw_commit(w, &err)) return revl_raise(L, &err);
+  return 1;
+}
+
 FILE *revl_out_read(lua_State *L, const char *path, char *full, size_t n) {
   revl_rt_state *st = revl_rt_get(L);
   revl_out_path(L, path, full, n);

@@ -177,6 +177,11 @@ int revl_out_path(lua_State *L, const char *path, char *buf, size_t n);
  * failure (the caller raises). */
 struct revl_csvw *revl_out_open(lua_State *L, const char *path, char *full,
                                 size_t n, revl_error *err);
+/* Finish a playbook's output: push full (the path the call returns),
+ * then commit w; when pushing fails (memory) w is aborted instead and
+ * the error raised, so the file exists only if the call returns it.
+ * Returns 1 (the path pushed); raises on a failed commit. */
+int revl_out_commit(lua_State *L, struct revl_csvw *w, const char *full);
 /* Raise a core error as "FILE: message", or "message" when it names no
  * file. */
 int revl_raise(lua_State *L, const revl_error *err);

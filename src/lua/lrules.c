@@ -47,6 +47,11 @@ sbuf *lr_sb_new(lua_State *L) {
   return b;
 }
 
+const char *lr_sb_text(lua_State *L, const sbuf *b) {
+  if (b->oom) luaL_error(L, "not enough memory");
+  return revl_sb_str(b);
+}
+
 
 
 
@@ -242,7 +247,7 @@ static void name_set(lua_State *L, revl_crit *c, const char *field, int list) {
     lua_pop(L, 2);
   }
   revl_sb_adds(b, "}");
-  set_crit_name(L, c, revl_sb_str(b));
+  set_crit_name(L, c, lr_sb_text(L, b));
   lua_remove(L, bi);
 }
 
@@ -266,7 +271,7 @@ static void name_combo(lua_State *L, revl_crit *c) {
     b->n = 297;
     revl_sb_adds(b, "...");
   }
-  set_crit_name(L, c, revl_sb_str(b));
+  set_crit_name(L, c, lr_sb_text(L, b));
   lua_remove(L, bi);
 }
 
@@ -286,7 +291,7 @@ static void name_between(lua_State *L, revl_crit *c, const char *field, int v) {
     revl_sb_add(b, s, len);
     lua_pop(L, 2);
   }
-  set_crit_name(L, c, revl_sb_str(b));
+  set_crit_name(L, c, lr_sb_text(L, b));
   lua_remove(L, bi);
 }
 
@@ -316,7 +321,7 @@ static void name_leaf(lua_State *L, revl_crit *c, const char *field, int v) {
     }
     lua_pop(L, 1);
   }
-  set_crit_name(L, c, revl_sb_str(b));
+  set_crit_name(L, c, lr_sb_text(L, b));
   lua_remove(L, bi);
 }
 

@@ -95,6 +95,9 @@ char *lr_xstrdup(lua_State *L, const char *s);
 void *lr_xcalloc(lua_State *L, size_t n, size_t size);
 int lr_sbuf_gc(lua_State *L);
 sbuf *lr_sb_new(lua_State *L);
+/* The text of b; raises "not enough memory" when an append to it was
+ * cut short (b->oom), so a cut text is never used as the real one. */
+const char *lr_sb_text(lua_State *L, const sbuf *b);
 void lr_push_num(lua_State *L, double d);
 void lr_push_id(lua_State *L, revl_table *t, size_t row);
 revl_table *lr_view_table(lua_State *L, int idx);
@@ -132,8 +135,9 @@ void lr_push_items(lua_State *L, rlist *rl);
 void lr_push_frame_row(lua_State *L, int fidx, rframe *f, size_t i);
 revl_csvw **lr_open_writer(lua_State *L, const char *path, char *full, size_t n);
 void lr_commit_writer(lua_State *L, revl_csvw **wp);
-void lr_write_rframe(lua_State *L, int fidx, rframe *f, const char *path, int json,
-                     const revl_logmeta *meta, char *full, size_t fulln);
+/* the holder of the written, uncommitted file stays pushed */
+revl_csvw **lr_write_rframe(lua_State *L, int fidx, rframe *f, const char *path, int json,
+                            const revl_logmeta *meta, char *full, size_t fulln);
 
 /* ---- l_log.c --------------------------------------------------------------- */
 

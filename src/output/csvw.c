@@ -505,6 +505,13 @@ static int stream_end(revl_csvw *w, revl_error *err) {
   return rc;
 }
 
+int revl_csvw_flush(revl_csvw *w, revl_error *err) {
+  if (fflush(w->fp) != 0 || ferror(w->fp)) w->failed = 1;
+  if (!w->failed) return 0;
+  return revl_error_set(err, REVL_EIO, w->path, 0, 0, "write failed: %s",
+                        strerror(errno));
+}
+
 int revl_csvw_commit(revl_csvw *w, revl_error *err) {
   if (w->stream) return stream_end(w, err);
   int rc = 0;

@@ -157,7 +157,7 @@ int revl_run_cmd(const char *cmd, char *out, size_t n, int *any_output) {
   if (any_output) *any_output = 0;
   fflush(NULL);
   FILE *p = popen(cmd, "r");
-  if (!p) return -1;
+  if (!p) return 127;
   size_t k = 0;
   int ch;
   while ((ch = fgetc(p)) != EOF) {
@@ -180,7 +180,7 @@ int revl_run_quoted(const char *pre, const char *arg, const char *post, char *ou
     free(q);
     out[0] = '\0';
     if (any_output) *any_output = 0;
-    return -1;
+    return REVL_ENOMEM;
   }
   snprintf(cmd, len, "%s%s%s", pre, q, post);
   int st = revl_run_cmd(cmd, out, n, any_output);
@@ -212,12 +212,12 @@ int revl_sha256_file(const char *path, char hex[65]) {
   return revl_sha256_file_builtin(path, hex);
 }
 
-void revl_git_info(const char *playbook, char *commit, size_t cn, const char **dirty,
-                   const char **why) {
+int revl_git_info(const char *playbook, char *commit, size_t cn, const char **dirty,
+                  const char **why) {
   snprintf(commit, cn, "unknown");
   *dirty = "unknown";
   if (why) *why = NULL;
-  if (strcmp(playbook, "unknown") == 0) return;
+  if (strcmp(playbook, "unknown") == 0) return 0;
   char dir[4096];
   snprintf(dir, sizeof dir, "%s", playbook);
   char *slash = strrchr(dir, '/');
@@ -226,14 +226,19 @@ void revl_git_info(const char *playbook, char *commit, size_t cn, const char **d
   if (!dir[0]) snprintf(dir, sizeof dir, "/");
   char out[256];
   int st = revl_run_quoted("git -C ", dir, " rev-parse HEAD 2>/dev/null", out, sizeof out, NULL);
+  if (st == REVL_ENOMEM) return st;
   if (st != 0 || strlen(out) != 40 || !is_hex(out, 40)) {
-    if (!why) return;
+    if (!why) return 0;
     /* which of the two: no repository, or one without a commit yet */
     st = revl_run_quoted("git -C ", dir, " rev-parse --git-dir 2>/dev/null", out, sizeof out,
                          NULL);
+    if (st == REVL_ENOMEM) {
+      *why = NULL;
+      return st;
+    }
     *why = st == 0 && out[0] ? "its git repository has no commits yet"
                              : "it is not in a git repository (or git is missing)";
-    return;
+    return 0;
   }
   snprintf(commit, cn, "%s", out);
   /* --no-optional-locks: a log never writes the repository's index */
@@ -241,7 +246,12 @@ void revl_git_info(const char *playbook, char *commit, size_t cn, const char **d
   st = revl_run_quoted("git --no-optional-locks -C ", dir,
                        " status --porcelain --untracked-files=no 2>/dev/null", out,
                        sizeof out, &any);
+  if (st == REVL_ENOMEM) {
+    snprintf(commit, cn, "unknown");
+    return st;
+  }
   if (st == 0) *dirty = any ? "true" : "false";
+  return 0;
 }
 
 /* ---- the run record --------------------------------------------------------- */
@@ -295,7 +305,7 @@ void revl_run_json(revl_sbuf *b, const revl_run_record *r) {
   revl_sb_add(b, "}", 1);
 }
 
-void revl_run_id(const revl_run_record *r, char id[REVL_RUN_ID_LEN + 1]) {
+int revl_run_id(const revl_run_record *r, char id[REVL_RUN_ID_LEN + 1]) {
   revl_run_record c = *r;
   c.run_id = NULL;
   c.log = ""; /* every log of one run shares its id */
@@ -303,8 +313,10 @@ void revl_run_id(const revl_run_record *r, char id[REVL_RUN_ID_LEN + 1]) {
   revl_run_json(&b, &c);
   unsigned char d[32];
   revl_sha256(b.n ? revl_sb_str(&b) : "", b.n, d);
+  int oom = b.oom;
   revl_sb_free(&b);
   for (int i = 0; i < REVL_RUN_ID_LEN / 2; i++) snprintf(id + 2 * i, 3, "%02x", d[i]);
+  return oom ? REVL_ENOMEM : 0;
 }
 
 void revl_run_inputs_text(revl_sbuf *b, const revl_run_input *in, int n) {

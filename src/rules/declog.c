@@ -71,7 +71,7 @@ void revl_log_rec_end(revl_csvw *w, int json, const revl_logmeta *meta) {
   revl_csvw_end(w);
 }
 
-void revl_dframe_write(revl_csvw *w, const revl_dframe *f, const char *const *names,
+int revl_dframe_write(revl_csvw *w, const revl_dframe *f, const char *const *names,
                        int json, const revl_logmeta *meta, revl_reasons *scratch,
                        revl_sbuf *cell, revl_seen_fn seen, void *ud) {
   revl_sbuf *b = cell;
@@ -90,11 +90,13 @@ void revl_dframe_write(revl_csvw *w, const revl_dframe *f, const char *const *na
         if (f->ctype[c] == REVL_DC_REASONS && meta) {
           revl_reasons_clear(scratch);
           revl_reasons_build(scratch, f, i, 0, seen, ud);
+          if (revl_reasons_oom(scratch)) return REVL_ENOMEM;
           revl_reasons_json(w, scratch);
           continue;
         }
       }
       int k = revl_dframe_cell(f, i, c, b, &num, scratch, seen, ud);
+      if (b->oom) return REVL_ENOMEM;
       if (!json) revl_csvw_field(w, revl_sb_str(b), b->n);
       else if (k == REVL_V_NIL) revl_csvw_raw(w, "null", 4);
       else if (k == REVL_V_STR) revl_csvw_json(w, revl_sb_str(b), b->n);
@@ -102,4 +104,5 @@ void revl_dframe_write(revl_csvw *w, const revl_dframe *f, const char *const *na
     }
     revl_log_rec_end(w, json, meta);
   }
+  return 0;
 }

@@ -146,13 +146,17 @@ int revl_dframe_matrix(const revl_dframe *f, size_t *counts, size_t *unplaced) {
 
 void revl_reasons_clear(revl_reasons *r) {
   r->n = 0;
+  r->oom = 0;
   revl_sb_reset(&r->text);
 }
+
+int revl_reasons_oom(const revl_reasons *r) { return r->oom || r->text.oom; }
 
 void revl_reasons_free(revl_reasons *r) {
   free(r->it);
   r->it = NULL;
   r->n = r->cap = 0;
+  r->oom = 0;
   revl_sb_free(&r->text);
 }
 
@@ -164,7 +168,10 @@ static revl_reason *rl_add(revl_reasons *r, const char *kind) {
   if (r->n == r->cap) {
     int cap = r->cap ? r->cap * 2 : 16;
     revl_reason *it = realloc(r->it, (size_t)cap * sizeof *it);
-    if (!it) return NULL;
+    if (!it) {
+      r->oom = 1;
+      return NULL;
+    }
     r->it = it;
     r->cap = cap;
   }
@@ -275,6 +282,7 @@ static void icp_items(const revl_dframe *f, size_t i, int all, revl_reasons *r,
     const revl_engage *e = m->eng;
     int *cnt = calloc((size_t)e->ntypes + 1, sizeof *cnt);
     double *pts = calloc((size_t)e->ntypes + 1, sizeof *pts);
+    if (!cnt || !pts) r->oom = 1;
     if (cnt && pts) {
       double eng = revl_icp_engagement(m, row, f->as_of, cnt, pts);
       const revl_intern *in = &m->t->store->strings;
@@ -510,6 +518,7 @@ int revl_dframe_cell(const revl_dframe *f, size_t i, int c, revl_sbuf *out, doub
     revl_reasons_clear(scratch);
     revl_reasons_build(scratch, f, i, 0, seen, ud);
     revl_reasons_text(scratch, out);
+    if (revl_reasons_oom(scratch)) out->oom = 1;
     return REVL_V_STR;
   }
   if (!s) return REVL_V_NIL;

@@ -33,7 +33,7 @@ static void write_one(const revl_dframe *f, const char *rel, int json,
   revl_reasons r;
   memset(&r, 0, sizeof r);
   revl_sbuf cell = {0};
-  revl_dframe_write(w, f, names, json, meta, &r, &cell, NULL, NULL);
+  CHECK_INT(revl_dframe_write(w, f, names, json, meta, &r, &cell, NULL, NULL), 0);
   CHECK_INT(revl_csvw_commit(w, &err), 0);
   revl_reasons_free(&r);
   revl_sb_free(&cell);

@@ -27,6 +27,14 @@ int main(void) {
   CHECK_STR(hint("type", cols), "");            /* too far */
   CHECK_STR(hint("x", cols), "");
   CHECK_STR(hint("", cols), "");
+  /* candidates too long or too short to be within the hint's distance
+   * are skipped, whatever their order */
+  static const char *const mixed[] = {"a", "amount_in_usd", "amount", "amounts", NULL};
+  CHECK_STR(hint("amout", mixed), " (did you mean 'amount'?)");
+  CHECK_STR(hint("amountt", mixed), " (did you mean 'amount'?)");
+  CHECK_STR(hint("amount_in_us", mixed), " (did you mean 'amount_in_usd'?)");
+  static const char *const far[] = {"amount_in_usd", NULL};
+  CHECK_STR(hint("amount", far), "");
   static const char *const none[] = {NULL};
   CHECK_STR(hint("amount", none), "");
   TEST_END();

@@ -1,0 +1,37 @@
+/* Unit tests of the text buffer (revl_sbuf, src/sbuf.c): appends, and
+ * an append that cannot get its memory: the text is left as it was and
+ * oom is set until the next reset, so a writer can refuse the cut text. */
+#include <stdint.h>
+#include <string.h>
+
+#include "revl/sbuf.h"
+#include "test.h"
+
+int main(void) {
+  revl_sbuf b = {0};
+  CHECK_STR(revl_sb_str(&b), "");
+  revl_sb_adds(&b, "abc");
+  revl_sb_num(&b, 2.5);
+  revl_sb_points(&b, 20);
+  CHECK_STR(revl_sb_str(&b), "abc2.5+20");
+  CHECK_INT(b.oom, 0);
+  /* sizes whose doubling would wrap: refused before any allocation (a
+   * real failed realloc is what make allocfail sweeps; sanitizers abort
+   * on an impossible size instead of returning NULL) */
+  revl_sb_add(&b, "x", SIZE_MAX / 2);
+  CHECK_INT(b.oom, 1);
+  CHECK_STR(revl_sb_str(&b), "abc2.5+20");
+  CHECK_INT(revl_sb_grow(&b, SIZE_MAX - 4), -1);
+  revl_sb_adds(&b, "!"); /* later appends still work; oom stays */
+  CHECK_STR(revl_sb_str(&b), "abc2.5+20!");
+  CHECK_INT(b.oom, 1);
+  revl_sb_reset(&b);
+  CHECK_INT(b.oom, 0);
+  CHECK_STR(revl_sb_str(&b), "");
+  revl_sb_add(&b, "y", SIZE_MAX / 2 + 1);
+  CHECK_INT(b.oom, 1);
+  revl_sb_free(&b);
+  CHECK_INT(b.oom, 0);
+  CHECK(b.p == NULL);
+  TEST_END();
+}
