@@ -87,6 +87,11 @@ typedef struct revl_load_opts {
   int ntables;               /* table from its own file (--table) */
   int quiet;             /* alerts stay in the tables' notes, not on stderr */
   int no_cache;          /* parse even when the snapshot cache is on */
+  int has_as_of;         /* 1: as_of is the run's as-of date */
+  int32_t as_of;         /* days since 1970-01-01: open subscriptions of
+                            an expand run through its month, and later
+                            starts make no rows (docs/mapping.md);
+                            has_as_of 0: the file's last month */
 } revl_load_opts;
 
 /* Load every known (and any other *.csv) file of o->data_dir into s,
@@ -100,6 +105,11 @@ int revl_load_dir(revl_store *s, const revl_load_opts *o, revl_error *err);
  * for that table).  Links are not resolved; see revl_store_link_all. */
 int revl_load_file(revl_store *s, const char *name, const char *path,
                    const revl_table_map *map, int strict, revl_error *err);
+/* The same with the run's as-of date (borrowed; NULL: none), which an
+ * expand = {...} of the map reads (src/ingest/expand.c). */
+int revl_load_file_at(revl_store *s, const char *name, const char *path,
+                      const revl_table_map *map, int strict,
+                      const int32_t *as_of, revl_error *err);
 
 /* Which thread parses values while a file loads: -1 (the default)
  * shares the work between the reading and the loading thread as they

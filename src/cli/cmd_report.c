@@ -152,6 +152,8 @@ int cmd_report(int argc, char **argv) {
       return cli_usage_error("report", "--from (%s) is after the as-of date", from);
     ro.has_from = 1;
   }
+  lo.has_as_of = 1; /* an expand runs open subscriptions through it */
+  lo.as_of = ro.as_of;
   if (playbook) return with_playbook(playbook, &lo, &ro, out, params, nparams);
   revl_store *s = revl_store_new();
   if (!s) {

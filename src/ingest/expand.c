@@ -6,15 +6,20 @@
  * while the row -> line map still says where each row came from.
  *
  * A subscription is active in month M when it is active at M's last
- * day E: start <= E and (no end, or end > E).  An empty end is active
- * through the last month any start or end of the file falls in (no
- * clock).  An account's subscriptions active in one month make one row:
+ * day E: start <= E and (no end, or end > E).  With the run's as-of
+ * date A (revl_load_opts), A's month is seen at A instead (E = A), no
+ * month comes after it: an empty end is active through A's month and a
+ * subscription that starts after A makes no row.  Without one (a
+ * library caller that gives none) an empty end is active through the
+ * last month any start or end of the file falls in.  No clock either
+ * way.  An account's subscriptions active in one month make one row:
  * mrr and seats summed, any other column kept when they agree, else
  * null.
  */
 #include "loader.h"
 #include "mapint.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +55,30 @@ static int32_t day_of(const revl_column *c, size_t r) {
   if (c->type == REVL_T_DATE) return c->v.date[r];
   int64_t s = c->v.i64[r];
   return (int32_t)((s - (((s % 86400) + 86400) % 86400)) / 86400);
+}
+
+/* The months [*ms, *me) subscription r counts in.  Without an as-of:
+ * from its start's month to its end's (exclusive), to open_end when it
+ * has none.  With one, the as-of month is seen at the as-of date A
+ * instead of its last day, and no month comes after it: none when it
+ * starts after A (returns 0), through A's month when it is open or ends
+ * after A. */
+static int span(const loader *ld, const revl_column *S, const revl_column *E,
+                size_t r, int32_t open_end, int32_t *ms, int32_t *me) {
+  int32_t s0 = day_of(S, r);
+  int has_end = E && revl_col_valid(E, r);
+  int32_t e0 = has_end ? day_of(E, r) : 0;
+  *ms = month_of(s0);
+  if (!ld->has_as_of) {
+    *me = has_end ? month_of(e0) : open_end;
+    return 1;
+  }
+  if (s0 > ld->as_of) {
+    *me = *ms;
+    return 0;
+  }
+  *me = has_end && e0 <= ld->as_of ? month_of(e0) : open_end;
+  return 1;
 }
 
 static int date_col(loader *ld, const char *name, int line, int col, int *out) {
@@ -160,19 +189,23 @@ int revl_expand_periods(loader *ld) {
       if (month_of(e0) > last) last = month_of(e0);
     }
   }
+  /* with the run's as-of: open subscriptions run through its month,
+   * nothing goes past it, a later start is not known yet */
+  int32_t open_end = ld->has_as_of ? month_of(ld->as_of) + 1 : last + 1;
+  size_t nlate = 0;
   /* one item per subscription and month it is active at month end */
   size_t nitems = 0;
   for (size_t r = 0; r < n; r++) {
-    int32_t ms = month_of(day_of(S, r));
-    int32_t me = E && revl_col_valid(E, r) ? month_of(day_of(E, r)) : last + 1;
+    int32_t ms, me;
+    if (!span(ld, S, E, r, open_end, &ms, &me)) nlate++;
     if (me > ms) nitems += (size_t)(me - ms);
   }
   item *it = malloc((nitems ? nitems : 1) * sizeof *it);
   if (!it) return revl_error_set(err, REVL_ENOMEM, ld->path, 0, 0, "not enough memory");
   size_t k = 0;
   for (size_t r = 0; r < n; r++) {
-    int32_t ms = month_of(day_of(S, r));
-    int32_t me = E && revl_col_valid(E, r) ? month_of(day_of(E, r)) : last + 1;
+    int32_t ms, me;
+    span(ld, S, E, r, open_end, &ms, &me);
     for (int32_t mo = ms; mo < me; mo++)
       it[k++] = (item){t->cols[ca]->v.str[r], mo, (uint32_t)r};
   }
@@ -269,9 +302,24 @@ int revl_expand_periods(loader *ld) {
     revl_col_push_date(t->cols[cp], revl_days_from_civil(y, (unsigned)(mo - y * 12) + 1, 1));
   }
   t->nrows = ng;
-  if (n) revl_table_add_warning(t, "%s: expand: %zu subscriptions into %zu account-month "
-                         "rows (open ones through %04d-%02d)", ld->path, n, ng,
-                         (int)(last >= 0 ? last / 12 : 0), (int)(last >= 0 ? last % 12 + 1 : 0));
+  if (n) {
+    int32_t lm = open_end - 1;
+    char tail[96] = "";
+    if (ld->has_as_of) {
+      char d[16];
+      revl_format_date(ld->as_of, d, sizeof d);
+      snprintf(tail, sizeof tail, "the as-of month, seen at %s", d);
+      if (nlate)
+        snprintf(tail + strlen(tail), sizeof tail - strlen(tail), "; %zu starting "
+                 "later make%s none", nlate, nlate == 1 ? "s" : "");
+    } else {
+      snprintf(tail, sizeof tail, "the file's last month: no as-of date");
+    }
+    revl_table_add_warning(t, "%s: expand: %zu subscriptions into %zu account-month "
+                           "rows (open ones through %04d-%02d, %s)", ld->path, n, ng,
+                           (int)(lm >= 0 ? lm / 12 : 0), (int)(lm >= 0 ? lm % 12 + 1 : 0),
+                           tail);
+  }
 out:
   free(it);
   free(src);

@@ -204,9 +204,10 @@ static int declare_stage_orders(revl_store *s, const revl_mapping *m, const char
 static int load_one(const revl_load_opts *o, const unsigned char mapkey[16],
                     revl_store *s, const char *name, const char *path,
                     const revl_table_map *map, int strict, revl_error *err) {
+  const int32_t *as_of = o->has_as_of ? &o->as_of : NULL;
   if (!revl_cache_dir() || o->no_cache)
-    return revl_load_file(s, name, path, map, strict, err);
-  return revl_cache_load(s, name, path, map, strict, mapkey, o->quiet, err);
+    return revl_load_file_at(s, name, path, map, strict, as_of, err);
+  return revl_cache_load(s, name, path, map, strict, as_of, mapkey, o->quiet, err);
 }
 
 int revl_load_dir(revl_store *s, const revl_load_opts *o, revl_error *err) {

@@ -15,6 +15,8 @@ typedef struct loader {
   const revl_table_map *map;
   const char *path;
   int strict;
+  int has_as_of;     /* the run's as-of date, for expand.c */
+  int32_t as_of;
   revl_error *err;
   int rc;            /* first fatal error, stops the parse */
 

@@ -153,9 +153,19 @@ static void load_batch(loader *ld, batch *b) {
 
 int revl_load_file(revl_store *s, const char *name, const char *path,
                    const revl_table_map *map, int strict, revl_error *err) {
+  return revl_load_file_at(s, name, path, map, strict, NULL, err);
+}
+
+int revl_load_file_at(revl_store *s, const char *name, const char *path,
+                      const revl_table_map *map, int strict,
+                      const int32_t *as_of, revl_error *err) {
   loader ld;
   memset(&ld, 0, sizeof ld);
   ld.s = s;
+  if (as_of) {
+    ld.has_as_of = 1;
+    ld.as_of = *as_of;
+  }
   ld.map = map;
   int from_stdin = strcmp(path, "-") == 0; /* --table NAME=- */
   if (from_stdin) path = "<stdin>"; /* as errors name it */

@@ -332,8 +332,12 @@ static int load_store(lua_State *L, const char *dir, const char *map,
                       int strict, const revl_rt_opts *o, revl_error *err) {
   revl_store *s = revl_store_new();
   if (!s) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
-  revl_load_opts lo = {dir, map, strict, NULL, o ? o->tables : NULL,
-                       o ? o->ntables : 0, 0, 0};
+  /* the run's as-of: an expand = {...} runs open subscriptions through
+   * its month (revl.load of a playbook and the data of the run alike) */
+  revl_load_opts lo = {.data_dir = dir, .map_file = map, .strict = strict,
+                       .tables = o ? o->tables : NULL,
+                       .ntables = o ? o->ntables : 0, .has_as_of = 1,
+                       .as_of = rt_of(L)->st.as_of};
   int rc = revl_load_dir(s, &lo, err);
   if (rc) {
     revl_store_free(s);
