@@ -60,9 +60,20 @@ typedef struct revl_table_map {
   char *exp_end;        /*   "month" }: one row per subscription becomes */
   int exp_line, exp_col; /*  account-month rows (expand.c); NULL: none */
   int exp_sline, exp_scol, exp_eline, exp_ecol; /* start and end entries */
+  /* expand = { events = { table = ..., key = ..., id = ..., date = ...,
+   * kind = ..., mrr = ..., seats = ... } }: the subscriptions' events
+   * (events.c).  ev[REVL_EV_*]: the names (NULL: not given; table NULL:
+   * no events), ev_line/ev_col where each is written (0: defaulted). */
+  char *ev[7];
+  int ev_line[7], ev_col[7];
+  int ev_source_lines;  /* this table holds some expand's events: the
+                           load adds source_line (the row's CSV line) */
   char *mapfile;        /* the mapping file, for errors found at load */
   int file_line, file_col; /* where file = ... is written in it */
 } revl_table_map;
+
+enum { REVL_EV_TABLE, REVL_EV_KEY, REVL_EV_ID, REVL_EV_DATE, REVL_EV_KIND,
+       REVL_EV_MRR, REVL_EV_SEATS };
 
 typedef struct revl_mapping {
   revl_table_map *tables;

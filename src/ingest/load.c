@@ -205,7 +205,8 @@ static int load_one(const revl_load_opts *o, const unsigned char mapkey[16],
                     revl_store *s, const char *name, const char *path,
                     const revl_table_map *map, int strict, revl_error *err) {
   const int32_t *as_of = o->has_as_of ? &o->as_of : NULL;
-  if (!revl_cache_dir() || o->no_cache)
+  /* an expansion with events depends on another file too: parsed */
+  if (!revl_cache_dir() || o->no_cache || (map && map->ev[REVL_EV_TABLE]))
     return revl_load_file_at(s, name, path, map, strict, as_of, err);
   return revl_cache_load(s, name, path, map, strict, as_of, mapkey, o->quiet, err);
 }
@@ -235,9 +236,31 @@ no_dir:;
   if (map_file && (rc = revl_mapping_read(map_file, &m, err))) return rc;
   if (revl_cache_dir()) revl_cache_mapkey(map_file, mapkey);
 
-  /* the well-known tables, from the mapping's file name or <table>.csv */
   int loaded = 0;
   char fpath[4096];
+  /* an expand's events table before the table it expands (events.c) */
+  for (int i = 0; i < m.ntables; i++) {
+    const char *en = m.tables[i].ev[REVL_EV_TABLE];
+    const revl_table_map *et = en ? find_map(&m, en) : NULL;
+    if (!et || revl_store_table(s, en)) continue;
+    const char *given = given_table(o, en);
+    if (!given && !o->data_dir) continue;
+    if (!given) {
+      snprintf(fpath, sizeof fpath, "%s/%s", o->data_dir, et->file ? et->file : "");
+      if (!et->file) snprintf(fpath, sizeof fpath, "%s/%s.csv", o->data_dir, en);
+      if (!file_exists(fpath)) {
+        rc = et->file ? missing_file(o, et, map_file, err)
+                      : revl_error_set(err, REVL_EDATA, map_file, et->file_line,
+                                       et->file_col, "tables: %s has no file = ... "
+                                       "and there is no %s.csv", en, en);
+        goto out;
+      }
+    }
+    if ((rc = load_one(o, mapkey, s, en, given ? given : fpath, et, o->strict, err)))
+      goto out;
+    loaded++;
+  }
+  /* the well-known tables, from the mapping's file name or <table>.csv */
   for (int i = 0; i < revl_ntable_defs; i++) {
     const char *name = revl_table_defs[i].name;
     const revl_table_map *tm = find_map(&m, name);

@@ -126,11 +126,119 @@ static int read_sep(lua_State *L, const mctx *cx, const char *key,
   return rc;
 }
 
+static const char *const ev_keys[] = {"table", "key", "id", "date", "kind",
+                                       "mrr", "seats", NULL};
+/* What an entry of events = {...} means when it is not given. */
+static const char *const ev_default[] = {NULL, "subscription_id", "subscription_id",
+                                         "date", "kind", NULL, NULL};
+
+/* expand.events = { table = "NAME", key = ..., id = ..., date = ...,
+ * kind = ..., mrr = ..., seats = ... } at the stack top: the events
+ * table and its columns (events.c applies them at load). */
+static int read_events(lua_State *L, const mctx *cx, const char *tname,
+                       revl_table_map *tm, revl_error *err) {
+  if (!lua_istable(L, -1))
+    return fail(err, "expand\x1f" "events", "%s: expand: events must be a table: "
+                "{ table = \"subscription_events\", id = \"Subscription ID\", "
+                "date = ..., kind = ..., mrr = ..., seats = ... }", tname, NULL);
+  int rc = 0;
+  lua_pushnil(L);
+  while (!rc && lua_next(L, -2)) {
+    lua_pop(L, 1);
+    const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    int ok = 0;
+    for (int i = 0; k && ev_keys[i]; i++) ok |= strcmp(ev_keys[i], k) == 0;
+    if (!ok) {
+      char hint[160], msg[300], key[300];
+      snprintf(msg, sizeof msg, "%%s: expand: events: unknown option '%%s'%s "
+               "(table, key, id, date, kind, mrr, seats)",
+               k ? near_of(k, ev_keys, hint, sizeof hint) : "");
+      snprintf(key, sizeof key, "expand\x1f" "events\x1f%s", k ? k : "");
+      rc = fail_at(cx, err, key, 1, msg, tname, k ? k : "(not a string)");
+      lua_pop(L, 1);
+    }
+  }
+  for (int i = 0; ev_keys[i] && !rc; i++) {
+    char key[64], p[1024];
+    snprintf(key, sizeof key, "expand\x1f" "events\x1f%s", ev_keys[i]);
+    lua_getfield(L, -1, ev_keys[i]);
+    if (lua_isnil(L, -1) && i == REVL_EV_TABLE) {
+      rc = fail(err, "expand\x1f" "events", "%s: expand: events needs table = "
+                "\"NAME\" (a table of tables = {...} with the events)", tname, NULL);
+    } else if (lua_isnil(L, -1)) {
+      if (ev_default[i] && !(tm->ev[i] = strdup(ev_default[i]))) rc = REVL_ENOMEM;
+    } else if (lua_type(L, -1) != LUA_TSTRING) {
+      rc = fail(err, key, "%s: expand: events: '%s' must be a name (a string)",
+                tname, ev_keys[i]);
+    } else {
+      if (!(tm->ev[i] = dupstr(L, -1))) rc = REVL_ENOMEM;
+      snprintf(p, sizeof p, "%s\x1f%s", cx->where, key);
+      revl_mapsrc_find(cx->src, p, 0, &tm->ev_line[i], &tm->ev_col[i]);
+    }
+    lua_pop(L, 1);
+  }
+  if (!rc) { /* defaulted entries: errors point at events = {...} */
+    char p[1024];
+    int l, c;
+    snprintf(p, sizeof p, "%s\x1f" "expand\x1f" "events", cx->where);
+    revl_mapsrc_find(cx->src, p, 1, &l, &c);
+    for (int i = 0; i < 7; i++)
+      if (!tm->ev_line[i]) {
+        tm->ev_line[i] = l;
+        tm->ev_col[i] = c;
+      }
+  }
+  if (rc == REVL_ENOMEM) revl_error_set(err, rc, cx->path, 0, 0, "not enough memory");
+  return rc;
+}
+
+/* A declared type of tm for a column an expand reads, unless types =
+ * {...} gives one (by: 1 expand, 2 its events). */
+static int imply_type(revl_table_map *tm, const char *name, revl_type type,
+                      int line, int col, int by);
+
+/* After every table is read: each expand's events table is a custom
+ * table of the mapping; it keeps its rows' lines (for errors) and
+ * reads its columns with the types the events need. */
+static int link_events(revl_mapping *m, const char *path, revl_error *err) {
+  for (int i = 0; i < m->ntables; i++) {
+    revl_table_map *tm = &m->tables[i];
+    const char *en = tm->ev[REVL_EV_TABLE];
+    if (!en) continue;
+    revl_table_map *et = NULL;
+    for (int j = 0; j < m->ntables; j++)
+      if (strcmp(m->tables[j].name, en) == 0) et = &m->tables[j];
+    if (!et || revl_table_def_find(en)) {
+      revl_near nr;
+      char hint[160];
+      revl_near_init(&nr, en);
+      for (int j = 0; j < m->ntables; j++)
+        if (!revl_table_def_find(m->tables[j].name)) revl_near_add(&nr, m->tables[j].name);
+      revl_near_hint(&nr, hint, sizeof hint);
+      return revl_error_set(err, REVL_EDATA, path, tm->ev_line[REVL_EV_TABLE],
+                            tm->ev_col[REVL_EV_TABLE], "%s: expand: events table "
+                            "'%s' is not a custom table of the mapping%s (tables = "
+                            "{ %s = { file = \"...\" } })", tm->name, en, hint, en);
+    }
+    if (et->exp_start || et->ev[REVL_EV_TABLE])
+      return revl_error_set(err, REVL_EDATA, path, tm->ev_line[REVL_EV_TABLE],
+                            tm->ev_col[REVL_EV_TABLE], "%s: expand: events table "
+                            "'%s' cannot have an expand itself", tm->name, en);
+    et->ev_source_lines = 1;
+    static const revl_type ty[7] = {0, 0, REVL_T_STRING, REVL_T_DATE, REVL_T_STRING,
+                                    REVL_T_MONEY, REVL_T_INT};
+    for (int k = REVL_EV_ID; k <= REVL_EV_SEATS; k++)
+      if (tm->ev[k] && imply_type(et, tm->ev[k], ty[k], tm->ev_line[k], tm->ev_col[k], 2))
+        return revl_error_set(err, REVL_ENOMEM, path, 0, 0, "not enough memory");
+  }
+  return 0;
+}
+
 /* expand = { start = "Start", ["end"] = "End", every = "month" } of the
  * subscriptions table (expand.c does the work at load). */
 static int read_expand(lua_State *L, const mctx *cx, const char *tname,
                        revl_table_map *tm, revl_error *err) {
-  static const char *const keys[] = {"start", "end", "every", NULL};
+  static const char *const keys[] = {"start", "end", "every", "events", NULL};
   int rc = 0;
   lua_getfield(L, -1, "expand");
   if (lua_isnil(L, -1)) {
@@ -162,7 +270,7 @@ static int read_expand(lua_State *L, const mctx *cx, const char *tname,
     if (!ok) {
       char hint[160], msg[300], key[300];
       snprintf(msg, sizeof msg, "%%s: expand: unknown option '%%s'%s (start, "
-               "end, every)", k ? near_of(k, keys, hint, sizeof hint) : "");
+               "end, every, events)", k ? near_of(k, keys, hint, sizeof hint) : "");
       snprintf(key, sizeof key, "expand\x1f%s", k ? k : "");
       rc = fail_at(cx, err, key, 1, msg, tname, k ? k : "(not a string)");
       lua_pop(L, 1);
@@ -194,6 +302,11 @@ static int read_expand(lua_State *L, const mctx *cx, const char *tname,
     }
     lua_pop(L, 1);
   }
+  if (!rc) {
+    lua_getfield(L, -1, "events");
+    if (!lua_isnil(L, -1)) rc = read_events(L, cx, tname, tm, err);
+    lua_pop(L, 1);
+  }
   lua_pop(L, 1);
   return rc;
 }
@@ -215,25 +328,31 @@ static int same_column(const revl_table_map *tm, const char *a, const char *b) {
   return strcmp(ab[0], ab[1]) == 0 || (sn[0][0] && strcmp(sn[0], sn[1]) == 0);
 }
 
+static int imply_type(revl_table_map *tm, const char *name, revl_type type,
+                      int line, int col, int by) {
+  for (int k = 0; k < tm->ntypes; k++)
+    if (same_column(tm, tm->types[k].name, name)) return 0;
+  revl_coltype *t = realloc(tm->types, (size_t)(tm->ntypes + 1) * sizeof *t);
+  if (!t) return REVL_ENOMEM;
+  tm->types = t;
+  revl_coltype *c = &t[tm->ntypes];
+  memset(c, 0, sizeof *c);
+  if (!(c->name = strdup(name))) return REVL_ENOMEM;
+  c->type = type;
+  c->by_expand = by;
+  c->line = line;
+  c->col = col;
+  tm->ntypes++;
+  return 0;
+}
+
 static int expand_types(revl_table_map *tm) {
   const char *cols[2] = {tm->exp_start, tm->exp_end};
   int lines[2] = {tm->exp_sline, tm->exp_eline}, colsat[2] = {tm->exp_scol, tm->exp_ecol};
   for (int i = 0; i < 2; i++) {
-    if (!cols[i]) continue;
-    int have = 0;
-    for (int k = 0; k < tm->ntypes; k++) have |= same_column(tm, tm->types[k].name, cols[i]);
-    if (have || (i == 1 && same_column(tm, cols[0], cols[1]))) continue;
-    revl_coltype *t = realloc(tm->types, (size_t)(tm->ntypes + 1) * sizeof *t);
-    if (!t) return REVL_ENOMEM;
-    tm->types = t;
-    revl_coltype *c = &t[tm->ntypes];
-    memset(c, 0, sizeof *c);
-    if (!(c->name = strdup(cols[i]))) return REVL_ENOMEM;
-    c->type = REVL_T_DATE;
-    c->by_expand = 1;
-    c->line = lines[i];
-    c->col = colsat[i];
-    tm->ntypes++;
+    if (!cols[i] || (i == 1 && same_column(tm, cols[0], cols[1]))) continue;
+    int rc = imply_type(tm, cols[i], REVL_T_DATE, lines[i], colsat[i], 1);
+    if (rc) return rc;
   }
   return 0;
 }
@@ -686,6 +805,7 @@ int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
     }
     if (pass == 1) lua_pop(L, 1);
   }
+  if (!rc) rc = link_events(m, path, err);
 out:
   lua_close(L);
   revl_mapsrc_done(&src);
@@ -721,6 +841,7 @@ static void map_done(revl_table_map *t) {
   revl_transform_done(t);
   free(t->exp_start);
   free(t->exp_end);
+  for (int i = 0; i < 7; i++) free(t->ev[i]);
   free(t->mapfile);
 }
 
