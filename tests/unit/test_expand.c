@@ -3,7 +3,8 @@
  * expand.c): the library without an as-of keeps the file's last month,
  * with one the open subscriptions run through the as-of month (seen at
  * the as-of date), a subscription that starts later makes no row, and
- * an as-of before every start leaves an empty table.  The data is
+ * an as-of before every start leaves an empty table; events change
+ * and end subscriptions (tests/lua/subs_events).  The data is
  * tests/lua/subs_intervals, hand-computed in tests/lua/test_subs_*.lua.
  */
 #include "test.h"
@@ -14,11 +15,12 @@
 #include <string.h>
 
 /* Rows of subscriptions, their mrr sum (minor units) and the note. */
+static const char *dir = "tests/lua/subs_intervals";
+
 static void load(const int32_t *as_of, size_t *rows, int64_t *sum, char *note,
                  size_t size) {
   revl_store *s = revl_store_new();
-  revl_load_opts o = {.data_dir = "tests/lua/subs_intervals", .quiet = 1,
-                      .no_cache = 1};
+  revl_load_opts o = {.data_dir = dir, .quiet = 1, .no_cache = 1};
   if (as_of) {
     o.has_as_of = 1;
     o.as_of = *as_of;
@@ -73,5 +75,29 @@ int main(void) {
   CHECK_INT(n, 0);
   CHECK_INT(sum, 0);
   CHECK(strstr(note, "; 9 starting later make none)") != NULL);
+
+  /* events (tests/lua/subs_events): without an as-of the latest event
+   * (Jun 20) makes June the last month, as --as-of 2025-06-30 does */
+  dir = "tests/lua/subs_events";
+  load(NULL, &n, &sum, note, sizeof note);
+  CHECK_INT(n, 20);
+  CHECK_INT(sum, (300 + 600 + 430 + 440 + 440 + 380 + 290) * 100);
+  CHECK(strstr(note, "5 subscriptions with 6 events of subscription_events") != NULL);
+  /* revl_load_file alone has no events table: an error at the mapping */
+  revl_mapping mp;
+  revl_error err;
+  memset(&err, 0, sizeof err);
+  CHECK_INT(revl_mapping_read("tests/lua/subs_events/mapping.lua", &mp, &err), 0);
+  revl_store *s = revl_store_new();
+  const revl_table_map *tm = NULL;
+  for (int i = 0; i < mp.ntables; i++)
+    if (!strcmp(mp.tables[i].name, "subscriptions")) tm = &mp.tables[i];
+  CHECK(tm != NULL);
+  if (tm)
+    CHECK_INT(revl_load_file(s, "subscriptions", "tests/lua/subs_events/Subscriptions.csv",
+                             tm, 0, &err), REVL_EDATA);
+  CHECK(strstr(err.msg, "the events table 'subscription_events' is not loaded") != NULL);
+  revl_store_free(s);
+  revl_mapping_done(&mp);
   TEST_END();
 }
