@@ -97,7 +97,11 @@ int revl_events_read(loader *ld, const revl_column *S, const revl_column *E,
       (rc = ev_col(ld, et, REVL_EV_MRR, 'm', &cmv)) ||
       (rc = ev_col(ld, et, REVL_EV_SEATS, 'i', &csv)))
     return rc;
-  if (cl < 0) return REVL_ENOMEM; /* loadfile.c adds it to every events table */
+  if (cl < 0) /* loadfile.c adds it when the mapping says et holds events */
+    return revl_error_set(err, REVL_EDATA, m->mapfile, m->ev_line[REVL_EV_TABLE],
+                          m->ev_col[REVL_EV_TABLE], "%s: expand: the events table "
+                          "'%s' was loaded without this mapping (no source_line)",
+                          m->name, et->name);
   size_t n = t->nrows, ne = et->nrows;
   keyrow *keys = malloc((n ? n : 1) * sizeof *keys);
   int32_t *lastd = malloc((n ? n : 1) * sizeof *lastd);
@@ -189,7 +193,7 @@ int revl_events_read(loader *ld, const revl_column *S, const revl_column *E,
     if (MV && revl_col_valid(MV, e)) {
       if (MV->v.i64[e] < 0) EV_FAIL(cmv, "%s: %s's new MRR is negative (an MRR is 0 "
                                     "or more)", MV->name, revl_intern_str(in, want.id));
-      if (MV->cur[e] != M->cur[r])
+      if (M->cur && MV->cur[e] != M->cur[r])
         EV_FAIL(cmv, "%s: in %s, but the subscription (line %u of %s) is in %s",
                 MV->name, revl_intern_str(in, MV->cur[e]), (unsigned)ld->lines[r],
                 ld->path, revl_intern_str(in, M->cur[r]));

@@ -11,10 +11,13 @@
  * month comes after it: an empty end is active through A's month and a
  * subscription that starts after A makes no row.  Without one (a
  * library caller that gives none) an empty end is active through the
- * last month any start or end of the file falls in.  No clock either
- * way.  An account's subscriptions active in one month make one row:
- * mrr and seats summed, any other column kept when they agree, else
- * null.
+ * last month any start, end or event of the file falls in.  No clock
+ * either way.  Events of expand = { events = {...} } (events.c) end a
+ * subscription (churn, cancel) or change its mrr and seats (downgrade,
+ * upgrade) from their date, by the same rule: an event counts in a
+ * month when it is dated on or before the day the month is seen at.
+ * An account's subscriptions active in one month make one row: mrr and
+ * seats summed, any other column kept when they agree, else null.
  */
 #include "loader.h"
 #include "mapint.h"
