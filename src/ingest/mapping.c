@@ -220,10 +220,6 @@ static int link_events(revl_mapping *m, const char *path, revl_error *err) {
                             "'%s' is not a custom table of the mapping%s (tables = "
                             "{ %s = { file = \"...\" } })", tm->name, en, hint, en);
     }
-    if (et->exp_start || et->ev[REVL_EV_TABLE])
-      return revl_error_set(err, REVL_EDATA, path, tm->ev_line[REVL_EV_TABLE],
-                            tm->ev_col[REVL_EV_TABLE], "%s: expand: events table "
-                            "'%s' cannot have an expand itself", tm->name, en);
     et->ev_source_lines = 1;
     static const revl_type ty[7] = {0, 0, REVL_T_STRING, REVL_T_DATE, REVL_T_STRING,
                                     REVL_T_MONEY, REVL_T_INT};
