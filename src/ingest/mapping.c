@@ -506,13 +506,17 @@ static int read_opts(lua_State *L, const mctx *cx, const char *tname,
         char ***to = w == 0 ? &tm->rename_to : &tm->ref_target;
         char **f = realloc(*from, (size_t)(*n + 1) * sizeof *f);
         if (f) *from = f;
-        char **t = realloc(*to, (size_t)(*n + 1) * sizeof *t);
+        char **t = f ? realloc(*to, (size_t)(*n + 1) * sizeof *t) : NULL;
         if (t) *to = t;
-        if (f && t) {
-          (*from)[*n] = dupstr(L, -2);
-          (*to)[*n] = dupstr(L, -1);
-          (*n)++;
+        char *a = t ? dupstr(L, -2) : NULL, *b = a ? dupstr(L, -1) : NULL;
+        if (!b) { /* a pair dropped would map the file differently */
+          free(a);
+          lua_pop(L, 3);
+          return revl_error_set(err, REVL_ENOMEM, cx->path, 0, 0, "not enough memory");
         }
+        (*from)[*n] = a;
+        (*to)[*n] = b;
+        (*n)++;
         lua_pop(L, 1);
       }
     }
