@@ -669,41 +669,15 @@ static const char **table_names(void) {
   return names;
 }
 
-int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
-  memset(m, 0, sizeof *m);
-  size_t srclen = 0;
-  char *source = read_source(path, &srclen, err);
-  if (!source) return err ? err->code : REVL_EIO;
-  revl_mapsrc src;
-  revl_mapsrc_scan(&src, source, srclen);
-  mctx top = {path, &src, ""};
-  const mctx *cx = &top;
-  size_t used = 0;
-  lua_State *L = lua_newstate(limited_alloc, &used);
-  if (!L) {
-    free(source);
-    revl_mapsrc_done(&src);
-    return revl_error_set(err, REVL_ENOMEM, path, 0, 0, "not enough memory");
-  }
-  int rc = 0, st = luaL_loadbufferx(L, source, srclen, "=" CHUNK, "t");
-  free(source);
-  if (st != LUA_OK) {
-    rc = lua_fail(L, st, path, err);
-    goto out;
-  }
-  lua_newtable(L); /* empty _ENV: data only */
-  lua_setupvalue(L, -2, 1);
-  lua_sethook(L, hook_limit, LUA_MASKCOUNT, MAX_INSTRUCTIONS);
-  if ((st = lua_pcall(L, 0, 1, 0)) != LUA_OK) {
-    rc = lua_fail(L, st, path, err);
-    goto out;
-  }
-  lua_sethook(L, NULL, 0, 0);
-  if (!lua_istable(L, -1)) {
-    rc = fail(err, NULL, "a mapping file must return a table", NULL, NULL);
-    goto out;
-  }
-  if ((rc = read_opts(L, cx, "(top level)", &m->defaults, 1, err))) goto out;
+/* The tables of the mapping's returned table (at the stack top) into m:
+ * the top-level options, then each table entry.  0 or a REVL_E* code. */
+static int read_tables(lua_State *L, mctx *cx, revl_mapping *m, revl_error *err) {
+  mctx top = *cx;
+  cx = &top;
+  const char *path = top.path;
+  const revl_mapsrc *srcp = top.src;
+  int rc = 0;
+  if ((rc = read_opts(L, cx, "(top level)", &m->defaults, 1, err))) return rc;
   /* table entries: at the top level or under tables = {...} */
   for (int pass = 0; pass < 2 && !rc; pass++) {
     if (pass == 1) {
@@ -794,7 +768,7 @@ int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
         for (int i = 0; i < had_nulls; i++) free(t->nulls[i]);
         t->nnulls = 0;
       }
-      mctx tcx = {path, &src, ""};
+      mctx tcx = {path, srcp, ""};
       snprintf(tcx.where, sizeof tcx.where, "%s%s", pass ? "tables\x1f" : "", k);
       rc = read_opts(L, &tcx, k, t, 0, err);
       lua_pop(L, 1);
@@ -805,6 +779,69 @@ int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
     }
     if (pass == 1) lua_pop(L, 1);
   }
+  return rc;
+}
+
+typedef struct readjob {
+  mctx *cx;
+  revl_mapping *m;
+  revl_error *err;
+  int rc;
+} readjob;
+
+/* read_tables in a protected call: the Lua API it uses raises on an
+ * allocation failure, which must not be a panic (abort). */
+static int read_tables_p(lua_State *L) {
+  readjob *j = lua_touserdata(L, 1);
+  lua_settop(L, 2);
+  j->rc = read_tables(L, j->cx, j->m, j->err);
+  return 0;
+}
+
+int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
+  memset(m, 0, sizeof *m);
+  size_t srclen = 0;
+  char *source = read_source(path, &srclen, err);
+  if (!source) return err ? err->code : REVL_EIO;
+  revl_mapsrc src;
+  revl_mapsrc_scan(&src, source, srclen);
+  mctx top = {path, &src, ""};
+  const mctx *cx = &top;
+  size_t used = 0;
+  lua_State *L = lua_newstate(limited_alloc, &used);
+  if (!L) {
+    free(source);
+    revl_mapsrc_done(&src);
+    return revl_error_set(err, REVL_ENOMEM, path, 0, 0, "not enough memory");
+  }
+  int rc = 0, st = luaL_loadbufferx(L, source, srclen, "=" CHUNK, "t");
+  free(source);
+  if (st != LUA_OK) {
+    rc = lua_fail(L, st, path, err);
+    goto out;
+  }
+  lua_newtable(L); /* empty _ENV: data only */
+  lua_setupvalue(L, -2, 1);
+  lua_sethook(L, hook_limit, LUA_MASKCOUNT, MAX_INSTRUCTIONS);
+  if ((st = lua_pcall(L, 0, 1, 0)) != LUA_OK) {
+    rc = lua_fail(L, st, path, err);
+    goto out;
+  }
+  lua_sethook(L, NULL, 0, 0);
+  if (!lua_istable(L, -1)) {
+    rc = fail(err, NULL, "a mapping file must return a table", NULL, NULL);
+    goto out;
+  }
+  readjob job = {&top, m, err, 0};
+  lua_pushcfunction(L, read_tables_p);
+  lua_pushlightuserdata(L, &job);
+  lua_pushvalue(L, -3);
+  if ((st = lua_pcall(L, 2, 0, 0)) != LUA_OK) {
+    rc = st == LUA_ERRMEM ? revl_error_set(err, REVL_ENOMEM, path, 0, 0, "not enough memory")
+                          : lua_fail(L, st, path, err);
+    goto out;
+  }
+  rc = job.rc;
   if (!rc) rc = link_events(m, path, err);
 out:
   lua_close(L);
