@@ -34,15 +34,24 @@ static void hook_limit(lua_State *L, lua_Debug *ar) {
 
 /* Allocations of the mapping's Lua state, capped at MAX_MEMORY: a
  * runaway file gets an error instead of the out-of-memory killer. */
+typedef struct alloc_count {
+  size_t used;
+  int capped;        /* an allocation was refused for the cap */
+} alloc_count;
+
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
-  size_t *used = ud;
+  alloc_count *ac = ud;
+  size_t *used = &ac->used;
   size_t old = ptr ? osize : 0;
   if (nsize == 0) {
     free(ptr);
     *used -= old;
     return NULL;
   }
-  if (nsize > old && *used + (nsize - old) > MAX_MEMORY) return NULL;
+  if (nsize > old && *used + (nsize - old) > MAX_MEMORY) {
+    ac->capped = 1;
+    return NULL;
+  }
   void *p = realloc(ptr, nsize);
   if (p) *used = *used - old + nsize;
   return p;
@@ -52,6 +61,10 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 static int lua_fail(lua_State *L, int status, const char *path,
                     revl_error *err) {
   const char *m = lua_tostring(L, -1);
+  void *ud;
+  lua_getallocf(L, &ud);
+  if (status == LUA_ERRMEM && !((alloc_count *)ud)->capped)
+    return revl_error_set(err, REVL_ENOMEM, path, 0, 0, "not enough memory");
   if (status == LUA_ERRMEM)
     return revl_error_set(err, REVL_EDATA, path, 0, 0,
                           "mapping file uses too much memory (more than "
@@ -625,9 +638,11 @@ static char *read_source(const char *path, size_t *n, revl_error *err) {
   }
   size_t cap = 1 << 14, len = 0;
   char *buf = malloc(cap);
+  int nomem = !buf;
   while (buf) {
     if (len == cap) {
       char *nb = cap < MAX_SOURCE ? realloc(buf, cap * 2) : NULL;
+      nomem = cap < MAX_SOURCE && !nb;
       if (!nb) {
         free(buf);
         buf = NULL;
@@ -647,6 +662,8 @@ static char *read_source(const char *path, size_t *n, revl_error *err) {
     if (bad)
       revl_error_set(err, REVL_EIO, path, 0, 0, "cannot read mapping file: %s",
                      strerror(errno));
+    else if (nomem)
+      revl_error_set(err, REVL_ENOMEM, path, 0, 0, "not enough memory");
     else
       revl_error_set(err, REVL_EDATA, path, 0, 0,
                      "mapping file is larger than %u MiB", MAX_SOURCE >> 20);
@@ -782,6 +799,17 @@ static int read_tables(lua_State *L, mctx *cx, revl_mapping *m, revl_error *err)
   return rc;
 }
 
+/* The loaded chunk (index 1) with an empty _ENV (data only) and the
+ * instruction limit, in a protected call: creating the environment
+ * allocates, and an allocation failure must not be a panic. */
+static int run_chunk_p(lua_State *L) {
+  lua_newtable(L);
+  lua_setupvalue(L, 1, 1);
+  lua_sethook(L, hook_limit, LUA_MASKCOUNT, MAX_INSTRUCTIONS);
+  lua_call(L, 0, 1);
+  return 1;
+}
+
 typedef struct readjob {
   mctx *cx;
   revl_mapping *m;
@@ -807,7 +835,7 @@ int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
   revl_mapsrc_scan(&src, source, srclen);
   mctx top = {path, &src, ""};
   const mctx *cx = &top;
-  size_t used = 0;
+  alloc_count used = {0, 0};
   lua_State *L = lua_newstate(limited_alloc, &used);
   if (!L) {
     free(source);
@@ -820,10 +848,9 @@ int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
     rc = lua_fail(L, st, path, err);
     goto out;
   }
-  lua_newtable(L); /* empty _ENV: data only */
-  lua_setupvalue(L, -2, 1);
-  lua_sethook(L, hook_limit, LUA_MASKCOUNT, MAX_INSTRUCTIONS);
-  if ((st = lua_pcall(L, 0, 1, 0)) != LUA_OK) {
+  lua_pushcfunction(L, run_chunk_p);
+  lua_insert(L, -2);
+  if ((st = lua_pcall(L, 1, 1, 0)) != LUA_OK) {
     rc = lua_fail(L, st, path, err);
     goto out;
   }
@@ -837,8 +864,7 @@ int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
   lua_pushlightuserdata(L, &job);
   lua_pushvalue(L, -3);
   if ((st = lua_pcall(L, 2, 0, 0)) != LUA_OK) {
-    rc = st == LUA_ERRMEM ? revl_error_set(err, REVL_ENOMEM, path, 0, 0, "not enough memory")
-                          : lua_fail(L, st, path, err);
+    rc = lua_fail(L, st, path, err);
     goto out;
   }
   rc = job.rc;
