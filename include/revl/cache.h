@@ -29,15 +29,17 @@ const char *revl_cache_dir(void);
 /* The size cap in bytes (default 2 GB). */
 uint64_t revl_cache_max(void);
 
-/* revl_load_file through the cache: restore the snapshot of path when
- * there is a valid one, else parse and write one.  mapkey identifies
- * the mapping (16 bytes, see revl_cache_mapkey).  Problems with the
+/* revl_load_file_at through the cache: restore the snapshot of path
+ * when there is a valid one, else parse and write one.  mapkey
+ * identifies the mapping (16 bytes, see revl_cache_mapkey); as_of (NULL:
+ * none) is part of the key when the map has an expand = {...}, whose
+ * rows depend on it.  Problems with the
  * cache itself never fail the load: they are said once on stderr
  * (unless quiet) and the file is parsed. */
 int revl_cache_load(revl_store *s, const char *name, const char *path,
                     const revl_table_map *map, int strict,
-                    const unsigned char mapkey[16], int quiet,
-                    revl_error *err);
+                    const int32_t *as_of, const unsigned char mapkey[16],
+                    int quiet, revl_error *err);
 /* Hash of a mapping file's path and bytes (NULL: no mapping). */
 void revl_cache_mapkey(const char *map_file, unsigned char out[16]);
 

@@ -64,9 +64,20 @@ typedef struct revl_table_map {
   char *exp_end;        /*   "month" }: one row per subscription becomes */
   int exp_line, exp_col; /*  account-month rows (expand.c); NULL: none */
   int exp_sline, exp_scol, exp_eline, exp_ecol; /* start and end entries */
+  /* expand = { events = { table = ..., key = ..., id = ..., date = ...,
+   * kind = ..., mrr = ..., seats = ... } }: the subscriptions' events
+   * (events.c).  ev[REVL_EV_*]: the names (NULL: not given; table NULL:
+   * no events), ev_line/ev_col where each is written (0: defaulted). */
+  char *ev[7];
+  int ev_line[7], ev_col[7];
+  int ev_source_lines;  /* this table holds some expand's events: the
+                           load adds source_line (the row's CSV line) */
   char *mapfile;        /* the mapping file, for errors found at load */
   int file_line, file_col; /* where file = ... is written in it */
 } revl_table_map;
+
+enum { REVL_EV_TABLE, REVL_EV_KEY, REVL_EV_ID, REVL_EV_DATE, REVL_EV_KIND,
+       REVL_EV_MRR, REVL_EV_SEATS };
 
 typedef struct revl_mapping {
   revl_table_map *tables;
@@ -92,6 +103,11 @@ typedef struct revl_load_opts {
   int quiet;             /* alerts stay in the tables' notes, not on stderr */
   int no_cache;          /* parse even when the snapshot cache is on */
   int lazy;              /* open only: each table loads on first use */
+  int has_as_of;         /* 1: as_of is the run's as-of date */
+  int32_t as_of;         /* days since 1970-01-01: open subscriptions of
+                            an expand run through its month, and later
+                            starts make no rows (docs/mapping.md);
+                            has_as_of 0: the file's last month */
 } revl_load_opts;
 
 /* Load every known (and any other *.csv) file of o->data_dir into s,
@@ -108,6 +124,11 @@ int revl_load_dir(revl_store *s, const revl_load_opts *o, revl_error *err);
  * for that table).  Links are not resolved; see revl_store_link_all. */
 int revl_load_file(revl_store *s, const char *name, const char *path,
                    const revl_table_map *map, int strict, revl_error *err);
+/* The same with the run's as-of date (borrowed; NULL: none), which an
+ * expand = {...} of the map reads (src/ingest/expand.c). */
+int revl_load_file_at(revl_store *s, const char *name, const char *path,
+                      const revl_table_map *map, int strict,
+                      const int32_t *as_of, revl_error *err);
 
 /* Which thread parses values while a file loads: -1 (the default)
  * shares the work between the reading and the loading thread as they

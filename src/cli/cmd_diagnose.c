@@ -371,6 +371,8 @@ int cmd_diagnose(int argc, char **argv) {
     /* the documented default, printed in every output */
     o.as_of = (int32_t)(time(NULL) / 86400);
   }
+  lo.has_as_of = 1; /* an expand runs open subscriptions through it */
+  lo.as_of = o.as_of;
   char asof[16];
   revl_format_date(o.as_of, asof, sizeof asof);
   /* --out is diagnose's, not the loader's rejects directory */

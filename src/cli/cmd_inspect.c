@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "revl/csvw.h"
@@ -15,8 +16,9 @@
 #include "revl/store.h"
 
 const char cli_usage_inspect[] =
-    "usage: revl inspect --data DIR [--map FILE] [--strict] [--out DIR]\n"
-    "                    [--format table|csv|jsonl|json] [--color auto|always|never]\n"
+    "usage: revl inspect --data DIR [--map FILE] [--as-of DATE] [--strict]\n"
+    "                    [--out DIR] [--format table|csv|jsonl|json]\n"
+    "                    [--color auto|always|never]\n"
     "\n"
     "Load a data directory and print, per table: rows, each column with its\n"
     "type and share of nulls, memory used, broken references, duplicate\n"
@@ -24,6 +26,9 @@ const char cli_usage_inspect[] =
     "\n"
     "  --data DIR   directory of CSV exports (accounts.csv, deals.csv, ...)\n"
     "  --map FILE   mapping file (default: DIR/mapping.lua when present)\n"
+    "  --as-of DATE the date the data is seen at (default today), as in\n"
+    "               revl run: open subscriptions of an expand = {...} run\n"
+    "               through its month\n"
     "  --strict     stop at the first bad row or value (exit 2)\n"
     "  --out DIR    also write rejected rows to DIR/rejects/TABLE.csv\n"
     "  --format F   table (default, on a terminal and in a pipe: the report\n"
@@ -181,7 +186,7 @@ static int write_columns(const revl_store *s, int fmt) {
 int cmd_inspect(int argc, char **argv) {
   cli_args a;
   revl_load_opts o;
-  const char *v;
+  const char *v, *as_of = NULL;
   int fmt = REVL_FMT_TABLE;
   memset(&o, 0, sizeof o);
   cli_args_init(&a, "inspect", argc, argv);
@@ -189,6 +194,7 @@ int cmd_inspect(int argc, char **argv) {
     if (cli_opt(&a, "--data", &o.data_dir)) continue;
     if (cli_opt(&a, "--map", &o.map_file)) continue;
     if (cli_opt(&a, "--out", &o.out_dir)) continue;
+    if (cli_opt(&a, "--as-of", &as_of)) continue;
     if (cli_opt(&a, "--format", &v)) {
       if (a.err) break;
       if (cli_parse_format("inspect", v, CLI_FMT_ALL, &fmt)) return REVL_EXIT_DATA;
@@ -208,6 +214,15 @@ int cmd_inspect(int argc, char **argv) {
   }
   if (a.err) return REVL_EXIT_DATA;
   if (!o.data_dir) return cli_usage_error("inspect", "--data DIR is required");
+  o.has_as_of = 1;
+  if (as_of) {
+    if (revl_parse_date(as_of, strlen(as_of), NULL, &o.as_of))
+      return cli_usage_error("inspect", "--as-of needs a date like 2025-06-30, not '%s'",
+                             as_of);
+  } else {
+    /* today, as revl run: the one place inspect reads the clock */
+    o.as_of = (int32_t)(time(NULL) / 86400);
+  }
   revl_store *s = revl_store_new();
   revl_error err;
   if (!s) {

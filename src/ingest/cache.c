@@ -4,9 +4,11 @@
  *
  * A snapshot's name is the hash of its key: the file's bytes (XXH3-128),
  * and a context hash over the table name, the path, the mapping, the
- * strict flag, the store's string table before the load (its bytes,
- * slots and capacities: the ids a parse hands out depend on them) and
- * the revl executable's bytes.  The header repeats the key and a
+ * strict flag, the run's as-of date when the table has an expand (its
+ * rows depend on it; other tables hit across as-ofs), the store's
+ * string table before the load (its bytes, slots and capacities: the
+ * ids a parse hands out depend on them) and the revl executable's
+ * bytes.  The header repeats the key and a
  * checksum of the payload, so a hit is only trusted when all of it
  * agrees.  Writes go to a temporary file renamed into place, so
  * concurrent runs see a whole snapshot or none, and a mapped snapshot
@@ -151,8 +153,8 @@ static void add_str(XXH3_state_t *st, const char *s) {
 /* The key: content hash, then the context hash. */
 static int make_key(const revl_store *s, const char *name, const char *path,
                     const revl_table_map *map, int strict,
-                    const unsigned char mapkey[16], XXH128_hash_t content,
-                    unsigned char key[32]) {
+                    const int32_t *as_of, const unsigned char mapkey[16],
+                    XXH128_hash_t content, unsigned char key[32]) {
   XXH128_hash_t build;
   if (build_id(&build)) return -1;
   XXH3_state_t *st = XXH3_createState();
@@ -165,6 +167,12 @@ static int make_key(const revl_store *s, const char *name, const char *path,
   add_str(st, map ? map->name : "(none)");
   XXH3_128bits_update(st, mapkey, 16);
   XXH3_128bits_update(st, &strict, sizeof strict);
+  /* an expansion's rows depend on the as-of (open subscriptions run
+   * through its month); other tables keep their snapshot across as-ofs */
+  if (map && map->exp_start) {
+    int32_t a[2] = {as_of ? 1 : 0, as_of ? *as_of : 0};
+    XXH3_128bits_update(st, a, sizeof a);
+  }
   /* the string table's contents, not its capacities: a restored table
    * has none to spare and hands out the same ids and slots as a parsed
    * one, so the next file's key is the same after either */
@@ -255,15 +263,15 @@ fail:
 
 int revl_cache_load(revl_store *s, const char *name, const char *path,
                     const revl_table_map *map, int strict,
-                    const unsigned char mapkey[16], int quiet,
-                    revl_error *err) {
+                    const int32_t *as_of, const unsigned char mapkey[16],
+                    int quiet, revl_error *err) {
   struct stat st, st2;
   XXH128_hash_t content;
   unsigned char key[32];
   if (!cache_on || strcmp(path, "-") == 0 || revl_store_loaded(s, name) ||
       hash_file(path, &content, &st) != 0 ||
-      make_key(s, name, path, map, strict, mapkey, content, key) != 0)
-    return revl_load_file(s, name, path, map, strict, err);
+      make_key(s, name, path, map, strict, as_of, mapkey, content, key) != 0)
+    return revl_load_file_at(s, name, path, map, strict, as_of, err);
   char file[64], snap[4200];
   for (int i = 0; i < 16; i++)
     snprintf(file + 2 * i, 3, "%02x", key[i < 8 ? i : i + 8]);
@@ -299,7 +307,7 @@ int revl_cache_load(revl_store *s, const char *name, const char *path,
   }
   uint32_t n0 = s->strings.n;
   size_t b0 = s->strings.nbytes;
-  int rc = revl_load_file(s, name, path, map, strict, err);
+  int rc = revl_load_file_at(s, name, path, map, strict, as_of, err);
   if (rc) return rc;
   /* a file that changed while it was read is not snapshotted */
   if (stat(path, &st2) != 0 || st2.st_size != st.st_size ||

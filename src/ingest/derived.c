@@ -171,7 +171,7 @@ int revl_derived_setup(derived *dv, revl_store *s, revl_table *t,
       revl_near_hint(&nr, hint, sizeof hint);
       return revl_error_set(err, REVL_EDATA, m->mapfile, ct->line, ct->col,
                             "%s: %s: no column '%s' in %s%s", m->name,
-                            ct->by_expand ? "expand" : "types", ct->name, path,
+                            ct->by_expand == 2 ? "expand's events" : ct->by_expand ? "expand" : "types", ct->name, path,
                             hint);
     }
   }

@@ -6,15 +6,23 @@
  * while the row -> line map still says where each row came from.
  *
  * A subscription is active in month M when it is active at M's last
- * day E: start <= E and (no end, or end > E).  An empty end is active
- * through the last month any start or end of the file falls in (no
- * clock).  An account's subscriptions active in one month make one row:
- * mrr and seats summed, any other column kept when they agree, else
- * null.
+ * day E: start <= E and (no end, or end > E).  With the run's as-of
+ * date A (revl_load_opts), A's month is seen at A instead (E = A), no
+ * month comes after it: an empty end is active through A's month and a
+ * subscription that starts after A makes no row.  Without one (a
+ * library caller that gives none) an empty end is active through the
+ * last month any start, end or event of the file falls in.  No clock
+ * either way.  Events of expand = { events = {...} } (events.c) end a
+ * subscription (churn, cancel) or change its mrr and seats (downgrade,
+ * upgrade) from their date, by the same rule: an event counts in a
+ * month when it is dated on or before the day the month is seen at.
+ * An account's subscriptions active in one month make one row: mrr and
+ * seats summed, any other column kept when they agree, else null.
  */
 #include "loader.h"
 #include "mapint.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +30,9 @@ typedef struct item {
   uint32_t acct;  /* intern id of account_id */
   int32_t month;  /* year * 12 + month - 1 */
   uint32_t row;   /* the subscription */
+  uint32_t hasseats;
+  int64_t mrr;    /* its mrr and seats in that month (events change them) */
+  int64_t seats;
 } item;
 
 static int cmp_item(const void *a, const void *b) {
@@ -39,17 +50,47 @@ static int32_t month_of(int32_t days) {
 }
 
 /* The csv column (1-based) of table column ci, for positions. */
-static int csv_col(const loader *ld, int ci) {
+int revl_ld_csv_col(const loader *ld, int ci) {
   for (int j = 0; j < ld->nslots; j++)
     if (ld->target[j] == ci) return j < ld->ncsv ? j + 1 : 0;
   return 0;
 }
 
 /* The date of row r of column c (a date, or the day of a date-time). */
-static int32_t day_of(const revl_column *c, size_t r) {
+int32_t revl_ld_day_of(const revl_column *c, size_t r) {
   if (c->type == REVL_T_DATE) return c->v.date[r];
   int64_t s = c->v.i64[r];
   return (int32_t)((s - (((s % 86400) + 86400) % 86400)) / 86400);
+}
+
+/* The months [*ms, *me) subscription r counts in.  Without an as-of:
+ * from its start's month to its end's (exclusive), to open_end when it
+ * has none.  With one, the as-of month is seen at the as-of date A
+ * instead of its last day, and no month comes after it: none when it
+ * starts after A (returns 0), through A's month when it is open or ends
+ * after A. */
+static int span(const loader *ld, int32_t s0, int32_t end, int32_t open_end,
+                int32_t *ms, int32_t *me) {
+  *ms = month_of(s0);
+  if (!ld->has_as_of) {
+    *me = end != INT32_MAX ? month_of(end) : open_end;
+    return 1;
+  }
+  if (s0 > ld->as_of) {
+    *me = *ms;
+    return 0;
+  }
+  *me = end != INT32_MAX && end <= ld->as_of ? month_of(end) : open_end;
+  return 1;
+}
+
+/* The day month mo is seen at: its last, or the as-of in the as-of
+ * month. */
+static int32_t seen_at(const loader *ld, int32_t mo) {
+  int y = (int)(mo >= 0 ? mo / 12 : (mo - 11) / 12);
+  int mn = mo - y * 12 + 1;
+  int32_t e = revl_days_from_civil(mn == 12 ? y + 1 : y, mn == 12 ? 1 : (unsigned)mn + 1, 1) - 1;
+  return ld->has_as_of && e > ld->as_of ? ld->as_of : e;
 }
 
 static int date_col(loader *ld, const char *name, int line, int col, int *out) {
@@ -117,6 +158,12 @@ static int regather(revl_column *c, const uint32_t *src, const uint8_t *keep,
   return 0;
 }
 
+/* Row r's end: its churn event or end date (INT32_MAX: open). */
+static int32_t end_of(const revl_column *E, const revl_subevents *ev, size_t r) {
+  if (ev->end) return ev->end[r];
+  return E && revl_col_valid(E, r) ? revl_ld_day_of(E, r) : INT32_MAX;
+}
+
 int revl_expand_periods(loader *ld) {
   const revl_table_map *m = ld->map;
   revl_table *t = ld->t;
@@ -142,40 +189,72 @@ int revl_expand_periods(loader *ld) {
   for (size_t r = 0; r < n; r++) {
     if (!revl_col_valid(S, r))
       return revl_error_set(err, REVL_EDATA, ld->path, ld->lines[r],
-                            csv_col(ld, cs), "%s: a subscription needs a "
+                            revl_ld_csv_col(ld, cs), "%s: a subscription needs a "
                             "start date (expand start = \"%s\")",
                             S->name, m->exp_start);
-    int32_t s0 = day_of(S, r), ms = month_of(s0);
+    int32_t s0 = revl_ld_day_of(S, r), ms = month_of(s0);
     if (ms > last) last = ms;
     if (E && revl_col_valid(E, r)) {
-      int32_t e0 = day_of(E, r);
+      int32_t e0 = revl_ld_day_of(E, r);
       if (e0 < s0) {
         char a[16], b[16];
         revl_format_date(e0, a, sizeof a);
         revl_format_date(s0, b, sizeof b);
         return revl_error_set(err, REVL_EDATA, ld->path, ld->lines[r],
-                              csv_col(ld, ce), "%s: the subscription ends "
+                              revl_ld_csv_col(ld, ce), "%s: the subscription ends "
                               "(%s) before it starts (%s)", E->name, a, b);
       }
       if (month_of(e0) > last) last = month_of(e0);
     }
   }
+  /* churn and change events of another table (events.c) */
+  revl_subevents ev;
+  memset(&ev, 0, sizeof ev);
+  int has_ev = m->ev[REVL_EV_TABLE] != NULL;
+  if (has_ev) {
+    if ((rc = revl_events_read(ld, S, E, t->cols[cm], &ev))) return rc;
+    if (ev.last_day != INT32_MIN && month_of(ev.last_day) > last) last = month_of(ev.last_day);
+  }
+  /* with the run's as-of: open subscriptions run through its month,
+   * nothing goes past it, a later start is not known yet */
+  int32_t open_end = ld->has_as_of ? month_of(ld->as_of) + 1 : last + 1;
+  size_t nlate = 0;
   /* one item per subscription and month it is active at month end */
   size_t nitems = 0;
   for (size_t r = 0; r < n; r++) {
-    int32_t ms = month_of(day_of(S, r));
-    int32_t me = E && revl_col_valid(E, r) ? month_of(day_of(E, r)) : last + 1;
+    int32_t ms, me;
+    if (!span(ld, revl_ld_day_of(S, r), end_of(E, &ev, r), open_end, &ms, &me)) nlate++;
     if (me > ms) nitems += (size_t)(me - ms);
   }
   item *it = malloc((nitems ? nitems : 1) * sizeof *it);
-  if (!it) return revl_error_set(err, REVL_ENOMEM, ld->path, 0, 0, "not enough memory");
-  size_t k = 0;
-  for (size_t r = 0; r < n; r++) {
-    int32_t ms = month_of(day_of(S, r));
-    int32_t me = E && revl_col_valid(E, r) ? month_of(day_of(E, r)) : last + 1;
-    for (int32_t mo = ms; mo < me; mo++)
-      it[k++] = (item){t->cols[ca]->v.str[r], mo, (uint32_t)r};
+  if (!it) {
+    revl_events_done(&ev);
+    return revl_error_set(err, REVL_ENOMEM, ld->path, 0, 0, "not enough memory");
   }
+  size_t k = 0;
+  const revl_column *SE = cseats >= 0 ? t->cols[cseats] : NULL;
+  for (size_t r = 0; r < n; r++) {
+    int32_t ms, me;
+    span(ld, revl_ld_day_of(S, r), end_of(E, &ev, r), open_end, &ms, &me);
+    int64_t mv = t->cols[cm]->v.i64[r], sv = SE && revl_col_valid(SE, r) ? SE->v.i64[r] : 0;
+    uint32_t hs = SE && revl_col_valid(SE, r);
+    uint32_t p = has_ev ? ev.first[r] : 0, pe = has_ev ? ev.first[r + 1] : 0;
+    for (int32_t mo = ms; mo < me; mo++) {
+      int32_t at = p < pe ? seen_at(ld, mo) : 0;
+      for (; p < pe && ev.ev[p].date <= at; p++) {
+        const revl_subev *x = &ev.ev[p];
+        if (x->kind != REVL_SUBEV_CHANGE) continue;
+        if (x->has_mrr) mv = x->mrr;
+        if (x->has_seats && SE) {
+          sv = x->seats;
+          hs = 1;
+        }
+      }
+      it[k++] = (item){t->cols[ca]->v.str[r], mo, (uint32_t)r, hs, mv, sv};
+    }
+  }
+  size_t nev = ev.nev;
+  revl_events_done(&ev);
   qsort(it, nitems, sizeof *it, cmp_item);
   size_t ng = 0;
   for (size_t i = 0; i < nitems; i++)
@@ -199,13 +278,13 @@ int revl_expand_periods(loader *ld) {
     if (i == 0 || it[i].acct != it[i - 1].acct || it[i].month != it[i - 1].month) {
       gstart[g] = (uint32_t)i;
       src[g] = r;
-      mrr[g] = M->v.i64[r];
+      mrr[g] = it[i].mrr;
       seats[g] = 0;
       g++;
     } else {
       uint32_t r0 = src[g - 1];
       if (M->cur[r] != M->cur[r0]) {
-        rc = revl_error_set(err, REVL_EDATA, ld->path, ld->lines[r], csv_col(ld, cm),
+        rc = revl_error_set(err, REVL_EDATA, ld->path, ld->lines[r], revl_ld_csv_col(ld, cm),
                             "%s: in %s, but the account's subscription at "
                             "line %u of the same month is in %s", M->name,
                             revl_intern_str(&ld->s->strings, M->cur[r]),
@@ -213,17 +292,17 @@ int revl_expand_periods(loader *ld) {
                             revl_intern_str(&ld->s->strings, M->cur[r0]));
         goto out;
       }
-      if (__builtin_add_overflow(mrr[g - 1], M->v.i64[r], &mrr[g - 1])) {
-        rc = revl_error_set(err, REVL_EDATA, ld->path, ld->lines[r], csv_col(ld, cm),
+      if (__builtin_add_overflow(mrr[g - 1], it[i].mrr, &mrr[g - 1])) {
+        rc = revl_error_set(err, REVL_EDATA, ld->path, ld->lines[r], revl_ld_csv_col(ld, cm),
                             "%s: the account's monthly sum is too large", M->name);
         goto out;
       }
     }
-    if (cseats >= 0 && revl_col_valid(t->cols[cseats], r)) {
+    if (it[i].hasseats) {
       hasseats[g - 1] = 1;
-      if (__builtin_add_overflow(seats[g - 1], t->cols[cseats]->v.i64[r], &seats[g - 1])) {
+      if (__builtin_add_overflow(seats[g - 1], it[i].seats, &seats[g - 1])) {
         rc = revl_error_set(err, REVL_EDATA, ld->path, ld->lines[r],
-                            csv_col(ld, cseats), "seats: the account's monthly "
+                            revl_ld_csv_col(ld, cseats), "seats: the account's monthly "
                             "sum is too large");
         goto out;
       }
@@ -269,9 +348,28 @@ int revl_expand_periods(loader *ld) {
     revl_col_push_date(t->cols[cp], revl_days_from_civil(y, (unsigned)(mo - y * 12) + 1, 1));
   }
   t->nrows = ng;
-  if (n) revl_table_add_warning(t, "%s: expand: %zu subscriptions into %zu account-month "
-                         "rows (open ones through %04d-%02d)", ld->path, n, ng,
-                         (int)(last >= 0 ? last / 12 : 0), (int)(last >= 0 ? last % 12 + 1 : 0));
+  if (n) {
+    int32_t lm = open_end - 1;
+    char tail[96] = "";
+    if (ld->has_as_of) {
+      char d[16];
+      revl_format_date(ld->as_of, d, sizeof d);
+      snprintf(tail, sizeof tail, "the as-of month, seen at %s", d);
+      if (nlate)
+        snprintf(tail + strlen(tail), sizeof tail - strlen(tail), "; %zu starting "
+                 "later make%s none", nlate, nlate == 1 ? "s" : "");
+    } else {
+      snprintf(tail, sizeof tail, "the file's last month: no as-of date");
+    }
+    char evs[160] = "";
+    if (has_ev)
+      snprintf(evs, sizeof evs, " with %zu event%s of %s", nev, nev == 1 ? "" : "s",
+               m->ev[REVL_EV_TABLE]);
+    revl_table_add_warning(t, "%s: expand: %zu subscriptions%s into %zu account-month "
+                           "rows (open ones through %04d-%02d, %s)", ld->path, n, evs, ng,
+                           (int)(lm >= 0 ? lm / 12 : 0), (int)(lm >= 0 ? lm % 12 + 1 : 0),
+                           tail);
+  }
 out:
   free(it);
   free(src);

@@ -608,6 +608,10 @@ static int declared_value(loader *ld, int j, revl_column *c, const char *s,
     snprintf(what, sizeof what, "%s %s", c->type == REVL_T_INT ? "an" : "a",
              revl_type_word(c->type));
   }
+  if (ct->by_expand == 2) /* not written in types: implied by expand's events */
+    return fatal(ld, j, "%s: \"%s\" is not %s (expand's events read it so; "
+                 "types = { %s = ... } of %s in the mapping gives its format)",
+                 c->name, show(s, n, shown, sizeof shown), what, c->name, ld->t->name);
   if (ct->by_expand) /* not written in types: implied by expand */
     return fatal(ld, j, "%s: \"%s\" is not %s (expand reads it as a date; "
                  "types = { %s = { \"date\", \"d.m.Y\" } } gives its format)",

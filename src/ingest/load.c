@@ -242,7 +242,8 @@ typedef struct plan {
   revl_mapping m;
   unsigned char mapkey[16];
   char *map_file, *out_dir;
-  int strict, quiet, no_cache;
+  int strict, quiet, no_cache, lazy, has_as_of;
+  int32_t as_of;
   entry *e;
   int n, cap;
 } plan;
@@ -288,10 +289,29 @@ static int plan_add(plan *P, const char *name, const char *path, const revl_tabl
 }
 
 /* One file, through the snapshot cache when it is on. */
-static int load_one(const plan *P, revl_store *s, const entry *e, revl_error *err) {
-  if (!revl_cache_dir() || P->no_cache)
-    return revl_load_file(s, e->name, e->path, e->map, P->strict, err);
-  return revl_cache_load(s, e->name, e->path, e->map, P->strict, P->mapkey, P->quiet, err);
+static int load_lazy(revl_store *s, void *ctx, const char *name, revl_error *err);
+
+static int load_one(plan *P, revl_store *s, entry *e, revl_error *err) {
+  const int32_t *as_of = P->has_as_of ? &P->as_of : NULL;
+  /* an expand's events table before the table it expands (events.c) */
+  const char *en = e->map ? e->map->ev[REVL_EV_TABLE] : NULL;
+  entry *ee = en ? planned(P, en) : NULL;
+  if (ee && ee->state == 0) {
+    int rc;
+    if (P->lazy) {
+      rc = load_lazy(s, P, en, err);
+    } else {
+      ee->state = 1;
+      rc = load_one(P, s, ee, err);
+      ee->state = 2;
+    }
+    if (rc) return rc;
+  }
+  /* an expansion with events depends on another file too: parsed */
+  if (!revl_cache_dir() || P->no_cache || en)
+    return revl_load_file_at(s, e->name, e->path, e->map, P->strict, as_of, err);
+  return revl_cache_load(s, e->name, e->path, e->map, P->strict, as_of, P->mapkey, P->quiet,
+                         err);
 }
 
 static int write_table_rejects(const revl_table *t, const char *out_dir, revl_error *err);
@@ -318,7 +338,6 @@ static int check_refby(const plan *P, const revl_table *t, revl_error *err) {
 /* What follows a table's parse when it loads alone: the tables it
  * refers to load first (so its links resolve and its broken references
  * count), then its links, stage order, rejects and alerts. */
-static int load_lazy(revl_store *s, void *ctx, const char *name, revl_error *err);
 
 static int settle(revl_store *s, plan *P, revl_table *t, revl_error *err) {
   const revl_table_def *def = revl_table_def_find(t->name);
@@ -376,6 +395,7 @@ static int load_lazy(revl_store *s, void *ctx, const char *name, revl_error *err
 static int load_eager(revl_store *s, plan *P, revl_error *err) {
   int rc;
   for (int i = 0; i < P->n; i++) {
+    if (P->e[i].state) continue; /* an events table loaded first */
     P->e[i].state = 1;
     if ((rc = load_one(P, s, &P->e[i], err))) return rc;
     revl_table *t = revl_store_loaded(s, P->e[i].name);
@@ -521,6 +541,8 @@ int revl_load_dir(revl_store *s, const revl_load_opts *o, revl_error *err) {
   P->strict = o->strict;
   P->quiet = o->quiet;
   P->no_cache = o->no_cache;
+  P->has_as_of = o->has_as_of;
+  P->as_of = o->as_of;
   if (oom) {
     plan_free(P);
     return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
@@ -570,6 +592,7 @@ int revl_load_dir(revl_store *s, const revl_load_opts *o, revl_error *err) {
     rc = revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
     goto fail;
   }
+  P->lazy = 1;
   s->lazy.load = load_lazy;
   s->lazy.done = plan_free;
   s->lazy.ctx = P;

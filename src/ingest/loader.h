@@ -15,6 +15,8 @@ typedef struct loader {
   const revl_table_map *map;
   const char *path;
   int strict;
+  int has_as_of;     /* the run's as-of date, for expand.c */
+  int32_t as_of;
   revl_error *err;
   int rc;            /* first fatal error, stops the parse */
 
@@ -87,5 +89,33 @@ int revl_ld_infer_types(loader *ld);
  * one row each, become account-month rows.  0 or a REVL_E* code with
  * ld->err set. */
 int revl_expand_periods(loader *ld);
+/* The CSV column (1-based, 0: none) of table column ci, and the day of
+ * row r of a date or date-time column (expand.c). */
+int revl_ld_csv_col(const loader *ld, int ci);
+int32_t revl_ld_day_of(const revl_column *c, size_t r);
+
+/* The events of expand = { events = {...} } (events.c). */
+enum { REVL_SUBEV_END, REVL_SUBEV_CHANGE };
+typedef struct revl_subev {
+  int32_t date;
+  uint8_t kind;             /* REVL_SUBEV_* */
+  uint8_t has_mrr, has_seats;
+  int64_t mrr, seats;       /* from date on (a change) */
+} revl_subev;
+typedef struct revl_subevents {
+  revl_subev *ev;           /* by subscription row, then date */
+  uint32_t *first;          /* row r's: ev[first[r] .. first[r + 1]) */
+  int32_t *end;             /* row r's end: its churn or cancel event, else
+                               its end date, else INT32_MAX */
+  int32_t last_day;         /* the latest event (INT32_MIN: none) */
+  size_t nev;
+} revl_subevents;
+/* Match the events table of ld's map to the subscriptions loaded (start
+ * column S, end E or NULL, mrr M) and check every event.  0 with *out
+ * filled (free with revl_events_done), or a REVL_E* code with ld->err
+ * set at the events file's line and column or the mapping's entry. */
+int revl_events_read(loader *ld, const revl_column *S, const revl_column *E,
+                     const revl_column *M, revl_subevents *out);
+void revl_events_done(revl_subevents *ev);
 
 #endif

@@ -151,11 +151,33 @@ static void load_batch(loader *ld, batch *b) {
                             "%s", b->fmsg);
 }
 
+/* An expand's events table keeps each row's CSV line as source_line,
+ * which the expansion's errors name (events.c).  0 or a REVL_E* code. */
+static int add_source_lines(loader *ld) {
+  revl_table *t = ld->t;
+  if (revl_table_col(t, "source_line") >= 0) return REVL_EDATA;
+  int c = revl_table_add_col(t, "source_line", REVL_T_INT);
+  if (c < 0 || revl_col_reserve(t->cols[c], t->nrows)) return REVL_ENOMEM;
+  for (size_t r = 0; r < t->nrows; r++)
+    if (revl_col_push_i64(t->cols[c], ld->lines[r])) return REVL_ENOMEM;
+  return 0;
+}
+
 int revl_load_file(revl_store *s, const char *name, const char *path,
                    const revl_table_map *map, int strict, revl_error *err) {
+  return revl_load_file_at(s, name, path, map, strict, NULL, err);
+}
+
+int revl_load_file_at(revl_store *s, const char *name, const char *path,
+                      const revl_table_map *map, int strict,
+                      const int32_t *as_of, revl_error *err) {
   loader ld;
   memset(&ld, 0, sizeof ld);
   ld.s = s;
+  if (as_of) {
+    ld.has_as_of = 1;
+    ld.as_of = *as_of;
+  }
   ld.map = map;
   int from_stdin = strcmp(path, "-") == 0; /* --table NAME=- */
   if (from_stdin) path = "<stdin>"; /* as errors name it */
@@ -286,6 +308,12 @@ int revl_load_file(revl_store *s, const char *name, const char *path,
     if (rc == REVL_EDATA) goto out;
     if (rc == REVL_ENOMEM)
       revl_error_set(err, rc, path, 0, 0, "not enough memory");
+    goto out;
+  }
+  if (map && map->ev_source_lines && (rc = add_source_lines(&ld))) {
+    revl_error_set(err, rc, path, 0, 0, rc == REVL_ENOMEM ? "not enough memory" :
+                   "the file has a source_line column already (an expand's "
+                   "events table gets one: rename it with columns = {...})");
     goto out;
   }
   if (ld.t->ndup_differ) {

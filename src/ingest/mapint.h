@@ -133,7 +133,8 @@ typedef struct revl_coltype {
   char currency[4];    /* money: "" = the table's currency */
   revl_datefmt date;   /* date / datetime: fmt "" = the usual parsers */
   int line, col;
-  int by_expand;       /* 1: not written in types, implied by expand */
+  int by_expand;       /* not written in types, implied by expand (1)
+                          or by its events (2) */
 } revl_coltype;
 
 /* Read derive = {...} and types = {...} of the table at the top of the

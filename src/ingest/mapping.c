@@ -34,15 +34,24 @@ static void hook_limit(lua_State *L, lua_Debug *ar) {
 
 /* Allocations of the mapping's Lua state, capped at MAX_MEMORY: a
  * runaway file gets an error instead of the out-of-memory killer. */
+typedef struct alloc_count {
+  size_t used;
+  int capped;        /* an allocation was refused for the cap */
+} alloc_count;
+
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
-  size_t *used = ud;
+  alloc_count *ac = ud;
+  size_t *used = &ac->used;
   size_t old = ptr ? osize : 0;
   if (nsize == 0) {
     free(ptr);
     *used -= old;
     return NULL;
   }
-  if (nsize > old && *used + (nsize - old) > MAX_MEMORY) return NULL;
+  if (nsize > old && *used + (nsize - old) > MAX_MEMORY) {
+    ac->capped = 1;
+    return NULL;
+  }
   void *p = realloc(ptr, nsize);
   if (p) *used = *used - old + nsize;
   return p;
@@ -52,6 +61,10 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 static int lua_fail(lua_State *L, int status, const char *path,
                     revl_error *err) {
   const char *m = lua_tostring(L, -1);
+  void *ud;
+  lua_getallocf(L, &ud);
+  if (status == LUA_ERRMEM && !((alloc_count *)ud)->capped)
+    return revl_error_set(err, REVL_ENOMEM, path, 0, 0, "not enough memory");
   if (status == LUA_ERRMEM)
     return revl_error_set(err, REVL_EDATA, path, 0, 0,
                           "mapping file uses too much memory (more than "
@@ -126,11 +139,115 @@ static int read_sep(lua_State *L, const mctx *cx, const char *key,
   return rc;
 }
 
+static const char *const ev_keys[] = {"table", "key", "id", "date", "kind",
+                                       "mrr", "seats", NULL};
+/* What an entry of events = {...} means when it is not given. */
+static const char *const ev_default[] = {NULL, "subscription_id", "subscription_id",
+                                         "date", "kind", NULL, NULL};
+
+/* expand.events = { table = "NAME", key = ..., id = ..., date = ...,
+ * kind = ..., mrr = ..., seats = ... } at the stack top: the events
+ * table and its columns (events.c applies them at load). */
+static int read_events(lua_State *L, const mctx *cx, const char *tname,
+                       revl_table_map *tm, revl_error *err) {
+  if (!lua_istable(L, -1))
+    return fail(err, "expand\x1f" "events", "%s: expand: events must be a table: "
+                "{ table = \"subscription_events\", id = \"Subscription ID\", "
+                "date = ..., kind = ..., mrr = ..., seats = ... }", tname, NULL);
+  int rc = 0;
+  lua_pushnil(L);
+  while (!rc && lua_next(L, -2)) {
+    lua_pop(L, 1);
+    const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    int ok = 0;
+    for (int i = 0; k && ev_keys[i]; i++) ok |= strcmp(ev_keys[i], k) == 0;
+    if (!ok) {
+      char hint[160], msg[300], key[300];
+      snprintf(msg, sizeof msg, "%%s: expand: events: unknown option '%%s'%s "
+               "(table, key, id, date, kind, mrr, seats)",
+               k ? near_of(k, ev_keys, hint, sizeof hint) : "");
+      snprintf(key, sizeof key, "expand\x1f" "events\x1f%s", k ? k : "");
+      rc = fail_at(cx, err, key, 1, msg, tname, k ? k : "(not a string)");
+      lua_pop(L, 1);
+    }
+  }
+  for (int i = 0; ev_keys[i] && !rc; i++) {
+    char key[64], p[1024];
+    snprintf(key, sizeof key, "expand\x1f" "events\x1f%s", ev_keys[i]);
+    lua_getfield(L, -1, ev_keys[i]);
+    if (lua_isnil(L, -1) && i == REVL_EV_TABLE) {
+      rc = fail(err, "expand\x1f" "events", "%s: expand: events needs table = "
+                "\"NAME\" (a table of tables = {...} with the events)", tname, NULL);
+    } else if (lua_isnil(L, -1)) {
+      if (ev_default[i] && !(tm->ev[i] = strdup(ev_default[i]))) rc = REVL_ENOMEM;
+    } else if (lua_type(L, -1) != LUA_TSTRING) {
+      rc = fail(err, key, "%s: expand: events: '%s' must be a name (a string)",
+                tname, ev_keys[i]);
+    } else {
+      if (!(tm->ev[i] = dupstr(L, -1))) rc = REVL_ENOMEM;
+      snprintf(p, sizeof p, "%s\x1f%s", cx->where, key);
+      revl_mapsrc_find(cx->src, p, 0, &tm->ev_line[i], &tm->ev_col[i]);
+    }
+    lua_pop(L, 1);
+  }
+  if (!rc) { /* defaulted entries: errors point at events = {...} */
+    char p[1024];
+    int l, c;
+    snprintf(p, sizeof p, "%s\x1f" "expand\x1f" "events", cx->where);
+    revl_mapsrc_find(cx->src, p, 1, &l, &c);
+    for (int i = 0; i < 7; i++)
+      if (!tm->ev_line[i]) {
+        tm->ev_line[i] = l;
+        tm->ev_col[i] = c;
+      }
+  }
+  if (rc == REVL_ENOMEM) revl_error_set(err, rc, cx->path, 0, 0, "not enough memory");
+  return rc;
+}
+
+/* A declared type of tm for a column an expand reads, unless types =
+ * {...} gives one (by: 1 expand, 2 its events). */
+static int imply_type(revl_table_map *tm, const char *name, revl_type type,
+                      int line, int col, int by);
+
+/* After every table is read: each expand's events table is a custom
+ * table of the mapping; it keeps its rows' lines (for errors) and
+ * reads its columns with the types the events need. */
+static int link_events(revl_mapping *m, const char *path, revl_error *err) {
+  for (int i = 0; i < m->ntables; i++) {
+    revl_table_map *tm = &m->tables[i];
+    const char *en = tm->ev[REVL_EV_TABLE];
+    if (!en) continue;
+    revl_table_map *et = NULL;
+    for (int j = 0; j < m->ntables; j++)
+      if (strcmp(m->tables[j].name, en) == 0) et = &m->tables[j];
+    if (!et || revl_table_def_find(en)) {
+      revl_near nr;
+      char hint[160];
+      revl_near_init(&nr, en);
+      for (int j = 0; j < m->ntables; j++)
+        if (!revl_table_def_find(m->tables[j].name)) revl_near_add(&nr, m->tables[j].name);
+      revl_near_hint(&nr, hint, sizeof hint);
+      return revl_error_set(err, REVL_EDATA, path, tm->ev_line[REVL_EV_TABLE],
+                            tm->ev_col[REVL_EV_TABLE], "%s: expand: events table "
+                            "'%s' is not a custom table of the mapping%s (tables = "
+                            "{ %s = { file = \"...\" } })", tm->name, en, hint, en);
+    }
+    et->ev_source_lines = 1;
+    static const revl_type ty[7] = {0, 0, REVL_T_STRING, REVL_T_DATE, REVL_T_STRING,
+                                    REVL_T_MONEY, REVL_T_INT};
+    for (int k = REVL_EV_ID; k <= REVL_EV_SEATS; k++)
+      if (tm->ev[k] && imply_type(et, tm->ev[k], ty[k], tm->ev_line[k], tm->ev_col[k], 2))
+        return revl_error_set(err, REVL_ENOMEM, path, 0, 0, "not enough memory");
+  }
+  return 0;
+}
+
 /* expand = { start = "Start", ["end"] = "End", every = "month" } of the
  * subscriptions table (expand.c does the work at load). */
 static int read_expand(lua_State *L, const mctx *cx, const char *tname,
                        revl_table_map *tm, revl_error *err) {
-  static const char *const keys[] = {"start", "end", "every", NULL};
+  static const char *const keys[] = {"start", "end", "every", "events", NULL};
   int rc = 0;
   lua_getfield(L, -1, "expand");
   if (lua_isnil(L, -1)) {
@@ -162,7 +279,7 @@ static int read_expand(lua_State *L, const mctx *cx, const char *tname,
     if (!ok) {
       char hint[160], msg[300], key[300];
       snprintf(msg, sizeof msg, "%%s: expand: unknown option '%%s'%s (start, "
-               "end, every)", k ? near_of(k, keys, hint, sizeof hint) : "");
+               "end, every, events)", k ? near_of(k, keys, hint, sizeof hint) : "");
       snprintf(key, sizeof key, "expand\x1f%s", k ? k : "");
       rc = fail_at(cx, err, key, 1, msg, tname, k ? k : "(not a string)");
       lua_pop(L, 1);
@@ -194,6 +311,11 @@ static int read_expand(lua_State *L, const mctx *cx, const char *tname,
     }
     lua_pop(L, 1);
   }
+  if (!rc) {
+    lua_getfield(L, -1, "events");
+    if (!lua_isnil(L, -1)) rc = read_events(L, cx, tname, tm, err);
+    lua_pop(L, 1);
+  }
   lua_pop(L, 1);
   return rc;
 }
@@ -215,25 +337,31 @@ static int same_column(const revl_table_map *tm, const char *a, const char *b) {
   return strcmp(ab[0], ab[1]) == 0 || (sn[0][0] && strcmp(sn[0], sn[1]) == 0);
 }
 
+static int imply_type(revl_table_map *tm, const char *name, revl_type type,
+                      int line, int col, int by) {
+  for (int k = 0; k < tm->ntypes; k++)
+    if (same_column(tm, tm->types[k].name, name)) return 0;
+  revl_coltype *t = realloc(tm->types, (size_t)(tm->ntypes + 1) * sizeof *t);
+  if (!t) return REVL_ENOMEM;
+  tm->types = t;
+  revl_coltype *c = &t[tm->ntypes];
+  memset(c, 0, sizeof *c);
+  if (!(c->name = strdup(name))) return REVL_ENOMEM;
+  c->type = type;
+  c->by_expand = by;
+  c->line = line;
+  c->col = col;
+  tm->ntypes++;
+  return 0;
+}
+
 static int expand_types(revl_table_map *tm) {
   const char *cols[2] = {tm->exp_start, tm->exp_end};
   int lines[2] = {tm->exp_sline, tm->exp_eline}, colsat[2] = {tm->exp_scol, tm->exp_ecol};
   for (int i = 0; i < 2; i++) {
-    if (!cols[i]) continue;
-    int have = 0;
-    for (int k = 0; k < tm->ntypes; k++) have |= same_column(tm, tm->types[k].name, cols[i]);
-    if (have || (i == 1 && same_column(tm, cols[0], cols[1]))) continue;
-    revl_coltype *t = realloc(tm->types, (size_t)(tm->ntypes + 1) * sizeof *t);
-    if (!t) return REVL_ENOMEM;
-    tm->types = t;
-    revl_coltype *c = &t[tm->ntypes];
-    memset(c, 0, sizeof *c);
-    if (!(c->name = strdup(cols[i]))) return REVL_ENOMEM;
-    c->type = REVL_T_DATE;
-    c->by_expand = 1;
-    c->line = lines[i];
-    c->col = colsat[i];
-    tm->ntypes++;
+    if (!cols[i] || (i == 1 && same_column(tm, cols[0], cols[1]))) continue;
+    int rc = imply_type(tm, cols[i], REVL_T_DATE, lines[i], colsat[i], 1);
+    if (rc) return rc;
   }
   return 0;
 }
@@ -404,13 +532,17 @@ static int read_opts(lua_State *L, const mctx *cx, const char *tname,
         char ***to = w == 0 ? &tm->rename_to : w == 1 ? &tm->ref_target : &tm->refby_col;
         char **f = realloc(*from, (size_t)(*n + 1) * sizeof *f);
         if (f) *from = f;
-        char **t = realloc(*to, (size_t)(*n + 1) * sizeof *t);
+        char **t = f ? realloc(*to, (size_t)(*n + 1) * sizeof *t) : NULL;
         if (t) *to = t;
-        if (f && t) {
-          (*from)[*n] = dupstr(L, -2);
-          (*to)[*n] = dupstr(L, -1);
-          (*n)++;
+        char *a = t ? dupstr(L, -2) : NULL, *b = a ? dupstr(L, -1) : NULL;
+        if (!b) { /* a pair dropped would map the file differently */
+          free(a);
+          lua_pop(L, 3);
+          return revl_error_set(err, REVL_ENOMEM, cx->path, 0, 0, "not enough memory");
         }
+        (*from)[*n] = a;
+        (*to)[*n] = b;
+        (*n)++;
         lua_pop(L, 1);
       }
     } else if (!lua_isnil(L, -1)) {
@@ -522,9 +654,11 @@ static char *read_source(const char *path, size_t *n, revl_error *err) {
   }
   size_t cap = 1 << 14, len = 0;
   char *buf = malloc(cap);
+  int nomem = !buf;
   while (buf) {
     if (len == cap) {
       char *nb = cap < MAX_SOURCE ? realloc(buf, cap * 2) : NULL;
+      nomem = cap < MAX_SOURCE && !nb;
       if (!nb) {
         free(buf);
         buf = NULL;
@@ -544,6 +678,8 @@ static char *read_source(const char *path, size_t *n, revl_error *err) {
     if (bad)
       revl_error_set(err, REVL_EIO, path, 0, 0, "cannot read mapping file: %s",
                      strerror(errno));
+    else if (nomem)
+      revl_error_set(err, REVL_ENOMEM, path, 0, 0, "not enough memory");
     else
       revl_error_set(err, REVL_EDATA, path, 0, 0,
                      "mapping file is larger than %u MiB", MAX_SOURCE >> 20);
@@ -566,41 +702,15 @@ static const char **table_names(void) {
   return names;
 }
 
-int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
-  memset(m, 0, sizeof *m);
-  size_t srclen = 0;
-  char *source = read_source(path, &srclen, err);
-  if (!source) return err ? err->code : REVL_EIO;
-  revl_mapsrc src;
-  revl_mapsrc_scan(&src, source, srclen);
-  mctx top = {path, &src, ""};
-  const mctx *cx = &top;
-  size_t used = 0;
-  lua_State *L = lua_newstate(limited_alloc, &used);
-  if (!L) {
-    free(source);
-    revl_mapsrc_done(&src);
-    return revl_error_set(err, REVL_ENOMEM, path, 0, 0, "not enough memory");
-  }
-  int rc = 0, st = luaL_loadbufferx(L, source, srclen, "=" CHUNK, "t");
-  free(source);
-  if (st != LUA_OK) {
-    rc = lua_fail(L, st, path, err);
-    goto out;
-  }
-  lua_newtable(L); /* empty _ENV: data only */
-  lua_setupvalue(L, -2, 1);
-  lua_sethook(L, hook_limit, LUA_MASKCOUNT, MAX_INSTRUCTIONS);
-  if ((st = lua_pcall(L, 0, 1, 0)) != LUA_OK) {
-    rc = lua_fail(L, st, path, err);
-    goto out;
-  }
-  lua_sethook(L, NULL, 0, 0);
-  if (!lua_istable(L, -1)) {
-    rc = fail(err, NULL, "a mapping file must return a table", NULL, NULL);
-    goto out;
-  }
-  if ((rc = read_opts(L, cx, "(top level)", &m->defaults, 1, err))) goto out;
+/* The tables of the mapping's returned table (at the stack top) into m:
+ * the top-level options, then each table entry.  0 or a REVL_E* code. */
+static int read_tables(lua_State *L, mctx *cx, revl_mapping *m, revl_error *err) {
+  mctx top = *cx;
+  cx = &top;
+  const char *path = top.path;
+  const revl_mapsrc *srcp = top.src;
+  int rc = 0;
+  if ((rc = read_opts(L, cx, "(top level)", &m->defaults, 1, err))) return rc;
   /* table entries: at the top level or under tables = {...} */
   for (int pass = 0; pass < 2 && !rc; pass++) {
     if (pass == 1) {
@@ -691,7 +801,7 @@ int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
         for (int i = 0; i < had_nulls; i++) free(t->nulls[i]);
         t->nnulls = 0;
       }
-      mctx tcx = {path, &src, ""};
+      mctx tcx = {path, srcp, ""};
       snprintf(tcx.where, sizeof tcx.where, "%s%s", pass ? "tables\x1f" : "", k);
       rc = read_opts(L, &tcx, k, t, 0, err);
       lua_pop(L, 1);
@@ -702,6 +812,79 @@ int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
     }
     if (pass == 1) lua_pop(L, 1);
   }
+  return rc;
+}
+
+/* The loaded chunk (index 1) with an empty _ENV (data only) and the
+ * instruction limit, in a protected call: creating the environment
+ * allocates, and an allocation failure must not be a panic. */
+static int run_chunk_p(lua_State *L) {
+  lua_newtable(L);
+  lua_setupvalue(L, 1, 1);
+  lua_sethook(L, hook_limit, LUA_MASKCOUNT, MAX_INSTRUCTIONS);
+  lua_call(L, 0, 1);
+  return 1;
+}
+
+typedef struct readjob {
+  mctx *cx;
+  revl_mapping *m;
+  revl_error *err;
+  int rc;
+} readjob;
+
+/* read_tables in a protected call: the Lua API it uses raises on an
+ * allocation failure, which must not be a panic (abort). */
+static int read_tables_p(lua_State *L) {
+  readjob *j = lua_touserdata(L, 1);
+  lua_settop(L, 2);
+  j->rc = read_tables(L, j->cx, j->m, j->err);
+  return 0;
+}
+
+int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
+  memset(m, 0, sizeof *m);
+  size_t srclen = 0;
+  char *source = read_source(path, &srclen, err);
+  if (!source) return err ? err->code : REVL_EIO;
+  revl_mapsrc src;
+  revl_mapsrc_scan(&src, source, srclen);
+  mctx top = {path, &src, ""};
+  const mctx *cx = &top;
+  alloc_count used = {0, 0};
+  lua_State *L = lua_newstate(limited_alloc, &used);
+  if (!L) {
+    free(source);
+    revl_mapsrc_done(&src);
+    return revl_error_set(err, REVL_ENOMEM, path, 0, 0, "not enough memory");
+  }
+  int rc = 0, st = luaL_loadbufferx(L, source, srclen, "=" CHUNK, "t");
+  free(source);
+  if (st != LUA_OK) {
+    rc = lua_fail(L, st, path, err);
+    goto out;
+  }
+  lua_pushcfunction(L, run_chunk_p);
+  lua_insert(L, -2);
+  if ((st = lua_pcall(L, 1, 1, 0)) != LUA_OK) {
+    rc = lua_fail(L, st, path, err);
+    goto out;
+  }
+  lua_sethook(L, NULL, 0, 0);
+  if (!lua_istable(L, -1)) {
+    rc = fail(err, NULL, "a mapping file must return a table", NULL, NULL);
+    goto out;
+  }
+  readjob job = {&top, m, err, 0};
+  lua_pushcfunction(L, read_tables_p);
+  lua_pushlightuserdata(L, &job);
+  lua_pushvalue(L, -3);
+  if ((st = lua_pcall(L, 2, 0, 0)) != LUA_OK) {
+    rc = lua_fail(L, st, path, err);
+    goto out;
+  }
+  rc = job.rc;
+  if (!rc) rc = link_events(m, path, err);
 out:
   lua_close(L);
   revl_mapsrc_done(&src);
@@ -744,6 +927,7 @@ static void map_done(revl_table_map *t) {
   revl_transform_done(t);
   free(t->exp_start);
   free(t->exp_end);
+  for (int i = 0; i < 7; i++) free(t->ev[i]);
   free(t->mapfile);
 }
 

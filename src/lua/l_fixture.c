@@ -242,6 +242,11 @@ static int l_fixture(lua_State *L) {
    * would ever be used again */
   revl_load_opts lo = {.data_dir = d->path, .strict = 1, .quiet = 1,
                        .no_cache = 1};
+  revl_rt_state *rst = revl_rt_get(L); /* the run's as-of, for expand */
+  if (rst) {
+    lo.has_as_of = 1;
+    lo.as_of = rst->as_of;
+  }
   revl_error err = {0};
   int rc = revl_load_dir(s, &lo, &err);
   if (rc) {

@@ -333,10 +333,12 @@ static int load_store(lua_State *L, const char *dir, const char *map,
   revl_store *s = revl_store_new();
   if (!s) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
   /* opened, not parsed: each table loads when the playbook first uses
-   * it (--strict checks the whole directory up front) */
+   * it (--strict checks the whole directory up front); the run's as-of:
+   * an expand = {...} runs open subscriptions through its month */
   revl_load_opts lo = {.data_dir = dir, .map_file = map, .strict = strict,
                        .out_dir = o ? o->out_dir : NULL, .tables = o ? o->tables : NULL,
-                       .ntables = o ? o->ntables : 0, .lazy = !strict};
+                       .ntables = o ? o->ntables : 0, .lazy = !strict, .has_as_of = 1,
+                       .as_of = rt_of(L)->st.as_of};
   int rc = revl_load_dir(s, &lo, err);
   if (rc) {
     revl_store_free(s);

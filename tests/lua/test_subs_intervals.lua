@@ -1,11 +1,12 @@
--- revl: --data tests/lua/subs_intervals --as-of 2025-06-15
+-- revl: --data tests/lua/subs_intervals --as-of 2025-06-30
 -- Subscriptions as intervals (docs/mapping.md "Subscriptions as
 -- intervals"): tests/lua/subs_intervals has one row per subscription
 -- (start, churn date, MRR, seats) and the mapping's expand = {...} makes
 -- the account-month rows.  A subscription counts in month M when it is
 -- active at M's last day E: start <= E and (no end, or end > E).  Open
--- subscriptions run through June 2025 (SUB-9 ends 2025-06-20, the
--- latest date of the file).  Month-end MRR by hand:
+-- subscriptions run through the as-of month, June 2025 (other as-of
+-- dates: test_subs_asof_late.lua, test_subs_asof_early.lua).  Month-end
+-- MRR by hand:
 --          Nov  Dec  Jan  Feb  Mar  Apr  May  Jun
 --   A1      -    -   100  100  100  150  150  150   upgrade (SUB-1 -> SUB-2 on Apr 10)
 --   A2      -   200  200  200  120  120  120  120   downgrade (SUB-3 ends Mar 1)
@@ -33,7 +34,7 @@ t:eq(by["A3 2025-02-01"], nil, "SUB-5 ends on Feb 28 itself: not active at Febru
 t:eq(by["A4 2025-01-01"], nil, "SUB-6 ends Jan 20")
 t:eq(by["A4 2025-04-01"].mrr, m(90), "SUB-7 from Apr 5")
 t:eq(by["A3 2024-11-01"].subscription_id, "SUB-5", "a one-subscription month keeps its id")
-t:eq(by["A1 2025-07-01"], nil, "nothing after the file's last month")
+t:eq(by["A1 2025-07-01"], nil, "nothing after the as-of month")
 
 -- ---- MRR and its movements --------------------------------------------------------------
 local mo = M.mrr(subs, { period = "month", from = "2025-01-01", to = "2025-06-30" })
