@@ -143,31 +143,14 @@ static view_ud *derive(lua_State *L, view_ud *v, size_t n) {
 }
 
 
-/* Resolve "col" or "fk.col" on t: column index in the holding table and
- * the foreign-key column of t (or -1). */
+/* "col" or "fk.col" on t: the core's revl_table_field, with a mutable
+ * holder (views of it are made by the bindings). */
 static int resolve_field(revl_table *t, const char *name, revl_table **holder,
                          int *via) {
-  *via = -1;
-  *holder = t;
-  int ci = revl_table_col(t, name);
-  if (ci >= 0) return ci;
-  const char *dot = strchr(name, '.');
-  if (!dot) return -1;
-  char fk[128];
-  snprintf(fk, sizeof fk, "%.*s", (int)(dot - name), name);
-  int f = revl_table_col(t, fk);
-  if (f < 0 || !t->cols[f]->ref) {
-    char fk2[140];
-    snprintf(fk2, sizeof fk2, "%s_id", fk);
-    f = revl_table_col(t, fk2);
-  }
-  if (f < 0 || !t->cols[f]->ref) return -1;
-  revl_table *target = t->cols[f]->ref;
-  int k = revl_table_col(target, dot + 1);
-  if (k < 0) return -1;
-  *via = f;
-  *holder = target;
-  return k;
+  const revl_table *h;
+  int ci = revl_table_field(t, name, &h, via);
+  *holder = (revl_table *)h;
+  return ci;
 }
 
 static int check_field(lua_State *L, revl_table *t, int arg, revl_table **h,

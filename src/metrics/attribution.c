@@ -40,21 +40,11 @@ typedef struct touches {
   const revl_idmap *types; /* NULL: every type */
 } touches;
 
-/* Seconds of a date (midnight UTC) or datetime cell; 0 if null. */
-static inline int cell_secs(const revl_column *c, size_t row, int64_t *s) {
-  if (!c || !revl_col_valid(c, row)) return 0;
-  if (c->type == REVL_T_DATE)
-    *s = (int64_t)c->v.date[row] * 86400;
-  else
-    *s = c->v.i64[row];
-  return 1;
-}
-
 /* Add activity row ar when it is dated on or before the close day (and
  * of a wanted type): *nt grows by one.  REVL_ENOMEM or 0. */
 static int add_touch(touches *tc, uint32_t ar, int32_t close_day, size_t *nt) {
   int64_t at;
-  if (!cell_secs(tc->at, ar, &at) || revl_floor_div64(at, 86400) > close_day) return 0;
+  if (!revl_mcell_secs(tc->at, ar, &at) || revl_floor_div64(at, 86400) > close_day) return 0;
   if (tc->types) {
     int32_t one;
     if (!revl_col_valid(tc->type, ar) || !revl_idmap_get(tc->types, tc->type->v.str[ar], &one))
@@ -228,7 +218,7 @@ int revl_metric_attribution(const revl_metric_ctx *cx, const revl_view *v,
       for (uint32_t q = lconv->rev_off[row]; q < lconv->rev_off[row + 1]; q++) {
         uint32_t lr = lconv->rev_rows[q];
         int64_t lc;
-        if (cell_secs(S.lcreated, lr, &lc) && lc < lead_created) lead_created = lc;
+        if (revl_mcell_secs(S.lcreated, lr, &lc) && lc < lead_created) lead_created = lc;
         for (uint32_t z = alead->rev_off[lr]; z < alead->rev_off[lr + 1]; z++) {
           uint32_t ar = alead->rev_rows[z];
           if (adeal->ref_row[ar] != (int32_t)row && add_touch(&tc, ar, cday, &nt)) goto oom;
@@ -253,7 +243,7 @@ int revl_metric_attribution(const revl_metric_ctx *cx, const revl_view *v,
     /* milestones: the last touch at or before lead / deal creation */
     size_t lead_i = 0, opp_i = 0;
     int64_t dc;
-    int has_dc = cell_secs(S.d.created, row, &dc);
+    int has_dc = revl_mcell_secs(S.d.created, row, &dc);
     for (size_t k = 0; k < nt; k++) {
       if (lead_created != INT64_MAX && tt[k].at <= lead_created) lead_i = k;
       if (has_dc && tt[k].at <= dc) opp_i = k;

@@ -571,13 +571,6 @@ static inline int64_t day_of(int64_t secs) {
   return (secs % 86400 != 0 && secs < 0) ? q - 1 : q;
 }
 
-/* Seconds of a date (midnight UTC) or datetime cell; 0 if null. */
-static inline int cell_secs(const revl_column *c, size_t row, int64_t *s) {
-  if (!revl_col_valid(c, row)) return 0;
-  *s = c->type == REVL_T_DATE ? (int64_t)c->v.date[row] * 86400 : c->v.i64[row];
-  return 1;
-}
-
 int revl_metric_timeliness(const revl_metric_ctx *cx, const revl_view *v,
                            const revl_timeliness_opts *o, revl_frame *out[2],
                            revl_error *err) {
@@ -645,7 +638,7 @@ int revl_metric_timeliness(const revl_metric_ctx *cx, const revl_view *v,
     int64_t last = INT64_MIN;
     for (uint32_t q = ro[row]; q < ro[row + 1]; q++) {
       int64_t at;
-      if (cell_secs(aat, rr[q], &at) && at < end && at > last) last = at;
+      if (revl_mcell_secs(aat, rr[q], &at) && at < end && at > last) last = at;
     }
     if (last != INT64_MIN && day_of(last) >= cutoff) {
       c[1]++;

@@ -26,16 +26,6 @@ typedef struct fn_acc {
 
 #define OOM() revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory")
 
-/* Seconds of a date (midnight UTC) or datetime cell; 0 if null. */
-static inline int cell_secs(const revl_column *c, size_t row, int64_t *s) {
-  if (!c || !revl_col_valid(c, row)) return 0;
-  if (c->type == REVL_T_DATE)
-    *s = (int64_t)c->v.date[row] * 86400;
-  else
-    *s = c->v.i64[row];
-  return 1;
-}
-
 /* The stop at an option the caller could not parse (see metric_closed.h). */
 static int bad_option(revl_error *err) {
   if (err) err->msg[0] = '\0';
@@ -80,7 +70,7 @@ int revl_metric_funnel(const revl_metric_ctx *cx, const revl_view *v,
     size_t row = revl_view_row(v, i);
     int64_t c0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0;
     int32_t day = 0;
-    int has_c = cell_secs(created, row, &c0);
+    int has_c = revl_mcell_secs(created, row, &c0);
     if (has_c) day = (int32_t)revl_floor_div64(c0, 86400);
     if (w.limited && (!has_c || !revl_mwin_has(&w, day))) continue;
     int64_t g = revl_mgrp_of(&G, row, has_c ? revl_mwin_ord(&w, day) : 0);
@@ -93,7 +83,7 @@ int revl_metric_funnel(const revl_metric_ctx *cx, const revl_view *v,
     int64_t d = conv && conv->ref_row ? conv->ref_row[row] : -1;
     int won = d >= 0 && revl_mcell_true(dwon, (size_t)d);
     int opp = conv && revl_col_valid(conv, row);
-    int has_s = cell_secs(sql, row, &t2), has_m = cell_secs(mql, row, &t1);
+    int has_s = revl_mcell_secs(sql, row, &t2), has_m = revl_mcell_secs(mql, row, &t1);
     int r_sql = has_s || opp || won, r_mql = has_m || r_sql;
     a->n[FN_LEAD]++;
     a->n[FN_MQL] += r_mql;
@@ -105,10 +95,10 @@ int revl_metric_funnel(const revl_metric_ctx *cx, const revl_view *v,
       e |= revl_samples_add(&sm[FN_MQL], gi, (double)(t1 - c0) / 86400.0);
     if (has_m && has_s && t2 >= t1)
       e |= revl_samples_add(&sm[FN_SQL], gi, (double)(t2 - t1) / 86400.0);
-    if (d >= 0 && has_s && cell_secs(dcreated, (size_t)d, &t3) && t3 >= t2)
+    if (d >= 0 && has_s && revl_mcell_secs(dcreated, (size_t)d, &t3) && t3 >= t2)
       e |= revl_samples_add(&sm[FN_OPP], gi, (double)(t3 - t2) / 86400.0);
     int32_t cd;
-    if (won && cell_secs(dcreated, (size_t)d, &t3) && revl_mcell_day(dclose, (size_t)d, &cd)) {
+    if (won && revl_mcell_secs(dcreated, (size_t)d, &t3) && revl_mcell_day(dclose, (size_t)d, &cd)) {
       t4 = cd - (int32_t)revl_floor_div64(t3, 86400);
       if (t4 >= 0) e |= revl_samples_add(&sm[FN_WON], gi, (double)t4);
     }

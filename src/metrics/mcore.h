@@ -119,6 +119,13 @@ static inline int revl_mcell_day(const revl_column *c, size_t row,
   return 1;
 }
 
+/* Seconds of a date (midnight UTC) or datetime cell; 0 if null. */
+static inline int revl_mcell_secs(const revl_column *c, size_t row, int64_t *s) {
+  if (!c || !revl_col_valid(c, row)) return 0;
+  *s = c->type == REVL_T_DATE ? (int64_t)c->v.date[row] * 86400 : c->v.i64[row];
+  return 1;
+}
+
 /* ---- money ------------------------------------------------------------ */
 
 static inline uint32_t revl_cur_pack(const char *s) {

@@ -25,16 +25,6 @@
 #define FN "path"
 #define OOM() revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory")
 
-/* Seconds of a date (midnight UTC) or datetime cell; 0 if null. */
-static inline int cell_secs(const revl_column *c, size_t row, int64_t *s) {
-  if (!c || !revl_col_valid(c, row)) return 0;
-  if (c->type == REVL_T_DATE)
-    *s = (int64_t)c->v.date[row] * 86400;
-  else
-    *s = c->v.i64[row];
-  return 1;
-}
-
 /* How step k reaches its rows from step k-1's. */
 enum { LK_SAME, LK_CHILD, LK_PARENT };
 
@@ -147,7 +137,7 @@ int revl_metric_path(const revl_metric_ctx *cx, const revl_path_opts *o, revl_fr
   for (size_t i = 0; i < v0->n; i++) {
     size_t row = revl_view_row(v0, i);
     int64_t secs;
-    if (!cell_secs(S[0].at, row, &secs)) continue;
+    if (!revl_mcell_secs(S[0].at, row, &secs)) continue;
     int32_t day = (int32_t)revl_floor_div64(secs, 86400);
     if (!revl_mwin_has(&w, day)) continue;
     if (nroots >= INT32_MAX) break;
@@ -164,7 +154,7 @@ int revl_metric_path(const revl_metric_ctx *cx, const revl_path_opts *o, revl_fr
     int32_t r = S[0].root[row];
     if (r < 0) continue;
     int64_t secs = 0;
-    cell_secs(S[0].at, row, &secs);
+    revl_mcell_secs(S[0].at, row, &secs);
     best[(size_t)r * (size_t)ns] = secs;
     int64_t g = revl_mgrp_of(&G, row, revl_mwin_ord(&w, (int32_t)revl_floor_div64(secs, 86400)));
     if (g < 0) {
@@ -194,7 +184,7 @@ int revl_metric_path(const revl_metric_ctx *cx, const revl_path_opts *o, revl_fr
       int32_t r = q->root[qr];
       int64_t secs;
       if (r < 0) continue;
-      if (!cell_secs(q->at, qr, &secs) || best[(size_t)r * (size_t)ns + (size_t)(k - 1)] == INT64_MIN) {
+      if (!revl_mcell_secs(q->at, qr, &secs) || best[(size_t)r * (size_t)ns + (size_t)(k - 1)] == INT64_MIN) {
         q->root[qr] = -1; /* not reached: no time, or its root never got to k-1 */
         continue;
       }

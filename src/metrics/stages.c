@@ -20,16 +20,6 @@
 
 #define OOM() revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory")
 
-/* Seconds of a date (midnight UTC) or datetime cell; 0 if null. */
-static inline int cell_secs(const revl_column *c, size_t row, int64_t *s) {
-  if (!c || !revl_col_valid(c, row)) return 0;
-  if (c->type == REVL_T_DATE)
-    *s = (int64_t)c->v.date[row] * 86400;
-  else
-    *s = c->v.i64[row];
-  return 1;
-}
-
 /* A malformed option the caller found, reached: stop for it to raise. */
 static int bad_at(int bad, int here) { return bad == here ? REVL_EUSAGE : 0; }
 
@@ -86,11 +76,11 @@ static int64_t sh_rows(shist *h, size_t d) {
   for (size_t i = 0; i < n; i++) {
     uint32_t r = h->deal->rev_rows[a + i];
     int64_t sr = 0;
-    cell_secs(at, r, &sr);
+    revl_mcell_secs(at, r, &sr);
     size_t j = i;
     while (j > 0) {
       int64_t sp = 0;
-      cell_secs(at, h->buf[j - 1], &sp);
+      revl_mcell_secs(at, h->buf[j - 1], &sp);
       if (sp < sr || (sp == sr && h->buf[j - 1] < r)) break;
       h->buf[j] = h->buf[j - 1];
       j--;
@@ -507,9 +497,9 @@ int revl_metric_time_in_stage(const revl_metric_ctx *cx, const revl_view *v,
       int k = stage_index(&s.S, h, h->buf[p]);
       if (k < 0) continue;
       int64_t a = 0, b = 0;
-      cell_secs(h->at, h->buf[p], &a);
+      revl_mcell_secs(h->at, h->buf[p], &a);
       if (p + 1 < n)
-        cell_secs(h->at, h->buf[p + 1], &b);
+        revl_mcell_secs(h->at, h->buf[p + 1], &b);
       else if (open && current)
         b = now > a ? now : a;
       else
@@ -710,10 +700,10 @@ int revl_metric_stage_aging(const revl_metric_ctx *cx, const revl_view *v,
     uint32_t cur = revl_col_valid(d.stage, row) ? d.stage->v.str[row] : 0;
     for (size_t p = (size_t)nn; p-- > 0;)
       if (revl_col_valid(h.stage, h.buf[p]) && h.stage->v.str[h.buf[p]] == cur) {
-        have = cell_secs(h.at, h.buf[p], &entered);
+        have = revl_mcell_secs(h.at, h.buf[p], &entered);
         break;
       }
-    if (!have) have = cell_secs(d.created, row, &entered);
+    if (!have) have = revl_mcell_secs(d.created, row, &entered);
     if (!have) { /* no history for its stage and no created_at */
       a->unknown++;
       continue;
