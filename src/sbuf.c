@@ -71,13 +71,12 @@ void revl_sb_points(revl_sbuf *b, double p) {
   revl_sb_adds(b, buf);
 }
 
-void revl_sb_json(revl_sbuf *b, const char *s, size_t n) {
-  revl_sb_add(b, "\"", 1);
+int revl_json_escape(const char *s, size_t n, revl_put_fn put, void *ud) {
+  int rc = put(ud, "\"", 1);
   size_t start = 0;
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0; i < n && !rc; i++) {
     unsigned char ch = (unsigned char)s[i];
     if (ch != '"' && ch != '\\' && ch >= 0x20) continue;
-    revl_sb_add(b, s + start, i - start);
     char esc[8];
     if (ch == '"') memcpy(esc, "\\\"", 3);
     else if (ch == '\\') memcpy(esc, "\\\\", 3);
@@ -85,9 +84,19 @@ void revl_sb_json(revl_sbuf *b, const char *s, size_t n) {
     else if (ch == '\t') memcpy(esc, "\\t", 3);
     else if (ch == '\r') memcpy(esc, "\\r", 3);
     else snprintf(esc, sizeof esc, "\\u%04x", ch);
-    revl_sb_adds(b, esc);
+    if (!(rc = put(ud, s + start, i - start))) rc = put(ud, esc, strlen(esc));
     start = i + 1;
   }
-  revl_sb_add(b, s + start, n - start);
-  revl_sb_add(b, "\"", 1);
+  if (!rc) rc = put(ud, s + start, n - start);
+  if (!rc) rc = put(ud, "\"", 1);
+  return rc;
+}
+
+static int sb_put(void *ud, const char *p, size_t k) {
+  revl_sb_add(ud, p, k);
+  return 0;
+}
+
+void revl_sb_json(revl_sbuf *b, const char *s, size_t n) {
+  revl_json_escape(s, n, sb_put, b);
 }

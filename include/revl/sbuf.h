@@ -46,7 +46,14 @@ void revl_num_text(double d, char *buf, size_t n);
 void revl_sb_num(revl_sbuf *b, double d);
 /* Points with their sign: "+20", "-5", "+2.5". */
 void revl_sb_points(revl_sbuf *b, double p);
-/* A JSON string of s[0..n), quoted and escaped as revl_csvw_json does. */
+/* s[0..n) as a JSON string: quoted, `"` and `\\` escaped, \n \t \r by
+ * name, other bytes below 0x20 as \u00XX, everything else as it is
+ * (UTF-8 passes through).  The one escaper of every JSON writer: it
+ * hands the pieces to put(ud, p, k) and returns put's first nonzero
+ * result, or 0. */
+typedef int (*revl_put_fn)(void *ud, const char *p, size_t k);
+int revl_json_escape(const char *s, size_t n, revl_put_fn put, void *ud);
+/* A JSON string of s[0..n) appended to b (revl_json_escape). */
 void revl_sb_json(revl_sbuf *b, const char *s, size_t n);
 
 #endif

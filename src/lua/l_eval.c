@@ -12,6 +12,13 @@
 
 #include "lrevl.h"
 #include "revl/runtime.h"
+#include "revl/sbuf.h"
+
+static int stdout_put(void *ud, const char *p, size_t k) {
+  (void)ud;
+  fwrite(p, 1, k, stdout);
+  return 0;
+}
 
 /* One plain value at idx, as a CSV cell or a JSON value. */
 static void put_value(lua_State *L, int idx, int json) {
@@ -32,17 +39,7 @@ static void put_value(lua_State *L, int idx, int json) {
   if (!json || !quote) {
     fwrite(s, 1, len, stdout);
   } else {
-    putchar('"');
-    for (size_t i = 0; i < len; i++) {
-      unsigned char c = (unsigned char)s[i];
-      if (c == '"' || c == '\\') printf("\\%c", c);
-      else if (c == '\n') fputs("\\n", stdout);
-      else if (c == '\t') fputs("\\t", stdout);
-      else if (c == '\r') fputs("\\r", stdout);
-      else if (c < 0x20) printf("\\u%04x", c);
-      else putchar(c);
-    }
-    putchar('"');
+    revl_json_escape(s, len, stdout_put, NULL);
   }
   lua_pop(L, extra);
 }

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <lauxlib.h>
 #include <limits.h>
+#include <pthread.h>
 #include <lua.h>
 #include <lualib.h>
 #include <signal.h>
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lrevl.h"
@@ -53,6 +55,18 @@ static volatile sig_atomic_t budget_ticks;
 static lua_State *volatile watched;
 /* revl_call_seq, revl_in_call: the rules engine's call counters (lrevl.c) */
 static sig_atomic_t last_seq, stuck;
+/* The per-call budget counts the CPU time of the thread that runs Lua
+ * (a busy machine does not stop a call that is well inside it); the
+ * ticks of the wall-clock timer only when that clock is unavailable. */
+static clockid_t call_clock;
+static volatile sig_atomic_t have_call_clock;
+static int64_t call_t0, budget_ns;
+
+static int64_t call_cpu_ns(void) {
+  struct timespec ts;
+  if (clock_gettime(call_clock, &ts) != 0) return 0;
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 enum { KILL_NONE, KILL_TIMEOUT, KILL_BUDGET, KILL_INTERRUPT };
 
@@ -96,10 +110,13 @@ static void on_alarm(int sig) {
   if (deadline_ticks && tick_count >= deadline_ticks) kill_reason = KILL_TIMEOUT;
   if (revl_in_call) {
     if (revl_call_seq == last_seq) {
-      if (++stuck >= budget_ticks) kill_reason = KILL_BUDGET;
+      if (have_call_clock ? call_cpu_ns() - call_t0 >= budget_ns
+                          : ++stuck >= budget_ticks)
+        kill_reason = KILL_BUDGET;
     } else {
       last_seq = revl_call_seq;
       stuck = 0;
+      if (have_call_clock) call_t0 = call_cpu_ns();
     }
   }
   if (kill_reason) {
@@ -117,6 +134,9 @@ static void start_watchdog(revl_rt *rt) {
   double b = rt->o.call_budget > 0 ? rt->o.call_budget : 1.0;
   budget_ticks = (sig_atomic_t)(b * 100 + 0.5);
   if (budget_ticks < 1) budget_ticks = 1;
+  budget_ns = (int64_t)(b * 1e9);
+  have_call_clock = pthread_getcpuclockid(pthread_self(), &call_clock) == 0;
+  if (have_call_clock) call_t0 = call_cpu_ns();
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_alarm;

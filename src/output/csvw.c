@@ -12,6 +12,7 @@
  * surrounding space, so plain data stays readable and diffs stay small.
  */
 #include "revl/csvw.h"
+#include "revl/sbuf.h"
 
 #include <csv.h>
 #include <dirent.h>
@@ -456,25 +457,13 @@ void revl_csvw_raw(revl_csvw *w, const char *s, size_t n) {
   if (n && fwrite(s, 1, n, w->fp) != n) w->failed = 1;
 }
 
+static int csvw_put(void *ud, const char *p, size_t k) {
+  revl_csvw_raw(ud, p, k);
+  return 0;
+}
+
 void revl_csvw_json(revl_csvw *w, const char *s, size_t n) {
-  revl_csvw_raw(w, "\"", 1);
-  size_t start = 0;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char ch = (unsigned char)s[i];
-    if (ch != '"' && ch != '\\' && ch >= 0x20) continue;
-    revl_csvw_raw(w, s + start, i - start);
-    char esc[8];
-    if (ch == '"') memcpy(esc, "\\\"", 3);
-    else if (ch == '\\') memcpy(esc, "\\\\", 3);
-    else if (ch == '\n') memcpy(esc, "\\n", 3);
-    else if (ch == '\t') memcpy(esc, "\\t", 3);
-    else if (ch == '\r') memcpy(esc, "\\r", 3);
-    else snprintf(esc, sizeof esc, "\\u%04x", ch);
-    revl_csvw_raw(w, esc, strlen(esc));
-    start = i + 1;
-  }
-  revl_csvw_raw(w, s + start, n - start);
-  revl_csvw_raw(w, "\"", 1);
+  revl_json_escape(s, n, csvw_put, w);
 }
 
 void revl_csvw_end(revl_csvw *w) {

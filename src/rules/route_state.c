@@ -17,29 +17,14 @@
 #include <string.h>
 
 #include "revl/parse.h"
+#include "revl/sbuf.h"
+
+static int text_put(void *ud, const char *p, size_t k) {
+  return revl_text_add(ud, p, k);
+}
 
 int revl_json_quote(revl_text *b, const char *s, size_t n) {
-  if (revl_text_add(b, "\"", 1)) return REVL_ENOMEM;
-  size_t from = 0;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    const char *esc = NULL;
-    char u[8];
-    if (c == '"') esc = "\\\"";
-    else if (c == '\\') esc = "\\\\";
-    else if (c == '\n') esc = "\\n";
-    else if (c == '\r') esc = "\\r";
-    else if (c == '\t') esc = "\\t";
-    else if (c < 32 || c == 127) {
-      snprintf(u, sizeof u, "\\u%04x", c);
-      esc = u;
-    }
-    if (!esc) continue;
-    if (revl_text_add(b, s + from, i - from) || revl_text_puts(b, esc)) return REVL_ENOMEM;
-    from = i + 1;
-  }
-  if (revl_text_add(b, s + from, n - from)) return REVL_ENOMEM;
-  return revl_text_add(b, "\"", 1);
+  return revl_json_escape(s, n, text_put, b) ? REVL_ENOMEM : 0;
 }
 
 /* ---- a small writer of nested objects ---------------------------------- */
