@@ -41,9 +41,10 @@ static void collect_icp(lua_State *L, int defined, dx_job *j) {
     if (!f) luaL_error(L, "ICP model '%s': score() gave no frame", md->name);
     const revl_icp *m = md->icp;
     size_t n = md->t->nrows ? md->t->nrows : 1;
-    int16_t *tier = lua_newuserdatauv(L, n * sizeof *tier + (size_t)(m->ntiers + 1) *
-                                                                 sizeof(char *), 0);
-    const char **labels = (const char **)(void *)(tier + n);
+    /* the labels first: pointers need their alignment, the tiers do not */
+    const char **labels = lua_newuserdatauv(L, (size_t)(m->ntiers + 1) * sizeof(char *) +
+                                                   n * sizeof(int16_t), 0);
+    int16_t *tier = (int16_t *)(void *)(labels + m->ntiers + 1);
     for (size_t r = 0; r < n; r++) tier[r] = -1;
     for (size_t k = 0; k < f->n; k++) tier[FROW(f, k)] = f->l1[k];
     for (int t = 0; t < m->ntiers; t++) labels[t] = m->tiers[t].label;
