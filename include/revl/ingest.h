@@ -83,6 +83,7 @@ typedef struct revl_mapping {
   revl_table_map *tables;
   int ntables;
   revl_table_map defaults; /* top-level options */
+  struct revl_mapfn *fn;   /* the Lua state of derive functions, or NULL */
 } revl_mapping;
 
 /* Read a mapping file (a Lua chunk returning a table) with a bare Lua
