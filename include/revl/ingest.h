@@ -174,6 +174,15 @@ extern const int revl_ntable_defs;
 const char *revl_preset_field(int preset, const char *table,
                               const char *header);
 
+/* A header as revl compares it: letters and digits, lower case
+ * ("Deal Value (EUR)" -> dealvalueeur). */
+void revl_header_norm(const char *h, char *out, size_t size);
+/* The word of header that suggests field of table to `revl init`
+ * ("Deal Value (EUR)" has "value" for deals.amount), or NULL.  With the
+ * synonyms of revl_preset_field, the one list of header words. */
+const char *revl_field_keyword(const char *table, const char *field,
+                               const char *header);
+
 /* The custom column name revl gives a header: snake_case ("Lead Score"
  * -> lead_score, "UserRoleId" -> user_role_id, "# of Seats" -> of_seats);
  * bytes of UTF-8 letters are kept; empty when nothing is left.  What

@@ -36,14 +36,7 @@ static int is_null(const char *v) {
   return 0;
 }
 
-static void normalise(const char *s, char *out, size_t size) {
-  size_t n = 0;
-  for (; *s && n + 1 < size; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (isalnum(c)) out[n++] = (char)tolower(c);
-  }
-  out[n] = '\0';
-}
+#define normalise revl_header_norm /* schema.c: how headers compare */
 
 /* ---- what the values of a column are ------------------------------- */
 
@@ -154,68 +147,6 @@ static int compatible(int kind, revl_type t) {
 
 /* ---- header evidence ------------------------------------------------ */
 
-/* A word in a header that suggests a field: {table or "*", field, word}
- * (the word is matched inside the normalised header). */
-static const struct kw {
-  const char *table, *field, *word;
-} keywords[] = {
-    {"accounts", "name", "name"},         {"accounts", "industry", "industry"},
-    {"accounts", "industry", "sector"},   {"accounts", "employees", "employee"},
-    {"accounts", "employees", "staff"},   {"accounts", "country", "country"},
-    {"accounts", "domain", "domain"},     {"accounts", "domain", "website"},
-    {"accounts", "region", "region"},     {"accounts", "segment", "segment"},
-    {"accounts", "annual_revenue", "revenue"}, {"accounts", "parent_id", "parent"},
-    {"deals", "amount", "amount"},        {"deals", "amount", "value"},
-    {"deals", "amount", "revenue"},       {"deals", "amount", "price"},
-    {"deals", "amount", "acv"},           {"deals", "amount", "arr"},
-    {"deals", "close_date", "close"},     {"deals", "close_date", "won"},
-    {"deals", "stage", "stage"},          {"deals", "stage", "status"},
-    {"deals", "stage", "result"},         {"deals", "stage", "phase"},         {"deals", "stage", "outcome"},
-    {"deals", "account_id", "account"},   {"deals", "account_id", "company"},
-    {"deals", "account_id", "customer"},  {"deals", "account_id", "client"},
-    {"deals", "probability", "probab"},   {"deals", "name", "name"},
-    {"deals", "name", "title"},           {"deals", "currency", "currency"},
-    {"deals", "type", "type"},            {"deals", "forecast_category", "forecast"},
-    {"leads", "email", "email"},          {"leads", "company", "company"},
-    {"leads", "company", "organi"},       {"leads", "source", "source"},
-    {"leads", "source", "channel"},       {"leads", "status", "status"},
-    {"leads", "status", "stage"},         {"leads", "mql_at", "mql"},
-    {"leads", "sql_at", "sql"},
-    {"leads", "mql_at", "marketingqualified"}, {"leads", "sql_at", "salesqualified"},           {"leads", "country", "country"},
-    {"leads", "domain", "domain"},        {"leads", "domain", "website"},
-    {"reps", "name", "name"},             {"reps", "email", "email"},
-    {"reps", "team", "team"},             {"reps", "role", "role"},
-    {"reps", "role", "title"},            {"reps", "region", "region"},
-    {"reps", "region", "territory"},      {"reps", "quota", "quota"},
-    {"reps", "capacity", "capacity"},     {"reps", "active", "active"},
-    {"reps", "timezone", "timezone"},
-    {"activities", "at", "date"},         {"activities", "at", "time"},
-    {"activities", "at", "when"},         {"activities", "type", "type"},
-    {"activities", "type", "kind"},       {"activities", "deal_id", "deal"},
-    {"activities", "deal_id", "opportunit"}, {"activities", "lead_id", "lead"},
-    {"activities", "contact_id", "contact"}, {"activities", "account_id", "account"},
-    {"activities", "campaign", "campaign"},
-    {"stage_history", "deal_id", "deal"}, {"stage_history", "deal_id", "opportunit"},
-    {"stage_history", "stage", "stage"},  {"stage_history", "entered_at", "date"},
-    {"stage_history", "entered_at", "changed"}, {"stage_history", "entered_at", "entered"},
-    {"stage_history", "amount", "amount"},
-    {"subscriptions", "account_id", "account"}, {"subscriptions", "account_id", "customer"},
-    {"subscriptions", "account_id", "company"}, {"subscriptions", "period", "month"},
-    {"subscriptions", "period", "period"}, {"subscriptions", "mrr", "mrr"},
-    {"subscriptions", "mrr", "recurring"}, {"subscriptions", "mrr", "amount"},
-    {"subscriptions", "seats", "seat"},   {"subscriptions", "seats", "licen"},
-    {"subscriptions", "seats", "quantity"}, {"subscriptions", "plan", "plan"},
-    {"subscriptions", "plan", "tier"},    {"subscriptions", "plan", "product"},
-    {"usage", "account_id", "account"},   {"usage", "account_id", "customer"},
-    {"usage", "date", "date"},            {"usage", "date", "day"},
-    {"usage", "metric", "metric"},        {"usage", "metric", "event"},
-    {"usage", "metric", "feature"},       {"usage", "value", "value"},
-    {"usage", "value", "count"},          {"usage", "value", "quantity"},
-    {"*", "owner", "owner"},              {"*", "owner", "rep"},
-    {"*", "owner", "agent"},              {"*", "created_at", "create"},
-    {"*", "created_at", "opened"},
-    {NULL, NULL, NULL}};
-
 /* Words of a file name that suggest its table. */
 static const struct fw {
   const char *table, *word;
@@ -273,14 +204,10 @@ static int score(const revl_table_def *td, const revl_field_def *fd,
       snprintf(why, size, "%s header for %s", preset_words[p], fd->name);
     }
   }
-  for (int i = 0; !s && keywords[i].table; i++) {
-    const struct kw *k = &keywords[i];
-    if ((strcmp(k->table, td->name) == 0 || strcmp(k->table, "*") == 0) &&
-        strcmp(k->field, fd->name) == 0 && strstr(norm, k->word)) {
-      /* the field to the word's table; reps' own "name" stays the name */
-      s = 60;
-      snprintf(why, size, "header has '%s'", k->word);
-    }
+  const char *word = s ? NULL : revl_field_keyword(td->name, fd->name, c->header);
+  if (word) { /* schema.c: the words that suggest a field */
+    s = 60;
+    snprintf(why, size, "header has '%s'", word);
   }
   int is_pk = td->pk && strcmp(td->pk, fd->name) == 0;
   if (!s && is_pk) {
