@@ -52,6 +52,15 @@ typedef struct revl_guess_col {
   int conf;           /* confidence of field, 0..100 */
   char why[200];      /* the evidence for field (or against it) */
   char name[128];     /* name to rename the header to ("" keep it) */
+  char datefmt[12];   /* dates the loader reads only by a format: "d.m.Y",
+                         "Y-m" (months), "d-b-Y", ... ("" none) */
+  char scale[12];     /* a money field in units the header names:
+                         "1000000" for "Revenue (M)", "1000" for "(k)" */
+  int only01;         /* every value is 0 or 1 */
+  int lead0;          /* some integer has a leading zero ("007") */
+  char type[48];      /* custom column: a types = {...} entry, as Lua */
+  int type_conf;
+  char type_why[120];
 } revl_guess_col;
 
 /* One file's guess. */

@@ -19,6 +19,7 @@
 #include "revl/guess.h"
 #include "revl/ingest.h"
 #include "revl/parse.h"
+#include "mapint.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -109,6 +110,31 @@ static int profile(const revl_guess_sample *s, int j, revl_guess_col *c) {
       c->kind_pct = (int)(order[k].n * 100 / nn);
       break;
     }
+  /* text that reads as dates only in a declared format */
+  static const struct { const char *fmt, *shown; } fmts[] = {
+      {"%d.%m.%Y", "d.m.Y"}, {"%d.%m.%y", "d.m.y"}, {"%Y-%m", "Y-m"},
+      {"%Y/%m", "Y/m"}, {"%d-%b-%Y", "d-b-Y"}, {"%d %b %Y", "d b Y"},
+      {"%b %Y", "b Y"}, {"%b-%Y", "b-Y"}, {"%Y.%m.%d", "Y.m.d"}};
+  for (size_t k = 0; c->kind == REVL_GK_TEXT && k < sizeof fmts / sizeof fmts[0]; k++) {
+    revl_datefmt f;
+    memset(&f, 0, sizeof f);
+    snprintf(f.fmt, sizeof f.fmt, "%s", fmts[k].fmt);
+    size_t ok = 0;
+    int32_t days;
+    for (size_t r = 0; r < nn; r++)
+      ok += revl_datefmt_parse(&f, vals[r], strlen(vals[r]), &days, NULL) == 0;
+    if (ok * 10 >= nn * 9) {
+      c->kind = REVL_GK_DATE;
+      c->kind_pct = (int)(ok * 100 / nn);
+      snprintf(c->datefmt, sizeof c->datefmt, "%s", fmts[k].shown);
+    }
+  }
+  c->only01 = nn > 0;
+  for (size_t r = 0; r < nn; r++) {
+    const char *v = vals[r];
+    if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0) c->only01 = 0;
+    if (v[0] == '0' && isdigit((unsigned char)v[1])) c->lead0 = 1;
+  }
   c->unique = 1;
   if (nn > 1) {
     qsort(vals, nn, sizeof *vals, cmp_strp);
@@ -511,6 +537,80 @@ static void guess_currency(revl_guess_file *f) {
   }
 }
 
+/* The ISO code a header names as a word ("ARR (EUR)", "Value EUR"), or NULL. */
+static const char *header_code(const char *h) {
+  static const char *const codes[] = {"USD", "EUR", "GBP", "JPY", "CHF", "CAD",
+                                      "AUD", "NZD", "SEK", "NOK", "DKK", "PLN",
+                                      "CZK", "INR", "BRL", "MXN", "CNY", "SGD",
+                                      "HKD", "ZAR", NULL};
+  for (size_t i = 0; h[i]; i++) {
+    if (i && isalpha((unsigned char)h[i - 1])) continue;
+    if (!isupper((unsigned char)h[i]) || !isupper((unsigned char)h[i + 1]) ||
+        !isupper((unsigned char)h[i + 2]) || isalpha((unsigned char)h[i + 3]))
+      continue;
+    for (int k = 0; codes[k]; k++)
+      if (strncmp(h + i, codes[k], 3) == 0) return codes[k];
+  }
+  return NULL;
+}
+
+/* types = {...} for custom columns: what inference would get wrong or
+ * cannot know (a date format, yes/no, leading zeros, a currency). */
+static void guess_types(revl_guess_file *f) {
+  const revl_table_def *td = revl_table_def_find(f->table);
+  for (int j = 0; j < f->ncols; j++) {
+    revl_guess_col *c = &f->cols[j];
+    const revl_field_def *fd = NULL;
+    for (int k = 0; td && c->field[0] && k < td->nfields; k++)
+      if (strcmp(td->fields[k].name, c->field) == 0) fd = &td->fields[k];
+    if (fd && fd->type == REVL_T_MONEY) {
+      char low[256];
+      size_t k = 0;
+      for (const char *p = c->header; *p && k + 1 < sizeof low; p++)
+        low[k++] = (char)tolower((unsigned char)*p);
+      low[k] = '\0';
+      if (strstr(low, "(m)") || strstr(low, "million") || strstr(low, "(mm)"))
+        snprintf(c->scale, sizeof c->scale, "1000000");
+      else if (strstr(low, "(k)") || strstr(low, "thousand") || strstr(low, "(000"))
+        snprintf(c->scale, sizeof c->scale, "1000");
+    }
+    if (c->field[0]) continue;
+    const char *code = header_code(c->header);
+    if (c->datefmt[0]) {
+      snprintf(c->type, sizeof c->type, "{ \"date\", \"%s\" }", c->datefmt);
+      c->type_conf = 90;
+      snprintf(c->type_why, sizeof c->type_why, "%d%% of values look like %s",
+               c->kind_pct, c->datefmt);
+    } else if (code && (c->kind == REVL_GK_INT || c->kind == REVL_GK_NUMBER ||
+                        c->kind == REVL_GK_MONEY)) {
+      snprintf(c->type, sizeof c->type, "{ \"money\", \"%s\" }", code);
+      c->type_conf = 80;
+      snprintf(c->type_why, sizeof c->type_why, "the header names %s; %d%% of "
+               "values are amounts", code, c->kind_pct);
+    } else if (c->kind == REVL_GK_BOOL && c->only01) {
+      snprintf(c->type, sizeof c->type, "\"boolean\"");
+      c->type_conf = 55;
+      snprintf(c->type_why, sizeof c->type_why, "values are only 0 and 1 (a "
+               "flag, or a count that happens to be small?)");
+    } else if (c->kind == REVL_GK_BOOL) {
+      snprintf(c->type, sizeof c->type, "\"boolean\"");
+      c->type_conf = 90;
+      snprintf(c->type_why, sizeof c->type_why, "%d%% of values are yes/no, "
+               "true/false or 0/1", c->kind_pct);
+    } else if (c->kind == REVL_GK_INT && c->lead0) {
+      snprintf(c->type, sizeof c->type, "\"text\"");
+      c->type_conf = 80;
+      snprintf(c->type_why, sizeof c->type_why, "integers with leading zeros "
+               "(a code: \"007\" stays \"007\")");
+    } else if (c->kind == REVL_GK_INT) {
+      snprintf(c->type, sizeof c->type, "\"integer\"");
+      c->type_conf = 90;
+      snprintf(c->type_why, sizeof c->type_why, "%d%% of values are integers",
+               c->kind_pct);
+    }
+  }
+}
+
 int revl_guess_files(revl_guess_file *files, int n) {
   int nt = revl_ntable_defs;
   int *score = calloc((size_t)n * (size_t)nt + 1, sizeof *score);
@@ -618,6 +718,7 @@ int revl_guess_files(revl_guess_file *files, int n) {
     fit_done(&ft);
     guess_date_format(f);
     guess_decimal(f);
+    guess_types(f);
     guess_currency(f);
     if (strcmp(f->table, "deals") == 0) rc = guess_stages(f);
   }

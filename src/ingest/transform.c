@@ -144,8 +144,8 @@ static int datefmt_compile(const char *in, revl_datefmt *f, const char **why) {
     f->has_time |= c == 'H' || c == 'M' || c == 'S';
   }
   f->fmt[o] = '\0';
-  if (!y || !mo || !d) {
-    *why = "needs a year (Y), a month (m or b) and a day (d)";
+  if (!y || !mo || (!d && f->has_time)) { /* no day: the month's first */
+    *why = "needs a year (Y), a month (m or b) and, with a time, a day (d)";
     return -1;
   }
   return 0;
@@ -170,7 +170,7 @@ int revl_datefmt_parse(const revl_datefmt *f, const char *s, size_t n,
   while (n && isspace((unsigned char)*s)) s++, n--;
   while (n && isspace((unsigned char)s[n - 1])) n--;
   size_t i = 0;
-  int Y = 0, m = 0, d = 0, H = 0, M = 0, S = 0;
+  int Y = 0, m = 0, d = strstr(f->fmt, "%d") ? 0 : 1, H = 0, M = 0, S = 0;
   for (const char *p = f->fmt; *p; p++) {
     if (*p != '%') {
       if (*p == ' ') {
