@@ -80,6 +80,9 @@ typedef struct revl_guess_file {
   char missing[128];  /* fixed: required fields without a column, "a, b" */
   int ncols;
   revl_guess_col *cols;
+  char exp_start[128];/* subscriptions as intervals (one row per */
+  char exp_end[128];  /*   subscription): the start and end headers */
+  char exp_why[200];  /*   ("" none), written as expand = {...} */
   int nwon, nlost;    /* deals: stage values that look won / lost */
   char **won, **lost; /* (borrowed from the sample) */
   revl_guess_sample sample;

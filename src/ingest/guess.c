@@ -537,6 +537,46 @@ static void guess_currency(revl_guess_file *f) {
   }
 }
 
+static int header_has(const char *h, const char *const *words) {
+  char norm[256];
+  revl_header_norm(h, norm, sizeof norm);
+  for (int i = 0; words[i]; i++)
+    if (strstr(norm, words[i])) return 1;
+  return 0;
+}
+
+static int header_idish(const char *h) {
+  char norm[256];
+  revl_header_norm(h, norm, sizeof norm);
+  size_t n = strlen(norm);
+  return (n >= 2 && strcmp(norm + n - 2, "id") == 0) ||
+         (n >= 6 && strcmp(norm + n - 6, "number") == 0) || strchr(h, '#');
+}
+
+/* A file of subscriptions as intervals: a start date, an end (or churn)
+ * date and an MRR column; 1 with exp_start, exp_end and exp_why set. */
+static int guess_intervals(revl_guess_file *f) {
+  static const char *const startw[] = {"start", "begin", "from", "since", NULL};
+  static const char *const endw[] = {"end", "churn", "cancel", "until", "stop",
+                                     "expir", NULL};
+  static const char *const mrrw[] = {"mrr", "recurring", NULL};
+  int js = -1, je = -1, jm = -1;
+  for (int j = 0; j < f->ncols; j++) {
+    const revl_guess_col *c = &f->cols[j];
+    int date = c->kind == REVL_GK_DATE || c->kind == REVL_GK_DATETIME;
+    if (date && js < 0 && header_has(c->header, startw)) js = j;
+    else if ((date || c->kind == REVL_GK_NONE) && je < 0 && header_has(c->header, endw)) je = j;
+    else if (jm < 0 && header_has(c->header, mrrw)) jm = j;
+  }
+  if (js < 0 || je < 0 || jm < 0) return 0;
+  snprintf(f->exp_start, sizeof f->exp_start, "%s", f->cols[js].header);
+  snprintf(f->exp_end, sizeof f->exp_end, "%s", f->cols[je].header);
+  snprintf(f->exp_why, sizeof f->exp_why, "one row per subscription: '%.40s' "
+           "to '%.40s' with '%.40s', expanded to months",
+           f->exp_start, f->exp_end, f->cols[jm].header);
+  return 1;
+}
+
 /* The ISO code a header names as a word ("ARR (EUR)", "Value EUR"), or NULL. */
 static const char *header_code(const char *h) {
   static const char *const codes[] = {"USD", "EUR", "GBP", "JPY", "CHF", "CAD",
@@ -587,6 +627,12 @@ static void guess_types(revl_guess_file *f) {
       c->type_conf = 80;
       snprintf(c->type_why, sizeof c->type_why, "the header names %s; %d%% of "
                "values are amounts", code, c->kind_pct);
+    } else if ((c->kind == REVL_GK_MONEY || c->kind == REVL_GK_INT) && c->unique &&
+               header_idish(c->header)) {
+      snprintf(c->type, sizeof c->type, "\"text\"");
+      c->type_conf = 80;
+      snprintf(c->type_why, sizeof c->type_why, "an id-like header with "
+               "distinct values: codes, not %s", kind_word(c->kind));
     } else if (c->kind == REVL_GK_BOOL && c->only01) {
       snprintf(c->type, sizeof c->type, "\"boolean\"");
       c->type_conf = 55;
@@ -673,6 +719,18 @@ int revl_guess_files(revl_guess_file *files, int n) {
     snprintf(files[bi].table, sizeof files[bi].table, "%s", revl_table_defs[bt].name);
     files[bi].conf = best > 99 ? 99 : best;
   }
+  /* one row per subscription (a start date, an end date, MRR): the
+   * subscriptions table, expanded to account months */
+  for (int t = 0; t < nt; t++)
+    if (strcmp(revl_table_defs[t].name, "subscriptions") == 0 && !used[t])
+      for (int i = 0; i < n; i++)
+        if (!files[i].table[0] && guess_intervals(&files[i])) {
+          used[t] = 1;
+          snprintf(files[i].table, sizeof files[i].table, "subscriptions");
+          files[i].conf = 70;
+          snprintf(files[i].why, sizeof files[i].why, "%s", files[i].exp_why);
+          break;
+        }
   for (int i = 0; i < n && !rc; i++) {
     revl_guess_file *f = &files[i];
     if (!f->table[0]) {
@@ -716,6 +774,11 @@ int revl_guess_files(revl_guess_file *files, int n) {
                "%s: revl cannot load it until one is mapped", f->missing);
     }
     fit_done(&ft);
+    for (int j = 0; f->exp_start[0] && j < f->ncols; j++) {
+      revl_guess_col *c = &f->cols[j];
+      if (strcmp(c->field, "period") == 0) /* the expansion makes period */
+        c->field[0] = c->name[0] = '\0';
+    }
     guess_date_format(f);
     guess_decimal(f);
     guess_types(f);

@@ -187,6 +187,17 @@ static void write_table(revl_sbuf *b, const revl_guess_file *f) {
     }
     revl_sb_adds(b, "    },\n");
   }
+  if (f->exp_start[0]) {
+    revl_sb_adds(b, "    expand = { start = ");
+    lua_str(b, f->exp_start);
+    revl_sb_adds(b, ", [\"end\"] = ");
+    lua_str(b, f->exp_end);
+    revl_sb_adds(b, ", every = \"month\" },  -- ");
+    sure(b, f->conf);
+    revl_sb_adds(b, ": ");
+    comment(b, f->exp_why);
+    revl_sb_adds(b, "\n");
+  }
   if (f->nwon || f->nlost) {
     revl_sb_adds(b, "    stages = {");
     stage_list(b, "won", f->won, f->nwon);
