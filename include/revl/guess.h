@@ -52,6 +52,15 @@ typedef struct revl_guess_col {
   int conf;           /* confidence of field, 0..100 */
   char why[200];      /* the evidence for field (or against it) */
   char name[128];     /* name to rename the header to ("" keep it) */
+  char datefmt[12];   /* dates the loader reads only by a format: "d.m.Y",
+                         "Y-m" (months), "d-b-Y", ... ("" none) */
+  char scale[12];     /* a money field in units the header names:
+                         "1000000" for "Revenue (M)", "1000" for "(k)" */
+  int only01;         /* every value is 0 or 1 */
+  int lead0;          /* some integer has a leading zero ("007") */
+  char type[48];      /* custom column: a types = {...} entry, as Lua */
+  int type_conf;
+  char type_why[120];
 } revl_guess_col;
 
 /* One file's guess. */
@@ -71,6 +80,9 @@ typedef struct revl_guess_file {
   char missing[128];  /* fixed: required fields without a column, "a, b" */
   int ncols;
   revl_guess_col *cols;
+  char exp_start[128];/* subscriptions as intervals (one row per */
+  char exp_end[128];  /*   subscription): the start and end headers */
+  char exp_why[200];  /*   ("" none), written as expand = {...} */
   int nwon, nlost;    /* deals: stage values that look won / lost */
   char **won, **lost; /* (borrowed from the sample) */
   revl_guess_sample sample;

@@ -83,6 +83,7 @@ typedef struct revl_mapping {
   revl_table_map *tables;
   int ntables;
   revl_table_map defaults; /* top-level options */
+  struct revl_mapfn *fn;   /* the Lua state of derive functions, or NULL */
 } revl_mapping;
 
 /* Read a mapping file (a Lua chunk returning a table) with a bare Lua
@@ -172,6 +173,15 @@ extern const int revl_ntable_defs;
 /* Canonical field of table for a CSV header under a preset, or NULL. */
 const char *revl_preset_field(int preset, const char *table,
                               const char *header);
+
+/* A header as revl compares it: letters and digits, lower case
+ * ("Deal Value (EUR)" -> dealvalueeur). */
+void revl_header_norm(const char *h, char *out, size_t size);
+/* The word of header that suggests field of table to `revl init`
+ * ("Deal Value (EUR)" has "value" for deals.amount), or NULL.  With the
+ * synonyms of revl_preset_field, the one list of header words. */
+const char *revl_field_keyword(const char *table, const char *field,
+                               const char *header);
 
 /* The custom column name revl gives a header: snake_case ("Lead Score"
  * -> lead_score, "UserRoleId" -> user_role_id, "# of Seats" -> of_seats);

@@ -54,7 +54,18 @@ static void print_guess(const revl_guess_file *f) {
       printf("  %s -> custom %s (%s)\n", c->header, c->name, c->why);
     else
       printf("  %s: not mapped (a custom column)\n", c->header);
+    if (c->field[0] && c->datefmt[0])
+      printf("  derive %s from %s: dates like %s (%d%% of values)\n", c->field,
+             c->header, c->datefmt, c->kind_pct);
+    if (c->field[0] && c->scale[0])
+      printf("  derive %s from %s: scale %s (the header names the unit)\n",
+             c->field, c->header, c->scale);
+    if (c->type[0])
+      printf("  types %s = %s (%d%%%s: %s)\n", c->header, c->type, c->type_conf,
+             c->type_conf < 60 ? ", unsure" : "", c->type_why);
   }
+  if (f->exp_start[0])
+    printf("  expand from '%s' to '%s' by month\n", f->exp_start, f->exp_end);
   if (f->date_format[0]) printf("  date_format %s (%s)\n", f->date_format, f->date_why);
   if (f->decimal[0]) printf("  decimal comma (%s)\n", f->decimal_why);
   if (f->currency[0]) printf("  currency %s (%s)\n", f->currency, f->currency_why);

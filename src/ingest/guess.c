@@ -19,6 +19,7 @@
 #include "revl/guess.h"
 #include "revl/ingest.h"
 #include "revl/parse.h"
+#include "mapint.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -36,14 +37,7 @@ static int is_null(const char *v) {
   return 0;
 }
 
-static void normalise(const char *s, char *out, size_t size) {
-  size_t n = 0;
-  for (; *s && n + 1 < size; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (isalnum(c)) out[n++] = (char)tolower(c);
-  }
-  out[n] = '\0';
-}
+#define normalise revl_header_norm /* schema.c: how headers compare */
 
 /* ---- what the values of a column are ------------------------------- */
 
@@ -116,6 +110,31 @@ static int profile(const revl_guess_sample *s, int j, revl_guess_col *c) {
       c->kind_pct = (int)(order[k].n * 100 / nn);
       break;
     }
+  /* text that reads as dates only in a declared format */
+  static const struct { const char *fmt, *shown; } fmts[] = {
+      {"%d.%m.%Y", "d.m.Y"}, {"%d.%m.%y", "d.m.y"}, {"%Y-%m", "Y-m"},
+      {"%Y/%m", "Y/m"}, {"%d-%b-%Y", "d-b-Y"}, {"%d %b %Y", "d b Y"},
+      {"%b %Y", "b Y"}, {"%b-%Y", "b-Y"}, {"%Y.%m.%d", "Y.m.d"}};
+  for (size_t k = 0; c->kind == REVL_GK_TEXT && k < sizeof fmts / sizeof fmts[0]; k++) {
+    revl_datefmt f;
+    memset(&f, 0, sizeof f);
+    snprintf(f.fmt, sizeof f.fmt, "%s", fmts[k].fmt);
+    size_t ok = 0;
+    int32_t days;
+    for (size_t r = 0; r < nn; r++)
+      ok += revl_datefmt_parse(&f, vals[r], strlen(vals[r]), &days, NULL) == 0;
+    if (ok * 10 >= nn * 9) {
+      c->kind = REVL_GK_DATE;
+      c->kind_pct = (int)(ok * 100 / nn);
+      snprintf(c->datefmt, sizeof c->datefmt, "%s", fmts[k].shown);
+    }
+  }
+  c->only01 = nn > 0;
+  for (size_t r = 0; r < nn; r++) {
+    const char *v = vals[r];
+    if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0) c->only01 = 0;
+    if (v[0] == '0' && isdigit((unsigned char)v[1])) c->lead0 = 1;
+  }
   c->unique = 1;
   if (nn > 1) {
     qsort(vals, nn, sizeof *vals, cmp_strp);
@@ -153,68 +172,6 @@ static int compatible(int kind, revl_type t) {
 }
 
 /* ---- header evidence ------------------------------------------------ */
-
-/* A word in a header that suggests a field: {table or "*", field, word}
- * (the word is matched inside the normalised header). */
-static const struct kw {
-  const char *table, *field, *word;
-} keywords[] = {
-    {"accounts", "name", "name"},         {"accounts", "industry", "industry"},
-    {"accounts", "industry", "sector"},   {"accounts", "employees", "employee"},
-    {"accounts", "employees", "staff"},   {"accounts", "country", "country"},
-    {"accounts", "domain", "domain"},     {"accounts", "domain", "website"},
-    {"accounts", "region", "region"},     {"accounts", "segment", "segment"},
-    {"accounts", "annual_revenue", "revenue"}, {"accounts", "parent_id", "parent"},
-    {"deals", "amount", "amount"},        {"deals", "amount", "value"},
-    {"deals", "amount", "revenue"},       {"deals", "amount", "price"},
-    {"deals", "amount", "acv"},           {"deals", "amount", "arr"},
-    {"deals", "close_date", "close"},     {"deals", "close_date", "won"},
-    {"deals", "stage", "stage"},          {"deals", "stage", "status"},
-    {"deals", "stage", "result"},         {"deals", "stage", "phase"},         {"deals", "stage", "outcome"},
-    {"deals", "account_id", "account"},   {"deals", "account_id", "company"},
-    {"deals", "account_id", "customer"},  {"deals", "account_id", "client"},
-    {"deals", "probability", "probab"},   {"deals", "name", "name"},
-    {"deals", "name", "title"},           {"deals", "currency", "currency"},
-    {"deals", "type", "type"},            {"deals", "forecast_category", "forecast"},
-    {"leads", "email", "email"},          {"leads", "company", "company"},
-    {"leads", "company", "organi"},       {"leads", "source", "source"},
-    {"leads", "source", "channel"},       {"leads", "status", "status"},
-    {"leads", "status", "stage"},         {"leads", "mql_at", "mql"},
-    {"leads", "sql_at", "sql"},
-    {"leads", "mql_at", "marketingqualified"}, {"leads", "sql_at", "salesqualified"},           {"leads", "country", "country"},
-    {"leads", "domain", "domain"},        {"leads", "domain", "website"},
-    {"reps", "name", "name"},             {"reps", "email", "email"},
-    {"reps", "team", "team"},             {"reps", "role", "role"},
-    {"reps", "role", "title"},            {"reps", "region", "region"},
-    {"reps", "region", "territory"},      {"reps", "quota", "quota"},
-    {"reps", "capacity", "capacity"},     {"reps", "active", "active"},
-    {"reps", "timezone", "timezone"},
-    {"activities", "at", "date"},         {"activities", "at", "time"},
-    {"activities", "at", "when"},         {"activities", "type", "type"},
-    {"activities", "type", "kind"},       {"activities", "deal_id", "deal"},
-    {"activities", "deal_id", "opportunit"}, {"activities", "lead_id", "lead"},
-    {"activities", "contact_id", "contact"}, {"activities", "account_id", "account"},
-    {"activities", "campaign", "campaign"},
-    {"stage_history", "deal_id", "deal"}, {"stage_history", "deal_id", "opportunit"},
-    {"stage_history", "stage", "stage"},  {"stage_history", "entered_at", "date"},
-    {"stage_history", "entered_at", "changed"}, {"stage_history", "entered_at", "entered"},
-    {"stage_history", "amount", "amount"},
-    {"subscriptions", "account_id", "account"}, {"subscriptions", "account_id", "customer"},
-    {"subscriptions", "account_id", "company"}, {"subscriptions", "period", "month"},
-    {"subscriptions", "period", "period"}, {"subscriptions", "mrr", "mrr"},
-    {"subscriptions", "mrr", "recurring"}, {"subscriptions", "mrr", "amount"},
-    {"subscriptions", "seats", "seat"},   {"subscriptions", "seats", "licen"},
-    {"subscriptions", "seats", "quantity"}, {"subscriptions", "plan", "plan"},
-    {"subscriptions", "plan", "tier"},    {"subscriptions", "plan", "product"},
-    {"usage", "account_id", "account"},   {"usage", "account_id", "customer"},
-    {"usage", "date", "date"},            {"usage", "date", "day"},
-    {"usage", "metric", "metric"},        {"usage", "metric", "event"},
-    {"usage", "metric", "feature"},       {"usage", "value", "value"},
-    {"usage", "value", "count"},          {"usage", "value", "quantity"},
-    {"*", "owner", "owner"},              {"*", "owner", "rep"},
-    {"*", "owner", "agent"},              {"*", "created_at", "create"},
-    {"*", "created_at", "opened"},
-    {NULL, NULL, NULL}};
 
 /* Words of a file name that suggest its table. */
 static const struct fw {
@@ -273,14 +230,10 @@ static int score(const revl_table_def *td, const revl_field_def *fd,
       snprintf(why, size, "%s header for %s", preset_words[p], fd->name);
     }
   }
-  for (int i = 0; !s && keywords[i].table; i++) {
-    const struct kw *k = &keywords[i];
-    if ((strcmp(k->table, td->name) == 0 || strcmp(k->table, "*") == 0) &&
-        strcmp(k->field, fd->name) == 0 && strstr(norm, k->word)) {
-      /* the field to the word's table; reps' own "name" stays the name */
-      s = 60;
-      snprintf(why, size, "header has '%s'", k->word);
-    }
+  const char *word = s ? NULL : revl_field_keyword(td->name, fd->name, c->header);
+  if (word) { /* schema.c: the words that suggest a field */
+    s = 60;
+    snprintf(why, size, "header has '%s'", word);
   }
   int is_pk = td->pk && strcmp(td->pk, fd->name) == 0;
   if (!s && is_pk) {
@@ -584,6 +537,126 @@ static void guess_currency(revl_guess_file *f) {
   }
 }
 
+static int header_has(const char *h, const char *const *words) {
+  char norm[256];
+  revl_header_norm(h, norm, sizeof norm);
+  for (int i = 0; words[i]; i++)
+    if (strstr(norm, words[i])) return 1;
+  return 0;
+}
+
+static int header_idish(const char *h) {
+  char norm[256];
+  revl_header_norm(h, norm, sizeof norm);
+  size_t n = strlen(norm);
+  return (n >= 2 && strcmp(norm + n - 2, "id") == 0) ||
+         (n >= 6 && strcmp(norm + n - 6, "number") == 0) || strchr(h, '#');
+}
+
+/* A file of subscriptions as intervals: a start date, an end (or churn)
+ * date and an MRR column; 1 with exp_start, exp_end and exp_why set. */
+static int guess_intervals(revl_guess_file *f) {
+  static const char *const startw[] = {"start", "begin", "from", "since", NULL};
+  static const char *const endw[] = {"end", "churn", "cancel", "until", "stop",
+                                     "expir", NULL};
+  static const char *const mrrw[] = {"mrr", "recurring", NULL};
+  int js = -1, je = -1, jm = -1;
+  for (int j = 0; j < f->ncols; j++) {
+    const revl_guess_col *c = &f->cols[j];
+    int date = c->kind == REVL_GK_DATE || c->kind == REVL_GK_DATETIME;
+    if (date && js < 0 && header_has(c->header, startw)) js = j;
+    else if ((date || c->kind == REVL_GK_NONE) && je < 0 && header_has(c->header, endw)) je = j;
+    else if (jm < 0 && header_has(c->header, mrrw)) jm = j;
+  }
+  if (js < 0 || je < 0 || jm < 0) return 0;
+  snprintf(f->exp_start, sizeof f->exp_start, "%s", f->cols[js].header);
+  snprintf(f->exp_end, sizeof f->exp_end, "%s", f->cols[je].header);
+  snprintf(f->exp_why, sizeof f->exp_why, "one row per subscription: '%.40s' "
+           "to '%.40s' with '%.40s', expanded to months",
+           f->exp_start, f->exp_end, f->cols[jm].header);
+  return 1;
+}
+
+/* The ISO code a header names as a word ("ARR (EUR)", "Value EUR"), or NULL. */
+static const char *header_code(const char *h) {
+  static const char *const codes[] = {"USD", "EUR", "GBP", "JPY", "CHF", "CAD",
+                                      "AUD", "NZD", "SEK", "NOK", "DKK", "PLN",
+                                      "CZK", "INR", "BRL", "MXN", "CNY", "SGD",
+                                      "HKD", "ZAR", NULL};
+  for (size_t i = 0; h[i]; i++) {
+    if (i && isalpha((unsigned char)h[i - 1])) continue;
+    if (!isupper((unsigned char)h[i]) || !isupper((unsigned char)h[i + 1]) ||
+        !isupper((unsigned char)h[i + 2]) || isalpha((unsigned char)h[i + 3]))
+      continue;
+    for (int k = 0; codes[k]; k++)
+      if (strncmp(h + i, codes[k], 3) == 0) return codes[k];
+  }
+  return NULL;
+}
+
+/* types = {...} for custom columns: what inference would get wrong or
+ * cannot know (a date format, yes/no, leading zeros, a currency). */
+static void guess_types(revl_guess_file *f) {
+  const revl_table_def *td = revl_table_def_find(f->table);
+  for (int j = 0; j < f->ncols; j++) {
+    revl_guess_col *c = &f->cols[j];
+    const revl_field_def *fd = NULL;
+    for (int k = 0; td && c->field[0] && k < td->nfields; k++)
+      if (strcmp(td->fields[k].name, c->field) == 0) fd = &td->fields[k];
+    if (fd && fd->type == REVL_T_MONEY) {
+      char low[256];
+      size_t k = 0;
+      for (const char *p = c->header; *p && k + 1 < sizeof low; p++)
+        low[k++] = (char)tolower((unsigned char)*p);
+      low[k] = '\0';
+      if (strstr(low, "(m)") || strstr(low, "million") || strstr(low, "(mm)"))
+        snprintf(c->scale, sizeof c->scale, "1000000");
+      else if (strstr(low, "(k)") || strstr(low, "thousand") || strstr(low, "(000"))
+        snprintf(c->scale, sizeof c->scale, "1000");
+    }
+    if (c->field[0]) continue;
+    const char *code = header_code(c->header);
+    if (c->datefmt[0]) {
+      snprintf(c->type, sizeof c->type, "{ \"date\", \"%s\" }", c->datefmt);
+      c->type_conf = 90;
+      snprintf(c->type_why, sizeof c->type_why, "%d%% of values look like %s",
+               c->kind_pct, c->datefmt);
+    } else if (code && (c->kind == REVL_GK_INT || c->kind == REVL_GK_NUMBER ||
+                        c->kind == REVL_GK_MONEY)) {
+      snprintf(c->type, sizeof c->type, "{ \"money\", \"%s\" }", code);
+      c->type_conf = 80;
+      snprintf(c->type_why, sizeof c->type_why, "the header names %s; %d%% of "
+               "values are amounts", code, c->kind_pct);
+    } else if ((c->kind == REVL_GK_MONEY || c->kind == REVL_GK_INT) && c->unique &&
+               header_idish(c->header)) {
+      snprintf(c->type, sizeof c->type, "\"text\"");
+      c->type_conf = 80;
+      snprintf(c->type_why, sizeof c->type_why, "an id-like header with "
+               "distinct values: codes, not %s", kind_word(c->kind));
+    } else if (c->kind == REVL_GK_BOOL && c->only01) {
+      snprintf(c->type, sizeof c->type, "\"boolean\"");
+      c->type_conf = 55;
+      snprintf(c->type_why, sizeof c->type_why, "values are only 0 and 1 (a "
+               "flag, or a count that happens to be small?)");
+    } else if (c->kind == REVL_GK_BOOL) {
+      snprintf(c->type, sizeof c->type, "\"boolean\"");
+      c->type_conf = 90;
+      snprintf(c->type_why, sizeof c->type_why, "%d%% of values are yes/no, "
+               "true/false or 0/1", c->kind_pct);
+    } else if (c->kind == REVL_GK_INT && c->lead0) {
+      snprintf(c->type, sizeof c->type, "\"text\"");
+      c->type_conf = 80;
+      snprintf(c->type_why, sizeof c->type_why, "integers with leading zeros "
+               "(a code: \"007\" stays \"007\")");
+    } else if (c->kind == REVL_GK_INT) {
+      snprintf(c->type, sizeof c->type, "\"integer\"");
+      c->type_conf = 90;
+      snprintf(c->type_why, sizeof c->type_why, "%d%% of values are integers",
+               c->kind_pct);
+    }
+  }
+}
+
 int revl_guess_files(revl_guess_file *files, int n) {
   int nt = revl_ntable_defs;
   int *score = calloc((size_t)n * (size_t)nt + 1, sizeof *score);
@@ -646,6 +719,18 @@ int revl_guess_files(revl_guess_file *files, int n) {
     snprintf(files[bi].table, sizeof files[bi].table, "%s", revl_table_defs[bt].name);
     files[bi].conf = best > 99 ? 99 : best;
   }
+  /* one row per subscription (a start date, an end date, MRR): the
+   * subscriptions table, expanded to account months */
+  for (int t = 0; t < nt; t++)
+    if (strcmp(revl_table_defs[t].name, "subscriptions") == 0 && !used[t])
+      for (int i = 0; i < n; i++)
+        if (!files[i].table[0] && guess_intervals(&files[i])) {
+          used[t] = 1;
+          snprintf(files[i].table, sizeof files[i].table, "subscriptions");
+          files[i].conf = 70;
+          snprintf(files[i].why, sizeof files[i].why, "%s", files[i].exp_why);
+          break;
+        }
   for (int i = 0; i < n && !rc; i++) {
     revl_guess_file *f = &files[i];
     if (!f->table[0]) {
@@ -689,8 +774,14 @@ int revl_guess_files(revl_guess_file *files, int n) {
                "%s: revl cannot load it until one is mapped", f->missing);
     }
     fit_done(&ft);
+    for (int j = 0; f->exp_start[0] && j < f->ncols; j++) {
+      revl_guess_col *c = &f->cols[j];
+      if (strcmp(c->field, "period") == 0) /* the expansion makes period */
+        c->field[0] = c->name[0] = '\0';
+    }
     guess_date_format(f);
     guess_decimal(f);
+    guess_types(f);
     guess_currency(f);
     if (strcmp(f->table, "deals") == 0) rc = guess_stages(f);
   }

@@ -109,8 +109,12 @@ static void write_table(revl_sbuf *b, const revl_guess_file *f) {
     comment(b, f->currency_why);
     revl_sb_adds(b, "\n");
   }
-  int nren = 0;
-  for (int j = 0; j < f->ncols; j++) nren += f->cols[j].name[0] != '\0';
+  int nren = 0, nder = 0, ntyp = 0;
+  for (int j = 0; j < f->ncols; j++) {
+    nren += f->cols[j].name[0] != '\0';
+    nder += f->cols[j].field[0] && (f->cols[j].datefmt[0] || f->cols[j].scale[0]);
+    ntyp += f->cols[j].type[0] != '\0';
+  }
   if (nren) {
     revl_sb_adds(b, "    columns = {\n");
     for (int j = 0; j < f->ncols; j++) {
@@ -119,6 +123,20 @@ static void write_table(revl_sbuf *b, const revl_guess_file *f) {
       revl_sb_adds(b, "      [");
       lua_str(b, c->header);
       revl_sb_adds(b, "] = ");
+      if (c->field[0] && (c->datefmt[0] || c->scale[0])) {
+        /* the field is derived (below): the header stays a custom column */
+        char snake[128];
+        revl_snake_case(c->header, snake, sizeof snake);
+        if (!snake[0] || strcmp(snake, c->field) == 0)
+          snprintf(snake, sizeof snake, "%s_raw", c->field);
+        lua_str(b, snake);
+        if (c->datefmt[0])
+          revl_sb_addf(b, ",  -- its %s dates make %s (derive below)\n",
+                       c->datefmt, c->field);
+        else
+          revl_sb_addf(b, ",  -- scaled into %s (derive below)\n", c->field);
+        continue;
+      }
       lua_str(b, c->name);
       revl_sb_adds(b, ",  -- ");
       if (c->field[0]) {
@@ -129,6 +147,56 @@ static void write_table(revl_sbuf *b, const revl_guess_file *f) {
       revl_sb_adds(b, "\n");
     }
     revl_sb_adds(b, "    },\n");
+  }
+  if (nder) {
+    revl_sb_adds(b, "    derive = {\n");
+    for (int j = 0; j < f->ncols; j++) {
+      const revl_guess_col *c = &f->cols[j];
+      if (!c->field[0] || (!c->datefmt[0] && !c->scale[0])) continue;
+      revl_sb_addf(b, "      %s = { from = ", c->field);
+      lua_str(b, c->header);
+      if (c->scale[0]) {
+        revl_sb_addf(b, ", scale = %s },  -- ", c->scale);
+        sure(b, c->conf < 60 ? c->conf : 60);
+        revl_sb_adds(b, ": the header '");
+        comment(b, c->header);
+        revl_sb_addf(b, "' reads as amounts in %s\n",
+                     strcmp(c->scale, "1000") == 0 ? "thousands" : "millions");
+        continue;
+      }
+      revl_sb_addf(b, ", date = \"%s\" },  -- ", c->datefmt);
+      sure(b, c->conf);
+      revl_sb_adds(b, ": ");
+      comment(b, c->why);
+      revl_sb_addf(b, "; %d%% of values look like %s\n", c->kind_pct, c->datefmt);
+    }
+    revl_sb_adds(b, "    },\n");
+  }
+  if (ntyp) {
+    revl_sb_adds(b, "    types = {\n");
+    for (int j = 0; j < f->ncols; j++) {
+      const revl_guess_col *c = &f->cols[j];
+      if (!c->type[0]) continue;
+      revl_sb_adds(b, "      [");
+      lua_str(b, c->header);
+      revl_sb_addf(b, "] = %s,  -- ", c->type);
+      sure(b, c->type_conf);
+      revl_sb_adds(b, ": ");
+      comment(b, c->type_why);
+      revl_sb_adds(b, "\n");
+    }
+    revl_sb_adds(b, "    },\n");
+  }
+  if (f->exp_start[0]) {
+    revl_sb_adds(b, "    expand = { start = ");
+    lua_str(b, f->exp_start);
+    revl_sb_adds(b, ", [\"end\"] = ");
+    lua_str(b, f->exp_end);
+    revl_sb_adds(b, ", every = \"month\" },  -- ");
+    sure(b, f->conf);
+    revl_sb_adds(b, ": ");
+    comment(b, f->exp_why);
+    revl_sb_adds(b, "\n");
   }
   if (f->nwon || f->nlost) {
     revl_sb_adds(b, "    stages = {");
@@ -145,7 +213,8 @@ static void write_table(revl_sbuf *b, const revl_guess_file *f) {
     if (!snake[0]) snprintf(snake, sizeof snake, "column_%d", j + 1);
     revl_sb_adds(b, nun++ ? "\n    --   " : "    -- not mapped (custom columns): ");
     lua_str(b, c->header);
-    revl_sb_addf(b, " as %s (%s)", snake, kind_name(c->kind));
+    revl_sb_addf(b, " as %s (%s%s%s)", snake, kind_name(c->kind),
+                 c->type[0] ? ", typed " : "", c->type[0] ? c->type : "");
   }
   if (nun) revl_sb_adds(b, "\n");
   revl_sb_adds(b, "  },\n");

@@ -97,7 +97,22 @@ int revl_outcomes_derive(revl_store *s, revl_table *t, const revl_table_map *m);
 /* ---- derived columns and declared types (transform.c) --------------- */
 
 enum { REVL_TX_COPY, REVL_TX_MAP, REVL_TX_CONCAT, REVL_TX_MATCH,
-       REVL_TX_DATE, REVL_TX_SCALE };
+       REVL_TX_DATE, REVL_TX_SCALE, REVL_TX_FN };
+
+/* What a derive function returned (fn = function(v) ... end). */
+enum { REVL_FN_NIL, REVL_FN_TEXT, REVL_FN_NUMBER, REVL_FN_BOOL };
+
+/* A derive function, called on one source value (s NULL: a null): 0
+ * with *kind and the result as text in out (cap bytes; *outn: its
+ * length; a number as "%.15g", a boolean "true"/"false"), or -1 with
+ * why (a message naming the mapping file's line).  The core knows it
+ * only by this callback: the Lua side is mapfn.c.  Thread-safe. */
+typedef int (*revl_derive_cb)(void *ud, int fn, const char *s, size_t n,
+                              int *kind, char *out, size_t cap, size_t *outn,
+                              char *why, size_t whysize);
+
+/* Results of a derive function by source value (transform.c). */
+struct revl_memo;
 
 /* A date format of the mapping: Y (4-digit year), y (2-digit, 2000+),
  * m, d (1 or 2 digits), b (month name: Jan, January), H, M, S (time of
@@ -124,7 +139,20 @@ typedef struct revl_derive {
   revl_datefmt date;   /* date = "d.m.Y" */
   int64_t scale_m;     /* scale = m / 10^scale_e, exactly */
   int scale_e;
+  revl_derive_cb fn;   /* fn = function(v) ... end: called once per */
+  void *fn_ud;         /*   distinct source value, the results kept in */
+  int fn_id;           /*   memo (mapfn.c sets fn, fn_ud, fn_id) */
+  struct revl_memo *memo;
 } revl_derive;
+
+/* The memo of a derive function (fnmemo.c), and d's result for source
+ * value s (NULL: a null) from it or from one call of d->fn: 0 with
+ * *out (its text stays valid while the mapping lives), or -1 with why. */
+struct revl_memo *revl_memo_new(void);
+void revl_memo_free(struct revl_memo *mo);
+/* How many times derive d's function has been called (a test's view of
+ * the memo: once per distinct source value). */
+unsigned long revl_derive_fn_calls(const revl_derive *d);
 
 /* types = { column = "integer" | {"money", "EUR"} | {"date", "d.m.Y"} } */
 typedef struct revl_coltype {
@@ -177,6 +205,8 @@ int revl_derive_apply(const revl_derive *d, int src, const int *parts,
                       const revl_rowview *rv, const nullset *nulls,
                       const revl_parse_opts *po, char *buf, size_t cap,
                       revl_dval *out, char *why, size_t whysize, int *badcol);
+int revl_fn_apply(const revl_derive *d, const char *s, size_t n,
+                  revl_dval *out, char *why, size_t whysize);
 
 /* A decimal m / 10^e as minor units of a currency with dec digits:
  * 0, or -1 when it does not fit or has more digits than dec. */
@@ -188,6 +218,26 @@ int revl_dec_parse(const char *s, size_t n, const revl_parse_opts *po,
                    int64_t *m, int *e);
 
 const char *revl_type_word(revl_type t); /* "integer", "money", ... */
+
+/* ---- the mapping's Lua state, kept for derive functions (mapfn.c) --- */
+
+typedef struct revl_mapfn revl_mapfn;
+
+/* A bare Lua state for reading mapping file path, its memory capped;
+ * NULL when out of memory. */
+revl_mapfn *revl_mapfn_new(const char *path);
+struct lua_State *revl_mapfn_state(revl_mapfn *h);
+/* 1 when the state's last allocation failure was the cap. */
+int revl_mapfn_capped(struct lua_State *L);
+/* The function at idx of L (a revl_mapfn's state) becomes derive d's:
+ * kept in the state, called through d->fn.  0 or REVL_ENOMEM. */
+int revl_mapfn_add(struct lua_State *L, int idx, revl_derive *d);
+/* The mapping is read: with no function kept, the state is closed and
+ * *h freed (set to NULL); else the functions get their sandbox (the
+ * chunk's environment, registry key "revl.chunk") and *h stays, to free
+ * with revl_mapfn_free.  0 or REVL_ENOMEM (*h still to free). */
+int revl_mapfn_finish(revl_mapfn **h);
+void revl_mapfn_free(revl_mapfn *h);
 
 /* ---- a mapping's derive and types for one file (derived.c) ---------- */
 

@@ -22,7 +22,7 @@ static const char *table_keys[] = {
 
 #define CHUNK "mapping"            /* chunk name: errors read "mapping:LINE:" */
 #define MAX_INSTRUCTIONS 10000000
-#define MAX_MEMORY (64u << 20)
+#define MAX_MEMORY (64u << 20)     /* the cap of mapfn.c's state */
 
 static void hook_limit(lua_State *L, lua_Debug *ar) {
   lua_getinfo(L, "l", ar);
@@ -32,38 +32,11 @@ static void hook_limit(lua_State *L, lua_Debug *ar) {
   lua_error(L);
 }
 
-/* Allocations of the mapping's Lua state, capped at MAX_MEMORY: a
- * runaway file gets an error instead of the out-of-memory killer. */
-typedef struct alloc_count {
-  size_t used;
-  int capped;        /* an allocation was refused for the cap */
-} alloc_count;
-
-static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
-  alloc_count *ac = ud;
-  size_t *used = &ac->used;
-  size_t old = ptr ? osize : 0;
-  if (nsize == 0) {
-    free(ptr);
-    *used -= old;
-    return NULL;
-  }
-  if (nsize > old && *used + (nsize - old) > MAX_MEMORY) {
-    ac->capped = 1;
-    return NULL;
-  }
-  void *p = realloc(ptr, nsize);
-  if (p) *used = *used - old + nsize;
-  return p;
-}
-
 /* A Lua error as a revl error on the mapping file, with its line. */
 static int lua_fail(lua_State *L, int status, const char *path,
                     revl_error *err) {
   const char *m = lua_tostring(L, -1);
-  void *ud;
-  lua_getallocf(L, &ud);
-  if (status == LUA_ERRMEM && !((alloc_count *)ud)->capped)
+  if (status == LUA_ERRMEM && !revl_mapfn_capped(L))
     return revl_error_set(err, REVL_ENOMEM, path, 0, 0, "not enough memory");
   if (status == LUA_ERRMEM)
     return revl_error_set(err, REVL_EDATA, path, 0, 0,
@@ -819,6 +792,8 @@ static int read_tables(lua_State *L, mctx *cx, revl_mapping *m, revl_error *err)
  * instruction limit, in a protected call: creating the environment
  * allocates, and an allocation failure must not be a panic. */
 static int run_chunk_p(lua_State *L) {
+  lua_pushvalue(L, 1); /* kept for the sandbox of derive functions */
+  lua_setfield(L, LUA_REGISTRYINDEX, "revl.chunk");
   lua_newtable(L);
   lua_setupvalue(L, 1, 1);
   lua_sethook(L, hook_limit, LUA_MASKCOUNT, MAX_INSTRUCTIONS);
@@ -851,8 +826,8 @@ int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
   revl_mapsrc_scan(&src, source, srclen);
   mctx top = {path, &src, ""};
   const mctx *cx = &top;
-  alloc_count used = {0, 0};
-  lua_State *L = lua_newstate(limited_alloc, &used);
+  revl_mapfn *fh = revl_mapfn_new(path);
+  lua_State *L = fh ? revl_mapfn_state(fh) : NULL;
   if (!L) {
     free(source);
     revl_mapsrc_done(&src);
@@ -885,8 +860,15 @@ int revl_mapping_read(const char *path, revl_mapping *m, revl_error *err) {
   }
   rc = job.rc;
   if (!rc) rc = link_events(m, path, err);
+  /* derive functions keep the state (mapfn.c) */
+  if (!rc && (rc = revl_mapfn_finish(&fh)))
+    revl_error_set(err, rc, path, 0, 0, "not enough memory");
+  if (!rc) {
+    m->fn = fh;
+    fh = NULL;
+  }
 out:
-  lua_close(L);
+  revl_mapfn_free(fh);
   revl_mapsrc_done(&src);
   if (rc) revl_mapping_done(m);
   return rc;
@@ -935,5 +917,6 @@ void revl_mapping_done(revl_mapping *m) {
   for (int i = 0; i < m->ntables; i++) map_done(&m->tables[i]);
   free(m->tables);
   map_done(&m->defaults);
+  revl_mapfn_free(m->fn);
   memset(m, 0, sizeof *m);
 }

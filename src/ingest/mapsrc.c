@@ -9,7 +9,8 @@
  * (deals, derive, amount, scale) with the position of the key and of the
  * value.  Entries built by code (a local table, a function's result)
  * have no position of their own; a lookup then falls back to the
- * nearest enclosing entry that has one.
+ * nearest enclosing entry that has one.  A function's body (a derive
+ * fn) is skipped whole: its commas and braces are no entries.
  */
 #include "mapint.h"
 
@@ -140,6 +141,11 @@ static token next(scanner *sc) {
   return t;
 }
 
+static int is_word(const char *src, const token *t, const char *w) {
+  size_t n = strlen(w);
+  return t->len == n && memcmp(src + t->at, w, n) == 0;
+}
+
 static char *join(const char *a, const char *b, size_t blen) {
   size_t al = strlen(a);
   char *p = malloc(al + blen + 2);
@@ -243,6 +249,21 @@ void revl_mapsrc_scan(revl_mapsrc *ms, const char *src, size_t n) {
       char *full = join(f->path, idx, (size_t)il);
       if (full) vpath = add(&sc, full, &cur, &cur);
       free(full);
+    }
+    if (cur.kind == 'n' && is_word(src, &cur, "function")) {
+      /* a function's body is no entry: skip to its matching end */
+      int level = 1;
+      while (t.kind && level) {
+        if (t.kind == 'n') {
+          if (is_word(src, &t, "function") || is_word(src, &t, "do") ||
+              is_word(src, &t, "if") || is_word(src, &t, "repeat"))
+            level++;
+          else if (is_word(src, &t, "end") || is_word(src, &t, "until"))
+            level--;
+        }
+        t = next(&sc);
+      }
+      continue;
     }
     switch (cur.kind) {
     case '{':

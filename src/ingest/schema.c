@@ -6,6 +6,7 @@
  * "Close Date", "close_date" and "CloseDate" are one name ("closedate").
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "revl/ingest.h"
@@ -238,7 +239,7 @@ const char *revl_preset_name(int preset) {
   }
 }
 
-static void normalise(const char *s, char *out, size_t size) {
+void revl_header_norm(const char *s, char *out, size_t size) {
   size_t n = 0;
   for (; *s && n + 1 < size; s++) {
     unsigned char c = (unsigned char)*s;
@@ -246,6 +247,7 @@ static void normalise(const char *s, char *out, size_t size) {
   }
   out[n] = '\0';
 }
+#define normalise revl_header_norm
 
 /* Does s, normalised, equal norm (already normalised)?  Compared as it
  * is walked, so most names are rejected at their first letter: every
@@ -283,4 +285,80 @@ const char *revl_preset_field(int preset, const char *table,
       if (norm_eq(d->fields[i].name, norm)) return d->fields[i].name;
   }
   return lookup(generic_syn, table, norm);
+}
+
+/* Words in a header that suggest a field (revl init's evidence, below
+ * the synonyms): {table or "*", field, word}, the word matched inside
+ * the normalised header.  The loader never reads a header by them. */
+static const struct kw {
+  const char *table, *field, *word;
+} keywords[] = {
+    {"accounts", "name", "name"},         {"accounts", "industry", "industry"},
+    {"accounts", "industry", "sector"},   {"accounts", "employees", "employee"},
+    {"accounts", "employees", "staff"},   {"accounts", "country", "country"},
+    {"accounts", "domain", "domain"},     {"accounts", "domain", "website"},
+    {"accounts", "region", "region"},     {"accounts", "segment", "segment"},
+    {"accounts", "annual_revenue", "revenue"}, {"accounts", "parent_id", "parent"},
+    {"deals", "amount", "amount"},        {"deals", "amount", "value"},
+    {"deals", "amount", "revenue"},       {"deals", "amount", "price"},
+    {"deals", "amount", "acv"},           {"deals", "amount", "arr"},
+    {"deals", "close_date", "close"},     {"deals", "close_date", "won"},
+    {"deals", "stage", "stage"},          {"deals", "stage", "status"},
+    {"deals", "stage", "result"},         {"deals", "stage", "phase"},         {"deals", "stage", "outcome"},
+    {"deals", "account_id", "account"},   {"deals", "account_id", "company"},
+    {"deals", "account_id", "customer"},  {"deals", "account_id", "client"},
+    {"deals", "probability", "probab"},   {"deals", "name", "name"},
+    {"deals", "name", "title"},           {"deals", "currency", "currency"},
+    {"deals", "type", "type"},            {"deals", "forecast_category", "forecast"},
+    {"leads", "email", "email"},          {"leads", "company", "company"},
+    {"leads", "company", "organi"},       {"leads", "source", "source"},
+    {"leads", "source", "channel"},       {"leads", "status", "status"},
+    {"leads", "status", "stage"},         {"leads", "mql_at", "mql"},
+    {"leads", "sql_at", "sql"},
+    {"leads", "mql_at", "marketingqualified"}, {"leads", "sql_at", "salesqualified"},           {"leads", "country", "country"},
+    {"leads", "domain", "domain"},        {"leads", "domain", "website"},
+    {"reps", "name", "name"},             {"reps", "email", "email"},
+    {"reps", "team", "team"},             {"reps", "role", "role"},
+    {"reps", "role", "title"},            {"reps", "region", "region"},
+    {"reps", "region", "territory"},      {"reps", "quota", "quota"},
+    {"reps", "capacity", "capacity"},     {"reps", "active", "active"},
+    {"reps", "timezone", "timezone"},
+    {"activities", "at", "date"},         {"activities", "at", "time"},
+    {"activities", "at", "when"},         {"activities", "type", "type"},
+    {"activities", "type", "kind"},       {"activities", "deal_id", "deal"},
+    {"activities", "deal_id", "opportunit"}, {"activities", "lead_id", "lead"},
+    {"activities", "contact_id", "contact"}, {"activities", "account_id", "account"},
+    {"activities", "campaign", "campaign"},
+    {"stage_history", "deal_id", "deal"}, {"stage_history", "deal_id", "opportunit"},
+    {"stage_history", "stage", "stage"},  {"stage_history", "entered_at", "date"},
+    {"stage_history", "entered_at", "changed"}, {"stage_history", "entered_at", "entered"},
+    {"stage_history", "amount", "amount"},
+    {"subscriptions", "account_id", "account"}, {"subscriptions", "account_id", "customer"},
+    {"subscriptions", "account_id", "company"}, {"subscriptions", "period", "month"},
+    {"subscriptions", "period", "period"}, {"subscriptions", "mrr", "mrr"},
+    {"subscriptions", "mrr", "recurring"}, {"subscriptions", "mrr", "amount"},
+    {"subscriptions", "seats", "seat"},   {"subscriptions", "seats", "licen"},
+    {"subscriptions", "seats", "quantity"}, {"subscriptions", "plan", "plan"},
+    {"subscriptions", "plan", "tier"},    {"subscriptions", "plan", "product"},
+    {"usage", "account_id", "account"},   {"usage", "account_id", "customer"},
+    {"usage", "date", "date"},            {"usage", "date", "day"},
+    {"usage", "metric", "metric"},        {"usage", "metric", "event"},
+    {"usage", "metric", "feature"},       {"usage", "value", "value"},
+    {"usage", "value", "count"},          {"usage", "value", "quantity"},
+    {"*", "owner", "owner"},              {"*", "owner", "rep"},
+    {"*", "owner", "agent"},              {"*", "created_at", "create"},
+    {"*", "created_at", "opened"},
+    {NULL, NULL, NULL}};
+
+const char *revl_field_keyword(const char *table, const char *field,
+                               const char *header) {
+  char norm[256];
+  revl_header_norm(header, norm, sizeof norm);
+  for (int i = 0; keywords[i].table; i++) {
+    const struct kw *k = &keywords[i];
+    if ((strcmp(k->table, table) == 0 || strcmp(k->table, "*") == 0) &&
+        strcmp(k->field, field) == 0 && strstr(norm, k->word))
+      return k->word; /* the first, in the table's order */
+  }
+  return NULL;
 }

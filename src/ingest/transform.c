@@ -144,8 +144,8 @@ static int datefmt_compile(const char *in, revl_datefmt *f, const char **why) {
     f->has_time |= c == 'H' || c == 'M' || c == 'S';
   }
   f->fmt[o] = '\0';
-  if (!y || !mo || !d) {
-    *why = "needs a year (Y), a month (m or b) and a day (d)";
+  if (!y || !mo || (!d && f->has_time)) { /* no day: the month's first */
+    *why = "needs a year (Y), a month (m or b) and, with a time, a day (d)";
     return -1;
   }
   return 0;
@@ -170,7 +170,7 @@ int revl_datefmt_parse(const revl_datefmt *f, const char *s, size_t n,
   while (n && isspace((unsigned char)*s)) s++, n--;
   while (n && isspace((unsigned char)s[n - 1])) n--;
   size_t i = 0;
-  int Y = 0, m = 0, d = 0, H = 0, M = 0, S = 0;
+  int Y = 0, m = 0, d = strstr(f->fmt, "%d") ? 0 : 1, H = 0, M = 0, S = 0;
   for (const char *p = f->fmt; *p; p++) {
     if (*p != '%') {
       if (*p == ' ') {
@@ -267,7 +267,7 @@ static char *dupl(lua_State *L, int idx) {
 
 static const char *const derive_keys[] = {"from", "map", "default", "concat",
                                           "match", "group", "date", "scale",
-                                          NULL};
+                                          "fn", NULL};
 
 /* The unknown key k of a spec, with the nearest known one. */
 static int unknown_key(const rctx *cx, const char *field, const char *k,
@@ -364,9 +364,9 @@ static int read_derive(const rctx *cx, const char *field, revl_derive *d) {
     }
   }
   int ntx = 0;
-  const char *txs[5] = {"map", "concat", "match", "date", "scale"};
+  const char *txs[6] = {"map", "concat", "match", "date", "scale", "fn"};
   const char *first = NULL;
-  for (int i = 0; i < 5; i++) {
+  for (int i = 0; i < 6; i++) {
     lua_getfield(L, -1, txs[i]);
     if (!lua_isnil(L, -1)) {
       if (ntx++) {
@@ -378,7 +378,8 @@ static int read_derive(const rctx *cx, const char *field, revl_derive *d) {
       }
       first = txs[i];
       d->kind = i == 0 ? REVL_TX_MAP : i == 1 ? REVL_TX_CONCAT
-              : i == 2 ? REVL_TX_MATCH : i == 3 ? REVL_TX_DATE : REVL_TX_SCALE;
+              : i == 2 ? REVL_TX_MATCH : i == 3 ? REVL_TX_DATE
+              : i == 4 ? REVL_TX_SCALE : REVL_TX_FN;
     }
     lua_pop(L, 1);
   }
@@ -514,6 +515,20 @@ static int read_derive(const rctx *cx, const char *field, revl_derive *d) {
                   "positive number like 1000000 or \"0.01\"", cx->name, field);
     break;
   }
+  case REVL_TX_FN:
+    lua_getfield(L, -1, "fn");
+    if (lua_type(L, -1) != LUA_TFUNCTION) {
+      rc = err_at(cx, field, "fn", 0, "%s: derive %s: fn must be a Lua "
+                  "function of the value, like fn = function(v) return v "
+                  "end", cx->name, field);
+      break;
+    }
+    if (!(d->memo = revl_memo_new())) {
+      rc = REVL_ENOMEM;
+      break;
+    }
+    rc = revl_mapfn_add(L, -1, d); /* mapfn.c: the Lua side */
+    break;
   default: lua_pushnil(L); break;
   }
   lua_pop(L, 1);
@@ -717,6 +732,7 @@ void revl_transform_done(revl_table_map *tm) {
     free(d->part);
     free(d->part_col);
     if (d->re_ok) regfree(&d->re);
+    revl_memo_free(d->memo);
   }
   free(tm->derive);
   for (int i = 0; i < tm->ntypes; i++) free(tm->types[i].name);
@@ -745,6 +761,9 @@ int revl_derive_apply(const revl_derive *d, int src, const int *parts,
   *badcol = src;
   if (d->kind != REVL_TX_CONCAT) {
     field(rv, src, &s, &n);
+    if (d->kind == REVL_TX_FN) /* a null is the function's nil */
+      return revl_fn_apply(d, revl_is_null(nulls, s, n) ? NULL : s, n, out, why,
+                      whysize);
     if (revl_is_null(nulls, s, n)) return 0; /* null in, null out */
   }
   switch (d->kind) {
