@@ -462,6 +462,30 @@ int revl_funnel_verdict(revl_funnel *f, const revl_faudit *a, revl_crit_ctx *ctx
                         revl_fverdict *v);
 void revl_fverdict_done(revl_fverdict *v); /* frees the texts; NULL no-op */
 
+/* ---- definitions against the data (funnel.c, sla.c) --------------------- */
+
+/* Column `name` of t for definition key `key` (dflt when name is NULL),
+ * of type want (-1: any): *col, or -1 when there is none (NULL names,
+ * or a default that t lacks or types otherwise); an explicit name (or
+ * a required one) that t lacks or types otherwise is REVL_EUSAGE with
+ * the message playbooks see. */
+int revl_def_col(const revl_table *t, const char *key, const char *name, const char *dflt,
+                 int want, int required, int *col, revl_error *err);
+/* Column `field` of t as the date or datetime a definition's `what`
+ * names ("entered", "start"): *col, or REVL_EUSAGE ("entered: deals has
+ * no column ...", "start: 'x' is int, not <kind>"). */
+int revl_def_time_col(const revl_table *t, const char *what, const char *field,
+                      const char *kind, int *col, revl_error *err);
+/* The funnel's owner for owner roles: column oc of f->base when it
+ * references a table with a role column; an explicit owner that does
+ * not is REVL_EUSAGE. */
+int revl_funnel_owner(revl_funnel *f, int oc, int explicit_owner, revl_error *err);
+/* The stage history h (NULL when not loaded) of f->base: its reference
+ * to the base, entered_at (datetime or date) and stage columns; want 1
+ * makes a missing or unusable history REVL_EUSAGE, -1 takes it when
+ * usable. */
+int revl_funnel_history(revl_funnel *f, revl_table *h, int want, revl_error *err);
+
 /* ---- SLAs (sla.c) ------------------------------------------------------ */
 
 typedef struct revl_sla_kind {
@@ -506,6 +530,16 @@ typedef struct revl_sla_row {
  * REVL_ESCRIPT when a callback failed. */
 int revl_sla_measure(revl_sla *s, const uint32_t *rows, size_t n, int64_t now,
                      revl_crit_ctx *ctx, revl_sla_row *out, size_t *nout);
+/* The SLA's owner (base column oc, -1 none) and the owner's team (column
+ * "team" of the table it references, when text). */
+void revl_sla_owner(revl_sla *s, int oc);
+/* The activities table acts (NULL when not loaded) stopping s's clocks:
+ * the reference `via` (NULL: the first) to s->base, an "at" datetime
+ * and a text "type".  A bad via is REVL_EUSAGE; activities without
+ * what they need leave s->acts NULL. */
+int revl_sla_activities(revl_sla *s, revl_table *acts, const char *via, revl_error *err);
+/* Sort kd->types for binary search. */
+void revl_sla_kind_sort(revl_sla_kind *kd);
 /* "met", "breached", "open", "open_breached"; is a status a breach? */
 const char *revl_sla_status_name(int status);
 int revl_sla_is_breach(int status);

@@ -239,11 +239,11 @@ static int l_cond_growth(lua_State *L) {
   uint32_t mid = lr_intern_of(L, t, metric ? metric : "");
   double min = lr_opt_num(L, 2, "min", 0.2, NULL);
   int32_t days = (int32_t)lr_opt_num(L, 2, "days", 28, NULL);
-  int agg = lr_agg_of(lr_opt_str(L, 2, "agg"));
+  int agg = revl_usage_agg_of(lr_opt_str(L, 2, "agg"));
   revl_view v = {t, rows, n};
   revl_frame *f = NULL;
   revl_error err;
-  if (revl_trigger_growth(&src, &v, metric, mid, min, days, agg, lr_agg_name(agg),
+  if (revl_trigger_growth(&src, &v, metric, mid, min, days, agg, revl_usage_agg_name(agg),
                           revl_rt_get(L)->as_of, &f, &err))
     return luaL_error(L, "%s", err.msg);
   return push_hits(L, f);
@@ -377,7 +377,7 @@ static int l_owner(lua_State *L) {
   }
   revl_table *deals = revl_need_table(L, t->store, "deals");
   if (!deals || deals == t) return 0;
-  int fk = lr_fk_to(deals, t, NULL);
+  int fk = revl_table_fk_to(deals, t, NULL);
   int dow = revl_table_col(deals, "owner");
   if (fk < 0 || dow < 0 || deals->cols[dow]->type != REVL_T_STRING) return 0;
   int cc = revl_table_col(deals, "created_at");

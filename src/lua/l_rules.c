@@ -359,17 +359,17 @@ static int l_health_new(lua_State *L) {
                 : strcmp(kind, "utilisation") == 0 ? HC_UTIL : HC_GROWTH;
       const char *metric = lr_opt_str(L, 6, "metric");
       c->metric = lr_intern_of(L, m->t, metric);
-      c->agg = c->kind == HC_UTIL ? REVL_UAGG_AVG : lr_agg_of(lr_opt_str(L, 6, "agg"));
+      c->agg = c->kind == HC_UTIL ? REVL_UAGG_AVG : revl_usage_agg_of(lr_opt_str(L, 6, "agg"));
       c->days = (int)lr_opt_num(L, 6, "days", 28, NULL);
       lua_getfield(L, 6, "per_seat");
       c->per_seat = c->kind == HC_USAGE && lua_toboolean(L, -1);
       lua_pop(L, 1);
       char d[200];
       if (c->kind == HC_USAGE)
-        snprintf(d, sizeof d, "%s %s %dd%s", metric, lr_agg_name(c->agg), c->days,
+        snprintf(d, sizeof d, "%s %s %dd%s", metric, revl_usage_agg_name(c->agg), c->days,
                  c->per_seat ? " per seat" : "");
       else if (c->kind == HC_UTIL) snprintf(d, sizeof d, "%s / seats %dd", metric, c->days);
-      else snprintf(d, sizeof d, "%s %s %dd vs the %dd before", metric, lr_agg_name(c->agg),
+      else snprintf(d, sizeof d, "%s %s %dd vs the %dd before", metric, revl_usage_agg_name(c->agg),
                     c->days, c->days);
       c->desc = lr_xstrdup(L, d);
     } else if (strcmp(kind, "fn") == 0) {
