@@ -241,6 +241,30 @@ int revl_router_add_queue(revl_router *r, const char *name);
 /* Append a rule (copied; the router takes the criteria); index or < 0. */
 int revl_router_add_rule(revl_router *r, const revl_rule *rule);
 int revl_router_add_terr(revl_router *r, const revl_terr *t);
+/* ---- definitions against the data (route_def.c) ---- */
+/* Text field `field` of the records (what: "territory" or "owner"):
+ * its holder, via and column, or REVL_EUSAGE with the playbook's
+ * message. */
+int revl_router_text_field(const revl_table *base, const char *field, const char *what,
+                           revl_table **holder, int *via, int *col, revl_error *err);
+/* Account matching as a definition names it (NULL: the defaults). */
+typedef struct revl_acct_spec {
+  const char *email, *domain, *company;       /* lead columns */
+  const char *account_domain, *account_name;  /* accounts columns */
+  const char *owner_from;                     /* "deals", "owner" or a column */
+} revl_acct_spec;
+/* The lead columns into r, the owner source, and the accounts' domain
+ * and name columns for revl_acct_index_new; REVL_EUSAGE when a named
+ * column is missing or no lead column is usable. */
+int revl_router_account_cols(revl_router *r, const revl_table *accounts,
+                             const revl_acct_spec *sp, int *domain_col, int *name_col,
+                             revl_error *err);
+/* A new cap array of period p (replacing the old), every rep v (-1
+ * none); NULL on ENOMEM.  Then the caps of reps column f (whole numbers,
+ * null cells keep theirs), or REVL_EUSAGE ("<pname> cap: ..."). */
+int64_t *revl_router_cap_new(revl_router *r, int p, int64_t v);
+int revl_router_cap_col(revl_router *r, int p, const char *pname, const char *f,
+                        revl_error *err);
 /* Forget the state (counters, pointers, caps). */
 void revl_router_reset(revl_router *r);
 /* Bucket number of a local date for a period (day, Monday week, month),
