@@ -117,6 +117,15 @@ typedef struct revl_icp {
 } revl_icp;
 
 void revl_icp_free(revl_icp *m);
+/* Engagement's columns on activities table e->acts for records of t:
+ * key (a reference to t), type (text), at (a date or datetime); also
+ * that both are of the same data.  REVL_EUSAGE with the message
+ * playbooks see ("engagement: ..."). */
+int revl_engage_bind(revl_engage *e, const revl_table *t, const char *key, const char *type,
+                     const char *at, revl_error *err);
+/* The decay factor of every age in the window (e->factor).  0 or
+ * REVL_ENOMEM. */
+int revl_engage_factors(revl_engage *e);
 
 /* Set bit `bit` in mask (nwords words per position) for the positions
  * of rows[0..n) (NULL = every row of the table, n = nrows) that satisfy
