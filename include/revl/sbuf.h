@@ -49,4 +49,10 @@ void revl_sb_points(revl_sbuf *b, double p);
 /* A JSON string of s[0..n), quoted and escaped as revl_csvw_json does. */
 void revl_sb_json(revl_sbuf *b, const char *s, size_t n);
 
+/* msg without the positions of revl's own Lua parts ("lua/route.lua:12: ")
+ * appended to b; 1 when one was removed. */
+int revl_sb_strip_positions(revl_sbuf *b, const char *msg);
+/* Does s name a position in a Lua file ("x.lua:12")? */
+int revl_has_position(const char *s);
+
 #endif

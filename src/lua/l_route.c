@@ -24,47 +24,12 @@
 #include "revl/csvw.h"
 #include "revl/parse.h"
 #include "revl/route.h"
+#include "revl/sbuf.h"
 
 #define ROUTER_MT "revl.router_ud"
 #define ROUTING_MT "revl.routing"
 
 /* ---- guard: definition errors name the playbook's line --------------- */
-
-/* Remove the positions of revl's own Lua parts ("lua/route.lua:12: "). */
-static const char *strip_internal(lua_State *L, const char *msg, int *stripped) {
-  luaL_Buffer b;
-  luaL_buffinit(L, &b);
-  const char *p = msg;
-  *stripped = 0;
-  while (*p) {
-    if (strncmp(p, "lua/", 4) == 0) {
-      const char *q = p + 4;
-      while ((*q >= 'a' && *q <= 'z') || *q == '_') q++;
-      if (strncmp(q, ".lua:", 5) == 0) {
-        q += 5;
-        const char *d = q;
-        while (*q >= '0' && *q <= '9') q++;
-        if (q > d && q[0] == ':' && q[1] == ' ') {
-          p = q + 2;
-          *stripped = 1;
-          continue;
-        }
-      }
-    }
-    luaL_addchar(&b, *p);
-    p++;
-  }
-  luaL_pushresult(&b);
-  return lua_tostring(L, -1);
-}
-
-static int has_position(const char *s) {
-  for (const char *p = strstr(s, ".lua:"); p; p = strstr(p + 1, ".lua:")) {
-    const char *q = p + 5;
-    if (*q >= '0' && *q <= '9') return 1;
-  }
-  return 0;
-}
 
 static int guard_call(lua_State *L) {
   int n = lua_gettop(L);
@@ -73,9 +38,13 @@ static int guard_call(lua_State *L) {
   int st = lua_pcall(L, n, LUA_MULTRET, 0);
   if (st == LUA_OK) return lua_gettop(L);
   if (st == LUA_ERRMEM || lua_type(L, -1) != LUA_TSTRING) return lua_error(L);
-  int stripped;
-  const char *msg = strip_internal(L, lua_tostring(L, -1), &stripped);
-  if (!has_position(msg)) {
+  revl_sbuf b = {0}; /* revl_sb_strip_positions: revl's own positions out */
+  revl_sb_strip_positions(&b, lua_tostring(L, -1));
+  if (b.oom) return revl_sb_free(&b), luaL_error(L, "not enough memory");
+  lua_pushlstring(L, revl_sb_str(&b), b.n);
+  revl_sb_free(&b);
+  const char *msg = lua_tostring(L, -1);
+  if (!revl_has_position(msg)) {
     luaL_where(L, 1);
     lua_pushstring(L, msg);
     lua_concat(L, 2);
