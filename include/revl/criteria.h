@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "revl/common.h"
+#include "revl/parse.h"
 #include "revl/store.h"
 
 typedef enum revl_op {
@@ -91,24 +92,7 @@ int revl_crit_is_declarative(const revl_crit *c);
 
 /* ---- building criteria from plain values (src/rules/crit_build.c) ---- */
 
-/* A value as a playbook wrote it, handed over by a binding: the core
- * converts it to a column's units, checks it and words the names. */
-typedef enum revl_cval_kind {
-  REVL_CV_NIL, REVL_CV_STR, REVL_CV_INT, REVL_CV_NUM, REVL_CV_BOOL,
-  REVL_CV_DATE, REVL_CV_DATETIME, REVL_CV_MONEY, REVL_CV_LIST, REVL_CV_OTHER
-} revl_cval_kind;
-typedef struct revl_cval {
-  revl_cval_kind kind;
-  const char *s;                 /* STR: the text (s[n] is NUL) */
-  size_t n;
-  int64_t i;                     /* INT, BOOL, DATE days, DATETIME secs, MONEY minor */
-  double d;                      /* NUM; INT as a double */
-  const char *type;              /* type name in the playbook's language */
-  const char *text;              /* how it prints (names); NULL when not asked */
-  size_t textlen;
-  const struct revl_cval *items; /* LIST */
-  size_t nitems;
-} revl_cval;
+/* Values as a playbook wrote them: revl_cval (revl/parse.h). */
 
 /* The leaf {field, op, value} on table t: the field resolved ("fk.col"
  * too), the value in the column's units (strings interned into t's

@@ -116,4 +116,34 @@ int revl_format_money(int64_t minor, int decimals, int group, char *buf,
 /* Validate UTF-8; returns 1 when s[0..n) is valid (NUL bytes are not). */
 int revl_utf8_valid(const char *s, size_t n);
 
+/* ---- values handed over by the bindings (cval.c) ---- */
+
+/* A value as a playbook wrote it, handed over by a binding: the core
+ * converts it to a column's units, checks it and words the names. */
+typedef enum revl_cval_kind {
+  REVL_CV_NIL, REVL_CV_STR, REVL_CV_INT, REVL_CV_NUM, REVL_CV_BOOL,
+  REVL_CV_DATE, REVL_CV_DATETIME, REVL_CV_MONEY, REVL_CV_LIST, REVL_CV_OTHER
+} revl_cval_kind;
+typedef struct revl_cval {
+  revl_cval_kind kind;
+  const char *s;                 /* STR: the text (s[n] is NUL) */
+  size_t n;
+  int64_t i;                     /* INT, BOOL, DATE days, DATETIME secs, MONEY minor */
+  char cur[4];                   /* MONEY: its currency */
+  double d;                      /* NUM; INT as a double */
+  const char *type;              /* type name in the playbook's language */
+  const char *text;              /* how it prints (names); NULL when not asked */
+  size_t textlen;
+  const struct revl_cval *items; /* LIST */
+  size_t nitems;
+} revl_cval;
+
+/* v as a CSV cell holds it (nil empty, numbers as revl_num_text, money
+ * plain "1234.50", anything else its text) and as a JSON value (nil and
+ * non-finite numbers null, money a bare number, text quoted), appended
+ * to out. */
+struct revl_sbuf;
+void revl_cval_text(const revl_cval *v, struct revl_sbuf *out);
+void revl_cval_json(const revl_cval *v, struct revl_sbuf *out);
+
 #endif

@@ -38,16 +38,11 @@ static void set_name(lua_State *L, revl_crit *c, const char *name) {
   if (!c->name) luaL_error(L, "not enough memory");
 }
 
-/* Push a table keeping alive what v points to (the list of items, the
- * texts). */
-static void cval_of(lua_State *L, int idx, revl_cval *v, int keep, int texts) {
+int revl_lua_scalar(lua_State *L, int idx, revl_cval *v, int text) {
+  idx = lua_absindex(L, idx);
   memset(v, 0, sizeof *v);
   int ty = lua_type(L, idx);
   v->type = lua_typename(L, ty);
-  if (texts && ty != LUA_TTABLE) {
-    v->text = luaL_tolstring(L, idx, &v->textlen);
-    lua_rawseti(L, keep, (lua_Integer)lua_rawlen(L, keep) + 1); /* the string stays */
-  }
   switch (ty) {
   case LUA_TNIL: v->kind = REVL_CV_NIL; break;
   case LUA_TSTRING: v->kind = REVL_CV_STR; v->s = lua_tolstring(L, idx, &v->n); break;
@@ -57,6 +52,7 @@ static void cval_of(lua_State *L, int idx, revl_cval *v, int keep, int texts) {
     v->kind = lua_isinteger(L, idx) ? REVL_CV_INT : REVL_CV_NUM;
     if (v->kind == REVL_CV_INT) v->i = lua_tointeger(L, idx);
     break;
+  case LUA_TTABLE: v->kind = REVL_CV_LIST; break;
   case LUA_TUSERDATA: {
     v->kind = REVL_CV_OTHER;
     int32_t *d = luaL_testudata(L, idx, REVL_DATE);
@@ -64,23 +60,31 @@ static void cval_of(lua_State *L, int idx, revl_cval *v, int keep, int texts) {
     revl_money_ud *m = d || dt ? NULL : revl_test_money(L, idx);
     if (d) v->kind = REVL_CV_DATE, v->i = *d;
     else if (dt) v->kind = REVL_CV_DATETIME, v->i = *dt;
-    else if (m) v->kind = REVL_CV_MONEY, v->i = m->minor;
+    else if (m) v->kind = REVL_CV_MONEY, v->i = m->minor, memcpy(v->cur, m->cur, 4);
     break;
   }
   default: v->kind = REVL_CV_OTHER; break;
   }
+  if (!text || (text == 2 && v->kind != REVL_CV_OTHER && v->kind != REVL_CV_LIST &&
+                v->kind != REVL_CV_DATE && v->kind != REVL_CV_DATETIME))
+    return 0;
+  v->text = luaL_tolstring(L, idx, &v->textlen);
+  return 1;
+}
+
+/* v from the value at idx; its text (texts, not for tables) kept in
+ * the table at keep. */
+static void cval_of(lua_State *L, int idx, revl_cval *v, int keep, int texts) {
+  if (revl_lua_scalar(L, idx, v, texts && lua_type(L, idx) != LUA_TTABLE))
+    lua_rawseti(L, keep, (lua_Integer)lua_rawlen(L, keep) + 1); /* the string stays */
 }
 
 void revl_lua_cval(lua_State *L, int idx, revl_cval *v, int texts) {
   idx = lua_absindex(L, idx);
   lua_newtable(L);
   int keep = lua_gettop(L);
-  if (lua_type(L, idx) != LUA_TTABLE) {
-    cval_of(L, idx, v, keep, texts);
-    return;
-  }
-  cval_of(L, idx, v, keep, 0);
-  v->kind = REVL_CV_LIST;
+  cval_of(L, idx, v, keep, texts);
+  if (v->kind != REVL_CV_LIST) return;
   size_t n = lua_rawlen(L, idx);
   revl_cval *items = lua_newuserdatauv(L, (n ? n : 1) * sizeof *items, 0);
   lua_rawseti(L, keep, (lua_Integer)lua_rawlen(L, keep) + 1);

@@ -12,6 +12,7 @@
 
 #include "lrevl.h"
 #include "revl/runtime.h"
+#include "revl/sbuf.h"
 
 /* One plain value at idx, as a CSV cell or a JSON value. */
 static void put_value(lua_State *L, int idx, int json) {
@@ -31,18 +32,12 @@ static void put_value(lua_State *L, int idx, int json) {
   int extra = revl_lua_cell_text(L, idx, buf, sizeof buf, &s, &len, &quote);
   if (!json || !quote) {
     fwrite(s, 1, len, stdout);
-  } else {
-    putchar('"');
-    for (size_t i = 0; i < len; i++) {
-      unsigned char c = (unsigned char)s[i];
-      if (c == '"' || c == '\\') printf("\\%c", c);
-      else if (c == '\n') fputs("\\n", stdout);
-      else if (c == '\t') fputs("\\t", stdout);
-      else if (c == '\r') fputs("\\r", stdout);
-      else if (c < 0x20) printf("\\u%04x", c);
-      else putchar(c);
-    }
-    putchar('"');
+  } else { /* quoted as the core's JSON writers quote (revl_sb_json) */
+    revl_sbuf b = {0};
+    revl_sb_json(&b, s, len);
+    if (b.oom) fputs("null", stdout);
+    else fwrite(revl_sb_str(&b), 1, b.n, stdout);
+    revl_sb_free(&b);
   }
   lua_pop(L, extra);
 }

@@ -5,8 +5,11 @@
  * sets sorted), the names as playbooks wrote them, the errors playbooks
  * see, and the names of sets, ranges and combinations.
  */
+#include <math.h>
+
 #include "revl/criteria.h"
 #include "revl/reasons.h"
+#include "revl/sbuf.h"
 #include "revl/store.h"
 #include "test.h"
 #include "mtest.h"
@@ -153,8 +156,29 @@ static void test_combo_names(revl_table *t) {
   revl_crit_free(all);
 }
 
+/* plain values as CSV cells and JSON values (src/parse/cval.c) */
+static void test_value_text(void) {
+  revl_sbuf b = {0};
+  revl_cval m = {.kind = REVL_CV_MONEY, .i = -123450, .cur = "USD"};
+  revl_cval d = {.kind = REVL_CV_DATE, .i = 0, .text = "1970-01-01", .textlen = 10};
+  revl_cval q = str("say \"hi\"\n");
+  revl_cval nan = num(NAN), nil = {.kind = REVL_CV_NIL};
+  revl_cval t = {.kind = REVL_CV_BOOL, .i = 1};
+  const revl_cval *all[] = {&m, &d, &q, &nan, &nil, &t};
+  for (int k = 0; k < 6; k++) {
+    revl_cval_text(all[k], &b);
+    revl_sb_adds(&b, "|");
+    revl_cval_json(all[k], &b);
+    revl_sb_adds(&b, ";");
+  }
+  CHECK_STR(revl_sb_str(&b), "-1234.50|-1234.50;1970-01-01|\"1970-01-01\";"
+                             "say \"hi\"\n|\"say \\\"hi\\\"\\n\";nan|null;|null;true|true;");
+  revl_sb_free(&b);
+}
+
 int main(void) {
   if (mt_begin("crit_build")) return 2;
+  test_value_text();
   revl_store *s = revl_store_new();
   revl_table *t = mt_load(s, "accounts",
                           "id,industry,amount,closed,seats\n"
