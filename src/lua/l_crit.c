@@ -2,8 +2,10 @@
  * l_crit.c -- Lua filter specs compiled into the core's criteria
  * (revl_crit, include/revl/criteria.h): {field = value}, {field = {op =
  * value}}, {"field", "op", value} triples, and/or/not lists and Lua
- * functions as leaves.  Only translation: evaluating a filter over rows
- * is revl_crit_filter's job in the core.
+ * functions as leaves.  Only translation: Lua values become plain
+ * revl_cval values (revl_lua_cval, revl_lua_scalar, also used by the
+ * other bindings), leaves are built and named by the core
+ * (revl_crit_leaf), evaluating a filter over rows is revl_crit_filter's.
  */
 #include <math.h>
 #include <stdio.h>

@@ -2,9 +2,11 @@
  * lrules.c -- helpers of the rules bindings (lrules.h): errors without a
  * position, allocation that raises, text buffers owned by userdata,
  * views and records as arguments, calling the playbook's functions per
- * record under the per-call budget (protected or not), compiling and
- * naming criteria specs, reading definitions (numbers, strings, usage
- * sources, aggregations) and making metatables.
+ * record under the per-call budget (protected or not), compiling
+ * criteria specs and renaming their nodes from the values as written
+ * (the names are worded by src/rules/crit_build.c), reading definitions
+ * (numbers, strings, usage sources through the core) and making
+ * metatables.
  */
 #include "lrules.h"
 

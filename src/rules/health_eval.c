@@ -4,7 +4,8 @@
  * growth, the caller's functions) over the records of a view, mapped to
  * 0..100, combined by weight and banded red/yellow/green.  No Lua here:
  * function components go through a callback that reports failure with
- * a code.  See revl/eval.h.
+ * a code; components are checked against the data here too (kinds,
+ * numeric fields, descriptions).  See revl/eval.h.
  */
 #include "revl/eval.h"
 

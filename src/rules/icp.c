@@ -1,5 +1,6 @@
 /*
- * icp.c -- ICP scoring over columns.
+ * icp.c -- ICP scoring over columns, and engagement definitions checked
+ * against the activities table (revl_engage_bind, revl_engage_factors).
  *
  * Fit: each compiled rule is run column-at-a-time over the rows being
  * scored (revl_crit_filter: tight loops for plain leaves) and marks a

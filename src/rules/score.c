@@ -2,7 +2,8 @@
  * score.c -- the numbers the rules engine shares: rounding, bands,
  * decay, health bands and weighted means, and the usage/subscription
  * aggregates triggers and health components read through a table's
- * foreign-key reverse index.
+ * foreign-key reverse index, with the usage and subscriptions tables
+ * a definition names checked and resolved (revl_usage_src_*).
  */
 #include <math.h>
 #include <stdint.h>

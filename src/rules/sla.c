@@ -5,7 +5,9 @@
  * mql_at) and stops at a datetime field, or at the first activity of
  * the given types at or after the start, found through the activities'
  * foreign key to the record (its reverse index: no scan of the table).
- * Elapsed time is counted on the SLA's business calendar.
+ * Elapsed time is counted on the SLA's business calendar.  Also the
+ * parts of SLA definitions that touch the data (owner and team columns,
+ * the activities stopping the clock).
  */
 #include "revl/route.h"
 
