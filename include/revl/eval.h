@@ -189,4 +189,11 @@ int revl_trigger_renewal(const revl_usage_src *src, const revl_view *v,
                          int32_t days, int term, int32_t as_of, revl_frame **out,
                          revl_error *err);
 
+/* The owner of record row of t (triggers.c): its own text "owner" cell,
+ * else (revl_deal_owner) the owner of its most recently created deal
+ * among deals referencing t (the last one without a created_at); NULL
+ * when there is none. */
+const char *revl_own_owner(const revl_table *t, size_t row);
+const char *revl_deal_owner(const revl_table *t, size_t row, const revl_table *deals);
+
 #endif

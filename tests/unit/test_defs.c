@@ -246,6 +246,14 @@ static void test_rules_defs(revl_store *s, revl_table *accts) {
   for (int i = 0; i < 4; i++) free(md.combo[i]);
   free(md.combo), free(md.action);
 
+  /* the owner a trigger names: the record's own, else its latest deal's */
+  revl_table *deals = revl_store_table(s, "deals");
+  CHECK_STR(revl_own_owner(accts, 0), "R1");
+  CHECK(revl_own_owner(deals, 2) == NULL);
+  CHECK_STR(revl_deal_owner(accts, 0, deals), "R2"); /* D3 has no owner */
+  CHECK(revl_deal_owner(accts, 0, NULL) == NULL);
+  CHECK(revl_deal_owner(deals, 0, deals) == NULL);
+
   revl_hcomp hc;
   memset(&hc, 0, sizeof hc);
   CHECK_INT(revl_hcomp_kind_of("utilisation"), REVL_HC_UTIL);
@@ -278,8 +286,10 @@ int main(void) {
   revl_table *accts = mt_load(s, "accounts",
                               "id,name,domain,owner,employees\nA1,Acme,acme.com,R1,50\n");
   revl_table *deals = mt_load(s, "deals",
-                              "id,owner,stage,amount,created_at\n"
-                              "D1,R1,Discovery,1000,2025-01-01T10:00:00Z\n");
+                              "id,owner,stage,amount,created_at,account_id\n"
+                              "D1,R1,Discovery,1000,2025-01-01T10:00:00Z,A1\n"
+                              "D2,R2,Discovery,1000,2025-02-01T10:00:00Z,A1\n"
+                              "D3,,Discovery,1000,2025-03-01T10:00:00Z,A1\n");
   revl_table *leads = mt_load(s, "leads",
                               "id,owner,email,score,created_at\n"
                               "L1,R1,a@acme.com,5,2025-03-03T09:00:00Z\n");
