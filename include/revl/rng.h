@@ -15,7 +15,19 @@ typedef struct revl_rng {
 } revl_rng;
 
 void revl_rng_seed(revl_rng *r, uint64_t seed);
-uint64_t revl_rng_next(revl_rng *r);
+/* the next 64 bits (xoshiro256**; inline: `revl gen` draws millions) */
+static inline uint64_t revl_rng_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static inline uint64_t revl_rng_next(revl_rng *r) {
+  uint64_t *s = r->s;
+  uint64_t result = revl_rng_rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = revl_rng_rotl(s[3], 45);
+  return result;
+}
 /* uniform in [0, n), n > 0 */
 uint64_t revl_rng_below(revl_rng *r, uint64_t n);
 /* a float in [0, 1) */

@@ -10,24 +10,9 @@ static uint64_t splitmix(uint64_t *x) {
   return z ^ (z >> 31);
 }
 
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
 void revl_rng_seed(revl_rng *r, uint64_t seed) {
   uint64_t x = seed;
   for (int i = 0; i < 4; i++) r->s[i] = splitmix(&x);
-}
-
-uint64_t revl_rng_next(revl_rng *r) {
-  uint64_t *s = r->s;
-  uint64_t result = rotl(s[1] * 5, 7) * 9;
-  uint64_t t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 45);
-  return result;
 }
 
 uint64_t revl_rng_below(revl_rng *r, uint64_t n) {
