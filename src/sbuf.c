@@ -100,3 +100,35 @@ static int sb_put(void *ud, const char *p, size_t k) {
 void revl_sb_json(revl_sbuf *b, const char *s, size_t n) {
   revl_json_escape(s, n, sb_put, b);
 }
+
+int revl_sb_strip_positions(revl_sbuf *b, const char *msg) {
+  const char *p = msg;
+  int stripped = 0;
+  while (*p) {
+    if (strncmp(p, "lua/", 4) == 0) {
+      const char *q = p + 4;
+      while ((*q >= 'a' && *q <= 'z') || *q == '_') q++;
+      if (strncmp(q, ".lua:", 5) == 0) {
+        q += 5;
+        const char *d = q;
+        while (*q >= '0' && *q <= '9') q++;
+        if (q > d && q[0] == ':' && q[1] == ' ') {
+          p = q + 2;
+          stripped = 1;
+          continue;
+        }
+      }
+    }
+    revl_sb_add(b, p, 1);
+    p++;
+  }
+  return stripped;
+}
+
+int revl_has_position(const char *s) {
+  for (const char *p = strstr(s, ".lua:"); p; p = strstr(p + 1, ".lua:")) {
+    const char *q = p + 5;
+    if (*q >= '0' && *q <= '9') return 1;
+  }
+  return 0;
+}

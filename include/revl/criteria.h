@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "revl/common.h"
+#include "revl/parse.h"
 #include "revl/store.h"
 
 typedef enum revl_op {
@@ -86,5 +88,29 @@ size_t revl_crit_filter(revl_crit *c, const uint32_t *in, size_t n,
 
 /* True when the criterion tree needs no Lua callback. */
 int revl_crit_is_declarative(const revl_crit *c);
+
+
+/* ---- building criteria from plain values (src/rules/crit_build.c) ---- */
+
+/* Values as a playbook wrote them: revl_cval (revl/parse.h). */
+
+/* The leaf {field, op, value} on table t: the field resolved ("fk.col"
+ * too), the value in the column's units (strings interned into t's
+ * store), named as the playbook wrote it ("amount > 5", "industry in {2
+ * values}").  0 with *out, or a REVL_E* code with err's message (the
+ * texts playbooks have always seen). */
+int revl_crit_leaf(revl_table *t, const char *field, const char *opname,
+                   const revl_cval *v, revl_crit **out, revl_error *err);
+/* Rename c from the values as written: "industry in {Software, Fintech}"
+ * (set, list v; at most 8 shown), "amount between 1000 and 5000" (only
+ * a BETWEEN node, list v), "amount > 5" / "name contains \"x\"" (leaf,
+ * not a combination or function), "a and (b or c)" (combination, from
+ * its children's names).  0 or REVL_ENOMEM. */
+int revl_crit_name_set(revl_crit *c, const char *field, const revl_cval *v);
+int revl_crit_name_between(revl_crit *c, const char *field, const revl_cval *v);
+int revl_crit_name_leaf(revl_crit *c, const char *field, const revl_cval *v);
+int revl_crit_name_combo(revl_crit *c);
+/* c->name = a copy of name.  0 or REVL_ENOMEM. */
+int revl_crit_set_name(revl_crit *c, const char *name);
 
 #endif

@@ -43,4 +43,14 @@ int revl_dframe_write(revl_csvw *w, const revl_dframe *f, const char *const *nam
                        int json, const revl_logmeta *meta, revl_reasons *scratch,
                        revl_sbuf *cell, revl_seen_fn seen, void *ud);
 
+/* Columns pick[0..np) of decision frame rf (names: every column's name)
+ * as columns of f (new, none yet), typed: scores numbers (points),
+ * `complete` booleans, the rest text, ids borrowed from the store's
+ * strings; f is sealed.  scratch, cell, seen and ud as for
+ * revl_dframe_write.  0, REVL_EUSAGE (a column given twice) or
+ * REVL_ENOMEM, with err. */
+int revl_dframe_to_frame(const revl_dframe *rf, const char *const *names, const int *pick,
+                         int np, struct revl_frame *f, revl_reasons *scratch, revl_sbuf *cell,
+                         revl_seen_fn seen, void *ud, revl_error *err);
+
 #endif

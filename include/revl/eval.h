@@ -118,6 +118,19 @@ typedef struct revl_hcomp {
   char *desc;                /* what the raw value is, for reasons */
 } revl_hcomp;
 
+/* A component's kind by its name ("criteria", "field", "usage",
+ * "utilisation", "usage_growth", "fn"), or -1. */
+int revl_hcomp_kind_of(const char *kind);
+/* The numeric field f of t that FIELD component c reads ("fk.col"
+ * too), and its description; what names the component in messages.
+ * REVL_EUSAGE or REVL_ENOMEM with err. */
+int revl_hcomp_field(revl_hcomp *c, const revl_table *t, const char *what, const char *f,
+                     revl_error *err);
+/* The description of a USAGE, UTIL or GROWTH component of metric
+ * (kind, agg, days and per_seat set): "logins sum 28d per seat".  0 or
+ * REVL_ENOMEM. */
+int revl_hcomp_usage_desc(revl_hcomp *c, const char *metric);
+
 typedef struct revl_hrule {
   revl_crit *crit;
   double points;
@@ -175,5 +188,12 @@ int revl_trigger_renewal(const revl_usage_src *src, const revl_view *v,
                          const char *field, const revl_table *ft, int fcol, int fvia,
                          int32_t days, int term, int32_t as_of, revl_frame **out,
                          revl_error *err);
+
+/* The owner of record row of t (triggers.c): its own text "owner" cell,
+ * else (revl_deal_owner) the owner of its most recently created deal
+ * among deals referencing t (the last one without a created_at); NULL
+ * when there is none. */
+const char *revl_own_owner(const revl_table *t, size_t row);
+const char *revl_deal_owner(const revl_table *t, size_t row, const revl_table *deals);
 
 #endif

@@ -26,6 +26,16 @@ typedef struct revl_vagg {
   double p;
 } revl_vagg;
 
+/* The key a playbook wrote, "field" or "field:period", checked on t:
+ * k->field and k->label are written into buf (n >= 2 * strlen(spec) +
+ * 32), k->period points at a static name.  REVL_EUSAGE with the
+ * message playbooks see. */
+int revl_gkey_parse(const revl_table *t, const char *spec, revl_gkey *k, char *buf, size_t n,
+                    revl_error *err);
+/* Aggregate a of kind (its name) over field fname of t, checked. */
+int revl_vagg_parse(const revl_table *t, revl_vagg *a, const char *kind, const char *fname,
+                    revl_error *err);
+
 /* One row per distinct key tuple of the view's rows: the key columns
  * (period keys as text labels: "2024-Q1", "FY2025"), then the aggregates
  * ordered by name; rows ordered by the keys (nulls last, periods

@@ -78,6 +78,32 @@ void revl_civil_from_days(int32_t days, int *y, unsigned *m, unsigned *d);
 int revl_is_leap(int y);
 int revl_days_in_month(int y, unsigned m);
 
+/* ---- arithmetic on dates and money (calc.c) ---- */
+/* The dates arithmetic may produce: years 1-9999. */
+#define REVL_DAYS_MIN (-719162) /* 0001-01-01 */
+#define REVL_DAYS_MAX 2932896   /* 9999-12-31 */
+/* d + k days, secs + days (a float), d + k months (the day clamped to
+ * the month's end): 0, or -1 when the result leaves years 1-9999. */
+int revl_date_plus(int32_t d, int64_t k, int32_t *out);
+int revl_datetime_plus(int64_t secs, double days, int64_t *out);
+int revl_add_months(int32_t d, int64_t k, int32_t *out);
+/* The first day of d's "month", "quarter", "year", "fiscal_quarter" or
+ * "fiscal_year" (fiscal years start in month fiscal_start); -1 for
+ * another period. */
+int revl_period_start(int32_t d, const char *period, int fiscal_start, int32_t *out);
+/* 1 = Monday .. 7 = Sunday. */
+int revl_weekday(int32_t days);
+/* 10^d. */
+int64_t revl_pow10(int d);
+/* x minor units rounded half away from zero: 0, or -1 when x is not a
+ * finite number within int64. */
+int revl_money_round(double x, int64_t *out);
+/* major whole units in minor units of a currency with those decimals:
+ * 0, or -1 on overflow. */
+int revl_money_from_int(int64_t major, int decimals, int64_t *out);
+/* minor units as major units of cur (a float). */
+double revl_money_major(int64_t minor, const char *cur);
+
 /* Format helpers: write into buf (size >= 11 for dates, 21 for
  * datetimes), return the length. */
 int revl_format_date(int32_t days, char *buf, size_t size);
@@ -89,5 +115,35 @@ int revl_format_money(int64_t minor, int decimals, int group, char *buf,
 
 /* Validate UTF-8; returns 1 when s[0..n) is valid (NUL bytes are not). */
 int revl_utf8_valid(const char *s, size_t n);
+
+/* ---- values handed over by the bindings (cval.c) ---- */
+
+/* A value as a playbook wrote it, handed over by a binding: the core
+ * converts it to a column's units, checks it and words the names. */
+typedef enum revl_cval_kind {
+  REVL_CV_NIL, REVL_CV_STR, REVL_CV_INT, REVL_CV_NUM, REVL_CV_BOOL,
+  REVL_CV_DATE, REVL_CV_DATETIME, REVL_CV_MONEY, REVL_CV_LIST, REVL_CV_OTHER
+} revl_cval_kind;
+typedef struct revl_cval {
+  revl_cval_kind kind;
+  const char *s;                 /* STR: the text (s[n] is NUL) */
+  size_t n;
+  int64_t i;                     /* INT, BOOL, DATE days, DATETIME secs, MONEY minor */
+  char cur[4];                   /* MONEY: its currency */
+  double d;                      /* NUM; INT as a double */
+  const char *type;              /* type name in the playbook's language */
+  const char *text;              /* how it prints (names); NULL when not asked */
+  size_t textlen;
+  const struct revl_cval *items; /* LIST */
+  size_t nitems;
+} revl_cval;
+
+/* v as a CSV cell holds it (nil empty, numbers as revl_num_text, money
+ * plain "1234.50", anything else its text) and as a JSON value (nil and
+ * non-finite numbers null, money a bare number, text quoted), appended
+ * to out. */
+struct revl_sbuf;
+void revl_cval_text(const revl_cval *v, struct revl_sbuf *out);
+void revl_cval_json(const revl_cval *v, struct revl_sbuf *out);
 
 #endif

@@ -109,6 +109,10 @@ static inline int revl_dframe_fired(const revl_dframe *f, size_t i, int bit) {
 
 /* "red" / "yellow" / "green" for health bands 0..2, NULL otherwise. */
 const char *revl_health_band_name(int band);
+/* The labels of an ICP model's fit x engagement matrix (md->icp set):
+ * md->nb, md->combo ("A", or "A1" with engagement bands) and md->action
+ * (all NULL, for the caller to fill).  0 or REVL_ENOMEM. */
+int revl_dmodel_labels(revl_dmodel *md);
 /* The (tier, band) combination of record i: an index into md->combo,
  * -1 without a tier, -2 - tier when engagement bands exist but none
  * applies. */

@@ -241,6 +241,30 @@ int revl_router_add_queue(revl_router *r, const char *name);
 /* Append a rule (copied; the router takes the criteria); index or < 0. */
 int revl_router_add_rule(revl_router *r, const revl_rule *rule);
 int revl_router_add_terr(revl_router *r, const revl_terr *t);
+/* ---- definitions against the data (route_def.c) ---- */
+/* Text field `field` of the records (what: "territory" or "owner"):
+ * its holder, via and column, or REVL_EUSAGE with the playbook's
+ * message. */
+int revl_router_text_field(const revl_table *base, const char *field, const char *what,
+                           revl_table **holder, int *via, int *col, revl_error *err);
+/* Account matching as a definition names it (NULL: the defaults). */
+typedef struct revl_acct_spec {
+  const char *email, *domain, *company;       /* lead columns */
+  const char *account_domain, *account_name;  /* accounts columns */
+  const char *owner_from;                     /* "deals", "owner" or a column */
+} revl_acct_spec;
+/* The lead columns into r, the owner source, and the accounts' domain
+ * and name columns for revl_acct_index_new; REVL_EUSAGE when a named
+ * column is missing or no lead column is usable. */
+int revl_router_account_cols(revl_router *r, const revl_table *accounts,
+                             const revl_acct_spec *sp, int *domain_col, int *name_col,
+                             revl_error *err);
+/* A new cap array of period p (replacing the old), every rep v (-1
+ * none); NULL on ENOMEM.  Then the caps of reps column f (whole numbers,
+ * null cells keep theirs), or REVL_EUSAGE ("<pname> cap: ..."). */
+int64_t *revl_router_cap_new(revl_router *r, int p, int64_t v);
+int revl_router_cap_col(revl_router *r, int p, const char *pname, const char *f,
+                        revl_error *err);
 /* Forget the state (counters, pointers, caps). */
 void revl_router_reset(revl_router *r);
 /* Bucket number of a local date for a period (day, Monday week, month),
@@ -462,6 +486,30 @@ int revl_funnel_verdict(revl_funnel *f, const revl_faudit *a, revl_crit_ctx *ctx
                         revl_fverdict *v);
 void revl_fverdict_done(revl_fverdict *v); /* frees the texts; NULL no-op */
 
+/* ---- definitions against the data (funnel.c, sla.c) --------------------- */
+
+/* Column `name` of t for definition key `key` (dflt when name is NULL),
+ * of type want (-1: any): *col, or -1 when there is none (NULL names,
+ * or a default that t lacks or types otherwise); an explicit name (or
+ * a required one) that t lacks or types otherwise is REVL_EUSAGE with
+ * the message playbooks see. */
+int revl_def_col(const revl_table *t, const char *key, const char *name, const char *dflt,
+                 int want, int required, int *col, revl_error *err);
+/* Column `field` of t as the date or datetime a definition's `what`
+ * names ("entered", "start"): *col, or REVL_EUSAGE ("entered: deals has
+ * no column ...", "start: 'x' is int, not <kind>"). */
+int revl_def_time_col(const revl_table *t, const char *what, const char *field,
+                      const char *kind, int *col, revl_error *err);
+/* The funnel's owner for owner roles: column oc of f->base when it
+ * references a table with a role column; an explicit owner that does
+ * not is REVL_EUSAGE. */
+int revl_funnel_owner(revl_funnel *f, int oc, int explicit_owner, revl_error *err);
+/* The stage history h (NULL when not loaded) of f->base: its reference
+ * to the base, entered_at (datetime or date) and stage columns; want 1
+ * makes a missing or unusable history REVL_EUSAGE, -1 takes it when
+ * usable. */
+int revl_funnel_history(revl_funnel *f, revl_table *h, int want, revl_error *err);
+
 /* ---- SLAs (sla.c) ------------------------------------------------------ */
 
 typedef struct revl_sla_kind {
@@ -506,6 +554,16 @@ typedef struct revl_sla_row {
  * REVL_ESCRIPT when a callback failed. */
 int revl_sla_measure(revl_sla *s, const uint32_t *rows, size_t n, int64_t now,
                      revl_crit_ctx *ctx, revl_sla_row *out, size_t *nout);
+/* The SLA's owner (base column oc, -1 none) and the owner's team (column
+ * "team" of the table it references, when text). */
+void revl_sla_owner(revl_sla *s, int oc);
+/* The activities table acts (NULL when not loaded) stopping s's clocks:
+ * the reference `via` (NULL: the first) to s->base, an "at" datetime
+ * and a text "type".  A bad via is REVL_EUSAGE; activities without
+ * what they need leave s->acts NULL. */
+int revl_sla_activities(revl_sla *s, revl_table *acts, const char *via, revl_error *err);
+/* Sort kd->types for binary search. */
+void revl_sla_kind_sort(revl_sla_kind *kd);
 /* "met", "breached", "open", "open_breached"; is a status a breach? */
 const char *revl_sla_status_name(int status);
 int revl_sla_is_breach(int status);

@@ -117,6 +117,15 @@ typedef struct revl_icp {
 } revl_icp;
 
 void revl_icp_free(revl_icp *m);
+/* Engagement's columns on activities table e->acts for records of t:
+ * key (a reference to t), type (text), at (a date or datetime); also
+ * that both are of the same data.  REVL_EUSAGE with the message
+ * playbooks see ("engagement: ..."). */
+int revl_engage_bind(revl_engage *e, const revl_table *t, const char *key, const char *type,
+                     const char *at, revl_error *err);
+/* The decay factor of every age in the window (e->factor).  0 or
+ * REVL_ENOMEM. */
+int revl_engage_factors(revl_engage *e);
 
 /* Set bit `bit` in mask (nwords words per position) for the positions
  * of rows[0..n) (NULL = every row of the table, n = nrows) that satisfy
@@ -174,6 +183,20 @@ typedef struct revl_usage_src {
 /* How revl_usage_agg folds a metric's observations. */
 enum { REVL_UAGG_SUM, REVL_UAGG_AVG, REVL_UAGG_MIN, REVL_UAGG_MAX,
        REVL_UAGG_LAST, REVL_UAGG_COUNT };
+/* An aggregation by its name ("sum" ... "count"; anything else avg),
+ * and the name of one. */
+int revl_usage_agg_of(const char *name);
+const char *revl_usage_agg_name(int agg);
+/* The usage table (NULL when not loaded) of the records of t into src,
+ * which it clears first: its reference to t and date, metric (text) and
+ * value columns.  Then the subscriptions table (NULL when not loaded):
+ * its reference to t and period, and the seats (a number) and mrr
+ * (money) columns it has.  A table without what it needs, or a needed
+ * one missing, is REVL_EUSAGE with the message playbooks see. */
+int revl_usage_src_usage(revl_usage_src *src, revl_table *t, revl_table *usage, int need,
+                         revl_error *err);
+int revl_usage_src_subs(revl_usage_src *src, revl_table *t, revl_table *subs, int need,
+                        revl_error *err);
 
 /* Aggregate metric (intern id) of record row over days lo < d <= hi.
  * Returns the number of observations; *out is set when there is at

@@ -56,4 +56,10 @@ int revl_json_escape(const char *s, size_t n, revl_put_fn put, void *ud);
 /* A JSON string of s[0..n) appended to b (revl_json_escape). */
 void revl_sb_json(revl_sbuf *b, const char *s, size_t n);
 
+/* msg without the positions of revl's own Lua parts ("lua/route.lua:12: ")
+ * appended to b; 1 when one was removed. */
+int revl_sb_strip_positions(revl_sbuf *b, const char *msg);
+/* Does s name a position in a Lua file ("x.lua:12")? */
+int revl_has_position(const char *s);
+
 #endif

@@ -291,6 +291,10 @@ revl_table *revl_store_add_table(revl_store *s, const char *name,
 
 /* Column index by name in O(1), or -1. */
 int revl_table_col(const revl_table *t, const char *name);
+/* The reference column of t to target with a reverse index: the one
+ * named name (-1 when it is not such a column), else the first; -1 when
+ * there is none. */
+int revl_table_fk_to(const revl_table *t, const revl_table *target, const char *name);
 static inline revl_column *revl_table_column(const revl_table *t,
                                              const char *name) {
   int i = revl_table_col(t, name);

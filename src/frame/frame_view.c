@@ -188,3 +188,58 @@ out:
   else *out = g;
   return rc;
 }
+
+/* ---- keys and aggregates as playbooks write them ------------------------- */
+
+int revl_gkey_parse(const revl_table *t, const char *spec, revl_gkey *k, char *buf, size_t n,
+                    revl_error *err) {
+  static const char *const periods[] = {"day",     "week",           "month",       "quarter",
+                                        "year",    "fiscal_quarter", "fiscal_year", NULL};
+  const char *colon = strchr(spec, ':');
+  size_t fl = colon ? (size_t)(colon - spec) : strlen(spec);
+  if (n < 2 * strlen(spec) + 32) return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "key too long");
+  memcpy(buf, spec, fl);
+  buf[fl] = '\0';
+  k->field = buf;
+  k->period = NULL;
+  k->label = spec;
+  const revl_table *h;
+  int via;
+  int ci = revl_table_field(t, k->field, &h, &via);
+  if (ci < 0)
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "%s has no column '%s'%s", t->name,
+                          k->field, REVL_HINT(t, k->field));
+  if (!colon) return 0;
+  for (int p = 0; periods[p]; p++)
+    if (strcmp(colon + 1, periods[p]) == 0) k->period = periods[p];
+  if (!k->period)
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                          "unknown period '%s' (day week month quarter year fiscal_quarter "
+                          "fiscal_year)", colon + 1);
+  revl_type ty = h->cols[ci]->type;
+  if (ty != REVL_T_DATE && ty != REVL_T_DATETIME)
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "'%s' is not a date column", k->field);
+  char *label = buf + fl + 1;
+  snprintf(label, n - fl - 1, "%s_%s", k->field, k->period);
+  k->label = label;
+  return 0;
+}
+
+int revl_vagg_parse(const revl_table *t, revl_vagg *a, const char *kind, const char *fname,
+                    revl_error *err) {
+  if (!fname)
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "aggregate '%s' needs {kind, column}",
+                          a->name);
+  a->kind = revl_agg_parse(kind);
+  if (a->kind < 0)
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                          "unknown aggregate '%s' (count sum avg min max median percentile)",
+                          kind);
+  const revl_table *h;
+  int via;
+  if (revl_table_field(t, fname, &h, &via) < 0)
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "%s has no column '%s'%s", t->name,
+                          fname, REVL_HINT(t, fname));
+  a->field = fname;
+  return 0;
+}

@@ -18,6 +18,7 @@
 #include "revl/csvw.h"
 #include "revl/gen.h"
 #include "revl/parse.h"
+#include "revl/rng.h"
 
 #define DAY 86400
 #define NCOUNTRY 30
@@ -27,9 +28,7 @@
 
 /* ---- random numbers ------------------------------------------------------ */
 
-typedef struct rng {
-  uint64_t s[4];
-} rng;
+typedef revl_rng rng; /* the generator of revl.random (revl/rng.h) */
 
 static inline uint64_t mix64(uint64_t z) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -59,19 +58,7 @@ static inline void rng_init(rng *r, uint64_t seed, uint64_t stream, uint64_t idx
   }
 }
 
-static inline uint64_t rotl64(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static inline uint64_t rnext(rng *r) {
-  uint64_t *s = r->s;
-  uint64_t res = rotl64(s[1] * 5, 7) * 9, t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl64(s[3], 45);
-  return res;
-}
+static inline uint64_t rnext(rng *r) { return revl_rng_next(r); }
 
 /* Uniform in [0, n). */
 static inline uint64_t below(rng *r, uint64_t n) {

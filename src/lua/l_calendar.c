@@ -12,16 +12,11 @@
 #include <string.h>
 
 #include "lrevl.h"
+#include "metrics/mcore.h"
 #include "revl/parse.h"
 #include "revl/route.h"
 
 #define CAL_MT REVL_CALENDAR
-
-static int64_t floor_div64(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) q--;
-  return q;
-}
 
 /* ---- times ------------------------------------------------------------ */
 
@@ -44,7 +39,7 @@ int64_t revl_check_time(lua_State *L, int idx, revl_calendar *cal) {
       for (size_t i = 11; i < n; i++)
         if (s[i] == 'Z' || s[i] == 'z' || s[i] == '+' || (s[i] == '-' && i > 12)) zone = 1;
       if (zone || !cal) return v;
-      int64_t day = floor_div64(v, 86400);
+      int64_t day = revl_floor_div64(v, 86400);
       return revl_cal_local(cal, (int32_t)day, (int)(v - day * 86400));
     }
     luaL_error(L, "not a date or datetime: '%s'", s);
@@ -163,7 +158,7 @@ static int cal_local_date(lua_State *L) {
 static void fmt_local(revl_calendar *c, int64_t t, char *buf, size_t n) {
   int off = revl_cal_utc_offset(c, t);
   int64_t lt = t + off;
-  int64_t day = floor_div64(lt, 86400), sod = lt - day * 86400;
+  int64_t day = revl_floor_div64(lt, 86400), sod = lt - day * 86400;
   int y;
   unsigned m, d;
   revl_civil_from_days((int32_t)day, &y, &m, &d);

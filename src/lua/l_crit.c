@@ -2,8 +2,10 @@
  * l_crit.c -- Lua filter specs compiled into the core's criteria
  * (revl_crit, include/revl/criteria.h): {field = value}, {field = {op =
  * value}}, {"field", "op", value} triples, and/or/not lists and Lua
- * functions as leaves.  Only translation: evaluating a filter over rows
- * is revl_crit_filter's job in the core.
+ * functions as leaves.  Only translation: Lua values become plain
+ * revl_cval values (revl_lua_cval, revl_lua_scalar, also used by the
+ * other bindings), leaves are built and named by the core
+ * (revl_crit_leaf), evaluating a filter over rows is revl_crit_filter's.
  */
 #include <math.h>
 #include <stdio.h>
@@ -38,88 +40,64 @@ static void set_name(lua_State *L, revl_crit *c, const char *name) {
   if (!c->name) luaL_error(L, "not enough memory");
 }
 
-/* Convert the Lua value at idx to the column's units into *a (or *da). */
-static void crit_operand(lua_State *L, int idx, revl_crit *c, revl_column *col,
-                         int64_t *a, double *da, const char *field) {
+int revl_lua_scalar(lua_State *L, int idx, revl_cval *v, int text) {
+  idx = lua_absindex(L, idx);
+  memset(v, 0, sizeof *v);
   int ty = lua_type(L, idx);
-  switch (col->type) {
-  case REVL_T_STRING: {
-    if (ty != LUA_TSTRING)
-      luaL_error(L, "criterion on '%s': expected a string value, got %s", field,
-                 lua_typename(L, ty));
-    size_t n;
-    const char *s = lua_tolstring(L, idx, &n);
-    /* a string never seen cannot be equal to any cell; intern it so
-     * ordering comparisons still have its text */
-    uint32_t id = revl_intern_find(&c->t->store->strings, s, n);
-    if (!id) id = revl_intern_add(&c->t->store->strings, s, n);
-    if (!id) luaL_error(L, "not enough memory");
-    *a = id;
-    return;
+  v->type = lua_typename(L, ty);
+  switch (ty) {
+  case LUA_TNIL: v->kind = REVL_CV_NIL; break;
+  case LUA_TSTRING: v->kind = REVL_CV_STR; v->s = lua_tolstring(L, idx, &v->n); break;
+  case LUA_TBOOLEAN: v->kind = REVL_CV_BOOL; v->i = lua_toboolean(L, idx); break;
+  case LUA_TNUMBER:
+    v->d = lua_tonumber(L, idx);
+    v->kind = lua_isinteger(L, idx) ? REVL_CV_INT : REVL_CV_NUM;
+    if (v->kind == REVL_CV_INT) v->i = lua_tointeger(L, idx);
+    break;
+  case LUA_TTABLE: v->kind = REVL_CV_LIST; break;
+  case LUA_TUSERDATA: {
+    v->kind = REVL_CV_OTHER;
+    int32_t *d = luaL_testudata(L, idx, REVL_DATE);
+    int64_t *dt = d ? NULL : luaL_testudata(L, idx, REVL_DATETIME);
+    revl_money_ud *m = d || dt ? NULL : revl_test_money(L, idx);
+    if (d) v->kind = REVL_CV_DATE, v->i = *d;
+    else if (dt) v->kind = REVL_CV_DATETIME, v->i = *dt;
+    else if (m) v->kind = REVL_CV_MONEY, v->i = m->minor, memcpy(v->cur, m->cur, 4);
+    break;
   }
-  case REVL_T_INT:
-  case REVL_T_NUMBER:
-    if (ty != LUA_TNUMBER)
-      luaL_error(L, "criterion on '%s': expected a number, got %s", field,
-                 lua_typename(L, ty));
-    *da = lua_tonumber(L, idx);
-    if (lua_isinteger(L, idx))
-      *a = lua_tointeger(L, idx);
-    else if (isnan(*da))
-      luaL_error(L, "criterion on '%s': NaN is not a value", field);
-    else /* beyond the integers (1e300, math.huge): saturate */
-      *a = *da >= 0x1p63 ? INT64_MAX : *da < -0x1p63 ? INT64_MIN : (int64_t)ceil(*da);
-    if (col->type == REVL_T_INT && !lua_isinteger(L, idx)) c->use_double = 1;
-    return;
-  case REVL_T_BOOL:
-    if (ty != LUA_TBOOLEAN)
-      luaL_error(L, "criterion on '%s': expected true or false, got %s", field,
-                 lua_typename(L, ty));
-    *a = lua_toboolean(L, idx);
-    return;
-  case REVL_T_DATE:
-  case REVL_T_DATETIME: {
-    int32_t d;
-    int64_t *dt = luaL_testudata(L, idx, REVL_DATETIME);
-    if (col->type == REVL_T_DATETIME && dt) {
-      *a = *dt;
-      return;
-    }
-    if (!revl_opt_date(L, idx, &d))
-      luaL_error(L, "criterion on '%s': expected a date, got %s", field,
-                 lua_typename(L, ty));
-    *a = col->type == REVL_T_DATE ? d : (int64_t)d * 86400;
-    return;
+  default: v->kind = REVL_CV_OTHER; break;
   }
-  case REVL_T_MONEY: {
-    revl_money_ud *m = revl_test_money(L, idx);
-    if (m) {
-      *a = m->minor;
-      *da = (double)m->minor;
-      return;
-    }
-    if (ty != LUA_TNUMBER)
-      luaL_error(L, "criterion on '%s': expected an amount, got %s", field,
-                 lua_typename(L, ty));
-    /* major units; money columns compare in the default currency's
-     * minor units (a mixed-currency column needs an FX table) */
-    const char *cur = revl_intern_str(&c->t->store->strings, c->t->store->default_currency);
-    double scale = pow(10, revl_currency_decimals(cur));
-    *da = lua_tonumber(L, idx) * scale;
-    if (isnan(*da))
-      luaL_error(L, "criterion on '%s': NaN is not an amount", field);
-    /* 999.99 * 100 is 99998.99999999999 in binary floating point: a
-     * value within a millionth of a minor unit is that minor unit */
-    double r = floor(*da + 0.5);
-    if (fabs(*da - r) < 1e-6 && fabs(r) < 9e15) {
-      *a = (int64_t)r;
-      *da = r;
-    } else {
-      c->use_double = 1;
-    }
-    return;
+  if (!text || (text == 2 && v->kind != REVL_CV_OTHER && v->kind != REVL_CV_LIST &&
+                v->kind != REVL_CV_DATE && v->kind != REVL_CV_DATETIME))
+    return 0;
+  v->text = luaL_tolstring(L, idx, &v->textlen);
+  return 1;
+}
+
+/* v from the value at idx; its text (texts, not for tables) kept in
+ * the table at keep. */
+static void cval_of(lua_State *L, int idx, revl_cval *v, int keep, int texts) {
+  if (revl_lua_scalar(L, idx, v, texts && lua_type(L, idx) != LUA_TTABLE))
+    lua_rawseti(L, keep, (lua_Integer)lua_rawlen(L, keep) + 1); /* the string stays */
+}
+
+void revl_lua_cval(lua_State *L, int idx, revl_cval *v, int texts) {
+  idx = lua_absindex(L, idx);
+  lua_newtable(L);
+  int keep = lua_gettop(L);
+  cval_of(L, idx, v, keep, texts);
+  if (v->kind != REVL_CV_LIST) return;
+  size_t n = lua_rawlen(L, idx);
+  revl_cval *items = lua_newuserdatauv(L, (n ? n : 1) * sizeof *items, 0);
+  lua_rawseti(L, keep, (lua_Integer)lua_rawlen(L, keep) + 1);
+  for (size_t i = 0; i < n; i++) {
+    lua_rawgeti(L, idx, (lua_Integer)i + 1);
+    cval_of(L, -1, &items[i], keep, texts && i < 9); /* names show at most 8 */
+    if (items[i].kind == REVL_CV_STR) lua_rawseti(L, keep, (lua_Integer)lua_rawlen(L, keep) + 1);
+    else lua_pop(L, 1);
   }
-  }
+  v->items = items;
+  v->nitems = n;
 }
 
 static revl_crit *compile_node(lua_State *L, int idx, revl_table *t, int fns);
@@ -130,119 +108,14 @@ static revl_crit *new_crit(lua_State *L, revl_op op) {
   return c;
 }
 
-/* {field, op, value} */
-static revl_crit *compile_triple(lua_State *L, int idx, revl_table *t,
-                                 int fns, const char *field, const char *opname,
-                                 int vidx) {
-  (void)idx; /* the spec table: kept for error context by callers */
-  (void)fns; /* patterns are matched from c->text, nothing to register */
-  int op = revl_op_from_name(opname);
-  if (op < 0 || op >= REVL_OP_ALL)
-    luaL_error(L, "unknown operator '%s' (use = ~= < <= > >= in not_in between "
-                  "contains prefix suffix matches exists missing within_days "
-                  "older_than_days)", opname);
-  revl_table *h;
-  int via;
-  int ci = revl_resolve_field(t, field, &h, &via);
-  if (ci < 0) luaL_error(L, "%s has no column '%s'%s", t->name, field, REVL_HINT(t, field));
-  /* the anchor first (making it can raise), so an error below frees c */
-  revl_crit **own = revl_crit_anchor(L);
-  revl_crit *c = *own = new_crit(L, (revl_op)op);
-  c->base = t;
-  c->t = h;
-  c->col = ci;
-  c->via = via;
-  revl_column *col = h->cols[ci];
-  c->type = col->type;
-  int vt = lua_type(L, vidx);
-  char name[256];
-  switch (op) {
-  case REVL_OP_EXISTS:
-  case REVL_OP_MISSING:
-    snprintf(name, sizeof name, "%s %s", field, opname);
-    break;
-  case REVL_OP_WITHIN_DAYS:
-  case REVL_OP_OLDER_THAN_DAYS:
-    if (col->type != REVL_T_DATE && col->type != REVL_T_DATETIME)
-      luaL_error(L, "'%s' needs a date column; %s is %s", opname, field,
-                 revl_type_name(col->type));
-    if (!lua_isinteger(L, vidx) || lua_tointeger(L, vidx) < 0)
-      luaL_error(L, "'%s' on '%s' needs a whole number of days", opname, field);
-    c->a = lua_tointeger(L, vidx);
-    snprintf(name, sizeof name, "%s %s %lld", field, opname, (long long)c->a);
-    break;
-  case REVL_OP_IN:
-  case REVL_OP_NOT_IN: {
-    if (vt != LUA_TTABLE)
-      luaL_error(L, "'%s' on '%s' needs a list of values", opname, field);
-    size_t n = lua_rawlen(L, vidx);
-    c->set = malloc((n ? n : 1) * sizeof *c->set);
-    if (!c->set) luaL_error(L, "not enough memory");
-    for (size_t i = 1; i <= n; i++) {
-      lua_rawgeti(L, vidx, (lua_Integer)i);
-      double d = 0;
-      crit_operand(L, -1, c, col, &c->set[c->nset], &d, field);
-      if (col->type == REVL_T_NUMBER) {
-        if (d != floor(d))
-          luaL_error(L, "'%s' on number column '%s' takes whole numbers", opname, field);
-        if (!(d > -0x1p63 && d < 0x1p63))
-          luaL_error(L, "'%s' on number column '%s': %g is out of range", opname,
-                     field, d);
-        c->set[c->nset] = (int64_t)d;
-      }
-      c->nset++;
-      lua_pop(L, 1);
-    }
-    revl_crit_finish_set(c);
-    snprintf(name, sizeof name, "%s %s {%zu values}", field, opname, n);
-    break;
-  }
-  case REVL_OP_BETWEEN:
-    if (vt != LUA_TTABLE || lua_rawlen(L, vidx) != 2)
-      luaL_error(L, "'between' on '%s' needs {low, high}", field);
-    lua_rawgeti(L, vidx, 1);
-    crit_operand(L, -1, c, col, &c->a, &c->da, field);
-    lua_rawgeti(L, vidx, 2);
-    crit_operand(L, -1, c, col, &c->b, &c->db, field);
-    {
-      /* evaluate in order: argument order of a call is unspecified */
-      const char *lo = luaL_tolstring(L, -2, NULL); /* low bound */
-      const char *hi = luaL_tolstring(L, -2, NULL); /* high bound */
-      snprintf(name, sizeof name, "%s between %s and %s", field, lo, hi);
-    }
-    lua_pop(L, 4); /* da/db hold both bounds whatever use_double says */
-    break;
-  case REVL_OP_CONTAINS:
-  case REVL_OP_PREFIX:
-  case REVL_OP_SUFFIX:
-  case REVL_OP_MATCHES: {
-    if (col->type != REVL_T_STRING)
-      luaL_error(L, "'%s' needs a text column; %s is %s", opname, field,
-                 revl_type_name(col->type));
-    if (vt != LUA_TSTRING)
-      luaL_error(L, "'%s' on '%s' needs a string", opname, field);
-    size_t n;
-    const char *s = lua_tolstring(L, vidx, &n);
-    c->text = malloc(n + 1);
-    if (!c->text) luaL_error(L, "not enough memory");
-    memcpy(c->text, s, n + 1);
-    c->textlen = n;
-    snprintf(name, sizeof name, "%s %s \"%.100s\"", field, opname, s);
-    break;
-  }
-  default:
-    if (vt == LUA_TNIL)
-      luaL_error(L, "criterion '%s %s' has no value (use exists/missing for nulls)",
-                 field, opname);
-    crit_operand(L, vidx, c, col, &c->a, &c->da, field);
-    if (col->type == REVL_T_NUMBER) c->use_double = 1;
-    snprintf(name, sizeof name, "%s %s %s", field, opname,
-             luaL_tolstring(L, vidx, NULL));
-    lua_pop(L, 1);
-    break;
-  }
-  set_name(L, c, name);
-  *own = NULL; /* ownership passes to the caller */
+/* {field, op, value}: the core's revl_crit_leaf */
+static revl_crit *compile_triple(lua_State *L, revl_table *t, const char *field,
+                                 const char *opname, int vidx) {
+  revl_cval v;
+  revl_lua_cval(L, vidx, &v, 1);
+  revl_crit *c;
+  revl_error err = {0};
+  if (revl_crit_leaf(t, field, opname, &v, &c, &err)) luaL_error(L, "%s", err.msg);
   lua_pop(L, 1);
   return c;
 }
@@ -288,7 +161,7 @@ static revl_crit *compile_list(lua_State *L, int idx, revl_table *t, int fns,
       int v = lua_gettop(L);
       revl_crit *k = NULL;
       if (lua_istable(L, v) && lua_rawlen(L, v) > 0) {
-        k = compile_triple(L, v, t, fns, field, "in", v);
+        k = compile_triple(L, t, field, "in", v);
       } else if (lua_istable(L, v) && !luaL_testudata(L, v, REVL_MONEY)) {
         /* {gt = 5, lte = 10} : each an operator */
         revl_crit **aown = revl_crit_anchor(L);
@@ -298,8 +171,7 @@ static revl_crit *compile_list(lua_State *L, int idx, revl_table *t, int fns,
         while (lua_next(L, v)) {
           if (lua_type(L, -2) != LUA_TSTRING)
             luaL_error(L, "criterion on '%s': expected {op = value}", field);
-          revl_crit *kk = compile_triple(L, v, t, fns, field, lua_tostring(L, -2),
-                                         lua_gettop(L));
+          revl_crit *kk = compile_triple(L, t, field, lua_tostring(L, -2), lua_gettop(L));
           if (revl_crit_add(all, kk)) {
             revl_crit_free(kk);
             luaL_error(L, "not enough memory");
@@ -316,7 +188,7 @@ static revl_crit *compile_list(lua_State *L, int idx, revl_table *t, int fns,
         }
         lua_pop(L, 1);
       } else {
-        k = compile_triple(L, v, t, fns, field, "=", v);
+        k = compile_triple(L, t, field, "=", v);
       }
       lua_pop(L, 1);
       if (revl_crit_add(c, k)) {
@@ -379,7 +251,7 @@ static revl_crit *compile_node(lua_State *L, int idx, revl_table *t, int fns) {
     if (triple) {
       const char *field = lua_tostring(L, -2), *op = lua_tostring(L, -1);
       lua_rawgeti(L, idx, 3);
-      c = *own = compile_triple(L, idx, t, fns, field, op, lua_gettop(L));
+      c = *own = compile_triple(L, t, field, op, lua_gettop(L));
       lua_pop(L, 1);
     } else if (list) {
       /* {{...}, {...}, field = value} would drop the field: say so */
@@ -399,7 +271,7 @@ static revl_crit *compile_node(lua_State *L, int idx, revl_table *t, int fns) {
         lua_getfield(L, idx, "op");
         const char *op = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "=";
         lua_getfield(L, idx, "value");
-        c = *own = compile_triple(L, idx, t, fns, field, op, lua_gettop(L));
+        c = *own = compile_triple(L, t, field, op, lua_gettop(L));
         lua_pop(L, 2);
       } else {
         c = *own = compile_list(L, idx, t, fns, REVL_OP_ALL, 1);

@@ -239,11 +239,11 @@ static int l_cond_growth(lua_State *L) {
   uint32_t mid = lr_intern_of(L, t, metric ? metric : "");
   double min = lr_opt_num(L, 2, "min", 0.2, NULL);
   int32_t days = (int32_t)lr_opt_num(L, 2, "days", 28, NULL);
-  int agg = lr_agg_of(lr_opt_str(L, 2, "agg"));
+  int agg = revl_usage_agg_of(lr_opt_str(L, 2, "agg"));
   revl_view v = {t, rows, n};
   revl_frame *f = NULL;
   revl_error err;
-  if (revl_trigger_growth(&src, &v, metric, mid, min, days, agg, lr_agg_name(agg),
+  if (revl_trigger_growth(&src, &v, metric, mid, min, days, agg, revl_usage_agg_name(agg),
                           revl_rt_get(L)->as_of, &f, &err))
     return luaL_error(L, "%s", err.msg);
   return push_hits(L, f);
@@ -369,33 +369,10 @@ static int l_owner(lua_State *L) {
   lua_Integer r1 = luaL_checkinteger(L, 2);
   if (r1 < 1 || (size_t)r1 > t->nrows) return 0;
   size_t row = (size_t)r1 - 1;
-  int oc = revl_table_col(t, "owner");
-  if (oc >= 0 && revl_col_valid(t->cols[oc], row) && t->cols[oc]->type == REVL_T_STRING) {
-    revl_column *c = t->cols[oc];
-    lua_pushstring(L, revl_intern_str(&t->store->strings, c->v.str[row]));
-    return 1;
-  }
-  revl_table *deals = revl_need_table(L, t->store, "deals");
-  if (!deals || deals == t) return 0;
-  int fk = lr_fk_to(deals, t, NULL);
-  int dow = revl_table_col(deals, "owner");
-  if (fk < 0 || dow < 0 || deals->cols[dow]->type != REVL_T_STRING) return 0;
-  int cc = revl_table_col(deals, "created_at");
-  revl_column *f = deals->cols[fk], *ow = deals->cols[dow];
-  revl_column *cr = cc >= 0 && deals->cols[cc]->type == REVL_T_DATETIME ? deals->cols[cc] : NULL;
-  int64_t best = INT64_MIN;
-  int64_t best_row = -1;
-  for (uint32_t i = f->rev_off[row]; i < f->rev_off[row + 1]; i++) {
-    uint32_t d = f->rev_rows[i];
-    if (!revl_col_valid(ow, d)) continue;
-    int64_t k = cr && revl_col_valid(cr, d) ? cr->v.i64[d] : INT64_MIN + 1;
-    if (k >= best) {
-      best = k;
-      best_row = d;
-    }
-  }
-  if (best_row < 0) return 0;
-  lua_pushstring(L, revl_intern_str(&t->store->strings, ow->v.str[best_row]));
+  const char *o = revl_own_owner(t, row); /* the deals load only when needed */
+  if (!o) o = revl_deal_owner(t, row, revl_need_table(L, t->store, "deals"));
+  if (!o) return 0;
+  lua_pushstring(L, o);
   return 1;
 }
 

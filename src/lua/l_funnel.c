@@ -50,25 +50,20 @@ static int funnel_gc(lua_State *L) {
   return 0;
 }
 
+/* Raise a definition error of the core (revl_def_col ...). */
+static void check(lua_State *L, int rc, const revl_error *err) {
+  if (rc) luaL_error(L, "%s", err->msg);
+}
+
+/* the column opts[key] names (or dflt): revl_def_col */
 static int opt_col(lua_State *L, revl_table *t, int opts, const char *key,
                    const char *dflt, revl_type want, int required) {
   lua_getfield(L, opts, key);
   const char *name = lua_tostring(L, -1);
   lua_pop(L, 1);
-  int explicit_ = name != NULL;
-  if (!name) name = dflt;
-  if (!name) return -1;
-  int c = revl_table_col(t, name);
-  if (c < 0) {
-    if (explicit_ || required) luaL_error(L, "%s has no column '%s'%s", t->name, name, REVL_HINT(t, name));
-    return -1;
-  }
-  if ((int)want >= 0 && t->cols[c]->type != want) {
-    if (explicit_ || required)
-      luaL_error(L, "%s '%s' is %s, not %s", key, name, revl_type_name(t->cols[c]->type),
-                 revl_type_name(want));
-    return -1;
-  }
+  int c;
+  revl_error err;
+  check(L, revl_def_col(t, key, name, dflt, (int)want, required, &c, &err), &err);
   return c;
 }
 
@@ -104,42 +99,17 @@ static int l_funnel_new(lua_State *L) {
   int explicit_owner = lua_isstring(L, -1);
   lua_pop(L, 1);
   int oc = opt_col(L, t, 2, "owner", "owner", REVL_T_STRING, 0);
-  if (oc >= 0 && t->cols[oc]->ref && revl_table_col(t->cols[oc]->ref, "role") >= 0) {
-    f->owner_col = oc;
-    f->owner_role_col = revl_table_col(t->cols[oc]->ref, "role");
-    if (t->cols[oc]->ref->cols[f->owner_role_col]->type != REVL_T_STRING) f->owner_role_col = -1;
-  } else if (explicit_owner) {
-    return luaL_error(L, "owner field '%s' does not reference reps (with a role column)",
-                      oc >= 0 ? t->cols[oc]->name : "?");
-  }
+  revl_error err;
+  check(L, revl_funnel_owner(f, oc, explicit_owner, &err), &err);
   f->forecast_col = opt_col(L, t, 2, "forecast_field", NULL, REVL_T_STRING, 1);
   /* stage history: a table with a reference to the base and an
    * entered_at datetime */
   lua_getfield(L, 2, "history");
   int hist = lua_isnil(L, -1) ? -1 : lua_toboolean(L, -1);
   lua_pop(L, 1);
-  if (hist != 0) {
-    revl_table *h = revl_need_table(L, t->store, "stage_history");
-    int fk = -1, at = -1;
-    if (h) {
-      for (int i = 0; i < h->ncols; i++)
-        if (h->cols[i]->ref == t && h->cols[i]->rev_off) {
-          fk = i;
-          break;
-        }
-      at = revl_table_col(h, "entered_at");
-      if (at >= 0 && h->cols[at]->type != REVL_T_DATETIME && h->cols[at]->type != REVL_T_DATE)
-        at = -1;
-    }
-    if (h && fk >= 0 && at >= 0) {
-      f->hist = h;
-      f->hist_fk = fk;
-      f->hist_at = at;
-      f->hist_stage = revl_table_col(h, "stage");
-    } else if (hist == 1) {
-      return luaL_error(L, "history: no stage_history table referencing %s is loaded", t->name);
-    }
-  }
+  if (hist != 0)
+    check(L, revl_funnel_history(f, revl_need_table(L, t->store, "stage_history"), hist, &err),
+          &err);
   lua_getfield(L, 2, "calendar");
   if (!lua_isnil(L, -1)) {
     f->cal = revl_check_calendar(L, -1);
@@ -206,15 +176,10 @@ static int l_funnel_stage(lua_State *L) {
   }
   lua_pop(L, 1);
   lua_getfield(L, 2, "entered");
-  if (!lua_isnil(L, -1)) {
-    const char *fld = luaL_checkstring(L, -1);
-    int c = revl_table_col(f->base, fld);
-    if (c < 0) return luaL_error(L, "entered: %s has no column '%s'%s", f->base->name, fld, REVL_HINT(f->base, fld));
-    if (f->base->cols[c]->type != REVL_T_DATETIME && f->base->cols[c]->type != REVL_T_DATE)
-      return luaL_error(L, "entered: '%s' is %s, not a date or datetime", fld,
-                        revl_type_name(f->base->cols[c]->type));
-    s->entered_col = c;
-  }
+  revl_error err;
+  if (!lua_isnil(L, -1))
+    check(L, revl_def_time_col(f->base, "entered", luaL_checkstring(L, -1), "a date or datetime",
+                               &s->entered_col, &err), &err);
   lua_pop(L, 1);
   lua_getfield(L, 2, "sla_days");
   if (!lua_isnil(L, -1)) s->sla_days = (int)luaL_checkinteger(L, -1);
@@ -359,41 +324,12 @@ static int l_sla_new(lua_State *L) {
   sla_ud *u = revl_obj_new(L, sizeof *u, SLA_MT, 1); /* 3 */
   u->s.base = t;
   u->s.act_fk = u->s.act_at = u->s.act_type = -1;
-  u->s.owner_col = opt_col(L, t, 2, "owner", "owner", REVL_T_STRING, 0);
-  u->s.team_col = -1;
-  if (u->s.owner_col >= 0 && t->cols[u->s.owner_col]->ref) {
-    revl_table *reps = t->cols[u->s.owner_col]->ref;
-    u->s.team_col = revl_table_col(reps, "team");
-    if (u->s.team_col >= 0 && reps->cols[u->s.team_col]->type != REVL_T_STRING) u->s.team_col = -1;
-  }
+  revl_sla_owner(&u->s, opt_col(L, t, 2, "owner", "owner", REVL_T_STRING, 0));
   revl_table *acts = revl_need_table(L, t->store, "activities");
-  if (acts) {
-    lua_getfield(L, 2, "via");
-    const char *via = lua_tostring(L, -1);
-    lua_pop(L, 1);
-    int fk = -1;
-    if (via) {
-      fk = revl_table_col(acts, via);
-      if (fk < 0) return luaL_error(L, "activities has no column '%s'", via);
-      if (acts->cols[fk]->ref != t || !acts->cols[fk]->rev_off)
-        return luaL_error(L, "activities.%s does not reference %s", via, t->name);
-    } else {
-      for (int i = 0; i < acts->ncols; i++)
-        if (acts->cols[i]->ref == t && acts->cols[i]->rev_off) {
-          fk = i;
-          break;
-        }
-    }
-    int at = revl_table_col(acts, "at");
-    if (fk >= 0 && at >= 0 && acts->cols[at]->type == REVL_T_DATETIME) {
-      u->s.acts = acts;
-      u->s.act_fk = fk;
-      u->s.act_at = at;
-      u->s.act_type = revl_table_col(acts, "type");
-      if (u->s.act_type >= 0 && acts->cols[u->s.act_type]->type != REVL_T_STRING)
-        u->s.act_type = -1;
-    }
-  }
+  lua_getfield(L, 2, "via");
+  revl_error err;
+  check(L, revl_sla_activities(&u->s, acts, acts ? lua_tostring(L, -1) : NULL, &err), &err);
+  lua_pop(L, 1);
   lua_getfield(L, 2, "calendar");
   if (!lua_isnil(L, -1)) {
     u->s.cal = revl_check_calendar(L, -1);
@@ -421,23 +357,15 @@ static int l_sla_kind(lua_State *L) {
   lua_getfield(L, 2, "name");
   kd->name = revl_xstrdup(L, luaL_checkstring(L, -1));
   lua_pop(L, 1);
+  revl_error err;
   lua_getfield(L, 2, "start");
-  const char *sf = luaL_checkstring(L, -1);
-  kd->start_col = revl_table_col(t, sf);
-  if (kd->start_col < 0) return luaL_error(L, "start: %s has no column '%s'%s", t->name, sf, REVL_HINT(t, sf));
-  if (t->cols[kd->start_col]->type != REVL_T_DATETIME && t->cols[kd->start_col]->type != REVL_T_DATE)
-    return luaL_error(L, "start: '%s' is %s, not a datetime", sf,
-                      revl_type_name(t->cols[kd->start_col]->type));
+  check(L, revl_def_time_col(t, "start", luaL_checkstring(L, -1), "a datetime", &kd->start_col,
+                             &err), &err);
   lua_pop(L, 1);
   lua_getfield(L, 2, "stop");
-  if (!lua_isnil(L, -1)) {
-    const char *sf2 = luaL_checkstring(L, -1);
-    kd->stop_col = revl_table_col(t, sf2);
-    if (kd->stop_col < 0) return luaL_error(L, "stop: %s has no column '%s'%s", t->name, sf2, REVL_HINT(t, sf2));
-    if (t->cols[kd->stop_col]->type != REVL_T_DATETIME && t->cols[kd->stop_col]->type != REVL_T_DATE)
-      return luaL_error(L, "stop: '%s' is %s, not a datetime", sf2,
-                        revl_type_name(t->cols[kd->stop_col]->type));
-  }
+  if (!lua_isnil(L, -1))
+    check(L, revl_def_time_col(t, "stop", luaL_checkstring(L, -1), "a datetime", &kd->stop_col,
+                               &err), &err);
   lua_pop(L, 1);
   lua_getfield(L, 2, "activity");
   if (!lua_isnil(L, -1)) {
@@ -456,13 +384,7 @@ static int l_sla_kind(lua_State *L) {
         kd->types[kd->ntypes++] = revl_intern_value(L, t, v, kn);
         lua_pop(L, 1);
       }
-      /* sort for binary search */
-      for (size_t i = 1; i < kd->ntypes; i++)
-        for (size_t j = i; j > 0 && kd->types[j - 1] > kd->types[j]; j--) {
-          uint32_t x = kd->types[j];
-          kd->types[j] = kd->types[j - 1];
-          kd->types[j - 1] = x;
-        }
+      revl_sla_kind_sort(kd);
       if (kd->ntypes && s->act_type < 0)
         return luaL_error(L, "activities has no text 'type' column");
     }

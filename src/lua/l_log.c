@@ -19,26 +19,8 @@ static int cmp_cstr(const void *a, const void *b) {
  * sorted keys, to depth 8). */
 static void json_lua(lua_State *L, int idx, sbuf *w, int depth) {
   idx = lua_absindex(L, idx);
-  char buf[64];
   switch (lua_type(L, idx)) {
-  case LUA_TNIL:
   case LUA_TLIGHTUSERDATA: revl_sb_add(w, "null", 4); return;
-  case LUA_TBOOLEAN:
-    if (lua_toboolean(L, idx)) revl_sb_add(w, "true", 4);
-    else revl_sb_add(w, "false", 5);
-    return;
-  case LUA_TNUMBER:
-    if (lua_isinteger(L, idx)) snprintf(buf, sizeof buf, "%lld", (long long)lua_tointeger(L, idx));
-    else if (!isfinite(lua_tonumber(L, idx))) snprintf(buf, sizeof buf, "null");
-    else revl_num_text(lua_tonumber(L, idx), buf, sizeof buf);
-    revl_sb_add(w, buf, strlen(buf));
-    return;
-  case LUA_TSTRING: {
-    size_t n;
-    const char *s = lua_tolstring(L, idx, &n);
-    revl_sb_json(w, s, n);
-    return;
-  }
   case LUA_TTABLE: {
     if (depth > 8) {
       revl_sb_add(w, "null", 4);
@@ -98,53 +80,22 @@ static void json_lua(lua_State *L, int idx, sbuf *w, int depth) {
     free(keys);
     return;
   }
-  default: {
-    revl_money_ud *m = revl_test_money(L, idx);
-    if (m) {
-      revl_format_money(m->minor, revl_currency_decimals(m->cur), 0, buf, sizeof buf);
-      revl_sb_add(w, buf, strlen(buf));
-      return;
-    }
-    size_t n;
-    const char *s = luaL_tolstring(L, idx, &n);
-    revl_sb_json(w, s, n);
-    lua_pop(L, 1);
+  default: { /* the core words scalars (revl_cval_json) */
+    revl_cval v;
+    int pushed = revl_lua_scalar(L, idx, &v, 2);
+    revl_cval_json(&v, w);
+    lua_pop(L, pushed);
     return;
   }
   }
 }
 
-/* text of a Lua value for a CSV cell */
+/* text of a Lua value for a CSV cell (revl_cval_text) */
 static void lua_text(lua_State *L, int idx, sbuf *b) {
-  idx = lua_absindex(L, idx);
-  char buf[64];
-  switch (lua_type(L, idx)) {
-  case LUA_TNIL: return;
-  case LUA_TBOOLEAN: revl_sb_adds(b, lua_toboolean(L, idx) ? "true" : "false"); return;
-  case LUA_TNUMBER:
-    if (lua_isinteger(L, idx)) snprintf(buf, sizeof buf, "%lld", (long long)lua_tointeger(L, idx));
-    else revl_num_text(lua_tonumber(L, idx), buf, sizeof buf);
-    revl_sb_adds(b, buf);
-    return;
-  case LUA_TSTRING: {
-    size_t n;
-    const char *s = lua_tolstring(L, idx, &n);
-    revl_sb_add(b, s, n);
-    return;
-  }
-  default: {
-    revl_money_ud *m = revl_test_money(L, idx);
-    if (m) {
-      revl_format_money(m->minor, revl_currency_decimals(m->cur), 0, buf, sizeof buf);
-      revl_sb_adds(b, buf);
-      return;
-    }
-    size_t n;
-    const char *s = luaL_tolstring(L, idx, &n);
-    revl_sb_add(b, s, n);
-    lua_pop(L, 1);
-  }
-  }
+  revl_cval v;
+  int pushed = revl_lua_scalar(L, idx, &v, 2);
+  revl_cval_text(&v, b);
+  lua_pop(L, pushed);
 }
 
 /* reasons given as a list of {criterion =, value =, points =} */

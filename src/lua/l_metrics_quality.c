@@ -112,33 +112,6 @@ static int opt_by(lua_State *L, int o, revl_by_opts *by, revl_qbad *bad, int at)
   return 0; /* the value stays on the stack */
 }
 
-/* A cell of f as revl_push_metric_frame pushes it, except text: the
- * store's strings through the view's string cache (at vidx) when cache
- * is set -- keys and ids the playbook reads again -- else as plain Lua
- * strings (values read once), never through strlen and the C-string
- * cache of lua_pushstring. */
-static void push_cell(lua_State *L, const revl_frame *f, int ci, size_t r, int vidx, int cache) {
-  const revl_fcol *fc = f->cols[ci];
-  const revl_column *c = &fc->col;
-  switch (c->type) {
-  case REVL_T_STRING: {
-    const revl_intern *in = fc->dict ? fc->dict : &f->own;
-    if (cache && f->store && in == &f->store->strings) {
-      revl_push_string_id(L, vidx, c->v.str[r]);
-    } else {
-      lua_pushlstring(L, revl_intern_str(in, c->v.str[r]), revl_intern_len(in, c->v.str[r]));
-    }
-    break;
-  }
-  case REVL_T_INT: lua_pushinteger(L, (lua_Integer)c->v.i64[r]); break;
-  case REVL_T_NUMBER: lua_pushnumber(L, c->v.f64[r]); break;
-  case REVL_T_MONEY: revl_push_money(L, c->v.i64[r], revl_frame_currency(f, ci, r)); break;
-  case REVL_T_BOOL: lua_pushboolean(L, c->v.b[r]); break;
-  case REVL_T_DATE: revl_push_date(L, c->v.date[r]); break;
-  default: revl_push_datetime(L, c->v.i64[r]); break;
-  }
-}
-
 /* The `columns` list of f: its column names, except that the key
  * columns (after `lead` leading ones) are the `by` fields as given, a
  * field given twice listed twice as it always was (the frame holds it
@@ -172,27 +145,9 @@ static void push_columns(lua_State *L, const revl_frame *f, const revl_by_opts *
  * lead as push_columns reads them. */
 static void push_frame(lua_State *L, const revl_frame *f, int vidx, int cache,
                        const revl_by_opts *by, int lead) {
-  lua_createtable(L, (int)(f->nrows < 1u << 24 ? f->nrows : 1u << 24), 1);
-  int list = lua_gettop(L);
-  for (size_t r = 0; r < f->nrows; r++) {
-    lua_createtable(L, 0, f->ncols);
-    for (int ci = 0; ci < f->ncols; ci++) {
-      if (!revl_frame_valid(f, ci, r)) continue;
-      push_cell(L, f, ci, r, vidx, cache);
-      lua_setfield(L, -2, f->cols[ci]->col.name);
-    }
-    lua_rawseti(L, list, (lua_Integer)r + 1);
-  }
-  /* the frame metatable: frame_sort of an empty list hands it over */
-  lua_getfield(L, LUA_REGISTRYINDEX, "revl.frame_sort");
-  lua_newtable(L);
-  lua_newtable(L);
-  lua_call(L, 2, 1);
-  lua_getmetatable(L, -1);
-  lua_setmetatable(L, list);
-  lua_pop(L, 1);
+  revl_push_frame_rows(L, f, vidx, cache);
   push_columns(L, f, by, lead);
-  lua_setfield(L, list, "columns");
+  lua_setfield(L, -2, "columns");
 }
 
 /* Raise the core's error, or push both frames: the first keyed by `by`,

@@ -202,55 +202,22 @@ static int lm_time_in_stage(lua_State *L) {
 
 /* Push f as revl_push_metric_frame does, except that strings of the
  * view's store (the view at vidx) come through the store's cache of Lua
- * strings, as the records have always been pushed. */
-static void push_records(lua_State *L, const revl_frame *f, int vidx, const revl_store *s) {
-  lua_createtable(L, (int)f->nrows, 1);
-  int list = lua_gettop(L);
-  for (size_t r = 0; r < f->nrows; r++) {
-    lua_createtable(L, 0, f->ncols);
-    for (int ci = 0; ci < f->ncols; ci++) {
-      const revl_fcol *fc = f->cols[ci];
-      const revl_column *c = &fc->col;
-      if (!revl_col_valid(c, r)) continue;
-      switch (c->type) {
-      case REVL_T_STRING:
-        if (fc->dict == &s->strings)
-          revl_push_string_id(L, vidx, c->v.str[r]);
-        else
-          lua_pushstring(L, revl_frame_str(f, ci, r));
-        break;
-      case REVL_T_INT: lua_pushinteger(L, (lua_Integer)c->v.i64[r]); break;
-      case REVL_T_NUMBER: lua_pushnumber(L, c->v.f64[r]); break;
-      case REVL_T_MONEY: revl_push_money(L, c->v.i64[r], revl_frame_currency(f, ci, r)); break;
-      case REVL_T_BOOL: lua_pushboolean(L, c->v.b[r]); break;
-      case REVL_T_DATE: revl_push_date(L, c->v.date[r]); break;
-      default: revl_push_datetime(L, c->v.i64[r]); break;
-      }
-      lua_setfield(L, -2, c->name);
-    }
-    lua_rawseti(L, list, (lua_Integer)r + 1);
-  }
-  /* the frame metatable: frame_sort of an empty list hands it over */
-  lua_getfield(L, LUA_REGISTRYINDEX, "revl.frame_sort");
-  lua_newtable(L);
-  lua_newtable(L);
-  lua_call(L, 2, 1);
-  lua_getmetatable(L, -1);
-  lua_setmetatable(L, list);
-  lua_pop(L, 1);
+ * strings, as the records have always been pushed, and no kinds. */
+static void push_records(lua_State *L, const revl_frame *f, int vidx) {
+  revl_push_frame_rows(L, f, vidx, 1);
   lua_createtable(L, f->ncols, 0);
   for (int ci = 0; ci < f->ncols; ci++) {
     lua_pushstring(L, f->cols[ci]->col.name);
     lua_rawseti(L, -2, ci + 1);
   }
-  lua_setfield(L, list, "columns");
+  lua_setfield(L, -2, "columns");
 }
 
 /* Push a summary and its records as two frames. */
-static int push_two(lua_State *L, revl_stages_out *out, const revl_view *v) {
+static int push_two(lua_State *L, revl_stages_out *out) {
   revl_push_metric_frame(L, out->summary);
   revl_frame_free(out->summary);
-  push_records(L, out->records, 1, v->t->store);
+  push_records(L, out->records, 1);
   revl_frame_free(out->records);
   return 2;
 }
@@ -274,7 +241,7 @@ static int lm_stage_aging(lua_State *L) {
   revl_error err = {0};
   revl_stages_out out;
   if (revl_metric_stage_aging(&cx, &v, &o, &out, &err)) return raise_for(L, 2, o.bad, &st, &err);
-  return push_two(L, &out, &v);
+  return push_two(L, &out);
 }
 
 /* revl.metrics.slipped_deals(deals, {by, period, from, to, periods}) */
@@ -296,7 +263,7 @@ static int lm_slipped_deals(lua_State *L) {
   revl_stages_out out;
   if (revl_metric_slipped_deals(&cx, &v, &o, &out, &err))
     return raise_for(L, 2, o.bad, &st, &err);
-  return push_two(L, &out, &v);
+  return push_two(L, &out);
 }
 
 /* ---- waterfall ------------------------------------------------------------ */

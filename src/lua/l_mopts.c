@@ -134,41 +134,39 @@ int revl_metric_raise(lua_State *L, const revl_error *err) {
   return lua_error(L);
 }
 
-static void push_cell(lua_State *L, const revl_frame *f, int ci, size_t r) {
-  const revl_column *c = &f->cols[ci]->col;
+/* A cell of f; text of the store's strings through the view's string
+ * cache (at vidx) when cache is set -- keys and ids the playbook reads
+ * again -- else as plain Lua strings (values read once). */
+static void push_cell(lua_State *L, const revl_frame *f, int ci, size_t r, int vidx, int cache) {
+  const revl_fcol *fc = f->cols[ci];
+  const revl_column *c = &fc->col;
   switch (c->type) {
-  case REVL_T_STRING:
-    lua_pushstring(L, revl_frame_str(f, ci, r));
+  case REVL_T_STRING: {
+    const revl_intern *in = fc->dict ? fc->dict : &f->own;
+    if (cache && f->store && in == &f->store->strings)
+      revl_push_string_id(L, vidx, c->v.str[r]);
+    else
+      lua_pushlstring(L, revl_intern_str(in, c->v.str[r]), revl_intern_len(in, c->v.str[r]));
     break;
-  case REVL_T_INT:
-    lua_pushinteger(L, (lua_Integer)c->v.i64[r]);
-    break;
-  case REVL_T_NUMBER:
-    lua_pushnumber(L, c->v.f64[r]);
-    break;
-  case REVL_T_MONEY:
-    revl_push_money(L, c->v.i64[r], revl_frame_currency(f, ci, r));
-    break;
-  case REVL_T_BOOL:
-    lua_pushboolean(L, c->v.b[r]);
-    break;
-  case REVL_T_DATE:
-    revl_push_date(L, c->v.date[r]);
-    break;
-  default:
-    revl_push_datetime(L, c->v.i64[r]);
-    break;
+  }
+  case REVL_T_INT: lua_pushinteger(L, (lua_Integer)c->v.i64[r]); break;
+  case REVL_T_NUMBER: lua_pushnumber(L, c->v.f64[r]); break;
+  case REVL_T_MONEY: revl_push_money(L, c->v.i64[r], revl_frame_currency(f, ci, r)); break;
+  case REVL_T_BOOL: lua_pushboolean(L, c->v.b[r]); break;
+  case REVL_T_DATE: revl_push_date(L, c->v.date[r]); break;
+  default: revl_push_datetime(L, c->v.i64[r]); break;
   }
 }
 
-void revl_push_metric_frame(lua_State *L, const revl_frame *f) {
-  lua_createtable(L, (int)f->nrows, 1);
+void revl_push_frame_rows(lua_State *L, const revl_frame *f, int vidx, int cache) {
+  if (cache) vidx = lua_absindex(L, vidx);
+  lua_createtable(L, (int)(f->nrows < 1u << 24 ? f->nrows : 1u << 24), 1);
   int list = lua_gettop(L);
   for (size_t r = 0; r < f->nrows; r++) {
     lua_createtable(L, 0, f->ncols);
     for (int ci = 0; ci < f->ncols; ci++) {
       if (!revl_frame_valid(f, ci, r)) continue;
-      push_cell(L, f, ci, r);
+      push_cell(L, f, ci, r, vidx, cache);
       lua_setfield(L, -2, f->cols[ci]->col.name);
     }
     lua_rawseti(L, list, (lua_Integer)r + 1);
@@ -181,6 +179,11 @@ void revl_push_metric_frame(lua_State *L, const revl_frame *f) {
   lua_getmetatable(L, -1);
   lua_setmetatable(L, list);
   lua_pop(L, 1);
+}
+
+void revl_push_metric_frame(lua_State *L, const revl_frame *f) {
+  revl_push_frame_rows(L, f, 0, 0);
+  int list = lua_gettop(L);
   lua_createtable(L, f->ncols, 0);
   for (int ci = 0; ci < f->ncols; ci++) {
     lua_pushstring(L, f->cols[ci]->col.name);

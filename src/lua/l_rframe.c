@@ -268,52 +268,24 @@ static int l_rules_cframe(lua_State *L) {
     luaL_argcheck(L, lua_isnoneornil(L, 2), 2, "a list of column names expected");
     for (int c = 0; c < rf->ncols; c++) pick[np++] = c;
   }
+  const char *cn[REVL_DFRAME_MAXCOLS];
+  for (int c = 0; c < rf->ncols; c++) {
+    lua_rawgeti(L, names, c + 1);
+    cn[c] = lua_tostring(L, -1); /* stays in the names table */
+    lua_pop(L, 1);
+  }
   revl_frame *f = revl_frame_new(rf->t->store);
   if (!f) return luaL_error(L, "not enough memory");
   revl_push_frame(L, f, 1); /* owns f from here; keeps the rules frame alive */
-  int ci[80];
-  for (int k = 0; k < np; k++) {
-    int c = pick[k];
-    lua_rawgeti(L, names, c + 1);
-    const char *name = lua_tostring(L, -1);
-    int ct = rf->ctype[c];
-    revl_type ty = ct == C_A || ct == C_B || ct == C_COMP ? REVL_T_NUMBER
-                   : ct == C_COMPLETE                    ? REVL_T_BOOL
-                                                         : REVL_T_STRING;
-    const revl_intern *dict = NULL;
-    if (ct == C_ID && rf->t->pk >= 0 && rf->t->cols[rf->t->pk]->type == REVL_T_STRING)
-      dict = &rf->t->store->strings;
-    ci[k] = revl_frame_add_col(f, name ? name : "?", ty, dict);
-    if (ci[k] < 0) return luaL_error(L, "column '%s' given twice", name);
-    if (ty == REVL_T_NUMBER) f->cols[ci[k]]->kind = REVL_DK_POINTS;
-    lua_pop(L, 1);
-  }
-  if (revl_frame_reserve(f, rf->n)) return luaL_error(L, "not enough memory");
+  int fi = lua_gettop(L);
   sbuf *b = lr_sb_new(L);
-  for (size_t i = 0; i < rf->n; i++) {
-    size_t row = FROW(rf, i);
-    for (int k = 0; k < np; k++) {
-      int c = pick[k];
-      revl_column *col = revl_frame_col(f, ci[k]);
-      int rc;
-      if (f->cols[ci[k]]->dict != &f->own) { /* the store's id */
-        const revl_column *pk = rf->t->cols[rf->t->pk];
-        rc = revl_col_valid(pk, row) ? revl_col_push_str(col, pk->v.str[row])
-                                     : revl_col_push_null(col);
-      } else {
-        revl_sb_reset(b);
-        double num = 0;
-        int kind = frame_cell(L, 1, rf, i, c, b, &num);
-        if (kind == V_NIL) rc = revl_col_push_null(col);
-        else if (kind == V_NUM) rc = revl_col_push_f64(col, num);
-        else if (kind == V_BOOL) rc = revl_col_push_bool(col, num != 0);
-        else rc = revl_frame_push_text(f, ci[k], revl_sb_str(b), b->n);
-      }
-      if (rc) return luaL_error(L, "not enough memory");
-    }
-  }
-  lua_pop(L, 1); /* the buffer */
-  if (revl_frame_seal(f)) return luaL_error(L, "rules frame: columns of unequal length");
+  rlist *r = rl_scratch(L);
+  seen_ctx sc = {L, 1, rf};
+  revl_error err;
+  int rc = revl_dframe_to_frame(rf, cn, pick, np, f, &r->r, b, seen_lua, &sc, &err);
+  r->busy = 0;
+  if (rc) return luaL_error(L, "%s", err.msg);
+  lua_settop(L, fi);
   return 1;
 }
 
@@ -400,19 +372,22 @@ static int l_frame_explain(lua_State *L) {
   return 1;
 }
 
-static int col_index(lua_State *L, int fidx, rframe *f, const char *name) {
+/* column c named name, else -1 */
+static int col_find(lua_State *L, int fidx, rframe *f, const char *name) {
   lua_getiuservalue(L, fidx, 3);
-  for (int c = 0; c < f->ncols; c++) {
+  int found = -1;
+  for (int c = 0; c < f->ncols && found < 0; c++) {
     lua_rawgeti(L, -1, c + 1);
-    int eq = strcmp(lua_tostring(L, -1), name) == 0;
+    if (strcmp(lua_tostring(L, -1), name) == 0) found = c;
     lua_pop(L, 1);
-    if (eq) {
-      lua_pop(L, 1);
-      return c;
-    }
   }
   lua_pop(L, 1);
-  return luaL_error(L, "this frame has no column '%s'", name);
+  return found;
+}
+
+static int col_index(lua_State *L, int fidx, rframe *f, const char *name) {
+  int c = col_find(L, fidx, f, name);
+  return c >= 0 ? c : luaL_error(L, "this frame has no column '%s'", name);
 }
 
 /* f:column(name) -> list of values (nil holes for null) */
@@ -571,19 +546,6 @@ static int l_frame_methods(lua_State *L) {
 }
 
 /* ---- revl diff ------------------------------------------------------------------ */
-
-/* column c named name, else -1 */
-static int col_find(lua_State *L, int fidx, rframe *f, const char *name) {
-  lua_getiuservalue(L, fidx, 3);
-  int found = -1;
-  for (int c = 0; c < f->ncols && found < 0; c++) {
-    lua_rawgeti(L, -1, c + 1);
-    if (strcmp(lua_tostring(L, -1), name) == 0) found = c;
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 1);
-  return found;
-}
 
 static void diff_cols(lua_State *L, int fidx, rframe *f, int c[3]) {
   c[0] = col_find(L, fidx, f, "tier");

@@ -1,46 +1,17 @@
 /*
- * l_rng.c -- revl.random(seed): a seeded generator (xoshiro256**) whose
- * seeds are recorded for decision logs, with next, int, pick, shuffle.
+ * l_rng.c -- revl.random(seed): the core's seeded generator (revl/rng.h)
+ * as a Lua object whose seeds are recorded for decision logs, with
+ * next, int, pick, shuffle.
  */
 #include "lrules.h"
+#include "revl/rng.h"
 
 /* ---- a seeded random generator ------------------------------------------------------------------ */
 
 typedef struct rng {
-  uint64_t s[4];
+  revl_rng g; /* the core's (src/rules/rng.c) */
   lua_Integer seed;
 } rng;
-
-static uint64_t splitmix(uint64_t *x) {
-  uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static uint64_t rng_next(rng *r) {
-  uint64_t *s = r->s;
-  uint64_t result = rotl(s[1] * 5, 7) * 9;
-  uint64_t t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 45);
-  return result;
-}
-
-/* uniform in [0, n) without modulo bias */
-static uint64_t rng_below(rng *r, uint64_t n) {
-  uint64_t lim = UINT64_MAX - UINT64_MAX % n;
-  uint64_t x;
-  do x = rng_next(r);
-  while (x >= lim);
-  return x % n;
-}
 
 /* revl.random(seed) -> generator; the seed is recorded for decision logs */
 int lr_random(lua_State *L) {
@@ -49,8 +20,7 @@ int lr_random(lua_State *L) {
   lua_Integer seed = lua_tointeger(L, 1);
   rng *r = lua_newuserdatauv(L, sizeof *r, 0);
   r->seed = seed;
-  uint64_t x = (uint64_t)seed;
-  for (int i = 0; i < 4; i++) r->s[i] = splitmix(&x);
+  revl_rng_seed(&r->g, (uint64_t)seed);
   luaL_setmetatable(L, RULES_RANDOM);
   lua_getfield(L, LUA_REGISTRYINDEX, "revl.rules.seeds");
   if (!lua_istable(L, -1)) {
@@ -77,7 +47,7 @@ int lr_random(lua_State *L) {
 /* g:next() -> a float in [0, 1) */
 static int l_rng_next(lua_State *L) {
   rng *r = luaL_checkudata(L, 1, RULES_RANDOM);
-  lua_pushnumber(L, (double)(rng_next(r) >> 11) * 0x1.0p-53);
+  lua_pushnumber(L, revl_rng_unit(&r->g));
   return 1;
 }
 
@@ -86,9 +56,7 @@ static int l_rng_int(lua_State *L) {
   rng *r = luaL_checkudata(L, 1, RULES_RANDOM);
   lua_Integer lo = luaL_checkinteger(L, 2), hi = luaL_checkinteger(L, 3);
   if (hi < lo) return luaL_error(L, "int(lo, hi) needs lo <= hi");
-  uint64_t span = (uint64_t)hi - (uint64_t)lo + 1;
-  uint64_t x = span == 0 ? rng_next(r) : rng_below(r, span);
-  lua_pushinteger(L, (lua_Integer)((uint64_t)lo + x));
+  lua_pushinteger(L, (lua_Integer)revl_rng_range(&r->g, lo, hi));
   return 1;
 }
 
@@ -98,23 +66,24 @@ static int l_rng_pick(lua_State *L) {
   luaL_checktype(L, 2, LUA_TTABLE);
   size_t n = lua_rawlen(L, 2);
   if (!n) return 0;
-  lua_rawgeti(L, 2, (lua_Integer)rng_below(r, n) + 1);
+  lua_rawgeti(L, 2, (lua_Integer)revl_rng_below(&r->g, n) + 1);
   return 1;
 }
 
-/* g:shuffle(list) -> the list, shuffled in place (Fisher-Yates) */
+static void swap_items(void *ud, size_t i, size_t j) {
+  lua_State *L = ud;
+  lua_rawgeti(L, 2, (lua_Integer)i);
+  lua_rawgeti(L, 2, (lua_Integer)j);
+  lua_rawseti(L, 2, (lua_Integer)i);
+  lua_rawseti(L, 2, (lua_Integer)j);
+}
+
+/* g:shuffle(list) -> the list, shuffled in place (revl_rng_shuffle) */
 static int l_rng_shuffle(lua_State *L) {
   rng *r = luaL_checkudata(L, 1, RULES_RANDOM);
   luaL_checktype(L, 2, LUA_TTABLE);
-  size_t n = lua_rawlen(L, 2);
-  for (size_t i = n; i > 1; i--) {
-    size_t j = (size_t)rng_below(r, i) + 1;
-    lua_rawgeti(L, 2, (lua_Integer)i);
-    lua_rawgeti(L, 2, (lua_Integer)j);
-    lua_rawseti(L, 2, (lua_Integer)i);
-    lua_rawseti(L, 2, (lua_Integer)j);
-  }
   lua_settop(L, 2);
+  revl_rng_shuffle(&r->g, lua_rawlen(L, 2), swap_items, L);
   return 1;
 }
 

@@ -24,47 +24,12 @@
 #include "revl/csvw.h"
 #include "revl/parse.h"
 #include "revl/route.h"
+#include "revl/sbuf.h"
 
 #define ROUTER_MT "revl.router_ud"
 #define ROUTING_MT "revl.routing"
 
 /* ---- guard: definition errors name the playbook's line --------------- */
-
-/* Remove the positions of revl's own Lua parts ("lua/route.lua:12: "). */
-static const char *strip_internal(lua_State *L, const char *msg, int *stripped) {
-  luaL_Buffer b;
-  luaL_buffinit(L, &b);
-  const char *p = msg;
-  *stripped = 0;
-  while (*p) {
-    if (strncmp(p, "lua/", 4) == 0) {
-      const char *q = p + 4;
-      while ((*q >= 'a' && *q <= 'z') || *q == '_') q++;
-      if (strncmp(q, ".lua:", 5) == 0) {
-        q += 5;
-        const char *d = q;
-        while (*q >= '0' && *q <= '9') q++;
-        if (q > d && q[0] == ':' && q[1] == ' ') {
-          p = q + 2;
-          *stripped = 1;
-          continue;
-        }
-      }
-    }
-    luaL_addchar(&b, *p);
-    p++;
-  }
-  luaL_pushresult(&b);
-  return lua_tostring(L, -1);
-}
-
-static int has_position(const char *s) {
-  for (const char *p = strstr(s, ".lua:"); p; p = strstr(p + 1, ".lua:")) {
-    const char *q = p + 5;
-    if (*q >= '0' && *q <= '9') return 1;
-  }
-  return 0;
-}
 
 static int guard_call(lua_State *L) {
   int n = lua_gettop(L);
@@ -73,9 +38,13 @@ static int guard_call(lua_State *L) {
   int st = lua_pcall(L, n, LUA_MULTRET, 0);
   if (st == LUA_OK) return lua_gettop(L);
   if (st == LUA_ERRMEM || lua_type(L, -1) != LUA_TSTRING) return lua_error(L);
-  int stripped;
-  const char *msg = strip_internal(L, lua_tostring(L, -1), &stripped);
-  if (!has_position(msg)) {
+  revl_sbuf b = {0}; /* revl_sb_strip_positions: revl's own positions out */
+  revl_sb_strip_positions(&b, lua_tostring(L, -1));
+  if (b.oom) return revl_sb_free(&b), luaL_error(L, "not enough memory");
+  lua_pushlstring(L, revl_sb_str(&b), b.n);
+  revl_sb_free(&b);
+  const char *msg = lua_tostring(L, -1);
+  if (!revl_has_position(msg)) {
     luaL_where(L, 1);
     lua_pushstring(L, msg);
     lua_concat(L, 2);
@@ -213,11 +182,9 @@ static int l_router_terr(lua_State *L) {
   luaL_checktype(L, 4, LUA_TTABLE);
   revl_terr t;
   memset(&t, 0, sizeof t);
-  t.col = revl_resolve_field(u->r->base, field, &t.holder, &t.via);
-  if (t.col < 0) return luaL_error(L, "%s has no column '%s'%s", u->r->base->name, field, REVL_HINT(u->r->base, field));
-  if (t.holder->cols[t.col]->type != REVL_T_STRING)
-    return luaL_error(L, "territory field '%s' must be text, it is %s", field,
-                      revl_type_name(t.holder->cols[t.col]->type));
+  revl_error err;
+  if (revl_router_text_field(u->r->base, field, "territory", &t.holder, &t.via, &t.col, &err))
+    return luaL_error(L, "%s", err.msg);
   int n = (int)lua_rawlen(L, 3);
   t.keys = revl_xalloc(L, (size_t)n, sizeof *t.keys);
   t.child = malloc((size_t)(n ? n : 1) * sizeof *t.child);
@@ -264,11 +231,9 @@ static int l_router_rule(lua_State *L) {
   if (strcmp(kind, "owner_field") == 0) {
     const char *f = luaL_checkstring(L, 5);
     ru.kind = REVL_ST_OWNER_FIELD;
-    ru.col = revl_resolve_field(r->base, f, &ru.holder, &ru.via);
-    if (ru.col < 0) return luaL_error(L, "%s has no column '%s'%s", r->base->name, f, REVL_HINT(r->base, f));
-    if (ru.holder->cols[ru.col]->type != REVL_T_STRING)
-      return luaL_error(L, "owner field '%s' must be text (rep ids), it is %s", f,
-                        revl_type_name(ru.holder->cols[ru.col]->type));
+    revl_error err;
+    if (revl_router_text_field(r->base, f, "owner", &ru.holder, &ru.via, &ru.col, &err))
+      return luaL_error(L, "%s", err.msg);
   } else if (strcmp(kind, "account") == 0) {
     ru.kind = REVL_ST_ACCOUNT;
   } else if (strcmp(kind, "pool") == 0) {
@@ -305,51 +270,18 @@ static int l_router_account(lua_State *L) {
   if (r->acct) return 0;
   revl_table *a = revl_need_table(L, r->base->store, "accounts");
   if (!a) return luaL_error(L, "account matching needs the accounts table (not loaded)");
-  const char *lf[3] = {"email", "domain", "company"};
-  int *lc[3] = {&r->lead_email, &r->lead_domain, &r->lead_company};
-  int any = 0;
-  for (int i = 0; i < 3; i++) {
-    lua_getfield(L, 2, lf[i]);
-    const char *f = lua_tostring(L, -1);
-    int explicit_ = f != NULL;
-    if (!f) f = lf[i];
-    int c = revl_table_col(r->base, f);
-    if (c < 0 && explicit_) return luaL_error(L, "%s has no column '%s'%s", r->base->name, f, REVL_HINT(r->base, f));
-    if (c >= 0 && r->base->cols[c]->type != REVL_T_STRING) {
-      if (explicit_) return luaL_error(L, "'%s' must be a text column", f);
-      c = -1;
-    }
-    *lc[i] = c;
-    any |= c >= 0;
-    lua_pop(L, 1);
+  revl_acct_spec sp;
+  const char **given[6] = {&sp.email, &sp.domain, &sp.company, &sp.account_domain,
+                           &sp.account_name, &sp.owner_from};
+  static const char *const keys[6] = {"email", "domain", "company", "account_domain",
+                                      "account_name", "owner_from"};
+  for (int i = 0; i < 6; i++) {
+    lua_getfield(L, 2, keys[i]);
+    *given[i] = lua_tostring(L, -1); /* left on the stack */
   }
-  if (!any)
-    return luaL_error(L, "account matching needs an email, domain or company column on %s",
-                      r->base->name);
-  lua_getfield(L, 2, "account_domain");
-  const char *ad = lua_tostring(L, -1);
-  int adc = revl_table_col(a, ad ? ad : "domain");
-  if (adc < 0 && !ad) adc = revl_table_col(a, "website");
-  if (ad && adc < 0) return luaL_error(L, "accounts has no column '%s'", ad);
-  lua_getfield(L, 2, "account_name");
-  const char *an = lua_tostring(L, -1);
-  int anc = revl_table_col(a, an ? an : "name");
-  if (an && anc < 0) return luaL_error(L, "accounts has no column '%s'", an);
-  lua_getfield(L, 2, "owner_from");
-  const char *of = lua_tostring(L, -1);
-  int oc = revl_table_col(a, "owner");
-  if (of && strcmp(of, "deals") == 0) {
-    r->owner_from_deals = 1;
-  } else if (of && strcmp(of, "owner") != 0) {
-    oc = revl_table_col(a, of);
-    if (oc < 0) return luaL_error(L, "accounts has no column '%s'", of);
-  } else if (of && oc < 0) {
-    return luaL_error(L, "accounts has no column 'owner' (use owner_from = \"deals\")");
-  }
-  if (!r->owner_from_deals) {
-    if (oc < 0) r->owner_from_deals = 1;
-    else r->acct_owner_col = oc;
-  }
+  int adc, anc;
+  revl_error err;
+  if (revl_router_account_cols(r, a, &sp, &adc, &anc, &err)) return luaL_error(L, "%s", err.msg);
   lua_getfield(L, 2, "freemail");
   size_t nf = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
   const char **extra = lua_newuserdatauv(L, (nf ? nf : 1) * sizeof *extra, 0);
@@ -370,34 +302,24 @@ static int l_router_caps(lua_State *L) {
   revl_router *r = u->r;
   static const char *pn[] = {"day", "week", "month", NULL};
   int p = luaL_checkoption(L, 2, NULL, pn);
-  size_t nr = r->reps->nrows;
-  int64_t *cap = malloc((nr ? nr : 1) * sizeof *cap);
+  lua_Integer v = lua_isinteger(L, 3) ? lua_tointeger(L, 3) : -1; /* every rep's */
+  if (lua_istable(L, 3)) {
+    lua_getfield(L, 3, "default");
+    if (lua_isinteger(L, -1)) v = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+  }
+  int64_t *cap = revl_router_cap_new(r, p, v < 0 ? -1 : v);
   if (!cap) return luaL_error(L, "not enough memory");
-  free(r->cap[p]);
-  r->cap[p] = cap;
-  for (size_t i = 0; i < nr; i++) cap[i] = -1;
   if (lua_isinteger(L, 3)) {
-    lua_Integer v = lua_tointeger(L, 3);
     if (v < 0) return luaL_error(L, "%s cap must be >= 0", pn[p]);
-    for (size_t i = 0; i < nr; i++) cap[i] = v;
   } else if (lua_type(L, 3) == LUA_TSTRING) {
-    const char *f = lua_tostring(L, 3);
-    int c = revl_table_col(r->reps, f);
-    if (c < 0) return luaL_error(L, "%s cap: reps has no column '%s'", pn[p], f);
-    revl_column *col = r->reps->cols[c];
-    if (col->type != REVL_T_INT && col->type != REVL_T_NUMBER)
-      return luaL_error(L, "%s cap: reps.%s is %s, not a number", pn[p], f,
-                        revl_type_name(col->type));
-    for (size_t i = 0; i < nr; i++)
-      if (revl_col_valid(col, i))
-        cap[i] = col->type == REVL_T_INT ? col->v.i64[i] : (int64_t)floor(col->v.f64[i]);
+    revl_error err;
+    if (revl_router_cap_col(r, p, pn[p], lua_tostring(L, 3), &err))
+      return luaL_error(L, "%s", err.msg);
   } else if (lua_istable(L, 3)) {
     lua_getfield(L, 3, "default");
-    if (!lua_isnil(L, -1)) {
-      if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0)
-        return luaL_error(L, "%s cap default must be a whole number >= 0", pn[p]);
-      for (size_t i = 0; i < nr; i++) cap[i] = lua_tointeger(L, -1);
-    }
+    if (!lua_isnil(L, -1) && (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0))
+      return luaL_error(L, "%s cap default must be a whole number >= 0", pn[p]);
     lua_pop(L, 1);
     lua_pushnil(L);
     while (lua_next(L, 3)) {

@@ -191,21 +191,10 @@ static int l_icp_new(lua_State *L) {
     lua_getfield(L, 6, "view");
     e->acts = lr_view_table(L, -1);
     lua_pop(L, 1); /* same store as the scored table: kept alive by it */
-    if (e->acts->store != m->t->store)
-      lr_plain_error(L, "engagement: %s is not from the same data as %s", e->acts->name, m->t->name);
-    const char *key = lr_opt_str(L, 6, "key"), *type = lr_opt_str(L, 6, "type"),
-               *at = lr_opt_str(L, 6, "at");
-    e->fk = revl_table_col(e->acts, key ? key : "");
-    e->type = revl_table_col(e->acts, type ? type : "");
-    e->at = revl_table_col(e->acts, at ? at : "");
-    if (e->fk < 0 || e->acts->cols[e->fk]->ref != m->t || !e->acts->cols[e->fk]->rev_off)
-      lr_plain_error(L, "engagement: %s.%s does not reference %s", e->acts->name,
-                  key ? key : "?", m->t->name);
-    if (e->type < 0 || e->acts->cols[e->type]->type != REVL_T_STRING)
-      lr_plain_error(L, "engagement: %s has no text column '%s'", e->acts->name, type ? type : "?");
-    if (e->at < 0 || (e->acts->cols[e->at]->type != REVL_T_DATE &&
-                      e->acts->cols[e->at]->type != REVL_T_DATETIME))
-      lr_plain_error(L, "engagement: %s has no date column '%s'", e->acts->name, at ? at : "?");
+    revl_error err;
+    if (revl_engage_bind(e, m->t, lr_opt_str(L, 6, "key"), lr_opt_str(L, 6, "type"),
+                         lr_opt_str(L, 6, "at"), &err))
+      lr_plain_error(L, "%s", err.msg);
     e->window = (int32_t)lr_opt_num(L, 6, "window", 90, NULL);
     e->cap = lr_opt_num(L, 6, "cap", 0, &e->has_cap);
     lua_getfield(L, 6, "points"); /* list of {type, points} */
@@ -252,32 +241,21 @@ static int l_icp_new(lua_State *L) {
       }
     }
     lua_pop(L, 1);
-    e->factor = lr_xcalloc(L, (size_t)e->window, sizeof *e->factor);
-    for (int32_t a = 0; a < e->window; a++) e->factor[a] = revl_decay_factor(&e->decay, a);
+    if (revl_engage_factors(e)) luaL_error(L, "not enough memory");
     lua_getfield(L, 6, "bands");
     icp->bands = read_bands(L, -1, &icp->nbands);
     lua_pop(L, 1);
   }
   lua_pop(L, 1);
   /* labels of the fit x engagement matrix, and their actions */
-  m->nb = icp->eng && icp->nbands ? icp->nbands : 1;
-  int nc = icp->ntiers * m->nb;
-  m->combo = lr_xcalloc(L, (size_t)nc, sizeof *m->combo);
-  m->action = lr_xcalloc(L, (size_t)nc, sizeof *m->action);
+  if (revl_dmodel_labels(m)) luaL_error(L, "not enough memory");
   lua_getfield(L, 1, "matrix"); /* 6 */
   m->has_action = lua_istable(L, 6);
-  for (int ti = 0; ti < icp->ntiers; ti++)
-    for (int bi = 0; bi < m->nb; bi++) {
-      char lab[80];
-      snprintf(lab, sizeof lab, "%s%s", icp->tiers[ti].label,
-               m->nb > 1 || (icp->eng && icp->nbands) ? icp->bands[bi].label : "");
-      m->combo[ti * m->nb + bi] = lr_xstrdup(L, lab);
-      if (m->has_action) {
-        lua_getfield(L, 6, lab);
-        if (lua_isstring(L, -1)) m->action[ti * m->nb + bi] = lr_xstrdup(L, lua_tostring(L, -1));
-        lua_pop(L, 1);
-      }
-    }
+  for (int k = 0; m->has_action && k < icp->ntiers * m->nb; k++) {
+    lua_getfield(L, 6, m->combo[k]);
+    if (lua_isstring(L, -1)) m->action[k] = lr_xstrdup(L, lua_tostring(L, -1));
+    lua_pop(L, 1);
+  }
   lua_pop(L, 1);
   lua_settop(L, 3);
   return 1;
@@ -299,12 +277,10 @@ static int l_health_new(lua_State *L) {
     lua_rawgeti(L, 5, i);
     lua_getfield(L, -1, "rules");
     if (lua_istable(L, -1)) nr += (int)lua_rawlen(L, -1);
-    const char *kind = lr_opt_str(L, -2, "kind");
-    if (kind && (strcmp(kind, "usage") == 0 || strcmp(kind, "utilisation") == 0 ||
-                 strcmp(kind, "usage_growth") == 0))
-      need_usage = 1;
+    int kind = revl_hcomp_kind_of(lr_opt_str(L, -2, "kind"));
+    if (kind == HC_USAGE || kind == HC_UTIL || kind == HC_GROWTH) need_usage = 1;
     lua_getfield(L, -2, "per_seat");
-    if ((kind && strcmp(kind, "utilisation") == 0) || lua_toboolean(L, -1)) need_subs = 1;
+    if (kind == HC_UTIL || lua_toboolean(L, -1)) need_subs = 1;
     lua_pop(L, 1);
     lua_pop(L, 2);
   }
@@ -319,11 +295,12 @@ static int l_health_new(lua_State *L) {
     c->weight = lr_opt_num(L, 6, "weight", 1, NULL);
     c->missing = lr_opt_num(L, 6, "missing", 0, &c->has_missing);
     c->fnref = -1;
-    const char *kind = lr_opt_str(L, 6, "kind");
+    const char *kname = lr_opt_str(L, 6, "kind");
     char what[200];
     snprintf(what, sizeof what, "component '%s'", c->name);
-    if (strcmp(kind, "criteria") == 0) {
-      c->kind = HC_CRITERIA;
+    c->kind = revl_hcomp_kind_of(kname);
+    revl_error err;
+    if (c->kind == HC_CRITERIA) {
       c->rule0 = m->nhrules;
       lua_getfield(L, 6, "rules"); /* 7 */
       int n = (int)lua_rawlen(L, 7);
@@ -343,44 +320,26 @@ static int l_health_new(lua_State *L) {
       }
       lua_pop(L, 1);
       c->desc = lr_xstrdup(L, "");
-    } else if (strcmp(kind, "field") == 0) {
-      c->kind = HC_FIELD;
-      const char *f = lr_opt_str(L, 6, "field");
-      c->fcol = revl_resolve_field(m->t, f, &c->ft, &c->fvia);
-      if (c->fcol < 0) lr_plain_error(L, "%s: %s has no column '%s'%s", what, m->t->name, f, REVL_HINT(m->t, f));
-      revl_type ty = c->ft->cols[c->fcol]->type;
-      if (ty != REVL_T_INT && ty != REVL_T_NUMBER && ty != REVL_T_MONEY && ty != REVL_T_BOOL)
-        lr_plain_error(L, "%s: field '%s' is %s, not a number (map it with a function)", what, f,
-                    revl_type_name(ty));
-      c->desc = lr_xstrdup(L, f);
-    } else if (strcmp(kind, "usage") == 0 || strcmp(kind, "utilisation") == 0 ||
-               strcmp(kind, "usage_growth") == 0) {
-      c->kind = strcmp(kind, "usage") == 0 ? HC_USAGE
-                : strcmp(kind, "utilisation") == 0 ? HC_UTIL : HC_GROWTH;
+    } else if (c->kind == HC_FIELD) {
+      if (revl_hcomp_field(c, m->t, what, lr_opt_str(L, 6, "field"), &err))
+        lr_plain_error(L, "%s", err.msg);
+    } else if (c->kind == HC_USAGE || c->kind == HC_UTIL || c->kind == HC_GROWTH) {
       const char *metric = lr_opt_str(L, 6, "metric");
       c->metric = lr_intern_of(L, m->t, metric);
-      c->agg = c->kind == HC_UTIL ? REVL_UAGG_AVG : lr_agg_of(lr_opt_str(L, 6, "agg"));
+      c->agg = c->kind == HC_UTIL ? REVL_UAGG_AVG : revl_usage_agg_of(lr_opt_str(L, 6, "agg"));
       c->days = (int)lr_opt_num(L, 6, "days", 28, NULL);
       lua_getfield(L, 6, "per_seat");
       c->per_seat = c->kind == HC_USAGE && lua_toboolean(L, -1);
       lua_pop(L, 1);
-      char d[200];
-      if (c->kind == HC_USAGE)
-        snprintf(d, sizeof d, "%s %s %dd%s", metric, lr_agg_name(c->agg), c->days,
-                 c->per_seat ? " per seat" : "");
-      else if (c->kind == HC_UTIL) snprintf(d, sizeof d, "%s / seats %dd", metric, c->days);
-      else snprintf(d, sizeof d, "%s %s %dd vs the %dd before", metric, lr_agg_name(c->agg),
-                    c->days, c->days);
-      c->desc = lr_xstrdup(L, d);
-    } else if (strcmp(kind, "fn") == 0) {
-      c->kind = HC_FN;
+      if (revl_hcomp_usage_desc(c, metric)) luaL_error(L, "not enough memory");
+    } else if (c->kind == HC_FN) {
       lua_getfield(L, 6, "fn");
       c->fnref = (int)lua_rawlen(L, 4) + 1;
       lua_rawseti(L, 4, c->fnref);
       m->needs_lua = 1;
       c->desc = lr_xstrdup(L, "function");
     } else {
-      lr_plain_error(L, "%s: unknown kind '%s'", what, kind);
+      lr_plain_error(L, "%s: unknown kind '%s'", what, kname);
     }
     lua_getfield(L, 6, "bands");
     if (lua_istable(L, -1)) {

@@ -580,30 +580,13 @@ static int view_group_by(lua_State *L) {
   revl_gkey keys[8];
   revl_rt_state *rt = revl_rt_get(L);
   int fs = rt ? rt->fiscal_start : 1;
-  static const char *periods[] = {"day", "week", "month", "quarter", "year",
-                                  "fiscal_quarter", "fiscal_year", NULL};
+  revl_error err;
   for (int i = 0; i < nk; i++) {
-    const char *spec = luaL_checkstring(L, i + 2);
-    const char *colon = strchr(spec, ':');
-    lua_pushlstring(L, spec, colon ? (size_t)(colon - spec) : strlen(spec));
-    keys[i].field = lua_tostring(L, -1); /* kept on the stack */
-    keys[i].period = NULL;
-    keys[i].label = spec;
-    revl_table *h;
-    int via;
-    int ci = resolve_field(v->t, keys[i].field, &h, &via);
-    if (ci < 0) return luaL_error(L, "%s has no column '%s'%s", v->t->name, keys[i].field, REVL_HINT(v->t, keys[i].field));
-    if (colon) {
-      for (int p = 0; periods[p]; p++)
-        if (strcmp(colon + 1, periods[p]) == 0) keys[i].period = periods[p];
-      if (!keys[i].period)
-        return luaL_error(L, "unknown period '%s' (day week month quarter year "
-                             "fiscal_quarter fiscal_year)", colon + 1);
-      revl_type ty = h->cols[ci]->type;
-      if (ty != REVL_T_DATE && ty != REVL_T_DATETIME)
-        return luaL_error(L, "'%s' is not a date column", keys[i].field);
-      keys[i].label = lua_pushfstring(L, "%s_%s", keys[i].field, keys[i].period);
-    }
+    size_t len;
+    const char *spec = luaL_checklstring(L, i + 2, &len);
+    char *buf = lua_newuserdatauv(L, 2 * len + 32, 0); /* kept on the stack */
+    if (revl_gkey_parse(v->t, spec, &keys[i], buf, 2 * len + 32, &err))
+      return luaL_error(L, "%s", err.msg);
   }
   revl_vagg aggs[64];
   int na = 0;
@@ -627,17 +610,8 @@ static int view_group_by(lua_State *L) {
         lua_rawgeti(L, vi, 2);
         lua_rawgeti(L, vi, 3);
         const char *kind = luaL_checkstring(L, -3);
-        const char *fname = lua_tostring(L, -2);
-        if (!fname) return luaL_error(L, "aggregate '%s' needs {kind, column}", name);
-        a->kind = revl_agg_parse(kind);
-        if (a->kind < 0)
-          return luaL_error(L, "unknown aggregate '%s' (count sum avg min max median "
-                               "percentile)", kind);
-        revl_table *h;
-        int via;
-        if (resolve_field(v->t, fname, &h, &via) < 0)
-          return luaL_error(L, "%s has no column '%s'%s", v->t->name, fname, REVL_HINT(v->t, fname));
-        a->field = fname;
+        if (revl_vagg_parse(v->t, a, kind, lua_tostring(L, -2), &err))
+          return luaL_error(L, "%s", err.msg);
         if (a->kind == REVL_AGG_PERCENTILE && lua_isnumber(L, -1)) a->p = lua_tonumber(L, -1);
       } else {
         return luaL_error(L, "aggregate '%s' must be \"count\" or {kind, column}", name);
@@ -647,7 +621,6 @@ static int view_group_by(lua_State *L) {
   }
   revl_view cv = {v->t, v->rows, v->n};
   revl_frame *f;
-  revl_error err;
   if (revl_view_group_by(&cv, keys, nk, aggs, na, fs, &f, &err))
     return luaL_error(L, "%s", err.msg);
   lua_getiuservalue(L, 1, 1); /* the store */

@@ -15,6 +15,7 @@
 #include "lrevl.h"
 #include "revl/metrics.h"
 #include "revl/parse.h"
+#include "metrics/mcore.h"
 
 /* ---- money ---------------------------------------------------------- */
 
@@ -30,49 +31,32 @@ revl_money_ud *revl_test_money(lua_State *L, int idx) {
   return luaL_testudata(L, idx, REVL_MONEY);
 }
 
-static int64_t pow10i(int d) {
-  int64_t p = 1;
-  while (d-- > 0) p *= 10;
-  return p;
-}
-
 void revl_money_format(int64_t minor, const char *cur, char *buf, size_t n) {
   char num[64];
   revl_format_money(minor, revl_currency_decimals(cur), 1, num, sizeof num);
   snprintf(buf, n, "%s %s", num, cur);
 }
 
-/* Round x (in minor units) half away from zero into int64. */
+/* Round x (in minor units) half away from zero (revl_money_round). */
 static int round_minor(lua_State *L, double x, int64_t *out) {
-  if (!isfinite(x) || fabs(x) > 9.0e18) return luaL_error(L, "money out of range");
-  *out = (int64_t)(x < 0 ? ceil(x - 0.5) : floor(x + 0.5));
+  if (revl_money_round(x, out)) return luaL_error(L, "money out of range");
   return 0;
 }
 
-/* Dates that arithmetic may produce: years 1-9999, as revl.date(y, m, d)
- * accepts.  Past them a result would wrap or overflow, so it is an
- * error instead. */
-#define DAYS_MIN (-719162) /* 0001-01-01 */
-#define DAYS_MAX 2932896   /* 9999-12-31 */
+/* Dates that arithmetic may produce: years 1-9999 (revl_date_plus ...).
+ * Past them a result would wrap or overflow, so it is an error. */
 #define DATE_RANGE_MSG "date out of range (years 1-9999)"
 
-/* Push the date d + k days, or raise when it leaves the range. */
 static int push_date_plus(lua_State *L, int32_t d, lua_Integer k) {
-  if (k < DAYS_MIN - (lua_Integer)DAYS_MAX || k > DAYS_MAX - (lua_Integer)DAYS_MIN ||
-      d + k < DAYS_MIN || d + k > DAYS_MAX)
-    return luaL_error(L, DATE_RANGE_MSG);
-  revl_push_date(L, (int32_t)(d + k));
+  int32_t r;
+  if (revl_date_plus(d, k, &r)) return luaL_error(L, DATE_RANGE_MSG);
+  revl_push_date(L, r);
   return 1;
 }
 
-/* Push the datetime secs + x days (x a float), or raise when x is not a
- * finite number or the result leaves the range. */
 static int push_datetime_plus(lua_State *L, int64_t secs, double x) {
-  const double span = (double)(DAYS_MAX - DAYS_MIN + 1);
-  if (!isfinite(x) || fabs(x) > span) return luaL_error(L, DATE_RANGE_MSG);
-  int64_t r = secs + (int64_t)llround(x * 86400);
-  if (r < (int64_t)DAYS_MIN * 86400 || r >= ((int64_t)DAYS_MAX + 1) * 86400)
-    return luaL_error(L, DATE_RANGE_MSG);
+  int64_t r;
+  if (revl_datetime_plus(secs, x, &r)) return luaL_error(L, DATE_RANGE_MSG);
   revl_push_datetime(L, r);
   return 1;
 }
@@ -94,12 +78,10 @@ static int money_new(lua_State *L) {
     return 1;
   }
   if (lua_isinteger(L, 1)) {
-    lua_Integer i = lua_tointeger(L, 1);
-    int64_t p = pow10i(dec);
-    if (i > INT64_MAX / p || i < INT64_MIN / p) return luaL_error(L, "money out of range");
-    minor = (int64_t)i * p;
+    if (revl_money_from_int(lua_tointeger(L, 1), dec, &minor))
+      return luaL_error(L, "money out of range");
   } else {
-    round_minor(L, luaL_checknumber(L, 1) * (double)pow10i(dec), &minor);
+    round_minor(L, luaL_checknumber(L, 1) * (double)revl_pow10(dec), &minor);
   }
   revl_push_money(L, minor, cur);
   return 1;
@@ -114,7 +96,7 @@ static int64_t operand_minor(lua_State *L, int idx, const char *cur) {
     return m->minor;
   }
   int64_t v;
-  round_minor(L, luaL_checknumber(L, idx) * (double)pow10i(revl_currency_decimals(cur)), &v);
+  round_minor(L, luaL_checknumber(L, idx) * (double)revl_pow10(revl_currency_decimals(cur)), &v);
   return v;
 }
 
@@ -186,7 +168,7 @@ static int money_cmp(lua_State *L) {
     return (a->minor > b->minor) - (a->minor < b->minor);
   }
   revl_money_ud *m = a ? a : b;
-  double x = (double)m->minor / (double)pow10i(revl_currency_decimals(m->cur));
+  double x = revl_money_major(m->minor, m->cur);
   double y = luaL_checknumber(L, a ? 2 : 1);
   int c = (x > y) - (x < y);
   return a ? c : -c;
@@ -220,7 +202,7 @@ static int money_index(lua_State *L) {
   if (strcmp(k, "minor") == 0) lua_pushinteger(L, m->minor);
   else if (strcmp(k, "currency") == 0) lua_pushstring(L, m->cur);
   else if (strcmp(k, "major") == 0 || strcmp(k, "number") == 0)
-    lua_pushnumber(L, (double)m->minor / (double)pow10i(revl_currency_decimals(m->cur)));
+    lua_pushnumber(L, revl_money_major(m->minor, m->cur));
   else if (strcmp(k, "plain") == 0) {
     char num[64];
     revl_format_money(m->minor, revl_currency_decimals(m->cur), 0, num, sizeof num);
@@ -243,11 +225,6 @@ void revl_push_datetime(lua_State *L, int64_t secs) {
   luaL_setmetatable(L, REVL_DATETIME);
 }
 
-static int64_t floor_div(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 int revl_opt_date(lua_State *L, int idx, int32_t *days) {
   int32_t *d = luaL_testudata(L, idx, REVL_DATE);
   if (d) {
@@ -256,7 +233,7 @@ int revl_opt_date(lua_State *L, int idx, int32_t *days) {
   }
   int64_t *dt = luaL_testudata(L, idx, REVL_DATETIME);
   if (dt) {
-    *days = (int32_t)floor_div(*dt, 86400);
+    *days = (int32_t)revl_floor_div64(*dt, 86400);
     return 1;
   }
   if (lua_type(L, idx) == LUA_TSTRING) {
@@ -389,7 +366,7 @@ static int date_index(lua_State *L) {
   if (d) days = *d;
   else {
     secs = *(int64_t *)luaL_checkudata(L, 1, REVL_DATETIME);
-    days = (int32_t)floor_div(secs, 86400);
+    days = (int32_t)revl_floor_div64(secs, 86400);
   }
   const char *k = luaL_checkstring(L, 2);
   int y;
@@ -400,7 +377,7 @@ static int date_index(lua_State *L) {
   else if (strcmp(k, "day") == 0) lua_pushinteger(L, dd);
   else if (strcmp(k, "days") == 0) lua_pushinteger(L, days);
   else if (strcmp(k, "weekday") == 0) /* 1 = Monday .. 7 = Sunday */
-    lua_pushinteger(L, (int)(((days % 7) + 7 + 3) % 7) + 1);
+    lua_pushinteger(L, revl_weekday(days));
   else if (strcmp(k, "epoch") == 0) lua_pushinteger(L, d ? (int64_t)days * 86400 : secs);
   else if (strcmp(k, "date") == 0) revl_push_date(L, days);
   else lua_pushnil(L);
@@ -433,21 +410,10 @@ static int l_period_start(lua_State *L) {
   revl_check_date(L, 1, &d);
   const char *p = luaL_checkstring(L, 2);
   revl_rt_state *rt = revl_rt_get(L);
-  int fs = rt ? rt->fiscal_start : 1;
-  int y;
-  unsigned m, dd;
-  revl_civil_from_days(d, &y, &m, &dd);
-  if (strcmp(p, "month") == 0) (void)m;
-  else if (strcmp(p, "quarter") == 0) m = (m - 1) / 3 * 3 + 1;
-  else if (strcmp(p, "year") == 0) m = 1;
-  else if (strcmp(p, "fiscal_year") == 0 || strcmp(p, "fiscal_quarter") == 0) {
-    int fm = ((int)m - fs + 12) % 12;
-    int back = strcmp(p, "fiscal_year") == 0 ? fm : fm % 3;
-    int mm = (int)m - back;
-    while (mm < 1) mm += 12, y--;
-    m = (unsigned)mm;
-  } else return luaL_argerror(L, 2, "period must be month, quarter, year, fiscal_quarter or fiscal_year");
-  revl_push_date(L, revl_days_from_civil(y, m, 1));
+  int32_t start;
+  if (revl_period_start(d, p, rt ? rt->fiscal_start : 1, &start))
+    return luaL_argerror(L, 2, "period must be month, quarter, year, fiscal_quarter or fiscal_year");
+  revl_push_date(L, start);
   return 1;
 }
 
@@ -455,18 +421,9 @@ static int l_period_start(lua_State *L) {
 static int l_add_months(lua_State *L) {
   int32_t d;
   revl_check_date(L, 1, &d);
-  lua_Integer k = luaL_checkinteger(L, 2);
-  int y;
-  unsigned m, dd;
-  revl_civil_from_days(d, &y, &m, &dd);
-  if (k < -12 * 10000 || k > 12 * 10000) return luaL_error(L, DATE_RANGE_MSG);
-  int64_t t = (int64_t)y * 12 + (int64_t)(m - 1) + k;
-  if (t < 12 || t >= 12 * 10000) return luaL_error(L, DATE_RANGE_MSG);
-  y = (int)(t / 12);
-  m = (unsigned)(t - (int64_t)y * 12) + 1;
-  int dim = revl_days_in_month(y, m);
-  if ((int)dd > dim) dd = (unsigned)dim;
-  revl_push_date(L, revl_days_from_civil(y, m, dd));
+  int32_t r;
+  if (revl_add_months(d, luaL_checkinteger(L, 2), &r)) return luaL_error(L, DATE_RANGE_MSG);
+  revl_push_date(L, r);
   return 1;
 }
 

@@ -51,5 +51,9 @@ int revl_metric_raise(lua_State *L, const revl_error *err);
  * `columns` list and the frame metatable, without sorting (f is already
  * in the order the metric wants). */
 void revl_push_metric_frame(lua_State *L, const revl_frame *f);
+/* The rows of f as that Lua frame (with its metatable, no `columns`):
+ * with cache, text of the store's strings comes through the string
+ * cache of the view at vidx. */
+void revl_push_frame_rows(lua_State *L, const revl_frame *f, int vidx, int cache);
 
 #endif

@@ -162,6 +162,16 @@ void revl_push_string_id(lua_State *L, int vidx, uint32_t id);
  * store. */
 void revl_view_push_cell(lua_State *L, int vidx, revl_table *t, int col,
                          size_t row);
+/* The Lua value at idx as a plain value for the core (revl_cval): a
+ * table is a list of its items.  Pushes one table that keeps what v
+ * points to alive (pop it after use); texts: how scalars print (the
+ * first 9 items of a list). */
+void revl_lua_cval(lua_State *L, int idx, revl_cval *v, int texts);
+/* The scalar at idx as a plain value (a table: a LIST without items);
+ * text 1: also how it prints, 2: only when it has no plain form (dates,
+ * tables, other userdata); returns how many values that pushed (0 or
+ * 1: its text, to pop after use). */
+int revl_lua_scalar(lua_State *L, int idx, revl_cval *v, int text);
 /* "col" or "fk.col" on t: the column in *holder, reached through FK
  * column *via (-1 when on t itself); -1 when there is no such field. */
 int revl_resolve_field(revl_table *t, const char *name, revl_table **holder,

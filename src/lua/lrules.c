@@ -2,9 +2,11 @@
  * lrules.c -- helpers of the rules bindings (lrules.h): errors without a
  * position, allocation that raises, text buffers owned by userdata,
  * views and records as arguments, calling the playbook's functions per
- * record under the per-call budget (protected or not), compiling and
- * naming criteria specs, reading definitions (numbers, strings, usage
- * sources, aggregations) and making metatables.
+ * record under the per-call budget (protected or not), compiling
+ * criteria specs and renaming their nodes from the values as written
+ * (the names are worded by src/rules/crit_build.c), reading definitions
+ * (numbers, strings, usage sources through the core) and making
+ * metatables.
  */
 #include "lrules.h"
 
@@ -220,109 +222,26 @@ void lr_run_job(lua_State *L, rctx *x, int fidx, int pidx, int eidx) {
 
 
 static void set_crit_name(lua_State *L, revl_crit *c, const char *name) {
-  char *n = lr_xstrdup(L, name);
-  free(c->name);
-  c->name = n;
+  if (revl_crit_set_name(c, name)) luaL_error(L, "not enough memory");
 }
 
-/* "industry in {Software, Fintech}" from the values as written */
-static void name_set(lua_State *L, revl_crit *c, const char *field, int list) {
-  sbuf *b = lr_sb_new(L);
-  int bi = lua_gettop(L);
-  revl_sb_adds(b, field);
-  revl_sb_adds(b, " ");
-  revl_sb_adds(b, revl_op_name(c->op));
-  revl_sb_adds(b, " {");
-  size_t n = lua_rawlen(L, list);
-  for (size_t i = 1; i <= n; i++) {
-    if (i > 8) {
-      revl_sb_addf(b, ", ... (%zu more)", n - 8);
-      break;
-    }
-    lua_rawgeti(L, list, (lua_Integer)i);
-    size_t len;
-    const char *s = luaL_tolstring(L, -1, &len);
-    if (i > 1) revl_sb_adds(b, ", ");
-    revl_sb_add(b, s, len);
-    lua_pop(L, 2);
-  }
-  revl_sb_adds(b, "}");
-  set_crit_name(L, c, lr_sb_text(L, b));
-  lua_remove(L, bi);
+/* The names of src/rules/crit_build.c from the values at v as written. */
+enum { NAME_SET, NAME_BETWEEN, NAME_LEAF };
+static void name_from(lua_State *L, int how, revl_crit *c, const char *field, int v) {
+  revl_cval cv;
+  revl_lua_cval(L, v, &cv, 1);
+  int rc = how == NAME_SET       ? revl_crit_name_set(c, field, &cv)
+           : how == NAME_BETWEEN ? revl_crit_name_between(c, field, &cv)
+                                 : revl_crit_name_leaf(c, field, &cv);
+  if (rc) luaL_error(L, "not enough memory");
+  lua_pop(L, 1);
 }
+#define name_set(L, c, field, v) name_from(L, NAME_SET, c, field, v)
+#define name_between(L, c, field, v) name_from(L, NAME_BETWEEN, c, field, v)
+#define name_leaf(L, c, field, v) name_from(L, NAME_LEAF, c, field, v)
 
-/* "a and b", "a or (b and c)", "not (a or b)" */
 static void name_combo(lua_State *L, revl_crit *c) {
-  sbuf *b = lr_sb_new(L);
-  int bi = lua_gettop(L);
-  const char *sep = c->op == REVL_OP_ANY || c->op == REVL_OP_NONE ? " or " : " and ";
-  if (c->op == REVL_OP_NONE) revl_sb_adds(b, "not (");
-  if (c->nkids == 0) revl_sb_adds(b, c->op == REVL_OP_ANY ? "nothing" : "anything");
-  for (int i = 0; i < c->nkids; i++) {
-    revl_crit *k = c->kids[i];
-    int paren = revl_crit_is_combo(k) && k->nkids > 1 && k->op != REVL_OP_NONE;
-    if (i) revl_sb_adds(b, sep);
-    if (paren) revl_sb_adds(b, "(");
-    revl_sb_adds(b, k->name ? k->name : "?");
-    if (paren) revl_sb_adds(b, ")");
-  }
-  if (c->op == REVL_OP_NONE) revl_sb_adds(b, ")");
-  if (b->n > 300) {
-    b->n = 297;
-    revl_sb_adds(b, "...");
-  }
-  set_crit_name(L, c, lr_sb_text(L, b));
-  lua_remove(L, bi);
-}
-
-/* "amount between 1000 and 5000" from the {low, high} as written */
-static void name_between(lua_State *L, revl_crit *c, const char *field, int v) {
-  if (c->op != REVL_OP_BETWEEN || !lua_istable(L, v)) return;
-  v = lua_absindex(L, v);
-  sbuf *b = lr_sb_new(L);
-  int bi = lua_gettop(L);
-  revl_sb_adds(b, field);
-  revl_sb_adds(b, " between ");
-  for (int i = 1; i <= 2; i++) {
-    lua_rawgeti(L, v, i);
-    size_t len;
-    const char *s = luaL_tolstring(L, -1, &len);
-    if (i == 2) revl_sb_adds(b, " and ");
-    revl_sb_add(b, s, len);
-    lua_pop(L, 2);
-  }
-  set_crit_name(L, c, lr_sb_text(L, b));
-  lua_remove(L, bi);
-}
-
-/* "amount > 5" for {amount = {gt = 5}}: the operator as the docs write it */
-static void name_leaf(lua_State *L, revl_crit *c, const char *field, int v) {
-  if (c->op == REVL_OP_BETWEEN) {
-    name_between(L, c, field, v);
-    return;
-  }
-  if (revl_crit_is_combo(c) || c->op == REVL_OP_FUNC) return;
-  sbuf *b = lr_sb_new(L);
-  int bi = lua_gettop(L);
-  revl_sb_adds(b, field);
-  revl_sb_adds(b, " ");
-  revl_sb_adds(b, revl_op_name(c->op));
-  if (c->op != REVL_OP_EXISTS && c->op != REVL_OP_MISSING) {
-    size_t len;
-    const char *s = luaL_tolstring(L, v, &len);
-    revl_sb_adds(b, " ");
-    if (c->op == REVL_OP_CONTAINS || c->op == REVL_OP_PREFIX || c->op == REVL_OP_SUFFIX ||
-        c->op == REVL_OP_MATCHES) {
-      revl_sb_adds(b, "\"");
-      revl_sb_add(b, s, len);
-      revl_sb_adds(b, "\"");
-    } else {
-      revl_sb_add(b, s, len);
-    }
-    lua_pop(L, 1);
-  }
-  set_crit_name(L, c, lr_sb_text(L, b));
-  lua_remove(L, bi);
+  if (revl_crit_name_combo(c)) luaL_error(L, "not enough memory");
 }
 
 static int spec_has_name(lua_State *L, int s) {
@@ -556,55 +475,17 @@ revl_crit *lr_compile_or_die(lua_State *L, int spec, revl_table *t, int fns,
 
 /* ---- usage sources -------------------------------------------------------- */
 
-/* first column of t referencing target (or the named one) */
-int lr_fk_to(revl_table *t, revl_table *target, const char *name) {
-  if (name) {
-    int c = revl_table_col(t, name);
-    return c >= 0 && t->cols[c]->ref == target && t->cols[c]->rev_off ? c : -1;
-  }
-  for (int c = 0; c < t->ncols; c++)
-    if (t->cols[c]->ref == target && t->cols[c]->rev_off) return c;
-  return -1;
-}
-
 /* def.usage / def.subscriptions views (when present) into src */
 void lr_read_src(lua_State *L, int def, revl_table *t, revl_usage_src *src,
                      int need_usage, int need_subs) {
-  memset(src, 0, sizeof *src);
-  src->s_seats = src->s_mrr = -1;
+  revl_error err;
   lua_getfield(L, def, "usage");
-  if (lua_isuserdata(L, -1)) {
-    revl_table *u = src->usage = lr_view_table(L, -1);
-    src->u_fk = lr_fk_to(u, t, NULL);
-    src->u_date = revl_table_col(u, "date");
-    src->u_metric = revl_table_col(u, "metric");
-    src->u_value = revl_table_col(u, "value");
-    if (src->u_fk < 0 || src->u_date < 0 || src->u_metric < 0 || src->u_value < 0 ||
-        u->cols[src->u_metric]->type != REVL_T_STRING)
-      lr_plain_error(L, "the usage table needs a reference to %s and date, metric and value columns",
-                  t->name);
-  } else if (need_usage) {
-    lr_plain_error(L, "no usage table is loaded (usage.csv in the data directory)");
-  }
-  lua_pop(L, 1);
+  revl_table *u = lua_isuserdata(L, -1) ? lr_view_table(L, -1) : NULL;
+  if (revl_usage_src_usage(src, t, u, need_usage, &err)) lr_plain_error(L, "%s", err.msg);
   lua_getfield(L, def, "subscriptions");
-  if (lua_isuserdata(L, -1)) {
-    revl_table *s = src->subs = lr_view_table(L, -1);
-    src->s_fk = lr_fk_to(s, t, NULL);
-    src->s_period = revl_table_col(s, "period");
-    src->s_seats = revl_table_col(s, "seats");
-    src->s_mrr = revl_table_col(s, "mrr");
-    if (src->s_fk < 0 || src->s_period < 0)
-      lr_plain_error(L, "the subscriptions table needs a reference to %s and a period column",
-                  t->name);
-    if (src->s_mrr >= 0 && s->cols[src->s_mrr]->type != REVL_T_MONEY) src->s_mrr = -1;
-    if (src->s_seats >= 0 && s->cols[src->s_seats]->type != REVL_T_INT &&
-        s->cols[src->s_seats]->type != REVL_T_NUMBER)
-      src->s_seats = -1;
-  } else if (need_subs) {
-    lr_plain_error(L, "no subscriptions table is loaded (subscriptions.csv in the data directory)");
-  }
-  lua_pop(L, 1);
+  revl_table *s = lua_isuserdata(L, -1) ? lr_view_table(L, -1) : NULL;
+  if (revl_usage_src_subs(src, t, s, need_subs, &err)) lr_plain_error(L, "%s", err.msg);
+  lua_pop(L, 2);
 }
 
 uint32_t lr_intern_of(lua_State *L, revl_table *t, const char *s) {
@@ -612,18 +493,6 @@ uint32_t lr_intern_of(lua_State *L, revl_table *t, const char *s) {
   if (!id) id = revl_intern_add(&t->store->strings, s, strlen(s));
   if (!id) luaL_error(L, "not enough memory");
   return id;
-}
-
-int lr_agg_of(const char *s) {
-  static const char *names[] = {"sum", "avg", "min", "max", "last", "count"};
-  for (int i = 0; i < 6; i++)
-    if (s && strcmp(s, names[i]) == 0) return i;
-  return REVL_UAGG_AVG;
-}
-
-const char *lr_agg_name(int a) {
-  static const char *names[] = {"sum", "avg", "min", "max", "last", "count"};
-  return a >= 0 && a < 6 ? names[a] : "avg";
 }
 
 const char *lr_kind_name(int kind) {

@@ -113,12 +113,9 @@ double lr_opt_num(lua_State *L, int t, const char *k, double dflt, int *has);
 const char *lr_opt_str(lua_State *L, int t, const char *k);
 revl_crit *lr_compile_or_die(lua_State *L, int spec, revl_table *t, int fns,
                              const char *what);
-int lr_fk_to(revl_table *t, revl_table *target, const char *name);
 void lr_read_src(lua_State *L, int def, revl_table *t, revl_usage_src *src,
                  int need_usage, int need_subs);
 uint32_t lr_intern_of(lua_State *L, revl_table *t, const char *s);
-int lr_agg_of(const char *s);
-const char *lr_agg_name(int a);
 const char *lr_kind_name(int kind);
 int lr_pcall_row(rctx *x, size_t row, int nres);
 int lr_rc_pcall(void *ud, const revl_crit *c, size_t row);

@@ -2,12 +2,14 @@
  * declog.c -- decision frames (revl/reasons.h) written through the
  * atomic writer (revl/csvw.h) as CSV or JSON Lines, and the parts a
  * decision log adds: its metadata columns, the run record line and the
- * reasons as JSON objects.  No Lua; the binding opens and commits the
+ * reasons as JSON objects; and decision frames as C frames
+ * (revl_dframe_to_frame) for sorting, grouping and joins.  No Lua; the binding opens and commits the
  * writer under --out.
  */
 #include <string.h>
 
 #include "revl/declog.h"
+#include "revl/frame.h"
 
 static void json_strz(revl_csvw *w, const char *s) { revl_csvw_json(w, s, strlen(s)); }
 
@@ -105,4 +107,53 @@ int revl_dframe_write(revl_csvw *w, const revl_dframe *f, const char *const *nam
     revl_log_rec_end(w, json, meta);
   }
   return 0;
+}
+
+int revl_dframe_to_frame(const revl_dframe *rf, const char *const *names, const int *pick,
+                         int np, revl_frame *f, revl_reasons *scratch, revl_sbuf *b,
+                         revl_seen_fn seen, void *ud, revl_error *err) {
+  const revl_table *t = rf->t;
+  int ci[REVL_DFRAME_MAXCOLS];
+  for (int k = 0; k < np; k++) {
+    int ct = rf->ctype[pick[k]];
+    const char *name = names[pick[k]] ? names[pick[k]] : "?";
+    revl_type ty = ct == REVL_DC_A || ct == REVL_DC_B || ct == REVL_DC_COMP ? REVL_T_NUMBER
+                   : ct == REVL_DC_COMPLETE                               ? REVL_T_BOOL
+                                                                          : REVL_T_STRING;
+    const revl_intern *dict = NULL;
+    if (ct == REVL_DC_ID && t->pk >= 0 && t->cols[t->pk]->type == REVL_T_STRING)
+      dict = &t->store->strings;
+    ci[k] = revl_frame_add_col(f, name, ty, dict);
+    if (ci[k] < 0)
+      return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "column '%s' given twice", name);
+    if (ty == REVL_T_NUMBER) f->cols[ci[k]]->kind = REVL_DK_POINTS;
+  }
+  if (revl_frame_reserve(f, rf->n)) goto oom;
+  for (size_t i = 0; i < rf->n; i++) {
+    size_t row = REVL_DFRAME_ROW(rf, i);
+    for (int k = 0; k < np; k++) {
+      revl_column *col = revl_frame_col(f, ci[k]);
+      int rc;
+      if (f->cols[ci[k]]->dict != &f->own) { /* the store's id */
+        const revl_column *pk = t->cols[t->pk];
+        rc = revl_col_valid(pk, row) ? revl_col_push_str(col, pk->v.str[row])
+                                     : revl_col_push_null(col);
+      } else {
+        revl_sb_reset(b);
+        double num = 0;
+        int kind = revl_dframe_cell(rf, i, pick[k], b, &num, scratch, seen, ud);
+        if (b->oom) goto oom; /* not a cut cell */
+        if (kind == REVL_V_NIL) rc = revl_col_push_null(col);
+        else if (kind == REVL_V_NUM) rc = revl_col_push_f64(col, num);
+        else if (kind == REVL_V_BOOL) rc = revl_col_push_bool(col, num != 0);
+        else rc = revl_frame_push_text(f, ci[k], revl_sb_str(b), b->n);
+      }
+      if (rc) goto oom;
+    }
+  }
+  if (revl_frame_seal(f))
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "rules frame: columns of unequal length");
+  return 0;
+oom:
+  return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
 }

@@ -1,6 +1,8 @@
 /*
  * funnel.c -- funnel audits, and history lookups through the reverse
- * foreign-key indexes (stage_history of a deal, activities of a lead).
+ * foreign-key indexes (stage_history of a deal, activities of a lead),
+ * and the parts of funnel definitions that touch the data (columns,
+ * owner roles, stage history).
  */
 #include "revl/route.h"
 #include "revl/stage_order.h"
@@ -283,4 +285,77 @@ int revl_funnel_declare_order(revl_funnel *f, const char *name) {
                                 f->base->cols[f->stage_col]->name, ids, n, src);
   free(ids);
   return rc;
+}
+
+/* ---- definitions -------------------------------------------------------- */
+
+int revl_def_col(const revl_table *t, const char *key, const char *name, const char *dflt,
+                 int want, int required, int *col, revl_error *err) {
+  int explicit_ = name != NULL;
+  *col = -1;
+  if (!name) name = dflt;
+  if (!name) return 0;
+  int c = revl_table_col(t, name);
+  if (c < 0) {
+    if (explicit_ || required)
+      return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "%s has no column '%s'%s", t->name,
+                            name, REVL_HINT(t, name));
+    return 0;
+  }
+  if (want >= 0 && (int)t->cols[c]->type != want) {
+    if (explicit_ || required)
+      return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "%s '%s' is %s, not %s", key, name,
+                            revl_type_name(t->cols[c]->type), revl_type_name((revl_type)want));
+    return 0;
+  }
+  *col = c;
+  return 0;
+}
+
+int revl_def_time_col(const revl_table *t, const char *what, const char *field,
+                      const char *kind, int *col, revl_error *err) {
+  int c = revl_table_col(t, field);
+  if (c < 0)
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "%s: %s has no column '%s'%s", what,
+                          t->name, field, REVL_HINT(t, field));
+  if (t->cols[c]->type != REVL_T_DATETIME && t->cols[c]->type != REVL_T_DATE)
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "%s: '%s' is %s, not %s", what, field,
+                          revl_type_name(t->cols[c]->type), kind);
+  *col = c;
+  return 0;
+}
+
+int revl_funnel_owner(revl_funnel *f, int oc, int explicit_owner, revl_error *err) {
+  const revl_table *t = f->base;
+  if (oc >= 0 && t->cols[oc]->ref && revl_table_col(t->cols[oc]->ref, "role") >= 0) {
+    f->owner_col = oc;
+    f->owner_role_col = revl_table_col(t->cols[oc]->ref, "role");
+    if (t->cols[oc]->ref->cols[f->owner_role_col]->type != REVL_T_STRING) f->owner_role_col = -1;
+  } else if (explicit_owner) {
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                          "owner field '%s' does not reference reps (with a role column)",
+                          oc >= 0 ? t->cols[oc]->name : "?");
+  }
+  return 0;
+}
+
+int revl_funnel_history(revl_funnel *f, revl_table *h, int want, revl_error *err) {
+  int fk = -1, at = -1;
+  if (h) {
+    fk = revl_table_fk_to(h, f->base, NULL);
+    at = revl_table_col(h, "entered_at");
+    if (at >= 0 && h->cols[at]->type != REVL_T_DATETIME && h->cols[at]->type != REVL_T_DATE)
+      at = -1;
+  }
+  if (h && fk >= 0 && at >= 0) {
+    f->hist = h;
+    f->hist_fk = fk;
+    f->hist_at = at;
+    f->hist_stage = revl_table_col(h, "stage");
+  } else if (want == 1) {
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                          "history: no stage_history table referencing %s is loaded",
+                          f->base->name);
+  }
+  return 0;
 }

@@ -4,11 +4,15 @@
  * growth, the caller's functions) over the records of a view, mapped to
  * 0..100, combined by weight and banded red/yellow/green.  No Lua here:
  * function components go through a callback that reports failure with
- * a code.  See revl/eval.h.
+ * a code; components are checked against the data here too (kinds,
+ * numeric fields, descriptions).  See revl/eval.h.
  */
 #include "revl/eval.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "revl/parse.h"
 #include "revl/rules.h"
@@ -132,4 +136,46 @@ int revl_health_eval_into(const revl_health *h, const revl_table *t,
     band[i] = (int16_t)(isnan(s) ? -1 : revl_health_band(s, h->red, h->yellow));
   }
   return 0;
+}
+
+/* ---- definitions -------------------------------------------------------- */
+
+int revl_hcomp_kind_of(const char *kind) {
+  static const char *const names[] = {"criteria", "field", "usage", "utilisation",
+                                      "usage_growth", "fn"};
+  static const int kinds[] = {REVL_HC_CRITERIA, REVL_HC_FIELD, REVL_HC_USAGE,
+                              REVL_HC_UTIL, REVL_HC_GROWTH, REVL_HC_FN};
+  for (int i = 0; kind && i < 6; i++)
+    if (strcmp(kind, names[i]) == 0) return kinds[i];
+  return -1;
+}
+
+int revl_hcomp_field(revl_hcomp *c, const revl_table *t, const char *what, const char *f,
+                     revl_error *err) {
+  const revl_table *h;
+  c->fcol = revl_table_field(t, f, &h, &c->fvia);
+  if (c->fcol < 0)
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "%s: %s has no column '%s'%s", what,
+                          t->name, f, REVL_HINT(t, f));
+  c->ft = (revl_table *)h;
+  revl_type ty = h->cols[c->fcol]->type;
+  if (ty != REVL_T_INT && ty != REVL_T_NUMBER && ty != REVL_T_MONEY && ty != REVL_T_BOOL)
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                          "%s: field '%s' is %s, not a number (map it with a function)", what,
+                          f, revl_type_name(ty));
+  if (!(c->desc = strdup(f))) return revl_error_set(err, REVL_ENOMEM, NULL, 0, 0, "not enough memory");
+  return 0;
+}
+
+int revl_hcomp_usage_desc(revl_hcomp *c, const char *metric) {
+  char d[200];
+  const char *agg = revl_usage_agg_name(c->agg);
+  if (c->kind == REVL_HC_USAGE)
+    snprintf(d, sizeof d, "%s %s %dd%s", metric, agg, c->days, c->per_seat ? " per seat" : "");
+  else if (c->kind == REVL_HC_UTIL)
+    snprintf(d, sizeof d, "%s / seats %dd", metric, c->days);
+  else
+    snprintf(d, sizeof d, "%s %s %dd vs the %dd before", metric, agg, c->days, c->days);
+  free(c->desc);
+  return (c->desc = strdup(d)) ? 0 : REVL_ENOMEM;
 }

@@ -1,5 +1,6 @@
 /*
- * icp.c -- ICP scoring over columns.
+ * icp.c -- ICP scoring over columns, and engagement definitions checked
+ * against the activities table (revl_engage_bind, revl_engage_factors).
  *
  * Fit: each compiled rule is run column-at-a-time over the rows being
  * scored (revl_crit_filter: tight loops for plain leaves) and marks a
@@ -356,5 +357,37 @@ int revl_icp_engagement_all(const revl_icp *m, const uint32_t *rows,
   for (size_t i = 0; i < n; i++)
     out[i] = finish(e, acc[rows ? rows[i] : i]);
   free(acc);
+  return 0;
+}
+
+/* ---- definitions -------------------------------------------------------- */
+
+int revl_engage_bind(revl_engage *e, const revl_table *t, const char *key, const char *type,
+                     const char *at, revl_error *err) {
+  const revl_table *a = e->acts;
+  if (a->store != t->store)
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                          "engagement: %s is not from the same data as %s", a->name, t->name);
+  e->fk = revl_table_col(a, key ? key : "");
+  e->type = revl_table_col(a, type ? type : "");
+  e->at = revl_table_col(a, at ? at : "");
+  if (e->fk < 0 || a->cols[e->fk]->ref != t || !a->cols[e->fk]->rev_off)
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "engagement: %s.%s does not reference %s",
+                          a->name, key ? key : "?", t->name);
+  if (e->type < 0 || a->cols[e->type]->type != REVL_T_STRING)
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "engagement: %s has no text column '%s'",
+                          a->name, type ? type : "?");
+  if (e->at < 0 ||
+      (a->cols[e->at]->type != REVL_T_DATE && a->cols[e->at]->type != REVL_T_DATETIME))
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "engagement: %s has no date column '%s'",
+                          a->name, at ? at : "?");
+  return 0;
+}
+
+int revl_engage_factors(revl_engage *e) {
+  free(e->factor);
+  e->factor = calloc(e->window > 0 ? (size_t)e->window : 1, sizeof *e->factor);
+  if (!e->factor) return REVL_ENOMEM;
+  for (int32_t a = 0; a < e->window; a++) e->factor[a] = revl_decay_factor(&e->decay, a);
   return 0;
 }

@@ -525,3 +525,20 @@ int revl_dframe_cell(const revl_dframe *f, size_t i, int c, revl_sbuf *out, doub
   revl_sb_adds(out, s);
   return REVL_V_STR;
 }
+
+int revl_dmodel_labels(revl_dmodel *md) {
+  const revl_icp *icp = md->icp;
+  md->nb = icp->eng && icp->nbands ? icp->nbands : 1;
+  int nc = icp->ntiers * md->nb;
+  md->combo = calloc(nc ? (size_t)nc : 1, sizeof *md->combo);
+  md->action = calloc(nc ? (size_t)nc : 1, sizeof *md->action);
+  if (!md->combo || !md->action) return REVL_ENOMEM;
+  for (int ti = 0; ti < icp->ntiers; ti++)
+    for (int bi = 0; bi < md->nb; bi++) {
+      char lab[80];
+      snprintf(lab, sizeof lab, "%s%s", icp->tiers[ti].label,
+               md->nb > 1 || (icp->eng && icp->nbands) ? icp->bands[bi].label : "");
+      if (!(md->combo[ti * md->nb + bi] = strdup(lab))) return REVL_ENOMEM;
+    }
+  return 0;
+}

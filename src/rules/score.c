@@ -2,7 +2,8 @@
  * score.c -- the numbers the rules engine shares: rounding, bands,
  * decay, health bands and weighted means, and the usage/subscription
  * aggregates triggers and health components read through a table's
- * foreign-key reverse index.
+ * foreign-key reverse index, with the usage and subscriptions tables
+ * a definition names checked and resolved (revl_usage_src_*).
  */
 #include <math.h>
 #include <stdint.h>
@@ -129,6 +130,62 @@ static const uint32_t *children(const revl_table *t, int fk, size_t row,
   }
   *n = c->rev_off[row + 1] - c->rev_off[row];
   return c->rev_rows + c->rev_off[row];
+}
+
+static const char *const agg_names[] = {"sum", "avg", "min", "max", "last", "count"};
+
+int revl_usage_agg_of(const char *name) {
+  for (int i = 0; i < 6; i++)
+    if (name && strcmp(name, agg_names[i]) == 0) return i;
+  return REVL_UAGG_AVG;
+}
+
+const char *revl_usage_agg_name(int agg) { return agg >= 0 && agg < 6 ? agg_names[agg] : "avg"; }
+
+int revl_usage_src_usage(revl_usage_src *src, revl_table *t, revl_table *u, int need,
+                         revl_error *err) {
+  memset(src, 0, sizeof *src);
+  src->s_seats = src->s_mrr = -1;
+  if (!u) {
+    if (!need) return 0;
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                          "no usage table is loaded (usage.csv in the data directory)");
+  }
+  src->usage = u;
+  src->u_fk = revl_table_fk_to(u, t, NULL);
+  src->u_date = revl_table_col(u, "date");
+  src->u_metric = revl_table_col(u, "metric");
+  src->u_value = revl_table_col(u, "value");
+  if (src->u_fk < 0 || src->u_date < 0 || src->u_metric < 0 || src->u_value < 0 ||
+      u->cols[src->u_metric]->type != REVL_T_STRING)
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                          "the usage table needs a reference to %s and date, metric and value "
+                          "columns", t->name);
+  return 0;
+}
+
+int revl_usage_src_subs(revl_usage_src *src, revl_table *t, revl_table *s, int need,
+                        revl_error *err) {
+  if (!s) {
+    if (!need) return 0;
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                          "no subscriptions table is loaded (subscriptions.csv in the data "
+                          "directory)");
+  }
+  src->subs = s;
+  src->s_fk = revl_table_fk_to(s, t, NULL);
+  src->s_period = revl_table_col(s, "period");
+  src->s_seats = revl_table_col(s, "seats");
+  src->s_mrr = revl_table_col(s, "mrr");
+  if (src->s_fk < 0 || src->s_period < 0)
+    return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0,
+                          "the subscriptions table needs a reference to %s and a period column",
+                          t->name);
+  if (src->s_mrr >= 0 && s->cols[src->s_mrr]->type != REVL_T_MONEY) src->s_mrr = -1;
+  if (src->s_seats >= 0 && s->cols[src->s_seats]->type != REVL_T_INT &&
+      s->cols[src->s_seats]->type != REVL_T_NUMBER)
+    src->s_seats = -1;
+  return 0;
 }
 
 int revl_usage_agg(const revl_usage_src *s, size_t row, uint32_t metric,

@@ -5,11 +5,14 @@
  * mql_at) and stops at a datetime field, or at the first activity of
  * the given types at or after the start, found through the activities'
  * foreign key to the record (its reverse index: no scan of the table).
- * Elapsed time is counted on the SLA's business calendar.
+ * Elapsed time is counted on the SLA's business calendar.  Also the
+ * parts of SLA definitions that touch the data (owner and team columns,
+ * the activities stopping the clock).
  */
 #include "revl/route.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int64_t tcell(const revl_column *c, size_t row) {
@@ -104,4 +107,50 @@ int revl_minutes(int64_t secs, int64_t *whole, double *frac) {
   }
   *frac = round((double)secs / 60.0 * 100.0) / 100.0;
   return 0;
+}
+
+/* ---- definitions -------------------------------------------------------- */
+
+void revl_sla_owner(revl_sla *s, int oc) {
+  s->owner_col = oc;
+  s->team_col = -1;
+  if (oc >= 0 && s->base->cols[oc]->ref) {
+    revl_table *reps = s->base->cols[oc]->ref;
+    s->team_col = revl_table_col(reps, "team");
+    if (s->team_col >= 0 && reps->cols[s->team_col]->type != REVL_T_STRING) s->team_col = -1;
+  }
+}
+
+int revl_sla_activities(revl_sla *s, revl_table *acts, const char *via, revl_error *err) {
+  revl_table *t = s->base;
+  if (!acts) return 0;
+  int fk = -1;
+  if (via) {
+    fk = revl_table_col(acts, via);
+    if (fk < 0)
+      return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "activities has no column '%s'", via);
+    if (acts->cols[fk]->ref != t || !acts->cols[fk]->rev_off)
+      return revl_error_set(err, REVL_EUSAGE, NULL, 0, 0, "activities.%s does not reference %s",
+                            via, t->name);
+  } else {
+    fk = revl_table_fk_to(acts, t, NULL);
+  }
+  int at = revl_table_col(acts, "at");
+  if (fk >= 0 && at >= 0 && acts->cols[at]->type == REVL_T_DATETIME) {
+    s->acts = acts;
+    s->act_fk = fk;
+    s->act_at = at;
+    s->act_type = revl_table_col(acts, "type");
+    if (s->act_type >= 0 && acts->cols[s->act_type]->type != REVL_T_STRING) s->act_type = -1;
+  }
+  return 0;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return (x > y) - (x < y);
+}
+
+void revl_sla_kind_sort(revl_sla_kind *kd) {
+  if (kd->ntypes > 1) qsort(kd->types, kd->ntypes, sizeof *kd->types, cmp_u32);
 }

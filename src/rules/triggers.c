@@ -3,7 +3,9 @@
  * in the core: sustained seat utilisation, usage growth between two
  * windows, a renewal coming up.  Each returns the records that meet it
  * as a frame (row, the values behind the decision, reason text); the
- * binding turns the few hits into Lua.  No Lua here; see revl/eval.h.
+ * binding turns the few hits into Lua.  Also the owner a trigger names
+ * (the record's own, or its latest deal's).  No Lua here; see
+ * revl/eval.h.
  */
 #include "revl/eval.h"
 
@@ -203,4 +205,33 @@ int revl_trigger_renewal(const revl_usage_src *src, const revl_view *v,
   if (revl_frame_seal(f)) return oom(f, err);
   *out = f;
   return 0;
+}
+
+const char *revl_own_owner(const revl_table *t, size_t row) {
+  int oc = revl_table_col(t, "owner");
+  if (oc >= 0 && revl_col_valid(t->cols[oc], row) && t->cols[oc]->type == REVL_T_STRING)
+    return revl_intern_str(&t->store->strings, t->cols[oc]->v.str[row]);
+  return NULL;
+}
+
+const char *revl_deal_owner(const revl_table *t, size_t row, const revl_table *deals) {
+  if (!deals || deals == t) return NULL;
+  int fk = revl_table_fk_to(deals, t, NULL);
+  int dow = revl_table_col(deals, "owner");
+  if (fk < 0 || dow < 0 || deals->cols[dow]->type != REVL_T_STRING) return NULL;
+  int cc = revl_table_col(deals, "created_at");
+  const revl_column *f = deals->cols[fk], *ow = deals->cols[dow];
+  const revl_column *cr =
+      cc >= 0 && deals->cols[cc]->type == REVL_T_DATETIME ? deals->cols[cc] : NULL;
+  int64_t best = INT64_MIN, best_row = -1;
+  for (uint32_t i = f->rev_off[row]; i < f->rev_off[row + 1]; i++) {
+    uint32_t d = f->rev_rows[i];
+    if (!revl_col_valid(ow, d)) continue;
+    int64_t k = cr && revl_col_valid(cr, d) ? cr->v.i64[d] : INT64_MIN + 1;
+    if (k >= best) {
+      best = k;
+      best_row = d;
+    }
+  }
+  return best_row < 0 ? NULL : revl_intern_str(&t->store->strings, ow->v.str[best_row]);
 }

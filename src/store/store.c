@@ -223,6 +223,16 @@ const char *revl_table_hint(const revl_table *t, const char *name, char *buf,
   return revl_near_hint(&n, buf, size);
 }
 
+int revl_table_fk_to(const revl_table *t, const revl_table *target, const char *name) {
+  if (name) {
+    int c = revl_table_col(t, name);
+    return c >= 0 && t->cols[c]->ref == target && t->cols[c]->rev_off ? c : -1;
+  }
+  for (int c = 0; c < t->ncols; c++)
+    if (t->cols[c]->ref == target && t->cols[c]->rev_off) return c;
+  return -1;
+}
+
 int revl_table_col(const revl_table *t, const char *name) {
   if (!t->colslots) return -1;
   uint32_t j = name_hash(name) & t->colmask;

@@ -7,7 +7,24 @@
 #include "revl/sbuf.h"
 #include "test.h"
 
+/* error texts without the positions of revl's own Lua parts */
+static void test_positions(void) {
+  revl_sbuf b = {0};
+  CHECK_INT(revl_sb_strip_positions(&b, "lua/route.lua:12: pb.lua:3: bad pool"), 1);
+  CHECK_STR(revl_sb_str(&b), "pb.lua:3: bad pool");
+  CHECK_INT(revl_has_position(revl_sb_str(&b)), 1);
+  revl_sb_reset(&b);
+  CHECK_INT(revl_sb_strip_positions(&b, "lua/rules.lua:x: kept, lua/a_b.lua:7: gone"), 1);
+  CHECK_STR(revl_sb_str(&b), "lua/rules.lua:x: kept, gone");
+  revl_sb_reset(&b);
+  CHECK_INT(revl_sb_strip_positions(&b, "plain"), 0);
+  CHECK_STR(revl_sb_str(&b), "plain");
+  CHECK_INT(revl_has_position("file.lua: no line"), 0);
+  revl_sb_free(&b);
+}
+
 int main(void) {
+  test_positions();
   revl_sbuf b = {0};
   CHECK_STR(revl_sb_str(&b), "");
   revl_sb_adds(&b, "abc");

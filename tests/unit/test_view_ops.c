@@ -81,6 +81,34 @@ static void test_mixed(void) {
   revl_store_free(s);
 }
 
+/* group_by keys and aggregates as playbooks write them */
+static void test_specs(revl_table *t) {
+  revl_gkey k;
+  revl_vagg a = {0, NULL, "n", 50};
+  revl_error err;
+  char buf[96];
+  CHECK_INT(revl_gkey_parse(t, "account.industry", &k, buf, sizeof buf, &err), 0);
+  CHECK_STR(k.field, "account.industry");
+  CHECK_STR(k.label, "account.industry");
+  CHECK(k.period == NULL);
+  CHECK_INT(revl_gkey_parse(t, "close_date:fiscal_year", &k, buf, sizeof buf, &err), 0);
+  CHECK_STR(k.field, "close_date");
+  CHECK_STR(k.period, "fiscal_year");
+  CHECK_STR(k.label, "close_date_fiscal_year");
+  CHECK_INT(revl_gkey_parse(t, "close_date:decade", &k, buf, sizeof buf, &err), REVL_EUSAGE);
+  CHECK_STR(err.msg, "unknown period 'decade' (day week month quarter year fiscal_quarter "
+                     "fiscal_year)");
+  CHECK_INT(revl_gkey_parse(t, "stage:month", &k, buf, sizeof buf, &err), REVL_EUSAGE);
+  CHECK_STR(err.msg, "'stage' is not a date column");
+  CHECK_INT(revl_gkey_parse(t, "stage:month", &k, buf, 8, &err), REVL_EUSAGE);
+  CHECK_INT(revl_vagg_parse(t, &a, "median", "amount", &err), 0);
+  CHECK_INT(a.kind, revl_agg_parse("median"));
+  CHECK_INT(revl_vagg_parse(t, &a, "mode", "amount", &err), REVL_EUSAGE);
+  CHECK_STR(err.msg, "unknown aggregate 'mode' (count sum avg min max median percentile)");
+  CHECK_INT(revl_vagg_parse(t, &a, "sum", NULL, &err), REVL_EUSAGE);
+  CHECK_STR(err.msg, "aggregate 'n' needs {kind, column}");
+}
+
 int main(void) {
   if (mt_begin("viewops")) return 2;
   revl_store *s = revl_store_new();
@@ -90,6 +118,7 @@ int main(void) {
   if (a && t) {
     test_aggregates(s, t);
     test_sort(t);
+    test_specs(t);
   }
   revl_store_free(s);
   test_mixed();
