@@ -172,6 +172,8 @@ FUZZ_CC    ?= clang
 FUZZ_TIME  ?= 12
 FUZZ_SAN    = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+# the CSV harness runs each load's reader on one reused thread (tests/fuzz/fuzz_thread.h)
+FUZZ_LDFLAGS_fuzz_csv = -Wl,--wrap=pthread_create,--wrap=pthread_join
 
 fuzz-clang:
 	@command -v $(FUZZ_CC) >/dev/null 2>&1 || { \
@@ -188,8 +190,8 @@ fuzz: fuzz-clang
 
 fuzz-bins: $(FUZZ_NAMES:%=$(BUILD)/%)
 
-$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(BUILD)/librevl.a | check-deps
-	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer $< -o $@ $(BUILD)/librevl.a $(LIBS_ALL)
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h tests/fuzz/fuzz_thread.h $(BUILD)/librevl.a | check-deps
+	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer $(FUZZ_LDFLAGS_fuzz_$*) $< -o $@ $(BUILD)/librevl.a $(LIBS_ALL)
 
 fuzz-smoke: fuzz
 	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz/smoke.sh $(FUZZ_NAMES)

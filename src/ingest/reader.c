@@ -23,9 +23,14 @@
 
 /* libcsv grows its field buffer by a fixed block (128 bytes by
  * default): a 100 MB field took a million reallocs, quadratic where
- * realloc copies.  1 MiB blocks keep that to a hundred. */
-static void parser_options(struct csv_parser *p, const revl_table_map *map) {
-  csv_set_blk_size(p, 1 << 20);
+ * realloc copies.  1 MiB blocks keep that to a hundred; a file smaller
+ * than that (hint: its size + 1, 0 when unknown) gets a block of its
+ * size, no field being longer.  Every (re)start of the parser sets both:
+ * a parser restarted after a rejected line with the 1 MiB block took a
+ * megabyte per rejected line of a small file (found by fuzz_csv). */
+static void parser_options(struct csv_parser *p, const revl_table_map *map,
+                           size_t hint) {
+  csv_set_blk_size(p, hint ? (hint < 128 ? 128 : hint) : (size_t)1 << 20);
   if (map && map->delimiter) csv_set_delim(p, (unsigned char)map->delimiter);
 }
 
@@ -323,8 +328,7 @@ static void rd_run(reader *r) {
     rd_fatal(r, REVL_ENOMEM, 0, 0, "not enough memory");
     return;
   }
-  parser_options(&p, r->map);
-  if (r->hint) csv_set_blk_size(&p, r->hint < 128 ? 128 : r->hint);
+  parser_options(&p, r->map, r->hint);
   r->line = 1;
   int first = 1;
   int after_cr = 0; /* the last piece ended with \r */
@@ -402,7 +406,7 @@ static void rd_run(reader *r) {
             rd_fatal(r, REVL_ENOMEM, 0, 0, "not enough memory");
             return;
           }
-          parser_options(&p, r->map);
+          parser_options(&p, r->map, r->hint);
           skip = !eol;
         }
       }

@@ -3,9 +3,11 @@
  * export, loaded as each well-known table under each preset (generic,
  * salesforce, hubspot), lenient and strict, then the references are
  * linked.  The first byte picks the table, preset, strictness,
- * delimiter and number format; the rest is the file.
+ * delimiter and number format; the rest is the file.  The load's reader
+ * runs on one reused thread (fuzz_thread.h).
  */
 #include "fuzz_util.h"
+#include "fuzz_thread.h"
 
 #include "revl/ingest.h"
 #include "revl/store.h"
@@ -37,7 +39,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!s) return 0;
   revl_error err;
   memset(&err, 0, sizeof err);
+  fuzz_pool_on = 1;
   int rc = revl_load_file(s, name, path, &map, strict, &err);
+  fuzz_pool_on = 0;
   if (rc == 0) {
     revl_store_link_all(s, NULL);
   } else if (err.msg[0] == 0) {
