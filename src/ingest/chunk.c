@@ -15,6 +15,7 @@
  * file order, with the lines of the whole file, so the store is that of
  * a one-thread load.
  */
+#define _DEFAULT_SOURCE /* madvise MADV_DONTNEED */
 #include "loader.h"
 
 #include <csv.h>
@@ -30,7 +31,7 @@
 size_t revl_load_chunk;
 size_t revl_chunk_stats[3];
 
-#define CHUNK_DEFAULT ((size_t)1 << 20)
+#define CHUNK_DEFAULT ((size_t)512 << 10)
 /* The two-thread reader reads 1 MiB blocks (reader.c) and a line cut by
  * a block is parsed in two pieces, which shows in what a reject keeps:
  * the chunked parse cuts its lines at the same offsets. */
@@ -530,7 +531,7 @@ int revl_ld_chunked(loader *ld, int fd, size_t fsize, int nthreads,
   p.chunk = chunk;
   nth = nthreads;
   if ((size_t)nth > p.nck) nth = (int)p.nck;
-  p.nslots = (size_t)nth * 2 + 2;
+  p.nslots = (size_t)nth + 2;
   if (p.nslots > p.nck) p.nslots = p.nck;
   atomic_init(&p.halt, 0);
   p.slots = calloc(p.nslots, sizeof *p.slots);
@@ -558,6 +559,7 @@ int revl_ld_chunked(loader *ld, int fd, size_t fsize, int nthreads,
 
   /* the merge: in file order */
   int eof = 0, reserved = 0;
+  size_t pagesz = (size_t)sysconf(_SC_PAGESIZE), dropped = 0;
   for (size_t k = 0; k < p.nck && !eof && !ld->rc; k++) {
     slot *s = &p.slots[k % p.nslots];
     pthread_mutex_lock(&p.mu);
@@ -597,6 +599,13 @@ int revl_ld_chunked(loader *ld, int fd, size_t fsize, int nthreads,
       }
     }
     ld->gmap = NULL;
+    /* the bytes before pos are done with: out of the process's memory
+     * (they stay in the page cache) */
+    size_t done = pos / pagesz * pagesz;
+    if (done > dropped) {
+      madvise(buf + dropped, done - dropped, MADV_DONTNEED);
+      dropped = done;
+    }
     if (!reserved && !ld->rc && ld->t->nrows > 0) {
       reserved = 1;
       revl_ld_reserve(ld, pos, fsize);
