@@ -15,11 +15,12 @@
  * file order, with the lines of the whole file, so the store is that of
  * a one-thread load.
  */
-#define _DEFAULT_SOURCE /* madvise MADV_DONTNEED */
+#define _GNU_SOURCE /* madvise MADV_DONTNEED, sched_getaffinity */
 #include "loader.h"
 
 #include <csv.h>
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +38,13 @@ size_t revl_chunk_stats[3];
  * the chunked parse cuts its lines at the same offsets. */
 #define READ_BLOCK ((size_t)1 << 20)
 
+/* The cores this process may run on (taskset, cgroups' cpusets), else
+ * the online ones. */
 int revl_online_cores(void) {
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  cpu_set_t set;
+  long n = 0;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) n = CPU_COUNT(&set);
+  if (n < 1) n = sysconf(_SC_NPROCESSORS_ONLN);
   return n < 1 ? 1 : n > 256 ? 256 : (int)n;
 }
 
@@ -82,6 +88,7 @@ typedef struct cparse {
   int nstr;
   lstr *ls;
   size_t recpos;     /* offset of the line the record began on */
+  size_t cr_at, cr_none, nul_at, nul_none; /* piece_end's searches */
   /* what the parse did */
   size_t from;       /* where it began (line 1) */
   size_t end;        /* where it stopped: a line start with no record
@@ -217,22 +224,35 @@ static void ck_fatal(cparse *c, int code, long line, int col, const char *msg) {
   b->fcol = col;
 }
 
+/* The next byte ch at or after pos, or a bound b > pos with none in
+ * [pos, b).  *at and *none_to remember the last search, so that every
+ * byte is searched once: a file without \r or NUL costs nothing more
+ * than the search for \n. */
+static size_t next_byte(const char *buf, size_t n, size_t pos, int ch,
+                        size_t *at, size_t *none_to) {
+  if (*at != SIZE_MAX && *at >= pos) return *at;
+  if (pos < *none_to) return *none_to;
+  size_t w = n - pos < 65536 ? n - pos : 65536;
+  const char *q = memchr(buf + pos, ch, w);
+  if (q) return *at = (size_t)(q - buf);
+  *at = SIZE_MAX;
+  return *none_to = pos + w;
+}
+
 /* Where the piece of the file from pos ends: at the first \n, \r or NUL,
  * or at the reader's next block, or at n. */
-static size_t piece_end(const cparse *c, size_t pos) {
+static size_t piece_end(cparse *c, size_t pos) {
   size_t lim = c->blk == SIZE_MAX ? c->n : (pos / c->blk + 1) * c->blk;
   if (lim > c->n) lim = c->n;
-  for (size_t w = pos; w < lim;) {
-    size_t len = lim - w < 65536 ? lim - w : 65536;
-    const char *s = c->buf + w;
-    const char *q = memchr(s, '\n', len);
-    size_t m = q ? (size_t)(q - s) : len;
-    const char *cr = memchr(s, '\r', m);
-    if (cr) m = (size_t)(cr - s), q = cr;
-    const char *z = memchr(s, '\0', m);
-    if (z) m = (size_t)(z - s), q = z;
-    if (q) return w + m;
-    w += len;
+  while (pos < lim) {
+    size_t cr = next_byte(c->buf, c->n, pos, '\r', &c->cr_at, &c->cr_none);
+    size_t z = next_byte(c->buf, c->n, pos, '\0', &c->nul_at, &c->nul_none);
+    size_t stop = lim < cr ? lim : cr;
+    if (z < stop) stop = z;
+    const char *q = memchr(c->buf + pos, '\n', stop - pos);
+    if (q) return (size_t)(q - c->buf);
+    if (stop == lim || stop == c->cr_at || stop == c->nul_at) return stop;
+    pos = stop; /* a bound of the searches, not a byte: on from there */
   }
   return lim;
 }
@@ -257,6 +277,8 @@ static void cp_run(cparse *c, size_t from, size_t to, size_t limit, int first,
   r->line = 1;
   r->rec_line = 1;
   c->from = from;
+  c->cr_at = c->nul_at = SIZE_MAX;
+  c->cr_none = c->nul_none = 0;
   c->eof = c->runaway = c->met = 0;
   struct csv_parser p;
   if (csv_init(&p, opts) != 0) {
