@@ -138,6 +138,16 @@ int revl_load_file_at(revl_store *s, const char *name, const char *path,
  * tests set it to check that. */
 extern int revl_load_typing;
 
+/* Threads a large file loads on (--threads N): 0 (the default) is the
+ * number of online cores; 1 reads on one reader thread and one loading
+ * thread only, as for small files.  Results never depend on it. */
+extern int revl_load_threads;
+
+/* Bytes per chunk of a file loaded on several threads (0: the default,
+ * 1 MiB); set, it also loads small files in chunks.  Tests make it tiny
+ * so that chunk boundaries fall everywhere. */
+extern size_t revl_load_chunk;
+
 /* 1: a file that takes more than about a second to load shows a
  * progress line on stderr (rows, MB/s, time left), erased at the end.
  * 0 (the default); the CLI sets it when stderr is a terminal. */

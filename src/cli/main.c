@@ -2,6 +2,7 @@
  * main.c -- `revl CMD ...`: the command table, help, version and the
  * option scanner every command uses.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -66,7 +67,9 @@ static void print_main_usage(FILE *f) {
     fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
   fputs("\nEvery command that loads data takes --cache DIR (where parsed files\n"
         "are kept as snapshots; default $XDG_CACHE_HOME/revl or ~/.cache/revl)\n"
-        "and --no-cache (or REVL_CACHE=off); --quiet turns off the progress line.\n", f);
+        "and --no-cache (or REVL_CACHE=off); --threads N (or REVL_THREADS) loads\n"
+        "large files on N threads (default: every core); --quiet turns off the\n"
+        "progress line.\n", f);
   fputs("\nRun 'revl help COMMAND' for a command's options.\n"
         "Exit status: 0 ok, 1 rule or test failures, 2 usage, data or I/O "
         "error, 3 script error.\n",
@@ -287,7 +290,7 @@ static int run_main(int argc, char **argv) {
   }
   /* --cache DIR, --no-cache and --quiet, for every command: taken out of argv
    * before the command reads its options */
-  const char *cache = NULL;
+  const char *cache = NULL, *threads = getenv("REVL_THREADS"), *topt = NULL;
   int no_cache = 0, quiet = 0, k = 2;
   for (int i = 2; i < argc; i++) {
     if (strcmp(argv[i], "--") == 0) {
@@ -312,12 +315,38 @@ static int run_main(int argc, char **argv) {
       cache = argv[++i];
       continue;
     }
+    if (strncmp(argv[i], "--threads=", 10) == 0) {
+      threads = topt = argv[i] + 10;
+      continue;
+    }
+    if (strcmp(argv[i], "--threads") == 0) {
+      if (i + 1 >= argc)
+        return cli_usage_error(name, "option --threads needs a number of threads");
+      threads = topt = argv[++i];
+      continue;
+    }
     argv[k++] = argv[i];
   }
   argc = k;
   argv[argc] = NULL;
   if (cache && !cache[0])
     return cli_usage_error(name, "option --cache needs a directory");
+  if (threads && (topt || threads[0])) {
+    /* 1 to 256; REVL_THREADS="" is as if unset */
+    char *end;
+    errno = 0;
+    long n = strtol(threads, &end, 10);
+    if (!threads[0] || *end || errno || n < 1 || n > 256 ||
+        !isdigit((unsigned char)threads[0]))
+      return cli_usage_error(name, "%s '%s' is not a number of threads from 1 "
+                             "to 256", topt ? "--threads" : "REVL_THREADS",
+                             threads);
+    revl_load_threads = (int)n;
+  }
+  /* a testing knob (docs/testing.md): chunks of this many bytes, so that
+   * small files load in chunks too */
+  const char *chunk = getenv("REVL_CHUNK_BYTES");
+  if (chunk && chunk[0]) revl_load_chunk = (size_t)strtoull(chunk, NULL, 10);
   revl_cache_setup(cache, no_cache);
   revl_load_progress = !quiet && isatty(STDERR_FILENO);
   revl_csvw_catch_signals(); /* no temporary file outlives a Ctrl-C */

@@ -686,7 +686,13 @@ void revl_ld_on_record(loader *ld) {
     if (pre != PRE_NULL) trim(&s, &n);
     if (pre == PRE_OK) {
       /* strings are valid text, hashed */
-      ld->vals[j].s = revl_intern_add_h(&ld->s->strings, s, n, ld->fhash[j]);
+      if (ld->flid) { /* once per distinct string of a chunk */
+        uint32_t *g = &ld->gmap[ld->flid[j]];
+        if (!*g) *g = revl_intern_add_h(&ld->s->strings, s, n, ld->fhash[j]);
+        ld->vals[j].s = *g;
+      } else {
+        ld->vals[j].s = revl_intern_add_h(&ld->s->strings, s, n, ld->fhash[j]);
+      }
       if (ld->vals[j].s) continue;
       /* out of memory: the general path says so */
     }

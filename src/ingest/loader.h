@@ -27,6 +27,8 @@ typedef struct loader {
   const uint8_t *fst;    /* PRE_* per field when the reader typed the
                             record, else NULL */
   const value *fval; /* the values it parsed (PRE_OK) */
+  const uint32_t *flid; /* chunk-local ids of its strings (chunk.c), or NULL */
+  uint32_t *gmap;    /* the chunk's local id -> intern id, 0 not yet */
   int nf;
   long line;         /* line the record ended on */
   long rec_line;     /* line the record started on */
@@ -78,6 +80,33 @@ extern const char *const revl_ld_default_nulls[REVL_LD_NDEFAULT_NULLS];
 /* Handle the record ld points at: parse, intern, check keys, append or
  * reject (ingest.c). */
 void revl_ld_on_record(loader *ld);
+/* Handle the events of batch b from event `from` on, in order; lines in
+ * b count from base + 1 (loadfile.c). */
+void revl_ld_batch(loader *ld, batch *b, size_t from, long base);
+/* What the reader (or a chunk's parser) needs to parse values, from
+ * the header: r->kind (malloc'd), ncsv, cur_csv, def_dec, po, nulls.
+ * 1, or 0 when there is nothing to type (loadfile.c). */
+int revl_ld_schema(loader *ld, reader *r);
+/* Size the columns, the row -> line map and the string table for a file
+ * of fsize bytes from the done bytes that gave the rows so far. */
+void revl_ld_reserve(loader *ld, size_t done, size_t fsize);
+/* A large regular file loaded in chunks on nthreads threads (chunk.c):
+ * 0 or a REVL_E* code (ld->rc, ld->err set), and *total the bytes
+ * read; -1 when the file cannot be mapped (nothing done: load it the
+ * usual way). */
+int revl_ld_chunked(loader *ld, int fd, size_t fsize, int nthreads,
+                    size_t *total);
+/* Chunk starts for buf[from, n): bound[0] = from, then the first line
+ * start (after a \n) at least size bytes after the previous one; the
+ * count k of chunks is returned and bound[k] = n (max: room in bound
+ * less one, at least 2). */
+size_t revl_chunk_split(const char *buf, size_t n, size_t from, size_t size,
+                        size_t *bound, size_t max);
+int revl_online_cores(void); /* at least 1 */
+/* Chunks merged, parsed again (a wrong guess) and of those met again
+ * (the rest of the guess kept), by all chunked loads so far: what the
+ * tests check they exercised. */
+extern size_t revl_chunk_stats[3];
 void revl_ld_nulls_add(nullset *ns, const char *tok);
 /* Room for cap rows in the row -> line map.  0 or REVL_ENOMEM. */
 int revl_ld_reserve_lines(loader *ld, size_t cap);

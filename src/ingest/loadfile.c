@@ -18,6 +18,12 @@
 
 #define trim revl_trim
 
+/* Files smaller than this load on the reader and loading thread only:
+ * splitting them costs more than it gains. */
+#define CHUNKED_MIN ((size_t)8 << 20)
+
+int revl_load_threads;
+
 int revl_load_progress;
 
 /* The progress line of a long load (revl_load_progress): rows, rate and
@@ -65,7 +71,8 @@ static void hash_record(loader *ld, batch *b, const event *e) {
   for (int k = 0; k < ld->nstrcsv; k++) {
     size_t f = e->f0 + (size_t)ld->strcsv[k];
     if (e->typed) {
-      if (b->fst[f] == PRE_OK)
+      /* a chunk's string seen before in the chunk needs no lookup */
+      if (b->fst[f] == PRE_OK && !(b->flid && ld->gmap[b->flid[f]]))
         revl_intern_prefetch(&ld->s->strings, b->fhash[f]);
       continue;
     }
@@ -81,7 +88,7 @@ static void prefetch_strings(loader *ld, batch *b, const event *e) {
   if (e->kind != EV_ROW || e->nf < ld->ncsv) return;
   for (int k = 0; k < ld->nstrcsv; k++) {
     size_t f = e->f0 + (size_t)ld->strcsv[k];
-    if (!e->typed || b->fst[f] == PRE_OK)
+    if (!e->typed || (b->fst[f] == PRE_OK && !(b->flid && ld->gmap[b->flid[f]])))
       revl_intern_prefetch_rec(&ld->s->strings, b->fhash[f]);
   }
 }
@@ -89,7 +96,7 @@ static void prefetch_strings(loader *ld, batch *b, const event *e) {
 /* Tell the reader what the header says, once it has been read (or
  * that there is nothing to type: the header failed, or a fatal error
  * came first).  The reader waits for this after handing it over. */
-static void publish_schema(loader *ld, reader *r) {
+int revl_ld_schema(loader *ld, reader *r) {
   int ok = !ld->rc && ld->header_done &&
            (r->kind = malloc((size_t)ld->ncsv)) != NULL;
   if (ok) {
@@ -109,24 +116,35 @@ static void publish_schema(loader *ld, reader *r) {
     r->po = ld->map ? &ld->map->popts : NULL;
     r->nulls = &ld->nulls;
   }
+  return ok;
+}
+
+static void publish_schema(loader *ld, reader *r) {
+  int ok = revl_ld_schema(ld, r);
   pthread_mutex_lock(&r->mu);
   r->schema = ok ? 1 : 2;
   pthread_cond_broadcast(&r->cv);
   pthread_mutex_unlock(&r->mu);
 }
 
-static void load_batch(loader *ld, batch *b) {
+void revl_ld_batch(loader *ld, batch *b, size_t from, long base) {
   size_t hashed = 0;
-  for (size_t i = 0; i < b->nev && !ld->rc; i++) {
+  for (size_t i = from; i < b->nev && !ld->rc; i++) {
     event *e = &b->ev[i];
     if (e->kind == EV_REJECT) {
       const char *msg = b->bytes + e->f0;
+      char full[400];
+      if (e->began) { /* the line it names is known only now */
+        snprintf(full, sizeof full, "%s in the row that began on line %ld",
+                 msg, e->began + base);
+        msg = full;
+      }
       if (ld->strict || !ld->header_done)
-        ld->rc = revl_error_set(ld->err, REVL_EDATA, ld->path, e->line,
+        ld->rc = revl_error_set(ld->err, REVL_EDATA, ld->path, e->line + base,
                                 e->nf, "%s", msg);
       else
-        revl_table_add_reject(ld->t, e->line, e->nf, msg, b->bytes + e->text,
-                              e->textlen);
+        revl_table_add_reject(ld->t, e->line + base, e->nf, msg,
+                              b->bytes + e->text, e->textlen);
       continue;
     }
     if (ld->header_done) {
@@ -141,14 +159,104 @@ static void load_batch(loader *ld, batch *b) {
     ld->fhash = b->fhash + e->f0;
     ld->fst = e->typed ? b->fst + e->f0 : NULL;
     ld->fval = b->fval + e->f0;
+    ld->flid = e->typed && b->flid ? b->flid + e->f0 : NULL;
     ld->nf = e->nf;
-    ld->rec_line = e->line;
-    ld->line = e->end;
+    ld->rec_line = e->line + base;
+    ld->line = e->end + base;
     revl_ld_on_record(ld);
   }
+  ld->flid = NULL;
   if (!ld->rc && b->fatal)
-    ld->rc = revl_error_set(ld->err, b->fatal, ld->path, b->fline, b->fcol,
-                            "%s", b->fmsg);
+    ld->rc = revl_error_set(ld->err, b->fatal, ld->path,
+                            b->fline ? b->fline + base : 0, b->fcol, "%s",
+                            b->fmsg);
+}
+
+/* The file read on two threads: the reader (reader.c) fills batches,
+ * this thread handles them in file order.  0 or a REVL_E* code. */
+static int read_serial(loader *ld, FILE *fp, size_t fsize, size_t *total) {
+  int rc = 0;
+  reader *r = calloc(1, sizeof *r);
+  if (!r) return revl_error_set(ld->err, REVL_ENOMEM, ld->path, 0, 0,
+                                "not enough memory");
+  int started = 0;
+  pthread_t th;
+  r->fp = fp;
+  r->map = ld->map;
+  r->cur = &r->b[0];
+  atomic_init(&r->stop, 0);
+  if (revl_rd_start(r, &th) != 0) {
+    rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, 0, 0,
+                        "cannot start the reading thread");
+    goto out;
+  }
+  started = 1;
+  progress prog = {{0, 0}, {0, 0}, 0};
+  if (revl_load_progress) clock_gettime(CLOCK_MONOTONIC, &prog.t0);
+  int reserved = 0, published = 0;
+  for (unsigned k = 0;; k = (k + 1) % NBATCH) {
+    batch *b = &r->b[k];
+    pthread_mutex_lock(&r->mu);
+    while (!b->full) pthread_cond_wait(&r->cv, &r->mu);
+    pthread_mutex_unlock(&r->mu);
+    if (!ld->rc) revl_ld_batch(ld, b, 0, 0);
+    if (ld->rc) atomic_store(&r->stop, 1);
+    if (!published && (ld->header_done || ld->rc)) {
+      publish_schema(ld, r);
+      published = 1;
+    }
+    int last = b->last;
+    *total = b->fed;
+    if (revl_load_progress && !ld->rc)
+      progress_show(&prog, ld->path, ld->t->nrows, *total, fsize);
+    if (!reserved && !ld->rc && ld->header_done && ld->t->nrows > 0) {
+      reserved = 1;
+      revl_ld_reserve(ld, *total, fsize);
+    }
+    pthread_mutex_lock(&r->mu);
+    b->full = 0;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+    if (last) break;
+  }
+  if (prog.shown) { /* erased: what follows starts on a clean line */
+    fputs("\r\033[K", stderr);
+    fflush(stderr);
+  }
+  rc = ld->rc;
+out:
+  if (started) {
+    atomic_store(&r->stop, 1);
+    pthread_join(th, NULL);
+    pthread_cond_destroy(&r->cv);
+    pthread_mutex_destroy(&r->mu);
+  }
+  for (int i = 0; i < NBATCH; i++) {
+    free(r->b[i].bytes);
+    free(r->b[i].foff);
+    free(r->b[i].flen);
+    free(r->b[i].fhash);
+    free(r->b[i].fst);
+    free(r->b[i].fval);
+    free(r->b[i].flid);
+    free(r->b[i].ev);
+  }
+  free(r->kind);
+  free(r);
+  return rc;
+}
+
+void revl_ld_reserve(loader *ld, size_t done, size_t fsize) {
+  /* once, from the first batch, instead of growing them (and copying)
+   * as rows arrive */
+  if (fsize > done && done > 0 && ld->t->nrows > 0) {
+    double per_row = (double)done / (double)ld->t->nrows;
+    size_t est = (size_t)((double)fsize / per_row * 1.02) + 64;
+    for (int i = 0; i < ld->t->ncols; i++)
+      revl_col_reserve(ld->t->cols[i], est);
+    revl_ld_reserve_lines(ld, est);
+    if (ld->t->pk >= 0) revl_intern_reserve(&ld->s->strings, est);
+  }
 }
 
 /* An expand's events table keeps each row's CSV line as source_line,
@@ -205,8 +313,6 @@ int revl_load_file_at(revl_store *s, const char *name, const char *path,
 
   int rc = 0;
   FILE *fp = NULL;
-  reader *r = NULL;
-  int started = 0;
   if (!from_stdin && is_dir(path))
     return revl_error_set(err, REVL_EIO, path, 0, 0,
                           "is a directory, not a CSV file");
@@ -231,64 +337,13 @@ int revl_load_file_at(revl_store *s, const char *name, const char *path,
   }
   struct stat st;
   size_t fsize = fstat(fileno(fp), &st) == 0 ? (size_t)st.st_size : 0;
-  r = calloc(1, sizeof *r);
-  if (!r) {
-    rc = revl_error_set(err, REVL_ENOMEM, path, 0, 0, "not enough memory");
-    goto out;
-  }
-  r->fp = fp;
-  r->map = map;
-  r->cur = &r->b[0];
-  atomic_init(&r->stop, 0);
-  pthread_t th;
-  if (revl_rd_start(r, &th) != 0) {
-    rc = revl_error_set(err, REVL_ENOMEM, path, 0, 0,
-                        "cannot start the reading thread");
-    goto out;
-  }
-  started = 1;
-  progress prog = {{0, 0}, {0, 0}, 0};
-  if (revl_load_progress) clock_gettime(CLOCK_MONOTONIC, &prog.t0);
-  int reserved = 0, published = 0;
   size_t total = 0;
-  for (unsigned k = 0;; k = (k + 1) % NBATCH) {
-    batch *b = &r->b[k];
-    pthread_mutex_lock(&r->mu);
-    while (!b->full) pthread_cond_wait(&r->cv, &r->mu);
-    pthread_mutex_unlock(&r->mu);
-    if (!ld.rc) load_batch(&ld, b);
-    if (ld.rc) atomic_store(&r->stop, 1);
-    if (!published && (ld.header_done || ld.rc)) {
-      publish_schema(&ld, r);
-      published = 1;
-    }
-    int last = b->last;
-    total = b->fed;
-    if (revl_load_progress && !ld.rc)
-      progress_show(&prog, path, ld.t->nrows, total, fsize);
-    if (!reserved && !ld.rc && ld.header_done && ld.t->nrows > 0) {
-      /* size the columns and the string table once from the first
-       * batch, instead of growing them (and copying) as rows arrive */
-      reserved = 1;
-      if (fsize > total && total > 0) {
-        double per_row = (double)total / (double)ld.t->nrows;
-        size_t est = (size_t)((double)fsize / per_row * 1.02) + 64;
-        for (int i = 0; i < ld.t->ncols; i++)
-          revl_col_reserve(ld.t->cols[i], est);
-        revl_ld_reserve_lines(&ld, est);
-        if (ld.t->pk >= 0) revl_intern_reserve(&s->strings, est);
-      }
-    }
-    pthread_mutex_lock(&r->mu);
-    b->full = 0;
-    pthread_cond_broadcast(&r->cv);
-    pthread_mutex_unlock(&r->mu);
-    if (last) break;
-  }
-  if (prog.shown) { /* erased: what follows starts on a clean line */
-    fputs("\r\033[K", stderr);
-    fflush(stderr);
-  }
+  int nthreads = revl_load_threads > 0 ? revl_load_threads : revl_online_cores();
+  rc = -1;
+  if (!from_stdin && nthreads > 1 && (revl_load_chunk || fsize >= CHUNKED_MIN))
+    rc = revl_ld_chunked(&ld, fileno(fp), fsize, nthreads, &total);
+  if (rc < 0) rc = read_serial(&ld, fp, fsize, &total);
+  if (rc) goto out;
   if (ld.rc) {
     rc = ld.rc;
     goto out;
@@ -328,24 +383,6 @@ int revl_load_file_at(revl_store *s, const char *name, const char *path,
                          "for the latest version)");
   }
 out:
-  if (started) {
-    atomic_store(&r->stop, 1);
-    pthread_join(th, NULL);
-    pthread_cond_destroy(&r->cv);
-    pthread_mutex_destroy(&r->mu);
-  }
-  if (r)
-    for (int i = 0; i < NBATCH; i++) {
-      free(r->b[i].bytes);
-      free(r->b[i].foff);
-      free(r->b[i].flen);
-      free(r->b[i].fhash);
-      free(r->b[i].fst);
-      free(r->b[i].fval);
-      free(r->b[i].ev);
-    }
-  if (r) free(r->kind);
-  free(r);
   if (fp && fp != stdin) fclose(fp);
   free(ld.target);
   free(ld.isnull);

@@ -28,14 +28,14 @@
  * size, no field being longer.  Every (re)start of the parser sets both:
  * a parser restarted after a rejected line with the 1 MiB block took a
  * megabyte per rejected line of a small file (found by fuzz_csv). */
-static void parser_options(struct csv_parser *p, const revl_table_map *map,
-                           size_t hint) {
+void revl_rd_parser_options(struct csv_parser *p, const revl_table_map *map,
+                            size_t hint) {
   csv_set_blk_size(p, hint ? (hint < 128 ? 128 : hint) : (size_t)1 << 20);
   if (map && map->delimiter) csv_set_delim(p, (unsigned char)map->delimiter);
 }
 
 /* What a file that is not CSV text is, from its first bytes, or NULL. */
-static const char *binary_kind(const char *b, size_t n) {
+const char *revl_rd_binary_kind(const char *b, size_t n) {
   if (n >= 2 && memcmp(b, "\x1F\x8B", 2) == 0)
     return "gzip-compressed file, not CSV text (decompress it first)";
   if (n >= 4 && memcmp(b, "PK\x03\x04", 4) == 0)
@@ -82,8 +82,8 @@ static size_t first_cap(size_t full, size_t hint) {
   return hint && hint + 64 < full ? hint + 64 : full;
 }
 
-static int batch_grow(batch *b, size_t hint, size_t bytes, size_t fields,
-                      size_t evs) {
+int revl_batch_grow(batch *b, size_t hint, size_t bytes, size_t fields,
+                    size_t evs) {
   if (b->nbytes + bytes > b->capbytes) {
     size_t cap = b->capbytes ? b->capbytes : first_cap(BATCH_BYTES + 4096, hint);
     while (cap < b->nbytes + bytes) cap *= 2;
@@ -109,6 +109,11 @@ static int batch_grow(batch *b, size_t hint, size_t bytes, size_t fields,
     value *v = realloc(b->fval, cap * sizeof *v);
     if (!v) return -1;
     b->fval = v;
+    if (b->lids) {
+      uint32_t *li = realloc(b->flid, cap * sizeof *li);
+      if (!li) return -1;
+      b->flid = li;
+    }
     b->capfields = cap;
   }
   if (b->nev + evs > b->capev) {
@@ -149,11 +154,11 @@ static void rd_deliver(reader *r, int last) {
   r->row0 = 0;
 }
 
-static void rd_field(void *data, size_t len, void *r_) {
+void revl_rd_field(void *data, size_t len, void *r_) {
   reader *r = r_;
   batch *b = r->cur;
   if ((b->nbytes + len + 1 > b->capbytes || b->nfields == b->capfields) &&
-      (r->oom || batch_grow(b, r->hint, len + 1, 1, 0))) {
+      (r->oom || revl_batch_grow(b, r->hint, len + 1, 1, 0))) {
     r->oom = 1;
     return;
   }
@@ -169,7 +174,7 @@ static void rd_field(void *data, size_t len, void *r_) {
  * parses, the hashes of strings.  Anything unusual (a value that does
  * not parse, an amount with its own currency code, probabilities) is
  * left as PRE_NONE for the loading thread, which reports it. */
-static void rd_type(reader *r, batch *b, event *e) {
+void revl_rd_type(reader *r, batch *b, event *e) {
   const char *row = b->bytes;
   const size_t *foff = b->foff + e->f0, *flen = b->flen + e->f0;
   uint8_t *st = b->fst + e->f0;
@@ -231,7 +236,7 @@ static void rd_record(int term, void *r_) {
   (void)term;
   reader *r = r_;
   batch *b = r->cur;
-  if (r->oom || (b->nev == b->capev && batch_grow(b, r->hint, 0, 0, 1))) {
+  if (r->oom || (b->nev == b->capev && revl_batch_grow(b, r->hint, 0, 0, 1))) {
     r->oom = 1;
     return;
   }
@@ -253,7 +258,7 @@ static void rd_record(int term, void *r_) {
     pthread_mutex_unlock(&r->mu);
     return;
   }
-  if (r->typing && r->schema == 1 && e->nf >= r->ncsv) rd_type(r, b, e);
+  if (r->typing && r->schema == 1 && e->nf >= r->ncsv) revl_rd_type(r, b, e);
   if (b->nev >= BATCH_EVENTS || b->nbytes >= BATCH_BYTES) rd_deliver(r, 0);
 }
 
@@ -265,12 +270,13 @@ static void rd_reject(reader *r, const char *msg, const char *text,
   b->nfields -= (size_t)r->nf;
   b->nbytes = r->row0;
   size_t mlen = strlen(msg);
-  if (batch_grow(b, r->hint, mlen + 1 + len + 1, 0, 1)) {
+  if (revl_batch_grow(b, r->hint, mlen + 1 + len + 1, 0, 1)) {
     r->oom = 1;
     return;
   }
   event *e = &b->ev[b->nev++];
   e->kind = EV_REJECT;
+  e->began = 0;
   e->nf = r->nf + 1;
   e->line = r->line;
   e->f0 = b->nbytes;
@@ -328,7 +334,7 @@ static void rd_run(reader *r) {
     rd_fatal(r, REVL_ENOMEM, 0, 0, "not enough memory");
     return;
   }
-  parser_options(&p, r->map, r->hint);
+  revl_rd_parser_options(&p, r->map, r->hint);
   r->line = 1;
   int first = 1;
   int after_cr = 0; /* the last piece ended with \r */
@@ -347,7 +353,7 @@ static void rd_run(reader *r) {
     if (first) {
       first = 0;
       if (n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0) b += 3, n -= 3;
-      const char *kind = binary_kind(b, n);
+      const char *kind = revl_rd_binary_kind(b, n);
       if (kind) {
         rd_fatal(r, REVL_EDATA, 0, 0, "%s", kind);
         goto out;
@@ -369,7 +375,7 @@ static void rd_run(reader *r) {
         while (q < stop && *q != '\n' && *q != '\r') q++;
       }
       if (q < end && *q == '\0') {
-        if (!skip) csv_parse(&p, b, (size_t)(q - b), rd_field, NULL, r);
+        if (!skip) csv_parse(&p, b, (size_t)(q - b), revl_rd_field, NULL, r);
         rd_fatal(r, REVL_EDATA, r->line, r->nf + 1,
                  "NUL byte: binary data, not CSV text");
         goto out;
@@ -382,7 +388,7 @@ static void rd_run(reader *r) {
       } else {
         if (p.pstate == 0) r->rec_line = r->line; /* ROW_NOT_BEGUN */
         r->pos = r->total - (size_t)(end - b) + len;
-        size_t got = csv_parse(&p, b, len, rd_field, rd_record, r);
+        size_t got = csv_parse(&p, b, len, revl_rd_field, rd_record, r);
         if (got != len && !r->oom) {
           if (csv_error(&p) != CSV_EPARSE) {
             rd_fatal(r, REVL_ENOMEM, r->line, 0, "%s",
@@ -406,7 +412,7 @@ static void rd_run(reader *r) {
             rd_fatal(r, REVL_ENOMEM, 0, 0, "not enough memory");
             return;
           }
-          parser_options(&p, r->map, r->hint);
+          revl_rd_parser_options(&p, r->map, r->hint);
           skip = !eol;
         }
       }
@@ -416,7 +422,7 @@ static void rd_run(reader *r) {
     }
     if (r->oom) break;
   }
-  if (!r->oom && csv_fini(&p, rd_field, rd_record, r) != 0)
+  if (!r->oom && csv_fini(&p, revl_rd_field, rd_record, r) != 0)
     rd_fatal(r, REVL_EDATA, r->rec_line, r->nf + 1,
              "unterminated quoted field: the quote is never closed (it runs "
              "to the end of the file)");

@@ -32,6 +32,11 @@ typedef struct event {
   long line;   /* EV_ROW: first line; EV_REJECT: line of the problem */
   long end;    /* EV_ROW: last line */
   int typed;   /* EV_ROW: fst and fval hold what the reader parsed */
+  /* the chunked load's (chunk.c; 0 on the reader thread): */
+  size_t pos;  /* offset in the file of the line the record began on */
+  long l0;     /* the line the record began on */
+  long began;  /* EV_REJECT: the message ends " in the row that began
+                  on line BEGAN" (added when the lines are known) */
 } event;
 
 typedef struct batch {
@@ -41,6 +46,8 @@ typedef struct batch {
   uint32_t *fhash; /* intern hash of string fields */
   uint8_t *fst;    /* PRE_* of the fields of typed records */
   value *fval;
+  uint32_t *flid;  /* chunk-local id of string fields (chunk.c), or NULL */
+  int lids;        /* keep flid (a chunk's batch) */
   size_t nfields, capfields;
   event *ev;
   size_t nev, capev;
@@ -91,6 +98,18 @@ typedef struct reader {
   const nullset *nulls;
 } reader;
 
+
+/* What reader.c lends the chunked load (chunk.c): growing a batch, the
+ * field callback of libcsv, typing one record, libcsv's options and the
+ * check for files that are not CSV text. */
+int revl_batch_grow(batch *b, size_t hint, size_t bytes, size_t fields,
+                    size_t evs);
+void revl_rd_field(void *data, size_t len, void *r);
+void revl_rd_type(reader *r, batch *b, event *e);
+struct csv_parser;
+void revl_rd_parser_options(struct csv_parser *p, const revl_table_map *map,
+                            size_t hint);
+const char *revl_rd_binary_kind(const char *b, size_t n);
 
 /* Start the reader thread on r (r->fp, r->map, r->cur set).  0, or -1
  * when the thread could not start. */
