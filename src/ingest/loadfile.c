@@ -338,7 +338,12 @@ int revl_load_file_at(revl_store *s, const char *name, const char *path,
   struct stat st;
   size_t fsize = fstat(fileno(fp), &st) == 0 ? (size_t)st.st_size : 0;
   size_t total = 0;
-  int nthreads = revl_load_threads > 0 ? revl_load_threads : revl_online_cores();
+  /* By default chunks only from 3 cores: the reader + loader pair
+   * already keeps two busy, and on 2 cores the chunked load measured
+   * slower than the pair (tests/bench/RESULTS.md, "Cold load on every
+   * core"); --threads N asks for N all the same. */
+  int cores = revl_online_cores();
+  int nthreads = revl_load_threads > 0 ? revl_load_threads : cores >= 3 ? cores : 1;
   rc = -1;
   if (!from_stdin && nthreads > 1 && (revl_load_chunk || fsize >= CHUNKED_MIN))
     rc = revl_ld_chunked(&ld, fileno(fp), fsize, nthreads, &total);
