@@ -183,36 +183,16 @@ static void ck_record(int term, void *c_) {
   }
 }
 
-/* A line libcsv could not parse (as rd_reject in reader.c; the line the
- * row began on is named when the lines are known). */
+/* A line libcsv could not parse (revl_rd_reject_ev, plus the line the
+ * row began on, named when the lines are known). */
 static void ck_reject(cparse *c, const char *msg, const char *text,
                       size_t len) {
   reader *r = &c->r;
-  batch *b = r->cur;
-  b->nfields -= (size_t)r->nf;
-  b->nbytes = r->row0;
-  size_t mlen = strlen(msg);
-  if (revl_batch_grow(b, 0, mlen + 1 + len + 1, 0, 1)) {
-    r->oom = 1;
-    return;
-  }
-  event *e = &b->ev[b->nev++];
-  e->kind = EV_REJECT;
-  e->nf = r->nf + 1;
-  e->line = r->line;
+  event *e = revl_rd_reject_ev(r, 0, msg, text, len);
+  if (!e) return;
   e->l0 = r->rec_line;
   e->pos = c->recpos;
   e->began = r->line > r->rec_line ? r->rec_line : 0;
-  e->f0 = b->nbytes;
-  memcpy(b->bytes + b->nbytes, msg, mlen + 1);
-  b->nbytes += mlen + 1;
-  e->text = b->nbytes;
-  e->textlen = len;
-  if (len) memcpy(b->bytes + b->nbytes, text, len);
-  b->nbytes += len;
-  b->bytes[b->nbytes++] = '\0';
-  r->row0 = b->nbytes;
-  r->nf = 0;
 }
 
 static void ck_fatal(cparse *c, int code, long line, int col, const char *msg) {
@@ -478,26 +458,6 @@ static int cp_schema(cparse *c, const reader *proto, const int *strcols,
   return 0;
 }
 
-static int start_thread(pthread_t *th, void *(*fn)(void *), void *arg) {
-  pthread_attr_t attr;
-  pthread_attr_t *ap = NULL;
-  if (pthread_attr_init(&attr) == 0) {
-    ap = &attr;
-    if (pthread_attr_setstacksize(&attr, (size_t)1 << 20) != 0) {
-      pthread_attr_destroy(&attr);
-      ap = NULL;
-    }
-  }
-  /* signals stay with the calling thread (as for the reader thread) */
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  int rc = pthread_create(th, ap, fn, arg);
-  pthread_sigmask(SIG_SETMASK, &old, NULL);
-  if (ap) pthread_attr_destroy(ap);
-  return rc;
-}
-
 int revl_ld_chunked(loader *ld, int fd, size_t fsize, int nthreads,
                     size_t *total) {
   if (fsize == 0) return -1;
@@ -571,7 +531,7 @@ int revl_ld_chunked(loader *ld, int fd, size_t fsize, int nthreads,
   sync_ok = 1;
   int started = 0;
   for (; started < nth; started++)
-    if (start_thread(&th[started], worker, &p) != 0) break;
+    if (revl_rd_thread(&th[started], worker, &p) != 0) break;
   nth = started;
   if (nth == 0) {
     rc = ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, 0, 0,

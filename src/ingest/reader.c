@@ -262,21 +262,24 @@ static void rd_record(int term, void *r_) {
   if (b->nev >= BATCH_EVENTS || b->nbytes >= BATCH_BYTES) rd_deliver(r, 0);
 }
 
-/* A line libcsv could not parse: the partial record is dropped and the
- * loading thread decides (reject the line, or stop). */
-static void rd_reject(reader *r, const char *msg, const char *text,
-                      size_t len) {
+/* A line libcsv could not parse: the partial record in r's current batch
+ * is dropped and a reject event takes its place, with the message and
+ * the line's text (the loading thread decides: reject the line, or
+ * stop).  The event, for the caller to add what it knows; NULL, with
+ * r->oom set, when out of memory. */
+event *revl_rd_reject_ev(reader *r, size_t hint, const char *msg,
+                         const char *text, size_t len) {
   batch *b = r->cur;
   b->nfields -= (size_t)r->nf;
   b->nbytes = r->row0;
   size_t mlen = strlen(msg);
-  if (revl_batch_grow(b, r->hint, mlen + 1 + len + 1, 0, 1)) {
+  if (revl_batch_grow(b, hint, mlen + 1 + len + 1, 0, 1)) {
     r->oom = 1;
-    return;
+    return NULL;
   }
   event *e = &b->ev[b->nev++];
+  memset(e, 0, sizeof *e);
   e->kind = EV_REJECT;
-  e->began = 0;
   e->nf = r->nf + 1;
   e->line = r->line;
   e->f0 = b->nbytes;
@@ -289,6 +292,7 @@ static void rd_reject(reader *r, const char *msg, const char *text,
   b->bytes[b->nbytes++] = '\0';
   r->row0 = b->nbytes;
   r->nf = 0;
+  return e;
 }
 
 static void rd_fatal(reader *r, int code, long line, int col, const char *fmt,
@@ -405,7 +409,7 @@ static void rd_run(reader *r) {
           if (r->line > r->rec_line)
             snprintf(msg + k, sizeof msg - (size_t)k,
                      " in the row that began on line %ld", r->rec_line);
-          rd_reject(r, msg, b, (size_t)(q - b));
+          revl_rd_reject_ev(r, r->hint, msg, b, (size_t)(q - b));
           csv_free(&p);
           if (csv_init(&p, opts) != 0) {
             free(buf);
@@ -439,20 +443,12 @@ static void *rd_main(void *r_) {
   return NULL;
 }
 
-/* Start the reader thread.  Signals (Ctrl-C in the REPL, the --timeout
- * timer) stay with the calling thread: the reader never sees them, so
- * its reads are never interrupted and handlers run where they always
- * did.  0, or -1 when the thread could not start. */
-int revl_rd_start(reader *r, pthread_t *th) {
-  if (pthread_mutex_init(&r->mu, NULL) != 0) return -1;
-  if (pthread_cond_init(&r->cv, NULL) != 0) {
-    pthread_mutex_destroy(&r->mu);
-    return -1;
-  }
-  /* 1 MiB of stack, not the default 8: the reader keeps its buffers on
-   * the heap and recurses nowhere, and a thread per file load started
-   * and ended with 8 MiB of stack (whose shadow AddressSanitizer clears
-   * each time) was a tenth of a small load in the fuzzer */
+/* A loading thread: 1 MiB of stack, not the default 8 (the threads keep
+ * their buffers on the heap and recurse nowhere, and a thread per file
+ * load started and ended with 8 MiB of stack, whose shadow
+ * AddressSanitizer clears each time, was a tenth of a small load in the
+ * fuzzer), and every signal left to the calling thread. */
+int revl_rd_thread(pthread_t *th, void *(*fn)(void *), void *arg) {
   pthread_attr_t attr;
   pthread_attr_t *ap = NULL;
   if (pthread_attr_init(&attr) == 0) {
@@ -465,10 +461,23 @@ int revl_rd_start(reader *r, pthread_t *th) {
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
-  int rc = pthread_create(th, ap, rd_main, r);
+  int rc = pthread_create(th, ap, fn, arg);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (ap) pthread_attr_destroy(ap);
-  if (rc != 0) {
+  return rc;
+}
+
+/* Start the reader thread.  Signals (Ctrl-C in the REPL, the --timeout
+ * timer) stay with the calling thread: the reader never sees them, so
+ * its reads are never interrupted and handlers run where they always
+ * did.  0, or -1 when the thread could not start. */
+int revl_rd_start(reader *r, pthread_t *th) {
+  if (pthread_mutex_init(&r->mu, NULL) != 0) return -1;
+  if (pthread_cond_init(&r->cv, NULL) != 0) {
+    pthread_mutex_destroy(&r->mu);
+    return -1;
+  }
+  if (revl_rd_thread(th, rd_main, r) != 0) {
     pthread_cond_destroy(&r->cv);
     pthread_mutex_destroy(&r->mu);
     return -1;

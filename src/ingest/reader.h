@@ -113,6 +113,9 @@ const char *revl_rd_binary_kind(const char *b, size_t n);
 
 /* Start the reader thread on r (r->fp, r->map, r->cur set).  0, or -1
  * when the thread could not start. */
+int revl_rd_thread(pthread_t *th, void *(*fn)(void *), void *arg);
+event *revl_rd_reject_ev(reader *r, size_t hint, const char *msg,
+                         const char *text, size_t len);
 int revl_rd_start(reader *r, pthread_t *th);
 
 /* Trim ASCII white space at both ends of s[0..n). */

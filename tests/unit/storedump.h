@@ -7,9 +7,12 @@
 #ifndef REVL_TEST_STOREDUMP_H
 #define REVL_TEST_STOREDUMP_H
 
+#include <dirent.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "revl/gen.h"
 #include "revl/store.h"
 
 /* One cell; with_ids also prints a string's intern id ("7'Acme'"). */
@@ -65,6 +68,38 @@ static inline void dump_tables(FILE *f, const revl_store *s, int with_ids) {
 static inline int is_dir(const char *p) {
   struct stat st;
   return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* fn(dir) for every data directory of the bad-input corpus
+ * (tests/cli/bad/CASE/data), then examples/data.  -1 when the corpus
+ * cannot be read. */
+static inline int each_corpus_dir(void (*fn)(const char *dir)) {
+  DIR *d = opendir("tests/cli/bad");
+  if (!d) return -1;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (e->d_name[0] == '.') continue;
+    char p[512];
+    snprintf(p, sizeof p, "tests/cli/bad/%s/data", e->d_name);
+    if (is_dir(p)) fn(p);
+  }
+  closedir(d);
+  fn("examples/data");
+  return 0;
+}
+
+/* revl_gen with its report on stdout silenced; its return code, or -1
+ * when stdout could not be redirected. */
+static inline int gen_quiet(const revl_gen_opts *g) {
+  revl_error err;
+  fflush(stdout);
+  int out = dup(1);
+  if (out < 0 || !freopen("/dev/null", "w", stdout)) return -1;
+  int rc = revl_gen(g, &err);
+  fflush(stdout);
+  dup2(out, 1);
+  close(out);
+  return rc;
 }
 
 #endif
