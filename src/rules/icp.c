@@ -42,6 +42,18 @@ void revl_icp_free(revl_icp *m) {
 
 /* The common leaves on the base table, tested straight into the mask
  * (no row list, no per-row call): returns 1 when handled. */
+/* (day - minus) * 86400 seconds, saturated at the int64 limits: a
+ * criterion's day count may be any integer (fuzz_lua found
+ * within_days = -2^63 + ...), and a saturated bound selects exactly the
+ * rows the unbounded one would. */
+static int64_t day_start_secs(int64_t day, int64_t minus) {
+  int64_t d;
+  if (__builtin_sub_overflow(day, minus, &d)) return minus > 0 ? INT64_MIN : INT64_MAX;
+  if (d > INT64_MAX / 86400) return INT64_MAX;
+  if (d < INT64_MIN / 86400) return INT64_MIN;
+  return d * 86400;
+}
+
 static int mark_leaf(revl_crit *c, int bit, const uint32_t *rows, size_t n,
                      uint64_t *mask, int nwords, int32_t as_of) {
   if (c->via >= 0 || c->col < 0 || c->op >= REVL_OP_ALL) return 0;
@@ -98,7 +110,7 @@ static int mark_leaf(revl_crit *c, int bit, const uint32_t *rows, size_t n,
     if (col->type == REVL_T_DATETIME &&
         (op == REVL_OP_WITHIN_DAYS || op == REVL_OP_OLDER_THAN_DAYS)) {
       /* as_of - a <= day <= as_of, on seconds: no division per row */
-      int64_t lo = ((int64_t)as_of - a) * 86400, up = ((int64_t)as_of + 1) * 86400;
+      int64_t lo = day_start_secs((int64_t)as_of, a), up = day_start_secs((int64_t)as_of + 1, 0);
       if (op == REVL_OP_WITHIN_DAYS) { LOOP((int)VALID(r) & (v[r] >= lo && v[r] < up)) }
       else { LOOP((int)VALID(r) & (v[r] < lo)) }
       return 1;

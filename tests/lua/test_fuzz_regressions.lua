@@ -35,4 +35,17 @@ t:eq(#revl.deals:where{{"probability", "<", 1e300}}, #revl.deals:where{{"probabi
      "crit 1e300 saturates: every non-null probability is below it")
 t:eq(#revl.deals:where{{"probability", ">", 1/0}}, 0, "crit > inf matches nothing")
 
+-- ICP within_days / older_than_days on a datetime with an extreme day
+-- count: (as_of - n) * 86400 overflowed int64 (src/rules/icp.c).  The
+-- overflow itself shows only under UBSan: make asan runs this file, and
+-- fuzz-smoke runs tests/fuzz/corpus/lua/regress-icp-within-days-df938a95.
+for _, n in ipairs{math.mininteger + 20270, math.maxinteger - 5, math.mininteger, math.maxinteger} do
+  for _, op in ipairs{"within_days", "older_than_days"} do
+    local ok = pcall(function()
+      return revl.icp{rules = {{"created_at", op, n, points = 1}}, tiers = {{"A", 1}, {"B"}}}:score()
+    end)
+    t:ok(ok ~= nil, "icp " .. op .. " " .. tostring(n))
+  end
+end
+
 return t:done()
