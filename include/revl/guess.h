@@ -63,6 +63,18 @@ typedef struct revl_guess_col {
   char type_why[120];
 } revl_guess_col;
 
+/* A link from a column of a file to another table's key. */
+typedef struct revl_guess_ref {
+  int col;            /* the column of this file */
+  char target[64];    /* the table it refers to */
+  char tcol[64];      /* that table's key column, as loaded ("id") */
+  int conf;
+  char why[200];
+} revl_guess_ref;
+
+#define REVL_GUESS_MAXREFS 8
+#define REVL_GUESS_MAXNULLS 4
+
 /* One file's guess. */
 typedef struct revl_guess_file {
   char file[256];     /* name in the directory */
@@ -85,6 +97,34 @@ typedef struct revl_guess_file {
   char exp_why[200];  /*   ("" none), written as expand = {...} */
   int nwon, nlost;    /* deals: stage values that look won / lost */
   char **won, **lost; /* (borrowed from the sample) */
+  /* placeholders read as null here besides the defaults (null_add) */
+  int nnulls;
+  char nulls[REVL_GUESS_MAXNULLS][24];
+  char null_why[160];
+  /* a required field the file lacks, given as a constant: a file of won
+   * deals without a stage column (constants = { stage = "Closed Won" }) */
+  char const_field[32], const_value[32], const_why[160];
+  /* an unclassified file as a custom table (tables = {...}): its name,
+   * and its key column (-1 none, renamed "id") */
+  char custom[64];
+  int key;
+  int key_conf;
+  char key_why[160];
+  /* references from its columns to other tables' keys */
+  int nrefs;
+  revl_guess_ref refs[REVL_GUESS_MAXREFS];
+  /* duplicates policy when the key repeats: "last" ("" the default) */
+  char dup[8];
+  int dup_conf;
+  char dup_why[200];
+  /* a file of subscription changes (one row per churn, downgrade...):
+   * its columns, -1 none; on the subscriptions file, the events file
+   * (index in the directory, -1 none) and the column its ids name */
+  int events;
+  int ev_id, ev_date, ev_kind, ev_mrr, ev_seats;
+  int ev_file;
+  char ev_key[64];
+  char ev_why[200];
   revl_guess_sample sample;
 } revl_guess_file;
 
@@ -109,6 +149,26 @@ const char *revl_guess_cell(const revl_guess_sample *s, size_t r, int j);
  * most; a file named TABLE.csv is that table), each column's field.
  * 0, or REVL_ENOMEM. */
 int revl_guess_files(revl_guess_file *files, int n);
+/* 1 when v reads as null in file f: a default null token or one of the
+ * placeholders guessed for f. */
+int revl_guess_is_null(const revl_guess_file *f, const char *v);
+
+/* 1 when the normalised header h has one of words in it. */
+int revl_guess_header_has(const char *h, const char *const *words);
+/* 1 for an id-like header: "... ID", "... Number", "Opp #". */
+int revl_guess_header_idish(const char *h);
+
+/* ---- guesses across files (guess_links.c) --------------------------- */
+
+/* Before tables are given out: 1 when f is a file of subscription
+ * changes (a kind column of churn/cancel/downgrade/upgrade values, a
+ * date, an id, a new MRR or seats), with its ev_* columns set. */
+int revl_guess_events_file(revl_guess_file *f);
+/* After: the custom tables (name, key), the references between files by
+ * header and values, the events file attached to the subscriptions, and
+ * the duplicates policy of a table whose key repeats.  0 or REVL_ENOMEM. */
+int revl_guess_links(revl_guess_file *files, int n);
+
 /* Free what revl_guess_files and the sample hold. */
 void revl_guess_file_done(revl_guess_file *f);
 

@@ -30,11 +30,83 @@
 static const char *const null_tokens[] = {"", "NULL", "null", "N/A", "n/a",
                                           "#N/A", NULL};
 
-static int is_null(const char *v) {
+int revl_guess_is_null(const revl_guess_file *f, const char *v) {
   if (!v) return 1;
   for (int i = 0; null_tokens[i]; i++)
     if (strcmp(v, null_tokens[i]) == 0) return 1;
+  for (int i = 0; f && i < f->nnulls; i++)
+    if (strcmp(v, f->nulls[i]) == 0) return 1;
   return 0;
+}
+#define is_null(v) revl_guess_is_null(f, v)
+
+/* A value that reads as some typed value: an amount, a number, a date. */
+static int typed_value(const char *v) {
+  size_t n = strlen(v);
+  revl_parse_opts pm = {'M', 0, 0}, pd = {'D', 0, 0}, pe = {0, ',', '.'};
+  int64_t minor, secs;
+  int32_t days;
+  double d;
+  char cur[4];
+  return revl_parse_money(v, n, NULL, 2, &minor, cur) == 0 ||
+         revl_parse_money(v, n, &pe, 2, &minor, cur) == 0 ||
+         revl_parse_number(v, n, NULL, &d) == 0 ||
+         revl_parse_date(v, n, &pm, &days) == 0 || revl_parse_date(v, n, &pd, &days) == 0 ||
+         revl_parse_datetime(v, n, &pm, &secs) == 0;
+}
+
+/* Placeholders of web forms and spreadsheets ("Select", "-", "TBD"):
+ * a value, without digits, that is the only one keeping a column of
+ * amounts or dates from reading as typed, in two columns of the file or
+ * one when it is a known placeholder word.  They become null_add. */
+static void guess_nulls(revl_guess_file *f) {
+  static const char *const known[] = {"Select", "select", "-", "--", "?", "none",
+                                      "None", "unknown", "Unknown", "TBD", "tbd",
+                                      "Not set", "not set", "(blank)", "(none)",
+                                      "n.a.", "N.A.", "NA", NULL};
+  const revl_guess_sample *s = &f->sample;
+  struct { const char *v; int ncols, nrows; const char *col; } cand[8];
+  int nc = 0;
+  for (int j = 0; j < s->ncols; j++) {
+    const char *odd = NULL;
+    size_t ntyped = 0, nodd = 0;
+    int mixed = 0;
+    for (size_t r = 0; r < s->nrows && !mixed; r++) {
+      const char *v = revl_guess_cell(s, r, j);
+      if (revl_guess_is_null(NULL, v)) continue;
+      if (typed_value(v)) {
+        ntyped++;
+        continue;
+      }
+      if (odd && strcmp(odd, v) != 0) mixed = 1;
+      odd = v;
+      nodd++;
+    }
+    if (mixed || !odd || ntyped < 2 || nodd * 2 > ntyped || strlen(odd) >= 24 ||
+        strpbrk(odd, "0123456789"))
+      continue;
+    int k = 0;
+    while (k < nc && strcmp(cand[k].v, odd) != 0) k++;
+    if (k == nc) {
+      if (nc == 8) continue;
+      cand[nc].v = odd;
+      cand[nc].ncols = cand[nc].nrows = 0;
+      cand[nc++].col = s->headers[j];
+    }
+    cand[k].ncols++;
+    cand[k].nrows += (int)nodd;
+  }
+  for (int k = 0; k < nc && f->nnulls < REVL_GUESS_MAXNULLS; k++) {
+    int word = 0;
+    for (int i = 0; known[i]; i++) word |= strcmp(known[i], cand[k].v) == 0;
+    if (!word && cand[k].ncols < 2) continue;
+    snprintf(f->nulls[f->nnulls++], sizeof f->nulls[0], "%s", cand[k].v);
+    size_t m = strlen(f->null_why);
+    snprintf(f->null_why + m, sizeof f->null_why - m, "%s'%.23s' is the only "
+             "value of %d column%s ('%.40s'%s) that is not an amount or a date",
+             m ? "; " : "", cand[k].v, cand[k].ncols, cand[k].ncols == 1 ? "" : "s",
+             cand[k].col, cand[k].ncols > 1 ? ", ..." : "");
+  }
 }
 
 #define normalise revl_header_norm /* schema.c: how headers compare */
@@ -45,7 +117,8 @@ static int cmp_strp(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int profile(const revl_guess_sample *s, int j, revl_guess_col *c) {
+static int profile(const revl_guess_file *f, int j, revl_guess_col *c) {
+  const revl_guess_sample *s = &f->sample;
   size_t nn = 0, nb = 0, ni = 0, nnum = 0, nm = 0, nd = 0, ndt = 0, ntime = 0;
   size_t om = 0, od = 0, nnum_eu = 0, nm_eu = 0;
   const char **vals = s->nrows ? malloc(s->nrows * sizeof *vals) : NULL;
@@ -116,13 +189,13 @@ static int profile(const revl_guess_sample *s, int j, revl_guess_col *c) {
       {"%Y/%m", "Y/m"}, {"%d-%b-%Y", "d-b-Y"}, {"%d %b %Y", "d b Y"},
       {"%b %Y", "b Y"}, {"%b-%Y", "b-Y"}, {"%Y.%m.%d", "Y.m.d"}};
   for (size_t k = 0; c->kind == REVL_GK_TEXT && k < sizeof fmts / sizeof fmts[0]; k++) {
-    revl_datefmt f;
-    memset(&f, 0, sizeof f);
-    snprintf(f.fmt, sizeof f.fmt, "%s", fmts[k].fmt);
+    revl_datefmt df;
+    memset(&df, 0, sizeof df);
+    snprintf(df.fmt, sizeof df.fmt, "%s", fmts[k].fmt);
     size_t ok = 0;
     int32_t days;
     for (size_t r = 0; r < nn; r++)
-      ok += revl_datefmt_parse(&f, vals[r], strlen(vals[r]), &days, NULL) == 0;
+      ok += revl_datefmt_parse(&df, vals[r], strlen(vals[r]), &days, NULL) == 0;
     if (ok * 10 >= nn * 9) {
       c->kind = REVL_GK_DATE;
       c->kind_pct = (int)(ok * 100 / nn);
@@ -248,6 +321,7 @@ static int score(const revl_table_def *td, const revl_field_def *fd,
     }
   }
   if (!s) return 0;
+  int head = s;
   size_t k = strlen(why);
   if (!compatible(c->kind, fd->type)) {
     snprintf(why + k, size - k, ", but its values are %s, not %s",
@@ -271,6 +345,9 @@ static int score(const revl_table_def *td, const revl_field_def *fd,
     if (c->unique) {
       s += 8;
       snprintf(why + k, size - k, "; all %zu values distinct", nrows);
+    } else if (head >= 90) { /* the key by name: versions of a record */
+      s -= 10;
+      snprintf(why + k, size - k, "; values repeat (see duplicates)");
     } else {
       s -= 50;
       snprintf(why + k, size - k, "; values repeat (a reference, not a key)");
@@ -287,6 +364,7 @@ typedef struct fit {
   int nmapped;
   int named;
   char word[32];
+  int nmiss, miss; /* required fields without a column; the last one */
   int *field; /* per column: field index in the table, or -1 */
   int *conf;
 } fit;
@@ -355,8 +433,14 @@ static int fit_table(revl_guess_file *f, const revl_table_def *td, fit *out,
     }
   }
   out->req_ok = 1;
+  out->nmiss = 0;
+  out->miss = -1;
   for (int k = 0; k < nf; k++)
-    if (td->fields[k].required && !taken[k]) out->req_ok = 0;
+    if (td->fields[k].required && !taken[k]) {
+      out->req_ok = 0;
+      out->nmiss++;
+      out->miss = k;
+    }
   int sum = 0;
   out->nmapped = 0;
   for (int j = 0; j < nc; j++)
@@ -415,6 +499,21 @@ static void fit_done(fit *t) {
   free(t->field);
   free(t->conf);
   t->field = t->conf = NULL;
+}
+
+/* A file of won (or lost) deals only, by its name, without a stage
+ * column: the stage is a constant.  1 with value set. */
+static int const_stage(const revl_guess_file *f, const revl_table_def *td,
+                       const fit *ft, char *value, size_t size) {
+  if (strcmp(td->name, "deals") != 0 || ft->nmiss != 1 ||
+      strcmp(td->fields[ft->miss].name, "stage") != 0)
+    return 0;
+  char norm[256];
+  normalise(f->file, norm, sizeof norm);
+  int won = strstr(norm, "won") != NULL, lost = strstr(norm, "lost") != NULL;
+  if (won == lost) return 0;
+  snprintf(value, size, "%s", won ? "Closed Won" : "Closed Lost");
+  return 1;
 }
 
 /* Deal stages that look won or lost while the loader reads them as open
@@ -537,7 +636,7 @@ static void guess_currency(revl_guess_file *f) {
   }
 }
 
-static int header_has(const char *h, const char *const *words) {
+int revl_guess_header_has(const char *h, const char *const *words) {
   char norm[256];
   revl_header_norm(h, norm, sizeof norm);
   for (int i = 0; words[i]; i++)
@@ -545,7 +644,7 @@ static int header_has(const char *h, const char *const *words) {
   return 0;
 }
 
-static int header_idish(const char *h) {
+int revl_guess_header_idish(const char *h) {
   char norm[256];
   revl_header_norm(h, norm, sizeof norm);
   size_t n = strlen(norm);
@@ -564,9 +663,9 @@ static int guess_intervals(revl_guess_file *f) {
   for (int j = 0; j < f->ncols; j++) {
     const revl_guess_col *c = &f->cols[j];
     int date = c->kind == REVL_GK_DATE || c->kind == REVL_GK_DATETIME;
-    if (date && js < 0 && header_has(c->header, startw)) js = j;
-    else if ((date || c->kind == REVL_GK_NONE) && je < 0 && header_has(c->header, endw)) je = j;
-    else if (jm < 0 && header_has(c->header, mrrw)) jm = j;
+    if (date && js < 0 && revl_guess_header_has(c->header, startw)) js = j;
+    else if ((date || c->kind == REVL_GK_NONE) && je < 0 && revl_guess_header_has(c->header, endw)) je = j;
+    else if (jm < 0 && revl_guess_header_has(c->header, mrrw)) jm = j;
   }
   if (js < 0 || je < 0 || jm < 0) return 0;
   snprintf(f->exp_start, sizeof f->exp_start, "%s", f->cols[js].header);
@@ -597,6 +696,8 @@ static const char *header_code(const char *h) {
 /* types = {...} for custom columns: what inference would get wrong or
  * cannot know (a date format, yes/no, leading zeros, a currency). */
 static void guess_types(revl_guess_file *f) {
+  static const char *const moneyw[] = {"value", "amount", "price", "revenue", "cost",
+                                       "fee", "spend", "budget", NULL};
   const revl_table_def *td = revl_table_def_find(f->table);
   for (int j = 0; j < f->ncols; j++) {
     revl_guess_col *c = &f->cols[j];
@@ -628,7 +729,7 @@ static void guess_types(revl_guess_file *f) {
       snprintf(c->type_why, sizeof c->type_why, "the header names %s; %d%% of "
                "values are amounts", code, c->kind_pct);
     } else if ((c->kind == REVL_GK_MONEY || c->kind == REVL_GK_INT) && c->unique &&
-               header_idish(c->header)) {
+               revl_guess_header_idish(c->header)) {
       snprintf(c->type, sizeof c->type, "\"text\"");
       c->type_conf = 80;
       snprintf(c->type_why, sizeof c->type_why, "an id-like header with "
@@ -643,6 +744,13 @@ static void guess_types(revl_guess_file *f) {
       c->type_conf = 90;
       snprintf(c->type_why, sizeof c->type_why, "%d%% of values are yes/no, "
                "true/false or 0/1", c->kind_pct);
+    } else if ((c->kind == REVL_GK_NUMBER || c->kind == REVL_GK_MONEY) &&
+               revl_guess_header_has(c->header, moneyw)) {
+      snprintf(c->type, sizeof c->type, "\"money\"");
+      c->type_conf = 70;
+      snprintf(c->type_why, sizeof c->type_why, "the header reads as an amount; "
+               "%d%% of values are %s (exact to the cent as money)", c->kind_pct,
+               kind_word(c->kind));
     } else if (c->kind == REVL_GK_INT && c->lead0) {
       snprintf(c->type, sizeof c->type, "\"text\"");
       c->type_conf = 80;
@@ -675,16 +783,23 @@ int revl_guess_files(revl_guess_file *files, int n) {
       rc = REVL_ENOMEM;
       break;
     }
+    f->key = f->ev_id = f->ev_date = f->ev_kind = f->ev_mrr = f->ev_seats = -1;
+    f->ev_file = -1;
+    guess_nulls(f);
     for (int j = 0; j < f->ncols && !rc; j++) {
       f->cols[j].header = f->sample.headers[j];
-      rc = profile(&f->sample, j, &f->cols[j]);
+      rc = profile(f, j, &f->cols[j]);
     }
+    if (!rc) f->events = revl_guess_events_file(f);
     for (int t = 0; t < nt && !rc; t++) {
       fit ft;
       memset(&ft, 0, sizeof ft);
       if ((rc = fit_table(f, &revl_table_defs[t], &ft, 0))) break;
-      score[i * nt + t] = ft.score;
-      ok[i * nt + t] = ft.req_ok && (ft.nmapped >= 2 || ft.named) && ft.score >= 55;
+      char cv[32];
+      int cst = const_stage(f, &revl_table_defs[t], &ft, cv, sizeof cv);
+      score[i * nt + t] = ft.score + (cst ? 30 : 0);
+      ok[i * nt + t] = (ft.req_ok || cst) && (ft.nmapped >= 2 || ft.named) &&
+                       score[i * nt + t] >= 55 && !f->events;
       fit_done(&ft);
     }
     /* a file named TABLE.csv is read as TABLE whatever it holds */
@@ -750,12 +865,24 @@ int revl_guess_files(revl_guess_file *files, int n) {
       else
         snprintf(f->why, sizeof f->why, "nearest is %s, but it lacks a "
                  "required field or enough matching headers", f->best);
+      /* a custom table (guess_links.c names it): its formats and types */
+      guess_date_format(f);
+      guess_decimal(f);
+      if (!f->events) guess_types(f);
+      guess_currency(f);
       continue;
     }
     const revl_table_def *td = revl_table_def_find(f->table);
     fit ft;
     memset(&ft, 0, sizeof ft);
     if ((rc = fit_table(f, td, &ft, 1))) break;
+    if (!f->fixed && !ft.req_ok &&
+        const_stage(f, td, &ft, f->const_value, sizeof f->const_value)) {
+      snprintf(f->const_field, sizeof f->const_field, "stage");
+      snprintf(f->const_why, sizeof f->const_why, "no column reads as stage and "
+               "the file name says every deal is %s",
+               strstr(f->const_value, "Won") ? "won" : "lost");
+    }
     if (!f->fixed) {
       size_t k = (size_t)snprintf(f->why, sizeof f->why, "%d of %d headers read as "
                                   "%s fields", ft.nmapped, f->ncols, f->table);
@@ -785,6 +912,7 @@ int revl_guess_files(revl_guess_file *files, int n) {
     guess_currency(f);
     if (strcmp(f->table, "deals") == 0) rc = guess_stages(f);
   }
+  if (!rc) rc = revl_guess_links(files, n);
 out:
   free(score);
   free(ok);

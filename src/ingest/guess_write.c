@@ -69,15 +69,66 @@ static void stage_list(revl_sbuf *b, const char *what, char **v, int n) {
   revl_sb_adds(b, " },");
 }
 
-static void write_table(revl_sbuf *b, const revl_guess_file *f) {
+/* "    option = VALUE,  -- CONF%: why" */
+static void option_line(revl_sbuf *b, const char *opt, int conf, const char *why) {
+  revl_sb_addf(b, "    %s,  -- ", opt);
+  if (conf) {
+    sure(b, conf);
+    revl_sb_adds(b, ": ");
+  }
+  comment(b, why);
+  revl_sb_adds(b, "\n");
+}
+
+/* expand = {...} of a subscriptions file, with its events file's columns. */
+static void write_expand(revl_sbuf *b, const revl_guess_file *f,
+                         const revl_guess_file *files) {
+  revl_sb_adds(b, "    expand = { start = ");
+  lua_str(b, f->exp_start);
+  revl_sb_adds(b, ", [\"end\"] = ");
+  lua_str(b, f->exp_end);
+  revl_sb_adds(b, ", every = \"month\",  -- ");
+  sure(b, f->conf);
+  revl_sb_adds(b, ": ");
+  comment(b, f->exp_why);
+  revl_sb_adds(b, "\n");
+  if (f->ev_file >= 0) {
+    const revl_guess_file *e = &files[f->ev_file];
+    revl_sb_adds(b, "      events = { table = ");
+    lua_str(b, e->custom);
+    revl_sb_adds(b, ", key = ");
+    lua_str(b, f->ev_key);
+    const char *names[] = {"id", "date", "kind", "mrr", "seats"};
+    int cols[] = {e->ev_id, e->ev_date, e->ev_kind, e->ev_mrr, e->ev_seats};
+    for (int k = 0; k < 5; k++) {
+      if (cols[k] < 0) continue;
+      revl_sb_addf(b, ", %s = ", names[k]);
+      lua_str(b, e->cols[cols[k]].header);
+    }
+    revl_sb_adds(b, " },\n      -- ");
+    comment(b, f->ev_why);
+    revl_sb_adds(b, "\n");
+  }
+  revl_sb_adds(b, "    },\n");
+}
+
+static void write_table(revl_sbuf *b, const revl_guess_file *f,
+                        const revl_guess_file *files) {
+  const char *name = f->table[0] ? f->table : f->custom;
   revl_sb_adds(b, "  -- ");
   comment(b, f->file);
-  revl_sb_addf(b, ": %s, ", f->table);
-  sure(b, f->conf);
-  revl_sb_adds(b, " (");
-  comment(b, f->why);
-  revl_sb_adds(b, ")\n  ");
-  revl_sb_addf(b, "%s = {\n", f->table);
+  if (f->table[0]) {
+    revl_sb_addf(b, ": %s, ", f->table);
+    sure(b, f->conf);
+    revl_sb_adds(b, " (");
+    comment(b, f->why);
+    revl_sb_adds(b, ")\n  ");
+  } else {
+    revl_sb_adds(b, f->events ? ": " : ": not classified (");
+    comment(b, f->why);
+    revl_sb_adds(b, f->events ? "\n  " : "): a custom table\n  ");
+  }
+  revl_sb_addf(b, "%s = {\n", name);
   if (!f->fixed) {
     revl_sb_adds(b, "    file = ");
     lua_str(b, f->file);
@@ -107,6 +158,30 @@ static void write_table(revl_sbuf *b, const revl_guess_file *f) {
   if (f->currency[0]) {
     revl_sb_addf(b, "    currency = \"%s\",  -- ", f->currency);
     comment(b, f->currency_why);
+    revl_sb_adds(b, "\n");
+  }
+  if (f->nnulls) {
+    revl_sb_adds(b, "    null_add = {");
+    for (int i = 0; i < f->nnulls; i++) {
+      revl_sb_adds(b, i ? ", " : " ");
+      lua_str(b, f->nulls[i]);
+    }
+    revl_sb_adds(b, " },  -- ");
+    comment(b, f->null_why);
+    revl_sb_adds(b, "\n");
+  }
+  if (f->key >= 0 && !f->table[0]) {
+    char o[160]; /* the name is snake_case or "id": no quoting needed */
+    snprintf(o, sizeof o, "key = \"%s\"", f->cols[f->key].name);
+    option_line(b, o, f->key_conf, f->key_why);
+  }
+  if (f->dup[0]) {
+    char o[40];
+    snprintf(o, sizeof o, "duplicates = \"%s\"", f->dup);
+    option_line(b, o, f->dup_conf, f->dup_why);
+  } else if (f->dup_why[0]) {
+    revl_sb_adds(b, "    -- duplicates: ");
+    comment(b, f->dup_why);
     revl_sb_adds(b, "\n");
   }
   int nren = 0, nder = 0, ntyp = 0;
@@ -187,17 +262,34 @@ static void write_table(revl_sbuf *b, const revl_guess_file *f) {
     }
     revl_sb_adds(b, "    },\n");
   }
-  if (f->exp_start[0]) {
-    revl_sb_adds(b, "    expand = { start = ");
-    lua_str(b, f->exp_start);
-    revl_sb_adds(b, ", [\"end\"] = ");
-    lua_str(b, f->exp_end);
-    revl_sb_adds(b, ", every = \"month\" },  -- ");
-    sure(b, f->conf);
+  if (f->nrefs) {
+    revl_sb_adds(b, "    references = {\n");
+    for (int i = 0; i < f->nrefs; i++) {
+      const revl_guess_ref *r = &f->refs[i];
+      revl_sb_adds(b, "      [");
+      lua_str(b, f->cols[r->col].name);
+      revl_sb_adds(b, "] = ");
+      char t[140];
+      snprintf(t, sizeof t, "%s.%s", r->target, r->tcol);
+      lua_str(b, t);
+      revl_sb_adds(b, ",  -- ");
+      sure(b, r->conf);
+      revl_sb_adds(b, ": ");
+      comment(b, r->why);
+      revl_sb_adds(b, "\n");
+    }
+    revl_sb_adds(b, "    },\n");
+  }
+  if (f->const_field[0]) {
+    revl_sb_addf(b, "    constants = { %s = ", f->const_field);
+    lua_str(b, f->const_value);
+    revl_sb_adds(b, " },  -- ");
+    sure(b, 70);
     revl_sb_adds(b, ": ");
-    comment(b, f->exp_why);
+    comment(b, f->const_why);
     revl_sb_adds(b, "\n");
   }
+  if (f->exp_start[0]) write_expand(b, f, files);
   if (f->nwon || f->nlost) {
     revl_sb_adds(b, "    stages = {");
     stage_list(b, "won", f->won, f->nwon);
@@ -234,25 +326,24 @@ char *revl_guess_mapping_text(const revl_guess_file *files, int n,
                "--data DIR\n"
                "return {\n");
   for (int i = 0; i < n; i++)
-    if (files[i].table[0]) write_table(&b, &files[i]);
-  for (int i = 0; i < n; i++) {
-    const revl_guess_file *f = &files[i];
-    if (f->table[0]) continue;
-    char stem[256];
-    snprintf(stem, sizeof stem, "%s", f->file);
-    size_t k = strlen(stem);
-    if (k > 4) stem[k - 4] = '\0';
-    revl_sb_adds(&b, "  -- ");
-    comment(&b, f->file);
-    revl_sb_adds(&b, ": not classified (");
-    comment(&b, f->why);
-    revl_sb_adds(&b, "); it loads as the table '");
-    comment(&b, stem);
-    revl_sb_adds(&b, "'\n");
+    if (files[i].table[0]) write_table(&b, &files[i], files);
+  int ncust = n - ncl;
+  if (ncust) { /* the other files: custom tables, two more spaces in */
+    revl_sbuf t = {0};
+    for (int i = 0; i < n; i++)
+      if (!files[i].table[0]) write_table(&t, &files[i], files);
+    revl_sb_adds(&b, "  tables = {\n");
+    for (size_t k = 0; k < t.n; k++) {
+      if (k == 0 || t.p[k - 1] == '\n') revl_sb_adds(&b, "  ");
+      revl_sb_add(&b, t.p + k, 1);
+    }
+    if (t.oom) b.oom = 1;
+    revl_sb_free(&t);
+    revl_sb_adds(&b, "  },\n");
   }
   revl_sb_adds(&b, "}\n");
   /* the buffer truncates when out of memory: never hand out half a file */
-  if (!b.p || b.n < 2 || strcmp(b.p + b.n - 2, "}\n") != 0) {
+  if (!b.p || b.oom || b.n < 2 || strcmp(b.p + b.n - 2, "}\n") != 0) {
     revl_sb_free(&b);
     return NULL;
   }
