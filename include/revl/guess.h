@@ -1,11 +1,13 @@
 /*
  * guess.h -- a mapping guessed from an export directory (`revl init`).
  *
- * Three steps, one file each: a sample of every CSV file is read
+ * Three steps: a sample of every CSV file is read
  * (src/ingest/guess_read.c: the header and the first rows, with CSV
- * errors at their line and column), the samples are guessed
- * (src/ingest/guess.c, pure: which well-known table each file is, which
- * column is which canonical field, the date order, each guess with its
+ * errors at their line and column), the samples are guessed (pure:
+ * src/ingest/guess.c, which well-known table each file is, which column
+ * is which canonical field, the date order, null placeholders;
+ * src/ingest/guess_links.c, what looks across files: custom tables and
+ * their keys, references, events files, duplicates; each guess with its
  * confidence and evidence), and a commented mapping file is written from
  * the guesses (src/ingest/guess_write.c).  The written file uses only
  * options src/ingest/mapping.c reads, so revl loads it unchanged.

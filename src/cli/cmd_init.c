@@ -38,18 +38,38 @@ static int cmp_name(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static const char *unsure(int conf) { return conf < 60 ? ", unsure" : ""; }
+
 static void print_guess(const revl_guess_file *f) {
   if (!f->table[0]) {
     printf("%s: not classified (%s)\n", f->file, f->why);
-    return;
+    printf("  -> custom table %s\n", f->custom);
+    if (f->key >= 0)
+      printf("  key %s -> %s (%d%%%s: %s)\n", f->cols[f->key].header,
+             f->cols[f->key].name, f->key_conf, unsure(f->key_conf), f->key_why);
+  } else {
+    printf("%s -> %s (%d%%%s: %s)\n", f->file, f->table, f->conf,
+           unsure(f->conf), f->why);
   }
-  printf("%s -> %s (%d%%%s: %s)\n", f->file, f->table, f->conf,
-         f->conf < 60 ? ", unsure" : "", f->why);
+  for (int i = 0; i < f->nnulls; i++)
+    printf("  null_add '%s' (%s)\n", f->nulls[i], f->null_why);
+  if (f->const_field[0])
+    printf("  constant %s = '%s' (70%%: %s)\n", f->const_field, f->const_value,
+           f->const_why);
+  if (f->dup[0])
+    printf("  duplicates = %s (%d%%%s: %s)\n", f->dup, f->dup_conf, unsure(f->dup_conf),
+           f->dup_why);
+  for (int i = 0; i < f->nrefs; i++)
+    printf("  %s -> %s refers to %s.%s (%d%%%s: %s)\n", f->cols[f->refs[i].col].header,
+           f->cols[f->refs[i].col].name, f->refs[i].target, f->refs[i].tcol,
+           f->refs[i].conf, unsure(f->refs[i].conf), f->refs[i].why);
+  if (f->ev_file >= 0) printf("  expand events by %s (%s)\n", f->ev_key, f->ev_why);
   for (int j = 0; j < f->ncols; j++) {
     const revl_guess_col *c = &f->cols[j];
+    if (!f->table[0] && c->name[0] && !c->type[0]) continue; /* key, refs: above */
     if (c->field[0])
       printf("  %s -> %s (%d%%%s: %s)\n", c->header, c->field, c->conf,
-             c->conf < 60 ? ", unsure" : "", c->why);
+             unsure(c->conf), c->why);
     else if (c->name[0])
       printf("  %s -> custom %s (%s)\n", c->header, c->name, c->why);
     else
@@ -62,7 +82,7 @@ static void print_guess(const revl_guess_file *f) {
              c->field, c->header, c->scale);
     if (c->type[0])
       printf("  types %s = %s (%d%%%s: %s)\n", c->header, c->type, c->type_conf,
-             c->type_conf < 60 ? ", unsure" : "", c->type_why);
+             unsure(c->type_conf), c->type_why);
   }
   if (f->exp_start[0])
     printf("  expand from '%s' to '%s' by month\n", f->exp_start, f->exp_end);

@@ -452,6 +452,11 @@ static int fit_table(revl_guess_file *f, const revl_table_def *td, fit *out,
   /* coverage of the headers (up to 40), required fields (30), name (30) */
   out->score = (nc ? sum * 40 / (nc * 100) : 0) + (out->req_ok ? 30 : 0) +
                (out->named ? 30 : 0);
+  /* a key that repeats: versions of records, less likely the table itself */
+  for (int j = 0; j < nc; j++)
+    if (out->field[j] >= 0 && td->pk && strcmp(td->fields[out->field[j]].name, td->pk) == 0 &&
+        !f->cols[j].unique && f->sample.nrows > 1)
+      out->score -= 20;
   if (write) {
     for (int j = 0; j < nc; j++) {
       revl_guess_col *c = &f->cols[j];

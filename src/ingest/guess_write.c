@@ -1,7 +1,9 @@
 /*
  * guess_write.c -- the mapping file `revl init` writes from its guesses:
  * a Lua table revl loads unchanged (only options src/ingest/mapping.c
- * reads: file, delimiter, date_format, columns, stages), every guess
+ * reads: file, delimiter, date_format, columns, derive, types, stages,
+ * null_add, key, duplicates, references, constants, expand, and custom
+ * tables under tables = {...}), every guess
  * with its confidence and evidence in a comment, the columns left
  * unmapped and the files left unclassified listed as comments.
  */

@@ -113,6 +113,104 @@ static void test_values(void) {
   revl_guess_file_done(&f[0]);
 }
 
+/* Guesses across files (src/ingest/guess_links.c). */
+static void test_custom_and_links(void) {
+  revl_guess_file f[4];
+  sample(&f[0], "accounts.csv", "id|name", "A1|Acme\nA2|Beta\n");
+  sample(&f[1], "Renewals Export 2025.csv", "Renewal ID|Account|Value|Owner",
+         "R1|A1|1,000.00|x\nR2|A2|500.50|y\nR3|A9|200.00|z\n");
+  /* a header naming accounts whose values are not its keys: no link */
+  sample(&f[2], "Notes.csv", "Note|Account", "n1|Z1\nn2|Z2\n");
+  sample(&f[3], "Deals Export.csv", "Code|Thing", "1|a\n1|b\n");
+  CHECK_INT(revl_guess_files(f, 4), 0);
+  CHECK_STR(f[1].table, "");
+  CHECK_STR(f[1].custom, "renewals");
+  CHECK_INT(f[1].key, 0);
+  CHECK_STR(col(&f[1], "Renewal ID")->name, "id");
+  CHECK_INT(f[1].nrefs, 1);
+  CHECK_STR(col(&f[1], "Account")->name, "account_id");
+  CHECK_STR(f[1].refs[0].target, "accounts");
+  CHECK_STR(f[1].refs[0].tcol, "id");
+  CHECK(f[1].refs[0].conf < 85); /* A9 is broken */
+  CHECK_STR(col(&f[1], "Value")->type, "\"money\"");
+  CHECK_STR(f[2].custom, "notes");
+  CHECK_INT(f[2].nrefs, 0);
+  /* a custom name never takes a well-known table's; a key repeats: none */
+  CHECK_STR(f[3].custom, "deals_2");
+  CHECK_INT(f[3].key, -1);
+  char *text = revl_guess_mapping_text(f, 4, "dir");
+  CHECK(text && strstr(text, "  tables = {\n    -- Renewals Export 2025.csv"));
+  CHECK(text && strstr(text, "[\"account_id\"] = \"accounts.id\""));
+  CHECK(text && strstr(text, "key = \"id\""));
+  free(text);
+  for (int i = 0; i < 4; i++) revl_guess_file_done(&f[i]);
+}
+
+static void test_nulls_const_dups(void) {
+  revl_guess_file f[2];
+  /* "Select" keeps two columns from reading as amounts and dates */
+  sample(&f[0], "won_deals.csv", "Deal ID|Deal Value|Created|Note",
+         "W1|1,200.50|12/1/2024|Select\nW2|800|Select|x\nW3|Select|1/3/2025|y\n"
+         "W4|2,000.00|2/1/2025|z\n");
+  CHECK_INT(revl_guess_files(f, 1), 0);
+  CHECK_STR(f[0].table, "deals");
+  CHECK_INT(f[0].nnulls, 1);
+  CHECK_STR(f[0].nulls[0], "Select");
+  CHECK_STR(col(&f[0], "Deal Value")->field, "amount");
+  CHECK_STR(f[0].const_field, "stage");
+  CHECK_STR(f[0].const_value, "Closed Won");
+  revl_guess_file_done(&f[0]);
+  /* two different words, or an unknown word in one column: not nulls */
+  sample(&f[0], "deals.csv", "id|stage|amount|close_date",
+         "D1|Open|10|pending\nD2|Open|Select|2025-01-02\nD3|Open|TBD|2025-01-03\n"
+         "D4|Open|40|2025-01-04\nD5|Open|50|2025-01-05\n");
+  CHECK_INT(revl_guess_files(f, 1), 0);
+  CHECK_INT(f[0].nnulls, 0);
+  CHECK_STR(f[0].const_field, "");
+  revl_guess_file_done(&f[0]);
+
+  /* a key repeated with other values, the close date only moving later */
+  sample(&f[0], "deals.csv", "id|stage|amount|close_date",
+         "D1|Open|10|\nD2|Won|20|2025-02-01\nD1|Won|30|2025-03-01\nD2|Won|20|2025-02-01\n");
+  CHECK_INT(revl_guess_files(f, 1), 0);
+  CHECK_STR(col(&f[0], "id")->field, "id");
+  CHECK(col(&f[0], "id")->conf >= 60);
+  CHECK_STR(f[0].dup, "last");
+  CHECK_INT(f[0].dup_conf, 75);
+  CHECK(strstr(f[0].dup_why, "\"D1\" at lines 2 and 4") != NULL);
+  revl_guess_file_done(&f[0]);
+  /* only identical repeats: the default policy, said in a comment */
+  sample(&f[0], "deals.csv", "id|stage|amount", "D1|Open|10\nD1|Open|10\nD2|Won|5\n");
+  CHECK_INT(revl_guess_files(f, 1), 0);
+  CHECK_STR(f[0].dup, "");
+  CHECK(strstr(f[0].dup_why, "same values") != NULL);
+  revl_guess_file_done(&f[0]);
+
+  /* a file of subscription changes, attached to the expanded subscriptions */
+  sample(&f[0], "Subscriptions.csv", "Subscription ID|Customer|Start Date|End Date|MRR",
+         "S1|B1|2025-01-15||100.00\nS2|B2|2025-01-01|2025-05-01|200.00\n");
+  sample(&f[1], "Changes.csv", "Sub ID|Event Date|Event Type|New MRR",
+         "S1|2025-03-10|Downgrade|60.00\nS2|2025-02-01|cancel|\nS1|2025-04-01|churn|\n");
+  CHECK_INT(revl_guess_files(f, 2), 0);
+  CHECK_STR(f[0].table, "subscriptions");
+  CHECK(f[1].events);
+  CHECK_STR(f[1].table, "");
+  CHECK_STR(f[1].custom, "changes");
+  CHECK_INT(f[0].ev_file, 1);
+  CHECK_STR(f[0].ev_key, "subscription_id");
+  CHECK_STR(col(&f[1], "Event Type")->header, f[1].cols[f[1].ev_kind].header);
+  CHECK_STR(col(&f[1], "New MRR")->header, f[1].cols[f[1].ev_mrr].header);
+  CHECK_INT(f[1].ev_seats, -1);
+  revl_guess_file_done(&f[0]);
+  revl_guess_file_done(&f[1]);
+  /* an unknown kind ("Expansion") is not an events file */
+  sample(&f[0], "Changes.csv", "Sub ID|Event Date|Event Type",
+         "S1|2025-03-10|Downgrade\nS2|2025-02-01|Expansion\n");
+  CHECK_INT(revl_guess_files(f, 1), 0);
+  CHECK(!f[0].events);
+  revl_guess_file_done(&f[0]);
+}
+
 static void test_snake(void) {
   char b[64];
   revl_snake_case("Lead Score", b, sizeof b);
@@ -128,6 +226,8 @@ static void test_snake(void) {
 int main(void) {
   test_tables_and_fields();
   test_values();
+  test_custom_and_links();
+  test_nulls_const_dups();
   test_snake();
   TEST_END();
 }
