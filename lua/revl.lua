@@ -28,8 +28,21 @@ local function sorted_keys(rows)
 end
 internals.row_keys = sorted_keys
 -- the ICP models and SLAs a playbook defines, in order (revl diagnose
--- PLAYBOOK asks its questions with the last of each: src/lua/l_diagnose.c)
+-- PLAYBOOK asks its questions with the last of each per table:
+-- src/lua/l_diagnose.c).  Only the last definition per table is kept, so
+-- a playbook or a REPL session that defines in a loop holds one, not all.
 internals.defined = {icps = {}, slas = {}}
+local defined_keys = {icps = {}, slas = {}}
+function internals.remember(kind, key, obj)
+  local list, keys = internals.defined[kind], defined_keys[kind]
+  for i = #keys, 1, -1 do
+    if keys[i] == key then
+      table.remove(list, i)
+      table.remove(keys, i)
+    end
+  end
+  list[#list + 1], keys[#keys + 1] = obj, key
+end
 
 -- order values of mixed types: nil last, numbers, strings, others by text
 local function less(a, b)

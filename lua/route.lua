@@ -852,8 +852,7 @@ local function sla_new(spec)
                                  activity = stop.activity, target = secs })
     s.targets[i] = { kind = kind, start = start, target_minutes = secs / 60 }
   end
-  local d = internals.defined.slas
-  d[#d + 1] = s
+  internals.remember("slas", s.records, s)
   return s
 end
 

@@ -292,8 +292,7 @@ local function define_icp(spec)
   end
   local m = C.icp_new(def)
   -- what the playbook defined, for revl diagnose PLAYBOOK
-  local d = internals.defined.icps
-  d[#d + 1] = m
+  internals.remember("icps", tname, m)
   return m
 end
 
