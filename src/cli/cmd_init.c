@@ -52,7 +52,8 @@ static void print_guess(const revl_guess_file *f) {
            unsure(f->conf), f->why);
   }
   for (int i = 0; i < f->nnulls; i++)
-    printf("  null_add '%s' (%s)\n", f->nulls[i], f->null_why);
+    printf("%s'%s'%s", i ? ", " : "  null_add ", f->nulls[i], i + 1 < f->nnulls ? "" : " (");
+  if (f->nnulls) printf("%s)\n", f->null_why);
   if (f->const_field[0])
     printf("  constant %s = '%s' (70%%: %s)\n", f->const_field, f->const_value,
            f->const_why);

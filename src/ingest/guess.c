@@ -64,9 +64,26 @@ static void guess_nulls(revl_guess_file *f) {
                                       "None", "unknown", "Unknown", "TBD", "tbd",
                                       "Not set", "not set", "(blank)", "(none)",
                                       "n.a.", "N.A.", "NA", NULL};
+  /* in a text column too, since no one writes them as values */
+  static const char *const form[] = {"Select", "select", "-", "--", "(blank)",
+                                     "(none)", "Not set", "not set", NULL};
   const revl_guess_sample *s = &f->sample;
   struct { const char *v; int ncols, nrows; const char *col; } cand[8];
   int nc = 0;
+  for (int j = 0; j < s->ncols; j++) {
+    for (size_t r = 0; r < s->nrows && nc < 8; r++) {
+      const char *v = revl_guess_cell(s, r, j);
+      int k = 0, word = 0;
+      for (int i = 0; v && form[i] && !word; i++) word = strcmp(form[i], v) == 0;
+      while (word && k < nc && strcmp(cand[k].v, v) != 0) k++;
+      if (!word || k < nc) continue;
+      cand[nc].v = v;
+      cand[nc].ncols = 1;
+      cand[nc].nrows = 1;
+      cand[nc++].col = s->headers[j];
+    }
+  }
+  int nform = nc; /* found as form placeholders: counted once */
   for (int j = 0; j < s->ncols; j++) {
     const char *odd = NULL;
     size_t ntyped = 0, nodd = 0;
@@ -87,6 +104,7 @@ static void guess_nulls(revl_guess_file *f) {
       continue;
     int k = 0;
     while (k < nc && strcmp(cand[k].v, odd) != 0) k++;
+    if (k < nform) continue;
     if (k == nc) {
       if (nc == 8) continue;
       cand[nc].v = odd;
@@ -102,10 +120,14 @@ static void guess_nulls(revl_guess_file *f) {
     if (!word && cand[k].ncols < 2) continue;
     snprintf(f->nulls[f->nnulls++], sizeof f->nulls[0], "%s", cand[k].v);
     size_t m = strlen(f->null_why);
-    snprintf(f->null_why + m, sizeof f->null_why - m, "%s'%.23s' is the only "
-             "value of %d column%s ('%.40s'%s) that is not an amount or a date",
-             m ? "; " : "", cand[k].v, cand[k].ncols, cand[k].ncols == 1 ? "" : "s",
-             cand[k].col, cand[k].ncols > 1 ? ", ..." : "");
+    if (k < nform)
+      snprintf(f->null_why + m, sizeof f->null_why - m, "%s'%.23s' is a web-form "
+               "placeholder (in '%.40s')", m ? "; " : "", cand[k].v, cand[k].col);
+    else
+      snprintf(f->null_why + m, sizeof f->null_why - m, "%s'%.23s' is the only "
+               "value of %d column%s ('%.40s'%s) that is not an amount or a date",
+               m ? "; " : "", cand[k].v, cand[k].ncols, cand[k].ncols == 1 ? "" : "s",
+               cand[k].col, cand[k].ncols > 1 ? ", ..." : "");
   }
 }
 

@@ -162,11 +162,18 @@ static void test_nulls_const_dups(void) {
   revl_guess_file_done(&f[0]);
   /* two different words, or an unknown word in one column: not nulls */
   sample(&f[0], "deals.csv", "id|stage|amount|close_date",
-         "D1|Open|10|pending\nD2|Open|Select|2025-01-02\nD3|Open|TBD|2025-01-03\n"
+         "D1|Open|10|pending\nD2|Open|soon|2025-01-02\nD3|Open|TBD|2025-01-03\n"
          "D4|Open|40|2025-01-04\nD5|Open|50|2025-01-05\n");
   CHECK_INT(revl_guess_files(f, 1), 0);
   CHECK_INT(f[0].nnulls, 0);
   CHECK_STR(f[0].const_field, "");
+  revl_guess_file_done(&f[0]);
+  /* web-form placeholders in a text column */
+  sample(&f[0], "deals.csv", "id|stage|region", "D1|Open|Select\nD2|Open|EMEA\nD3|Open|-\n");
+  CHECK_INT(revl_guess_files(f, 1), 0);
+  CHECK_INT(f[0].nnulls, 2);
+  CHECK_STR(f[0].nulls[0], "Select");
+  CHECK_STR(f[0].nulls[1], "-");
   revl_guess_file_done(&f[0]);
 
   /* a key repeated with other values, the close date only moving later */
