@@ -17,6 +17,7 @@
  * under its size cap by removing the least recently used snapshots
  * (a hit touches its file's mtime).
  */
+#include "revl/mapguard.h"
 #include "revl/cache.h"
 
 #include "snap.h"
@@ -91,6 +92,7 @@ static int hash_file(const char *path, XXH128_hash_t *out, struct stat *st) {
   }
   void *p = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
   if (p == MAP_FAILED) goto out;
+  int guard = revl_mapguard_add(p, (size_t)st->st_size, path); /* shrinks: exit 2 */
   posix_madvise(p, (size_t)st->st_size, POSIX_MADV_SEQUENTIAL);
   /* in slices dropped once hashed: the file is not resident after */
   XXH3_state_t *xs = XXH3_createState();
@@ -110,6 +112,7 @@ static int hash_file(const char *path, XXH128_hash_t *out, struct stat *st) {
     *out = XXH3_128bits_digest(xs);
     XXH3_freeState(xs);
   }
+  revl_mapguard_del(guard);
   munmap(p, (size_t)st->st_size);
   rc = 0;
 out:

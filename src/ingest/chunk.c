@@ -16,6 +16,7 @@
  * a one-thread load.
  */
 #define _GNU_SOURCE /* madvise MADV_DONTNEED, sched_getaffinity */
+#include "revl/mapguard.h"
 #include "loader.h"
 
 #include <csv.h>
@@ -463,6 +464,7 @@ int revl_ld_chunked(loader *ld, int fd, size_t fsize, int nthreads,
   if (fsize == 0) return -1;
   char *buf = mmap(NULL, fsize, PROT_READ, MAP_PRIVATE, fd, 0);
   if (buf == MAP_FAILED) return -1;
+  int guard = revl_mapguard_add(buf, fsize, ld->path); /* shrinks: exit 2 */
   posix_madvise(buf, fsize, POSIX_MADV_SEQUENTIAL);
   *total = fsize;
   size_t blk = fsize + 1 < READ_BLOCK ? SIZE_MAX : READ_BLOCK;
@@ -625,6 +627,7 @@ out:
   cp_done(&hd);
   cp_done(&fx);
   free(proto.kind);
+  revl_mapguard_del(guard);
   munmap(buf, fsize);
   ld->gmap = NULL;
   return rc ? rc : ld->rc;
