@@ -152,6 +152,9 @@ extern size_t revl_load_chunk;
  * progress line on stderr (rows, MB/s, time left), erased at the end.
  * 0 (the default); the CLI sets it when stderr is a terminal. */
 extern int revl_load_progress;
+/* Seconds a load runs before its progress line shows (1.0; tests set 0
+ * through REVL_PROGRESS_AFTER, a testing knob). */
+extern double revl_load_progress_after;
 
 /* Resolve the foreign keys of all well-known tables present in s. */
 int revl_store_link_all(revl_store *s, const revl_mapping *m);

@@ -349,6 +349,9 @@ static int run_main(int argc, char **argv) {
   if (chunk && chunk[0]) revl_load_chunk = (size_t)strtoull(chunk, NULL, 10);
   revl_cache_setup(cache, no_cache);
   revl_load_progress = !quiet && isatty(STDERR_FILENO);
+  /* a testing knob too: the progress line from the first batch */
+  const char *after = getenv("REVL_PROGRESS_AFTER");
+  if (after && after[0]) revl_load_progress_after = strtod(after, NULL);
   revl_csvw_catch_signals(); /* no temporary file outlives a Ctrl-C */
   const cli_cmd *c = find_cmd(name);
   if (!c || !c->run) return unknown_command(NULL, name);

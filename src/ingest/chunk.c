@@ -484,6 +484,8 @@ int revl_ld_chunked(loader *ld, int fd, size_t fsize, int nthreads,
   uint32_t *gmap = NULL;
   size_t capgmap = 0;
   int *strcols = NULL, nstr = 0;
+  revl_ld_progress prog;
+  revl_ld_progress_start(&prog);
 
   /* the start: a byte-order mark, a file that is no CSV text */
   size_t from = 0;
@@ -594,6 +596,7 @@ int revl_ld_chunked(loader *ld, int fd, size_t fsize, int nthreads,
       reserved = 1;
       revl_ld_reserve(ld, pos, fsize);
     }
+    if (!ld->rc) revl_ld_progress_show(&prog, ld->path, ld->t->nrows, pos, fsize);
     pthread_mutex_lock(&p.mu);
     s->state = 0;
     p.merged = k + 1;
@@ -606,6 +609,7 @@ nomem:
   rc = ld->rc = revl_error_set(ld->err, REVL_ENOMEM, ld->path, 0, 0,
                                "not enough memory");
 out:
+  revl_ld_progress_end(&prog);
   if (nth) {
     atomic_store(&p.halt, 1);
     pthread_mutex_lock(&p.mu);

@@ -201,6 +201,18 @@ static size_t found_in(const char **a, size_t na, const char **b, size_t nb) {
   return k;
 }
 
+/* How many of the values a[0..na) are values of column j of t, in *hit;
+ * 0 or REVL_ENOMEM. */
+static int overlap(const char **a, size_t na, const revl_guess_file *t, int j,
+                   size_t *hit) {
+  size_t nb;
+  const char **b = distinct(t, j, &nb);
+  if (!b) return REVL_ENOMEM;
+  *hit = found_in(a, na, b, nb);
+  free(b);
+  return 0;
+}
+
 /* ---- custom tables ---------------------------------------------------- */
 
 static void name_custom(revl_guess_file *files, int n, int i) {
@@ -276,14 +288,11 @@ static int guess_refs(revl_guess_file *files, int n, int i) {
       if (q == i || kt < 0 || t->events || !table_name(t)[0] ||
           !names_table(c->header, table_name(t), t->cols[kt].header))
         continue;
-      size_t nb;
-      const char **b = distinct(t, kt, &nb);
-      if (!b) {
+      size_t hit;
+      if (overlap(a, na, t, kt, &hit)) {
         free(a);
         return REVL_ENOMEM;
       }
-      size_t hit = found_in(a, na, b, nb);
-      free(b);
       if (hit * 2 >= na && hit > bhit) {
         best = q;
         bhit = hit;
@@ -332,14 +341,11 @@ static int attach_events(revl_guess_file *files, int n, int si) {
     size_t bhit = 0;
     for (int j = 0; j < s->ncols && na; j++) {
       if (s->cols[j].kind != REVL_GK_TEXT) continue;
-      size_t nb;
-      const char **b = distinct(s, j, &nb);
-      if (!b) {
+      size_t hit;
+      if (overlap(a, na, s, j, &hit)) {
         free(a);
         return REVL_ENOMEM;
       }
-      size_t hit = found_in(a, na, b, nb);
-      free(b);
       if (hit * 2 >= na && hit > bhit) {
         best = j;
         bhit = hit;

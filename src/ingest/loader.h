@@ -9,6 +9,8 @@
 
 #include "reader.h"
 
+#include <time.h>
+
 typedef struct loader {
   revl_store *s;
   revl_table *t;
@@ -90,6 +92,18 @@ int revl_ld_schema(loader *ld, reader *r);
 /* Size the columns, the row -> line map and the string table for a file
  * of fsize bytes from the done bytes that gave the rows so far. */
 void revl_ld_reserve(loader *ld, size_t done, size_t fsize);
+
+/* The progress line of a long load (when revl_load_progress is set):
+ * start it before the first batch, show it after each (rows so far,
+ * bytes done of size), end it after the last (loadfile.c). */
+typedef struct revl_ld_progress {
+  struct timespec t0, last;
+  int shown;
+} revl_ld_progress;
+void revl_ld_progress_start(revl_ld_progress *p);
+void revl_ld_progress_show(revl_ld_progress *p, const char *path, size_t rows,
+                           size_t done, size_t size);
+void revl_ld_progress_end(revl_ld_progress *p);
 /* A large regular file loaded in chunks on nthreads threads (chunk.c):
  * 0 or a REVL_E* code (ld->rc, ld->err set), and *total the bytes
  * read; -1 when the file cannot be mapped (nothing done: load it the

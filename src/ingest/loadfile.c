@@ -25,26 +25,29 @@
 int revl_load_threads;
 
 int revl_load_progress;
+double revl_load_progress_after = 1.0;
 
 /* The progress line of a long load (revl_load_progress): rows, rate and
  * time left, rewritten in place on stderr at most ten times a second
  * once the file has taken a second; the monotonic clock, never used for
  * a result. */
-typedef struct progress {
-  struct timespec t0, last;
-  int shown;
-} progress;
-
 static double since(const struct timespec *a, const struct timespec *b) {
   return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-static void progress_show(progress *p, const char *path, size_t rows,
-                          size_t done, size_t size) {
+void revl_ld_progress_start(revl_ld_progress *p) {
+  memset(p, 0, sizeof *p);
+  if (revl_load_progress) clock_gettime(CLOCK_MONOTONIC, &p->t0);
+}
+
+void revl_ld_progress_show(revl_ld_progress *p, const char *path, size_t rows,
+                           size_t done, size_t size) {
+  if (!revl_load_progress) return;
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
   double el = since(&p->t0, &now);
-  if (el < 1.0 || (p->shown && since(&p->last, &now) < 0.1)) return;
+  if (el < revl_load_progress_after || (p->shown && since(&p->last, &now) < 0.1))
+    return;
   p->last = now;
   p->shown = 1;
   double rate = (double)done / el;
@@ -54,6 +57,13 @@ static void progress_show(progress *p, const char *path, size_t rows,
     fprintf(stderr, ", %.0f s left", (double)(size - done) / rate + 0.5);
   fputs("\033[K", stderr);
   fflush(stderr);
+}
+
+void revl_ld_progress_end(revl_ld_progress *p) {
+  if (!p->shown) return; /* erased: what follows starts on a clean line */
+  fputs("\r\033[K", stderr);
+  fflush(stderr);
+  p->shown = 0;
 }
 
 static int is_dir(const char *path) {
@@ -191,8 +201,8 @@ static int read_serial(loader *ld, FILE *fp, size_t fsize, size_t *total) {
     goto out;
   }
   started = 1;
-  progress prog = {{0, 0}, {0, 0}, 0};
-  if (revl_load_progress) clock_gettime(CLOCK_MONOTONIC, &prog.t0);
+  revl_ld_progress prog;
+  revl_ld_progress_start(&prog);
   int reserved = 0, published = 0;
   for (unsigned k = 0;; k = (k + 1) % NBATCH) {
     batch *b = &r->b[k];
@@ -207,8 +217,7 @@ static int read_serial(loader *ld, FILE *fp, size_t fsize, size_t *total) {
     }
     int last = b->last;
     *total = b->fed;
-    if (revl_load_progress && !ld->rc)
-      progress_show(&prog, ld->path, ld->t->nrows, *total, fsize);
+    if (!ld->rc) revl_ld_progress_show(&prog, ld->path, ld->t->nrows, *total, fsize);
     if (!reserved && !ld->rc && ld->header_done && ld->t->nrows > 0) {
       reserved = 1;
       revl_ld_reserve(ld, *total, fsize);
@@ -219,10 +228,7 @@ static int read_serial(loader *ld, FILE *fp, size_t fsize, size_t *total) {
     pthread_mutex_unlock(&r->mu);
     if (last) break;
   }
-  if (prog.shown) { /* erased: what follows starts on a clean line */
-    fputs("\r\033[K", stderr);
-    fflush(stderr);
-  }
+  revl_ld_progress_end(&prog);
   rc = ld->rc;
 out:
   if (started) {
