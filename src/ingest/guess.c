@@ -38,7 +38,6 @@ int revl_guess_is_null(const revl_guess_file *f, const char *v) {
     if (strcmp(v, f->nulls[i]) == 0) return 1;
   return 0;
 }
-#define is_null(v) revl_guess_is_null(f, v)
 
 /* A value that reads as some typed value: an amount, a number, a date. */
 static int typed_value(const char *v) {
@@ -148,7 +147,7 @@ static int profile(const revl_guess_file *f, int j, revl_guess_col *c) {
   revl_parse_opts pm = {'M', 0, 0}, pd = {'D', 0, 0}, pe = {0, ',', '.'};
   for (size_t r = 0; r < s->nrows; r++) {
     const char *v = revl_guess_cell(s, r, j);
-    if (is_null(v)) continue;
+    if (revl_guess_is_null(f, v)) continue;
     size_t n = strlen(v);
     vals[nn++] = v;
     int b, okm, okd;
@@ -556,7 +555,7 @@ static int guess_stages(revl_guess_file *f) {
   int surprise = 0;
   for (size_t r = 0; r < f->sample.nrows; r++) {
     const char *v = revl_guess_cell(&f->sample, r, sj);
-    if (is_null(v)) continue;
+    if (revl_guess_is_null(f, v)) continue;
     int seen = 0;
     for (int i = 0; i < f->nwon && !seen; i++) seen = strcmp(f->won[i], v) == 0;
     for (int i = 0; i < f->nlost && !seen; i++) seen = strcmp(f->lost[i], v) == 0;

@@ -91,9 +91,10 @@ static void custom_name(const char *file, char *out, size_t size) {
   size_t n = strlen(stem);
   if (n > 4 && strcasecmp(stem + n - 4, ".csv") == 0) stem[n - 4] = '\0';
   revl_snake_case(stem, snake, sizeof snake);
-  char *words[32];
+  char *words[32], *save = NULL;
   int nw = 0;
-  for (char *p = strtok(snake, "_"); p && nw < 32; p = strtok(NULL, "_")) words[nw++] = p;
+  for (char *p = strtok_r(snake, "_", &save); p && nw < 32; p = strtok_r(NULL, "_", &save))
+    words[nw++] = p;
   int lo = 0, hi = nw; /* drop noise and numbers (dates, versions) at the ends */
   for (int moved = 1; moved && lo < hi;) {
     moved = 0;
