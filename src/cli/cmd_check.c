@@ -43,6 +43,15 @@ const char cli_usage_check[] =
     "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage\n"
     "or data error, 3 the playbook failed for another reason.\n";
 
+/* The run's error report, kept back in cap, onto stderr. */
+static void replay(FILE *cap) {
+  if (!cap) return;
+  rewind(cap);
+  char b[4096];
+  size_t k;
+  while ((k = fread(b, 1, sizeof b, cap)) > 0) fwrite(b, 1, k, stderr);
+}
+
 /* Where needle is written: its occurrence nearest to the definition's
  * line (quoted first: "name", then bare); *line moves there.  Column 1
  * of the line when it is not found. */
@@ -261,18 +270,14 @@ int cmd_check(int argc, char **argv) {
   }
   if (frc == REVL_EXIT_SCRIPT && ndef == 0) {
     /* the playbook failed, not at a definition: say why */
-    if (cap) {
-      rewind(cap);
-      char b[4096];
-      size_t k;
-      while ((k = fread(b, 1, sizeof b, cap)) > 0) fwrite(b, 1, k, stderr);
-    }
+    replay(cap);
     fprintf(stderr, "revl: check: %s failed to run; its definitions after "
                     "the failure were not checked\n", playbook);
     rc = REVL_EXIT_SCRIPT;
     goto out;
   }
-  if (frc == REVL_EXIT_DATA) {
+  if (frc == REVL_EXIT_DATA) { /* no playbook or bad data: say why */
+    replay(cap);
     rc = REVL_EXIT_DATA;
     goto out;
   }

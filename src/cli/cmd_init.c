@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -143,7 +144,7 @@ int cmd_init(int argc, char **argv) {
   int nn = 0, rc = REVL_EXIT_OK;
   DIR *d = opendir(dir);
   if (!d) {
-    fprintf(stderr, "revl: %s: cannot open the directory\n", dir);
+    fprintf(stderr, "revl: %s: cannot read the directory: %s\n", dir, strerror(errno));
     return REVL_EXIT_DATA;
   }
   struct dirent *e;

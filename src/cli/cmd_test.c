@@ -6,6 +6,8 @@
  */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,7 +94,7 @@ static int walk(const char *dir, flist *out, int depth) {
   if (depth > 32) return 0;
   DIR *d = opendir(dir);
   if (!d) {
-    fprintf(stderr, "revl: %s: cannot read directory\n", dir);
+    fprintf(stderr, "revl: %s: cannot read directory: %s\n", dir, strerror(errno));
     return -1;
   }
   struct dirent *e;
@@ -242,11 +244,14 @@ int cmd_test(int argc, char **argv) {
   if (paths.n == 0 && flist_add(&paths, ".")) goto out;
   for (size_t i = 0; i < paths.n; i++) {
     struct stat st;
-    if (stat(paths.v[i], &st) != 0) {
-      fprintf(stderr, "revl: %s: no such file or directory\n", paths.v[i]);
+    int fd = -1;
+    if (stat(paths.v[i], &st) != 0 ||
+        (!S_ISDIR(st.st_mode) && (fd = open(paths.v[i], O_RDONLY | O_CLOEXEC)) < 0)) {
+      fprintf(stderr, "revl: %s: cannot open: %s\n", paths.v[i], strerror(errno));
       rc = REVL_EXIT_DATA;
       goto out;
     }
+    if (fd >= 0) close(fd);
     if (S_ISDIR(st.st_mode)) {
       size_t before = files.n;
       if (walk(paths.v[i], &files, 0)) {

@@ -469,8 +469,11 @@ static int make_plan(plan *P, const revl_store *s, const revl_load_opts *o, revl
     const revl_table_map *tm = find_map(&P->m, tname);
     if ((rc = plan_add(P, tname, eq + 1, tm ? tm : &P->m.defaults))) return rc;
   }
-  DIR *d = o->data_dir ? opendir(o->data_dir) : NULL;
-  if (!d) return 0;
+  if (!o->data_dir) return 0;
+  DIR *d = opendir(o->data_dir);
+  if (!d) /* e.g. a directory without read permission: not "no CSV files" */
+    return revl_error_set(err, errno == ENOMEM ? REVL_ENOMEM : REVL_EIO, o->data_dir, 0, 0,
+                          "cannot read data directory: %s", strerror(errno));
   char **names = NULL;
   size_t nn = 0;
   struct dirent *de;

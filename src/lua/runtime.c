@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "lrevl.h"
@@ -907,11 +908,16 @@ static int load_playbook(lua_State *L) {
 int revl_rt_run_file(revl_rt *rt, const char *path) {
   lua_State *L = rt->L;
   set_playbook_dir(rt, path);
+  /* opened, not only stat'ed: an unreadable playbook is exit 2 like a
+   * missing one, not a Lua error */
   struct stat sb;
-  if (stat(path, &sb) != 0) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || fstat(fd, &sb) != 0) {
     fprintf(stderr, "revl: %s: cannot open playbook: %s\n", path, strerror(errno));
+    if (fd >= 0) close(fd);
     return REVL_EXIT_DATA;
   }
+  close(fd);
   if (S_ISDIR(sb.st_mode)) {
     fprintf(stderr, "revl: %s: is a directory, not a playbook\n", path);
     return REVL_EXIT_DATA;

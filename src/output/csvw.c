@@ -297,9 +297,8 @@ int revl_out_dir_open(const char *root, const char *rel, int *out_dfd,
         int e2 = errno;
         close(dfd);
         return revl_error_set(err, REVL_EIO, NULL, 0, 0,
-                              "output path '%s': cannot create directory "
-                              "'%.*s': %s",
-                              rel, plen, rel, strerror(e2));
+                              "%s/%.*s: cannot create directory: %s",
+                              root, plen, rel, strerror(e2));
       }
       nd = openat(dfd, comp, fl);
     }
@@ -315,9 +314,8 @@ int revl_out_dir_open(const char *root, const char *rel, int *out_dfd,
                               "link '%.*s' (%s)",
                               rel, plen, rel, allow_hint);
       return revl_error_set(err, REVL_EIO, NULL, 0, 0,
-                            "output path '%s': '%.*s' is not a directory "
-                            "(%s)",
-                            rel, plen, rel, strerror(e2));
+                            "%s/%.*s: cannot open as a directory (%s)",
+                            root, plen, rel, strerror(e2));
     }
     close(dfd);
     dfd = nd;

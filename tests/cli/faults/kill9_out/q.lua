@@ -1,0 +1,1 @@
+revl.write_csv("quick.csv", {{id = "Q"}}, {"id"})
