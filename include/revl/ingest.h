@@ -143,6 +143,11 @@ extern int revl_load_typing;
  * thread only, as for small files.  Results never depend on it. */
 extern int revl_load_threads;
 
+/* Threads a large file's content hash and a snapshot's checksum run on:
+ * --threads N, else every core this process may use (hashing shares no
+ * state, so it gains on 2 cores where the chunked load does not). */
+int revl_hash_threads(void);
+
 /* Bytes per chunk of a file loaded on several threads (0: the default,
  * 1 MiB); set, it also loads small files in chunks.  Tests make it tiny
  * so that chunk boundaries fall everywhere. */

@@ -17,8 +17,8 @@
  * under its size cap by removing the least recently used snapshots
  * (a hit touches its file's mtime).
  */
-#include "revl/mapguard.h"
 #include "revl/cache.h"
+#include "revl/phash.h"
 
 #include "snap.h"
 
@@ -77,7 +77,8 @@ void revl_cache_setup(const char *dir, int off) {
 const char *revl_cache_dir(void) { return cache_on ? cache_dir : NULL; }
 uint64_t revl_cache_max(void) { return cache_cap; }
 
-/* XXH3-128 of a whole file into out; 0 or -1. */
+/* The content hash of a whole file (revl/phash.h: XXH3-128, block-parallel)
+ * into out; 0 or -1. */
 static int hash_file(const char *path, XXH128_hash_t *out, struct stat *st) {
   /* a FIFO or device would block the open: revl_load_file reports it */
   if (stat(path, st) != 0 || !S_ISREG(st->st_mode)) return -1;
@@ -90,31 +91,10 @@ static int hash_file(const char *path, XXH128_hash_t *out, struct stat *st) {
     rc = 0;
     goto out;
   }
-  void *p = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-  if (p == MAP_FAILED) goto out;
-  int guard = revl_mapguard_add(p, (size_t)st->st_size, path); /* shrinks: exit 2 */
-  posix_madvise(p, (size_t)st->st_size, POSIX_MADV_SEQUENTIAL);
-  /* in slices dropped once hashed: the file is not resident after */
-  XXH3_state_t *xs = XXH3_createState();
-  if (!xs) {
-    *out = XXH3_128bits(p, (size_t)st->st_size);
-  } else {
-    XXH3_128bits_reset(xs);
-    const unsigned char *q = p;
-    size_t left = (size_t)st->st_size;
-    while (left) {
-      size_t k = left < SNAP_SLICE ? left : SNAP_SLICE;
-      XXH3_128bits_update(xs, q, k);
-      revl_advise_drop(q, k);
-      q += k;
-      left -= k;
-    }
-    *out = XXH3_128bits_digest(xs);
-    XXH3_freeState(xs);
-  }
-  revl_mapguard_del(guard);
-  munmap(p, (size_t)st->st_size);
-  rc = 0;
+  /* read with pread on every core: a file that shrinks meanwhile is a
+   * read error here (no cache; the load then says what it finds) */
+  int hrc = revl_phash128_fd(fd, 0, (uint64_t)st->st_size, revl_hash_threads(), out);
+  rc = hrc;
 out:
   close(fd);
   return rc;
@@ -299,7 +279,7 @@ int revl_cache_load(revl_store *s, const char *name, const char *path,
         munmap(p, len);
         rc = REVL_ENOMEM;
       } else if (p != MAP_FAILED) {
-        rc = revl_snap_read(p, len, key, s, name, path, &why);
+        rc = revl_snap_read(p, len, fd, key, s, name, path, &why);
         if (rc == 1) revl_store_drop_map(s, p);
       }
     } else {

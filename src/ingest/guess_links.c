@@ -361,7 +361,7 @@ static int attach_events(revl_guess_file *files, int n, int si) {
              ev->cols[ev->ev_kind].header, bhit, na, ev->cols[ev->ev_id].header,
              s->cols[best].header);
     snprintf(ev->why, sizeof ev->why, "a file of subscription changes, applied "
-             "to %s by its expand", s->file);
+             "to %.150s by its expand", s->file);
     return 0;
   }
   return 0;

@@ -24,6 +24,10 @@
 
 int revl_load_threads;
 
+int revl_hash_threads(void) {
+  return revl_load_threads > 0 ? revl_load_threads : revl_online_cores();
+}
+
 int revl_load_progress;
 double revl_load_progress_after = 1.0;
 

@@ -11,7 +11,7 @@
 #include "revl/store.h"
 
 #define SNAP_MAGIC "REVLSNP1"
-#define SNAP_VERSION 2u /* 2: whole string table, columns mapped in place */
+#define SNAP_VERSION 3u /* 2: whole string table, columns mapped in place; 3: block-parallel checksum */
 #define SNAP_HDR 64
 
 /* The fixed header: magic, version, header size, payload length, XXH3-64
@@ -24,12 +24,12 @@ typedef struct snap_hdr {
   unsigned char key[32];
 } snap_hdr;
 
-/* XXH3-64 of base[from..to), a read-only mapping, read in slices of
- * SNAP_SLICE bytes that are dropped from the process once hashed
- * (revl_advise_drop): checking a snapshot leaves none of it resident,
- * what is used later maps back in from the page cache. */
-#define SNAP_SLICE ((uintptr_t)4 << 20)
-uint64_t revl_snap_hash(const void *base, size_t from, size_t to);
+/* The checksum of bytes [from, to) of the snapshot file fd into *out:
+ * the block-parallel XXH3-64 of revl/phash.h on revl_hash_threads()
+ * threads, read with pread, so checking a snapshot maps none of it in
+ * (what a run uses later faults in from the page cache).  0, or -1 with
+ * errno. */
+int revl_snap_hash(int fd, uint64_t from, uint64_t to, uint64_t *out);
 
 /* Write the snapshot of t (just loaded into s; the string table held
  * n_before strings in nbytes_before bytes before) to f.  0, or -1 with
@@ -46,7 +46,7 @@ int revl_snap_write(FILE *f, const revl_store *s, const revl_table *t,
  * (revl_store_keep_map); 1 the snapshot is not valid for key and s (s
  * untouched, nothing points into p; *why says how); REVL_ENOMEM (s may
  * point into p). */
-int revl_snap_read(const void *p, size_t n, const unsigned char key[32],
+int revl_snap_read(const void *p, size_t n, int fd, const unsigned char key[32],
                    revl_store *s, const char *name, const char *path,
                    const char **why);
 

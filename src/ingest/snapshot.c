@@ -21,6 +21,8 @@
  * file's parse and key, memory figures, outputs) is the same too.
  */
 #include "snap.h"
+#include "revl/ingest.h"
+#include "revl/phash.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -37,7 +39,7 @@
 
 typedef struct wr {
   FILE *f;
-  XXH3_state_t *st;
+  revl_phash st;
   uint64_t len;
   int err;
 } wr;
@@ -46,12 +48,12 @@ static void put_raw(wr *w, const void *p, size_t n) {
   static const unsigned char zero[8];
   if (w->err || !n) return;
   if (fwrite(p, 1, n, w->f) != n) w->err = 1;
-  XXH3_64bits_update(w->st, p, n);
+  revl_phash_update(&w->st, p, n);
   w->len += n;
   size_t pad = (8 - n % 8) % 8;
   if (pad) {
     if (fwrite(zero, 1, pad, w->f) != pad) w->err = 1;
-    XXH3_64bits_update(w->st, zero, pad);
+    revl_phash_update(&w->st, zero, pad);
     w->len += pad;
   }
 }
@@ -87,9 +89,14 @@ int revl_snap_write(FILE *f, const revl_store *s, const revl_table *t,
   snap_hdr h;
   memset(&h, 0, sizeof h);
   if (fwrite(&h, 1, SNAP_HDR, f) != SNAP_HDR) return -1;
-  wr w = {f, XXH3_createState(), 0, 0};
-  if (!w.st) return -1;
-  XXH3_64bits_reset(w.st);
+  wr w;
+  w.f = f;
+  w.len = 0;
+  w.err = 0;
+  if (revl_phash_init(&w.st) != 0) {
+    errno = ENOMEM;
+    return -1;
+  }
 
   put_str(&w, t->name);
   put_str(&w, t->file);
@@ -144,9 +151,12 @@ int revl_snap_write(FILE *f, const revl_store *s, const revl_table *t,
   h.version = SNAP_VERSION;
   h.hdrsize = SNAP_HDR;
   h.paylen = w.len;
-  h.check = XXH3_64bits_digest(w.st);
+  if (revl_phash_digest64(&w.st, &h.check) != 0 && !w.err) {
+    w.err = 1;
+    errno = ENOMEM;
+  }
   memcpy(h.key, key, 32);
-  XXH3_freeState(w.st);
+  revl_phash_free(&w.st);
   if (w.err || fseek(f, 0, SEEK_SET) != 0 ||
       fwrite(&h, 1, SNAP_HDR, f) != SNAP_HDR)
     return -1;
@@ -205,26 +215,11 @@ static const char *get_str(rd *r, int *isnull) {
   return r->bad ? NULL : s;
 }
 
-uint64_t revl_snap_hash(const void *base, size_t from, size_t to) {
-  const unsigned char *p = (const unsigned char *)base + from;
-  size_t n = to - from;
-  XXH3_state_t *st = XXH3_createState();
-  if (!st) return XXH3_64bits(p, n);
-  XXH3_64bits_reset(st);
-  while (n) {
-    uintptr_t end = ((uintptr_t)p / SNAP_SLICE + 1) * SNAP_SLICE;
-    size_t k = end - (uintptr_t)p < n ? (size_t)(end - (uintptr_t)p) : n;
-    XXH3_64bits_update(st, p, k);
-    revl_advise_drop(p, k);
-    p += k;
-    n -= k;
-  }
-  uint64_t h = XXH3_64bits_digest(st);
-  XXH3_freeState(st);
-  return h;
+int revl_snap_hash(int fd, uint64_t from, uint64_t to, uint64_t *out) {
+  return revl_phash64_fd(fd, from, to - from, revl_hash_threads(), out);
 }
 
-static int check_hdr(const void *p, size_t n, const unsigned char *key,
+static int check_hdr(const void *p, size_t n, int fd, const unsigned char *key,
                      const char **why) {
   snap_hdr h;
   if (n < SNAP_HDR) {
@@ -248,7 +243,12 @@ static int check_hdr(const void *p, size_t n, const unsigned char *key,
     *why = "key does not match";
     return 1;
   }
-  if (revl_snap_hash(p, SNAP_HDR, n) != h.check) {
+  uint64_t sum;
+  if (revl_snap_hash(fd, SNAP_HDR, n, &sum) != 0) {
+    *why = errno == ENOMEM ? "not enough memory to check it" : "unreadable";
+    return 1;
+  }
+  if (sum != h.check) {
     *why = "checksum does not match";
     return 1;
   }
@@ -440,10 +440,10 @@ static int walk(rd *r, revl_store *s, revl_table *t, int apply) {
   return rc;
 }
 
-int revl_snap_read(const void *p, size_t n, const unsigned char key[32],
+int revl_snap_read(const void *p, size_t n, int fd, const unsigned char key[32],
                    revl_store *s, const char *name, const char *path,
                    const char **why) {
-  if (check_hdr(p, n, key, why)) return 1;
+  if (check_hdr(p, n, fd, key, why)) return 1;
   if ((uintptr_t)p % 8) { /* a mapping is page-aligned; arrays need 8 */
     *why = "not aligned";
     return 1;
