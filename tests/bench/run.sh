@@ -22,4 +22,20 @@ if [ "$scale" = 1 ]; then
   for i in 1 2 3 4 5 6 7 8 9 10; do echo "" | "$build/revl" repl >/dev/null 2>&1 || true; done
   e=$(date +%s%N)
   echo "repl start-up without data: $(( (e - s) / 10000000 )) ms"
+  # the first prompt on a generated 200k-deal directory (every table:
+  # activities, usage, stage history), without the cache: target 200 ms
+  r=tests/bench/data/repl200k
+  if [ ! -f "$r/.complete" ]; then
+    "$build/revl" gen --out "$r" --deals 200000 --seed 1 --as-of 2026-01-01 >/dev/null
+    touch "$r/.complete"
+  fi
+  b=999999
+  for i in 1 2 3 4 5; do
+    s=$(date +%s%N)
+    echo "" | "$build/revl" repl --data "$r" --no-cache >/dev/null 2>&1 || true
+    e=$(date +%s%N)
+    t=$(( (e - s) / 1000000 ))
+    [ "$t" -lt "$b" ] && b=$t
+  done
+  echo "repl first prompt, 200k-deal directory (no cache): $b ms (target 200 ms)"
 fi
