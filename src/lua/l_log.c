@@ -302,7 +302,8 @@ static void push_seed(lua_State *L, int opts) {
 /* Say once per run, on stderr, why the logs record commit "unknown"
  * (the log itself only holds the word). */
 static void git_note(lua_State *L, const char *playbook, const char *why) {
-  if (!why || lua_getfield(L, LUA_REGISTRYINDEX, "revl.rules.gitnote") != LUA_TNIL) {
+  if (!why) return; /* nothing pushed: popping here took the caller's JSON buffer */
+  if (lua_getfield(L, LUA_REGISTRYINDEX, "revl.rules.gitnote") != LUA_TNIL) {
     lua_pop(L, 1);
     return;
   }

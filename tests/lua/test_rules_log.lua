@@ -53,6 +53,18 @@ revl.log(ev, "events_log", {seed = 99})
 
 t:err(function() revl.log(f, "../x") end, "plain file name", "no paths in log names")
 
+-- a full collection while the CSV is written (a cell's __tostring) must
+-- not free the run's JSON that the JSONL and the sidecar are written
+-- from next (revl.log once popped it off the stack when the commit was
+-- known; AddressSanitizer saw the use after free)
+local gc_cell = setmetatable({}, {__tostring = function()
+  collectgarbage(); collectgarbage(); return "cell" end})
+local rows = {}
+for i = 1, 3 do rows[i] = {id = "R" .. i, note = gc_cell} end
+local c2, j2, s2 = revl.log(rows, "gc_log")
+t:ok(c2:match("/gc_log%.csv$") and j2:match("/gc_log%.jsonl$") and s2:match("/gc_log%.run%.json$"),
+     "a collection while a log is written")
+
 -- read the logs back
 local out = revl.out_dir()
 local ok, err = revl.load(out)

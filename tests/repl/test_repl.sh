@@ -91,6 +91,10 @@ line() {
   key Enter
 }
 
+# a session that lives as long as the test: killing the last session
+# ends the tmux server, and a new-session racing with that exit found no
+# server under load (three checks failed at once)
+tm new-session -d -s keep "sleep 600"
 tm new-session -d -s repl -x 160 -y 50 \
   "env REVL_HISTORY='$TMP/history' '$REVL' repl --data '$TMP/data' --as-of 2026-01-01; echo EXIT:\$?; sleep 120"
 
