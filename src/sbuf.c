@@ -52,8 +52,27 @@ void revl_sb_free(revl_sbuf *b) {
   b->oom = 0;
 }
 
+size_t revl_i64_text(int64_t v, char *buf) {
+  char t[24];
+  size_t n = 0;
+  uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+  do t[n++] = (char)('0' + u % 10);
+  while ((u /= 10));
+  size_t k = 0;
+  if (v < 0) buf[k++] = '-';
+  while (n) buf[k++] = t[--n];
+  buf[k] = '\0';
+  return k;
+}
+
 void revl_num_text(double d, char *buf, size_t n) {
   if (d == 0) d = 0; /* no "-0" */
+  /* a whole number under 1e15 (scores, points, counts): what %.15g
+   * prints is its digits, which read back exactly */
+  if (d > -1e15 && d < 1e15 && d == (double)(int64_t)d && n >= 24) {
+    revl_i64_text((int64_t)d, buf);
+    return;
+  }
   snprintf(buf, n, "%.15g", d);
   if (strtod(buf, NULL) != d) snprintf(buf, n, "%.17g", d);
 }

@@ -10,6 +10,7 @@
 #define REVL_SBUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 typedef struct revl_sbuf {
@@ -41,6 +42,8 @@ void revl_sb_reset(revl_sbuf *b);           /* empty, oom cleared */
 const char *revl_sb_str(const revl_sbuf *b); /* "" when empty */
 void revl_sb_free(revl_sbuf *b);             /* and empty again */
 
+/* v in decimal, as "%lld" writes it, into buf (>= 21 bytes); its length. */
+size_t revl_i64_text(int64_t v, char *buf);
 /* Shortest text that reads back as the same double (no "-0"). */
 void revl_num_text(double d, char *buf, size_t n);
 void revl_sb_num(revl_sbuf *b, double d);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "revl/parse.h"
+#include "revl/sbuf.h"
 
 revl_frame *revl_frame_new(const revl_store *s) {
   revl_frame *f = calloc(1, sizeof *f);
@@ -163,20 +164,6 @@ const char *revl_frame_currency(const revl_frame *f, int ci, size_t row) {
   return revl_intern_str(c->dict, c->col.cur[row]);
 }
 
-/* v in decimal, as "%lld" writes it, into buf (>= 21 bytes); its length. */
-static size_t i64_text(int64_t v, char *buf) {
-  char t[24];
-  size_t n = 0;
-  uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-  do t[n++] = (char)('0' + u % 10);
-  while ((u /= 10));
-  size_t k = 0;
-  if (v < 0) buf[k++] = '-';
-  while (n) buf[k++] = t[--n];
-  buf[k] = '\0';
-  return k;
-}
-
 const char *revl_frame_cell_text(const revl_frame *f, int ci, size_t row,
                                  char *buf, size_t bufsize, size_t *len) {
   const revl_fcol *fc = f->cols[ci];
@@ -192,7 +179,7 @@ const char *revl_frame_cell_text(const revl_frame *f, int ci, size_t row,
     return revl_intern_str(fc->dict, c->v.str[row]);
   case REVL_T_INT:
     if (bufsize >= 24) {
-      *len = i64_text(c->v.i64[row], buf);
+      *len = revl_i64_text(c->v.i64[row], buf);
       return buf;
     }
     snprintf(buf, bufsize, "%lld", (long long)c->v.i64[row]);
@@ -203,7 +190,7 @@ const char *revl_frame_cell_text(const revl_frame *f, int ci, size_t row,
      * its digits, and they read back exactly; -0 keeps "%g"'s "-0" */
     if (d > -1e15 && d < 1e15 && d == (double)(int64_t)d && (d != 0 || !signbit(d)) &&
         bufsize >= 24) {
-      *len = i64_text((int64_t)d, buf);
+      *len = revl_i64_text((int64_t)d, buf);
       return buf;
     }
     snprintf(buf, bufsize, "%.15g", d);

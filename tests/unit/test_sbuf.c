@@ -7,6 +7,9 @@
 #include "revl/sbuf.h"
 #include "test.h"
 
+#include <stdint.h>
+#include <stdlib.h>
+
 /* error texts without the positions of revl's own Lua parts */
 static void test_positions(void) {
   revl_sbuf b = {0};
@@ -50,5 +53,23 @@ int main(void) {
   revl_sb_free(&b);
   CHECK_INT(b.oom, 0);
   CHECK(b.p == NULL);
+  /* revl_num_text: the whole-number digit loop gives what %.15g (or
+   * %.17g when that does not read back) gives, and -0 is "0" */
+  static const double nums[] = {0.0, -0.0, 1, -1, 7, 42, -42, 100, 12345678,
+                                999999999999999.0, -999999999999999.0, 1e15, -1e15,
+                                9007199254740993.0, 1e300, 0.5, -2.5, 0.1, 1.0 / 3};
+  for (size_t k = 0; k < sizeof nums / sizeof *nums; k++) {
+    char got[40], want[40];
+    double d = nums[k] == 0 ? 0 : nums[k];
+    snprintf(want, sizeof want, "%.15g", d);
+    if (strtod(want, NULL) != d) snprintf(want, sizeof want, "%.17g", d);
+    revl_num_text(nums[k], got, sizeof got);
+    CHECK_STR(got, want);
+  }
+  char i64[24];
+  CHECK_INT(revl_i64_text(INT64_MIN, i64), 20);
+  CHECK_STR(i64, "-9223372036854775808");
+  CHECK_INT(revl_i64_text(0, i64), 1);
+  CHECK_STR(i64, "0");
   TEST_END();
 }
