@@ -68,7 +68,8 @@ static void print_main_usage(FILE *f) {
   fputs("\nEvery command that loads data takes --cache DIR (where parsed files\n"
         "are kept as snapshots; default $XDG_CACHE_HOME/revl or ~/.cache/revl)\n"
         "and --no-cache (or REVL_CACHE=off); --threads N (or REVL_THREADS) loads\n"
-        "large files on N threads (default: every core from 3 cores, else 1);\n"
+        "large files on N threads (default: every core from 3 cores, else 1)\n"
+        "and hashes them for the cache on N (default: every core);\n"
         "--quiet turns off the progress line.\n", f);
   fputs("\nRun 'revl help COMMAND' for a command's options.\n"
         "Exit status: 0 ok, 1 rule or test failures, 2 usage, data or I/O "
