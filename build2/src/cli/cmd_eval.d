@@ -1,0 +1,11 @@
+build2/src/cli/cmd_eval.o: src/cli/cmd_eval.c \
+ /usr/include/lua5.4/lauxlib.h /usr/include/lua5.4/luaconf.h \
+ /usr/include/lua5.4/lua.h /usr/include/lua5.4/lua.h src/cli/cli.h \
+ include/revl/common.h include/revl/runtime.h
+/usr/include/lua5.4/lauxlib.h:
+/usr/include/lua5.4/luaconf.h:
+/usr/include/lua5.4/lua.h:
+/usr/include/lua5.4/lua.h:
+src/cli/cli.h:
+include/revl/common.h:
+include/revl/runtime.h:

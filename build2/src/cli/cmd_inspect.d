@@ -1,0 +1,10 @@
+build2/src/cli/cmd_inspect.o: src/cli/cmd_inspect.c src/cli/cli.h \
+ include/revl/common.h include/revl/csvw.h include/revl/ingest.h \
+ include/revl/parse.h include/revl/store.h include/revl/runtime.h
+src/cli/cli.h:
+include/revl/common.h:
+include/revl/csvw.h:
+include/revl/ingest.h:
+include/revl/parse.h:
+include/revl/store.h:
+include/revl/runtime.h:

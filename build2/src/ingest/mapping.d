@@ -1,0 +1,15 @@
+build2/src/ingest/mapping.o: src/ingest/mapping.c src/ingest/mapint.h \
+ include/revl/ingest.h include/revl/common.h include/revl/parse.h \
+ include/revl/store.h /usr/include/lua5.4/lauxlib.h \
+ /usr/include/lua5.4/luaconf.h /usr/include/lua5.4/lua.h \
+ /usr/include/lua5.4/lua.h /usr/include/lua5.4/lualib.h
+src/ingest/mapint.h:
+include/revl/ingest.h:
+include/revl/common.h:
+include/revl/parse.h:
+include/revl/store.h:
+/usr/include/lua5.4/lauxlib.h:
+/usr/include/lua5.4/luaconf.h:
+/usr/include/lua5.4/lua.h:
+/usr/include/lua5.4/lua.h:
+/usr/include/lua5.4/lualib.h:

@@ -1,0 +1,22 @@
+build2/src/lua/l_store.o: src/lua/l_store.c src/lua/lrevl.h \
+ /usr/include/lua5.4/lauxlib.h /usr/include/lua5.4/luaconf.h \
+ /usr/include/lua5.4/lua.h /usr/include/lua5.4/lua.h \
+ include/revl/criteria.h include/revl/common.h include/revl/parse.h \
+ include/revl/store.h include/revl/csvw.h include/revl/frame_view.h \
+ include/revl/frame.h include/revl/ingest.h include/revl/metrics.h \
+ src/lua/lstore.h
+src/lua/lrevl.h:
+/usr/include/lua5.4/lauxlib.h:
+/usr/include/lua5.4/luaconf.h:
+/usr/include/lua5.4/lua.h:
+/usr/include/lua5.4/lua.h:
+include/revl/criteria.h:
+include/revl/common.h:
+include/revl/parse.h:
+include/revl/store.h:
+include/revl/csvw.h:
+include/revl/frame_view.h:
+include/revl/frame.h:
+include/revl/ingest.h:
+include/revl/metrics.h:
+src/lua/lstore.h:

@@ -1,0 +1,12 @@
+build2/src/metrics/dquality.o: src/metrics/dquality.c \
+ include/revl/metric_quality.h include/revl/frame.h include/revl/common.h \
+ include/revl/store.h include/revl/metric.h src/metrics/mframe.h \
+ src/metrics/mcore.h include/revl/metrics.h
+include/revl/metric_quality.h:
+include/revl/frame.h:
+include/revl/common.h:
+include/revl/store.h:
+include/revl/metric.h:
+src/metrics/mframe.h:
+src/metrics/mcore.h:
+include/revl/metrics.h:

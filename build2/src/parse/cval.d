@@ -1,0 +1,4 @@
+build2/src/parse/cval.o: src/parse/cval.c include/revl/parse.h \
+ include/revl/sbuf.h
+include/revl/parse.h:
+include/revl/sbuf.h:
