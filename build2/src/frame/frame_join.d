@@ -1,7 +1,0 @@
-build2/src/frame/frame_join.o: src/frame/frame_join.c \
- include/revl/frame.h include/revl/common.h include/revl/store.h \
- include/revl/metrics.h
-include/revl/frame.h:
-include/revl/common.h:
-include/revl/store.h:
-include/revl/metrics.h:

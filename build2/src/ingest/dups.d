@@ -1,8 +1,0 @@
-build2/src/ingest/dups.o: src/ingest/dups.c src/ingest/mapint.h \
- include/revl/ingest.h include/revl/common.h include/revl/parse.h \
- include/revl/store.h
-src/ingest/mapint.h:
-include/revl/ingest.h:
-include/revl/common.h:
-include/revl/parse.h:
-include/revl/store.h:

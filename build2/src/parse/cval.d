@@ -1,4 +1,0 @@
-build2/src/parse/cval.o: src/parse/cval.c include/revl/parse.h \
- include/revl/sbuf.h
-include/revl/parse.h:
-include/revl/sbuf.h:

@@ -1,8 +1,0 @@
-build2/src/rules/match.o: src/rules/match.c include/revl/route.h \
- include/revl/common.h include/revl/criteria.h include/revl/parse.h \
- include/revl/store.h
-include/revl/route.h:
-include/revl/common.h:
-include/revl/criteria.h:
-include/revl/parse.h:
-include/revl/store.h:
