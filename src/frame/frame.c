@@ -186,15 +186,10 @@ const char *revl_frame_cell_text(const revl_frame *f, int ci, size_t row,
     break;
   case REVL_T_NUMBER: {
     double d = c->v.f64[row];
-    /* a whole number under 1e15 (scores, counts): what %.15g prints is
-     * its digits, and they read back exactly; -0 keeps "%g"'s "-0" */
-    if (d > -1e15 && d < 1e15 && d == (double)(int64_t)d && (d != 0 || !signbit(d)) &&
-        bufsize >= 24) {
-      *len = revl_i64_text((int64_t)d, buf);
-      return buf;
-    }
-    snprintf(buf, bufsize, "%.15g", d);
-    if (strtod(buf, NULL) != d) snprintf(buf, bufsize, "%.17g", d);
+    /* revl_num_text (whole numbers by a digit loop), except that a frame
+     * keeps "%g"'s "-0" */
+    if (d == 0 && signbit(d)) snprintf(buf, bufsize, "-0");
+    else revl_num_text(d, buf, bufsize);
     break;
   }
   case REVL_T_MONEY:

@@ -85,17 +85,11 @@ static int hash_file(const char *path, XXH128_hash_t *out, struct stat *st) {
   int fd = open(path, O_RDONLY | O_NONBLOCK);
   if (fd < 0) return -1;
   int rc = -1;
-  if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) goto out;
-  if (st->st_size == 0) {
-    *out = XXH3_128bits("", 0);
-    rc = 0;
-    goto out;
-  }
   /* read with pread on every core: a file that shrinks meanwhile is a
    * read error here (no cache; the load then says what it finds) */
-  int hrc = revl_phash128_fd(fd, 0, (uint64_t)st->st_size, revl_hash_threads(), out);
-  rc = hrc;
-out:
+  if (fstat(fd, st) == 0 && S_ISREG(st->st_mode))
+    rc = revl_phash128_fd(fd, 0, (uint64_t)st->st_size, revl_hash_threads(), out);
+
   close(fd);
   return rc;
 }

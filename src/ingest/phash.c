@@ -30,6 +30,11 @@ typedef struct job {
   atomic_int err;         /* an errno of a worker, or 0 */
 } job;
 
+/* v as 8 bytes, little-endian: the length after a block list */
+static void le64(unsigned char *b, uint64_t v) {
+  for (int k = 0; k < 8; k++) b[k] = (unsigned char)(v >> (8 * k));
+}
+
 /* n bytes of fd at off into a streaming state: 0, or an errno. */
 static int read_into(int fd, uint64_t off, uint64_t n, unsigned char *buf,
                      XXH3_state_t *st) {
@@ -112,8 +117,7 @@ static size_t block_list(const void *p, int fd, uint64_t from, uint64_t n,
     errno = e;
     return 0;
   }
-  unsigned char *len = *list + nblk * 16;
-  for (int b = 0; b < 8; b++) len[b] = (unsigned char)(n >> (8 * b));
+  le64(*list + nblk * 16, n);
   return (size_t)nblk * 16 + 8;
 }
 
@@ -221,7 +225,7 @@ int revl_phash_digest64(revl_phash *h, uint64_t *out) {
     XXH3_64bits_update(st, &c, sizeof c);
   }
   unsigned char len[8];
-  for (int b = 0; b < 8; b++) len[b] = (unsigned char)(h->total >> (8 * b));
+  le64(len, h->total);
   XXH3_64bits_update(st, len, sizeof len);
   *out = XXH3_64bits_digest(st);
   XXH3_freeState(st);

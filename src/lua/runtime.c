@@ -12,6 +12,7 @@
 #include "revl/runtime.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <lauxlib.h>
 #include <limits.h>
 #include <pthread.h>
@@ -24,7 +25,6 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "lrevl.h"

@@ -100,12 +100,11 @@ cmd() {
   ac=$D/accounts.csv
   o=$OUT/$1/$2.csv
   case $1 in
-  revl)
+  revl | revl-cold) # revl-cold parses the CSV files every run (no snapshot cache)
     case $2 in t1 | t2) dd=revl-deals ;; t3) dd=revl-accounts ;; t4) dd=revl-join ;; esac
-    echo "$REVL run $B/$2.lua --data $D/$dd --as-of $ASOF --out $OUT/revl --cache $TMP/revl-cache" ;;
-  revl-cold) # every run parses the CSV files (no snapshot cache)
-    case $2 in t1 | t2) dd=revl-deals ;; t3) dd=revl-accounts ;; t4) dd=revl-join ;; esac
-    echo "$REVL run $B/$2.lua --data $D/$dd --as-of $ASOF --out $OUT/revl-cold --no-cache" ;;
+    cache="--cache $TMP/revl-cache"
+    [ "$1" = revl-cold ] && cache=--no-cache
+    echo "$REVL run $B/$2.lua --data $D/$dd --as-of $ASOF --out $OUT/$1 $cache" ;;
   gawk | mawk)
     case $2 in t3) in=$ac ;; t4) in="$ac $dl" ;; *) in=$dl ;; esac
     echo "$1 -F, -f $B/peers/awk/common.awk -f $B/peers/awk/$2.awk $in > $o" ;;
